@@ -1,0 +1,198 @@
+"""Conference and symposium management.
+
+``create_app`` builds the Flask application: configuration, extensions, blueprints, CLI
+commands and error pages. It does no I/O beyond reading configuration and never touches
+the database: migrations are run by ``flask db upgrade``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import sqlalchemy as sa
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from . import config as config_module
+from .cli import register_cli
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    app.config.from_mapping(config_module.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        config_module.from_environment(app.config)
+    else:
+        app.config.from_mapping(test_config)
+    config_module.finalise(app.config, app.instance_path)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_error_pages(app)
+    _register_security_headers(app)
+    _register_outbox_after_request(app)
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers every table on the metadata)
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.anonymous_user = models.AnonymousUser
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        # The id carries the login version: a password change ends every other session.
+        ident, _sep, version = user_id.partition(":")
+        if not ident.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(models.User, int(ident))
+        if user is None or user.login_version != int(version) or user.disabled:
+            return None
+        return user
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _configure_sqlite(db.engine)
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    """Let SQLAlchemy drive SQLite transactions (so SAVEPOINT works), enforce foreign keys,
+    and use WAL so readers do not block the outbox worker."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .blueprints.admin.views import bp as admin_bp
+    from .blueprints.auth.views import bp as auth_bp
+    from .blueprints.events.views import bp as events_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from .domain.markdown import render_markdown
+    from .i18n import format_date, format_date_range, format_datetime, viewer_timezone_name
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["format_date_range"] = format_date_range
+    app.jinja_env.globals["viewer_timezone"] = viewer_timezone_name
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(code: int, title: str, message: str):
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_error(403, _l("Not allowed"), _l("You do not have permission to see or do this."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_error(404, _l("Page not found"), _l("There is nothing at this address. Check the link or go back to the home page."))
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return render_error(429, _l("Too many attempts"), _l("You tried this too often. Wait a minute and try again."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return render_error(400, _l("Form expired"), _l("The form expired or was sent from elsewhere. Go back, reload the page and try again; what you typed may need re-entering."))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_error(500, _l("Something went wrong"), _l("An unexpected error stopped this request. Nothing was saved. Try again, and tell the organisers if it keeps happening."))
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def _register_outbox_after_request(app: Flask) -> None:
+    """In development, deliver queued mail once the response has gone out, so a newcomer
+    sees verification mails in instance/mail/ without running a worker."""
+    if not app.config["OUTBOX_SEND_AFTER_REQUEST"]:
+        return
+    from .domain.outbox import OutboxWorker
+
+    @app.after_request
+    def deliver_after_response(response):
+        if db.session.info.pop("mail_queued", False):
+
+            def deliver():
+                with app.app_context():
+                    OutboxWorker().run_once()
+
+            response.call_on_close(deliver)
+        return response

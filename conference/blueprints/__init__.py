@@ -1,0 +1,1 @@
+"""One blueprint per area, registered one by one in ``create_app``."""

@@ -1,0 +1,180 @@
+"""Accounts: sign-up, email verification, log-in and out, password reset and change, profile."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ...domain import accounts, team
+from ...errors import DomainError, InvalidToken
+from ...extensions import db, limiter
+from ..common import safe_next, show_error
+from .forms import ChangePasswordForm, LoginForm, ProfileForm, ResetPasswordForm, ResetRequestForm, SignupForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _limit(name: str):
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGNUP")
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("events.dashboard"))
+    form = SignupForm(invitation=request.args.get("invitation", ""))
+    invitation = _invitation_or_none(form.invitation.data)
+    if request.method == "GET" and invitation is not None:
+        form.email.data = invitation.email
+    if form.validate_on_submit():
+        # An invitation link proves the invited address: no verification round-trip needed.
+        proven = invitation is not None and form.email.data.strip().lower() == invitation.email
+        try:
+            user = accounts.sign_up(email=form.email.data, name=form.name.data, password=form.password.data,
+                                    timezone=form.timezone.data, verified=proven)
+            if proven:
+                team.accept_invitation(invitation, user=user)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            if proven:
+                login_user(user)
+                flash(_("Welcome! You have joined the team of %(event)s.", event=invitation.event.title), "success")
+                return redirect(url_for("events.show_event", slug=invitation.event.slug))
+            flash(_("Almost done: we sent a link to %(email)s. Open it to confirm your address, then log in.", email=user.email), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/signup.html", form=form, invitation=invitation)
+
+
+def _invitation_or_none(token: str | None):
+    if not token:
+        return None
+    try:
+        invitation = team.invitation_from_token(token)
+    except InvalidToken:
+        return None
+    return invitation if invitation.is_open else None
+
+
+@bp.route("/verify/<token>")
+def verify_email(token):
+    try:
+        user = accounts.verify_email(token)
+    except InvalidToken as error:
+        return render_template("auth/token_error.html", message=error.message), 400
+    db.session.commit()
+    flash(_("Your email address %(email)s is confirmed.", email=user.email), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("events.dashboard"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/verify/resend")
+@login_required
+@_limit("RATELIMIT_RESET")
+def resend_verification():
+    if not current_user.is_verified:
+        accounts.send_verification(current_user)
+        db.session.commit()
+        flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("events.dashboard"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@_limit("RATELIMIT_LOGIN")
+def login():
+    if current_user.is_authenticated:
+        return safe_next()
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = accounts.authenticate(email=form.email.data, password=form.password.data)
+        if user is None:
+            form.password.errors.append(_("The email address or the password is wrong."))
+        elif not user.is_verified:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("Confirm your email address with the link we sent you; until then you cannot join teams or create events."), "info")
+            return safe_next()
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return safe_next()
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("events.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(email=form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(_("If an account uses %(email)s, we sent it a link to choose a new password. It works for two hours.", email=form.email.data), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def reset_password(token):
+    try:
+        accounts.user_for_reset_token(token)
+    except InvalidToken as error:
+        return render_template("auth/token_error.html", message=error.message, reset_link=True), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token=token, new_password=form.password.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your password is changed. Log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, current_password=form.current_password.data,
+                                     new_password=form.new_password.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # this session continues; others end
+            flash(_("Your password is changed. Other devices are logged out."), "success")
+            return redirect(url_for("auth.edit_profile"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(current_user, actor=current_user, name=form.name.data,
+                                    affiliation=form.affiliation.data or "", country=form.country.data or "",
+                                    timezone=form.timezone.data, bio=form.bio.data or "")
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("auth.edit_profile"))
+    return render_template("auth/profile.html", form=form)

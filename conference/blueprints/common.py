@@ -1,0 +1,54 @@
+"""Small helpers shared by the views: showing domain errors on forms, safe redirects."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, redirect, request, url_for
+from flask_babel import gettext
+from wtforms import SelectField, ValidationError
+
+from ..errors import DomainError
+from ..timezones import all_timezones, countries, is_valid_timezone
+
+
+def show_error(form, error: DomainError) -> None:
+    """Put a domain error next to its field, or at the top of the form."""
+    if error.field and error.field in form._fields:
+        form[error.field].errors = list(form[error.field].errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def safe_next(default_endpoint: str = "events.dashboard", **values):
+    """Redirect to ?next= when it stays on this site, else to ``default_endpoint``."""
+    target = request.args.get("next") or request.form.get("next")
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return redirect(target)
+    return redirect(url_for(default_endpoint, **values))
+
+
+def require(allowed: bool, *, hide: bool = False) -> None:
+    """403 when not allowed; 404 where the object's existence must not leak."""
+    if not allowed:
+        abort(404 if hide else 403)
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in all_timezones()]
+
+
+def country_choices(blank_label: str) -> list[tuple[str, str]]:
+    return [("", blank_label)] + list(countries())
+
+
+class TimezoneField(SelectField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=timezone_choices(), default="UTC",
+                         render_kw={"data-guess-timezone": "", **kwargs.pop("render_kw", {})}, **kwargs)
+
+    def pre_validate(self, form):
+        if not is_valid_timezone(self.data):
+            raise ValidationError(gettext("Choose a time zone from the list, e.g. Europe/Zurich."))

@@ -1,0 +1,111 @@
+"""Command-line interface: ``flask users``, ``flask outbox``, ``flask demo``."""
+
+from __future__ import annotations
+
+import signal
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .demo import load_demo
+from .domain import accounts
+from .domain.accounts import find_user_by_email
+from .domain.audit import record
+from .domain.outbox import OutboxWorker, counts_by_state, retry_failed
+from .errors import DomainError
+from .extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+outbox_cli = AppGroup("outbox", help="Deliver and inspect the mail outbox.")
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option(help="At least 10 characters.")
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create a site administrator (verified, may create events), or promote an existing account."""
+    user = accounts.find_user_by_email(email)
+    try:
+        if user is None:
+            user = accounts.create_user(email=email, name=name, password=password, verified=True)
+            created = True
+        else:
+            accounts.check_password_rules(password)
+            user.set_password(password)
+            created = False
+    except DomainError as error:
+        raise click.BadParameter(error.message, param_hint=f"--{error.field or 'email'}") from error
+    user.is_admin = True
+    user.may_create_events = True
+    record("account.made_admin", actor=None, obj=user, via="cli")
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Promoted'} administrator {user.email}")
+
+
+@users_cli.command("grant-creator")
+@click.argument("email")
+def grant_creator(email: str) -> None:
+    """Let an existing account create events."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}")
+    user.may_create_events = True
+    record("account.rights_changed", actor=None, obj=user, may_create_events=True, via="cli")
+    db.session.commit()
+    click.echo(f"{user.email} may now create events")
+
+
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Deliver everything due now, then exit.")
+@click.option("--poll", type=float, default=None, help="Seconds between rounds (default OUTBOX_POLL_SECONDS).")
+def outbox_work(once: bool, poll: float | None) -> None:
+    """Deliver queued mail; several workers may run side by side on PostgreSQL."""
+    worker = OutboxWorker()
+    if once:
+        report = worker.run_once()
+        click.echo(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+        for line in report.errors:
+            click.echo(f"  {line}", err=True)
+        return
+    stopping = {"flag": False}
+
+    def stop(_signum, _frame):
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(f"Outbox worker {worker.name} running; Ctrl-C stops it after the current batch.")
+    worker.run_forever(poll_seconds=poll, should_stop=lambda: stopping["flag"])
+
+
+@outbox_cli.command("status")
+def outbox_status() -> None:
+    """Print how many messages are in each state."""
+    for state, count in counts_by_state().items():
+        click.echo(f"{state.value:8} {count}")
+
+
+@outbox_cli.command("retry")
+@click.argument("message_ids", nargs=-1, type=int)
+def outbox_retry(message_ids: tuple[int, ...]) -> None:
+    """Queue failed messages again (all of them, or the ids given)."""
+    count = retry_failed(message_ids=list(message_ids) or None)
+    db.session.commit()
+    click.echo(f"{count} failed message(s) queued again")
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load the demo events and accounts (safe to run again: nothing is duplicated)."""
+    summary = load_demo()
+    db.session.commit()
+    click.echo(summary)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(demo)
+

@@ -1,0 +1,27 @@
+"""Site administration: who may create events, who administers the site."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ..errors import InvalidState, NotAllowed
+from ..extensions import db
+from ..models import User
+from .audit import record
+
+
+def set_site_rights(user: User, *, actor, may_create_events: bool, is_admin: bool) -> None:
+    if not actor.can_administer():
+        raise NotAllowed(_("Only site administrators can change site rights."))
+    if user.id == actor.id and not is_admin:
+        raise InvalidState(_("You cannot remove your own administrator right; ask another administrator."))
+    changes = {}
+    if user.may_create_events != may_create_events:
+        user.may_create_events = may_create_events
+        changes["may_create_events"] = may_create_events
+    if user.is_admin != is_admin:
+        user.is_admin = is_admin
+        changes["is_admin"] = is_admin
+    if changes:
+        record("account.rights_changed", actor=actor, obj=user, **changes)
+    db.session.flush()

@@ -1,0 +1,156 @@
+"""An event's team: invitations by email, acceptance, roles."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..enums import TeamRole
+from ..errors import AlreadyExists, DomainError, InvalidState, InvalidToken, NotAllowed
+from ..extensions import db
+from ..models import Event, EventRole, TeamInvitation, User
+from ..models.types import utcnow
+from .accounts import normalise_email
+from .audit import record
+from .links import external_url
+from .mailer import queue_mail
+from .tokens import make_token, read_token
+
+ROLE_LABELS = {
+    TeamRole.ORGANISER: "organiser",
+    TeamRole.TRACK_CHAIR: "track chair",
+    TeamRole.REVIEWER: "reviewer",
+}
+
+
+def invitation_token(invitation: TeamInvitation) -> str:
+    return make_token("team-invitation", {"id": invitation.id})
+
+
+def invite_member(event: Event, *, actor, email: str, role: TeamRole, message: str = "") -> TeamInvitation:
+    """Invite someone by email to a team role; works whether or not they have an account yet."""
+    if not event.can_manage(actor):
+        raise NotAllowed(_("Only the event's organisers can invite team members."))
+    address = normalise_email(email)
+    role = TeamRole(role)
+    existing_user = db.session.scalar(sa.select(User).where(User.email == address))
+    if existing_user is not None and role in event.roles_of(existing_user):
+        raise AlreadyExists(_("This person already has this role."), field="email")
+    open_invitation = db.session.scalar(
+        sa.select(TeamInvitation.id).where(
+            TeamInvitation.event_id == event.id,
+            TeamInvitation.email == address,
+            TeamInvitation.role == role,
+            TeamInvitation.accepted_at.is_(None),
+            TeamInvitation.revoked_at.is_(None),
+        )
+    )
+    if open_invitation is not None:
+        raise AlreadyExists(_("This person has already been invited to this role."), field="email")
+    invitation = TeamInvitation(event=event, email=address, role=role, invited_by_id=actor.id)
+    db.session.add(invitation)
+    db.session.flush()
+    queue_mail(
+        "team_invitation",
+        to=address,
+        to_name=existing_user.name if existing_user else "",
+        event=event,
+        user=existing_user,
+        context={
+            "invitation": invitation,
+            "inviter": actor,
+            "role_label": ROLE_LABELS[role],
+            "message": message.strip(),
+            "link": external_url("events.show_invitation", token=invitation_token(invitation)),
+            "has_account": existing_user is not None,
+        },
+    )
+    record("team.invited", actor=actor, obj=invitation, event=event, email=address, role=role.value)
+    return invitation
+
+
+def invitation_from_token(token: str) -> TeamInvitation:
+    payload = read_token("team-invitation", token, max_age=current_app.config["INVITATION_MAX_AGE"])
+    invitation = db.session.get(TeamInvitation, payload.get("id"))
+    if invitation is None:
+        raise InvalidToken(_("This invitation does not exist any more."))
+    if invitation.revoked_at is not None:
+        raise InvalidToken(_("This invitation was withdrawn by the organisers."))
+    return invitation
+
+
+def accept_invitation(invitation: TeamInvitation, *, user: User) -> EventRole | None:
+    """Give ``user`` the invited role. Accepting twice is harmless."""
+    if invitation.revoked_at is not None:
+        raise InvalidState(_("This invitation was withdrawn by the organisers."))
+    if invitation.accepted_at is not None:
+        if invitation.accepted_by_id == user.id:
+            return None
+        raise InvalidState(_("This invitation has already been accepted by someone else."))
+    if not user.is_verified:
+        raise DomainError(_("Verify your email address before joining an event's team."))
+    invitation.accepted_at = utcnow()
+    invitation.accepted_by_id = user.id
+    role = None
+    if invitation.role not in invitation.event.roles_of(user):
+        role = EventRole(user_id=user.id, role=invitation.role)
+        invitation.event.roles.append(role)
+    record("team.joined", actor=user, obj=invitation, event=invitation.event, role=invitation.role.value)
+    db.session.flush()
+    return role
+
+
+def decline_invitation(invitation: TeamInvitation, *, user: User) -> None:
+    if not invitation.is_open:
+        raise InvalidState(_("This invitation is no longer open."))
+    invitation.revoked_at = utcnow()
+    record("team.declined", actor=user, obj=invitation, event=invitation.event, role=invitation.role.value)
+    db.session.flush()
+
+
+def revoke_invitation(invitation: TeamInvitation, *, actor) -> None:
+    if not invitation.event.can_manage(actor):
+        raise NotAllowed(_("Only the event's organisers can withdraw invitations."))
+    if not invitation.is_open:
+        raise InvalidState(_("This invitation is no longer open."))
+    invitation.revoked_at = utcnow()
+    record("team.invitation_revoked", actor=actor, obj=invitation, event=invitation.event, email=invitation.email)
+    db.session.flush()
+
+
+def remove_role(role: EventRole, *, actor) -> None:
+    event = role.event
+    if not event.can_manage(actor):
+        raise NotAllowed(_("Only the event's organisers can change the team."))
+    if role.role == TeamRole.ORGANISER:
+        organisers = [r for r in event.roles if r.role == TeamRole.ORGANISER]
+        if len(organisers) <= 1:
+            raise InvalidState(_("An event needs at least one organiser. Add another before removing this one."))
+    event.roles.remove(role)
+    record("team.removed", actor=actor, obj=event, event=event, user_id=role.user_id, role=role.role.value)
+    db.session.flush()
+
+
+def open_invitations(event: Event) -> list[TeamInvitation]:
+    return list(
+        db.session.scalars(
+            sa.select(TeamInvitation)
+            .where(TeamInvitation.event_id == event.id, TeamInvitation.accepted_at.is_(None), TeamInvitation.revoked_at.is_(None))
+            .order_by(TeamInvitation.created_at)
+        )
+    )
+
+
+def invitations_for(user: User) -> list[TeamInvitation]:
+    """Open invitations sent to ``user``'s (verified) address."""
+    if not user.is_verified:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(TeamInvitation)
+            .where(TeamInvitation.email == user.email, TeamInvitation.accepted_at.is_(None), TeamInvitation.revoked_at.is_(None))
+            .options(joinedload(TeamInvitation.event))
+        )
+    )

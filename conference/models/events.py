@@ -1,0 +1,105 @@
+"""Events and the people who run them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..enums import EventFormat, EventKind, EventStatus, TeamRole
+from ..extensions import db
+from .accounts import User
+from .types import UTCDateTime, enum_type, utcnow
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+    __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    start_date: Mapped[dt.date] = mapped_column(sa.Date)
+    end_date: Mapped[dt.date] = mapped_column(sa.Date)
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    format: Mapped[EventFormat] = mapped_column(enum_type(EventFormat))
+    venue: Mapped[str] = mapped_column(sa.Text, default="")
+    online_details: Mapped[str] = mapped_column(sa.Text, default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[EventStatus] = mapped_column(enum_type(EventStatus), default=EventStatus.DRAFT)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list[EventRole]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    def roles_of(self, user) -> set[TeamRole]:
+        """The team roles ``user`` holds in this event (empty for visitors)."""
+        if not getattr(user, "is_authenticated", False):
+            return set()
+        return {r.role for r in self.roles if r.user_id == user.id}
+
+    def is_team_member(self, user) -> bool:
+        return bool(self.roles_of(user))
+
+    # Permission predicates: the one place each question is answered.
+    def can_view(self, user) -> bool:
+        return self.is_published or user.can_administer() or self.is_team_member(user)
+
+    def can_manage(self, user) -> bool:
+        """Organisers (and site admins) change the event, its team and everything in it."""
+        return user.can_administer() or TeamRole.ORGANISER in self.roles_of(user)
+
+    def can_view_audit_log(self, user) -> bool:
+        return self.can_manage(user)
+
+
+class EventRole(db.Model):
+    """A person's role in one event's team."""
+
+    __tablename__ = "event_role"
+    __table_args__ = (sa.UniqueConstraint("event_id", "user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[TeamRole] = mapped_column(enum_type(TeamRole))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="roles")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class TeamInvitation(db.Model):
+    """An invitation by email to join an event's team, for people with or without an account."""
+
+    __tablename__ = "team_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    role: Mapped[TeamRole] = mapped_column(enum_type(TeamRole))
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
