@@ -82,18 +82,20 @@ def build_message(row: OutboxMessage) -> flask_mail.Message:
 
 
 class _SMTPConnection(flask_mail.Connection):
-    """Flask-Mail's connection with a socket timeout, so a stuck server cannot hang the worker."""
+    """Flask-Mail's connection, configured from the app's current settings and with a socket
+    timeout, so a stuck server cannot hang the worker."""
 
     def configure_host(self):
-        timeout = current_app.config["MAIL_TIMEOUT"]
-        if self.mail.use_ssl:
-            host = smtplib.SMTP_SSL(self.mail.server, self.mail.port, timeout=timeout)
+        config = current_app.config
+        timeout = config["MAIL_TIMEOUT"]
+        if config["MAIL_USE_SSL"]:
+            host = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
         else:
-            host = smtplib.SMTP(self.mail.server, self.mail.port, timeout=timeout)
-        if self.mail.use_tls:
+            host = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+        if config["MAIL_USE_TLS"]:
             host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
+        if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         return host
 
 
@@ -102,7 +104,7 @@ class SMTPTransport:
 
     def __enter__(self):
         self._connection = _SMTPConnection(mail)
-        self._connection.__enter__()
+        self._connection.host = self._connection.configure_host()
         return self
 
     def send(self, message: flask_mail.Message) -> None:
@@ -110,7 +112,8 @@ class SMTPTransport:
 
     def __exit__(self, *exc_info):
         try:
-            self._connection.__exit__(*exc_info)
+            if self._connection.host is not None:
+                self._connection.host.quit()
         except (smtplib.SMTPException, OSError):
             pass  # the server went away after accepting everything: nothing to undo
 
