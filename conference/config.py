@@ -73,6 +73,7 @@ def defaults(instance_path: str) -> dict:
         "INVITATION_MAX_AGE": 60 * 60 * 24 * 30,
         "ANYONE_CAN_CREATE_EVENTS": False,
         "SITE_NAME": "Conference",
+        "BASE_URL": None,
         "PREFERRED_URL_SCHEME": "http",
         # Mail
         "MAIL_SERVER": None,
@@ -118,6 +119,8 @@ def from_environment(config: dict) -> None:
         config["SERVER_NAME"] = env["SERVER_NAME"]
     if env.get("PREFERRED_URL_SCHEME"):
         config["PREFERRED_URL_SCHEME"] = env["PREFERRED_URL_SCHEME"]
+    if env.get("BASE_URL"):
+        config["BASE_URL"] = env["BASE_URL"].rstrip("/")
     if env.get("SITE_NAME"):
         config["SITE_NAME"] = env["SITE_NAME"]
     config["ANYONE_CAN_CREATE_EVENTS"] = _env_bool(

@@ -47,6 +47,13 @@ def require_postgres_reason() -> str:
     return "PostgreSQL tests need TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/test"
 
 
+def skip_or_fail_without_postgres() -> None:
+    """Skip the PostgreSQL half of the suite, unless CI demands it (REQUIRE_POSTGRES=1)."""
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail(require_postgres_reason() + " (REQUIRE_POSTGRES=1 forbids skipping)", pytrace=False)
+    pytest.skip(require_postgres_reason())
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
@@ -54,7 +61,7 @@ def database_url(request, tmp_path_factory):
         return
     base = postgres_url()
     if base is None:
-        pytest.skip(require_postgres_reason())
+        skip_or_fail_without_postgres()
     schema = f"pytest_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     with scratch_schema(base, schema) as url:
         yield url

@@ -1,0 +1,259 @@
+"""Browser fixtures: real headless Chromium (Debian's) driven by Playwright, against the app
+served by a live werkzeug server in a background thread.
+
+* Every test here is skipped, with the reason, when Playwright or Chromium is missing; with
+  ``REQUIRE_BROWSER=1`` (CI) it fails instead, so a green run cannot hide skipped journeys.
+* The live app uses the same database as the session's ``app`` fixture, with CSRF on, so the
+  browser sends the real tokens. Tests use ``committed_db``: the server thread has its own
+  connections and must see what the test commits (and the test what the server commits).
+* ``page`` is an :class:`AuditedPage`: every page it loads is checked with axe-core (serious
+  and critical violations fail the test) and for Content-Security-Policy violations. A page
+  that loaded without being checked fails the test at teardown, so none slips through.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from conference import create_app
+from conference.extensions import db as _db
+
+from ..conftest import free_port, make_test_config
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+def _browser_missing() -> str | None:
+    """Why browser tests cannot run here, or None when they can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+        import axe_playwright_python.sync_playwright  # noqa: F401
+    except ImportError as error:
+        return f"Playwright or axe-playwright-python is not installed ({error}); pip install -e '.[test]'"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is not installed at {CHROMIUM}; apt-get install chromium"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    reason = _browser_missing()
+    for item in items:
+        if here not in Path(item.fspath).parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if reason and os.environ.get("REQUIRE_BROWSER") != "1":
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _browser_missing()
+    if reason:
+        # Only reached with REQUIRE_BROWSER=1: otherwise the tests were marked as skipped.
+        pytest.fail(f"REQUIRE_BROWSER=1 but browser tests cannot run: {reason}", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+# The live server -------------------------------------------------------------------------
+
+class LiveServer:
+    def __init__(self, app, port: int):
+        from werkzeug.serving import make_server
+
+        self.app = app
+        self.url = f"http://127.0.0.1:{port}"
+        self._server = make_server("127.0.0.1", port, app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="live-server", daemon=True)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def deliver_mail(self):
+        """Run the outbox worker once, as `flask outbox work --once` would, in the live app."""
+        from conference.domain.outbox import OutboxWorker
+
+        with self.app.app_context():
+            try:
+                return OutboxWorker().run_once()
+            finally:
+                _db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def _live_server(app, database_url, tmp_path_factory):
+    port = free_port()
+    config = make_test_config(database_url, tmp_path_factory.mktemp("live-instance"))
+    config.update(WTF_CSRF_ENABLED=True, BASE_URL=f"http://127.0.0.1:{port}")
+    live_app = create_app(config)
+    server = LiveServer(live_app, port).start()
+    yield server
+    server.stop()
+    with live_app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(_live_server, committed_db):
+    return _live_server
+
+
+@pytest.fixture
+def live_mail(live_server, smtp_server):
+    """The live app sends over SMTP to the ``smtp_server`` sink; returns the sink."""
+    config = live_server.app.config
+    keys = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL")
+    saved = {key: config[key] for key in keys}
+    config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False)
+    try:
+        yield smtp_server
+    finally:
+        config.update(saved)
+
+
+# Pages that check themselves ----------------------------------------------------------------
+
+# Runs in every document before its own scripts: reports CSP violations to the test through
+# a binding (the binding lives outside the page, so the CSP cannot block it).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__reportCspViolation({
+    directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample
+  });
+});
+"""
+
+
+class AccessibilityViolation(AssertionError):
+    pass
+
+
+class ContentSecurityViolation(AssertionError):
+    pass
+
+
+class AuditedPage:
+    """A Playwright page that checks every page it loads.
+
+    ``goto``, ``follow`` (a click that navigates) and ``submit`` audit the page they land
+    on; other navigations must be followed by ``audit()`` or the test fails at teardown.
+    Everything else is passed through to the Playwright page.
+    """
+
+    def __init__(self, page, axe, base_url: str):
+        self._page = page
+        self._axe = axe
+        self.base_url = base_url
+        self.unchecked_loads: list[str] = []
+        self.audited: list[str] = []
+        self.csp_violations: list[dict] = []
+        page.on("load", lambda loaded: self.unchecked_loads.append(loaded.url))
+        page.on("console", self._on_console)
+
+    def __getattr__(self, name):
+        return getattr(self._page, name)
+
+    def _on_console(self, message) -> None:
+        # Chromium also logs refused resources on the console; keep them as a second net.
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append({"console": message.text})
+
+    def report_csp(self, violation: dict) -> None:
+        self.csp_violations.append(violation)
+
+    # Navigation -----------------------------------------------------------------------
+    def goto(self, path: str, **kwargs):
+        url = path if "://" in path else self.base_url + path
+        response = self._page.goto(url, **kwargs)
+        self.audit()
+        return response
+
+    def follow(self, locator):
+        """Click a link or button that loads a new page, then audit that page."""
+        with self._page.expect_navigation():
+            locator.click()
+        self.audit()
+
+    submit = follow
+
+    # Checks ---------------------------------------------------------------------------
+    def audit(self) -> None:
+        """Check the current page: no serious or critical axe violation, no CSP violation."""
+        self._page.wait_for_load_state("load")
+        # Let queued securitypolicyviolation events reach the binding before reading them.
+        self._page.evaluate("() => new Promise(resolve => setTimeout(resolve, 0))")
+        url = self._page.url
+        self.unchecked_loads.clear()
+        self.audited.append(url)
+        self.check_csp()
+        results = self._axe.run(self._page)
+        failing = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
+        if failing:
+            raise AccessibilityViolation(f"axe found problems on {url}:\n" + describe_violations(failing))
+
+    def check_csp(self) -> None:
+        if self.csp_violations:
+            found, self.csp_violations = self.csp_violations, []
+            lines = "\n".join(f"  - {v}" for v in found)
+            raise ContentSecurityViolation(f"Content-Security-Policy violations on {self._page.url}:\n{lines}")
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} [{violation.get('helpUrl', '')}]")
+        for node in violation["nodes"]:
+            target = ", ".join(" ".join(part) if isinstance(part, list) else part for part in node["target"])
+            lines.append(f"    at {target}: {node.get('failureSummary', '').replace(chr(10), ' ')}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def page(browser, axe, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/Zurich")
+    context.set_default_timeout(10_000)
+    raw = context.new_page()
+    audited = AuditedPage(raw, axe, live_server.url)
+    context.expose_binding("__reportCspViolation", lambda _source, violation: audited.report_csp(violation))
+    context.add_init_script(CSP_LISTENER)
+    try:
+        yield audited
+        if audited.unchecked_loads:
+            pytest.fail(
+                "pages loaded without an accessibility and CSP check (use page.goto/follow/submit "
+                f"or call page.audit()): {audited.unchecked_loads}",
+                pytrace=False,
+            )
+        audited.check_csp()
+    finally:
+        context.close()
