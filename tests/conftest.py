@@ -23,6 +23,7 @@ import uuid
 
 import psycopg
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from conference import create_app
@@ -110,11 +111,22 @@ def make_test_config(database_url: str, tmp_path) -> dict:
     }
 
 
+class FreshContextClient(FlaskClient):
+    """Each request (and each redirect it follows) runs in an app context of its own, with its
+    own ``g`` and database session, as in production. Otherwise Flask reuses the test's app
+    context, and Flask-Login's user cached on ``g`` leaks from one client to the next."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
 
     app = create_app(make_test_config(database_url, tmp_path_factory.mktemp("instance")))
+    app.test_client_class = FreshContextClient
     with app.app_context():
         upgrade()
         _db.engine.dispose()

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, redirect, request, url_for
 from flask_babel import gettext
-from wtforms import SelectField, ValidationError
+from wtforms import SelectChoice, SelectField, ValidationError
 
 from ..errors import DomainError
 from ..timezones import all_timezones, countries, is_valid_timezone
@@ -25,7 +25,9 @@ def safe_next(default_endpoint: str = "events.dashboard", **values):
     target = request.args.get("next") or request.form.get("next")
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        # Browsers read "\" as "/" and drop tabs and newlines, so "/\evil" would leave the site.
+        plain = target.isprintable() and " " not in target and "\\" not in target
+        if plain and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return redirect(target)
     return redirect(url_for(default_endpoint, **values))
 
@@ -36,8 +38,8 @@ def require(allowed: bool, *, hide: bool = False) -> None:
         abort(404 if hide else 403)
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(zone, zone.replace("_", " ")) for zone in all_timezones()]
+def timezone_choices() -> list[SelectChoice]:
+    return [SelectChoice(zone, zone.replace("_", " ")) for zone in all_timezones()]
 
 
 def country_choices(blank_label: str) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..errors import InvalidState, NotAllowed
@@ -25,3 +26,13 @@ def set_site_rights(user: User, *, actor, may_create_events: bool, is_admin: boo
     if changes:
         record("account.rights_changed", actor=actor, obj=user, **changes)
     db.session.flush()
+
+
+def users_matching(query: str) -> sa.Select:
+    """Accounts whose name or address contains ``query`` (any case; % and _ match themselves)."""
+    stmt = sa.select(User).order_by(User.name, User.id)
+    needle = query.strip().lower()
+    if needle:
+        stmt = stmt.where(sa.or_(sa.func.lower(User.name).contains(needle, autoescape=True),
+                                 User.email.contains(needle, autoescape=True)))
+    return stmt

@@ -8,6 +8,8 @@ from ..models import AuditEntry
 
 def record(action: str, *, actor, obj=None, event=None, **details) -> AuditEntry:
     """Add an audit entry for ``action`` done by ``actor`` (a User, or None for the system)."""
+    # Callers may pass Flask-Login's current_user: record the user behind the proxy.
+    obj = getattr(obj, "_get_current_object", lambda: obj)()
     if event is None and obj is not None:
         event = getattr(obj, "event", None)
     entry = AuditEntry(

@@ -6,12 +6,14 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..enums import EventFormat, EventKind, EventStatus, TeamRole
 from ..errors import AlreadyExists, DomainError, InvalidState, NotAllowed
 from ..extensions import db
-from ..models import Event, EventRole
+from ..models import AuditEntry, Event, EventRole
 from ..models.types import utcnow
 from ..timezones import is_valid_timezone
 from .audit import record
@@ -26,35 +28,57 @@ EDITABLE_FIELDS = (
 )
 
 
-def _validate(event: Event, *, exclude_id: int | None) -> None:
-    if not SLUG_RE.match(event.slug or "") or event.slug in RESERVED_SLUGS:
+def _clean(values: dict) -> dict:
+    """The submitted values in the form they are stored in; a wrong kind or format is refused."""
+    values = dict(values)
+    for name in ("venue", "online_details", "contact_email", "description"):
+        values[name] = (values.get(name) or "").strip()
+    # One line: the title also goes into mail subjects.
+    values["title"] = " ".join((values.get("title") or "").split())
+    values["slug"] = (values.get("slug") or "").strip().lower()
+    for name, enum_class in (("kind", EventKind), ("format", EventFormat)):
+        try:
+            values[name] = enum_class(values[name])
+        except ValueError as exc:
+            raise DomainError(_("Choose one of the options."), field=name) from exc
+    return values
+
+
+def _validate(values: dict, *, exclude_id: int | None) -> None:
+    """The rules every event keeps, checked before anything is changed (the database would
+    refuse a taken slug or reversed dates only at flush, as an error page)."""
+    if not values["title"]:
+        raise DomainError(_("Give the event a title."), field="title")
+    slug = values["slug"]
+    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
         raise DomainError(
             _("Use lower-case letters, digits and hyphens (e.g. symposium-2027), not starting or ending with a hyphen."),
             field="slug",
         )
-    taken = sa.select(Event.id).where(Event.slug == event.slug)
+    taken = sa.select(Event.id).where(Event.slug == slug)
     if exclude_id is not None:
         taken = taken.where(Event.id != exclude_id)
     if db.session.scalar(taken) is not None:
         raise AlreadyExists(_("Another event already uses this address. Choose a different one."), field="slug")
-    if event.end_date < event.start_date:
+    if values["end_date"] < values["start_date"]:
         raise DomainError(_("The end date must be on or after the start date."), field="end_date")
-    if not is_valid_timezone(event.timezone):
+    if not is_valid_timezone(values["timezone"]):
         raise DomainError(_("Choose a time zone from the list, e.g. Europe/Zurich."), field="timezone")
-    if event.format in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not (event.venue or "").strip():
+    if values["format"] in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not values["venue"]:
         raise DomainError(_("Give the venue of an in-person or hybrid event."), field="venue")
+    try:
+        values["contact_email"] = validate_email(values["contact_email"], check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise DomainError(_("Enter a valid email address."), field="contact_email") from exc
 
 
 def create_event(*, actor, **fields) -> Event:
     """Create a draft event; its creator becomes its first organiser."""
     if not actor.can_create_event():
         raise NotAllowed(_("You do not have the right to create events. Ask a site administrator."))
-    event = Event(status=EventStatus.DRAFT, created_by_id=actor.id)
-    for name in EDITABLE_FIELDS:
-        setattr(event, name, fields[name])
-    event.kind = EventKind(event.kind)
-    event.format = EventFormat(event.format)
-    _validate(event, exclude_id=None)
+    values = _clean({name: fields[name] for name in EDITABLE_FIELDS})
+    _validate(values, exclude_id=None)
+    event = Event(status=EventStatus.DRAFT, created_by_id=actor.id, **values)
     event.roles.append(EventRole(user_id=actor.id, role=TeamRole.ORGANISER))
     db.session.add(event)
     db.session.flush()
@@ -63,17 +87,17 @@ def create_event(*, actor, **fields) -> Event:
 
 
 def update_event(event: Event, *, actor, **fields) -> Event:
+    """Change an event's settings; nothing changes unless every rule holds."""
     if not event.can_manage(actor):
         raise NotAllowed(_("Only the event's organisers can change it."))
-    changed = {}
-    for name in EDITABLE_FIELDS:
-        if name in fields and getattr(event, name) != fields[name]:
-            changed[name] = str(fields[name]) if not isinstance(fields[name], str) else fields[name]
-            setattr(event, name, fields[name])
-    _validate(event, exclude_id=event.id)
+    values = _clean({name: fields.get(name, getattr(event, name)) for name in EDITABLE_FIELDS})
+    _validate(values, exclude_id=event.id)
+    changed = sorted(name for name in EDITABLE_FIELDS if getattr(event, name) != values[name])
+    for name in changed:
+        setattr(event, name, values[name])
     db.session.flush()
     if changed:
-        record("event.updated", actor=actor, obj=event, event=event, fields=sorted(changed))
+        record("event.updated", actor=actor, obj=event, event=event, fields=changed)
     return event
 
 
@@ -101,11 +125,13 @@ def unpublish_event(event: Event, *, actor) -> None:
 def published_events(*, today: dt.date) -> tuple[list[Event], list[Event]]:
     """Published events split into (upcoming or running, soonest first) and (past, latest first)."""
     published = Event.status == EventStatus.PUBLISHED
+    # Lists show no team: skip the roles (and their people) that Event loads by default.
+    listing = sa.select(Event).where(published).options(lazyload(Event.roles))
     upcoming = db.session.scalars(
-        sa.select(Event).where(published, Event.end_date >= today).order_by(Event.start_date, Event.title)
+        listing.where(Event.end_date >= today).order_by(Event.start_date, Event.title)
     ).all()
     past = db.session.scalars(
-        sa.select(Event).where(published, Event.end_date < today).order_by(Event.start_date.desc()).limit(50)
+        listing.where(Event.end_date < today).order_by(Event.start_date.desc(), Event.title).limit(50)
     ).all()
     return list(upcoming), list(past)
 
@@ -115,9 +141,18 @@ def events_of(user) -> list[Event]:
     return list(
         db.session.scalars(
             sa.select(Event)
-            .join(EventRole, EventRole.event_id == Event.id)
-            .where(EventRole.user_id == user.id)
-            .distinct()
-            .order_by(Event.start_date.desc())
+            .where(Event.id.in_(sa.select(EventRole.event_id).where(EventRole.user_id == user.id)))
+            .options(lazyload(Event.roles))
+            .order_by(Event.start_date.desc(), Event.title)
         )
+    )
+
+
+def audit_log_of(event: Event) -> sa.Select:
+    """The event's audit entries with who made them, newest first (for paging)."""
+    return (
+        sa.select(AuditEntry)
+        .where(AuditEntry.event_id == event.id)
+        .options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.id.desc())
     )

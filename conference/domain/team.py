@@ -6,22 +6,23 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..enums import TeamRole
 from ..errors import AlreadyExists, DomainError, InvalidState, InvalidToken, NotAllowed
 from ..extensions import db
 from ..models import Event, EventRole, TeamInvitation, User
 from ..models.types import utcnow
-from .accounts import normalise_email
+from .accounts import normalise_email, sign_up
 from .audit import record
 from .links import external_url
 from .mailer import queue_mail
 from .tokens import make_token, read_token
 
 ROLE_LABELS = {
-    TeamRole.ORGANISER: "organiser",
-    TeamRole.TRACK_CHAIR: "track chair",
-    TeamRole.REVIEWER: "reviewer",
+    TeamRole.ORGANISER: _l("organiser"),
+    TeamRole.TRACK_CHAIR: _l("track chair"),
+    TeamRole.REVIEWER: _l("reviewer"),
 }
 
 
@@ -30,7 +31,10 @@ def invitation_token(invitation: TeamInvitation) -> str:
 
 
 def invite_member(event: Event, *, actor, email: str, role: TeamRole, message: str = "") -> TeamInvitation:
-    """Invite someone by email to a team role; works whether or not they have an account yet."""
+    """Invite someone by email to a team role; works whether or not they have an account yet.
+
+    One open invitation per person and event: to change the role, withdraw it and invite again.
+    """
     if not event.can_manage(actor):
         raise NotAllowed(_("Only the event's organisers can invite team members."))
     address = normalise_email(email)
@@ -42,13 +46,15 @@ def invite_member(event: Event, *, actor, email: str, role: TeamRole, message: s
         sa.select(TeamInvitation.id).where(
             TeamInvitation.event_id == event.id,
             TeamInvitation.email == address,
-            TeamInvitation.role == role,
             TeamInvitation.accepted_at.is_(None),
             TeamInvitation.revoked_at.is_(None),
         )
     )
     if open_invitation is not None:
-        raise AlreadyExists(_("This person has already been invited to this role."), field="email")
+        raise AlreadyExists(
+            _("This address already has an open invitation to this team. Withdraw it first to invite again."),
+            field="email",
+        )
     invitation = TeamInvitation(event=event, email=address, role=role, invited_by_id=actor.id)
     db.session.add(invitation)
     db.session.flush()
@@ -77,14 +83,28 @@ def invitation_from_token(token: str) -> TeamInvitation:
     if invitation is None:
         raise InvalidToken(_("This invitation does not exist any more."))
     if invitation.revoked_at is not None:
-        raise InvalidToken(_("This invitation was withdrawn by the organisers."))
+        raise InvalidToken(_("This invitation was withdrawn or declined and no longer works."))
     return invitation
+
+
+def sign_up_and_accept(invitation: TeamInvitation, *, email: str, name: str, password: str, timezone: str) -> tuple[User, bool]:
+    """Sign up from an invitation link. Signing up with the invited address proves it (the link
+    reached that mailbox): the account is verified at once and joins the team. With another
+    address it is an ordinary sign-up that must verify its address; the invitation stays open.
+
+    Returns the new account and whether it joined the team.
+    """
+    proven = invitation.is_open and normalise_email(email) == invitation.email
+    user = sign_up(email=email, name=name, password=password, timezone=timezone, verified=proven)
+    if proven:
+        accept_invitation(invitation, user=user)
+    return user, proven
 
 
 def accept_invitation(invitation: TeamInvitation, *, user: User) -> EventRole | None:
     """Give ``user`` the invited role. Accepting twice is harmless."""
     if invitation.revoked_at is not None:
-        raise InvalidState(_("This invitation was withdrawn by the organisers."))
+        raise InvalidState(_("This invitation was withdrawn or declined and no longer works."))
     if invitation.accepted_at is not None:
         if invitation.accepted_by_id == user.id:
             return None
@@ -133,6 +153,11 @@ def remove_role(role: EventRole, *, actor) -> None:
     db.session.flush()
 
 
+def members(event: Event) -> list[EventRole]:
+    """The event's roles with their people, by name (the roles and people are already loaded)."""
+    return sorted(event.roles, key=lambda r: (r.user.name.lower(), r.user.id, r.role.value))
+
+
 def open_invitations(event: Event) -> list[TeamInvitation]:
     return list(
         db.session.scalars(
@@ -151,6 +176,7 @@ def invitations_for(user: User) -> list[TeamInvitation]:
         db.session.scalars(
             sa.select(TeamInvitation)
             .where(TeamInvitation.email == user.email, TeamInvitation.accepted_at.is_(None), TeamInvitation.revoked_at.is_(None))
-            .options(joinedload(TeamInvitation.event))
+            .options(joinedload(TeamInvitation.event).lazyload(Event.roles))
+            .order_by(TeamInvitation.created_at, TeamInvitation.id)
         )
     )

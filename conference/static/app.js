@@ -4,7 +4,29 @@
   document.addEventListener("DOMContentLoaded", function () {
     // Move focus to the error summary so screen readers announce what went wrong.
     var summary = document.getElementById("error-summary");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      summary.focus();
+      // A link in the summary focuses its field and shows the field's label or legend too
+      // (the browser alone would scroll the label out of view).
+      summary.addEventListener("click", function (event) {
+        var link = event.target.closest('a[href^="#"]');
+        var input = link && document.getElementById(link.getAttribute("href").slice(1));
+        if (!input) { return; }
+        var fieldset = input.closest("fieldset");
+        var caption = (fieldset && fieldset.querySelector("legend")) || document.querySelector('label[for="' + input.id + '"]');
+        event.preventDefault();
+        (caption || input).scrollIntoView();
+        input.focus({ preventScroll: true });
+      });
+      // A form sent from a URL with a fragment (after using the skip link, say) comes back
+      // with that fragment, and the browser then moves focus to its target: take it back,
+      // unless the person has already moved on.
+      window.addEventListener("load", function () {
+        var active = document.activeElement;
+        var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+        if (active === document.body || (target && active === target)) { summary.focus(); }
+      });
+    }
 
     // A double click must not send a form twice.
     document.querySelectorAll("form").forEach(function (form) {
@@ -13,6 +35,17 @@
         form.dataset.submitting = "1";
         form.querySelectorAll("button[data-once]").forEach(function (button) {
           button.setAttribute("aria-disabled", "true");
+        });
+      });
+    });
+
+    // Back to a page kept in the back/forward cache mid-submit: let its forms be sent again.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) { return; }
+      document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+        delete form.dataset.submitting;
+        form.querySelectorAll("button[data-once]").forEach(function (button) {
+          button.removeAttribute("aria-disabled");
         });
       });
     });

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import os
 import threading
+import traceback
 from pathlib import Path
 
 import pytest
+from flask import got_request_exception
+from werkzeug.serving import make_server
 
 from conference import create_app
 from conference.extensions import db as _db
@@ -45,7 +48,7 @@ def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     reason = _browser_missing()
     for item in items:
-        if here not in Path(item.fspath).parents:
+        if here not in item.path.parents:
             continue
         item.add_marker(pytest.mark.browser)
         if reason and os.environ.get("REQUIRE_BROWSER") != "1":
@@ -58,8 +61,10 @@ def browser():
     if reason:
         # Only reached with REQUIRE_BROWSER=1: otherwise the tests were marked as skipped.
         pytest.fail(f"REQUIRE_BROWSER=1 but browser tests cannot run: {reason}", pytrace=False)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Room for a loaded CI machine (two cores shared with PostgreSQL and the live server).
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -72,19 +77,31 @@ def browser():
 def axe():
     from axe_playwright_python.sync_playwright import Axe
 
-    return Axe()
+    # axe-core is preloaded into every document by an init script (see ``new_page``), which
+    # halves the time of each check compared with sending its 500 kB source every time; so
+    # Axe's own injection step only has to confirm it is there.
+    return Axe(axe_script="() => { if (typeof axe === 'undefined') throw new Error('axe-core not loaded'); }")
 
 
 # The live server -------------------------------------------------------------------------
 
 class LiveServer:
     def __init__(self, app, port: int):
-        from werkzeug.serving import make_server
-
         self.app = app
         self.url = f"http://127.0.0.1:{port}"
+        # Exceptions in the server thread, so a test fails with the cause, not just a 500 page.
+        self.errors: list[str] = []
+        got_request_exception.connect(self._record_error, app, weak=False)
         self._server = make_server("127.0.0.1", port, app, threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, name="live-server", daemon=True)
+
+    def _record_error(self, _sender, exception, **_extra) -> None:
+        self.errors.append("".join(traceback.format_exception(exception)))
+
+    def check_errors(self) -> None:
+        if self.errors:
+            found, self.errors[:] = list(self.errors), []
+            pytest.fail("the live server raised:\n" + "\n".join(found), pytrace=False)
 
     def start(self) -> LiveServer:
         self._thread.start()
@@ -121,7 +138,9 @@ def _live_server(app, database_url, tmp_path_factory):
 
 @pytest.fixture
 def live_server(_live_server, committed_db):
-    return _live_server
+    _live_server.errors.clear()
+    yield _live_server
+    _live_server.check_errors()
 
 
 @pytest.fixture
@@ -170,10 +189,11 @@ class AuditedPage:
     Everything else is passed through to the Playwright page.
     """
 
-    def __init__(self, page, axe, base_url: str):
+    def __init__(self, page, axe, server: LiveServer):
         self._page = page
         self._axe = axe
-        self.base_url = base_url
+        self.server = server
+        self.base_url = server.url
         self.unchecked_loads: list[str] = []
         self.audited: list[str] = []
         self.csp_violations: list[dict] = []
@@ -182,6 +202,11 @@ class AuditedPage:
 
     def __getattr__(self, name):
         return getattr(self._page, name)
+
+    @property
+    def raw(self):
+        """The Playwright page itself (for ``expect``)."""
+        return self._page
 
     def _on_console(self, message) -> None:
         # Chromium also logs refused resources on the console; keep them as a second net.
@@ -215,6 +240,7 @@ class AuditedPage:
         url = self._page.url
         self.unchecked_loads.clear()
         self.audited.append(url)
+        self.server.check_errors()
         self.check_csp()
         results = self._axe.run(self._page)
         failing = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
@@ -239,21 +265,40 @@ def describe_violations(violations: list[dict]) -> str:
 
 
 @pytest.fixture
-def page(browser, axe, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/Zurich")
-    context.set_default_timeout(10_000)
-    raw = context.new_page()
-    audited = AuditedPage(raw, axe, live_server.url)
-    context.expose_binding("__reportCspViolation", lambda _source, violation: audited.report_csp(violation))
-    context.add_init_script(CSP_LISTENER)
+def new_page(browser, axe, live_server):
+    """Opens audited pages, each in a browser context of its own (a separate person)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    contexts = []
+    pages = []
+
+    def open_page() -> AuditedPage:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/Zurich")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        audited = AuditedPage(context.new_page(), axe, live_server)
+        context.expose_binding("__reportCspViolation", lambda _source, violation: audited.report_csp(violation))
+        context.add_init_script(CSP_LISTENER)
+        context.add_init_script(AXE_SCRIPT)
+        pages.append(audited)
+        return audited
+
     try:
-        yield audited
-        if audited.unchecked_loads:
+        yield open_page
+        unchecked = [url for audited in pages for url in audited.unchecked_loads]
+        if unchecked:
             pytest.fail(
                 "pages loaded without an accessibility and CSP check (use page.goto/follow/submit "
-                f"or call page.audit()): {audited.unchecked_loads}",
+                f"or call page.audit()): {unchecked}",
                 pytrace=False,
             )
-        audited.check_csp()
+        for audited in pages:
+            audited.check_csp()
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

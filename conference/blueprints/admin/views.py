@@ -1,11 +1,10 @@
 """Site administration: the user list and site-wide rights."""
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...domain.admin import set_site_rights
+from ...domain.admin import set_site_rights, users_matching
 from ...errors import DomainError
 from ...extensions import db
 from ...models import User
@@ -23,11 +22,7 @@ def only_admins():
 @bp.route("/users")
 def list_users():
     query = (request.args.get("q") or "").strip()
-    stmt = sa.select(User).order_by(User.name)
-    if query:
-        pattern = f"%{query.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(users_matching(query), per_page=50, error_out=False)
     return render_template("admin/users.html", page=page, query=query)
 
 

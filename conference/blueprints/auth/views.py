@@ -27,18 +27,18 @@ def signup():
     if request.method == "GET" and invitation is not None:
         form.email.data = invitation.email
     if form.validate_on_submit():
-        # An invitation link proves the invited address: no verification round-trip needed.
-        proven = invitation is not None and form.email.data.strip().lower() == invitation.email
+        details = {"email": form.email.data, "name": form.name.data, "password": form.password.data,
+                   "timezone": form.timezone.data}
         try:
-            user = accounts.sign_up(email=form.email.data, name=form.name.data, password=form.password.data,
-                                    timezone=form.timezone.data, verified=proven)
-            if proven:
-                team.accept_invitation(invitation, user=user)
+            if invitation is None:
+                user, joined = accounts.sign_up(**details), False
+            else:
+                user, joined = team.sign_up_and_accept(invitation, **details)
         except DomainError as error:
             show_error(form, error)
         else:
             db.session.commit()
-            if proven:
+            if joined:
                 login_user(user)
                 flash(_("Welcome! You have joined the team of %(event)s.", event=invitation.event.title), "success")
                 return redirect(url_for("events.show_event", slug=invitation.event.slug))
@@ -75,7 +75,7 @@ def verify_email(token):
 @_limit("RATELIMIT_RESET")
 def resend_verification():
     if not current_user.is_verified:
-        accounts.send_verification(current_user)
+        accounts.send_verification(current_user._get_current_object())
         db.session.commit()
         flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("events.dashboard"))
@@ -91,14 +91,11 @@ def login():
         user = accounts.authenticate(email=form.email.data, password=form.password.data)
         if user is None:
             form.password.errors.append(_("The email address or the password is wrong."))
-        elif not user.is_verified:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            flash(_("Confirm your email address with the link we sent you; until then you cannot join teams or create events."), "info")
-            return safe_next()
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
+            if not user.is_verified:
+                flash(_("Confirm your email address with the link we sent you; until then you cannot join teams or create events."), "info")
             return safe_next()
     return render_template("auth/login.html", form=form)
 
@@ -149,14 +146,18 @@ def reset_password(token):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()  # the audit log records the User, not the proxy
         try:
-            accounts.change_password(current_user, current_password=form.current_password.data,
+            accounts.change_password(user, current_password=form.current_password.data,
                                      new_password=form.new_password.data)
         except DomainError as error:
             show_error(form, error)
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # this session continues; others end
+            # This session (and its "remember me" cookie) continues under the new login version;
+            # every other one ends.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for("auth.edit_profile"))
     return render_template("auth/change_password.html", form=form)
@@ -167,8 +168,9 @@ def change_password():
 def edit_profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            accounts.update_profile(current_user, actor=current_user, name=form.name.data,
+            accounts.update_profile(user, actor=user, name=form.name.data,
                                     affiliation=form.affiliation.data or "", country=form.country.data or "",
                                     timezone=form.timezone.data, bio=form.bio.data or "")
         except DomainError as error:

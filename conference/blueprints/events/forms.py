@@ -1,21 +1,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...enums import EventFormat, EventKind, TeamRole
 from ..common import TimezoneField
 
-KIND_CHOICES = [(EventKind.CONFERENCE.value, _l("Conference")), (EventKind.SYMPOSIUM.value, _l("Symposium"))]
+KIND_CHOICES = [SelectChoice(EventKind.CONFERENCE.value, _l("Conference")), SelectChoice(EventKind.SYMPOSIUM.value, _l("Symposium"))]
 FORMAT_CHOICES = [
-    (EventFormat.IN_PERSON.value, _l("In person")),
-    (EventFormat.VIRTUAL.value, _l("Virtual")),
-    (EventFormat.HYBRID.value, _l("Hybrid")),
+    SelectChoice(EventFormat.IN_PERSON.value, _l("In person")),
+    SelectChoice(EventFormat.VIRTUAL.value, _l("Virtual")),
+    SelectChoice(EventFormat.HYBRID.value, _l("Hybrid")),
 ]
 ROLE_CHOICES = [
-    (TeamRole.ORGANISER.value, _l("Organiser")),
-    (TeamRole.TRACK_CHAIR.value, _l("Track chair")),
-    (TeamRole.REVIEWER.value, _l("Reviewer")),
+    SelectChoice(TeamRole.ORGANISER.value, _l("Organiser")),
+    SelectChoice(TeamRole.TRACK_CHAIR.value, _l("Track chair")),
+    SelectChoice(TeamRole.REVIEWER.value, _l("Reviewer")),
 ]
 
 

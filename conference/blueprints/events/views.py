@@ -13,7 +13,7 @@ from ...domain import events as event_ops
 from ...domain import team
 from ...errors import DomainError
 from ...extensions import db
-from ...models import AuditEntry, Event, EventRole, TeamInvitation
+from ...models import Event, EventRole, TeamInvitation
 from ..common import require, show_error
 from .forms import EventForm, InviteForm
 
@@ -53,9 +53,7 @@ def dashboard():
 
 
 def _event_fields(form: EventForm) -> dict:
-    return {name: (getattr(form, name).data or "") if name in ("venue", "online_details", "description") else getattr(form, name).data
-            for name in event_ops.EDITABLE_FIELDS} | {"slug": (form.slug.data or "").strip().lower(),
-                                                     "contact_email": (form.contact_email.data or "").strip()}
+    return {name: getattr(form, name).data for name in event_ops.EDITABLE_FIELDS}
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -90,7 +88,6 @@ def edit_event(slug):
         try:
             event_ops.update_event(event, actor=current_user, **_event_fields(form))
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             db.session.commit()
@@ -144,8 +141,7 @@ def manage_team(slug):
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("events.manage_team", slug=event.slug))
-    roles = sorted(event.roles, key=lambda r: (r.user.name.lower(), r.role.value))
-    return render_template("events/team.html", event=event, form=form, roles=roles,
+    return render_template("events/team.html", event=event, form=form, roles=team.members(event),
                            invitations=team.open_invitations(event))
 
 
@@ -216,8 +212,5 @@ AUDIT_PAGE_SIZE = 100
 def audit_log(slug):
     event = load_event(slug)
     require(event.can_view_audit_log(current_user))
-    page = db.paginate(
-        sa.select(AuditEntry).where(AuditEntry.event_id == event.id).order_by(AuditEntry.id.desc()),
-        per_page=AUDIT_PAGE_SIZE, error_out=False,
-    )
+    page = db.paginate(event_ops.audit_log_of(event), per_page=AUDIT_PAGE_SIZE, error_out=False)
     return render_template("events/audit.html", event=event, page=page)
