@@ -12,6 +12,7 @@ import os
 import sqlalchemy as sa
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .cli import register_cli
@@ -30,6 +31,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config_module.finalise(app.config, app.instance_path)
 
+    if app.config["PROXY_COUNT"]:
+        # Behind N reverse proxies: trust their X-Forwarded-* headers for client address
+        # (rate limits), scheme (secure cookies, https links) and host.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_extensions(app)
     _register_blueprints(app)
     _register_template_helpers(app)

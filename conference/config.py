@@ -74,6 +74,7 @@ def defaults(instance_path: str) -> dict:
         "ANYONE_CAN_CREATE_EVENTS": False,
         "SITE_NAME": "Conference",
         "BASE_URL": None,
+        "PROXY_COUNT": 0,
         "PREFERRED_URL_SCHEME": "http",
         # Mail
         "MAIL_SERVER": None,
@@ -123,6 +124,7 @@ def from_environment(config: dict) -> None:
         config["BASE_URL"] = env["BASE_URL"].rstrip("/")
     if env.get("SITE_NAME"):
         config["SITE_NAME"] = env["SITE_NAME"]
+    config["PROXY_COUNT"] = _env_int("PROXY_COUNT", config["PROXY_COUNT"])
     config["ANYONE_CAN_CREATE_EVENTS"] = _env_bool(
         "ANYONE_CAN_CREATE_EVENTS", config["ANYONE_CAN_CREATE_EVENTS"]
     )

@@ -80,3 +80,24 @@ def test_assets_are_served_by_the_app(client, path):
     response = client.get(path)
     assert response.status_code == 200
     response.close()
+
+
+def test_behind_a_proxy_the_forwarded_scheme_and_client_are_trusted(tmp_path):
+    from conference import create_app
+
+    from .conftest import make_test_config
+
+    app = create_app(make_test_config(f"sqlite:///{tmp_path}/p.sqlite", tmp_path) | {"PROXY_COUNT": 1})
+    seen = {}
+
+    @app.get("/_probe")
+    def probe():
+        from flask import request
+
+        seen.update(secure=request.is_secure, remote=request.remote_addr)
+        return "ok"
+
+    response = app.test_client().get("/_probe", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"})
+    assert response.status_code == 200
+    assert seen == {"secure": True, "remote": "203.0.113.9"}
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
