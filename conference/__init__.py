@@ -103,10 +103,14 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .blueprints.admin.views import bp as admin_bp
     from .blueprints.auth.views import bp as auth_bp
+    from .blueprints.cfp.views import bp as cfp_bp
+    from .blueprints.cfp_manage.views import bp as cfp_manage_bp
     from .blueprints.events.views import bp as events_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(cfp_bp)
+    app.register_blueprint(cfp_manage_bp)
     app.register_blueprint(admin_bp)
 
 
@@ -140,6 +144,10 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_error):
         return render_error(404, _l("Page not found"), _l("There is nothing at this address. Check the link or go back to the home page."))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render_error(413, _l("File too large"), _l("The upload is larger than this site accepts. Go back, choose a smaller file and send the form again."))
 
     @app.errorhandler(429)
     def too_many(_error):

@@ -86,6 +86,9 @@ def defaults(instance_path: str) -> dict:
         "MAIL_DEFAULT_SENDER": "Conference <noreply@localhost>",
         "MAIL_TIMEOUT": 30,
         "MAIL_DIRECTORY": os.path.join(instance_path, "mail"),
+        # Uploaded files live here, outside the web root; downloads go through permission checks.
+        "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
+        "MAX_CONTENT_LENGTH": 110 * 1024 * 1024,
         "OUTBOX_BATCH_SIZE": 50,
         "OUTBOX_MAX_ATTEMPTS": 5,
         "OUTBOX_RETRY_BASE_SECONDS": 60,
@@ -120,6 +123,8 @@ def from_environment(config: dict) -> None:
         config["SERVER_NAME"] = env["SERVER_NAME"]
     if env.get("PREFERRED_URL_SCHEME"):
         config["PREFERRED_URL_SCHEME"] = env["PREFERRED_URL_SCHEME"]
+    if env.get("UPLOAD_FOLDER"):
+        config["UPLOAD_FOLDER"] = env["UPLOAD_FOLDER"]
     if env.get("BASE_URL"):
         config["BASE_URL"] = env["BASE_URL"].rstrip("/")
     if env.get("SITE_NAME"):

@@ -28,3 +28,15 @@ class InvalidToken(DomainError):
 
 class InvalidState(DomainError):
     """The object is not in a state that allows the operation."""
+
+
+class ValidationFailed(DomainError):
+    """Several fields are wrong at once: ``errors`` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()), field=None)
+        self.errors = errors
+
+
+class DeadlinePassed(DomainError):
+    """The call or the edit period is over."""

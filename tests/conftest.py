@@ -101,6 +101,7 @@ def make_test_config(database_url: str, tmp_path) -> dict:
         # A fast hash keeps the suite quick; production uses scrypt (see config.py).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "MAIL_DIRECTORY": str(tmp_path / "mail"),
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "MAIL_SUPPRESS_SEND": False,
         "MAIL_DEFAULT_SENDER": "Conference <noreply@conference.test>",
         "MAIL_TIMEOUT": 5,

@@ -8,16 +8,19 @@ from flask import abort, redirect, request, url_for
 from flask_babel import gettext
 from wtforms import SelectChoice, SelectField, ValidationError
 
-from ..errors import DomainError
+from ..errors import DomainError, ValidationFailed
 from ..timezones import all_timezones, countries, is_valid_timezone
 
 
 def show_error(form, error: DomainError) -> None:
-    """Put a domain error next to its field, or at the top of the form."""
-    if error.field and error.field in form._fields:
-        form[error.field].errors = list(form[error.field].errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
+    """Put a domain error next to its field (each field's, for ValidationFailed), or at the
+    top of the form."""
+    problems = error.errors.items() if isinstance(error, ValidationFailed) else [(error.field, error.message)]
+    for field, message in problems:
+        if field and field in form._fields:
+            form[field].errors = list(form[field].errors) + [message]
+        else:
+            form.form_errors.append(message)
 
 
 def safe_next(default_endpoint: str = "events.dashboard", **values):

@@ -2,16 +2,27 @@
 
 from .accounts import AnonymousUser, User
 from .audit import AuditEntry
+from .cfp import (AccessCode, Answer, CallForPapers, Question, Submission, SubmissionAuthor, SubmissionFile,
+                  SubmissionType, Track)
 from .events import Event, EventRole, TeamInvitation
 from .mail import OutboxAttachment, OutboxMessage
 
 __all__ = [
+    "AccessCode",
     "AnonymousUser",
+    "Answer",
     "AuditEntry",
+    "CallForPapers",
     "Event",
     "EventRole",
     "OutboxAttachment",
     "OutboxMessage",
+    "Question",
+    "Submission",
+    "SubmissionAuthor",
+    "SubmissionFile",
+    "SubmissionType",
     "TeamInvitation",
+    "Track",
     "User",
 ]

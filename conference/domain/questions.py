@@ -1,0 +1,94 @@
+"""Custom questions: checking and normalising the answers people give."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+
+from ..enums import QuestionKind
+from ..errors import DomainError
+
+SHORT_TEXT_MAX = 300
+LONG_TEXT_MAX = 10000
+CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+
+
+def is_empty(value) -> bool:
+    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def clean_answer(question, raw, *, field: str):
+    """Return the value to store for ``raw`` (None when unanswered), or raise DomainError.
+
+    Whether an answer is required is checked when the submission is submitted, not here:
+    a draft may leave questions open.
+    """
+    kind = question.kind
+    if kind == QuestionKind.FILE:
+        raise ValueError("file answers are stored through domain.submissions.attach_file")
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        values = [v for v in (raw or []) if not is_empty(v)]
+        unknown = [v for v in values if v not in question.options]
+        if unknown:
+            raise DomainError(_("Choose among the options given."), field=field)
+        return [option for option in question.options if option in values] or None
+    if kind == QuestionKind.YES_NO:
+        if raw in (True, "yes", "y", "true", "1"):
+            return True
+        if raw in (False, "no", "n", "false", "0"):
+            return False
+        if is_empty(raw):
+            return None
+        raise DomainError(_("Answer yes or no."), field=field)
+    if is_empty(raw):
+        return None
+    text = str(raw).strip()
+    if kind == QuestionKind.SHORT_TEXT:
+        if len(text) > SHORT_TEXT_MAX or "\n" in text:
+            raise DomainError(_("Keep this to one line of at most %(n)d characters.", n=SHORT_TEXT_MAX), field=field)
+        return text
+    if kind == QuestionKind.LONG_TEXT:
+        if len(text) > LONG_TEXT_MAX:
+            raise DomainError(_("Keep this under %(n)d characters.", n=LONG_TEXT_MAX), field=field)
+        return text
+    if kind == QuestionKind.NUMBER:
+        try:
+            # A decimal comma is common outside the English-speaking world.
+            number = Decimal(text if "." in text else text.replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise DomainError(_("Enter a number, e.g. 12 or 3.5."), field=field)
+        return format(number.normalize(), "f")
+    if kind == QuestionKind.SINGLE_CHOICE:
+        if text not in question.options:
+            raise DomainError(_("Choose one of the options given."), field=field)
+        return text
+    if kind == QuestionKind.URL:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+            raise DomainError(_("Enter a full web address, starting with https://"), field=field)
+        return text
+    if kind == QuestionKind.DATE:
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise DomainError(_("Enter a date as YYYY-MM-DD, e.g. 2027-03-16."), field=field) from None
+    raise ValueError(f"unknown question kind {kind}")
+
+
+def check_question_setup(*, kind: QuestionKind, options: list[str]) -> list[str]:
+    """Choice questions need at least two distinct options; other kinds take none."""
+    cleaned = []
+    for option in options:
+        option = option.strip()
+        if option and option not in cleaned:
+            cleaned.append(option)
+    if kind in CHOICE_KINDS:
+        if len(cleaned) < 2:
+            raise DomainError(_("Give at least two options, one per line."), field="options")
+        return cleaned
+    return []
