@@ -2,8 +2,8 @@
 
 The worker claims due messages in one short transaction (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, so several workers never take the same row), sends them over one SMTP
-connection, and records each outcome in its own commit right after the server accepted or
-refused it. A worker killed mid-batch leaves its claimed rows in ``sending``; once their
+connection per round, and records each outcome in its own commit right after the server
+accepted or refused it. A worker killed mid-batch leaves its claimed rows in ``sending``; once their
 lease runs out another worker takes them again. Only a message the server had accepted
 but whose ``sent`` mark was not yet committed can arrive twice.
 """
@@ -17,7 +17,9 @@ import smtplib
 import socket
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 
 import flask_mail
@@ -25,10 +27,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..enums import MailState
-from ..extensions import db, mail
-from ..models import OutboxMessage
+from ..extensions import db
+from ..models import OutboxAttachment, OutboxMessage
 from ..models.types import utcnow
-from .mailer import recipient_address
+from .mailer import build_message, display_address
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +43,27 @@ class PermanentMailError(Exception):
     """The server refused the message for good (5xx reply, malformed address)."""
 
 
+def _reply_text(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode(errors="replace")
+    return f"{code} {text}"
+
+
 def _classify(exc: Exception) -> Exception:
+    """Turn what sending raised into a transient or a permanent error with a readable text:
+    the SMTP reply (``550 5.1.1 No such user``) where there is one."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _msg in exc.recipients.values()]
-        if codes and all(code >= 500 for code in codes):
-            return PermanentMailError(f"recipient refused: {exc.recipients}")
-        return TransientMailError(f"recipient deferred: {exc.recipients}")
+        replies = exc.recipients.items()
+        # Flask-Mail gives smtplib the whole "Name <address>"; the address is what was refused.
+        text = "; ".join(
+            f"{_reply_text(code, reply)} (recipient {parseaddr(address)[1] or address})"
+            for address, (code, reply) in replies
+        )
+        if replies and all(code >= 500 for _address, (code, _reply) in replies):
+            return PermanentMailError(text)
+        return TransientMailError(text)
     if isinstance(exc, smtplib.SMTPResponseException):
-        detail = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        text = f"{exc.smtp_code} {detail}"
+        text = _reply_text(exc.smtp_code, exc.smtp_error)
         return PermanentMailError(text) if exc.smtp_code >= 500 else TransientMailError(text)
     if isinstance(exc, (smtplib.SMTPException, OSError)):
         return TransientMailError(f"{type(exc).__name__}: {exc}")
@@ -59,26 +73,15 @@ def _classify(exc: Exception) -> Exception:
 
 
 def _connection_lost(exc: Exception) -> bool:
+    """Whether the connection is unusable after this error (the rest of the batch then waits
+    for a new one). 421 is the server closing the channel (RFC 5321, 3.8)."""
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return any(code == 421 for code, _reply in exc.recipients.values())
     return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
-
-
-def build_message(row: OutboxMessage) -> flask_mail.Message:
-    extra = dict(row.headers or {})
-    message = flask_mail.Message(
-        subject=row.subject,
-        recipients=[recipient_address(row)],
-        body=row.body_text,
-        html=row.body_html,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        reply_to=row.reply_to,
-        extra_headers=extra or None,
-    )
-    message.msgId = row.message_id
-    for attachment in row.attachments:
-        message.attach(attachment.filename, attachment.content_type, attachment.data)
-    return message
 
 
 class _SMTPConnection(flask_mail.Connection):
@@ -100,10 +103,10 @@ class _SMTPConnection(flask_mail.Connection):
 
 
 class SMTPTransport:
-    """Sends over one SMTP connection for the whole batch."""
+    """Sends every message of a worker's round over one SMTP connection."""
 
     def __enter__(self):
-        self._connection = _SMTPConnection(mail)
+        self._connection = _SMTPConnection(current_app.extensions["mail"])
         self._connection.host = self._connection.configure_host()
         return self
 
@@ -111,11 +114,15 @@ class SMTPTransport:
         self._connection.send(message)
 
     def __exit__(self, *exc_info):
+        host = self._connection.host
+        if host is None:
+            return
         try:
-            if self._connection.host is not None:
-                self._connection.host.quit()
+            host.quit()
         except (smtplib.SMTPException, OSError):
             pass  # the server went away after accepting everything: nothing to undo
+        finally:
+            host.close()
 
 
 class FileTransport:
@@ -129,10 +136,13 @@ class FileTransport:
         return self
 
     def send(self, message: flask_mail.Message) -> None:
+        if message.has_bad_headers():  # refused as over SMTP (Flask-Mail checks there)
+            raise flask_mail.BadHeaderError
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
         path = self.directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         path.write_bytes(message.as_bytes())
-        log.warning("Mail to %s: %r written to %s", ", ".join(message.recipients), message.subject, path)
+        to = ", ".join(display_address(address) for address in message.recipients)
+        log.warning("Mail to %s: %r written to %s", to, message.subject, path)
 
     def __exit__(self, *exc_info):
         return None
@@ -153,6 +163,62 @@ class WorkerReport:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass
+class ClaimedMessage:
+    """A claimed row as plain data, read once: the worker works with table rows rather than
+    ORM objects, which a session would expire and load again after each of the
+    per-message commits (most of its database work)."""
+
+    id: int
+    attempts: int
+    claimed_by: str
+    claimed_at: dt.datetime
+    to_address: str
+    to_name: str
+    reply_to: str | None
+    subject: str
+    body_text: str
+    body_html: str | None
+    headers: dict | None
+    message_id: str
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
+    mail: flask_mail.Message | None = None
+    error: Exception | None = None  # the row cannot be turned into a message
+
+
+_outbox = OutboxMessage.__table__
+_attachment = OutboxAttachment.__table__
+_CLAIMED_COLUMNS = [
+    _outbox.c[name]
+    for name in ("id", "attempts", "claimed_by", "claimed_at", "to_address", "to_name", "reply_to",
+                 "subject", "body_text", "body_html", "headers", "message_id")
+]
+# Outcomes are written only while the claim is still ours: if our lease ran out and another
+# worker took the row, its outcome wins.
+_RECORD_OUTCOME = sa.update(_outbox).where(
+    _outbox.c.id == sa.bindparam("b_id"),
+    _outbox.c.claimed_by == sa.bindparam("b_claim"),
+    _outbox.c.state == MailState.SENDING,
+)
+
+
+@contextmanager
+def _worker_connection():
+    """Where the worker runs its statements, each one a transaction of its own (a claim is
+    one UPDATE, an outcome another): a connection of its own, in autocommit on PostgreSQL,
+    so recording an outcome is one round trip instead of three (BEGIN, UPDATE, COMMIT).
+    When the session is bound to a connection already (the tests' rolled-back transaction),
+    the worker goes through the session, whose commits are then savepoints."""
+    bind = db.session.get_bind()
+    if isinstance(bind, sa.Connection):
+        yield db.session
+        return
+    with bind.connect() as connection:
+        if bind.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
+
+
 class OutboxWorker:
     """Claims and delivers due outbox messages. Run it in an app context."""
 
@@ -164,114 +230,169 @@ class OutboxWorker:
         self.retry_base = config["OUTBOX_RETRY_BASE_SECONDS"]
         self.lease = dt.timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
         self.transport_factory = transport_factory or default_transport
+        self._postgresql = db.session.get_bind().dialect.name == "postgresql"
+        self._conn = None  # set by run_once: a Connection, or the session (see _worker_connection)
+
+    def _write(self, statement, parameters=None) -> None:
+        self._conn.execute(statement, parameters)
+        self._conn.commit()
 
     # Claiming ---------------------------------------------------------------------------
-    def claim(self) -> list[OutboxMessage]:
-        """Mark up to ``batch_size`` due messages as ours, in one committed transaction."""
+    def claim(self) -> list[ClaimedMessage]:
+        """Mark up to ``batch_size`` due messages as ours (one UPDATE, committed) and read them."""
         now = utcnow()
         claim_token = f"{self.name}:{uuid.uuid4().hex[:8]}"
         due = sa.or_(
-            sa.and_(OutboxMessage.state == MailState.QUEUED, OutboxMessage.next_attempt_at <= now),
+            sa.and_(_outbox.c.state == MailState.QUEUED, _outbox.c.next_attempt_at <= now),
             # A claim whose worker died: its lease ran out.
-            sa.and_(OutboxMessage.state == MailState.SENDING, OutboxMessage.claimed_at < now - self.lease),
+            sa.and_(_outbox.c.state == MailState.SENDING, _outbox.c.claimed_at < now - self.lease),
         )
-        candidates = (
-            sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(self.batch_size)
-        )
-        if db.session.get_bind().dialect.name == "postgresql":
+        candidates = sa.select(_outbox.c.id).where(due).order_by(_outbox.c.id).limit(self.batch_size)
+        if self._postgresql:
             candidates = candidates.with_for_update(skip_locked=True)
         # One UPDATE with the selection as a subquery: atomic on SQLite (the write lock is
         # taken for the whole statement) and lock-skipping on PostgreSQL.
-        db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
+        self._write(
+            sa.update(_outbox)
+            .where(_outbox.c.id.in_(candidates.scalar_subquery()))
             .values(state=MailState.SENDING, claimed_at=now, claimed_by=claim_token)
-            .execution_options(synchronize_session=False)
         )
-        db.session.commit()
-        return list(
-            db.session.scalars(
-                sa.select(OutboxMessage)
-                .where(OutboxMessage.claimed_by == claim_token, OutboxMessage.state == MailState.SENDING)
-                .order_by(OutboxMessage.id)
+        claimed = [
+            ClaimedMessage(**row._asdict())
+            for row in self._conn.execute(
+                sa.select(*_CLAIMED_COLUMNS)
+                .where(_outbox.c.claimed_by == claim_token, _outbox.c.state == MailState.SENDING)
+                .order_by(_outbox.c.id)
             )
-        )
+        ]
+        if claimed:
+            by_id = {item.id: item for item in claimed}
+            for message_id, filename, content_type, data in self._conn.execute(
+                sa.select(_attachment.c.message_id, _attachment.c.filename,
+                          _attachment.c.content_type, _attachment.c.data)
+                .where(_attachment.c.message_id.in_(list(by_id)))
+                .order_by(_attachment.c.id)
+            ):
+                by_id[message_id].attachments.append((filename, content_type, data))
+        self._conn.commit()  # end the read: no snapshot held while sending
+        for item in claimed:
+            try:
+                item.mail = build_message(item)
+            except Exception as exc:  # bad data in the row: no retry will fix it
+                item.error = PermanentMailError(f"{type(exc).__name__}: {exc}")
+        return claimed
 
     # Recording outcomes -----------------------------------------------------------------
-    def _mark_sent(self, row: OutboxMessage) -> None:
-        row.state = MailState.SENT
-        row.sent_at = utcnow()
-        row.attempts += 1
-        row.last_error = None
-        db.session.commit()
+    def _record(self, item: ClaimedMessage, **values) -> None:
+        """Write one outcome and commit it at once: after a crash, only the message in
+        flight can be sent again."""
+        self._write(_RECORD_OUTCOME, {"b_id": item.id, "b_claim": item.claimed_by, **values})
 
-    def _mark_failed(self, row: OutboxMessage, error: Exception, report: WorkerReport) -> None:
-        row.attempts += 1
-        row.last_error = str(error)[:2000]
-        row.claimed_by = None
-        if isinstance(error, PermanentMailError) or row.attempts >= self.max_attempts:
-            row.state = MailState.FAILED
+    def _mark_sent(self, item: ClaimedMessage, report: WorkerReport) -> None:
+        self._record(item, state=MailState.SENT, sent_at=utcnow(), attempts=item.attempts + 1, last_error=None)
+        report.sent += 1
+
+    def retry_delay(self, attempts: int) -> dt.timedelta:
+        """The wait after the ``attempts``-th failed attempt: base, 2 x base, 4 x base..."""
+        return dt.timedelta(seconds=self.retry_base * 2 ** (attempts - 1))
+
+    def _mark_failed(self, item: ClaimedMessage, error: Exception, report: WorkerReport) -> None:
+        attempts = item.attempts + 1
+        text = str(error)[:2000]
+        values = {"attempts": attempts, "last_error": text, "claimed_by": None}
+        if isinstance(error, PermanentMailError) or attempts >= self.max_attempts:
+            values["state"] = MailState.FAILED
             report.failed += 1
         else:
-            row.state = MailState.QUEUED
-            delay = self.retry_base * (2 ** (row.attempts - 1))
-            row.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
+            values["state"] = MailState.QUEUED
+            values["next_attempt_at"] = utcnow() + self.retry_delay(attempts)
             report.retrying += 1
-        report.errors.append(f"{row.id}: {row.last_error}")
-        db.session.commit()
+        report.errors.append(f"{item.id}: {text}")
+        self._record(item, **values)
 
-    def _release(self, rows: list[OutboxMessage]) -> None:
+    def _release(self, items: list[ClaimedMessage]) -> None:
         """Give unsent claimed rows back without counting an attempt."""
-        for row in rows:
-            row.state = MailState.QUEUED
-            row.claimed_by = None
-            row.claimed_at = None
-        db.session.commit()
+        for item in items:
+            self._record(item, state=MailState.QUEUED, claimed_by=None, claimed_at=None)
 
     # Sending ----------------------------------------------------------------------------
-    def send_batch(self, rows: list[OutboxMessage], report: WorkerReport) -> None:
-        try:
-            transport = self.transport_factory()
-            transport.__enter__()
-        except Exception as exc:  # cannot connect at all: every row gets a (transient) attempt
-            error = _classify(exc)
-            for row in rows:
-                self._mark_failed(row, error, report)
-            return
-        try:
-            for index, row in enumerate(rows):
-                try:
-                    transport.send(build_message(row))
-                except Exception as exc:
-                    error = _classify(exc)
-                    self._mark_failed(row, error, report)
-                    if _connection_lost(exc):
-                        # The connection is gone: hand the rest back and reconnect next round.
-                        self._release(rows[index + 1:])
-                        return
-                    continue
-                self._mark_sent(row)
-                report.sent += 1
-        finally:
-            transport.__exit__(None, None, None)
+    def send_batch(self, transport, items: list[ClaimedMessage], report: WorkerReport) -> bool:
+        """Send claimed messages over an open transport; False when the connection was lost
+        (the rest of the batch is then given back, to go over a new connection).
 
-    def run_once(self) -> WorkerReport:
-        """Deliver everything that is due now, then return what happened."""
+        A slow server can make a batch outlast the lease, and another worker would then take
+        and send rows this one is still going to send. So past half the lease the rest of
+        the batch is given back and claimed afresh (at least one message goes per claim)."""
+        renew_at = items[0].claimed_at + self.lease / 2 if items else None
+        for index, item in enumerate(items):
+            if index and utcnow() >= renew_at:
+                self._release(items[index:])
+                return True
+            if item.error is not None:
+                self._mark_failed(item, item.error, report)
+                continue
+            try:
+                transport.send(item.mail)
+            except Exception as exc:
+                self._mark_failed(item, _classify(exc), report)
+                if _connection_lost(exc):
+                    self._release(items[index + 1:])
+                    return False
+                continue
+            self._mark_sent(item, report)
+        return True
+
+    def run_once(self, *, should_stop=lambda: False) -> WorkerReport:
+        """Deliver everything that is due now over one connection, then return what happened.
+        ``should_stop`` is asked before each claim, so a stop request ends a long round after
+        the batch in hand.
+
+        When the server cannot be reached, the batch in hand counts a transient attempt
+        (whatever the reply: a refused log-in or TLS set-up is the configuration's fault, not
+        the message's) and the round ends, rather than spending an attempt of every queued
+        message.
+        """
         report = WorkerReport()
-        while rows := self.claim():
-            self.send_batch(rows, report)
+        transport = None
+        with _worker_connection() as self._conn:
+            try:
+                while not should_stop() and (items := self.claim()):
+                    if transport is None:
+                        try:
+                            transport = self.transport_factory().__enter__()
+                        except Exception as exc:
+                            error = TransientMailError(f"cannot connect: {_classify(exc)}")
+                            for item in items:
+                                self._mark_failed(item, item.error or error, report)
+                            break
+                    if not self.send_batch(transport, items, report):
+                        _close(transport)
+                        transport = None
+            finally:
+                self._conn = None
+                if transport is not None:
+                    _close(transport)
         return report
 
     def run_forever(self, *, poll_seconds: float | None = None, should_stop=lambda: False) -> None:
         poll = poll_seconds if poll_seconds is not None else current_app.config["OUTBOX_POLL_SECONDS"]
         log.info("Outbox worker %s started", self.name)
         while not should_stop():
-            report = self.run_once()
-            if report.sent or report.failed or report.retrying:
-                log.info("Outbox: %d sent, %d retrying, %d failed", report.sent, report.retrying, report.failed)
+            try:
+                report = self.run_once(should_stop=should_stop)
+            except Exception:  # the database went away, say: keep the worker alive, try again
+                log.exception("Outbox worker %s: round failed", self.name)
+                db.session.rollback()
+            else:
+                if report.sent or report.failed or report.retrying:
+                    log.info("Outbox: %d sent, %d retrying, %d failed", report.sent, report.retrying, report.failed)
             db.session.remove()
             if not should_stop():
                 time.sleep(poll)
+
+
+def _close(transport) -> None:
+    transport.__exit__(None, None, None)
 
 
 def counts_by_state() -> dict[MailState, int]:
