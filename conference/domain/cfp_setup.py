@@ -9,11 +9,13 @@ import secrets
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..enums import QuestionKind, QuestionTarget
 from ..errors import AlreadyExists, DomainError, InvalidState, NotAllowed, ValidationFailed
 from ..extensions import db
-from ..models import AccessCode, Answer, CallForPapers, Event, Question, Submission, SubmissionType, Track
+from ..models import (AccessCode, Answer, CallForPapers, Event, Question, Submission, SubmissionFile, SubmissionType,
+                      Track)
 from .audit import record
 from .files import FORMATS
 from .questions import check_question_setup
@@ -60,6 +62,8 @@ def _unique_name(model, event: Event, name: str, exclude_id: int | None, message
     name = " ".join((name or "").split())
     if not name:
         raise DomainError(_("Give a name."), field="name")
+    if len(name) > 100:
+        raise DomainError(_("Keep the name under 100 characters."), field="name")
     stmt = sa.select(model.id).where(model.event_id == event.id, sa.func.lower(model.name) == name.lower())
     if exclude_id is not None:
         stmt = stmt.where(model.id != exclude_id)
@@ -108,7 +112,8 @@ def delete_submission_type(submission_type: SubmissionType, *, actor, event: Eve
     _require_manage(event, actor)
     used = db.session.scalar(sa.select(sa.func.count(Submission.id)).where(Submission.type_id == submission_type.id))
     if used:
-        raise InvalidState(_("%(n)d submissions use this type; it cannot be deleted.", n=used))
+        raise InvalidState(ngettext("%(num)d submission uses this type; it cannot be deleted.",
+                                    "%(num)d submissions use this type; it cannot be deleted.", used))
     record("cfp.type_deleted", actor=actor, obj=submission_type, event=event, name=submission_type.name)
     db.session.delete(submission_type)
     db.session.flush()
@@ -134,19 +139,20 @@ def delete_track(track: Track, *, actor, event: Event) -> None:
     _require_manage(event, actor)
     used = db.session.scalar(sa.select(sa.func.count(Submission.id)).where(Submission.track_id == track.id))
     if used:
-        raise InvalidState(_("%(n)d submissions are in this track; it cannot be deleted.", n=used))
+        raise InvalidState(ngettext("%(num)d submission is in this track; it cannot be deleted.",
+                                    "%(num)d submissions are in this track; it cannot be deleted.", used))
     record("cfp.track_deleted", actor=actor, obj=track, event=event, name=track.name)
     db.session.delete(track)
     db.session.flush()
 
 
-def _owned(model, event: Event, ids) -> list:
+def _owned(model, event: Event, ids, field: str) -> list:
     ids = {int(i) for i in ids or []}
     if not ids:
         return []
     found = list(db.session.scalars(sa.select(model).where(model.event_id == event.id, model.id.in_(ids))))
     if len(found) != len(ids):
-        raise DomainError(_("Choose among the listed options."))
+        raise DomainError(_("Choose among the listed options."), field=field)
     return found
 
 
@@ -157,14 +163,23 @@ def save_question(event: Event, *, actor, question: Question | None = None, labe
     label = " ".join((label or "").split())
     if not label:
         raise DomainError(_("Write the question."), field="label")
+    if len(label) > 300:
+        raise DomainError(_("Keep the question under 300 characters."), field="label")
     kind, target = QuestionKind(kind), QuestionTarget(target)
     if target == QuestionTarget.AUTHOR and kind == QuestionKind.FILE:
         raise DomainError(_("Files can be asked of the submission, not of each author."), field="kind")
-    if question is not None and question.kind != kind:
+    if question is not None and (question.kind != kind or question.target != target):
+        # File answers are stored as files, not Answer rows: both count.
         answered = db.session.scalar(sa.select(sa.func.count(Answer.id)).where(Answer.question_id == question.id))
-        if answered:
+        answered = answered or db.session.scalar(
+            sa.select(sa.func.count(SubmissionFile.id)).where(SubmissionFile.question_id == question.id))
+        if answered and question.kind != kind:
             raise InvalidState(_("This question already has answers; its kind cannot change."), field="kind")
+        if answered:
+            raise InvalidState(_("This question already has answers; whom it is asked of cannot change."), field="target")
     cleaned = check_question_setup(kind=kind, options=options or [])
+    types = _owned(SubmissionType, event, type_ids, "type_ids")
+    tracks = _owned(Track, event, track_ids, "track_ids")
     created = question is None
     if created:
         question = Question(event_id=event.id, position=_next_position(Question, event))
@@ -172,8 +187,7 @@ def save_question(event: Event, *, actor, question: Question | None = None, labe
     question.label, question.kind, question.target = label, kind, target
     question.help_text, question.required, question.options = help_text or "", required, cleaned
     question.visible_to_reviewers = visible_to_reviewers
-    question.types = _owned(SubmissionType, event, type_ids)
-    question.tracks = _owned(Track, event, track_ids)
+    question.types, question.tracks = types, tracks
     db.session.flush()
     record("cfp.question_created" if created else "cfp.question_updated", actor=actor, obj=question, event=event, label=label)
     return question
@@ -197,9 +211,11 @@ def create_access_code(event: Event, *, actor, code: str = "", note: str = "", v
         raise AlreadyExists(_("This code already exists."), field="code")
     if max_uses is not None and max_uses < 1:
         raise DomainError(_("Allow at least one use, or leave the field empty for no limit."), field="max_uses")
+    if len((note or "").strip()) > 200:
+        raise DomainError(_("Keep the note under 200 characters."), field="note")
     access_code = AccessCode(event_id=event.id, code=code, note=(note or "").strip(), valid_until=valid_until,
-                             max_uses=max_uses, types=_owned(SubmissionType, event, type_ids),
-                             tracks=_owned(Track, event, track_ids))
+                             max_uses=max_uses, types=_owned(SubmissionType, event, type_ids, "type_ids"),
+                             tracks=_owned(Track, event, track_ids, "track_ids"))
     db.session.add(access_code)
     db.session.flush()
     record("cfp.access_code_created", actor=actor, obj=access_code, event=event, code=code)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..enums import SUBMISSION_TRANSITIONS, FileKind, QuestionKind, QuestionTarget, SubmissionState, TeamRole
 from ..errors import AlreadyExists, DeadlinePassed, DomainError, InvalidState, InvalidToken, NotAllowed, ValidationFailed
@@ -115,10 +116,18 @@ def _check_window(event: Event, *, type_: SubmissionType | None, track_id: int |
 
 # Content --------------------------------------------------------------------------------------
 
+def _as_id(value) -> int | None:
+    """An id from a form or a caller; None for anything that is not one (a tampered field)."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _load_choice(model, event: Event, ident, field: str, message: str):
     if ident in (None, "", 0):
         return None
-    obj = db.session.get(model, int(ident))
+    obj = db.session.get(model, _as_id(ident)) if _as_id(ident) is not None else None
     if obj is None or obj.event_id != event.id:
         raise DomainError(message, field=field)
     return obj
@@ -238,9 +247,9 @@ def create_draft(event: Event, *, actor: User, form_nonce: str | None = None, ti
         if existing is not None:
             return existing
     code = find_access_code(event, access_code)
-    type_ = db.session.get(SubmissionType, int(type_id)) if type_id else None
+    type_ = db.session.get(SubmissionType, _as_id(type_id)) if _as_id(type_id) is not None else None
     _check_window(event, type_=type_ if type_ and type_.event_id == event.id else None,
-                  track_id=int(track_id) if track_id else None, now=now, access_code=code)
+                  track_id=_as_id(track_id), now=now, access_code=code)
     submission = Submission(event=event, code=_new_code(), submitter_id=actor.id, form_nonce=form_nonce,
                             state=SubmissionState.DRAFT, access_code=code)
     submission.authors.append(SubmissionAuthor(
@@ -249,9 +258,9 @@ def create_draft(event: Event, *, actor: User, form_nonce: str | None = None, ti
     ))
     _apply_content(submission, title=title, abstract=abstract, type_id=type_id, track_id=track_id,
                    keywords=keywords, answers=answers, author_answers=None)
-    db.session.add(submission)
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # add inside: begin_nested() flushes pending rows before its SAVEPOINT
+            db.session.add(submission)
             db.session.flush()
     except sa.exc.IntegrityError:
         # A second request with the same form won the race: hand back its draft.
@@ -285,7 +294,8 @@ def update_submission(submission: Submission, *, actor, title: str, abstract: st
     _apply_content(submission, title=title, abstract=abstract, type_id=type_id, track_id=track_id,
                    keywords=keywords, answers=answers, author_answers=author_answers)
     if submission.state == SubmissionState.SUBMITTED:
-        missing = completeness_errors(submission)
+        with db.session.no_autoflush:  # an incomplete row would hit the DB's CHECK before we can say what is missing
+            missing = completeness_errors(submission)
         if missing:
             raise ValidationFailed(missing)
     db.session.flush()
@@ -424,7 +434,7 @@ def remove_author(author: SubmissionAuthor, *, actor, now: dt.datetime | None = 
     if author.user_id == submission.submitter_id:
         raise InvalidState(_("The person who submitted cannot be removed from the authors."))
     submission.authors.remove(author)
-    for position, remaining in enumerate(submission.authors):
+    for position, remaining in enumerate(sorted(submission.authors, key=lambda a: a.position)):
         remaining.position = position
     db.session.flush()
     record("submission.author_removed", actor=actor, obj=submission, event=submission.event, code=submission.code, email=author.email)
@@ -520,9 +530,14 @@ def submissions_of(user: User) -> list[Submission]:
 
 
 def load_submission(event: Event, code: str) -> Submission | None:
-    return db.session.scalar(
+    submission = db.session.scalar(
         sa.select(Submission)
         .where(Submission.event_id == event.id, Submission.code == code.upper())
         .options(selectinload(Submission.authors), selectinload(Submission.answers).joinedload(Answer.question),
                  selectinload(Submission.files), joinedload(Submission.type), joinedload(Submission.track))
     )
+    if submission is not None:
+        # Hand over the caller's event: the session holds it only weakly, so once the caller
+        # drops it, submission.event would load it (and its team) a second time.
+        set_committed_value(submission, "event", event)
+    return submission

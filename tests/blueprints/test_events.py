@@ -321,7 +321,7 @@ def test_organisers_read_what_was_done_on_the_audit_page(client, db):
     client.post(f"/events/{FORM['slug']}/team", data={"email": "rev@example.org", "role": "reviewer"})
     event = event_by_slug(db, FORM["slug"])
     assert audit_actions(db, event) == ["event.created", "event.published", "team.invited"]
-    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.event_id == event.id)).all()
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.event_id == event.id).order_by(AuditEntry.id)).all()
     assert {e.actor_id for e in entries} == {organiser.id}
     assert entries[2].details == {"email": "rev@example.org", "role": "reviewer"}
 
