@@ -1,5 +1,7 @@
-"""The demo data behind ``flask demo``: two events of an inter-agency task force and a user
-for each role. Running it again changes nothing that is already there."""
+"""The demo data behind ``flask demo``: two events of an inter-agency task force, a user for
+each role, and the conference's call for papers with a few dozen submissions (see
+:mod:`.demo_cfp`; the mail those submissions queue is deleted again, so none is delivered).
+Running it again changes nothing that is already there."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from .demo_cfp import load_call
+from .demo_papers import DEMO_AUTHORS
 from .domain import accounts
 from .domain import events as event_ops
 from .domain.audit import record
@@ -80,6 +84,8 @@ def _ensure_role(event: Event, user: User, role: TeamRole) -> None:
 
 def load_demo() -> str:
     users = {row[0].split("@")[0]: _ensure_user(*row) for row in DEMO_USERS}
+    for row in DEMO_AUTHORS:
+        _ensure_user(*row)
     db.session.flush()
     organiser = users["organiser"]
 
@@ -117,6 +123,10 @@ def load_demo() -> str:
     _ensure_role(conference, users["reviewer"], TeamRole.REVIEWER)
     _ensure_role(symposium, users["chair"], TeamRole.ORGANISER)
     db.session.flush()
+    call_summary = load_call(conference, organiser=organiser)
     lines = ["Demo loaded. Log in with any of these (password: %s):" % DEMO_PASSWORD]
     lines += [f"  {email:26} {name}" for email, name, *_ in DEMO_USERS]
+    lines.append(f"The submissions' other authors ({DEMO_AUTHORS[0][0]} and {len(DEMO_AUTHORS) - 1} more"
+                 " at example.net) have the same password.")
+    lines.append(call_summary)
     return "\n".join(lines)

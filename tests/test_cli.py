@@ -1,16 +1,27 @@
 """The command line: demo data and site administrators."""
 
+import datetime as dt
+import re
+
 import sqlalchemy as sa
 
 from conference.demo import DEMO_PASSWORD, DEMO_USERS
-from conference.enums import EventStatus, TeamRole
-from conference.models import AuditEntry, Event, EventRole, User
+from conference.demo_cfp import ACCESS_CODE, minimal_pdf
+from conference.demo_papers import DEMO_AUTHORS, SUBMISSIONS
+from conference.domain import files
+from conference.domain import submissions as submission_ops
+from conference.domain.mailer import queue_mail
+from conference.enums import EventStatus, FileKind, QuestionKind, QuestionTarget, SubmissionState, TeamRole
+from conference.models import (AccessCode, Answer, AuditEntry, CallForPapers, Event, EventRole, OutboxMessage, Question,
+                               Submission, SubmissionAuthor, SubmissionFile, SubmissionType, Track, User)
+from conference.models.types import utcnow
 
 
 def _counts(db):
     return {
         model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-        for model in (User, Event, EventRole)
+        for model in (User, Event, EventRole, CallForPapers, SubmissionType, Track, Question, AccessCode, Submission,
+                      SubmissionAuthor, Answer, SubmissionFile, OutboxMessage, AuditEntry)
     }
 
 
@@ -18,7 +29,8 @@ def test_demo_loads_events_and_a_user_per_role_and_is_idempotent(runner, db):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     first = _counts(db)
-    assert first["User"] == len(DEMO_USERS)
+    assert first["User"] == len(DEMO_USERS) + len(DEMO_AUTHORS)
+    assert first["Submission"] == len(SUBMISSIONS) >= 30
     events = {e.slug: e for e in db.session.scalars(sa.select(Event))}
     assert set(events) == {"iatf-symposium", "icdd"}
     assert all(e.status == EventStatus.PUBLISHED for e in events.values())
@@ -35,6 +47,89 @@ def test_demo_loads_events_and_a_user_per_role_and_is_idempotent(runner, db):
     assert again.exit_code == 0, again.output
     db.session.expire_all()
     assert _counts(db) == first
+
+
+def test_demo_conference_has_a_call_and_submissions_in_every_state_that_follow_the_rules(runner, db):
+    """One run of the demo for all of this: it takes most of a second."""
+    before = queue_mail("verify_email", to="someone@example.org", context={"user": None, "link": "http://x.test/v"})
+    db.session.flush()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    event = db.session.scalar(sa.select(Event).where(Event.slug == "icdd"))
+    call, now = event.call, utcnow()
+    assert call.opens_at < now - dt.timedelta(weeks=4) and call.deadline > now + dt.timedelta(weeks=4)
+    assert call.edit_until == call.deadline + dt.timedelta(weeks=1) and call.track_required
+    types = {t.name: t for t in db.session.scalars(sa.select(SubmissionType).where(SubmissionType.event_id == event.id))}
+    assert set(types) == {"Full paper", "Extended abstract", "Talk", "Poster", "Panel"}
+    paper = types["Full paper"]
+    assert (paper.file_required, paper.accepted_file_types, paper.abstract_word_limit) == (True, ["pdf"], 300)
+    assert now < types["Panel"].deadline < call.deadline
+    tracks = set(db.session.scalars(sa.select(Track.name).where(Track.event_id == event.id)))
+    assert tracks == {"Data standards", "Privacy and ethics", "Statistical methods", "Humanitarian data"}
+    questions = {q.label: q for q in db.session.scalars(
+        sa.select(Question).where(Question.event_id == event.id).order_by(Question.position))}
+    assert [(q.kind, q.target, q.required) for q in questions.values()] == [
+        (QuestionKind.YES_NO, QuestionTarget.SUBMISSION, True),
+        (QuestionKind.MULTIPLE_CHOICE, QuestionTarget.SUBMISSION, False),
+        (QuestionKind.SHORT_TEXT, QuestionTarget.AUTHOR, False),
+        (QuestionKind.URL, QuestionTarget.SUBMISSION, False),
+    ]
+    assert "Is the presenter a student?" in questions and "ORCID iD" in questions
+    code = db.session.scalar(sa.select(AccessCode).where(AccessCode.event_id == event.id))
+    assert (code.code, code.uses, code.max_uses) == (ACCESS_CODE, 0, 5) and code.valid_until > call.deadline
+    assert ACCESS_CODE in result.output
+
+    assert db.session.scalars(sa.select(OutboxMessage)).all() == [before]  # the demo's own mail is gone, no other
+    submissions = db.session.scalars(sa.select(Submission).join(Event).where(Event.slug == "icdd")).all()
+    by_state = {state: [s for s in submissions if s.state == state] for state in SubmissionState}
+    assert {state: len(found) for state, found in by_state.items()} == {
+        SubmissionState.DRAFT: 5, SubmissionState.SUBMITTED: 24, SubmissionState.WITHDRAWN: 5}
+    assert f"{len(submissions)} submissions (5 draft, 24 submitted, 5 withdrawn)" in result.output
+    for submission in by_state[SubmissionState.SUBMITTED] + by_state[SubmissionState.WITHDRAWN]:
+        assert submission_ops.completeness_errors(submission) == {}, submission.title
+        assert call.opens_at < submission.created_at < submission.submitted_at < now
+        assert submission.submitted_at < submission.submission_deadline()
+    # Through the domain functions: each step is in the audit log.
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "submission.submitted")) == 29
+    assert all(s.withdrawn_at > s.submitted_at for s in by_state[SubmissionState.WITHDRAWN])
+    assert len({s.type.name for s in submissions}) == 5 and len({s.track.name for s in submissions}) == 4
+    assert sum(len(s.authors) > 1 for s in submissions) >= 15
+    affiliations = {a.affiliation for s in submissions for a in s.authors}
+    assert {"Member Agency for Statistics", "Observer Institute for Data", "University of Ghana"} <= affiliations
+
+    kwame = db.session.scalar(sa.select(User).where(User.email == "author@example.org"))
+    own = sorted((s.state.value for s in submissions if s.submitter_id == kwame.id))
+    assert own == ["draft", "submitted", "withdrawn"]
+    mine = submission_ops.submissions_of(kwame)
+    assert len(mine) == 5 and sum(s.submitter_id != kwame.id for s in mine) == 2  # co-author of two more
+
+    papers = [f for s in submissions for f in s.files]
+    assert len(papers) >= 10 and all(f.kind == FileKind.PAPER and f.content_type == "application/pdf" for f in papers)
+    for stored in papers:
+        data = files.blob_path(stored.sha256).read_bytes()
+        assert files.sniff(data) == "pdf" and len(data) == stored.size
+        assert_well_formed_pdf(data)
+
+
+def assert_well_formed_pdf(data: bytes) -> None:
+    """The cross-reference table points at each object, and startxref at the table."""
+    assert data.startswith(b"%PDF-1.4\n") and data.endswith(b"%%EOF\n")
+    xref = int(re.search(rb"startxref\n(\d+)\n%%EOF\n$", data).group(1))
+    assert data[xref:xref + 5] == b"xref\n"
+    count = int(re.match(rb"xref\n0 (\d+)\n", data[xref:]).group(1))
+    entries = re.findall(rb"(\d{10}) 00000 n \n", data[xref:])
+    assert len(entries) == count - 1
+    for number, offset in enumerate(entries, start=1):
+        assert data[int(offset):].startswith(b"%d 0 obj\n" % number)
+    stream = re.search(rb"<< /Length (\d+) >>\nstream\n", data)
+    length = int(stream.group(1))
+    assert data[stream.end() + length:].startswith(b"\nendstream")
+
+
+def test_minimal_pdf_escapes_text_and_stays_well_formed():
+    data = minimal_pdf("Costs (in €) of a back\\slash", "Ünïcödé abstract " * 40, byline="Tomáš Novák")
+    assert b"(Costs \\(in \\200\\) of a back\\\\slash)" in data
+    assert_well_formed_pdf(data)
 
 
 def test_create_admin_makes_a_verified_administrator(runner, db):

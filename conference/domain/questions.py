@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
@@ -30,12 +31,16 @@ def clean_answer(question, raw, *, field: str):
     if kind == QuestionKind.FILE:
         raise ValueError("file answers are stored through domain.submissions.attach_file")
     if kind == QuestionKind.MULTIPLE_CHOICE:
+        if isinstance(raw, str):
+            raw = [raw]  # one box ticked arrives as a plain value
         values = [v for v in (raw or []) if not is_empty(v)]
         unknown = [v for v in values if v not in question.options]
         if unknown:
             raise DomainError(_("Choose among the options given."), field=field)
         return [option for option in question.options if option in values] or None
     if kind == QuestionKind.YES_NO:
+        if isinstance(raw, str):
+            raw = raw.strip().lower()
         if raw in (True, "yes", "y", "true", "1"):
             return True
         if raw in (False, "no", "n", "false", "0"):
@@ -56,8 +61,11 @@ def clean_answer(question, raw, *, field: str):
         return text
     if kind == QuestionKind.NUMBER:
         try:
-            # A decimal comma is common outside the English-speaking world.
-            number = Decimal(text if "." in text else text.replace(",", "."))
+            if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
+                text = text.replace(",", "")  # thousands separators: 1,000 or 12,500.5
+            elif "." not in text:
+                text = text.replace(",", ".")  # a decimal comma, common outside English
+            number = Decimal(text)
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
