@@ -35,16 +35,31 @@ class MailState(enum.StrEnum):
 class SubmissionState(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    ACCEPTED = "accepted"  # released to the authors, waiting for their confirmation
+    REJECTED = "rejected"
+    CONFIRMED = "confirmed"  # accepted and confirmed by an author
     WITHDRAWN = "withdrawn"
 
 
 # The submission state machine, written once: state -> states it may move to.
-# The review issue adds the decisions (accepted, rejected, confirmed...).
+# Decisions are staged on the submission (Submission.pending_decision) and only move it
+# to accepted or rejected when organisers release them; a released decision may be revised.
 SUBMISSION_TRANSITIONS: dict[SubmissionState, frozenset[SubmissionState]] = {
     SubmissionState.DRAFT: frozenset({SubmissionState.SUBMITTED}),
-    SubmissionState.SUBMITTED: frozenset({SubmissionState.WITHDRAWN}),
+    SubmissionState.SUBMITTED: frozenset(
+        {SubmissionState.WITHDRAWN, SubmissionState.ACCEPTED, SubmissionState.REJECTED}
+    ),
+    SubmissionState.ACCEPTED: frozenset(
+        {SubmissionState.CONFIRMED, SubmissionState.WITHDRAWN, SubmissionState.REJECTED}
+    ),
+    SubmissionState.REJECTED: frozenset({SubmissionState.ACCEPTED}),
+    SubmissionState.CONFIRMED: frozenset({SubmissionState.WITHDRAWN, SubmissionState.REJECTED}),
     SubmissionState.WITHDRAWN: frozenset(),
 }
+# States in which a submission is in front of the committee (it can be assigned and reviewed).
+REVIEWABLE_STATES = frozenset(
+    {SubmissionState.SUBMITTED, SubmissionState.ACCEPTED, SubmissionState.REJECTED, SubmissionState.CONFIRMED}
+)
 
 
 class QuestionTarget(enum.StrEnum):
@@ -68,3 +83,59 @@ class FileKind(enum.StrEnum):
     PAPER = "paper"
     SUPPLEMENT = "supplement"
     ANSWER = "answer"
+
+
+class BlindMode(enum.StrEnum):
+    OPEN = "open"  # everyone sees everyone
+    SINGLE_BLIND = "single_blind"  # authors never learn who reviewed them
+    DOUBLE_BLIND = "double_blind"  # and reviewers never learn who the authors are
+
+
+class OtherReviewsVisibility(enum.StrEnum):
+    ALWAYS = "always"
+    AFTER_OWN = "after_own"  # once the reviewer has submitted their own review
+    NEVER = "never"
+
+
+class ConflictKind(enum.StrEnum):
+    COAUTHOR = "coauthor"  # co-author or collaborator
+    INSTITUTION = "institution"
+    ADVISOR = "advisor"  # advisor or advisee
+    PERSONAL = "personal"
+    OTHER = "other"
+
+
+class ConflictSource(enum.StrEnum):
+    AUTHOR = "author"
+    REVIEWER = "reviewer"
+    ORGANISER = "organiser"
+
+
+class BidPreference(enum.StrEnum):
+    EAGER = "eager"
+    WILLING = "willing"
+    NEUTRAL = "neutral"
+    NOT_WILLING = "not_willing"
+    CONFLICT = "conflict"  # recorded as a Conflict, never as a bid row
+
+
+class ReviewState(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Decision(enum.StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+
+
+class AssignmentSource(enum.StrEnum):
+    MANUAL = "manual"
+    AUTOMATIC = "automatic"
+
+
+class ReviewQuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    YES_NO = "yes_no"
+    SINGLE_CHOICE = "single_choice"

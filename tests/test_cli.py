@@ -83,8 +83,9 @@ def test_demo_conference_has_a_call_and_submissions_in_every_state_that_follow_t
     submissions = db.session.scalars(sa.select(Submission).join(Event).where(Event.slug == "icdd")).all()
     by_state = {state: [s for s in submissions if s.state == state] for state in SubmissionState}
     assert {state: len(found) for state, found in by_state.items()} == {
-        SubmissionState.DRAFT: 5, SubmissionState.SUBMITTED: 24, SubmissionState.WITHDRAWN: 5}
-    assert f"{len(submissions)} submissions (5 draft, 24 submitted, 5 withdrawn)" in result.output
+        SubmissionState.DRAFT: 5, SubmissionState.SUBMITTED: 24, SubmissionState.WITHDRAWN: 5,
+        SubmissionState.ACCEPTED: 0, SubmissionState.REJECTED: 0, SubmissionState.CONFIRMED: 0}
+    assert f"{len(submissions)} submissions (5 draft, 24 submitted, 0 accepted, 0 rejected, 0 confirmed, 5 withdrawn)" in result.output
     for submission in by_state[SubmissionState.SUBMITTED] + by_state[SubmissionState.WITHDRAWN]:
         assert submission_ops.completeness_errors(submission) == {}, submission.title
         assert call.opens_at < submission.created_at < submission.submitted_at < now

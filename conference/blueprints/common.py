@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext
 from wtforms import SelectChoice, SelectField, ValidationError
 
 from ..errors import DomainError, ValidationFailed
+from ..extensions import db
 from ..timezones import all_timezones, countries, is_valid_timezone
 
 
@@ -21,6 +22,35 @@ def show_error(form, error: DomainError) -> None:
             form[field].errors = list(form[field].errors) + [message]
         else:
             form.form_errors.append(message)
+
+
+def saved_form(form, operation):
+    """On a valid submit, run the domain ``operation`` and commit, giving back what it made or
+    changed; else None, with the domain's refusal shown on the form (nothing typed is lost)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        saved = operation()
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return None
+    db.session.commit()
+    return saved if saved is not None else True
+
+
+def run_action(operation, message: str) -> bool:
+    """For a button: run the domain ``operation``, commit and flash ``message``, or flash the
+    refusal. Returns whether it went through."""
+    try:
+        operation()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    flash(message, "success")
+    return True
 
 
 def safe_next(default_endpoint: str = "events.dashboard", **values):

@@ -67,6 +67,9 @@ def _state_label(state: SubmissionState) -> str:
     return {
         SubmissionState.DRAFT: _("a draft"),
         SubmissionState.SUBMITTED: _("submitted"),
+        SubmissionState.ACCEPTED: _("accepted"),
+        SubmissionState.REJECTED: _("rejected"),
+        SubmissionState.CONFIRMED: _("confirmed"),
         SubmissionState.WITHDRAWN: _("withdrawn"),
     }[state]
 
@@ -343,14 +346,19 @@ def submit(submission: Submission, *, actor, access_code: str | None = None, now
 
 
 def withdraw(submission: Submission, *, actor, reason: str = "", now: dt.datetime | None = None) -> None:
-    """Withdraw a submitted submission before any decision; the organisers are told."""
+    """Withdraw a submission under review (its submitter) or an accepted one (any of its authors);
+    a staged decision is dropped and the organisers are told."""
     now = now or utcnow()
     if not submission.can_withdraw(actor):
-        if submission.state != SubmissionState.SUBMITTED:
-            raise InvalidState(_("Only a submitted submission can be withdrawn."))
+        if submission.state not in (SubmissionState.SUBMITTED, SubmissionState.ACCEPTED, SubmissionState.CONFIRMED):
+            raise InvalidState(_("A submission that is %(state)s cannot be withdrawn.",
+                                 state=_state_label(submission.state)))
         raise NotAllowed(_("Only the person who submitted this can withdraw it."))
     _move(submission, SubmissionState.WITHDRAWN)
     submission.withdrawn_at = now
+    submission.pending_decision = None
+    submission.pending_type_id = None
+    submission.decision_staged_at = None
     db.session.flush()
     record("submission.withdrawn", actor=actor, obj=submission, event=submission.event, code=submission.code,
            reason=reason.strip() or None)

@@ -6,8 +6,21 @@ from .cfp import (AccessCode, Answer, CallForPapers, Question, Submission, Submi
                   SubmissionType, Track)
 from .events import Event, EventRole, TeamInvitation
 from .mail import OutboxAttachment, OutboxMessage
+from .review import (AssignmentProposal, Bid, Conflict, DiscussionComment, DismissedConflictSuggestion, Review,
+                     ReviewAssignment, ReviewCriterion, ReviewQuestion, ReviewScore, ReviewSettings)
 
 __all__ = [
+    "AssignmentProposal",
+    "Bid",
+    "Conflict",
+    "DiscussionComment",
+    "DismissedConflictSuggestion",
+    "Review",
+    "ReviewAssignment",
+    "ReviewCriterion",
+    "ReviewQuestion",
+    "ReviewScore",
+    "ReviewSettings",
     "AccessCode",
     "AnonymousUser",
     "Answer",

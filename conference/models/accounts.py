@@ -26,6 +26,9 @@ class User(UserMixin, db.Model):
     country: Mapped[str] = mapped_column(sa.String(2), default="")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     bio: Mapped[str] = mapped_column(sa.Text, default="")
+    # Expertise keywords, shown to organisers building a committee and matched against
+    # submissions' keywords by automatic assignment.
+    expertise: Mapped[list] = mapped_column(sa.JSON, default=list)
     email_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     is_admin: Mapped[bool] = mapped_column(default=False)
     may_create_events: Mapped[bool] = mapped_column(default=False)

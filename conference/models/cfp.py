@@ -8,7 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from ..enums import FileKind, QuestionKind, QuestionTarget, SubmissionState
+from ..enums import REVIEWABLE_STATES, SUBMISSION_TRANSITIONS, Decision, FileKind, OtherReviewsVisibility, QuestionKind, QuestionTarget, ReviewState, SubmissionState, TeamRole
 from ..extensions import db
 from .accounts import User
 from .events import Event
@@ -37,6 +37,11 @@ access_code_track_limit = sa.Table(
     db.metadata,
     sa.Column("access_code_id", sa.ForeignKey("access_code.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("track_id", sa.ForeignKey("track.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+SUBMISSION_TRANSITIONS_TO_WITHDRAWN = frozenset(
+    state for state, targets in SUBMISSION_TRANSITIONS.items() if SubmissionState.WITHDRAWN in targets
 )
 
 
@@ -156,6 +161,8 @@ class Submission(db.Model):
             name="submitted_is_complete",
         ),
         sa.CheckConstraint("state <> 'withdrawn' OR withdrawn_at IS NOT NULL", name="withdrawn_has_time"),
+        sa.CheckConstraint("state <> 'confirmed' OR confirmed_at IS NOT NULL", name="confirmed_has_time"),
+        sa.CheckConstraint("pending_decision IS NULL OR decision_staged_at IS NOT NULL", name="staged_has_time"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,10 +182,19 @@ class Submission(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Review decisions are staged here, invisible to authors, until organisers release them.
+    pending_decision: Mapped[Decision | None] = mapped_column(enum_type(Decision), nullable=True)
+    pending_type_id: Mapped[int | None] = mapped_column(sa.ForeignKey("submission_type.id", ondelete="SET NULL"))
+    decision_staged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    decision_staged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decision_released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    confirmation_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     submitter: Mapped[User] = relationship(foreign_keys=[submitter_id])
-    type: Mapped[SubmissionType | None] = relationship()
+    type: Mapped[SubmissionType | None] = relationship(foreign_keys=[type_id])
+    pending_type: Mapped[SubmissionType | None] = relationship(foreign_keys=[pending_type_id])
     track: Mapped[Track | None] = relationship()
     access_code: Mapped[AccessCode | None] = relationship()
     authors: Mapped[list[SubmissionAuthor]] = relationship(
@@ -212,14 +228,104 @@ class Submission(db.Model):
         return self.is_submitter(user) and self.is_editable(now)
 
     def can_withdraw(self, user) -> bool:
-        return self.state == SubmissionState.SUBMITTED and (self.is_submitter(user) or self.event.can_manage(user))
+        """The submitter withdraws a submission under review; once accepted, any of its authors
+        may (they confirm or withdraw). A rejected submission stays rejected."""
+        if self.event.can_manage(user) and self.state in SUBMISSION_TRANSITIONS_TO_WITHDRAWN:
+            return True
+        if self.state == SubmissionState.SUBMITTED:
+            return self.is_submitter(user)
+        if self.state in (SubmissionState.ACCEPTED, SubmissionState.CONFIRMED):
+            return self.is_author(user)
+        return False
+
+    def can_confirm(self, user) -> bool:
+        return self.state == SubmissionState.ACCEPTED and self.is_author(user)
+
+    # Review: who may see and do what. A conflict hides the submission from a committee member
+    # completely; organisers run everything and are not hidden from.
+    def is_conflicted(self, user) -> bool:
+        return getattr(user, "is_authenticated", False) and any(c.user_id == user.id for c in self.conflicts)
+
+    def is_reviewable(self) -> bool:
+        return self.state in REVIEWABLE_STATES
+
+    def assignment_of(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return None
+        return next((a for a in self.review_assignments if a.reviewer_id == user.id), None)
+
+    def chairs(self, user) -> bool:
+        """A track chair of this submission's track (chairs for no track in particular chair all)."""
+        row = self.event.role_row(user, TeamRole.TRACK_CHAIR)
+        return row is not None and row.covers_track(self.track_id)
+
+    def can_manage_review(self, user) -> bool:
+        if self.event.can_manage(user):
+            return True
+        return self.chairs(user) and not self.is_conflicted(user) and not self.is_author(user)
+
+    def can_bid(self, user) -> bool:
+        row = self.event.role_row(user, TeamRole.REVIEWER)
+        return (
+            row is not None and row.covers_track(self.track_id) and self.is_reviewable()
+            and not self.is_conflicted(user) and not self.is_author(user)
+        )
+
+    def can_review(self, user) -> bool:
+        """Write one's own review: assigned, not conflicted, and the submission still in review."""
+        return self.assignment_of(user) is not None and not self.is_conflicted(user) and self.is_reviewable()
+
+    def can_view_for_review(self, user) -> bool:
+        """See the submission as the committee does (respecting blindness)."""
+        if self.can_manage_review(user):
+            return True
+        if self.is_conflicted(user) or self.is_author(user) or not self.is_reviewable():
+            return False
+        settings = self.event.review_settings
+        bidding = settings is not None and settings.bidding_open and self.can_bid(user)
+        return self.assignment_of(user) is not None or bidding
+
+    def can_see_reviews(self, user) -> bool:
+        """See the other reviews of this submission (one's own is always visible)."""
+        if self.can_manage_review(user):
+            return True
+        assignment = self.assignment_of(user)
+        if assignment is None or self.is_conflicted(user):
+            return False
+        policy = self.event.review_settings.other_reviews if self.event.review_settings else OtherReviewsVisibility.AFTER_OWN
+        if policy == OtherReviewsVisibility.ALWAYS:
+            return True
+        if policy == OtherReviewsVisibility.NEVER:
+            return False
+        return assignment.review is not None and assignment.review.state == ReviewState.SUBMITTED
+
+    def can_discuss(self, user) -> bool:
+        """The discussion is open to those who may see the reviews, and to assigned reviewers
+        once their own review is in (also where others' reviews stay hidden)."""
+        if self.can_see_reviews(user):
+            return True
+        assignment = self.assignment_of(user)
+        return (
+            assignment is not None and not self.is_conflicted(user)
+            and assignment.review is not None and assignment.review.state == ReviewState.SUBMITTED
+        )
+
+    def can_see_authors(self, user) -> bool:
+        """In a double-blind event only organisers and the authors themselves see who wrote it."""
+        if self.is_author(user) or self.event.can_manage(user):
+            return True
+        settings = self.event.review_settings
+        return settings is None or not settings.is_double_blind
+
+    def can_decide(self, user) -> bool:
+        return self.can_manage_review(user)
 
     # State questions, apart from who asks.
     def is_editable(self, now: dt.datetime) -> bool:
-        if self.state == SubmissionState.WITHDRAWN:
-            return False
         if self.state == SubmissionState.DRAFT:
             return True
+        if self.state != SubmissionState.SUBMITTED:
+            return False
         return now < self.edit_deadline()
 
     def submission_deadline(self) -> dt.datetime | None:
@@ -238,8 +344,13 @@ class Submission(db.Model):
         return deadline
 
     def file_of_kind(self, kind: FileKind) -> SubmissionFile | None:
-        matching = [f for f in self.files if f.kind == kind and f.question_id is None]
+        matching = [f for f in self.files if f.kind == kind and f.question_id is None and not f.for_reviewers]
         return matching[-1] if matching else None
+
+    def reviewer_file_of_kind(self, kind: FileKind) -> SubmissionFile | None:
+        """What reviewers get: the organisers' anonymised copy where there is one."""
+        copies = [f for f in self.files if f.kind == kind and f.question_id is None and f.for_reviewers]
+        return copies[-1] if copies else self.file_of_kind(kind)
 
 
 class SubmissionAuthor(db.Model):
@@ -296,6 +407,9 @@ class SubmissionFile(db.Model):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # An anonymised copy an organiser uploaded for reviewers of a double-blind event: reviewers
+    # get it instead of the authors' file of the same kind; authors never see it listed.
+    for_reviewers: Mapped[bool] = mapped_column(default=False)
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="files")

@@ -13,6 +13,16 @@ from .accounts import User
 from .types import UTCDateTime, enum_type, utcnow
 
 
+event_role_track = sa.Table(
+    "event_role_track",
+    db.metadata,
+    sa.Column("event_role_id", sa.ForeignKey("event_role.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("track_id", sa.ForeignKey("track.id", ondelete="CASCADE"), primary_key=True),
+)
+
+COMMITTEE_ROLES = frozenset({TeamRole.ORGANISER, TeamRole.TRACK_CHAIR, TeamRole.REVIEWER})
+
+
 class Event(db.Model):
     __tablename__ = "event"
     __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),)
@@ -65,6 +75,32 @@ class Event(db.Model):
     def can_view_audit_log(self, user) -> bool:
         return self.can_manage(user)
 
+    # The review committee.
+    def role_row(self, user, role: TeamRole) -> EventRole | None:
+        if not getattr(user, "is_authenticated", False):
+            return None
+        return next((r for r in self.roles if r.user_id == user.id and r.role == role), None)
+
+    def track_ids_for(self, user, role: TeamRole) -> frozenset[int] | None:
+        """The tracks ``user`` holds ``role`` in: None for all tracks, an empty set for none."""
+        row = self.role_row(user, role)
+        if row is None:
+            return frozenset()
+        return row.track_ids
+
+    def is_reviewer(self, user) -> bool:
+        return self.role_row(user, TeamRole.REVIEWER) is not None
+
+    def is_track_chair(self, user) -> bool:
+        return self.role_row(user, TeamRole.TRACK_CHAIR) is not None
+
+    def can_manage_reviewing(self, user) -> bool:
+        """Organisers and track chairs run review (track chairs only within their tracks)."""
+        return self.can_manage(user) or self.is_track_chair(user)
+
+    def can_review(self, user) -> bool:
+        return self.is_reviewer(user) or self.can_manage_reviewing(user)
+
 
 class EventRole(db.Model):
     """A person's role in one event's team."""
@@ -76,10 +112,22 @@ class EventRole(db.Model):
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     role: Mapped[TeamRole] = mapped_column(enum_type(TeamRole))
+    # For reviewers: their own cap on assigned reviews (None: the event's cap).
+    max_load: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="roles")
     user: Mapped[User] = relationship(lazy="joined")
+    # Reviewers and track chairs may be limited to some tracks; none listed means all.
+    tracks: Mapped[list] = relationship("Track", secondary=event_role_track, lazy="selectin")
+
+    @property
+    def track_ids(self) -> frozenset[int] | None:
+        return frozenset(t.id for t in self.tracks) if self.tracks else None
+
+    def covers_track(self, track_id: int | None) -> bool:
+        ids = self.track_ids
+        return ids is None or track_id in ids
 
 
 class TeamInvitation(db.Model):
@@ -91,6 +139,9 @@ class TeamInvitation(db.Model):
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(sa.String(254))
     role: Mapped[TeamRole] = mapped_column(enum_type(TeamRole))
+    # Reviewers and track chairs may be invited for some tracks only: [track id, ...].
+    track_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    message: Mapped[str] = mapped_column(sa.Text, default="")
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

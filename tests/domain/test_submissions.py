@@ -372,11 +372,15 @@ def test_the_database_refuses_more_uses_than_the_maximum(app, db):
 
 # The state machine -------------------------------------------------------------------------------
 
-def test_the_state_machine_allows_only_draft_to_submitted_to_withdrawn():
+def test_the_state_machine_moves_through_review_decisions_and_ends_at_withdrawn():
+    S = SubmissionState
     assert SUBMISSION_TRANSITIONS == {
-        SubmissionState.DRAFT: {SubmissionState.SUBMITTED},
-        SubmissionState.SUBMITTED: {SubmissionState.WITHDRAWN},
-        SubmissionState.WITHDRAWN: set(),
+        S.DRAFT: {S.SUBMITTED},
+        S.SUBMITTED: {S.WITHDRAWN, S.ACCEPTED, S.REJECTED},
+        S.ACCEPTED: {S.CONFIRMED, S.WITHDRAWN, S.REJECTED},
+        S.REJECTED: {S.ACCEPTED},
+        S.CONFIRMED: {S.WITHDRAWN, S.REJECTED},
+        S.WITHDRAWN: set(),
     }
 
 
@@ -384,7 +388,7 @@ def test_each_operation_moves_only_along_an_allowed_transition(app, db):
     call = make_call()
     author = factories.make_user()
     submission = complete_talk(call, author)
-    with pytest.raises(InvalidState, match="Only a submitted submission can be withdrawn"):
+    with pytest.raises(InvalidState, match="A submission that is a draft cannot be withdrawn"):
         ops.withdraw(submission, actor=author, now=DURING)
     ops.submit(submission, actor=author, now=DURING)
     with pytest.raises(InvalidState, match="already been submitted"):
@@ -736,7 +740,10 @@ def test_the_database_refuses_a_withdrawn_row_without_its_time(app, db):
             _db.session.execute(sa.update(Submission).where(Submission.id == submission.id).values(state="withdrawn"))
     with pytest.raises(sa.exc.IntegrityError):
         with _db.session.begin_nested():
-            _db.session.execute(sa.text("UPDATE submission SET state = 'accepted' WHERE id = :id"), {"id": submission.id})
+            _db.session.execute(sa.text("UPDATE submission SET state = 'bogus' WHERE id = :id"), {"id": submission.id})
+    with pytest.raises(sa.exc.IntegrityError, match="confirmed_has_time"):
+        with _db.session.begin_nested():
+            _db.session.execute(sa.update(Submission).where(Submission.id == submission.id).values(state="confirmed"))
     _db.session.refresh(submission)
     assert submission.state == SubmissionState.SUBMITTED
 

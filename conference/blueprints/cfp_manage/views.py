@@ -13,7 +13,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import AccessCode, Question, SubmissionType, Track
 from ...models.types import utcnow
-from ..common import require, show_error
+from ..common import require, run_action as _done, saved_form as _saved, show_error
 from ..events.views import load_managed_event
 from .forms import (KIND_LABELS, STATE_LABELS, TARGET_LABELS, AccessCodeForm, CallForm, QuestionForm,
                     SubmissionFilterForm, SubmissionTypeForm, TrackForm)
@@ -33,33 +33,6 @@ def _actor():
 def _of_event(model, event, ident: int):
     """``model`` number ``ident``; 404 when it does not exist or belongs to another event."""
     return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
-
-
-def _saved(form, operation):
-    """On a valid submit, run the domain ``operation`` and commit, giving back what it made or
-    changed; else None, with the domain's refusal shown on the form."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        saved = operation()
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return None
-    db.session.commit()
-    return saved
-
-
-def _done(operation, message: str) -> None:
-    """For a button: run the domain ``operation``, commit and flash ``message``, or flash the refusal."""
-    try:
-        operation()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
 
 
 # The call's dates and text -------------------------------------------------------------------------

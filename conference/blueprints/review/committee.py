@@ -1,0 +1,3 @@
+"""Review views (being written)."""
+
+from .blueprint import bp  # noqa: F401
