@@ -26,6 +26,7 @@ class TeamRole(enum.StrEnum):
 
 
 class MailState(enum.StrEnum):
+    HELD = "held"  # written, waiting for an organiser to look it over and send it
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"

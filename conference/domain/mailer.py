@@ -14,6 +14,7 @@ import flask_mail
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
+from ..enums import MailState
 from ..extensions import db
 from ..models import OutboxAttachment, OutboxMessage
 
@@ -34,11 +35,13 @@ def queue_mail(
     reply_to: str | None = None,
     headers: dict | None = None,
     attachments: list[tuple[str, str, bytes]] = (),
+    hold: bool = False,
 ) -> OutboxMessage:
     """Render ``emails/<template>.txt`` (and ``.html`` where it exists) and queue it.
 
     The subject is the first line of the text template, after ``Subject:``. Nothing is sent
-    here: the worker delivers the row after the caller's transaction commits.
+    here: the worker delivers the row after the caller's transaction commits. A ``hold``
+    message waits (state held) until an organiser releases it from the event's outbox.
     """
     context = {"event": event, "recipient_name": to_name, **context}
     rendered = render_template(f"emails/{template}.txt", **context)
@@ -63,6 +66,7 @@ def queue_mail(
         message_id=make_msgid(domain=_sender_domain()),
         event_id=getattr(event, "id", None),
         user_id=getattr(user, "id", None),
+        state=MailState.HELD if hold else MailState.QUEUED,
     )
     for filename, content_type, data in attachments:
         message.attachments.append(

@@ -232,6 +232,11 @@ def upgrade():
         batch_op.create_check_constraint('confirmed_has_time', "state <> 'confirmed' OR confirmed_at IS NOT NULL")
         batch_op.create_check_constraint('staged_has_time', "pending_decision IS NULL OR decision_staged_at IS NOT NULL")
 
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        # Held: decision mails wait for organisers to look them over before they go.
+        batch_op.drop_constraint(op.f('ck_outbox_message_mailstate'), type_='check')
+        batch_op.create_check_constraint('mailstate', "state IN ('held', 'queued', 'sending', 'sent', 'failed')")
+
     with op.batch_alter_table('submission_file', schema=None) as batch_op:
         batch_op.add_column(sa.Column('for_reviewers', sa.Boolean(), nullable=False, server_default=sa.false()))
 
@@ -256,6 +261,11 @@ def downgrade():
 
     with op.batch_alter_table('submission_file', schema=None) as batch_op:
         batch_op.drop_column('for_reviewers')
+
+    op.execute("DELETE FROM outbox_message WHERE state = 'held'")
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_outbox_message_mailstate'), type_='check')
+        batch_op.create_check_constraint('mailstate', "state IN ('queued', 'sending', 'sent', 'failed')")
 
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_submission_staged_has_time'), type_='check')
