@@ -340,7 +340,7 @@ def test_transient_refusal_backs_off_then_fails_after_max_attempts_and_retry_del
     runner = app.test_cli_runner()
     status = runner.invoke(args=["outbox", "status"])
     assert status.exit_code == 0
-    assert status.output == "queued   0\nsending  0\nsent     0\nfailed   1\n"
+    assert status.output == "held     0\nqueued   0\nsending  0\nsent     0\nfailed   1\n"
 
     retried = runner.invoke(args=["outbox", "retry"])
     assert retried.exit_code == 0
@@ -355,7 +355,7 @@ def test_transient_refusal_backs_off_then_fails_after_max_attempts_and_retry_del
     assert delivered_ids(sink) == [row.message_id]
     row = fresh(db, row)
     assert (row.state, row.attempts, row.last_error) == (MailState.SENT, 1, None)
-    assert runner.invoke(args=["outbox", "status"]).output == "queued   0\nsending  0\nsent     1\nfailed   0\n"
+    assert runner.invoke(args=["outbox", "status"]).output == "held     0\nqueued   0\nsending  0\nsent     1\nfailed   0\n"
 
 
 def test_permanent_refusal_fails_at_once_with_the_smtp_reply_and_others_still_go(committed_db, sink, app):
@@ -377,7 +377,7 @@ def test_permanent_refusal_fails_at_once_with_the_smtp_reply_and_others_still_go
     assert sink.connections == 1  # a refused recipient does not cost the connection
 
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["outbox", "status"]).output == "queued   0\nsending  0\nsent     2\nfailed   1\n"
+    assert runner.invoke(args=["outbox", "status"]).output == "held     0\nqueued   0\nsending  0\nsent     2\nfailed   1\n"
     assert runner.invoke(args=["outbox", "retry", str(bad.id)]).output == "1 failed message(s) queued again\n"
     del sink.refuse["nobody@example.org"]
     assert OutboxWorker().run_once().sent == 1
