@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from .demo_cfp import load_call
 from .demo_papers import DEMO_AUTHORS
+from .demo_review import load_review
 from .domain import accounts
 from .domain import events as event_ops
 from .domain.audit import record
@@ -124,9 +125,12 @@ def load_demo() -> str:
     _ensure_role(symposium, users["chair"], TeamRole.ORGANISER)
     db.session.flush()
     call_summary = load_call(conference, organiser=organiser)
+    review_summary = load_review(conference, organiser=organiser, chair=users["chair"], reviewer=users["reviewer"],
+                                 password=DEMO_PASSWORD)
     lines = ["Demo loaded. Log in with any of these (password: %s):" % DEMO_PASSWORD]
     lines += [f"  {email:26} {name}" for email, name, *_ in DEMO_USERS]
     lines.append(f"The submissions' other authors ({DEMO_AUTHORS[0][0]} and {len(DEMO_AUTHORS) - 1} more"
                  " at example.net) have the same password.")
     lines.append(call_summary)
+    lines.append(review_summary)
     return "\n".join(lines)

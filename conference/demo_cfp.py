@@ -176,7 +176,8 @@ def load_call(event: Event, *, organiser: User) -> str:
     counts = dict(db.session.execute(sa.select(Submission.state, sa.func.count()).where(Submission.event_id == event.id)
                                      .group_by(Submission.state)).all())
     return (f"Call for papers of {event.slug}: {sum(counts.values())} submissions "
-            f"({', '.join(f'{counts.get(s, 0)} {s.value}' for s in SubmissionState)}); late access code {ACCESS_CODE}.")
+            f"({', '.join(f'{counts[s]} {s.value}' for s in SubmissionState if counts.get(s))}); "
+            f"late access code {ACCESS_CODE}.")
 
 
 # A small valid PDF --------------------------------------------------------------------------------

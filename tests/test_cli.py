@@ -12,7 +12,11 @@ from conference.domain import files
 from conference.domain import submissions as submission_ops
 from conference.domain.mailer import queue_mail
 from conference.enums import EventStatus, FileKind, QuestionKind, QuestionTarget, SubmissionState, TeamRole
-from conference.models import (AccessCode, Answer, AuditEntry, CallForPapers, Event, EventRole, OutboxMessage, Question,
+from conference.demo_review import DEMO_REVIEWERS
+from conference.domain.review_common import conflict_pairs
+from conference.enums import BlindMode, MailState, ReviewState
+from conference.models import (AccessCode, Answer, AuditEntry, Bid, CallForPapers, Conflict, Event, EventRole,
+                               OutboxMessage, Question, Review, ReviewAssignment, ReviewCriterion, ReviewQuestion,
                                Submission, SubmissionAuthor, SubmissionFile, SubmissionType, Track, User)
 from conference.models.types import utcnow
 
@@ -21,7 +25,8 @@ def _counts(db):
     return {
         model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
         for model in (User, Event, EventRole, CallForPapers, SubmissionType, Track, Question, AccessCode, Submission,
-                      SubmissionAuthor, Answer, SubmissionFile, OutboxMessage, AuditEntry)
+                      SubmissionAuthor, Answer, SubmissionFile, OutboxMessage, AuditEntry, ReviewCriterion,
+                      ReviewQuestion, Conflict, Bid, ReviewAssignment, Review)
     }
 
 
@@ -29,7 +34,7 @@ def test_demo_loads_events_and_a_user_per_role_and_is_idempotent(runner, db):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     first = _counts(db)
-    assert first["User"] == len(DEMO_USERS) + len(DEMO_AUTHORS)
+    assert first["User"] == len(DEMO_USERS) + len(DEMO_AUTHORS) + len(DEMO_REVIEWERS)
     assert first["Submission"] == len(SUBMISSIONS) >= 30
     events = {e.slug: e for e in db.session.scalars(sa.select(Event))}
     assert set(events) == {"iatf-symposium", "icdd"}
@@ -79,14 +84,18 @@ def test_demo_conference_has_a_call_and_submissions_in_every_state_that_follow_t
     assert (code.code, code.uses, code.max_uses) == (ACCESS_CODE, 0, 5) and code.valid_until > call.deadline
     assert ACCESS_CODE in result.output
 
-    assert db.session.scalars(sa.select(OutboxMessage)).all() == [before]  # the demo's own mail is gone, no other
+    # The demo's own mail is gone; only the decision mail waits, held, for an organiser to send it.
+    queued = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.state != MailState.HELD)).all()
+    assert queued == [before]
+    held = db.session.scalars(sa.select(OutboxMessage.template).where(OutboxMessage.state == MailState.HELD)).all()
+    assert set(held) == {"decision_accepted", "decision_rejected"}
     submissions = db.session.scalars(sa.select(Submission).join(Event).where(Event.slug == "icdd")).all()
     by_state = {state: [s for s in submissions if s.state == state] for state in SubmissionState}
     assert {state: len(found) for state, found in by_state.items()} == {
-        SubmissionState.DRAFT: 5, SubmissionState.SUBMITTED: 24, SubmissionState.WITHDRAWN: 5,
-        SubmissionState.ACCEPTED: 0, SubmissionState.REJECTED: 0, SubmissionState.CONFIRMED: 0}
-    assert f"{len(submissions)} submissions (5 draft, 24 submitted, 0 accepted, 0 rejected, 0 confirmed, 5 withdrawn)" in result.output
-    for submission in by_state[SubmissionState.SUBMITTED] + by_state[SubmissionState.WITHDRAWN]:
+        SubmissionState.DRAFT: 5, SubmissionState.SUBMITTED: 15, SubmissionState.WITHDRAWN: 5,
+        SubmissionState.ACCEPTED: 5, SubmissionState.REJECTED: 3, SubmissionState.CONFIRMED: 1}
+    assert f"{len(submissions)} submissions (5 draft, 24 submitted, 5 withdrawn)" in result.output
+    for submission in [s for s in submissions if s.state != SubmissionState.DRAFT]:
         assert submission_ops.completeness_errors(submission) == {}, submission.title
         assert call.opens_at < submission.created_at < submission.submitted_at < now
         assert submission.submitted_at < submission.submission_deadline()
@@ -100,7 +109,7 @@ def test_demo_conference_has_a_call_and_submissions_in_every_state_that_follow_t
 
     kwame = db.session.scalar(sa.select(User).where(User.email == "author@example.org"))
     own = sorted((s.state.value for s in submissions if s.submitter_id == kwame.id))
-    assert own == ["draft", "submitted", "withdrawn"]
+    assert own == ["accepted", "draft", "withdrawn"]
     mine = submission_ops.submissions_of(kwame)
     assert len(mine) == 5 and sum(s.submitter_id != kwame.id for s in mine) == 2  # co-author of two more
 
@@ -110,6 +119,44 @@ def test_demo_conference_has_a_call_and_submissions_in_every_state_that_follow_t
         data = files.blob_path(stored.sha256).read_bytes()
         assert files.sniff(data) == "pdf" and len(data) == stored.size
         assert_well_formed_pdf(data)
+
+
+def test_demo_conference_has_a_committee_that_reviewed_and_decided(runner, db):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Review of icdd: 7 reviewers and a track chair, 72 assignments, 9 decisions released" in result.output
+    event = db.session.scalar(sa.select(Event).where(Event.slug == "icdd"))
+    settings = event.review_settings
+    assert (settings.blind_mode, settings.reviews_per_submission, settings.max_load) == (BlindMode.DOUBLE_BLIND, 3, 11)
+    assert [c.name for c in sorted(event_criteria(db, event), key=lambda c: c.position)] == [
+        "Originality", "Technical quality", "Relevance", "Clarity"]
+    chair = db.session.scalar(sa.select(User).where(User.email == "chair@example.org"))
+    assert [t.name for t in event.role_row(chair, TeamRole.TRACK_CHAIR).tracks] == ["Data standards"]
+
+    assignments = db.session.scalars(sa.select(ReviewAssignment)).all()
+    loads = {}
+    for a in assignments:
+        loads[a.reviewer_id] = loads.get(a.reviewer_id, 0) + 1
+    assert len(assignments) == 72 and max(loads.values()) <= 11 and len(loads) == 7
+    assert not {(a.submission_id, a.reviewer_id) for a in assignments} & conflict_pairs(event)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Conflict)) >= 1
+
+    rosa = db.session.scalar(sa.select(User).where(User.email == "reviewer@example.org"))
+    hers = [a for a in assignments if a.reviewer_id == rosa.id]
+    states = sorted(a.review.state.value if a.review else "to do" for a in hers)
+    assert states.count("submitted") == 1 and states.count("draft") == 1 and states.count("to do") == len(hers) - 2
+    others = [a for a in assignments if a.reviewer_id != rosa.id]
+    assert all(a.review is not None and a.review.state == ReviewState.SUBMITTED for a in others)
+
+    submissions = db.session.scalars(sa.select(Submission).where(Submission.event_id == event.id)).all()
+    staged = [s for s in submissions if s.pending_decision is not None]
+    assert len(staged) == 2 and all(s.state == SubmissionState.SUBMITTED for s in staged)
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "decision.released")) >= 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 72 - len(hers) + 2
+
+
+def event_criteria(db, event):
+    return db.session.scalars(sa.select(ReviewCriterion).where(ReviewCriterion.event_id == event.id)).all()
 
 
 def assert_well_formed_pdf(data: bytes) -> None:

@@ -179,7 +179,13 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     db.session.flush()
 
 
-def update_profile(user: User, *, actor: User, name: str, affiliation: str, country: str, timezone: str, bio: str) -> None:
+MAX_EXPERTISE = 10  # as many as a submission's keywords
+
+
+def update_profile(user: User, *, actor: User, name: str, affiliation: str, country: str, timezone: str, bio: str,
+                   expertise: list[str] | None = None) -> None:
+    """Change one's own profile. ``expertise`` is the list of keywords (None: left as it is),
+    kept once each whatever their case, in the order given."""
     if actor.id != user.id and not actor.can_administer():
         raise DomainError(_("You may only change your own profile."))
     if not is_valid_timezone(timezone):
@@ -189,5 +195,14 @@ def update_profile(user: User, *, actor: User, name: str, affiliation: str, coun
     user.country = (country or "").upper()
     user.timezone = timezone
     user.bio = bio.strip()
+    if expertise is not None:
+        keywords: list[str] = []
+        for keyword in expertise:
+            word = " ".join(str(keyword).split())[:60]
+            if word and word.casefold() not in {k.casefold() for k in keywords}:
+                keywords.append(word)
+        if len(keywords) > MAX_EXPERTISE:
+            raise DomainError(_("List at most %(max)d keywords.", max=MAX_EXPERTISE), field="expertise")
+        user.expertise = keywords
     record("account.profile_updated", actor=actor, obj=user)
     db.session.flush()

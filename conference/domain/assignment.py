@@ -19,7 +19,8 @@ from .assignment_solver import Problem, load_spread, solve
 from .audit import record
 from .links import external_url
 from .mailer import queue_mail
-from .review_common import assignment_loads, cap_of, conflict_pairs, reviewer_roles, settings_for
+from .review_common import (assignment_loads, conflict_pairs, conflicted_submission_ids, reviewer_roles,
+                            settings_for)
 
 # How much each bid is worth to the objective; no bid counts as neutral.
 BID_POINTS = {
@@ -107,10 +108,11 @@ def _notify_reviewer(event: Event, reviewer: User, submissions: list[Submission]
 # Automatic assignment -----------------------------------------------------------------------------
 
 def build_problem(event: Event, *, reviews_per_submission: int, max_load: int | None,
-                  track_id: int | None = None) -> tuple[Problem, dict]:
+                  track_id: int | None = None, exclude: set[int] = frozenset()) -> tuple[Problem, dict]:
     """The assignment problem for the event as it stands: what is already assigned is kept
-    (it lowers what a submission still needs and what a reviewer may still take)."""
-    settings = settings_for(event)
+    (it lowers what a submission still needs and what a reviewer may still take). Submissions
+    in ``exclude`` (those a track chair running it is conflicted with) are left out."""
+    settings_for(event)
     roles = reviewer_roles(event)
     query = (
         sa.select(Submission)
@@ -120,6 +122,8 @@ def build_problem(event: Event, *, reviews_per_submission: int, max_load: int | 
     )
     if track_id is not None:
         query = query.where(Submission.track_id == track_id)
+    if exclude:
+        query = query.where(Submission.id.not_in(exclude))
     submissions = list(db.session.scalars(query))
     conflicts = conflict_pairs(event)
     bids = {
@@ -170,7 +174,7 @@ def propose(event: Event, *, actor, reviews_per_submission: int | None = None, m
     if not reviewer_roles(event):
         raise InvalidState(_("Invite reviewers to the committee before assigning them."))
     problem, context = build_problem(event, reviews_per_submission=reviews_per_submission,
-                                     max_load=max_load, track_id=track_id)
+                                     max_load=max_load, track_id=track_id, exclude=_hidden_from(event, actor))
     solution = solve(problem)
     proposal = AssignmentProposal(
         event_id=event.id, created_by_id=actor.id,
@@ -183,6 +187,11 @@ def propose(event: Event, *, actor, reviews_per_submission: int | None = None, m
     record("review.assignment_proposed", actor=actor, obj=proposal, event=event,
            pairs=len(solution.pairs), parameters=proposal.parameters)
     return proposal
+
+
+def _hidden_from(event: Event, actor) -> set[int]:
+    """A track chair never assigns reviewers to what they wrote or are conflicted with."""
+    return set() if event.can_manage(actor) else conflicted_submission_ids(event, actor)
 
 
 def _chairs_track(event: Event, user, track_id: int) -> bool:
@@ -236,6 +245,7 @@ def apply_proposal(proposal: AssignmentProposal, *, actor, now: dt.datetime | No
     if newer:
         raise InvalidState(_("A later proposal has been applied since; compute a new one."))
     conflicts = conflict_pairs(event)
+    hidden = _hidden_from(event, actor)
     reviewers = {r.user_id: r for r in reviewer_roles(event)}
     submissions = {
         s.id: s for s in db.session.scalars(
@@ -246,7 +256,7 @@ def apply_proposal(proposal: AssignmentProposal, *, actor, now: dt.datetime | No
     created: dict[int, list[Submission]] = defaultdict(list)
     for s, r in proposal.pairs:
         submission = submissions.get(s)
-        if (submission is None or submission.state != SubmissionState.SUBMITTED or r not in reviewers
+        if (submission is None or submission.state != SubmissionState.SUBMITTED or r not in reviewers or s in hidden
                 or (s, r) in conflicts or any(a.reviewer_id == r for a in submission.review_assignments)):
             continue
         assignment = ReviewAssignment(submission_id=s, reviewer_id=r, assigned_by_id=actor.id,

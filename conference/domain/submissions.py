@@ -63,6 +63,11 @@ def _move(submission: Submission, target: SubmissionState) -> None:
     submission.state = target
 
 
+def move_state(submission: Submission, target: SubmissionState) -> None:
+    """``_move`` for the other domain modules (decisions): the same single transition."""
+    _move(submission, target)
+
+
 def _state_label(state: SubmissionState) -> str:
     return {
         SubmissionState.DRAFT: _("a draft"),

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from ..enums import TeamRole
 from ..errors import AlreadyExists, DomainError, InvalidState, InvalidToken, NotAllowed
 from ..extensions import db
-from ..models import Event, EventRole, TeamInvitation, User
+from ..models import Event, EventRole, TeamInvitation, Track, User
 from ..models.types import utcnow
 from .accounts import normalise_email, sign_up
 from .audit import record
@@ -30,8 +30,33 @@ def invitation_token(invitation: TeamInvitation) -> str:
     return make_token("team-invitation", {"id": invitation.id})
 
 
-def invite_member(event: Event, *, actor, email: str, role: TeamRole, message: str = "") -> TeamInvitation:
+# Roles that may be limited to some of the event's tracks.
+TRACK_LIMITED_ROLES = frozenset({TeamRole.REVIEWER, TeamRole.TRACK_CHAIR})
+
+
+def event_tracks(event: Event, track_ids, *, role: TeamRole, field: str = "track_ids") -> list[Track]:
+    """The event's tracks numbered ``track_ids`` (none: all tracks). Only reviewers and track
+    chairs are limited to tracks, and only to tracks of their own event."""
+    try:
+        wanted = {int(t) for t in track_ids or ()}
+    except (TypeError, ValueError):
+        raise DomainError(_("Choose tracks of this event."), field=field) from None
+    if not wanted:
+        return []
+    if role not in TRACK_LIMITED_ROLES:
+        raise DomainError(_("Only reviewers and track chairs can be limited to tracks."), field=field)
+    tracks = list(db.session.scalars(
+        sa.select(Track).where(Track.event_id == event.id, Track.id.in_(wanted)).order_by(Track.position, Track.name)
+    ))
+    if len(tracks) != len(wanted):
+        raise DomainError(_("Choose tracks of this event."), field=field)
+    return tracks
+
+
+def invite_member(event: Event, *, actor, email: str, role: TeamRole, message: str = "",
+                  track_ids=()) -> TeamInvitation:
     """Invite someone by email to a team role; works whether or not they have an account yet.
+    Reviewers and track chairs may be invited for some tracks only (``track_ids``).
 
     One open invitation per person and event: to change the role, withdraw it and invite again.
     """
@@ -39,6 +64,7 @@ def invite_member(event: Event, *, actor, email: str, role: TeamRole, message: s
         raise NotAllowed(_("Only the event's organisers can invite team members."))
     address = normalise_email(email)
     role = TeamRole(role)
+    tracks = event_tracks(event, track_ids, role=role)
     existing_user = db.session.scalar(sa.select(User).where(User.email == address))
     if existing_user is not None and role in event.roles_of(existing_user):
         raise AlreadyExists(_("This person already has this role."), field="email")
@@ -55,7 +81,8 @@ def invite_member(event: Event, *, actor, email: str, role: TeamRole, message: s
             _("This address already has an open invitation to this team. Withdraw it first to invite again."),
             field="email",
         )
-    invitation = TeamInvitation(event=event, email=address, role=role, invited_by_id=actor.id)
+    invitation = TeamInvitation(event=event, email=address, role=role, invited_by_id=actor.id,
+                                track_ids=[t.id for t in tracks], message=message.strip())
     db.session.add(invitation)
     db.session.flush()
     queue_mail(
@@ -71,9 +98,11 @@ def invite_member(event: Event, *, actor, email: str, role: TeamRole, message: s
             "message": message.strip(),
             "link": external_url("events.show_invitation", token=invitation_token(invitation)),
             "has_account": existing_user is not None,
+            "tracks": [t.name for t in tracks],
         },
     )
-    record("team.invited", actor=actor, obj=invitation, event=event, email=address, role=role.value)
+    record("team.invited", actor=actor, obj=invitation, event=event, email=address, role=role.value,
+           track_ids=[t.id for t in tracks] or None)
     return invitation
 
 
@@ -115,14 +144,20 @@ def accept_invitation(invitation: TeamInvitation, *, user: User) -> EventRole | 
     invitation.accepted_by_id = user.id
     role = None
     if invitation.role not in invitation.event.roles_of(user):
-        role = EventRole(user_id=user.id, role=invitation.role)
+        # Tracks deleted since the invitation simply drop out of the list.
+        tracks = list(db.session.scalars(
+            sa.select(Track).where(Track.event_id == invitation.event_id, Track.id.in_(invitation.track_ids or []))
+        )) if invitation.track_ids else []
+        role = EventRole(user_id=user.id, role=invitation.role, tracks=tracks)
         invitation.event.roles.append(role)
     record("team.joined", actor=user, obj=invitation, event=invitation.event, role=invitation.role.value)
     db.session.flush()
     return role
 
 
-def decline_invitation(invitation: TeamInvitation, *, user: User) -> None:
+def decline_invitation(invitation: TeamInvitation, *, user: User | None) -> None:
+    """Decline an open invitation. The link itself proves the mailbox, so someone without an
+    account (``user`` None) may decline too."""
     if not invitation.is_open:
         raise InvalidState(_("This invitation is no longer open."))
     invitation.revoked_at = utcnow()

@@ -119,7 +119,7 @@ class EventRole(db.Model):
     event: Mapped[Event] = relationship(back_populates="roles")
     user: Mapped[User] = relationship(lazy="joined")
     # Reviewers and track chairs may be limited to some tracks; none listed means all.
-    tracks: Mapped[list] = relationship("Track", secondary=event_role_track, lazy="selectin")
+    tracks: Mapped[list] = relationship("Track", secondary=event_role_track, lazy="selectin", collection_class=list)
 
     @property
     def track_ids(self) -> frozenset[int] | None:

@@ -125,7 +125,7 @@ def author(db, email: str = "ada@example.org", **profile) -> User:
 # The call page --------------------------------------------------------------------------------------
 
 def test_call_page_shows_dates_in_event_and_viewer_zones_types_tracks_and_submit(app, db):
-    call = make_call()
+    make_call()
     viewer = author(db, timezone="America/New_York")
     client = login(app.test_client(), viewer)
 
@@ -503,7 +503,7 @@ def test_custom_questions_get_fitting_inputs_and_their_answers_are_kept(app, db)
     ids = {kind: question.id for kind, question in q.items()}
     assert f'<textarea id="field-q_{ids[QuestionKind.LONG_TEXT]}"' in html
     assert re.search(rf'id="field-q_{ids[QuestionKind.NUMBER]}" inputmode="decimal"', html)
-    assert f'type="radio" value="Green"' in html and f'name="q_{ids[QuestionKind.SINGLE_CHOICE]}"' in html
+    assert 'type="radio" value="Green"' in html and f'name="q_{ids[QuestionKind.SINGLE_CHOICE]}"' in html
     assert f'type="checkbox" id="field-q_{ids[QuestionKind.MULTIPLE_CHOICE]}"' in html
     assert f'name="q_{ids[QuestionKind.YES_NO]}" type="radio" value="yes"' in html
     assert re.search(rf'id="field-q_{ids[QuestionKind.URL]}" name="q_{ids[QuestionKind.URL]}" type="url"', html)

@@ -15,10 +15,10 @@ import pytest
 import sqlalchemy as sa
 
 from conference.domain import cfp_setup, submissions
-from conference.enums import FileKind, QuestionKind, QuestionTarget, SubmissionState, TeamRole
+from conference.enums import FileKind, QuestionKind, QuestionTarget, TeamRole
 from conference.domain.submission_queries import safe_cell
 from conference.extensions import db
-from conference.models import AccessCode, AuditEntry, CallForPapers, Question, Submission, SubmissionType, Track
+from conference.models import AccessCode, AuditEntry, CallForPapers, Question, SubmissionType, Track
 
 from .. import factories
 from ..conftest import login

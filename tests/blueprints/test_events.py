@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from conference.domain import events as event_ops
 from conference.domain.audit import record
 from conference.enums import EventFormat, EventKind, EventStatus, TeamRole
-from conference.models import AuditEntry, Event, EventRole
+from conference.models import AuditEntry, Event
 
 from .. import factories
 from ..conftest import login

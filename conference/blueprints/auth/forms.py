@@ -1,10 +1,35 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ...domain.accounts import MIN_PASSWORD_LENGTH
+from ...domain.submissions import MAX_KEYWORDS, parse_keywords
 from ..common import TimezoneField, country_choices
+
+
+class KeywordsField(StringField):
+    """Keywords typed separated by commas; its data is the list of keywords."""
+
+    raw_text = None
+
+    def _value(self):
+        if self.raw_text is not None:  # what was typed comes back as typed
+            return self.raw_text
+        if isinstance(self.data, list | tuple):
+            return ", ".join(self.data)
+        return super()._value()
+
+    def process_formdata(self, valuelist):
+        self.raw_text = valuelist[0] if valuelist else ""
+        self.data = parse_keywords(self.raw_text)
+
+    def pre_validate(self, form):
+        typed = {" ".join(part.split()).casefold() for part in re.split(r"[,;\n]", self.raw_text or "")} - {""}
+        if len(typed) > MAX_KEYWORDS:
+            raise ValidationError(_l("List at most %(max)d keywords.", max=MAX_KEYWORDS))
 
 
 class SignupForm(FlaskForm):
@@ -53,6 +78,7 @@ class ProfileForm(FlaskForm):
     country = SelectField(_l("Country"), validators=[Optional()])
     timezone = TimezoneField(_l("Time zone"))
     bio = TextAreaField(_l("Short bio"), validators=[Optional(), Length(max=2000)])
+    expertise = KeywordsField(_l("Expertise keywords"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -172,7 +172,8 @@ def edit_profile():
         try:
             accounts.update_profile(user, actor=user, name=form.name.data,
                                     affiliation=form.affiliation.data or "", country=form.country.data or "",
-                                    timezone=form.timezone.data, bio=form.bio.data or "")
+                                    timezone=form.timezone.data, bio=form.bio.data or "",
+                                    expertise=form.expertise.data or [])
         except DomainError as error:
             show_error(form, error)
         else:

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...domain import authoring, files, submissions
+from ...domain import authoring, decisions, files, submissions
 from ...enums import SubmissionState
 from ...errors import DomainError
 from ...extensions import db
@@ -18,6 +18,7 @@ from ..events.views import load_event
 from .forms import AccessCodeForm, AuthorForm, AuthorUpdateForm, WithdrawForm, build_submission_form, new_nonce
 
 bp = Blueprint("cfp", __name__)
+RELEASED_STATES = (SubmissionState.ACCEPTED, SubmissionState.REJECTED, SubmissionState.CONFIRMED)
 
 
 # Loading and shared context -----------------------------------------------------------------------
@@ -172,7 +173,15 @@ def _render_submission(submission, *, add_form=None, update_form=None, updating=
         read_only=authoring.read_only_reason(submission, current_user, now),
         step=authoring.next_step(submission, current_user, now),
         add_form=add_form or AuthorForm(formdata=None), update_forms=update_forms, opened_author=updating, **failed,
+        can_confirm=submission.can_confirm(current_user), author_reviews=_released_reviews(submission),
     )
+
+
+def _released_reviews(submission):
+    """The reviews the authors may read, once a decision is released (never a staged one)."""
+    if submission.state not in RELEASED_STATES:
+        return []
+    return decisions.reviews_for_authors(submission.event, [submission.id]).get(submission.id, [])
 
 
 # Co-authors -------------------------------------------------------------------------------------------
@@ -302,6 +311,23 @@ def withdraw_submission(slug, code):
     return render_template("cfp/withdraw.html", form=form, submission=submission, event=submission.event)
 
 
+@bp.post("/events/<slug>/submissions/<code>/confirm")
+@login_required
+def confirm_submission(slug, code):
+    submission = load_submission(slug, code)
+    require(submission.is_author(current_user))
+    try:
+        decisions.confirm(submission, actor=_actor())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Thank you: %(code)s is confirmed. The organisers will be in touch about the programme.",
+                code=submission.code), "success")
+    return redirect(url_for("cfp.show_submission", slug=slug, code=submission.code))
+
+
 @bp.route("/events/<slug>/submissions/<code>/delete", methods=["GET", "POST"])
 @login_required
 def delete_submission(slug, code):
@@ -326,6 +352,8 @@ def download_file(slug, code, file_id):
     submission = load_submission(slug, code)
     stored = next((f for f in submission.files if f.id == file_id), None)
     require(stored is not None, hide=True)
+    # The organisers' anonymised copies are for reviewers (see review.download_file).
+    require(not stored.for_reviewers or submission.event.can_manage(current_user), hide=True)
     path = files.blob_path(stored.sha256)
     require(path.is_file(), hide=True)
     response = send_file(path, mimetype=stored.content_type, as_attachment=True, download_name=stored.filename)

@@ -38,6 +38,9 @@ TARGET_LABELS = {
 STATE_LABELS = {
     SubmissionState.DRAFT: _l("Draft"),
     SubmissionState.SUBMITTED: _l("Submitted"),
+    SubmissionState.ACCEPTED: _l("Accepted"),
+    SubmissionState.REJECTED: _l("Rejected"),
+    SubmissionState.CONFIRMED: _l("Confirmed"),
     SubmissionState.WITHDRAWN: _l("Withdrawn"),
 }
 SORT_LABELS = {

@@ -9,11 +9,10 @@ from flask_login import current_user, login_required
 
 from ...domain import cfp_setup, submissions
 from ...domain import submission_queries as queries
-from ...errors import DomainError
 from ...extensions import db
 from ...models import AccessCode, Question, SubmissionType, Track
 from ...models.types import utcnow
-from ..common import require, run_action as _done, saved_form as _saved, show_error
+from ..common import require, run_action as _done, saved_form as _saved
 from ..events.views import load_managed_event
 from .forms import (KIND_LABELS, STATE_LABELS, TARGET_LABELS, AccessCodeForm, CallForm, QuestionForm,
                     SubmissionFilterForm, SubmissionTypeForm, TrackForm)

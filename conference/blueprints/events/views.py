@@ -183,11 +183,13 @@ def show_invitation(token):
     except DomainError as error:
         return render_template("auth/token_error.html", message=error.message), 400
     if request.method == "POST":
-        if not current_user.is_authenticated:
+        declining = request.form.get("decision") == "decline"
+        # The link proves the mailbox: declining needs no account, accepting does.
+        if not current_user.is_authenticated and not declining:
             return redirect(url_for("auth.login", next=request.path))
         try:
-            if request.form.get("decision") == "decline":
-                team.decline_invitation(invitation, user=current_user)
+            if declining:
+                team.decline_invitation(invitation, user=current_user if current_user.is_authenticated else None)
                 message = _("You declined the invitation.")
             else:
                 team.accept_invitation(invitation, user=current_user)
@@ -197,7 +199,7 @@ def show_invitation(token):
         else:
             db.session.commit()
             flash(message, "success")
-            return redirect(url_for("events.dashboard"))
+            return redirect(url_for("events.dashboard" if current_user.is_authenticated else "events.index"))
     return render_template("events/invitation.html", invitation=invitation, token=token,
                            role_label=team.ROLE_LABELS[invitation.role])
 

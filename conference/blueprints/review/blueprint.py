@@ -16,14 +16,17 @@ from ..events.views import load_event
 
 bp = Blueprint("review", __name__)
 
-# The review area's navigation: (endpoint, label, who sees it). Entries whose endpoint is not
-# registered are left out, so the menu follows what the app actually serves.
+# The review area's navigation: (endpoint, label). Entries whose endpoint is not registered are
+# left out, so the menu follows what the app actually serves.
 MANAGER_NAV = [
     ("review.progress", _l("Progress")),
-    ("review.committee", _l("Committee")),
     ("review.conflicts", _l("Conflicts")),
     ("review.assignments", _l("Assignments")),
     ("review.ranking", _l("Ranking and decisions")),
+]
+# Pages for the event's organisers only (track chairs run review within their tracks).
+ORGANISER_NAV = [
+    ("review.committee", _l("Committee")),
     ("review.settings", _l("Review form and settings")),
 ]
 REVIEWER_NAV = [
@@ -75,6 +78,8 @@ def review_navigation():
         items = []
         if event.can_manage_reviewing(current_user):
             items += MANAGER_NAV
+        if event.can_manage(current_user):
+            items += ORGANISER_NAV
         if event.is_reviewer(current_user):
             items += REVIEWER_NAV
         return [(url_for(endpoint, slug=event.slug), label, request.endpoint == endpoint)

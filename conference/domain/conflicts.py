@@ -1,0 +1,347 @@
+"""Conflicts of interest between committee members and submissions: declared by authors,
+by reviewers for themselves, or by organisers and track chairs; suggested by the app from
+mail domains, affiliations and earlier co-authorship, for an organiser to confirm or dismiss.
+
+A conflicted member is never assigned: declaring a conflict removes an existing assignment
+(and its review)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..enums import REVIEWABLE_STATES, ConflictKind, ConflictSource, TeamRole
+from ..errors import DeadlinePassed, DomainError, NotAllowed
+from ..extensions import db
+from ..models import (Bid, Conflict, DismissedConflictSuggestion, Event, EventRole, Submission,
+                      User)
+from ..models.types import utcnow
+from .audit import record
+
+KIND_LABELS = {
+    ConflictKind.COAUTHOR: _l("Co-author or collaborator"),
+    ConflictKind.INSTITUTION: _l("Same institution"),
+    ConflictKind.ADVISOR: _l("Advisor or advisee"),
+    ConflictKind.PERSONAL: _l("Personal relationship"),
+    ConflictKind.OTHER: _l("Other"),
+}
+SOURCE_LABELS = {
+    ConflictSource.AUTHOR: _l("Declared by an author"),
+    ConflictSource.REVIEWER: _l("Declared by the member"),
+    ConflictSource.ORGANISER: _l("Added by the organisers"),
+}
+
+# Mail providers anyone can use: sharing one says nothing about an institution.
+PUBLIC_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "live.com", "msn.com", "icloud.com", "me.com", "mac.com",
+    "proton.me", "protonmail.com", "pm.me", "aol.com", "mail.ru", "inbox.ru", "bk.ru", "list.ru", "qq.com",
+    "163.com", "126.com", "yeah.net", "sina.com", "sohu.com", "naver.com", "daum.net", "hanmail.net",
+    "zoho.com", "tutanota.com", "tuta.io", "fastmail.com", "hey.com", "mail.com", "email.com", "web.de",
+    "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "libero.it",
+    "rediffmail.com", "rocketmail.com", "ymail.com", "seznam.cz", "wp.pl", "o2.pl", "interia.pl", "rambler.ru",
+})
+# Providers present under many country domains: yahoo.co.uk, hotmail.fr, gmx.de...
+PUBLIC_MAIL_PREFIXES = ("yahoo.", "hotmail.", "live.", "outlook.", "gmx.", "yandex.", "aol.", "msn.")
+
+
+def is_public_mail_domain(domain: str) -> bool:
+    domain = domain.casefold().strip(".")
+    return domain in PUBLIC_MAIL_DOMAINS or domain.startswith(PUBLIC_MAIL_PREFIXES)
+
+
+def mail_domain(address: str) -> str:
+    return (address or "").rpartition("@")[2].casefold().strip()
+
+
+def normalised_affiliation(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+# Declaring and removing ---------------------------------------------------------------------
+
+def _is_member(event: Event, user: User) -> bool:
+    return any(r.user_id == user.id for r in event.roles)
+
+
+def _may_declare(submission: Submission, user: User, actor) -> bool:
+    """Organisers and the submission's track chairs for anyone; a member for themself; an
+    author for their own submission."""
+    if submission.can_manage_review(actor):
+        return True
+    if getattr(actor, "id", None) == user.id and _is_member(submission.event, actor):
+        return True
+    return submission.is_author(actor)
+
+
+def declare_conflict(submission: Submission, user: User, *, kind: ConflictKind, source: ConflictSource,
+                     actor, note: str = "") -> Conflict:
+    """Record that ``user`` (a member of the event's committee) has a conflict with
+    ``submission``. Declaring an existing pair again returns the row as it is. An assignment of
+    ``user`` to the submission is removed with its review: a conflicted member never reviews."""
+    event = submission.event
+    if not _may_declare(submission, user, actor):
+        raise NotAllowed(_("You may declare conflicts only for yourself, for your own submission, "
+                           "or as an organiser or the track's chair."))
+    if not _is_member(event, user):
+        raise DomainError(_("%(name)s is not on this event's committee.", name=user.name), field="user_id")
+    existing = next((c for c in submission.conflicts if c.user_id == user.id), None)
+    if existing is not None:
+        return existing
+    if submission.is_author(user):
+        raise DomainError(_("%(name)s is an author of this submission: they never see it as a reviewer anyway.",
+                            name=user.name), field="user_id")
+    conflict = Conflict(submission=submission, event_id=event.id, user_id=user.id, kind=ConflictKind(kind),
+                        source=ConflictSource(source), note=(note or "").strip()[:300],
+                        created_by_id=getattr(actor, "id", None))
+    db.session.add(conflict)
+    _drop_assignment(submission, user, actor)
+    db.session.execute(sa.delete(Bid).where(Bid.submission_id == submission.id, Bid.user_id == user.id))
+    db.session.flush()
+    record("conflict.declared", actor=actor, obj=conflict, event=event, code=submission.code, user_id=user.id,
+           kind=conflict.kind.value, source=conflict.source.value)
+    return conflict
+
+
+def _drop_assignment(submission: Submission, user: User, actor) -> None:
+    assignment = submission.assignment_of(user)
+    if assignment is None:
+        return
+    record("review.unassigned", actor=actor, obj=submission, event=submission.event, code=submission.code,
+           reviewer_id=user.id, reason="conflict",
+           review_state=assignment.review.state.value if assignment.review is not None else None)
+    submission.review_assignments.remove(assignment)
+    db.session.delete(assignment)
+
+
+def _author_may_edit(submission: Submission, actor, now: dt.datetime) -> bool:
+    return submission.is_author(actor) and submission.is_editable(now)
+
+
+def remove_conflict(conflict: Conflict, *, actor, now: dt.datetime | None = None) -> None:
+    """Organisers and the track's chairs remove any conflict; an author removes the ones authors
+    declared on their own submission while it can still be edited."""
+    submission = conflict.submission
+    now = now or utcnow()
+    allowed = submission.can_manage_review(actor) or (
+        conflict.source == ConflictSource.AUTHOR and _author_may_edit(submission, actor, now)
+    )
+    if not allowed:
+        raise NotAllowed(_("Only the event's organisers and the track's chairs can remove this conflict."))
+    record("conflict.removed", actor=actor, obj=conflict, event=submission.event, code=submission.code,
+           user_id=conflict.user_id, kind=conflict.kind.value, source=conflict.source.value)
+    submission.conflicts.remove(conflict)
+    db.session.delete(conflict)
+    db.session.flush()
+
+
+def committee_users(event: Event) -> list[User]:
+    """Everyone on the event's committee, once each, by name (the roles are loaded already)."""
+    users = {r.user_id: r.user for r in event.roles}
+    return sorted(users.values(), key=lambda u: (u.name.casefold(), u.id))
+
+
+def declare_author_conflicts(submission: Submission, *, actor, kinds: dict[int, ConflictKind | None],
+                             now: dt.datetime) -> None:
+    """The authors' whole list at once: ``kinds`` maps committee members' user ids to a kind,
+    or None for no conflict. Authors' conflicts are added, changed or removed to match; those
+    added by organisers or members themselves stay. Closed once the submission can no longer be
+    edited, except for organisers and the track's chairs."""
+    manages = submission.can_manage_review(actor)
+    if not manages:
+        if not submission.is_author(actor):
+            raise NotAllowed(_("Only the submission's authors can declare its conflicts."))
+        if not submission.is_editable(now):
+            raise DeadlinePassed(_("The submission can no longer be edited, so its conflicts cannot change. "
+                                   "Write to the organisers if a conflict is missing."))
+    members = {u.id: u for u in committee_users(submission.event)}
+    unknown = [uid for uid in kinds if uid not in members]
+    if unknown:
+        raise DomainError(_("Choose members of this event's committee."))
+    current = {c.user_id: c for c in submission.conflicts}
+    for user_id, kind in kinds.items():
+        conflict = current.get(user_id)
+        if kind is None:
+            if conflict is not None and conflict.source == ConflictSource.AUTHOR:
+                remove_conflict(conflict, actor=actor, now=now)
+            continue
+        kind = ConflictKind(kind)
+        if conflict is None:
+            declare_conflict(submission, members[user_id], kind=kind, source=ConflictSource.AUTHOR, actor=actor)
+        elif conflict.source == ConflictSource.AUTHOR and conflict.kind != kind:
+            record("conflict.changed", actor=actor, obj=conflict, event=submission.event, code=submission.code,
+                   user_id=user_id, kind=kind.value, previous=conflict.kind.value)
+            conflict.kind = kind
+    db.session.flush()
+
+
+# Suggestions ------------------------------------------------------------------------------------
+
+@dataclass
+class Suggestion:
+    submission: Submission
+    user: User
+    reasons: list[str] = field(default_factory=list)
+    kind: ConflictKind = ConflictKind.INSTITUTION  # the likeliest kind, preselected for confirming
+
+
+def suggest_conflicts(event: Event) -> list[Suggestion]:
+    """Likely conflicts between the event's reviewers and track chairs and its submissions under
+    review, for an organiser to confirm or dismiss: the same mail domain (other than public mail
+    providers), the same affiliation, or an earlier co-authorship within the event. Pairs already
+    declared, dismissed, or where the member is an author are left out. Five queries, whatever
+    the size of the event."""
+    members: dict[int, User] = {}
+    for role in event.roles:
+        if role.role in (TeamRole.REVIEWER, TeamRole.TRACK_CHAIR):
+            members[role.user_id] = role.user
+    if not members:
+        return []
+    submissions = list(db.session.scalars(
+        sa.select(Submission).where(Submission.event_id == event.id)
+        .options(selectinload(Submission.authors), selectinload(Submission.conflicts)).order_by(Submission.code)
+    ))
+    taken = set(tuple(row) for row in db.session.execute(
+        sa.select(Conflict.submission_id, Conflict.user_id).where(Conflict.event_id == event.id)
+    ).all())
+    taken |= set(tuple(row) for row in db.session.execute(
+        sa.select(DismissedConflictSuggestion.submission_id, DismissedConflictSuggestion.user_id)
+        .join(Submission, Submission.id == DismissedConflictSuggestion.submission_id)
+        .where(Submission.event_id == event.id)
+    ).all())
+
+    def authored_by(submission: Submission, user: User) -> bool:
+        return submission.submitter_id == user.id or any(
+            a.user_id == user.id or a.email.casefold() == user.email.casefold() for a in submission.authors
+        )
+
+    # Who wrote what, by address: the basis of the co-authorship rule.
+    emails_of = {s.id: {a.email.casefold() for a in s.authors} for s in submissions}
+    papers_of: dict[int, list[Submission]] = defaultdict(list)
+    for submission in submissions:
+        for user in members.values():
+            if authored_by(submission, user):
+                papers_of[user.id].append(submission)
+
+    suggestions = []
+    for submission in submissions:
+        if submission.state not in REVIEWABLE_STATES:
+            continue
+        for user in members.values():
+            if (submission.id, user.id) in taken or authored_by(submission, user):
+                continue
+            reasons, kind = _reasons(submission, user, papers_of[user.id], emails_of)
+            if reasons:
+                suggestions.append(Suggestion(submission=submission, user=user, reasons=reasons, kind=kind))
+    suggestions.sort(key=lambda s: (s.submission.code, s.user.name.casefold(), s.user.id))
+    return suggestions
+
+
+def _reasons(submission: Submission, user: User, own_papers: list[Submission],
+             emails_of: dict[int, set[str]]) -> tuple[list[str], ConflictKind]:
+    reasons, kind = [], ConflictKind.INSTITUTION
+    domain = mail_domain(user.email)
+    if domain and not is_public_mail_domain(domain):
+        sharing = [a.name for a in submission.authors if mail_domain(a.email) == domain]
+        if sharing:
+            reasons.append(_("Same mail domain (%(domain)s) as %(names)s.", domain=domain, names=", ".join(sharing)))
+    affiliation = normalised_affiliation(user.affiliation)
+    if affiliation:
+        sharing = [a.name for a in submission.authors if normalised_affiliation(a.affiliation) == affiliation]
+        if sharing:
+            reasons.append(_("Same affiliation (%(affiliation)s) as %(names)s.",
+                             affiliation=" ".join(user.affiliation.split()), names=", ".join(sharing)))
+    for paper in own_papers:
+        if paper.id == submission.id:
+            continue
+        shared = emails_of[paper.id] & emails_of[submission.id]
+        names = [a.name for a in submission.authors if a.email.casefold() in shared]
+        if names:
+            reasons.append(_("Co-author of %(names)s on submission %(code)s.", names=", ".join(names), code=paper.code))
+            kind = ConflictKind.COAUTHOR
+    return reasons, kind
+
+
+def confirm_suggestion(submission: Submission, user: User, *, kind: ConflictKind, actor) -> Conflict:
+    """An organiser (or the track's chair) turns a suggestion into a conflict."""
+    if not submission.can_manage_review(actor):
+        raise NotAllowed(_("Only the event's organisers and the track's chairs can confirm conflicts."))
+    return declare_conflict(submission, user, kind=kind, source=ConflictSource.ORGANISER, actor=actor,
+                            note=_("Suggested by the app"))
+
+
+def dismiss_suggestion(submission: Submission, user: User, *, actor) -> DismissedConflictSuggestion:
+    """Judge a suggested conflict not to be one: it is not suggested again."""
+    if not submission.can_manage_review(actor):
+        raise NotAllowed(_("Only the event's organisers and the track's chairs can dismiss suggestions."))
+    existing = db.session.scalar(sa.select(DismissedConflictSuggestion).where(
+        DismissedConflictSuggestion.submission_id == submission.id, DismissedConflictSuggestion.user_id == user.id))
+    if existing is not None:
+        return existing
+    dismissed = DismissedConflictSuggestion(submission_id=submission.id, user_id=user.id, dismissed_by_id=actor.id)
+    db.session.add(dismissed)
+    db.session.flush()
+    record("conflict.suggestion_dismissed", actor=actor, obj=submission, event=submission.event,
+           code=submission.code, user_id=user.id)
+    return dismissed
+
+
+def add_conflict(event: Event, *, code: str, user_id: int, kind: ConflictKind, note: str = "", actor) -> Conflict:
+    """An organiser or track chair records a conflict for a submission given by its code."""
+    submission = find_submission(event, code)
+    if submission is None or not submission.can_manage_review(actor):
+        raise DomainError(_("No submission of yours to manage has this code."), field="code")
+    user = next((u for u in committee_users(event) if u.id == user_id), None)
+    if user is None:
+        raise DomainError(_("Choose a member of this event's committee."), field="user_id")
+    if any(c.user_id == user.id for c in submission.conflicts):
+        raise DomainError(_("%(name)s already has a conflict with %(code)s.", name=user.name, code=submission.code),
+                          field="user_id")
+    return declare_conflict(submission, user, kind=kind, source=ConflictSource.ORGANISER, actor=actor, note=note)
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+def conflicts_for(event: Event, actor, *, user_id: int | None = None, code: str | None = None) -> list[Conflict]:
+    """The event's conflicts that ``actor`` manages (a track chair: their tracks only), by
+    submission and member, optionally for one member or one submission. Two queries."""
+    query = (
+        sa.select(Conflict).join(Submission, Submission.id == Conflict.submission_id)
+        .join(User, User.id == Conflict.user_id)
+        .where(Conflict.event_id == event.id)
+        .options(joinedload(Conflict.user), joinedload(Conflict.submission).selectinload(Submission.conflicts),
+                 joinedload(Conflict.submission).selectinload(Submission.authors))
+        .order_by(Submission.code, User.name, User.id)
+    )
+    if user_id is not None:
+        query = query.where(Conflict.user_id == user_id)
+    if code:
+        query = query.where(Submission.code == code.strip().upper())
+    return [c for c in db.session.scalars(query).unique() if c.submission.can_manage_review(actor)]
+
+
+def managed_submissions(event: Event, actor) -> list[Submission]:
+    """Submissions under review whose conflicts ``actor`` manages, by code."""
+    rows = db.session.scalars(
+        sa.select(Submission).where(Submission.event_id == event.id, Submission.state.in_(REVIEWABLE_STATES))
+        .options(selectinload(Submission.conflicts), selectinload(Submission.authors))
+        .order_by(Submission.code)
+    )
+    return [s for s in rows if s.can_manage_review(actor)]
+
+
+def find_submission(event: Event, code: str) -> Submission | None:
+    return db.session.scalar(
+        sa.select(Submission).where(Submission.event_id == event.id, Submission.code == (code or "").strip().upper())
+        .options(selectinload(Submission.conflicts), selectinload(Submission.review_assignments),
+                 selectinload(Submission.authors))
+    )
+
+
+def member_role(event: Event, user_id: int) -> EventRole | None:
+    return next((r for r in event.roles if r.user_id == user_id), None)

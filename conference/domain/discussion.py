@@ -1,0 +1,66 @@
+"""The committee's discussion of a submission: never shown to its authors or to anyone with a
+conflict, and mailed to those taking part in it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from ..enums import TeamRole
+from ..errors import DomainError, NotAllowed
+from ..extensions import db
+from ..models import DiscussionComment, Submission, User
+from .audit import record
+from .links import external_url
+from .mailer import queue_mail
+
+BODY_MAX = 10000
+
+
+def comments_of(submission: Submission) -> list[DiscussionComment]:
+    """The discussion, oldest first, with each comment's author."""
+    return list(db.session.scalars(
+        sa.select(DiscussionComment).where(DiscussionComment.submission_id == submission.id)
+        .options(joinedload(DiscussionComment.author))
+        .order_by(DiscussionComment.created_at, DiscussionComment.id)
+    ))
+
+
+def participants(submission: Submission) -> list[User]:
+    """Everyone in the thread: who commented, the assigned reviewers and the chairs of the
+    submission's track; each only while they may still take part in the discussion."""
+    people: dict[int, User] = {}
+    for comment in comments_of(submission):
+        if comment.author is not None:
+            people.setdefault(comment.author.id, comment.author)
+    for assignment in submission.review_assignments:
+        people.setdefault(assignment.reviewer_id, assignment.reviewer)
+    for role in submission.event.roles:
+        if role.role == TeamRole.TRACK_CHAIR and role.covers_track(submission.track_id):
+            people.setdefault(role.user_id, role.user)
+    return [person for person in people.values() if submission.can_discuss(person)]
+
+
+def post_comment(submission: Submission, *, actor, body: str) -> DiscussionComment:
+    """Add the actor's comment, if they may discuss the submission, and mail the others in the
+    thread. The mail carries the code, title, comment and commenter's name only: never an author."""
+    if not submission.can_discuss(actor):
+        raise NotAllowed(_("You cannot take part in the discussion of this submission."))
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Write a comment."), field="body")
+    if len(body) > BODY_MAX:
+        raise DomainError(_("Keep the comment under %(n)d characters.", n=BODY_MAX), field="body")
+    recipients = [person for person in participants(submission) if person.id != actor.id]
+    comment = DiscussionComment(submission_id=submission.id, author_id=actor.id, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    event = submission.event
+    record("review.comment_posted", actor=actor, obj=comment, event=event, code=submission.code)
+    link = external_url("review.show_submission", slug=event.slug, code=submission.code)
+    for person in recipients:
+        queue_mail("discussion_comment", to=person.email, to_name=person.name, event=event, user=person,
+                   context={"code": submission.code, "title": submission.title, "body": body,
+                            "commenter": actor.name, "link": link})
+    return comment

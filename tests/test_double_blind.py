@@ -1,0 +1,213 @@
+"""Double-blind review: nothing a reviewer can reach names an author.
+
+The test builds a double-blind event where the authors have unmistakable names, addresses and
+affiliations (also in the uploaded file's name, in answers to questions about authors and in
+earlier reviews and discussion), then crawls, as a reviewer, every page, download and export
+linked from where a reviewer starts (their dashboard, their reviews, the bidding page), and
+reads every mail sent to them. No author detail may appear anywhere.
+
+The same crawl in a single-blind event must find the author's name: that proves the crawl
+reaches the pages that would leak.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from conference.domain import assignment, cfp_setup, decisions, discussion, review_setup, reviews
+from conference.domain import submissions as ops
+from conference.domain.review_common import settings_for
+from conference.enums import (BlindMode, Decision, FileKind, OtherReviewsVisibility, QuestionKind, QuestionTarget,
+                              ReviewState, TeamRole)
+from conference.extensions import db
+from conference.models import OutboxMessage
+
+from . import factories
+from .conftest import login
+from .domain.cfp_helpers import DURING, PDF, make_call
+
+AUTHOR_DETAILS = [
+    "Zebulon Quintavalle", "Quintavalle", "zebulon.q", "quintavalle-institute.org",
+    "Philippa Ostrowska-Vandermeer", "Ostrowska", "Vandermeer", "vandermeer.example",
+    "Institute for Quintessential Studies", "Quintessential",
+]
+NEVER_FOLLOW = ("/logout", "/static/", "/auth/logout")
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "form" and (attrs.get("method") or "get").lower() == "get" and attrs.get("action"):
+            self.links.append(attrs["action"])
+
+
+def crawl(client, starts: list[str], limit: int = 300) -> dict[str, tuple[int, dict, bytes]]:
+    """GET every same-site page reachable from ``starts``; {path: (status, headers, body)}."""
+    seen: dict[str, tuple[int, dict, bytes]] = {}
+    queue = list(starts)
+    while queue and len(seen) < limit:
+        url = urldefrag(queue.pop(0))[0]
+        parts = urlsplit(url)
+        if parts.netloc and parts.netloc not in ("localhost", "conference.test"):
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if not path.startswith("/") or path in seen or path.startswith(NEVER_FOLLOW):
+            continue
+        response = client.get(path)
+        seen[path] = (response.status_code, dict(response.headers), response.data)
+        response.close()  # a download streams its file: close it
+        if response.status_code in (301, 302, 303) and response.location:
+            queue.append(urljoin(path, response.location))
+        if response.mimetype == "text/html":
+            parser = _Links()
+            parser.feed(response.get_data(as_text=True))
+            queue.extend(urljoin(path, link) for link in parser.links)
+    return seen
+
+
+def leaks(text: str) -> list[str]:
+    return [detail for detail in AUTHOR_DETAILS if re.search(re.escape(detail), text, re.IGNORECASE)]
+
+
+def build_event(mode: BlindMode):
+    call = make_call()
+    event, organiser = call.event, call.organiser
+    settings = settings_for(event)
+    settings.blind_mode = mode
+    settings.bidding_open = True
+    settings.other_reviews = OtherReviewsVisibility.ALWAYS
+    review_setup.save_criterion(event, actor=organiser, name="Originality", description="", scale_min=1,
+                                scale_max=5, labels={"1": "Poor", "5": "Excellent"}, weight=1.0, required=True)
+    cfp_setup.save_question(event, actor=organiser, label="Where does this author work?", kind=QuestionKind.SHORT_TEXT,
+                            target=QuestionTarget.AUTHOR, visible_to_reviewers=True)
+    cfp_setup.save_question(event, actor=organiser, label="Project name", kind=QuestionKind.SHORT_TEXT,
+                            visible_to_reviewers=True)
+
+    author = factories.make_user(name="Zebulon Quintavalle", email="zebulon.q@quintavalle-institute.org",
+                                 affiliation="Institute for Quintessential Studies")
+    coauthor = factories.make_user(name="Philippa Ostrowska-Vandermeer", email="p.ov@vandermeer.example",
+                                   affiliation="Institute for Quintessential Studies")
+    reviewer = factories.make_user(name="Rhea Reviewer", email="rhea@reviewers.example")
+    second = factories.make_user(name="Sam Second", email="sam@reviewers.example")
+    for person in (reviewer, second):
+        factories.add_role(event, person, TeamRole.REVIEWER)
+
+    questions = {q.label: q for q in ops.questions_for(event)}
+    papers = []
+    for n, title in enumerate(["Tidal statistics for small islands", "Harmonised codes for river basins"]):
+        submission = ops.create_draft(
+            event, actor=author, now=DURING, title=title, abstract="We study what the title says.",
+            type_id=call.paper.id, track_id=call.data.id, keywords="tides, islands",
+            answers={questions["Project name"].id: "Project Lighthouse"},
+        )
+        ops.add_author(submission, actor=author, name="Philippa Ostrowska-Vandermeer", email=coauthor.email,
+                       affiliation="Institute for Quintessential Studies", now=DURING)
+        submitter_row = submission.authors[0]
+        ops.update_submission(
+            submission, actor=author, title=title, abstract="We study what the title says.",
+            type_id=call.paper.id, track_id=call.data.id, keywords="tides, islands",
+            answers={questions["Project name"].id: "Project Lighthouse"},
+            author_answers={(submitter_row.id, questions["Where does this author work?"].id): "Quintavalle campus"},
+            now=DURING,
+        )
+        ops.attach_file(submission, actor=author, kind=FileKind.PAPER, filename=f"Quintavalle_paper_{n}.pdf",
+                        data=PDF, now=DURING)
+        ops.submit(submission, actor=author, now=DURING)
+        papers.append(submission)
+
+    assigned, biddable = papers
+    for person in (reviewer, second):
+        assignment.assign(assigned, person, actor=organiser)
+    db.session.flush()
+    criterion = review_setup.criteria_for(event)[0]
+    reviews.save_review(assigned.assignment_of(second), actor=second, scores={criterion.id: 4}, confidence=4,
+                        comments_to_authors="Clear and useful.", comments_to_committee="Solid.", answers={},
+                        submit=True)
+    reviews.save_review(assigned.assignment_of(reviewer), actor=reviewer, scores={criterion.id: 3}, confidence=3,
+                        comments_to_authors="Fine.", comments_to_committee="", answers={}, submit=True)
+    discussion.post_comment(assigned, actor=second, body="I think we should accept it.")
+    discussion.post_comment(assigned, actor=organiser, body="Agreed, unless someone objects.")
+    db.session.commit()
+    return event, reviewer, assigned, biddable
+
+
+def reviewer_view(client, event, reviewer):
+    login(client, reviewer)
+    starts = ["/", "/dashboard", f"/events/{event.slug}", f"/events/{event.slug}/review/mine",
+              f"/events/{event.slug}/review/bidding", "/my/submissions"]
+    pages = crawl(client, starts)
+    mails = list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to_address == reviewer.email)))
+    return pages, mails
+
+
+def test_a_reviewer_of_a_double_blind_event_never_sees_an_author_detail(app, db, client):
+    event, reviewer, assigned, biddable = build_event(BlindMode.DOUBLE_BLIND)
+    pages, mails = reviewer_view(client, event, reviewer)
+
+    # The crawl reached the submission, its download, the bidding page and the discussion.
+    show = f"/events/{event.slug}/review/submissions/{assigned.code}"
+    assert pages[show][0] == 200
+    downloads = [p for p, (status, headers, _b) in pages.items()
+                 if status == 200 and "attachment" in headers.get("Content-Disposition", "")]
+    assert downloads, "the crawl found no download"
+    assert b"I think we should accept it." in pages[show][2]
+    assert pages[f"/events/{event.slug}/review/bidding"][0] == 200
+    assert biddable.title.encode() in pages[f"/events/{event.slug}/review/bidding"][2]
+
+    found = {}
+    for path, (_status, headers, body) in pages.items():
+        text = body.decode("utf-8", errors="replace") + " " + " ".join(f"{k}: {v}" for k, v in headers.items())
+        if leaks(text):
+            found[path] = leaks(text)
+    for mail in mails:
+        text = " ".join([mail.subject, mail.body_text, mail.body_html or ""])
+        if leaks(text):
+            found[f"mail {mail.template}"] = leaks(text)
+    assert mails, "the reviewer got no mail to check"
+    assert found == {}
+
+
+def test_the_same_crawl_finds_authors_in_a_single_blind_event(app, db, client):
+    event, reviewer, assigned, _biddable = build_event(BlindMode.SINGLE_BLIND)
+    pages, _mails = reviewer_view(client, event, reviewer)
+    show = f"/events/{event.slug}/review/submissions/{assigned.code}"
+    assert "Zebulon Quintavalle" in leaks(pages[show][2].decode())
+
+
+@pytest.mark.parametrize("mode", [BlindMode.SINGLE_BLIND, BlindMode.DOUBLE_BLIND])
+def test_authors_never_learn_who_reviewed_them(app, db, client, mode):
+    """The other way round: after the decision, authors read the reviews but never who wrote
+    them, in the pages and in the decision mail; the discussion stays the committee's."""
+    event, reviewer, assigned, _biddable = build_event(mode)
+    author = assigned.submitter
+    organiser = event.roles[0].user
+    decisions.stage_decision(assigned, actor=organiser, decision=Decision.ACCEPT)
+    decisions.release_decisions(event, actor=organiser)
+    db.session.commit()
+    mails = list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template == "decision_accepted")))
+    assert mails and all("Clear and useful." in m.body_text for m in mails)
+    for mail in mails:
+        assert "Rhea" not in mail.body_text + (mail.body_html or "") and "Sam Second" not in mail.body_text
+    login(client, author)
+    pages = crawl(client, ["/", "/dashboard", "/my/submissions", f"/events/{event.slug}/submissions/{assigned.code}"])
+    show = f"/events/{event.slug}/submissions/{assigned.code}"
+    assert b"Clear and useful." in pages[show][2]
+    for path, (_status, _headers, body) in pages.items():
+        if path.endswith("/conflicts"):
+            continue  # where authors declare conflicts, the whole committee is listed by design
+        text = body.decode("utf-8", errors="replace")
+        assert "Sam Second" not in text and "sam@reviewers.example" not in text, path
+        assert "Rhea Reviewer" not in text and "rhea@reviewers.example" not in text, path
+        assert "I think we should accept it." not in text, path  # the discussion is the committee's
+    assert all(r.state == ReviewState.SUBMITTED for r in [a.review for a in assigned.review_assignments])
