@@ -6,6 +6,12 @@ with an independent formulation of the same problem (an integer programme over t
 per-reviewer load slots, solved by SciPy's HiGHS), and the load spread.
 
     .venv/bin/python bench/assignment.py [--submissions 2000] [--reviewers 300] [--seed 1]
+    .venv/bin/python bench/assignment.py --end-to-end [--database-url postgresql://...]
+
+``--end-to-end`` instead fills a scratch database (SQLite, or a scratch schema in PostgreSQL)
+with an event of that size, its bids and conflicts, and times what an organiser waits for:
+``domain.assignment.propose`` (reading the event, building the problem, solving, storing the
+preview) and ``apply_proposal`` (creating the assignments and queuing one mail per reviewer).
 """
 
 from __future__ import annotations
@@ -43,6 +49,102 @@ def random_problem(n_submissions: int, n_reviewers: int, reviews: int, cap: int,
     )
 
 
+def end_to_end(args) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from conference import create_app
+    from conference.domain import assignment
+    from conference.domain.accounts import create_user
+    from conference.domain.events import create_event
+    from conference.domain.review_common import settings_for
+    from conference.enums import (BidPreference, ConflictKind, ConflictSource, EventFormat, EventKind,
+                                  SubmissionState, TeamRole)
+    from conference.extensions import db
+    from conference.models import (Bid, Conflict, EventRole, ReviewAssignment, Submission, SubmissionType)
+    from outbox import ScratchDatabase
+
+    rng = random.Random(args.seed)
+    keywords = [f"topic {n}" for n in range(60)]
+    with ScratchDatabase(args.database_url) as url:
+        app = create_app({
+            "APP_ENV": "testing", "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+            "SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "OUTBOX_SEND_AFTER_REQUEST": False, "RATELIMIT_STORAGE_URI": "memory://",
+            "BASE_URL": "http://bench.test",
+        })
+        with app.app_context(), app.test_request_context():
+            upgrade()
+            started = time.perf_counter()
+            organiser = create_user(email="organiser@example.org", name="Organiser", password="x" * 12, verified=True)
+            organiser.may_create_events = True
+            event = create_event(actor=organiser, slug="bench", kind=EventKind.CONFERENCE, title="Bench",
+                                 start_date=dt.date(2030, 1, 1), end_date=dt.date(2030, 1, 2), timezone="UTC",
+                                 format=EventFormat.VIRTUAL, venue="", online_details="", contact_email="c@example.org",
+                                 description="")
+            talk = SubmissionType(event_id=event.id, name="Talk")
+            db.session.add(talk)
+            settings = settings_for(event)
+            settings.reviews_per_submission, settings.max_load = args.reviews, args.cap
+            authors = [create_user(email=f"author{n}@example.org", name=f"Author {n}", password="x" * 12, verified=True)
+                       for n in range(50)]
+            reviewers = [create_user(email=f"reviewer{n}@example.org", name=f"Reviewer {n}", password="x" * 12,
+                                     verified=True) for n in range(args.reviewers)]
+            db.session.flush()
+            for person in reviewers:
+                person.expertise = rng.sample(keywords, 3)
+                db.session.add(EventRole(event_id=event.id, user_id=person.id, role=TeamRole.REVIEWER))
+            now = dt.datetime.now(dt.timezone.utc)
+            submissions = [Submission(event_id=event.id, code=f"B{n:05d}", submitter_id=authors[n % 50].id,
+                                      title=f"Paper {n}", type_id=talk.id, keywords=rng.sample(keywords, 3),
+                                      state=SubmissionState.SUBMITTED, submitted_at=now)
+                           for n in range(args.submissions)]
+            db.session.add_all(submissions)
+            db.session.flush()
+            bids, conflicts = [], []
+            for s in submissions:
+                for r in reviewers:
+                    roll = rng.random()
+                    if roll < 0.02:
+                        conflicts.append(dict(event_id=event.id, submission_id=s.id, user_id=r.id,
+                                              kind=ConflictKind.OTHER, source=ConflictSource.REVIEWER,
+                                              note="", created_at=now))
+                    elif roll < 0.22:
+                        bids.append(dict(submission_id=s.id, user_id=r.id, updated_at=now,
+                                         preference=rng.choice([BidPreference.EAGER, BidPreference.WILLING,
+                                                                BidPreference.NOT_WILLING])))
+            db.session.execute(sa.insert(Bid), bids)
+            db.session.execute(sa.insert(Conflict), conflicts)
+            db.session.commit()
+            print(f"database: {db.engine.dialect.name}; event of {args.submissions} submissions, {args.reviewers} "
+                  f"reviewers, {len(bids):,} bids, {len(conflicts):,} conflicts (filled in "
+                  f"{time.perf_counter() - started:.1f} s)")
+
+            started = time.perf_counter()
+            proposal = assignment.propose(event, actor=organiser)
+            db.session.commit()
+            proposed = time.perf_counter() - started
+            summary = proposal.summary
+            print(f"propose (read, build, solve, store the preview): {proposed:.2f} s; {summary['new']:,} of "
+                  f"{summary['wanted']:,} reviews assigned, load spread {summary['spread']}, by bid "
+                  f"{summary['by_bid']}, eager bidders served {summary['eager_bidders_served']} of "
+                  f"{summary['eager_bidders']}")
+            started = time.perf_counter()
+            created = assignment.apply_proposal(proposal, actor=organiser)
+            db.session.commit()
+            print(f"apply (create assignments, queue a mail per reviewer): {time.perf_counter() - started:.2f} s, "
+                  f"{created:,} assignments")
+            conflicted = db.session.scalar(
+                sa.select(sa.func.count()).select_from(ReviewAssignment)
+                .join(Conflict, sa.and_(Conflict.submission_id == ReviewAssignment.submission_id,
+                                        Conflict.user_id == ReviewAssignment.reviewer_id)))
+            print(f"assignments on a conflict: {conflicted}")
+            db.session.remove()
+            db.engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=2000)
@@ -51,7 +153,12 @@ def main() -> None:
     parser.add_argument("--cap", type=int, default=25)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-check", action="store_true", help="do not run the independent integer programme")
+    parser.add_argument("--end-to-end", action="store_true", help="time propose and apply on a scratch database")
+    parser.add_argument("--database-url", help="PostgreSQL URL for --end-to-end (default: a scratch SQLite file)")
     args = parser.parse_args()
+    if args.end_to_end:
+        end_to_end(args)
+        return
 
     started = time.perf_counter()
     problem = random_problem(args.submissions, args.reviewers, args.reviews, args.cap, args.seed)

@@ -67,10 +67,15 @@ def assign(submission: Submission, reviewer: User, *, actor, notify: bool = True
         )
     if submission.assignment_of(reviewer) is not None:
         raise AlreadyExists(_("%(name)s already reviews this submission.", name=reviewer.name), field="reviewer")
-    assignment = ReviewAssignment(submission=submission, reviewer=reviewer, assigned_by_id=actor.id,
+    assignment = ReviewAssignment(submission_id=submission.id, reviewer_id=reviewer.id, assigned_by_id=actor.id,
                                   source=AssignmentSource.MANUAL)
-    db.session.add(assignment)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same pair sent twice at once: the second is told
+            db.session.add(assignment)
+    except sa.exc.IntegrityError:
+        raise AlreadyExists(_("%(name)s already reviews this submission.", name=reviewer.name),
+                            field="reviewer") from None
+    submission.review_assignments.append(assignment)
     record("review.assigned", actor=actor, obj=submission, event=event, code=submission.code,
            reviewer_id=reviewer.id, source=AssignmentSource.MANUAL.value)
     if notify:
@@ -235,6 +240,12 @@ def apply_proposal(proposal: AssignmentProposal, *, actor, now: dt.datetime | No
     track_id = proposal.parameters.get("track_id")
     if not (event.can_manage(actor) or (track_id is not None and _chairs_track(event, actor, track_id))):
         raise NotAllowed(_("Only the event's organisers and the track's chairs can assign reviewers."))
+    # Lock the proposal: a second "apply" (a double click, another organiser) waits here, then
+    # sees it applied.
+    db.session.execute(
+        sa.select(AssignmentProposal).where(AssignmentProposal.id == proposal.id)
+        .with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
     if proposal.applied_at is not None:
         raise InvalidState(_("This proposal has already been applied."))
     newer = db.session.scalar(

@@ -114,15 +114,20 @@ def stage_decisions(submissions, *, actor, decision: Decision | str, accept_as_t
     return done, refused
 
 
-def staged(event: Event) -> list[Submission]:
-    """The event's submissions with a staged decision, with their authors."""
-    return list(db.session.scalars(
+def staged(event: Event, *, lock: bool = False) -> list[Submission]:
+    """The event's submissions with a staged decision, with their authors. With ``lock``, their
+    rows stay locked until the transaction ends: a second release waits, then finds them
+    released (PostgreSQL re-reads the condition after the wait), so no mail goes twice."""
+    query = (
         sa.select(Submission)
         .where(Submission.event_id == event.id, Submission.pending_decision.is_not(None))
         .options(selectinload(Submission.authors), selectinload(Submission.type),
                  selectinload(Submission.pending_type))
         .order_by(Submission.code)
-    ))
+    )
+    if lock:
+        query = query.with_for_update(of=Submission).execution_options(populate_existing=True)
+    return list(db.session.scalars(query))
 
 
 def staged_count(event: Event) -> int:
@@ -193,7 +198,7 @@ def release_decisions(event: Event, *, actor, now: dt.datetime | None = None) ->
     now = now or utcnow()
     if not event.can_manage(actor):
         raise NotAllowed(_("Only organisers release decisions."))
-    submissions = staged(event)
+    submissions = staged(event, lock=True)
     if not submissions:
         raise InvalidState(_("There are no staged decisions to release."))
     reviews = reviews_for_authors(event, [s.id for s in submissions])

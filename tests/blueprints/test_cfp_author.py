@@ -219,6 +219,7 @@ def test_author_submits_a_full_paper_with_a_coauthor_and_a_pdf(app, db):
 
     page = text(client.get(f"/events/ews/submissions/{submission.code}"))
     assert "Submission " + submission.code + " is submitted. Every author gets a confirmation by mail." in page
+    assert "name the committee members who should not review it" in page
     assert "Our Paper.pdf" in page and "Bob Coauthor" in page and "Met Office" in page
     assert "Submitted. You can edit it until" in page
 

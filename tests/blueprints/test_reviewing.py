@@ -127,7 +127,7 @@ def test_my_reviews_lists_assignments_with_progress_and_links(app, db):
     assert f'href="/events/{r.event.slug}/review/submissions/{r.submission.code}"' in text
     assert f'href="/events/{r.event.slug}/review/submissions/{r.submission.code}/review"' in text
     assert "Draft:" in text
-    assert "June 1, 2030" in text and "(UTC)" in text  # the deadline, in the viewer's time zone
+    assert "Jun 1, 2030" in text and "(UTC)" in text  # the deadline, in the viewer's time zone
 
 
 # Blindness on the committee's view ------------------------------------------------------------------

@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-import time
-import traceback
 
-import psycopg
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from conference.domain import authoring, cfp_setup
 from conference.domain import submissions as ops
@@ -26,6 +21,7 @@ from conference.extensions import db as _db
 from conference.models import AccessCode, AuditEntry, Event, Submission, SubmissionAuthor, User
 
 from .. import factories
+from .races import race
 from .cfp_helpers import (AFTER_DEADLINE, AFTER_EDIT_UNTIL, DEADLINE, DURING, EDIT_UNTIL, OPENS, PDF,
                           complete_talk, count, make_call, outbox, submitted_talk)
 
@@ -749,76 +745,6 @@ def test_the_database_refuses_a_withdrawn_row_without_its_time(app, db):
 
 
 # Races on PostgreSQL ----------------------------------------------------------------------------
-
-RACE_SKIP = ("PostgreSQL only: a race needs two connections writing at once, and SQLite lets only one writer in at a"
-             " time (set TEST_DATABASE_URL)")
-
-
-class Racer(threading.Thread):
-    """Runs ``work`` in its own app context (so its own session and connection), then waits
-    for ``may_commit`` before committing, holding whatever locks its work took."""
-
-    def __init__(self, app, work):
-        super().__init__(daemon=True)
-        self.app, self.work = app, work
-        self.pid: int | None = None
-        self.result = self.error = self.crash = None
-        self.started_work = threading.Event()
-        self.worked = threading.Event()
-        self.may_commit = threading.Event()
-
-    def run(self):
-        try:
-            with self.app.app_context():
-                self.pid = _db.session.scalar(sa.text("SELECT pg_backend_pid()"))
-                self.started_work.set()
-                try:
-                    self.result = self.work()
-                except DomainError as error:
-                    _db.session.rollback()
-                    self.error = error
-                    return
-                finally:
-                    self.worked.set()
-                self.may_commit.wait(30)
-                _db.session.commit()
-        except BaseException:  # reported by the test, not lost in the thread
-            self.crash = traceback.format_exc()
-            self.worked.set()
-
-
-def race(app, database_url: str, first_work, second_work) -> tuple[Racer, Racer]:
-    """``first_work`` runs and holds its transaction open; ``second_work`` starts, and only
-    once PostgreSQL shows it waiting for the first one's lock does the first commit."""
-    first, second = Racer(app, first_work), Racer(app, second_work)
-    second.may_commit.set()
-    libpq = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    first.start()
-    try:
-        assert first.worked.wait(30) and first.crash is None and first.error is None, (first.crash, first.error)
-        second.start()
-        assert second.started_work.wait(30)
-        with psycopg.connect(libpq, autocommit=True) as observer:
-            deadline = time.monotonic() + 30
-            while observer.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
-                                   (second.pid,)).fetchone()[0] != "Lock":
-                assert not second.worked.is_set(), "the second transaction finished without waiting for the first"
-                assert time.monotonic() < deadline, "the second transaction never waited for the first one's lock"
-                time.sleep(0.02)
-    finally:
-        first.may_commit.set()
-        first.join(30)
-        second.join(30)
-    assert first.crash is None and second.crash is None, (first.crash, second.crash)
-    return first, second
-
-
-@pytest.fixture
-def postgres_db(database_url, request):
-    if not database_url.startswith("postgresql"):
-        pytest.skip(RACE_SKIP)
-    return request.getfixturevalue("committed_db")
-
 
 @pytest.mark.postgres_only
 def test_two_submits_racing_for_the_last_use_of_an_access_code_cannot_both_succeed(app, database_url, postgres_db):

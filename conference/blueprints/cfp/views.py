@@ -121,7 +121,9 @@ def _after_save(submission, *, created: bool = True):
     if not created:
         flash(_("This form had already been sent: here is the submission it created."), "info")
     elif submission.state == SubmissionState.SUBMITTED and _action_wants_submit():
-        flash(_("Submission %(code)s is submitted. Every author gets a confirmation by mail.", code=submission.code), "success")
+        flash(_("Submission %(code)s is submitted. Every author gets a confirmation by mail. Under "
+                "\u201cConflicts of interest\u201d, name the committee members who should not review it.",
+                code=submission.code), "success")
         return redirect(url_for("cfp.show_submission", slug=submission.event.slug, code=submission.code))
     else:
         flash(_("Saved. The draft %(code)s is kept until you submit it.", code=submission.code)
