@@ -75,8 +75,8 @@ def timezone_choices() -> list[SelectChoice]:
     return [SelectChoice(zone, zone.replace("_", " ")) for zone in all_timezones()]
 
 
-def country_choices(blank_label: str) -> list[tuple[str, str]]:
-    return [("", blank_label)] + list(countries())
+def country_choices(blank_label: str) -> list[SelectChoice]:
+    return [SelectChoice("", blank_label)] + [SelectChoice(code, name) for code, name in countries()]
 
 
 class TimezoneField(SelectField):

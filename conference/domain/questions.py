@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ..enums import QuestionKind
 from ..errors import DomainError
+from ..timezones import countries
 
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 10000
@@ -80,6 +81,11 @@ def clean_answer(question, raw, *, field: str):
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
             raise DomainError(_("Enter a full web address, starting with https://"), field=field)
         return text
+    if kind == QuestionKind.COUNTRY:
+        code = text.upper()
+        if code not in {c for c, _name in countries()}:
+            raise DomainError(_("Choose a country from the list."), field=field)
+        return code
     if kind == QuestionKind.DATE:
         try:
             return dt.date.fromisoformat(text).isoformat()

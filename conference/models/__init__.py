@@ -6,6 +6,8 @@ from .cfp import (AccessCode, Answer, CallForPapers, Question, Submission, Submi
                   SubmissionType, Track)
 from .events import Event, EventRole, TeamInvitation
 from .mail import OutboxAttachment, OutboxMessage
+from .registration import (ParticipantCategory, Registration, RegistrationForm, RegistrationInvitation,
+                           RegistrationQuestion, RegistrationSettings)
 from .review import (AssignmentProposal, Bid, Conflict, DiscussionComment, DismissedConflictSuggestion, Review,
                      ReviewAssignment, ReviewCriterion, ReviewQuestion, ReviewScore, ReviewSettings)
 
@@ -15,6 +17,12 @@ __all__ = [
     "Conflict",
     "DiscussionComment",
     "DismissedConflictSuggestion",
+    "ParticipantCategory",
+    "Registration",
+    "RegistrationForm",
+    "RegistrationInvitation",
+    "RegistrationQuestion",
+    "RegistrationSettings",
     "Review",
     "ReviewAssignment",
     "ReviewCriterion",

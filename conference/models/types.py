@@ -38,8 +38,9 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(dt.timezone.utc)
 
 
-def enum_type(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
-    """Store an enum by its value as VARCHAR with a CHECK constraint (portable, readable)."""
+def enum_type(enum_class: type[enum.Enum], length: int = 20, name: str | None = None) -> sa.Enum:
+    """Store an enum by its value as VARCHAR with a CHECK constraint (portable, readable).
+    Two columns of one table with the same enum need distinct constraint ``name``s."""
     return sa.Enum(
         enum_class,
         native_enum=False,
@@ -47,7 +48,7 @@ def enum_type(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
         length=length,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
-        name=enum_class.__name__.lower(),
+        name=name or enum_class.__name__.lower(),
     )
 
 

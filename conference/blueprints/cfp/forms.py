@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -15,6 +16,7 @@ from wtforms import (BooleanField, EmailField, HiddenField, RadioField, SelectCh
 
 from ...domain.authoring import Upload
 from ...enums import QuestionKind, QuestionTarget
+from ..common import country_choices
 
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
@@ -86,6 +88,8 @@ def _question_field(question):
         return StringField(label, render_kw={"inputmode": "decimal"})
     if kind == QuestionKind.FILE:
         return FileField(label)
+    if kind == QuestionKind.COUNTRY:
+        return SelectField(label, choices=country_choices(gettext("Choose a country")), validate_choice=False)
     return StringField(label)
 
 

@@ -29,6 +29,7 @@ KIND_LABELS = {
     QuestionKind.YES_NO: _l("Yes or no"),
     QuestionKind.URL: _l("Web address (URL)"),
     QuestionKind.DATE: _l("Date"),
+    QuestionKind.COUNTRY: _l("Country"),
     QuestionKind.FILE: _l("File"),
 }
 TARGET_LABELS = {

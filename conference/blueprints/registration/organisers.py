@@ -1,0 +1,3 @@
+"""Registration views (being written)."""
+
+from .blueprint import bp  # noqa: F401

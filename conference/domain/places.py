@@ -1,0 +1,209 @@
+"""Places: who holds one, who waits, and how freed places pass down the waiting list.
+
+The rules, in one module:
+
+* Every operation that may change who holds a place first locks the event's registration
+  settings row (``lock_event``: SELECT ... FOR UPDATE on PostgreSQL; SQLite has one writer at
+  a time anyway). The count of places taken and the decision made on it are therefore never
+  based on a stale count: two registrations at the same moment are decided one after the
+  other, and capacity is never exceeded, whatever the number of app workers.
+* A place is taken by a registration that is pending approval, confirmed, or offered (held
+  for someone from the waiting list). Capacity is per category and mode, and optionally per
+  event and mode on top; None means unlimited.
+* Newcomers never overtake the waiting list: while anyone waits for a mode, a new registrant
+  for it waits too.
+* When places free up, ``fill_places`` goes down each mode's waiting list in order (the time
+  people joined it): a waiting registration gets an *offer* (its place is held until
+  ``offer_expires_at``), a participant waiting to switch modes is switched at once (they asked
+  for it; their old place frees up in turn).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..enums import (PLACE_HOLDING_STATES, REGISTRATION_TRANSITIONS, AttendanceMode, CancelReason, EventFormat,
+                     RegistrationState)
+from ..errors import InvalidState
+from ..extensions import db
+from ..models import Event, ParticipantCategory, Registration, RegistrationSettings
+from .audit import record
+
+MODES_BY_FORMAT = {
+    EventFormat.IN_PERSON: (AttendanceMode.IN_PERSON,),
+    EventFormat.VIRTUAL: (AttendanceMode.ONLINE,),
+    EventFormat.HYBRID: (AttendanceMode.IN_PERSON, AttendanceMode.ONLINE),
+}
+
+
+def modes_of(event: Event) -> tuple[AttendanceMode, ...]:
+    return MODES_BY_FORMAT[event.format]
+
+
+def settings_for(event: Event) -> RegistrationSettings:
+    if event.registration_settings is None:
+        event.registration_settings = RegistrationSettings()
+        db.session.flush()
+    return event.registration_settings
+
+
+def lock_event(event: Event) -> RegistrationSettings:
+    """Take the event's registration lock for the rest of the transaction (see the module's
+    docstring), and return its settings as they are now."""
+    settings = settings_for(event)
+    db.session.execute(
+        sa.select(RegistrationSettings).where(RegistrationSettings.id == settings.id)
+        .with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+    return settings
+
+
+def move(registration: Registration, target: RegistrationState) -> None:
+    """The one place a registration changes state."""
+    if target not in REGISTRATION_TRANSITIONS[registration.state]:
+        raise InvalidState(_("This registration is %(state)s and cannot become %(target)s.",
+                             state=state_label(registration.state), target=state_label(target)))
+    registration.state = target
+
+
+def state_label(state: RegistrationState) -> str:
+    return {
+        RegistrationState.PENDING: _("pending approval"),
+        RegistrationState.CONFIRMED: _("confirmed"),
+        RegistrationState.WAITLISTED: _("on the waiting list"),
+        RegistrationState.OFFERED: _("offered a place"),
+        RegistrationState.REJECTED: _("rejected"),
+        RegistrationState.CANCELLED: _("cancelled"),
+    }[state]
+
+
+# Counting ------------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Occupancy:
+    """Places taken per (category id, mode) and per mode, for one event, from one query."""
+
+    by_category: Counter
+    by_mode: Counter
+
+    def room(self, category: ParticipantCategory, mode: AttendanceMode, settings: RegistrationSettings) -> int | None:
+        """Free places for ``category`` in ``mode`` (None: unlimited)."""
+        limits = []
+        if category.capacity(mode) is not None:
+            limits.append(category.capacity(mode) - self.by_category[(category.id, mode)])
+        if settings.capacity(mode) is not None:
+            limits.append(settings.capacity(mode) - self.by_mode[mode])
+        return max(0, min(limits)) if limits else None
+
+    def take(self, category_id: int, mode: AttendanceMode, n: int = 1) -> None:
+        self.by_category[(category_id, mode)] += n
+        self.by_mode[mode] += n
+
+
+def occupancy(event: Event) -> Occupancy:
+    rows = db.session.execute(
+        sa.select(Registration.category_id, Registration.mode, sa.func.count())
+        .where(Registration.event_id == event.id, Registration.state.in_(PLACE_HOLDING_STATES))
+        .group_by(Registration.category_id, Registration.mode)
+    ).all()
+    by_category, by_mode = Counter(), Counter()
+    for category_id, mode, count in rows:
+        by_category[(category_id, mode)] += count
+        by_mode[mode] += count
+    return Occupancy(by_category, by_mode)
+
+
+def waiting_list(event: Event, mode: AttendanceMode) -> list[Registration]:
+    """Everyone waiting for a place in ``mode``, first come first served: waiting registrations
+    and participants asking to switch to it."""
+    rows = db.session.scalars(
+        sa.select(Registration).where(
+            Registration.event_id == event.id,
+            sa.or_(
+                sa.and_(Registration.state == RegistrationState.WAITLISTED, Registration.mode == mode),
+                sa.and_(Registration.state.in_(PLACE_HOLDING_STATES), Registration.switch_to == mode),
+            ),
+        )
+    ).all()
+    return sorted(rows, key=_queue_key)
+
+
+def _queue_key(registration: Registration):
+    joined = registration.switch_requested_at if registration.switch_to is not None else registration.waitlisted_at
+    return (joined, registration.id)
+
+
+def position(registration: Registration) -> int | None:
+    """1 for the first in line; None when not waiting."""
+    mode = registration.switch_to or (registration.mode if registration.state == RegistrationState.WAITLISTED else None)
+    if mode is None:
+        return None
+    queue = waiting_list(registration.event, mode)
+    return next((n for n, r in enumerate(queue, start=1) if r.id == registration.id), None)
+
+
+def initial_state(event: Event, category: ParticipantCategory, mode: AttendanceMode, *,
+                  needs_approval: bool) -> RegistrationState:
+    """What a new registration becomes; call with the event locked."""
+    settings = event.registration_settings
+    room = occupancy(event).room(category, mode, settings)
+    if (room is None or room > 0) and not waiting_list(event, mode):
+        return RegistrationState.PENDING if needs_approval else RegistrationState.CONFIRMED
+    return RegistrationState.WAITLISTED
+
+
+# Passing freed places down the list ----------------------------------------------------------------
+
+@dataclasses.dataclass
+class Filled:
+    offered: list[Registration] = dataclasses.field(default_factory=list)
+    switched: list[Registration] = dataclasses.field(default_factory=list)
+
+
+def fill_places(event: Event, *, now: dt.datetime, actor=None) -> Filled:
+    """Give free places to those waiting, in order; call with the event locked. The caller
+    mails the people in the result (see ``registration.notify_filled``)."""
+    settings = event.registration_settings
+    hold = dt.timedelta(hours=settings.offer_hold_hours)
+    filled = Filled()
+    changed = True
+    while changed:  # a switch frees a place in the other mode: go round until nothing moves
+        changed = False
+        counts = occupancy(event)
+        for mode in modes_of(event):
+            for waiting in waiting_list(event, mode):
+                room = counts.room(waiting.category, mode, settings)
+                if room is not None and room <= 0:
+                    continue  # full for this category; someone of another category may fit
+                if waiting.switch_to is not None:
+                    old = waiting.mode
+                    waiting.mode, waiting.switch_to, waiting.switch_requested_at = mode, None, None
+                    counts.take(waiting.category_id, mode)
+                    counts.take(waiting.category_id, old, -1)
+                    filled.switched.append(waiting)
+                    record("registration.switched", actor=actor, obj=waiting, event=event, mode=mode.value)
+                    changed = True
+                else:
+                    move(waiting, RegistrationState.OFFERED)
+                    waiting.offer_expires_at = now + hold
+                    counts.take(waiting.category_id, mode)
+                    filled.offered.append(waiting)
+                    record("registration.offered", actor=actor, obj=waiting, event=event,
+                           expires=waiting.offer_expires_at.isoformat())
+        db.session.flush()
+    return filled
+
+
+def cancel_place(registration: Registration, *, reason: CancelReason, now: dt.datetime) -> None:
+    """Cancel with the event locked; the caller then fills the freed place."""
+    move(registration, RegistrationState.CANCELLED)
+    registration.cancelled_at = now
+    registration.cancel_reason = reason
+    registration.offer_expires_at = None
+    registration.switch_to = registration.switch_requested_at = None
+    db.session.flush()

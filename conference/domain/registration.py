@@ -1,0 +1,413 @@
+"""Registering for an event and everything a registration goes through afterwards: approval,
+cancellation, offers from the waiting list, switching between in-person and online.
+
+Capacity and the waiting list are decided in :mod:`.places`, under the event's lock; this
+module checks who may do what, stores the answers, writes the audit log and queues the mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..enums import AttendanceMode, CancelReason, RegistrationState
+from ..errors import AlreadyExists, DeadlinePassed, DomainError, InvalidState, InvalidToken, NotAllowed, ValidationFailed
+from ..extensions import db
+from ..i18n import format_datetime
+from ..models import (Event, ParticipantCategory, Registration, RegistrationForm, RegistrationInvitation,
+                      RegistrationQuestion, User)
+from ..models.types import utcnow
+from . import places
+from .accounts import normalise_email
+from .audit import record
+from .ical import event_calendar
+from .links import external_url
+from .mailer import queue_mail
+from .questions import clean_answer, is_empty
+from .tokens import make_token, read_token
+
+MANAGE_LINK_MAX_AGE = 3 * 366 * 24 * 3600  # a registration's own link works for years
+
+
+# Links ----------------------------------------------------------------------------------------------
+
+def manage_token(registration: Registration) -> str:
+    return make_token("registration", {"id": registration.id})
+
+
+def manage_url(registration: Registration) -> str:
+    """The participant's own page; the signed link works without an account."""
+    return external_url("registration.manage", token=manage_token(registration))
+
+
+def registration_from_token(token: str) -> Registration:
+    payload = read_token("registration", token, max_age=MANAGE_LINK_MAX_AGE)
+    registration = db.session.get(Registration, payload.get("id"))
+    if registration is None:
+        raise InvalidToken(_("This registration does not exist any more."))
+    return registration
+
+
+def invitation_token(invitation: RegistrationInvitation) -> str:
+    return make_token("registration-invitation", {"id": invitation.id})
+
+
+def invitation_from_token(token: str) -> RegistrationInvitation:
+    payload = read_token("registration-invitation", token, max_age=current_app.config["INVITATION_MAX_AGE"])
+    invitation = db.session.get(RegistrationInvitation, payload.get("id"))
+    if invitation is None or invitation.revoked_at is not None:
+        raise InvalidToken(_("This invitation was withdrawn and no longer works."))
+    if invitation.used_at is not None:
+        raise InvalidToken(_("This invitation has already been used to register."))
+    return invitation
+
+
+# Reading ----------------------------------------------------------------------------------------------
+
+def active_registration(event: Event, *, email: str | None = None, user=None) -> Registration | None:
+    """This person's registration for the event that is still in play, by address or account."""
+    conditions = []
+    if email:
+        conditions.append(Registration.email == email)
+    if getattr(user, "is_authenticated", False):
+        conditions.append(Registration.user_id == user.id)
+        conditions.append(Registration.email == user.email)
+    if not conditions:
+        return None
+    return db.session.scalar(
+        sa.select(Registration).where(Registration.event_id == event.id, Registration.state.in_(
+            [RegistrationState.PENDING, RegistrationState.CONFIRMED, RegistrationState.WAITLISTED,
+             RegistrationState.OFFERED]), sa.or_(*conditions)).limit(1)
+    )
+
+
+def questions_for(form: RegistrationForm, category_id: int | None) -> list[RegistrationQuestion]:
+    return [q for q in form.questions if q.applies_to(category_id)]
+
+
+def clean_answers(form: RegistrationForm, category_id: int | None, raw: dict) -> dict[str, object]:
+    """Check every applicable question's answer; required ones must be given. Raises
+    ValidationFailed with a message per field (``q_<id>``)."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, object] = {}
+    for question in questions_for(form, category_id):
+        field = f"q_{question.id}"
+        value = raw.get(question.id, raw.get(str(question.id)))
+        try:
+            if question.kind.value == "file":
+                value = value or None  # stored by the caller (domain.files) as {"sha256", "filename", ...}
+            else:
+                value = clean_answer(question, value, field=field)
+        except DomainError as error:
+            errors[field] = error.message
+            continue
+        if question.required and is_empty(value):
+            errors[field] = _("Answer this question.")
+        elif not is_empty(value):
+            cleaned[str(question.id)] = value
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+# Registering -----------------------------------------------------------------------------------------
+
+def register(form: RegistrationForm, *, category: ParticipantCategory, name: str, email: str, affiliation: str = "",
+             user: User | None = None, mode: AttendanceMode | str | None = None, answers: dict | None = None,
+             privacy_consent: bool, listed: bool = False, invitation: RegistrationInvitation | None = None,
+             now: dt.datetime | None = None) -> Registration:
+    """Register one person. The result is confirmed, pending approval, or on the waiting list
+    (also when places are free but others already wait: nobody overtakes the list)."""
+    now = now or utcnow()
+    event = form.event
+    if now < form.opens_at:
+        raise DeadlinePassed(_("Registration opens on %(when)s.", when=format_datetime(form.opens_at)))
+    if now >= form.closes_at:
+        raise DeadlinePassed(_("Registration closed on %(when)s.", when=format_datetime(form.closes_at)))
+    if form.requires_account and user is None:
+        raise NotAllowed(_("Log in or create an account to register with this form."))
+    errors: dict[str, str] = {}
+    if category.form_id != form.id:
+        errors["category_id"] = _("Choose one of the categories listed.")
+    elif category.invitation_only and (invitation is None or invitation.category_id != category.id):
+        errors["category_id"] = _("This category is by invitation only. Use the link in your invitation.")
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = _("Enter your name.")
+    try:
+        address = normalise_email(email or "")
+    except DomainError as error:
+        errors["email"] = error.message
+        address = ""
+    modes = places.modes_of(event)
+    if mode is None and len(modes) == 1:
+        mode = modes[0]
+    if mode not in [m.value for m in modes]:
+        errors["mode"] = _("Choose how you will attend.")
+    if not privacy_consent:
+        errors["privacy_consent"] = _("Registering needs your consent to the privacy notice.")
+    try:
+        cleaned = clean_answers(form, category.id, answers or {})
+    except ValidationFailed as failed:
+        errors.update(failed.errors)
+        cleaned = {}
+    if errors:
+        raise ValidationFailed(errors)
+    mode = AttendanceMode(mode)
+
+    places.lock_event(event)
+    existing = active_registration(event, email=address, user=user)
+    if existing is not None:
+        raise AlreadyExists(_("You are already registered for this event (%(state)s). Your registration page "
+                              "shows it and lets you change or cancel it.", state=places.state_label(existing.state)),
+                            field="email")
+    needs_approval = category.requires_approval and not (invitation is not None and invitation.skip_approval)
+    state = places.initial_state(event, category, mode, needs_approval=needs_approval)
+    registration = Registration(
+        event_id=event.id, form_id=form.id, category_id=category.id, user_id=getattr(user, "id", None),
+        invitation_id=getattr(invitation, "id", None), email=address, name=name,
+        affiliation=" ".join((affiliation or "").split()), mode=mode, state=state, answers=cleaned,
+        privacy_consent_at=now, listed=bool(listed), ticket_token=secrets.token_urlsafe(24),
+        waitlisted_at=now if state == RegistrationState.WAITLISTED else None,
+        confirmed_at=now if state == RegistrationState.CONFIRMED else None, created_at=now,
+    )
+    db.session.add(registration)
+    if invitation is not None:
+        invitation.used_at = now
+    db.session.flush()
+    registration.event, registration.form, registration.category = event, form, category
+    record("registration.created", actor=user, obj=registration, event=event, state=state.value, mode=mode.value,
+           category=category.name)
+    _mail_state(registration)
+    return registration
+
+
+# Organisers decide -------------------------------------------------------------------------------------
+
+def _require_manage(registration: Registration, actor) -> None:
+    if not registration.event.can_manage(actor):
+        raise NotAllowed(_("Only the event's organisers can do this."))
+
+
+def approve(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
+    _require_manage(registration, actor)
+    if registration.state != RegistrationState.PENDING:
+        raise InvalidState(_("Only a registration pending approval can be approved; this one is %(state)s.",
+                             state=places.state_label(registration.state)))
+    places.lock_event(registration.event)
+    places.move(registration, RegistrationState.CONFIRMED)
+    registration.confirmed_at = now or utcnow()
+    db.session.flush()
+    record("registration.approved", actor=actor, obj=registration, event=registration.event)
+    _mail_state(registration)
+
+
+def reject(registration: Registration, *, actor, message: str = "", now: dt.datetime | None = None) -> None:
+    """Reject a pending or waiting registration; a place it held goes down the waiting list."""
+    now = now or utcnow()
+    _require_manage(registration, actor)
+    if registration.state not in (RegistrationState.PENDING, RegistrationState.WAITLISTED):
+        raise InvalidState(_("Only a registration pending approval or waiting can be rejected; this one is "
+                             "%(state)s.", state=places.state_label(registration.state)))
+    event = registration.event
+    places.lock_event(event)
+    places.move(registration, RegistrationState.REJECTED)
+    registration.switch_to = registration.switch_requested_at = None
+    db.session.flush()
+    record("registration.rejected", actor=actor, obj=registration, event=event)
+    queue_mail("registration_rejected", to=registration.email, to_name=registration.name, event=event,
+               user=registration.user, context={"registration": registration, "message": message.strip()})
+    notify_filled(event, places.fill_places(event, now=now, actor=actor))
+
+
+# The participant (or an organiser) ---------------------------------------------------------------------
+
+def cancel(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
+    """Cancel a registration; its place goes to the first person waiting. ``actor`` is the
+    participant (None when they came by their signed link) or an organiser."""
+    now = now or utcnow()
+    event = registration.event
+    if not registration.is_active:
+        raise InvalidState(_("This registration is already %(state)s.", state=places.state_label(registration.state)))
+    by_organiser = actor is not None and event.can_manage(actor) and not registration.is_owner(actor)
+    places.lock_event(event)
+    places.cancel_place(registration, now=now,
+                        reason=CancelReason.BY_ORGANISER if by_organiser else CancelReason.BY_PARTICIPANT)
+    record("registration.cancelled", actor=actor, obj=registration, event=event,
+           reason=registration.cancel_reason.value)
+    queue_mail("registration_cancelled", to=registration.email, to_name=registration.name, event=event,
+               user=registration.user, context={"registration": registration, "by_organiser": by_organiser})
+    notify_filled(event, places.fill_places(event, now=now, actor=actor))
+
+
+def accept_offer(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
+    """Take the place offered from the waiting list, before the offer expires."""
+    now = now or utcnow()
+    if registration.state != RegistrationState.OFFERED:
+        raise InvalidState(_("There is no place on offer for this registration (it is %(state)s).",
+                             state=places.state_label(registration.state)))
+    if now >= registration.offer_expires_at:
+        raise DeadlinePassed(_("This offer expired on %(when)s and the place has passed to the next person.",
+                               when=format_datetime(registration.offer_expires_at)))
+    places.lock_event(registration.event)
+    invitation = registration.invitation
+    needs_approval = registration.category.requires_approval and not (invitation and invitation.skip_approval)
+    places.move(registration, RegistrationState.PENDING if needs_approval else RegistrationState.CONFIRMED)
+    registration.offer_expires_at = None
+    if registration.state == RegistrationState.CONFIRMED:
+        registration.confirmed_at = now
+    db.session.flush()
+    record("registration.offer_accepted", actor=actor, obj=registration, event=registration.event,
+           state=registration.state.value)
+    _mail_state(registration)
+
+
+def decline_offer(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
+    now = now or utcnow()
+    if registration.state != RegistrationState.OFFERED:
+        raise InvalidState(_("There is no place on offer for this registration."))
+    event = registration.event
+    places.lock_event(event)
+    places.cancel_place(registration, reason=CancelReason.OFFER_DECLINED, now=now)
+    record("registration.offer_declined", actor=actor, obj=registration, event=event)
+    notify_filled(event, places.fill_places(event, now=now, actor=actor))
+
+
+def expire_offers(*, now: dt.datetime | None = None) -> int:
+    """Cancel every offer whose time is up and pass its place on. Run by the worker's periodic
+    round (``flask registrations tick`` does one round by hand)."""
+    now = now or utcnow()
+    event_ids = db.session.scalars(
+        sa.select(Registration.event_id).where(Registration.state == RegistrationState.OFFERED,
+                                               Registration.offer_expires_at <= now).distinct()
+    ).all()
+    expired = 0
+    for event_id in event_ids:
+        event = db.session.get(Event, event_id)
+        places.lock_event(event)
+        due = db.session.scalars(
+            sa.select(Registration).where(Registration.event_id == event_id,
+                                          Registration.state == RegistrationState.OFFERED,
+                                          Registration.offer_expires_at <= now)
+            .execution_options(populate_existing=True)
+        ).all()
+        for registration in due:
+            places.cancel_place(registration, reason=CancelReason.OFFER_EXPIRED, now=now)
+            record("registration.offer_expired", actor=None, obj=registration, event=event)
+            queue_mail("registration_offer_expired", to=registration.email, to_name=registration.name, event=event,
+                       user=registration.user, context={"registration": registration})
+            expired += 1
+        notify_filled(event, places.fill_places(event, now=now))
+    return expired
+
+
+def request_mode_switch(registration: Registration, *, actor, mode: AttendanceMode | str,
+                        now: dt.datetime | None = None) -> bool:
+    """Ask to attend the other way. Where that mode has room (and nobody waits for it) the switch
+    happens at once; otherwise the request joins that mode's waiting list and the current place
+    is kept. Returns whether the switch happened."""
+    now = now or utcnow()
+    event = registration.event
+    mode = AttendanceMode(mode)
+    if mode not in places.modes_of(event) or len(places.modes_of(event)) < 2:
+        raise DomainError(_("This event cannot be attended that way."), field="mode")
+    if registration.state not in (RegistrationState.CONFIRMED, RegistrationState.PENDING):
+        raise InvalidState(_("Only a registration with a place can switch how it attends."))
+    if mode == registration.mode:
+        raise DomainError(_("You already attend this way."), field="mode")
+    settings = places.lock_event(event)
+    room = places.occupancy(event).room(registration.category, mode, settings)
+    if (room is None or room > 0) and not places.waiting_list(event, mode):
+        registration.mode, registration.switch_to, registration.switch_requested_at = mode, None, None
+        db.session.flush()
+        record("registration.switched", actor=actor, obj=registration, event=event, mode=mode.value)
+        queue_mail("registration_switched", to=registration.email, to_name=registration.name, event=event,
+                   user=registration.user, context={"registration": registration, "link": manage_url(registration)})
+        notify_filled(event, places.fill_places(event, now=now, actor=actor))
+        return True
+    registration.switch_to, registration.switch_requested_at = mode, now
+    db.session.flush()
+    record("registration.switch_requested", actor=actor, obj=registration, event=event, mode=mode.value)
+    queue_mail("registration_switch_waiting", to=registration.email, to_name=registration.name, event=event,
+               user=registration.user, context={"registration": registration, "position": places.position(registration),
+                                                "link": manage_url(registration)})
+    return False
+
+
+def withdraw_mode_switch(registration: Registration, *, actor) -> None:
+    if registration.switch_to is None:
+        raise InvalidState(_("There is no request to switch to withdraw."))
+    registration.switch_to = registration.switch_requested_at = None
+    db.session.flush()
+    record("registration.switch_withdrawn", actor=actor, obj=registration, event=registration.event)
+
+
+def update_answers(registration: Registration, *, actor, answers: dict, listed: bool, name: str | None = None,
+                   affiliation: str | None = None, now: dt.datetime | None = None) -> None:
+    """Change one's answers until the form's modification deadline."""
+    now = now or utcnow()
+    if not registration.is_active:
+        raise InvalidState(_("This registration is %(state)s and can no longer be changed.",
+                             state=places.state_label(registration.state)))
+    if now >= registration.form.changes_until() and not registration.event.can_manage(actor):
+        raise DeadlinePassed(_("Changes were possible until %(when)s.",
+                               when=format_datetime(registration.form.changes_until())))
+    errors = {}
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            errors["name"] = _("Enter your name.")
+    try:
+        cleaned = clean_answers(registration.form, registration.category_id, answers)
+    except ValidationFailed as failed:
+        errors.update(failed.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    registration.answers = cleaned
+    registration.listed = bool(listed)
+    if name is not None:
+        registration.name = name
+    if affiliation is not None:
+        registration.affiliation = " ".join(affiliation.split())
+    db.session.flush()
+    record("registration.changed", actor=actor, obj=registration, event=registration.event)
+
+
+# Mail ------------------------------------------------------------------------------------------------------
+
+def notify_filled(event: Event, filled: places.Filled) -> None:
+    for registration in filled.offered:
+        queue_mail("registration_offer", to=registration.email, to_name=registration.name, event=event,
+                   user=registration.user,
+                   context={"registration": registration, "link": manage_url(registration),
+                            "expires": format_datetime(registration.offer_expires_at, tz=event.timezone)})
+    for registration in filled.switched:
+        queue_mail("registration_switched", to=registration.email, to_name=registration.name, event=event,
+                   user=registration.user, context={"registration": registration, "link": manage_url(registration)})
+
+
+def calendar_attachment(event: Event) -> tuple[str, str, bytes]:
+    data = event_calendar(
+        uid=f"event-{event.id}@{urlsplit(current_app.config.get('BASE_URL') or '').hostname or 'conference'}", title=event.title,
+        start=event.start_date, end=event.end_date, url=external_url("events.show_event", slug=event.slug),
+        location=event.venue or "", stamp=utcnow(),
+    )
+    return (f"{event.slug}.ics", "text/calendar; method=PUBLISH", data)
+
+
+def _mail_state(registration: Registration) -> None:
+    """The mail that tells a person where their registration stands now."""
+    event = registration.event
+    context = {"registration": registration, "link": manage_url(registration)}
+    common = {"to": registration.email, "to_name": registration.name, "event": event, "user": registration.user}
+    if registration.state == RegistrationState.CONFIRMED:
+        queue_mail("registration_confirmed", **common, context=context, attachments=[calendar_attachment(event)])
+    elif registration.state == RegistrationState.PENDING:
+        queue_mail("registration_received", **common, context=context)
+    elif registration.state == RegistrationState.WAITLISTED:
+        queue_mail("registration_waitlisted", **common, context={**context, "position": places.position(registration)})
