@@ -1,4 +1,4 @@
-"""Command-line interface: ``flask users``, ``flask outbox``, ``flask demo``."""
+"""Command-line interface: ``flask users``, ``flask outbox``, ``flask registrations``, ``flask demo``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .demo import load_demo
-from .domain import accounts
+from .domain import accounts, registration_jobs
 from .domain.accounts import find_user_by_email
 from .domain.audit import record
 from .domain.outbox import OutboxWorker, counts_by_state, retry_failed
@@ -18,6 +18,7 @@ from .extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver and inspect the mail outbox.")
+registrations_cli = AppGroup("registrations", help="Registration jobs.")
 
 
 @users_cli.command("create-admin")
@@ -77,7 +78,20 @@ def outbox_work(once: bool, poll: float | None) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo(f"Outbox worker {worker.name} running; Ctrl-C stops it after the current batch.")
-    worker.run_forever(poll_seconds=poll, should_stop=lambda: stopping["flag"])
+    worker.run_forever(poll_seconds=poll, should_stop=lambda: stopping["flag"], periodic=run_registration_jobs)
+
+
+def run_registration_jobs() -> dict[str, int]:
+    return registration_jobs.run_due(commit=db.session.commit)
+
+
+@registrations_cli.command("tick")
+def registrations_tick() -> None:
+    """Run the periodic registration jobs once (the outbox worker runs them every minute):
+    expire offers whose time is up, send reconfirmation reminders, release unreconfirmed places."""
+    done = run_registration_jobs()
+    click.echo(f"offers expired {done['offers_expired']}, reconfirmation reminders {done['reminded']}, "
+               f"places released {done['released']}, places offered {done['offered']}")
 
 
 @outbox_cli.command("status")
@@ -107,5 +121,6 @@ def demo() -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(registrations_cli)
     app.cli.add_command(demo)
 

@@ -95,6 +95,8 @@ def defaults(instance_path: str) -> dict:
         "OUTBOX_LEASE_SECONDS": 300,
         "OUTBOX_POLL_SECONDS": 5.0,
         "OUTBOX_SEND_AFTER_REQUEST": None,  # None: on when there is no SMTP server (file delivery)
+        # The worker runs the registration jobs (offers expiring, reconfirmation) this often.
+        "REGISTRATION_JOBS_SECONDS": 60,
         # Rate limits
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from .demo_cfp import load_call
 from .demo_papers import DEMO_AUTHORS
+from .demo_registration import load_registrations
 from .demo_review import load_review
 from .domain import accounts
 from .domain import events as event_ops
@@ -133,4 +134,5 @@ def load_demo() -> str:
                  " at example.net) have the same password.")
     lines.append(call_summary)
     lines.append(review_summary)
+    lines.append(load_registrations(symposium, conference, organiser=organiser, participant=users["participant"]))
     return "\n".join(lines)

@@ -14,9 +14,9 @@ from conference.domain.mailer import queue_mail
 from conference.enums import EventStatus, FileKind, QuestionKind, QuestionTarget, SubmissionState, TeamRole
 from conference.demo_review import DEMO_REVIEWERS
 from conference.domain.review_common import conflict_pairs
-from conference.enums import BlindMode, MailState, ReviewState
+from conference.enums import AttendanceMode, BlindMode, MailState, RegistrationState, ReviewState
 from conference.models import (AccessCode, Answer, AuditEntry, Bid, CallForPapers, Conflict, Event, EventRole,
-                               OutboxMessage, Question, Review, ReviewAssignment, ReviewCriterion, ReviewQuestion,
+                               OutboxMessage, Question, Registration, Review, ReviewAssignment, ReviewCriterion, ReviewQuestion,
                                Submission, SubmissionAuthor, SubmissionFile, SubmissionType, Track, User)
 from conference.models.types import utcnow
 
@@ -208,3 +208,24 @@ def test_grant_creator(runner, db):
     assert user.may_create_events
     missing = runner.invoke(args=["users", "grant-creator", "nobody@example.org"])
     assert missing.exit_code == 1 and "No account uses nobody@example.org" in missing.output
+
+
+def test_demo_has_registrations_in_every_state(runner, db):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Registrations: iatf-symposium:" in result.output
+    states = {state for state in db.session.scalars(sa.select(Registration.state))}
+    assert states == set(RegistrationState)
+    symposium = db.session.scalar(sa.select(Event).where(Event.slug == "iatf-symposium"))
+    priya = db.session.scalar(sa.select(User).where(User.email == "participant@example.org"))
+    own = db.session.scalar(sa.select(Registration).where(Registration.event_id == symposium.id,
+                                                          Registration.user_id == priya.id))
+    assert own.state == RegistrationState.CONFIRMED
+    conference = db.session.scalar(sa.select(Event).where(Event.slug == "icdd"))
+    hybrid = db.session.scalars(sa.select(Registration).where(Registration.event_id == conference.id)).all()
+    assert {r.mode for r in hybrid} == {AttendanceMode.IN_PERSON, AttendanceMode.ONLINE}
+    assert sum(r.switch_to is not None for r in hybrid) == 1 and sum(r.checked_in_at is not None for r in hybrid) == 2
+    # Nothing the demo did is waiting to be mailed, except the review's held decision mail.
+    assert not db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.template.like("registration%")))
+    again = runner.invoke(args=["demo"])
+    assert "Registrations: already loaded." in again.output

@@ -374,8 +374,12 @@ class OutboxWorker:
                     _close(transport)
         return report
 
-    def run_forever(self, *, poll_seconds: float | None = None, should_stop=lambda: False) -> None:
+    def run_forever(self, *, poll_seconds: float | None = None, should_stop=lambda: False, periodic=None) -> None:
+        """Deliver round after round until ``should_stop``. ``periodic`` (say, the registration
+        jobs) runs after a round at most every REGISTRATION_JOBS_SECONDS, and is committed."""
         poll = poll_seconds if poll_seconds is not None else current_app.config["OUTBOX_POLL_SECONDS"]
+        every = current_app.config["REGISTRATION_JOBS_SECONDS"]
+        last_periodic = None
         log.info("Outbox worker %s started", self.name)
         while not should_stop():
             try:
@@ -386,9 +390,23 @@ class OutboxWorker:
             else:
                 if report.sent or report.failed or report.retrying:
                     log.info("Outbox: %d sent, %d retrying, %d failed", report.sent, report.retrying, report.failed)
+            if periodic is not None and (last_periodic is None or time.monotonic() - last_periodic >= every):
+                last_periodic = time.monotonic()
+                self._run_periodic(periodic)
             db.session.remove()
             if not should_stop():
                 time.sleep(poll)
+
+    def _run_periodic(self, periodic) -> None:
+        try:
+            done = periodic()
+            db.session.commit()
+        except Exception:  # as for a round: log it, keep the worker alive
+            log.exception("Outbox worker %s: periodic jobs failed", self.name)
+            db.session.rollback()
+        else:
+            if done and any(done.values()):
+                log.info("Periodic jobs: %s", ", ".join(f"{k} {v}" for k, v in done.items()))
 
 
 def _close(transport) -> None:

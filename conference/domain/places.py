@@ -10,8 +10,9 @@ The rules, in one module:
 * A place is taken by a registration that is pending approval, confirmed, or offered (held
   for someone from the waiting list). Capacity is per category and mode, and optionally per
   event and mode on top; None means unlimited.
-* Newcomers never overtake the waiting list: while anyone waits for a mode, a new registrant
-  for it waits too.
+* Newcomers never overtake the waiting list: a new registrant gets a place only where nobody
+  waiting could take it (people waiting for a full category do not hold up another category
+  that has room, unless the event's own capacity is what is full).
 * When places free up, ``fill_places`` goes down each mode's waiting list in order (the time
   people joined it): a waiting registration gets an *offer* (its place is held until
   ``offer_expires_at``), a participant waiting to switch modes is switched at once (they asked
@@ -151,10 +152,15 @@ def initial_state(event: Event, category: ParticipantCategory, mode: AttendanceM
                   needs_approval: bool) -> RegistrationState:
     """What a new registration becomes; call with the event locked."""
     settings = event.registration_settings
-    room = occupancy(event).room(category, mode, settings)
-    if (room is None or room > 0) and not waiting_list(event, mode):
-        return RegistrationState.PENDING if needs_approval else RegistrationState.CONFIRMED
-    return RegistrationState.WAITLISTED
+    counts = occupancy(event)
+    room = counts.room(category, mode, settings)
+    if room is not None and room <= 0:
+        return RegistrationState.WAITLISTED
+    # Someone already waiting who could take a free place comes first (places are handed down
+    # the list as they free up, so this only happens within a change that has not filled yet).
+    if any(counts.room(w.category, mode, settings) != 0 for w in waiting_list(event, mode)):
+        return RegistrationState.WAITLISTED
+    return RegistrationState.PENDING if needs_approval else RegistrationState.CONFIRMED
 
 
 # Passing freed places down the list ----------------------------------------------------------------

@@ -354,7 +354,8 @@ def update_answers(registration: Registration, *, actor, answers: dict, listed: 
     if not registration.is_active:
         raise InvalidState(_("This registration is %(state)s and can no longer be changed.",
                              state=places.state_label(registration.state)))
-    if now >= registration.form.changes_until() and not registration.event.can_manage(actor):
+    organiser = actor is not None and registration.event.can_manage(actor)
+    if now >= registration.form.changes_until() and not organiser:
         raise DeadlinePassed(_("Changes were possible until %(when)s.",
                                when=format_datetime(registration.form.changes_until())))
     errors = {}

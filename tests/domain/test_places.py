@@ -89,8 +89,8 @@ def test_a_cancellation_offers_the_place_which_expires_and_passes_to_the_next_wh
         ops.accept_offer(second, actor=None, now=DURING + 50 * HOUR)
     actions = _db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.like("registration.%"))
                                   .order_by(AuditEntry.id)).all()
-    assert actions[-6:] == ["registration.cancelled", "registration.offered", "registration.offer_expired",
-                            "registration.offered", "registration.offer_accepted"][-6:] or actions
+    assert actions[-5:] == ["registration.cancelled", "registration.offered", "registration.offer_expired",
+                            "registration.offered", "registration.offer_accepted"]
 
 
 def test_a_declined_offer_passes_on_and_raising_nothing_changes_nothing(app, db):
@@ -216,3 +216,24 @@ def test_a_hundred_registrations_at_once_for_twenty_places_never_overbook(app, p
     event = postgres_db.session.get(Registration, waiting[0]).event
     assert [r.id for r in places.waiting_list(event, AttendanceMode.IN_PERSON)] == waiting
     assert [places.position(postgres_db.session.get(Registration, i)) for i in waiting[:3]] == [1, 2, 3]
+
+
+def test_people_waiting_for_a_full_category_do_not_hold_up_another_category(app, db):
+    form = make_form()
+    members, speakers = add_category(form, "Members", in_person=1), add_category(form, "Speakers", in_person=5)
+    register(form, members)
+    waiting = register(form, members)
+    assert waiting.state == W
+    assert register(form, speakers).state == C
+
+
+def test_when_the_event_is_full_everyone_waits_in_one_line_across_categories(app, db):
+    form = make_form(capacity_in_person=2)
+    members, speakers = add_category(form, "Members"), add_category(form, "Speakers")
+    first, second = register(form, members), register(form, members)
+    waiting_member = register(form, members, now=DURING + HOUR)
+    waiting_speaker = register(form, speakers, now=DURING + 2 * HOUR)
+    assert (waiting_member.state, waiting_speaker.state) == (W, W)
+    ops.cancel(first, actor=None, now=DURING + 3 * HOUR)
+    assert (waiting_member.state, waiting_speaker.state) == (O, W)  # the first in line, whatever the category
+    assert second.state == C

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...domain import events as event_ops
+from ...domain import registration_queries
 from ...domain import team
 from ...errors import DomainError
 from ...extensions import db
 from ...models import Event, EventRole, TeamInvitation
+from ...models.types import utcnow
 from ..common import require, show_error
 from .forms import EventForm, InviteForm
 
@@ -76,7 +78,8 @@ def create_event():
 @bp.route("/events/<slug>/")
 def show_event(slug):
     event = load_event(slug)
-    return render_template("events/show.html", event=event, can_manage=event.can_manage(current_user))
+    return render_template("events/show.html", event=event, can_manage=event.can_manage(current_user),
+                           registration=registration_queries.entry_for(event, current_user, utcnow()))
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])

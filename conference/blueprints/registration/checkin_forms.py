@@ -1,0 +1,29 @@
+"""Forms of the check-in desk: the ticket code (typed, or sent by a handheld scanner that
+types it and presses Enter) and the search by name."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length
+
+from ...enums import AttendanceMode
+
+MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.ONLINE: _l("Online")}
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Ticket code"), [InputRequired(_l("Type or scan the code on the ticket.")),
+                                           Length(max=500, message=_l("This is too long to be a ticket code."))],
+                       render_kw={"autofocus": True, "autocomplete": "off", "autocapitalize": "off",
+                                  "spellcheck": "false"})
+
+
+class SearchForm(FlaskForm):
+    """Sent with GET: searching changes nothing, and the results can be reloaded."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name, email or affiliation"), [Length(max=200)])

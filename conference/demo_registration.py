@@ -1,0 +1,153 @@
+"""The demo's registrations: the virtual symposium with member, observer (approval) and
+invitation-only categories and a small public form that is full with a waiting list; the hybrid
+conference with separate in-person and online capacities and a request to switch mode.
+
+Registrations in every state: confirmed, pending approval, on the waiting list, offered a
+place, rejected, cancelled, and a few checked in. Through the domain functions, so the
+waiting list moves as it would; the mail they queue is deleted again. Runs once per event:
+when the event has registration forms it changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from .domain import checkin, registration, registration_setup
+from .enums import AttendanceMode, ListVisibility, QuestionKind, RegistrationState
+from .extensions import db
+from .models import Event, OutboxMessage, Registration, RegistrationForm, User
+from .models.types import utcnow
+
+FIRST = ["Ana", "Bilal", "Carmen", "Dawit", "Elif", "Farid", "Grace", "Hana", "Ivan", "Joana", "Kofi", "Lina",
+         "Mateo", "Nadia", "Omar", "Paula", "Qiang", "Rania", "Samir", "Tara", "Uma", "Viktor", "Wen", "Ximena",
+         "Yusuf", "Zainab"]
+LAST = ["Alves", "Banda", "Costa", "Diop", "Eriksson", "Fofana", "Gupta", "Haddad", "Ito", "Jensen", "Kamau",
+        "Lopez", "Mensah", "Nguyen", "Okoye", "Petrov", "Quispe", "Rossi", "Sato", "Tembo", "Umar", "Vega",
+        "Wang", "Xavier", "Yilmaz", "Zulu"]
+AGENCIES = ["Member Agency for Statistics", "Member Agency for Health", "Member Agency for Migration",
+            "Member Agency for Food and Agriculture", "Observer Institute for Data",
+            "Observer Network for Humanitarian Data"]
+
+
+def _people(n: int, start: int = 0) -> list[tuple[str, str, str]]:
+    people = []
+    for i in range(start, start + n):
+        first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
+        people.append((f"{first} {last}", f"{first.lower()}.{last.lower()}{i}@example.net", AGENCIES[i % 6]))
+    return people
+
+
+def _register(form, category, person, *, mode=None, listed=True, user=None, answers=None, now):
+    name, email, affiliation = person
+    return registration.register(form, category=category, name=name, email=email, affiliation=affiliation,
+                                 user=user, mode=mode, privacy_consent=True, listed=listed, answers=answers or {},
+                                 now=now)
+
+
+def load_registrations(symposium: Event, conference: Event, *, organiser: User, participant: User) -> str:
+    if db.session.scalar(sa.select(RegistrationForm.id).where(RegistrationForm.event_id == symposium.id).limit(1)):
+        return "Registrations: already loaded."
+    queued_before = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
+    now = utcnow()
+    opened = now - dt.timedelta(days=20)
+    summary = [_symposium(symposium, organiser=organiser, participant=participant, opened=opened, now=now),
+               _conference(conference, organiser=organiser, opened=opened, now=now)]
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id > queued_before,
+                                                      OutboxMessage.template.like("registration%")))
+    db.session.flush()
+    return "Registrations: " + "; ".join(summary) + "."
+
+
+def _symposium(event: Event, *, organiser: User, participant: User, opened: dt.datetime, now: dt.datetime) -> str:
+    closes = dt.datetime.combine(event.start_date - dt.timedelta(days=7), dt.time(12), tzinfo=dt.timezone.utc)
+    registration_setup.update_settings(event, actor=organiser, capacity_in_person=None, capacity_online=250,
+                                       offer_hold_hours=48, participant_list=ListVisibility.PARTICIPANTS)
+    main = registration_setup.save_form(
+        event, actor=organiser, title="Members and observers", opens_at=opened, closes_at=closes,
+        intro="For staff of member agencies and observer organisations of the task force.")
+    public = registration_setup.save_form(
+        event, actor=organiser, title="Public", opens_at=opened, closes_at=closes,
+        intro="A few places for everyone else interested in data interoperability.")
+    members = registration_setup.save_category(main, actor=organiser, name="Member agency", capacity_online=150,
+                                               description="Staff of a member agency of the task force.")
+    observers = registration_setup.save_category(main, actor=organiser, name="Observer organisation",
+                                                 capacity_online=60, requires_approval=True,
+                                                 description="Staff of an observer organisation; the secretariat "
+                                                             "confirms each registration.")
+    resource = registration_setup.save_category(main, actor=organiser, name="Resource person",
+                                                invitation_only=True, description="Invited experts and speakers.")
+    everyone = registration_setup.save_category(public, actor=organiser, name="Public", capacity_online=12)
+    sessions = registration_setup.save_question(
+        main, actor=organiser, label="Which half-days will you follow?", kind=QuestionKind.MULTIPLE_CHOICE,
+        options=["Day 1: standards", "Day 2: privacy", "Day 3: operations"], required=True)
+    registration_setup.save_question(main, actor=organiser, label="Country of your duty station",
+                                     kind=QuestionKind.COUNTRY)
+    registration_setup.invite(event, actor=organiser, category=resource, email="resource.person@example.net",
+                              name="Mariam Tadesse")
+
+    days = {"answers": {sessions.id: ["Day 1: standards", "Day 3: operations"]}}
+    at = opened + dt.timedelta(hours=1)
+    _register(main, members, (participant.name, participant.email, participant.affiliation), user=participant,
+              now=at, **days)
+    for n, person in enumerate(_people(18)):
+        category = observers if n % 3 == 0 else members
+        _register(main, category, person, now=at + dt.timedelta(hours=n + 1), **days)
+    pending = [r for r in _registrations(event) if r.state == RegistrationState.PENDING]
+    registration.approve(pending[0], actor=organiser, now=at + dt.timedelta(days=1))
+    registration.reject(pending[1], actor=organiser, message="Please register through your member agency.",
+                        now=at + dt.timedelta(days=1))
+    # The public form fills up; two cancel, so the first waiting get offers, one of which is taken.
+    public_people = _people(16, start=40)
+    for n, person in enumerate(public_people):
+        _register(public, everyone, person, now=at + dt.timedelta(days=2, hours=n))
+    by_email = {r.email: r for r in _registrations(event)}
+    registration.cancel(by_email[public_people[0][1]], actor=None, now=now - dt.timedelta(days=3))
+    registration.cancel(by_email[public_people[1][1]], actor=None, now=now - dt.timedelta(hours=2))
+    offered = sorted((r for r in _registrations(event) if r.state == RegistrationState.OFFERED),
+                     key=lambda r: r.offer_expires_at)
+    registration.accept_offer(offered[0], actor=None, now=now - dt.timedelta(days=2))
+    counts = _count(event)
+    return (f"{event.slug}: " + ", ".join(f"{n} {state.value}" for state, n in counts.items() if n))
+
+
+def _conference(event: Event, *, organiser: User, opened: dt.datetime, now: dt.datetime) -> str:
+    closes = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(12), tzinfo=dt.timezone.utc)
+    registration_setup.update_settings(event, actor=organiser, capacity_in_person=None, capacity_online=None,
+                                       offer_hold_hours=72, participant_list=ListVisibility.PUBLIC)
+    form = registration_setup.save_form(event, actor=organiser, title="Conference registration", opens_at=opened,
+                                        closes_at=closes, intro="In Vienna or online.")
+    presenters = registration_setup.save_category(form, actor=organiser, name="Presenter", capacity_in_person=60,
+                                                  description="Authors of accepted papers.")
+    participants = registration_setup.save_category(form, actor=organiser, name="Participant", capacity_in_person=6,
+                                                    capacity_online=200)
+    registration_setup.save_question(form, actor=organiser, label="Dietary requirements (in person)",
+                                     kind=QuestionKind.SHORT_TEXT)
+    at = opened + dt.timedelta(hours=5)
+    people = _people(12, start=80)
+    for n, person in enumerate(people[:8]):
+        _register(form, participants, person, mode=AttendanceMode.IN_PERSON, now=at + dt.timedelta(hours=n))
+    for n, person in enumerate(people[8:]):
+        _register(form, participants, person, mode=AttendanceMode.ONLINE, now=at + dt.timedelta(days=1, hours=n))
+    for n, person in enumerate(_people(4, start=120)):
+        _register(form, presenters, person, mode=AttendanceMode.IN_PERSON, now=at + dt.timedelta(days=2, hours=n))
+    online = [r for r in _registrations(event) if r.mode == AttendanceMode.ONLINE]
+    registration.request_mode_switch(online[0], actor=None, mode=AttendanceMode.IN_PERSON,
+                                     now=at + dt.timedelta(days=3))
+    confirmed = [r for r in _registrations(event) if r.state == RegistrationState.CONFIRMED]
+    for person in confirmed[:2]:
+        checkin.check_in(person, actor=organiser, now=now - dt.timedelta(hours=1))
+    counts = _count(event)
+    return (f"{event.slug}: " + ", ".join(f"{n} {state.value}" for state, n in counts.items() if n)
+            + ", one waiting to switch to in person, two checked in")
+
+
+def _registrations(event: Event):
+    db.session.flush()
+    return list(db.session.scalars(sa.select(Registration).where(Registration.event_id == event.id)
+                                   .order_by(Registration.id)))
+
+
+def _count(event: Event) -> dict:
+    states = [r.state for r in _registrations(event)]
+    return {state: states.count(state) for state in RegistrationState}

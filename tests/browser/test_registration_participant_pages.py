@@ -1,0 +1,83 @@
+"""A participant's registration in Chromium, every page checked with axe-core and for CSP
+violations: on a hybrid event they register with the keyboard alone, see the result, open
+their registration page, switch to attending online, then cancel."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from conference.enums import AttendanceMode, EventFormat, RegistrationState
+from conference.models import Registration
+
+from ..domain.participant_helpers import add_question, open_form
+from ..domain.registration_helpers import add_category
+from .test_account_and_event_journey import expect, fresh
+
+
+def test_a_participant_registers_with_the_keyboard_switches_mode_and_cancels(page, live_server, committed_db):
+    form = open_form(slug="hybrid", format=EventFormat.HYBRID, title="Everyone")
+    form.event.online_details = "Join at https://meet.example.org/hybrid-room"
+    add_category(form, "Member agency", in_person=20, online=20)
+    add_category(form, "Observer", approval=True)
+    add_question(form, "Dietary needs")
+    committed_db.session.commit()
+
+    page.goto("/events/hybrid/")
+    page.follow(page.get_by_role("link", name="Register"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Register for "))
+
+    # Sending it empty by keyboard: the summary takes focus and names the problem.
+    page.get_by_role("button", name="Register").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.audit()
+    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
+        ["Category: Choose one of the categories listed."])
+
+    page.get_by_label(re.compile("^Name")).focus()
+    page.keyboard.type("Rita Registrant")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label(re.compile("^Email address"))).to_be_focused()
+    page.keyboard.type("rita@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Met Office")
+    page.get_by_role("radio", name="Member agency").focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_role("radio", name="Member agency")).to_be_checked()
+    page.get_by_role("radio", name="In person").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Dietary needs").focus()
+    page.keyboard.type("Vegetarian")
+    page.get_by_role("checkbox", name=re.compile("^I agree")).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Register").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.audit()
+
+    # The result, on their own page.
+    expect(page.get_by_role("status").first).to_have_text(
+        "You are registered: your registration is confirmed. We sent you a confirmation by mail.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registration of Rita Registrant")
+    expect(page.get_by_role("heading", name="How to join online")).to_be_visible()
+    registration = fresh(committed_db).scalar(sa.select(Registration))
+    assert (registration.state, registration.mode, registration.answers) == (
+        RegistrationState.CONFIRMED, AttendanceMode.IN_PERSON, {str(form.questions[0].id): "Vegetarian"})
+
+    # Switching to online, where there is room, happens at once.
+    page.get_by_role("radio", name="Online").focus()
+    page.keyboard.press("Space")
+    page.submit(page.get_by_role("button", name="Ask to switch"))
+    expect(page.get_by_role("status").first).to_have_text("You now attend online.")
+    assert fresh(committed_db).scalar(sa.select(Registration.mode)) == AttendanceMode.ONLINE
+
+    # Cancelling asks first.
+    page.follow(page.get_by_role("link", name="Cancel my registration…"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your registration?")
+    page.submit(page.get_by_role("button", name="Yes, cancel my registration"))
+    expect(page.get_by_role("status").first).to_have_text("Your registration is cancelled.")
+    expect(page.get_by_role("heading", name="How to join online")).to_have_count(0)
+    assert fresh(committed_db).scalar(sa.select(Registration.state)) == RegistrationState.CANCELLED

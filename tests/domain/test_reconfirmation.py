@@ -1,0 +1,159 @@
+"""Reconfirmation of in-person places: the request mails those asked, the reminder goes once
+before the date, and at the date the places of those who did not reconfirm are released and
+offered to the waiting list in order; reconfirmed and online participants keep theirs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conference.domain import reconfirmation
+from conference.domain import registration as ops
+from conference.enums import AttendanceMode, CancelReason, EventFormat, RegistrationState
+from conference.errors import DeadlinePassed, DomainError, InvalidState, NotAllowed
+
+from .. import factories
+from .admin_helpers import actions_on, event_actions, mail_to, one_mail
+from .registration_helpers import DURING, add_category, make_form, register
+
+HOUR = dt.timedelta(hours=1)
+ASKED = DURING + HOUR
+BY = ASKED + dt.timedelta(days=7)
+C, W, O, X = (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.OFFERED,
+              RegistrationState.CANCELLED)
+
+
+@pytest.fixture
+def hybrid(db):
+    """A hybrid event with 3 in-person places (all taken) and two people waiting for one."""
+    form = make_form(format=EventFormat.HYBRID)
+    members = add_category(form, in_person=3)
+    organiser = form.event.roles[0].user
+    people = {name: register(form, members, name=name, email=f"{name.lower()}@example.org",
+                             mode=AttendanceMode.IN_PERSON)
+              for name in ("Ana", "Ben", "Cleo", "Dev", "Eva")}
+    online = register(form, members, name="Olaf", email="olaf@example.org", mode=AttendanceMode.ONLINE)
+    return form, organiser, people, online
+
+
+def test_release_at_the_date_cancels_the_silent_mails_them_and_offers_their_places_in_order(hybrid):
+    form, organiser, people, online = hybrid
+    assert [p.state for p in people.values()] == [C, C, C, W, W]
+
+    asked = reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, reminder_hours=48, now=ASKED)
+
+    assert asked == 3
+    assert mail_to("reconfirmation_request") == ["ana@example.org", "ben@example.org", "cleo@example.org"]
+    request = one_mail("reconfirmation_request", "ana@example.org")
+    assert request.subject.startswith("Action required:")
+    assert "/registrations/" in request.body_text
+    reconfirmation.reconfirm(people["Ben"], actor=None, now=ASKED + HOUR)
+
+    # Before the reminder's time nothing happens; at it, the reminder goes once to the silent.
+    assert reconfirmation.run_reconfirmation(now=BY - dt.timedelta(hours=49)) == {"reminded": 0, "released": 0,
+                                                                                  "offered": 0}
+    assert reconfirmation.run_reconfirmation(now=BY - dt.timedelta(hours=48)) == {"reminded": 2, "released": 0,
+                                                                                  "offered": 0}
+    assert reconfirmation.run_reconfirmation(now=BY - HOUR) == {"reminded": 0, "released": 0, "offered": 0}
+    assert mail_to("reconfirmation_reminder") == ["ana@example.org", "cleo@example.org"]
+
+    assert reconfirmation.run_reconfirmation(now=BY) == {"reminded": 0, "released": 2, "offered": 2}
+
+    assert [(p.name, p.state) for p in people.values()] == [("Ana", X), ("Ben", C), ("Cleo", X), ("Dev", O),
+                                                             ("Eva", O)]
+    assert people["Ana"].cancel_reason == CancelReason.NOT_RECONFIRMED
+    assert people["Dev"].offer_expires_at == BY + dt.timedelta(hours=48)
+    assert online.state == C and online.cancelled_at is None
+    assert mail_to("reconfirmation_released") == ["ana@example.org", "cleo@example.org"]
+    assert mail_to("registration_offer") == ["dev@example.org", "eva@example.org"]
+    assert actions_on(people["Ana"])[-1] == "registration.released"
+    assert actions_on(people["Ben"])[-1] == "registration.reconfirmed"
+    assert event_actions(form.event) == ["registration.reconfirmation_requested",
+                                         "registration.reconfirmation_reminded",
+                                         "registration.reconfirmation_closed"]
+    assert form.event.registration_settings.reconfirm_closed_at == BY
+    # Once closed, later rounds do nothing.
+    assert reconfirmation.run_reconfirmation(now=BY + HOUR) == {"reminded": 0, "released": 0, "offered": 0}
+    assert reconfirmation.progress(form.event) == {"reconfirmed": 1, "waiting": 0, "released": 2}
+
+
+def test_only_the_first_in_line_gets_a_single_freed_place(hybrid):
+    form, organiser, people, _online = hybrid
+    reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, now=ASKED)
+    for name in ("Ana", "Ben"):
+        reconfirmation.reconfirm(people[name], actor=None, now=ASKED)
+
+    assert reconfirmation.run_reconfirmation(now=BY + HOUR) == {"reminded": 0, "released": 1, "offered": 1}
+
+    assert [people[n].state for n in ("Ana", "Ben", "Cleo", "Dev", "Eva")] == [C, C, X, O, W]
+
+
+def test_someone_confirmed_after_the_request_is_not_released(hybrid):
+    form, organiser, people, _online = hybrid
+    reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, now=ASKED)
+    for name in ("Ana", "Ben"):
+        reconfirmation.reconfirm(people[name], actor=None, now=ASKED)
+    ops.cancel(people["Cleo"], actor=None, now=ASKED + HOUR)
+    ops.accept_offer(people["Dev"], actor=None, now=ASKED + 2 * HOUR)
+
+    assert reconfirmation.run_reconfirmation(now=BY) == {"reminded": 0, "released": 0, "offered": 0}
+    assert people["Dev"].state == C
+
+
+def test_a_request_made_within_the_reminder_window_sends_no_separate_reminder(hybrid):
+    form, organiser, _people, _online = hybrid
+    reconfirmation.request_reconfirmation(form.event, actor=organiser, by=ASKED + 24 * HOUR, reminder_hours=48,
+                                          now=ASKED)
+    assert reconfirmation.run_reconfirmation(now=ASKED + HOUR) == {"reminded": 0, "released": 0, "offered": 0}
+    assert mail_to("reconfirmation_reminder") == []
+    assert len(mail_to("reconfirmation_request")) == 3
+
+
+def test_moving_the_date_keeps_those_reconfirmed_and_a_new_round_asks_everyone_again(hybrid):
+    form, organiser, people, _online = hybrid
+    reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, now=ASKED)
+    reconfirmation.reconfirm(people["Ana"], actor=None, now=ASKED)
+
+    assert reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY + HOUR, now=ASKED + HOUR) == 2
+    assert people["Ana"].reconfirmed_at == ASKED
+    reconfirmation.reconfirm(people["Ben"], actor=None, now=ASKED + HOUR)
+    reconfirmation.reconfirm(people["Cleo"], actor=None, now=ASKED + HOUR)
+    assert reconfirmation.run_reconfirmation(now=BY + HOUR) == {"reminded": 0, "released": 0, "offered": 0}
+
+    later = BY + dt.timedelta(days=2)
+    assert reconfirmation.request_reconfirmation(form.event, actor=organiser, by=later + (BY - ASKED), now=later) == 3
+    assert people["Ana"].reconfirmed_at is None
+
+
+def test_reconfirming_needs_an_open_request_a_confirmed_in_person_place_and_time_left(hybrid):
+    form, organiser, people, online = hybrid
+    with pytest.raises(InvalidState):
+        reconfirmation.reconfirm(people["Ana"], actor=None, now=ASKED)
+    reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, now=ASKED)
+    with pytest.raises(InvalidState):
+        reconfirmation.reconfirm(online, actor=None, now=ASKED)
+    with pytest.raises(InvalidState):
+        reconfirmation.reconfirm(people["Dev"], actor=None, now=ASKED)
+    with pytest.raises(DeadlinePassed):
+        reconfirmation.reconfirm(people["Ana"], actor=None, now=BY)
+    assert people["Ana"].reconfirmed_at is None
+
+
+def test_only_organisers_ask_and_only_for_a_future_date_of_an_event_with_in_person_places(db):
+    form = make_form(format=EventFormat.HYBRID)
+    add_category(form)
+    organiser = form.event.roles[0].user
+    with pytest.raises(NotAllowed):
+        reconfirmation.request_reconfirmation(form.event, actor=factories.make_user(), by=BY, now=ASKED)
+    with pytest.raises(DomainError) as past:
+        reconfirmation.request_reconfirmation(form.event, actor=organiser, by=ASKED, now=ASKED)
+    assert past.value.field == "by"
+    with pytest.raises(DomainError) as hours:
+        reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, reminder_hours=-1, now=ASKED)
+    assert hours.value.field == "reminder_hours"
+    assert form.event.registration_settings.reconfirm_by is None
+
+    virtual = make_form(format=EventFormat.VIRTUAL)
+    with pytest.raises(InvalidState):
+        reconfirmation.request_reconfirmation(virtual.event, actor=virtual.event.roles[0].user, by=BY, now=ASKED)
