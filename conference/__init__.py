@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from .blueprints.cfp_manage.views import bp as cfp_manage_bp
     from .blueprints.events.views import bp as events_bp
     from .blueprints.mail.views import bp as mail_bp
+    from .blueprints.agenda import bp as agenda_bp
     from .blueprints.registration import bp as registration_bp
     from .blueprints.review import bp as review_bp
 
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cfp_manage_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(agenda_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(admin_bp)
 

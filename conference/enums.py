@@ -192,3 +192,20 @@ class ListVisibility(enum.StrEnum):
     HIDDEN = "hidden"
     PARTICIPANTS = "participants"  # confirmed participants and the team
     PUBLIC = "public"
+
+
+class SessionKind(enum.StrEnum):
+    PLENARY = "plenary"
+    PARALLEL = "parallel"
+    WORKSHOP = "workshop"
+    POSTER = "poster"  # poster sessions may share a room on purpose
+    BREAK = "break"
+    SOCIAL = "social"
+
+
+class ItemKind(enum.StrEnum):
+    TALK = "talk"  # an accepted submission
+    KEYNOTE = "keynote"
+    PANEL = "panel"
+    OPENING = "opening"
+    OTHER = "other"

@@ -191,7 +191,7 @@ def test_authors_never_learn_who_reviewed_them(app, db, client, mode):
     them, in the pages and in the decision mail; the discussion stays the committee's."""
     event, reviewer, assigned, _biddable = build_event(mode)
     author = assigned.submitter
-    organiser = event.roles[0].user
+    organiser = next(r.user for r in event.roles if r.role == TeamRole.ORGANISER)
     decisions.stage_decision(assigned, actor=organiser, decision=Decision.ACCEPT)
     decisions.release_decisions(event, actor=organiser)
     db.session.commit()

@@ -1,6 +1,7 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
 
 from .accounts import AnonymousUser, User
+from .agenda import AgendaItem, AgendaItemSpeaker, AgendaSession, AgendaStar, PersonalFeed, Room, ScheduleRelease, Speaker
 from .audit import AuditEntry
 from .cfp import (AccessCode, Answer, CallForPapers, Question, Submission, SubmissionAuthor, SubmissionFile,
                   SubmissionType, Track)
@@ -12,6 +13,14 @@ from .review import (AssignmentProposal, Bid, Conflict, DiscussionComment, Dismi
                      ReviewAssignment, ReviewCriterion, ReviewQuestion, ReviewScore, ReviewSettings)
 
 __all__ = [
+    "AgendaItem",
+    "AgendaItemSpeaker",
+    "AgendaSession",
+    "AgendaStar",
+    "PersonalFeed",
+    "Room",
+    "ScheduleRelease",
+    "Speaker",
     "AssignmentProposal",
     "Bid",
     "Conflict",

@@ -203,6 +203,7 @@ class Registration(db.Model):
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {"<question id>": value}
     privacy_consent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     listed: Mapped[bool] = mapped_column(default=False)  # consents to appear in the participant list
+    agenda_updates: Mapped[bool] = mapped_column(default=False)  # wants a mail when a new agenda is released
     # The waiting list is ordered by waitlisted_at, then id.
     waitlisted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

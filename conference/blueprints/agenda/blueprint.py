@@ -1,0 +1,7 @@
+"""The agenda blueprint object and what its view modules share."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("agenda", __name__)

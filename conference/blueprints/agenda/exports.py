@@ -1,0 +1,3 @@
+"""Agenda views (being written)."""
+
+from .blueprint import bp  # noqa: F401
