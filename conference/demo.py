@@ -9,6 +9,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from .demo_agenda import load_agenda
 from .demo_cfp import load_call
 from .demo_papers import DEMO_AUTHORS
 from .demo_registration import load_registrations
@@ -135,4 +136,5 @@ def load_demo() -> str:
     lines.append(call_summary)
     lines.append(review_summary)
     lines.append(load_registrations(symposium, conference, organiser=organiser, participant=users["participant"]))
+    lines.append(load_agenda(conference, organiser=organiser))
     return "\n".join(lines)

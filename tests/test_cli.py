@@ -16,7 +16,7 @@ from conference.demo_review import DEMO_REVIEWERS
 from conference.domain.review_common import conflict_pairs
 from conference.enums import AttendanceMode, BlindMode, MailState, RegistrationState, ReviewState
 from conference.models import (AccessCode, Answer, AuditEntry, Bid, CallForPapers, Conflict, Event, EventRole,
-                               OutboxMessage, Question, Registration, Review, ReviewAssignment, ReviewCriterion, ReviewQuestion,
+                               OutboxMessage, Question, Registration, Review, ScheduleRelease, ReviewAssignment, ReviewCriterion, ReviewQuestion,
                                Submission, SubmissionAuthor, SubmissionFile, SubmissionType, Track, User)
 from conference.models.types import utcnow
 
@@ -229,3 +229,18 @@ def test_demo_has_registrations_in_every_state(runner, db):
     assert not db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.template.like("registration%")))
     again = runner.invoke(args=["demo"])
     assert "Registrations: already loaded." in again.output
+
+
+def test_demo_conference_has_a_released_agenda_with_the_accepted_papers(runner, db):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Agenda of icdd: 4 rooms, 6 accepted papers scheduled with a keynote, released as version 1" in result.output
+    conference = db.session.scalar(sa.select(Event).where(Event.slug == "icdd"))
+    [release] = db.session.scalars(sa.select(ScheduleRelease).where(ScheduleRelease.event_id == conference.id)).all()
+    items = release.snapshot["items"]
+    assert len(items) == 7 and sum(i["submission_code"] is not None for i in items) == 6
+    accepted = set(db.session.scalars(sa.select(Submission.code).where(
+        Submission.event_id == conference.id,
+        Submission.state.in_([SubmissionState.ACCEPTED, SubmissionState.CONFIRMED]))))
+    assert {i["submission_code"] for i in items if i["submission_code"]} == accepted
+    assert not db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.template.like("agenda%")))

@@ -50,6 +50,19 @@
       });
     });
 
+    // Offer the browser's own zone in the agenda's time-zone switch.
+    document.querySelectorAll("select[data-browser-timezone]").forEach(function (select) {
+      try {
+        var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        if (zone && !select.querySelector('option[value="' + zone + '"]')) {
+          var option = document.createElement("option");
+          option.value = zone;
+          option.textContent = zone + " (" + select.dataset.browserLabel + ")";
+          select.appendChild(option);
+        }
+      } catch (e) { /* the server's choices are enough */ }
+    });
+
     // Fill a time-zone select with the browser's zone when it still shows the default.
     document.querySelectorAll("select[data-guess-timezone]").forEach(function (select) {
       try {

@@ -1,0 +1,277 @@
+"""The public agenda: what a release's snapshot looks like to a viewer (in their time zone,
+filtered, searched), the changes between releases, and the personal agenda (stars, clashes).
+
+Everything public reads a ScheduleRelease's snapshot (see agenda_snapshot), never the live
+programme. The functions that turn a snapshot into pages are pure; the few that touch the
+database run one query each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import zoneinfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..enums import RegistrationState
+from ..errors import InvalidState
+from ..extensions import db
+from ..models import AgendaStar, Event, Registration, ScheduleRelease
+from . import agenda_snapshot
+
+
+# Releases ---------------------------------------------------------------------------------------
+
+def latest_release(event: Event) -> ScheduleRelease | None:
+    """The release the public sees: the one with the highest number."""
+    return db.session.scalar(sa.select(ScheduleRelease).where(ScheduleRelease.event_id == event.id)
+                             .order_by(ScheduleRelease.number.desc()).limit(1))
+
+
+def release_by_number(event: Event, number: int) -> ScheduleRelease | None:
+    return db.session.scalar(sa.select(ScheduleRelease).where(ScheduleRelease.event_id == event.id,
+                                                             ScheduleRelease.number == number))
+
+
+def releases(event: Event) -> list[ScheduleRelease]:
+    """Every release of the event, newest first."""
+    return list(db.session.scalars(sa.select(ScheduleRelease).where(ScheduleRelease.event_id == event.id)
+                                   .order_by(ScheduleRelease.number.desc())))
+
+
+# The agenda as a viewer sees it -------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Entry:
+    """A session or an item of a snapshot, with its times in the viewer's zone. On a day
+    other than its first, ``continued`` is set; before its last, ``continues``."""
+
+    uid: str
+    kind: str  # "session" or "item"
+    id: int
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    type: str  # the session's or item's kind (parallel, talk, keynote...)
+    text: str  # description or abstract
+    room: dict | None
+    track: dict | None
+    speakers: list[dict]
+    session_uid: str | None = None
+    items: list[Entry] = dataclasses.field(default_factory=list)
+    continued: bool = False
+    continues: bool = False
+    cancelled: bool = False
+
+
+@dataclasses.dataclass
+class Day:
+    date: dt.date
+    entries: list[Entry]
+
+
+@dataclasses.dataclass
+class Agenda:
+    tz: str
+    days: list[Day]  # what passes the filters
+    all_days: list[dt.date]  # every local day with something on it, for the day filter
+    tracks: list[dict]
+    rooms: list[dict]
+    event: dict
+    sessions: dict[str, Entry]  # by uid: every entry that is not cancelled, unfiltered
+    items: dict[str, Entry]
+    speakers: dict[int, dict]
+
+
+def _local(value: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    return dt.datetime.fromisoformat(value).astimezone(zone)
+
+
+def _lookups(snapshot: dict | None) -> tuple[dict, dict, dict]:
+    snapshot = snapshot or {}
+    return ({r["id"]: r for r in snapshot.get("rooms", [])}, {t["id"]: t for t in snapshot.get("tracks", [])},
+            {s["id"]: s for s in snapshot.get("speakers", [])})
+
+
+def _entry(raw: dict, lookups: tuple[dict, dict, dict], zone: zoneinfo.ZoneInfo) -> Entry:
+    rooms, tracks, speakers = lookups
+    kind = "item" if raw["uid"].startswith("item-") else "session"
+    ids = raw.get("speaker_ids") if kind == "item" else raw.get("chair_ids")
+    return Entry(uid=raw["uid"], kind=kind, id=raw["id"], title=raw["title"], start=_local(raw["start"], zone),
+                 end=_local(raw["end"], zone), type=raw["kind"],
+                 text=raw.get("abstract" if kind == "item" else "description") or "",
+                 room=rooms.get(raw.get("room_id")), track=tracks.get(raw.get("track_id")),
+                 speakers=[speakers[i] for i in ids or [] if i in speakers], session_uid=raw.get("session_uid"),
+                 cancelled=bool(raw.get("cancelled")))
+
+
+def _entries(snapshot: dict, zone: zoneinfo.ZoneInfo):
+    lookups = _lookups(snapshot)
+    speakers = lookups[2]
+    sessions = {s["uid"]: _entry(s, lookups, zone) for s in snapshot.get("sessions", []) if not s.get("cancelled")}
+    items = {i["uid"]: _entry(i, lookups, zone) for i in snapshot.get("items", []) if not i.get("cancelled")}
+    for item in sorted(items.values(), key=lambda e: (e.start, e.id)):
+        if item.session_uid in sessions:
+            sessions[item.session_uid].items.append(item)
+    return sessions, items, speakers
+
+
+def _days_of(entry: Entry) -> list[dt.date]:
+    """The local days an entry runs on: one ending exactly at midnight does not reach the next."""
+    last = (entry.end - dt.timedelta(microseconds=1)).date() if entry.end > entry.start else entry.start.date()
+    days, day = [], entry.start.date()
+    while day <= last:
+        days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def _matches(entry: Entry, needle: str) -> bool:
+    haystack = [entry.title, entry.text] + [s["name"] for s in entry.speakers]
+    return any(needle in value.casefold() for value in haystack)
+
+
+def view_model(snapshot: dict, *, tz: str, day: dt.date | None = None, track_id: int | None = None,
+               room_id: int | None = None, q: str = "") -> Agenda:
+    """The snapshot's sessions (with their items) per local day in zone ``tz``, without
+    cancelled entries. A session crossing midnight in that zone appears on each of its days.
+    A search over titles, abstracts and speaker names keeps a session when it or one of its
+    items matches (then only the matching items, unless the session itself matched)."""
+    zone = zoneinfo.ZoneInfo(tz)
+    sessions, items, speakers = _entries(snapshot, zone)
+    needle = q.strip().casefold()
+    per_day: dict[dt.date, list[Entry]] = {}
+    all_days: set[dt.date] = set()
+    for session in sorted(sessions.values(), key=lambda e: (e.start, (e.room or {}).get("position", 0), e.id)):
+        days = _days_of(session)
+        all_days.update(days)
+        if track_id is not None and (session.track or {}).get("id") != track_id:
+            continue
+        if room_id is not None and (session.room or {}).get("id") != room_id:
+            continue
+        shown_items = session.items
+        if needle and not _matches(session, needle):
+            shown_items = [i for i in session.items if _matches(i, needle)]
+            if not shown_items:
+                continue
+        for n, local_day in enumerate(days):
+            if day is not None and local_day != day:
+                continue
+            on_day = [i for i in shown_items if i.start.date() == local_day]
+            part = dataclasses.replace(session, items=on_day, continued=n > 0, continues=n < len(days) - 1)
+            per_day.setdefault(local_day, []).append(part)
+    return Agenda(
+        tz=tz, days=[Day(d, per_day[d]) for d in sorted(per_day)], all_days=sorted(all_days),
+        tracks=snapshot.get("tracks", []), rooms=sorted(snapshot.get("rooms", []), key=lambda r: (r["position"], r["id"])),
+        event=snapshot.get("event", {}), sessions=sessions, items=items, speakers=speakers,
+    )
+
+
+def speaker_entries(agenda: Agenda, speaker_id: int) -> list[Entry]:
+    """The sessions a speaker chairs and the items they speak in, by start."""
+    found = [e for e in list(agenda.sessions.values()) + list(agenda.items.values())
+             if any(s["id"] == speaker_id for s in e.speakers)]
+    return sorted(found, key=lambda e: (e.start, e.id))
+
+
+def clashes(entries: list[Entry]) -> dict[str, list[Entry]]:
+    """For each entry, the others of ``entries`` that overlap it in time. A session and one of
+    its own items do not clash."""
+    result: dict[str, list[Entry]] = {e.uid: [] for e in entries}
+    ordered = sorted(entries, key=lambda e: (e.start, e.uid))
+    for n, first in enumerate(ordered):
+        for second in ordered[n + 1:]:
+            if second.start >= first.end:
+                break
+            if first.uid == second.session_uid or second.uid == first.session_uid:
+                continue
+            result[first.uid].append(second)
+            result[second.uid].append(first)
+    return result
+
+
+# The personal agenda ------------------------------------------------------------------------------
+
+def starred_uids(event: Event, user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(db.session.scalars(sa.select(AgendaStar.uid).where(AgendaStar.event_id == event.id,
+                                                                  AgendaStar.user_id == user.id)))
+
+
+def star(event: Event, *, user, uid: str) -> None:
+    """Star a session or item of the released agenda (by its uid, which stays the same across
+    releases, so the star survives them). Starring twice changes nothing."""
+    release = latest_release(event)
+    snapshot = release.snapshot if release else {}
+    known = {e["uid"] for kind in ("sessions", "items") for e in snapshot.get(kind, []) if not e.get("cancelled")}
+    if uid not in known:
+        raise InvalidState(_("This session or talk is not in the released agenda."))
+    if uid not in starred_uids(event, user):
+        db.session.add(AgendaStar(user_id=user.id, event_id=event.id, uid=uid))
+    db.session.flush()
+
+
+def unstar(event: Event, *, user, uid: str) -> None:
+    db.session.execute(sa.delete(AgendaStar).where(AgendaStar.event_id == event.id, AgendaStar.user_id == user.id,
+                                                   AgendaStar.uid == uid))
+    db.session.flush()
+
+
+def personal_entries(agenda: Agenda, uids: set[str]) -> list[Entry]:
+    """The starred entries still in the agenda, by start (a cancelled one drops out)."""
+    found = [agenda.sessions.get(uid) or agenda.items.get(uid) for uid in uids]
+    return sorted((e for e in found if e is not None), key=lambda e: (e.start, e.uid))
+
+
+def may_see_join_links(event: Event, user) -> bool:
+    """Join links of virtual rooms are for the event's organisers and its confirmed
+    participants: a confirmed registration by account, or by the address of a verified user."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if event.can_manage(user):
+        return True
+    mine = Registration.user_id == user.id
+    if user.is_verified:
+        mine = sa.or_(mine, Registration.email == user.email)
+    return db.session.scalar(sa.select(sa.exists().where(
+        Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED, mine))) or False
+
+
+# Changes between releases -------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Change:
+    kind: str  # new, moved, changed, cancelled
+    entry: Entry
+    previous: Entry | None = None
+
+
+@dataclasses.dataclass
+class ReleaseChanges:
+    release: ScheduleRelease
+    changes: list[Change]
+
+
+CHANGE_KINDS = ("new", "moved", "changed", "cancelled")
+
+
+def changelog_entries(event: Event, *, tz: str) -> list[ReleaseChanges]:
+    """What each release changed from the one before (the first: everything is new), newest
+    first, with times in zone ``tz``."""
+    zone = zoneinfo.ZoneInfo(tz)
+    ordered = sorted(releases(event), key=lambda r: r.number)
+    result, previous = [], None
+    for release in ordered:
+        diff = agenda_snapshot.changelog(previous, release.snapshot)
+        now, then = _lookups(release.snapshot), _lookups(previous)
+        changes = []
+        for kind in CHANGE_KINDS:
+            for raw in sorted(diff[kind], key=lambda e: (e["start"], e["uid"])):
+                before = raw.get("previous")
+                changes.append(Change(kind, _entry(raw, now, zone), _entry(before, then, zone) if before else None))
+        result.append(ReleaseChanges(release, changes))
+        previous = release.snapshot
+    return list(reversed(result))
