@@ -17,7 +17,7 @@ def test_a_participant_switches_zone_stars_a_talk_and_opens_my_agenda(page, live
     release(event, "First")
     programme["talk"].title = "Ensemble forecasts, revised"
     release(event, "Second")
-    user = factories.make_user(email="pat@example.org", name="Pat Participant")
+    factories.make_user(email="pat@example.org", name="Pat Participant")
     committed_db.session.commit()
 
     page.goto("/events/public-agenda/agenda")

@@ -16,7 +16,7 @@ from conference.models import AnonymousUser, User
 
 from .. import factories
 from .participant_helpers import open_form, register_now
-from .public_agenda_helpers import add_item, add_session, at, release, small_programme
+from .public_agenda_helpers import add_session, at, release, small_programme
 from .registration_helpers import add_category
 
 
