@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .demo import load_demo
+from .demo_agenda_scale import load_agenda_at_scale
 from .domain import accounts, registration_jobs
 from .domain.accounts import find_user_by_email
 from .domain.audit import record
@@ -111,9 +112,14 @@ def outbox_retry(message_ids: tuple[int, ...]) -> None:
 
 
 @click.command("demo")
-def demo() -> None:
+@click.option("--talks", type=click.IntRange(1, 20000), default=None,
+              help="Also build the event agenda-scale: a released agenda of this many talks (3 days, 12 rooms).")
+def demo(talks: int | None) -> None:
     """Load the demo events and accounts (safe to run again: nothing is duplicated)."""
     summary = load_demo()
+    if talks:
+        organiser = find_user_by_email("organiser@example.org")
+        summary += "\n" + load_agenda_at_scale(talks, organiser=organiser)
     db.session.commit()
     click.echo(summary)
 

@@ -244,3 +244,17 @@ def test_demo_conference_has_a_released_agenda_with_the_accepted_papers(runner, 
         Submission.state.in_([SubmissionState.ACCEPTED, SubmissionState.CONFIRMED]))))
     assert {i["submission_code"] for i in items if i["submission_code"]} == accepted
     assert not db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.template.like("agenda%")))
+
+
+def test_demo_talks_builds_a_released_agenda_of_that_size_and_rebuilds_it(runner, db):
+    result = runner.invoke(args=["demo", "--talks", "40"])
+    assert result.exit_code == 0, result.output
+    assert "Agenda at scale: /events/agenda-scale/agenda with 40 talks in 7 sessions, 12 rooms, 3 days" in result.output
+    event = db.session.scalar(sa.select(Event).where(Event.slug == "agenda-scale"))
+    [release] = db.session.scalars(sa.select(ScheduleRelease).where(ScheduleRelease.event_id == event.id)).all()
+    assert len(release.snapshot["items"]) == 40 and len(release.snapshot["rooms"]) == 12
+    again = runner.invoke(args=["demo", "--talks", "13"])
+    assert again.exit_code == 0, again.output
+    event = db.session.scalar(sa.select(Event).where(Event.slug == "agenda-scale"))
+    [release] = db.session.scalars(sa.select(ScheduleRelease).where(ScheduleRelease.event_id == event.id)).all()
+    assert len(release.snapshot["items"]) == 13
