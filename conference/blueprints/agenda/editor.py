@@ -10,7 +10,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...domain import programme, releases
+from ...domain import programme, programme_removal, releases
 from ...extensions import db
 from ...models import AgendaItem, AgendaSession, Room, Speaker, Track
 from ..common import run_action, saved_form
@@ -84,6 +84,36 @@ def delete_room(slug, room_id):
     room = _of_event(Room, event, room_id)
     run_action(lambda: programme.delete_room(room, actor=_actor(), event=event),
                _("The room %(name)s is deleted.", name=room.name))
+    return redirect(url_for(".editor", slug=slug))
+
+
+@bp.post(BASE + "/speakers/<int:speaker_id>/delete")
+@login_required
+def delete_speaker(slug, speaker_id):
+    event = load_managed_event(slug)
+    speaker = _of_event(Speaker, event, speaker_id)
+    run_action(lambda: programme_removal.delete_speaker(speaker, actor=_actor(), event=event),
+               _("The speaker %(name)s is deleted.", name=speaker.name))
+    return redirect(url_for(".editor", slug=slug))
+
+
+@bp.post(BASE + "/sessions/<int:session_id>/delete")
+@login_required
+def delete_session(slug, session_id):
+    event = load_managed_event(slug)
+    session = _of_event(AgendaSession, event, session_id)
+    run_action(lambda: programme_removal.delete_session(session, actor=_actor(), event=event),
+               _("The session %(title)s is deleted; its items wait in the unscheduled list.", title=session.title))
+    return redirect(url_for(".editor", slug=slug))
+
+
+@bp.post(BASE + "/items/<int:item_id>/delete")
+@login_required
+def delete_item(slug, item_id):
+    event = load_managed_event(slug)
+    item = _of_event(AgendaItem, event, item_id)
+    run_action(lambda: programme_removal.delete_item(item, actor=_actor(), event=event),
+               _("%(title)s is taken out of the programme.", title=item.title))
     return redirect(url_for(".editor", slug=slug))
 
 
