@@ -21,7 +21,7 @@ from sqlalchemy.orm import defer
 
 from ..errors import NotAllowed
 from ..extensions import db
-from ..models import AgendaStar, Event, PersonalFeed, ScheduleRelease, User
+from ..models import Event, PersonalFeed, ScheduleRelease, User
 from . import audit
 
 CACHE_SIZE = 128
@@ -95,9 +95,3 @@ def feed_owner(token: str) -> tuple[User, Event] | None:
         .join(Event, Event.id == PersonalFeed.event_id).where(PersonalFeed.token == token)
     ).first()
     return (row[0], row[1]) if row else None
-
-
-def starred_uids(event, user) -> frozenset[str]:
-    return frozenset(db.session.scalars(
-        sa.select(AgendaStar.uid).where(AgendaStar.event_id == event.id, AgendaStar.user_id == user.id)
-    ))

@@ -20,15 +20,10 @@ from ..errors import InvalidState
 from ..extensions import db
 from ..models import AgendaStar, Event, Registration, ScheduleRelease
 from . import agenda_snapshot
+from .releases import latest_release
 
 
 # Releases ---------------------------------------------------------------------------------------
-
-def latest_release(event: Event) -> ScheduleRelease | None:
-    """The release the public sees: the one with the highest number."""
-    return db.session.scalar(sa.select(ScheduleRelease).where(ScheduleRelease.event_id == event.id)
-                             .order_by(ScheduleRelease.number.desc()).limit(1))
-
 
 def release_by_number(event: Event, number: int) -> ScheduleRelease | None:
     return db.session.scalar(sa.select(ScheduleRelease).where(ScheduleRelease.event_id == event.id,

@@ -33,7 +33,7 @@ SCHEDULED_STATES = (SubmissionState.ACCEPTED, SubmissionState.CONFIRMED)
 
 # Shared checks ------------------------------------------------------------------------------------
 
-def _require_organiser(event: Event, actor) -> None:
+def require_organiser(event: Event, actor) -> None:
     if not event.can_manage(actor):
         raise NotAllowed(_("Only the event's organisers may edit the programme."))
 
@@ -100,7 +100,7 @@ def rooms_of(event: Event) -> list[Room]:
 def save_room(event: Event, *, actor, room: Room | None = None, name: str, capacity: int | None = None,
               is_virtual: bool = False, join_link: str = "", position: int | None = None) -> Room:
     """Names are unique per event; a virtual room needs its join link."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     name = name.strip()
     if not name:
         raise DomainError(_("Give the room a name."), field="name")
@@ -130,7 +130,7 @@ def save_room(event: Event, *, actor, room: Room | None = None, name: str, capac
 
 def delete_room(room: Room, *, actor, event: Event) -> None:
     """A room some session uses is kept: move the sessions first."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     used = db.session.scalar(sa.select(sa.func.count()).select_from(AgendaSession)
                              .where(AgendaSession.room_id == room.id))
     if used:
@@ -152,7 +152,7 @@ def save_speaker(event: Event, *, actor, speaker: Speaker | None = None, name: s
                  affiliation: str = "", bio: str = "", timezone: str = "UTC",
                  availability: list[tuple[dt.datetime, dt.datetime]] = ()) -> Speaker:
     """Availability is a list of (start, end) windows; none means any time."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     if not name.strip():
         raise DomainError(_("Give the speaker's name."), field="name")
     if not is_valid_timezone(timezone):
@@ -228,7 +228,7 @@ def save_session(event: Event, *, actor, session: AgendaSession | None = None, t
                  chair_ids: list[int] = (), expected_version: int | None = None) -> AgendaSession:
     """A session lies within the event's days and ends after it starts; a save based on an older
     version of it is refused."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     label = session.title if session else title
     _check_version(session, expected_version, label)
     if not title.strip():
@@ -253,7 +253,7 @@ def move_session(session: AgendaSession, *, actor, room_id: int | None, starts_a
                  ends_at: dt.datetime, expected_version: int | None = None) -> AgendaSession:
     """Moves the session, and its items with it (each keeps its offset from the session's start)."""
     event = db.session.get(Event, session.event_id)
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     _check_version(session, expected_version, session.title)
     _of_event(Room, event, room_id, "room_id")
     new_start, new_end = _session_times(event, starts_at, ends_at)
@@ -311,7 +311,7 @@ def unscheduled_items(event: Event) -> list[AgendaItem]:
 def add_submissions(event: Event, *, actor) -> list[AgendaItem]:
     """An unscheduled talk for every accepted or confirmed submission not yet in the programme,
     with its type's default duration and its presenting authors as speakers."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     submissions = db.session.scalars(
         sa.select(Submission)
         .outerjoin(AgendaItem, AgendaItem.submission_id == Submission.id)
@@ -341,7 +341,7 @@ def save_item(event: Event, *, actor, item: AgendaItem | None = None, title: str
               expected_version: int | None = None) -> AgendaItem:
     """A free item (keynote, panel, opening...) or an edit of any item; its speakers are the
     event's speakers, in the order given."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     label = item.title if item else title
     _check_version(item, expected_version, label)
     if not title.strip():
@@ -369,7 +369,7 @@ def place_item(item: AgendaItem, *, actor, session: AgendaSession, starts_at: dt
     session's last item. A start outside the event's days is refused; one outside the session
     only warned about."""
     event = db.session.get(Event, item.event_id)
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     _check_version(item, expected_version, item.title)
     if session is None or session.event_id != event.id:
         raise DomainError(_("Choose one of this event's sessions."), field="session_id")
@@ -392,7 +392,7 @@ def place_item(item: AgendaItem, *, actor, session: AgendaSession, starts_at: dt
 
 def unschedule_item(item: AgendaItem, *, actor, expected_version: int | None = None) -> AgendaItem:
     event = db.session.get(Event, item.event_id)
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     _check_version(item, expected_version, item.title)
     item.session_id, item.starts_at, item.session = None, None, None
     _flush(item.title)

@@ -7,21 +7,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..errors import InvalidState, NotAllowed
+from ..errors import InvalidState
 from ..extensions import db
 from ..models import AgendaItem, AgendaItemSpeaker, AgendaSession, Event, Speaker
 from ..models.agenda import session_chair
 from . import audit
-
-
-def _require_organiser(event: Event, actor) -> None:
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers may change the programme."))
+from .programme import require_organiser
 
 
 def delete_session(session: AgendaSession, *, actor, event: Event) -> int:
     """Delete a session; its items stay in the programme, unscheduled. Returns how many."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     items = list(session.items)
     for item in items:
         item.session_id, item.starts_at = None, None
@@ -35,7 +31,7 @@ def delete_session(session: AgendaSession, *, actor, event: Event) -> int:
 def delete_item(item: AgendaItem, *, actor, event: Event) -> None:
     """Take an item out of the programme. An accepted paper's item comes back with "Add
     accepted submissions" if the organisers change their mind."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     audit.record("agenda.item_deleted", actor=actor, obj=item, event=event, title=item.title,
                  submission_id=item.submission_id)
     db.session.delete(item)
@@ -44,7 +40,7 @@ def delete_item(item: AgendaItem, *, actor, event: Event) -> None:
 
 def delete_speaker(speaker: Speaker, *, actor, event: Event) -> None:
     """A speaker who still speaks or chairs is kept: take them off those first."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     speaks = db.session.scalar(sa.select(sa.func.count()).select_from(AgendaItemSpeaker)
                                .where(AgendaItemSpeaker.speaker_id == speaker.id))
     chairs = db.session.scalar(sa.select(sa.func.count()).select_from(session_chair)

@@ -16,7 +16,7 @@ import io
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..enums import AttendanceMode, ListVisibility, QuestionKind
 from ..errors import (
@@ -471,16 +471,6 @@ def revoke_invitation(invitation: RegistrationInvitation, *, actor, now: dt.date
 
 
 # Reading ----------------------------------------------------------------------------------------------------
-
-def forms_of(event: Event) -> list[RegistrationForm]:
-    """The event's forms with their categories and questions (and the questions' categories)."""
-    return list(db.session.scalars(
-        sa.select(RegistrationForm).where(RegistrationForm.event_id == event.id)
-        .options(selectinload(RegistrationForm.categories),
-                 selectinload(RegistrationForm.questions).selectinload(RegistrationQuestion.categories))
-        .order_by(RegistrationForm.position, RegistrationForm.id)
-    ))
-
 
 def invitations_of(event: Event) -> list[RegistrationInvitation]:
     """Newest first, each with its category."""

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from conference.domain import agenda_public
+from conference.domain import agenda_public, releases
 from conference.domain import registration as registration_ops
 from conference.enums import RegistrationState, TeamRole
 from conference.errors import InvalidState
@@ -94,7 +94,7 @@ def test_cancelled_entries_leave_the_agenda_and_enter_the_changelog(event, progr
     db.session.delete(programme["other"])
     programme["talk"].starts_at = at(event.start_date, 9)
     release(event)
-    agenda = agenda_public.view_model(agenda_public.latest_release(event).snapshot, tz="UTC")
+    agenda = agenda_public.view_model(releases.latest_release(event).snapshot, tz="UTC")
     assert "item-%d" % programme["other"].id not in agenda.items
     assert [i.title for i in agenda.days[0].entries[0].items] == ["Ensemble forecasts"]
     second, first = agenda_public.changelog_entries(event, tz="UTC")
@@ -135,7 +135,7 @@ def test_stars_survive_a_new_release_and_refuse_unknown_uids(event, programme):
     programme["talk"].title = "Ensemble forecasts, revised"
     release(event)
     assert agenda_public.starred_uids(event, user) == {uid}
-    agenda = agenda_public.view_model(agenda_public.latest_release(event).snapshot, tz="UTC")
+    agenda = agenda_public.view_model(releases.latest_release(event).snapshot, tz="UTC")
     assert [e.title for e in agenda_public.personal_entries(agenda, {uid})] == ["Ensemble forecasts, revised"]
     agenda_public.unstar(event, user=user, uid=uid)
     assert agenda_public.starred_uids(event, user) == set()

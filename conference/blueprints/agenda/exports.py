@@ -14,7 +14,7 @@ from flask import make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...domain import agenda_exports, agenda_frab, agenda_ical
+from ...domain import agenda_exports, agenda_frab, agenda_ical, agenda_public
 from ...domain.links import external_url
 from ...extensions import db
 from ..common import require, run_action
@@ -91,7 +91,7 @@ def personal_ical(slug, token):
     require(owner is not None and owner[1].slug == slug and owner[1].can_view(owner[0]), hide=True)
     user, event = owner
     release = _release_or_404(event)
-    uids = agenda_exports.starred_uids(event, user)
+    uids = agenda_public.starred_uids(event, user)
     url_for_entry, host = _links(slug)
     body = agenda_exports.cached_export(release, "personal-ical", (tuple(sorted(uids)), host), lambda: agenda_ical.calendar(
         release.snapshot, entries=agenda_ical.starred(release.snapshot, uids),

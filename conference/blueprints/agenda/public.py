@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...domain import agenda_public
+from ...domain import releases as release_ops
 from ...timezones import is_valid_timezone
 from ..common import require, run_action, safe_next
 from ..events.views import load_event
@@ -41,7 +42,7 @@ def _day() -> dt.date | None:
 
 
 def _released(event, number: int | None = None):
-    release = (agenda_public.latest_release(event) if number is None
+    release = (release_ops.latest_release(event) if number is None
                else agenda_public.release_by_number(event, number))
     if release is None and number is not None:
         abort(404)

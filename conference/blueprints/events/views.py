@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...domain import events as event_ops
-from ...domain import agenda_public, registration_queries
+from ...domain import registration_queries, releases
 from ...domain import team
 from ...errors import DomainError
 from ...extensions import db
@@ -80,7 +80,7 @@ def show_event(slug):
     event = load_event(slug)
     return render_template("events/show.html", event=event, can_manage=event.can_manage(current_user),
                            registration=registration_queries.entry_for(event, current_user, utcnow()),
-                           has_agenda=agenda_public.latest_release(event) is not None)
+                           has_agenda=releases.latest_release(event) is not None)
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])

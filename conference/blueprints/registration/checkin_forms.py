@@ -8,9 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from ...enums import AttendanceMode
+from .participant_forms import MODE_LABELS  # noqa: F401  (the check-in pages name modes the same way)
 
-MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.ONLINE: _l("Online")}
 
 
 class CodeForm(FlaskForm):

@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from ...domain import places
+from ...domain import registration_queries as queries
 from ...domain import registration_setup as setup
 from ...extensions import db
 from ...models import (
@@ -81,7 +82,7 @@ def _back(event):
 # The overview and the settings -------------------------------------------------------------------------
 
 def _overview(event, *, settings_form=None, invite_form=None, csv_form=None, csv_errors=()):
-    forms = setup.forms_of(event)
+    forms = queries.forms_of(event)
     return render_template(
         "registration/setup.html", event=event, forms=forms, invitations=setup.invitations_of(event),
         taken=places.occupancy(event), modes=places.modes_of(event), mode_labels=MODE_LABELS,
@@ -218,7 +219,7 @@ def delete_question(slug, question_id):
 @login_required
 def invite(slug):
     event = load_managed_event(slug)
-    form = InviteForm(forms=setup.forms_of(event))
+    form = InviteForm(forms=queries.forms_of(event))
     invitation = saved_form(form, lambda: setup.invite(event, actor=actor(), **form.values()))
     if invitation:
         flash(_("An invitation is on its way to %(email)s.", email=invitation.email), "success")
