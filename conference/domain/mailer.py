@@ -11,17 +11,42 @@ import sys
 from email.utils import make_msgid, parseaddr
 
 import flask_mail
+import sqlalchemy as sa
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
+from .. import mail_templates
 from ..enums import MailState
 from ..extensions import db
-from ..models import OutboxAttachment, OutboxMessage
+from ..models import MailTemplate, OutboxAttachment, OutboxMessage
+
+TEMPLATE_CACHE = "mail_template_text"
 
 
 def _sender_domain() -> str:
     address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
     return address.rpartition("@")[2] or "localhost"
+
+
+def template_text(spec, event) -> tuple[str, str]:
+    """The subject and body ``spec`` is sent with for ``event``: the organisers' version, else
+    the default. Looked up once per event, template and database session, so a release that
+    writes hundreds of mails asks once."""
+    if event is None or not spec.per_event:
+        return str(spec.subject), str(spec.body)
+    cache = db.session.info.setdefault(TEMPLATE_CACHE, {})
+    key = (event.id, spec.key)
+    if key not in cache:
+        row = db.session.execute(
+            sa.select(MailTemplate.subject, MailTemplate.body).filter_by(event_id=event.id, key=spec.key)
+        ).first()
+        cache[key] = (row.subject, row.body) if row else None
+    return cache[key] or (str(spec.subject), str(spec.body))
+
+
+def forget_template_text() -> None:
+    """Called when an organiser saves or resets a template."""
+    db.session.info.pop(TEMPLATE_CACHE, None)
 
 
 def queue_mail(
@@ -36,22 +61,36 @@ def queue_mail(
     headers: dict | None = None,
     attachments: list[tuple[str, str, bytes]] = (),
     hold: bool = False,
+    group_mail=None,
+    written: tuple[str, str] | None = None,
 ) -> OutboxMessage:
-    """Render ``emails/<template>.txt`` (and ``.html`` where it exists) and queue it.
+    """Render the named template (conference/mail_templates: the event's own version where
+    its organisers wrote one, else the shipped default) and queue it.
 
-    The subject is the first line of the text template, after ``Subject:``. Nothing is sent
-    here: the worker delivers the row after the caller's transaction commits. A ``hold``
-    message waits (state held) until an organiser releases it from the event's outbox.
+    ``written`` is a subject and body written for this one sending (group mail), rendered
+    with the template's placeholders. Nothing is sent here: the worker delivers the row after
+    the caller's transaction commits. A ``hold`` message waits (state held) until an
+    organiser releases it from the event's outbox.
     """
-    context = {"event": event, "recipient_name": to_name, **context}
-    rendered = render_template(f"emails/{template}.txt", **context)
-    subject_line, _, body_text = rendered.partition("\n")
-    if not subject_line.startswith("Subject:"):
-        raise ValueError(f"emails/{template}.txt must start with a 'Subject:' line")
-    try:
-        body_html = render_template(f"emails/{template}.html", **context)
-    except TemplateNotFound:
-        body_html = None
+    if template in mail_templates.TEMPLATES:
+        spec = mail_templates.get(template)
+        subject, body = written or template_text(spec, event)
+        rendered = mail_templates.render(
+            spec, mail_templates.MailContext(event=event, recipient_name=to_name, recipient_email=to, user=user,
+                                             data=context),
+            subject=subject, body=body)
+        subject_line, body_text, body_html = rendered.subject, rendered.text, rendered.html
+    else:  # not yet moved to conference/mail_templates
+        context = {"event": event, "recipient_name": to_name, **context}
+        rendered = render_template(f"emails/{template}.txt", **context)
+        subject_line, _, body_text = rendered.partition("\n")
+        if not subject_line.startswith("Subject:"):
+            raise ValueError(f"emails/{template}.txt must start with a 'Subject:' line")
+        subject_line = subject_line.removeprefix("Subject:").strip()
+        try:
+            body_html = render_template(f"emails/{template}.html", **context)
+        except TemplateNotFound:
+            body_html = None
     if reply_to is None and event is not None:
         reply_to = event.contact_email
     message = OutboxMessage(
@@ -59,13 +98,14 @@ def queue_mail(
         to_address=to,
         to_name=to_name,
         reply_to=reply_to,
-        subject=subject_line.removeprefix("Subject:").strip(),
+        subject=subject_line,
         body_text=body_text.lstrip("\n"),
         body_html=body_html,
         headers=headers or {},
         message_id=make_msgid(domain=_sender_domain()),
         event_id=getattr(event, "id", None),
         user_id=getattr(user, "id", None),
+        group_mail_id=getattr(group_mail, "id", None),
         state=MailState.HELD if hold else MailState.QUEUED,
     )
     for filename, content_type, data in attachments:

@@ -6,7 +6,7 @@ from .audit import AuditEntry
 from .cfp import (AccessCode, Answer, CallForPapers, Question, Submission, SubmissionAuthor, SubmissionFile,
                   SubmissionType, Track)
 from .events import Event, EventRole, TeamInvitation
-from .mail import OutboxAttachment, OutboxMessage
+from .mail import GroupMail, MailOptOut, MailTemplate, OutboxAttachment, OutboxMessage
 from .registration import (ParticipantCategory, Registration, RegistrationForm, RegistrationInvitation,
                            RegistrationQuestion, RegistrationSettings)
 from .review import (AssignmentProposal, Bid, Conflict, DiscussionComment, DismissedConflictSuggestion, Review,
@@ -47,6 +47,9 @@ __all__ = [
     "EventRole",
     "OutboxAttachment",
     "OutboxMessage",
+    "GroupMail",
+    "MailOptOut",
+    "MailTemplate",
     "Question",
     "Submission",
     "SubmissionAuthor",

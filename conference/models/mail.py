@@ -23,8 +23,11 @@ class OutboxMessage(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
+    group_mail_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("group_mail.id", ondelete="SET NULL"), index=True
+    )
     template: Mapped[str] = mapped_column(sa.String(64))
-    to_address: Mapped[str] = mapped_column(sa.String(254))
+    to_address: Mapped[str] = mapped_column(sa.String(254), index=True)
     to_name: Mapped[str] = mapped_column(sa.String(200), default="")
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
@@ -60,3 +63,52 @@ class OutboxAttachment(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(200))
     content_type: Mapped[str] = mapped_column(sa.String(100))
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class MailTemplate(db.Model):
+    """An organiser's version of one of the app's named mail templates for their event (the
+    shipped default, in conference/mail_templates, applies where there is none)."""
+
+    __tablename__ = "mail_template"
+    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class MailOptOut(db.Model):
+    """An address that asked (through List-Unsubscribe or the link in a mail) to receive no more
+    mail of one kind from an event: ``announcements`` (group mail) or ``agenda_updates``."""
+
+    __tablename__ = "mail_opt_out"
+    __table_args__ = (sa.UniqueConstraint("event_id", "email", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))  # lower case
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GroupMail(db.Model):
+    """A mail an organiser wrote to a group chosen by filters; one outbox message per person."""
+
+    __tablename__ = "group_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[str] = mapped_column(sa.String(32))  # authors, reviewers, registrants, speakers, team
+    filters: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # announcements may be refused (List-Unsubscribe); essential mail reaches everyone chosen.
+    announcement: Mapped[bool] = mapped_column(default=True)
+    held: Mapped[bool] = mapped_column(default=False)
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    recipients: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
