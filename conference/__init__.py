@@ -106,7 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from .blueprints.cfp.views import bp as cfp_bp
     from .blueprints.cfp_manage.views import bp as cfp_manage_bp
     from .blueprints.events.views import bp as events_bp
-    from .blueprints.mail.views import bp as mail_bp
+    from .blueprints.mail import bp as mail_bp
     from .blueprints.agenda import bp as agenda_bp
     from .blueprints.registration import bp as registration_bp
     from .blueprints.review import bp as review_bp

@@ -3,7 +3,7 @@ or discard, and what was sent recently."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,9 +11,8 @@ from ...domain import outbox_review
 from ...errors import InvalidState
 from ..common import run_action
 from ..events.views import load_managed_event
+from .blueprint import bp
 from .forms import HeldMailForm
-
-bp = Blueprint("mail", __name__, url_prefix="/events/<slug>/mail")
 
 
 def _actor():
