@@ -217,4 +217,4 @@ def text_to_html(text: str, *, subject: str, event=None) -> str:
 
 
 from . import placeholders  # noqa: E402,F401  (the shared sets)
-from . import review  # noqa: E402,F401
+from . import accounts, agenda, cfp, group, registration, review  # noqa: E402,F401  (they register their templates)
