@@ -186,6 +186,7 @@ class CancelReason(enum.StrEnum):
     OFFER_DECLINED = "offer_declined"
     OFFER_EXPIRED = "offer_expired"
     NOT_RECONFIRMED = "not_reconfirmed"
+    SUBSTITUTED = "substituted"  # a focal point gave the place to a colleague
 
 
 class ListVisibility(enum.StrEnum):
@@ -208,4 +209,11 @@ class ItemKind(enum.StrEnum):
     KEYNOTE = "keynote"
     PANEL = "panel"
     OPENING = "opening"
+    OTHER = "other"
+
+
+class OrganisationKind(enum.StrEnum):
+    MEMBER = "member"
+    OBSERVER = "observer"
+    PARTNER = "partner"
     OTHER = "other"

@@ -5,6 +5,7 @@ from .agenda import AgendaItem, AgendaItemSpeaker, AgendaSession, AgendaStar, Pe
 from .audit import AuditEntry
 from .cfp import (AccessCode, Answer, CallForPapers, Question, Submission, SubmissionAuthor, SubmissionFile,
                   SubmissionType, Track)
+from .delegations import FocalPoint, Organisation
 from .events import Event, EventRole, TeamInvitation
 from .mail import GroupMail, MailOptOut, MailTemplate, OutboxAttachment, OutboxMessage
 from .registration import (ParticipantCategory, Registration, RegistrationForm, RegistrationInvitation,
@@ -48,6 +49,8 @@ __all__ = [
     "OutboxAttachment",
     "OutboxMessage",
     "GroupMail",
+    "FocalPoint",
+    "Organisation",
     "MailOptOut",
     "MailTemplate",
     "Question",

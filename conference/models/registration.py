@@ -51,6 +51,10 @@ class RegistrationSettings(db.Model):
     reconfirm_reminder_hours: Mapped[int] = mapped_column(default=48)
     reconfirm_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reconfirm_closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Registrations claiming an organisation wait for its focal point until this moment; then
+    # the organisers are told and decide themselves. Focal points are reminded before it.
+    focal_point_deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    focal_point_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(
         backref=backref("registration_settings", uselist=False, cascade="all, delete-orphan")
@@ -160,8 +164,17 @@ class RegistrationInvitation(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A focal point's nomination: the registration joins this organisation's delegation.
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="CASCADE"),
+                                                        index=True)
+    # A substitution keeps the replaced delegate's place (this mode) for the invitee while open.
+    reserved_mode: Mapped[AttendanceMode | None] = mapped_column(
+        enum_type(AttendanceMode, name="reserved_mode"), nullable=True)
+    substitute_for_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="SET NULL", use_alter=True))
 
     category: Mapped[ParticipantCategory] = relationship()
+    organisation = relationship("Organisation")
 
     @property
     def is_open(self) -> bool:
@@ -195,6 +208,11 @@ class Registration(db.Model):
     invitation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("registration_invitation.id", ondelete="SET NULL")
     )
+    # The delegation this person registers with (claimed, or nominated by its focal point).
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="SET NULL"),
+                                                        index=True)
+    # Set when the focal point's deadline passed with this registration still pending.
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     email: Mapped[str] = mapped_column(sa.String(254))  # normalised
     name: Mapped[str] = mapped_column(sa.String(200))
     affiliation: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -226,7 +244,8 @@ class Registration(db.Model):
     form: Mapped[RegistrationForm] = relationship()
     category: Mapped[ParticipantCategory] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
-    invitation: Mapped[RegistrationInvitation | None] = relationship()
+    invitation: Mapped[RegistrationInvitation | None] = relationship(foreign_keys=[invitation_id])
+    organisation = relationship("Organisation")
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.email} {self.state} {self.mode}>"
