@@ -164,6 +164,103 @@ def view_model(snapshot: dict, *, tz: str, day: dt.date | None = None, track_id:
     )
 
 
+# The grid view: rooms across, times down ---------------------------------------------------------
+
+GRID_STEPS = (30, 15)  # minutes per row: the largest every start and end falls on, else the last
+
+
+@dataclasses.dataclass
+class GridCell:
+    entry: Entry | None  # None: nothing in this room (or lane) at this time
+    rowspan: int = 1
+
+
+@dataclasses.dataclass
+class GridColumn:
+    room: dict | None  # None: sessions without a room
+    lanes: int  # sessions sharing the room at the same time (poster sessions) sit side by side
+
+
+@dataclasses.dataclass
+class GridRow:
+    start: dt.datetime  # in the viewer's zone
+    cells: list[GridCell]  # the cells that begin on this row, left to right; slots covered from above are left out
+
+
+@dataclasses.dataclass
+class GridDay:
+    date: dt.date
+    step: int
+    columns: list[GridColumn]
+    rows: list[GridRow]
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    # Arithmetic in UTC: two datetimes of one ZoneInfo subtract as wall-clock times, wrong on DST days.
+    return value.astimezone(dt.timezone.utc)
+
+
+def _grid_step(times: list[dt.datetime]) -> int:
+    return next((step for step in GRID_STEPS
+                 if all(t.minute % step == 0 and not t.second and not t.microsecond for t in times)), GRID_STEPS[-1])
+
+
+Placed = tuple[int, int, Entry]  # first row, row after the last, entry
+
+
+def _lanes(placed: list[Placed], rooms: list[dict]) -> tuple[list[GridColumn], list[list[Placed]]]:
+    """A column per room in use (in the rooms' order, no room last), each with as many lanes
+    as it has sessions at once (first fit, by start); and every lane, left to right."""
+    by_room: dict[int | None, list[list[Placed]]] = {}
+    for first_row, end_row, entry in sorted(placed, key=lambda p: (p[0], p[1], p[2].id)):
+        lanes = by_room.setdefault((entry.room or {}).get("id"), [])
+        lane = next((lane for lane in lanes if lane[-1][1] <= first_row), None)
+        if lane is None:
+            lanes.append(lane := [])
+        lane.append((first_row, end_row, entry))
+    order = {r["id"]: n for n, r in enumerate(rooms)}
+    keys = sorted(by_room, key=lambda k: (k is None, order.get(k, len(order)), k or 0))
+    columns = [GridColumn(rooms[order[k]] if k is not None else None, len(by_room[k])) for k in keys]
+    return columns, [lane for k in keys for lane in by_room[k]]
+
+
+def _grid_day(day: Day, rooms: list[dict], zone: zoneinfo.ZoneInfo, step: int) -> GridDay:
+    midnight = dt.datetime.combine(day.date, dt.time(), zone)
+    next_midnight = dt.datetime.combine(day.date + dt.timedelta(days=1), dt.time(), zone)
+    parts = [(e, max(e.start, midnight), min(e.end, next_midnight)) for e in day.entries]
+    first = min(start for _e, start, _end in parts).astimezone(zone)
+    origin = _utc(first.replace(minute=first.minute - first.minute % step, second=0, microsecond=0))
+    size = dt.timedelta(minutes=step)
+
+    def row_of(moment: dt.datetime, *, up: bool) -> int:
+        rows, rest = divmod(_utc(moment) - origin, size)
+        return rows + (1 if up and rest else 0)
+
+    placed = [(row_of(start, up=False), max(row_of(end, up=True), row_of(start, up=False) + 1), e)
+              for e, start, end in parts]
+    columns, lanes = _lanes(placed, rooms)
+    starts = [{first_row: GridCell(entry, end_row - first_row) for first_row, end_row, entry in lane} for lane in lanes]
+    covered = [{r for first_row, end_row, _e in lane for r in range(first_row + 1, end_row)} for lane in lanes]
+    rows = []
+    for n in range(max(end_row for _first, end_row, _e in placed)):
+        cells = [begins.get(n) or GridCell(None) for begins, hidden in zip(starts, covered) if n not in hidden]
+        rows.append(GridRow((origin + n * size).astimezone(zone), cells))
+    return GridDay(day.date, step, columns, rows)
+
+
+def grid(agenda: Agenda) -> list[GridDay]:
+    """The agenda's days (already filtered and split at midnight in the viewer's zone) as
+    tables: a column per room in use that day (in the rooms' order, sessions without a room
+    last), a row per step from the first start to the last end. A session spans the rows it
+    overlaps, clipped to the day; sessions overlapping in one room get lanes side by side.
+    One step for the whole agenda, so every day reads alike."""
+    if not agenda.days:
+        return []
+    zone = zoneinfo.ZoneInfo(agenda.tz)
+    step = _grid_step([t for d in agenda.days for e in d.entries for t in (e.start, e.end)])
+    return [_grid_day(day, agenda.rooms, zone, step) for day in agenda.days]
+
+
 def speaker_entries(agenda: Agenda, speaker_id: int) -> list[Entry]:
     """The sessions a speaker chairs and the items they speak in, by start."""
     found = [e for e in list(agenda.sessions.values()) + list(agenda.items.values())
@@ -196,13 +293,17 @@ def starred_uids(event: Event, user) -> set[str]:
                                                                   AgendaStar.user_id == user.id)))
 
 
+def starrable_uids(release: ScheduleRelease | None) -> set[str]:
+    """The uids one may star: the sessions and items of ``release`` (the latest) that are not
+    cancelled. An entry shown on an earlier release's page is starrable while its uid is here."""
+    snapshot = release.snapshot if release else {}
+    return {e["uid"] for kind in ("sessions", "items") for e in snapshot.get(kind, []) if not e.get("cancelled")}
+
+
 def star(event: Event, *, user, uid: str) -> None:
     """Star a session or item of the released agenda (by its uid, which stays the same across
     releases, so the star survives them). Starring twice changes nothing."""
-    release = latest_release(event)
-    snapshot = release.snapshot if release else {}
-    known = {e["uid"] for kind in ("sessions", "items") for e in snapshot.get(kind, []) if not e.get("cancelled")}
-    if uid not in known:
+    if uid not in starrable_uids(latest_release(event)):
         raise InvalidState(_("This session or talk is not in the released agenda."))
     if uid not in starred_uids(event, user):
         db.session.add(AgendaStar(user_id=user.id, event_id=event.id, uid=uid))

@@ -4,6 +4,7 @@ switch, join links for confirmed participants only, stars, the Atom feed, query 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import pytest
 
@@ -87,6 +88,135 @@ def test_filters_and_search(client, published):
     assert "Data assimilation" in page and "Ensemble forecasts" not in page
     page = text(client.get("/events/agenda-event/agenda?q=zzzz"))
     assert "Nothing in the agenda matches these filters." in page
+
+
+class _Grids(HTMLParser):
+    """The grid tables of a page: caption, then rows of cells as (tag, scope, rowspan, colspan,
+    text of the cell's first link, or else of the cell)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[dict] = []
+        self._cell: dict | None = None
+        self._in_caption = self._in_link = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and "agenda-grid" in (attrs.get("class") or ""):
+            self.tables.append({"caption": "", "rows": []})
+        elif not self.tables:
+            return
+        elif tag == "caption":
+            self._in_caption = True
+        elif tag == "tr":
+            self.tables[-1]["rows"].append([])
+        elif tag in ("th", "td"):
+            self._cell = {"tag": tag, "scope": attrs.get("scope"), "rowspan": int(attrs.get("rowspan", 1)),
+                          "colspan": int(attrs.get("colspan", 1)), "text": "", "link": None}
+        elif tag == "a" and self._cell is not None and self._cell["link"] is None:
+            self._cell["link"], self._in_link = "", True
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self._in_caption = False
+        elif tag == "a":
+            self._in_link = False
+        elif tag in ("th", "td") and self._cell is not None:
+            cell, self._cell = self._cell, None
+            self.tables[-1]["rows"][-1].append((cell["tag"], cell["scope"], cell["rowspan"], cell["colspan"],
+                                                (cell["text"] if cell["link"] is None else cell["link"]).strip()))
+
+    def handle_data(self, data):
+        if self._in_caption:
+            self.tables[-1]["caption"] += data
+        elif self._cell is not None:
+            self._cell["text"] += data
+            if self._in_link:
+                self._cell["link"] += data
+
+
+def grids(response) -> list[dict]:
+    parser = _Grids()
+    parser.feed(text(response))
+    return parser.tables
+
+
+def test_grid_view_is_an_accessible_table_per_day(client, published):
+    event, _programme = published
+    release(event)
+    listing = client.get("/events/agenda-event/agenda")
+    assert grids(listing) == [] and 'class="agenda-list"' in text(listing)
+    response = client.get("/events/agenda-event/agenda?view=grid&tz=Europe/Moscow")
+    page = text(response)
+    assert 'class="agenda-list"' not in page
+    first, second = grids(response)
+    assert first["caption"].startswith("Sessions on ") and "(Europe/Moscow), a row every 30 minutes" in first["caption"]
+    head, *rows = first["rows"]
+    assert head == [("th", "col", 1, 1, "Time"), ("th", "col", 1, 1, "Main hall"),
+                    ("th", "col", 1, 1, "Online room (online)")]
+    assert rows[0] == [("th", "row", 1, 1, "11:00"), ("td", None, 4, 1, "Morning models"), ("td", None, 1, 1, "")]
+    assert rows[1] == [("th", "row", 1, 1, "11:30"), ("td", None, 1, 1, "")]
+    assert rows[-2:] == [[("th", "row", 1, 1, "23:00"), ("td", None, 1, 1, ""), ("td", None, 2, 1, "Evening online")],
+                         [("th", "row", 1, 1, "23:30"), ("td", None, 1, 1, "")]]
+    assert second["rows"] == [[("th", "col", 1, 1, "Time"), ("th", "col", 1, 1, "Online room (online)")],
+                              [("th", "row", 1, 1, "00:00"), ("td", None, 2, 1, "Evening online")],
+                              [("th", "row", 1, 1, "00:30")]]
+    assert "Continues on the next day." in page and "Continued from the previous day." in page
+    assert 'Late talk</a>' in page
+    assert "https://meet.example.org/secret-room" not in page
+
+
+def test_grid_view_keeps_the_filters_and_the_switch_keeps_them_too(client, published):
+    event, programme = published
+    release(event)
+    online = programme["online"].id
+    response = client.get(f"/events/agenda-event/agenda?view=grid&tz=Europe/Moscow&room={online}&q=late")
+    assert [table["rows"][0] for table in grids(response)] == [
+        [("th", "col", 1, 1, "Time"), ("th", "col", 1, 1, "Online room (online)")]] * 2  # 23:00 to 01:00
+    page = text(response)
+    assert f'href="/events/agenda-event/agenda?tz=Europe/Moscow&amp;room={online}&amp;q=late">List</a>' in page
+    assert (f'href="/events/agenda-event/agenda?tz=Europe/Moscow&amp;room={online}&amp;q=late&amp;view=grid" '
+            'aria-current="page">Grid</a>') in page
+    assert '<input type="hidden" name="view" value="grid">' in page
+    assert "Morning models" not in page
+    listing = text(client.get(f"/events/agenda-event/agenda?tz=Europe/Moscow&room={online}&view=nonsense"))
+    assert 'class="agenda-list"' in listing and 'name="view"' not in listing
+    assert f'href="/events/agenda-event/agenda?tz=Europe/Moscow&amp;room={online}" aria-current="page">List</a>' in listing
+    nothing = text(client.get("/events/agenda-event/agenda?view=grid&q=zzzz"))
+    assert "Nothing in the agenda matches these filters." in nothing and "<table" not in nothing
+    older = client.get("/events/agenda-event/agenda/releases/1?view=grid&day=" + event.start_date.isoformat())
+    assert [row[1][4] for row in grids(older)[0]["rows"][1:] if len(row) > 1 and row[1][4]] == ["Morning models"]
+    assert 'href="/events/agenda-event/agenda/releases/1?day=' in text(older)
+
+
+def test_older_release_pages_offer_stars_for_entries_still_in_the_agenda(app, published):
+    event, programme = published
+    release(event)
+    gone = programme["other"]
+    _db.session.delete(gone)
+    release(event)
+    user = factories.make_user()
+    client = login(app.test_client(), user)
+    older = "/events/agenda-event/agenda/releases/1?tz=Europe/Moscow"
+    page = text(client.get(older))
+    talk_uid, gone_uid = f"item-{programme['talk'].id}", f"item-{gone.id}"
+    assert f'name="uid" value="{talk_uid}"' in page and f'name="uid" value="{gone_uid}"' not in page
+    assert "Data assimilation" in page and "(no longer in the current agenda)" in page
+    assert f'name="next" value="{older}"' in page
+    response = client.post("/events/agenda-event/agenda/star", data={"uid": talk_uid, "next": older})
+    assert response.status_code == 302 and response.headers["Location"] == older
+    page = text(client.get(older))
+    assert "Added to your agenda." in page
+    assert 'value="unstar"' in page and 'aria-pressed="true"' in page
+    assert "Ensemble forecasts" in text(client.get("/events/agenda-event/agenda/mine"))
+    refused = client.post("/events/agenda-event/agenda/star", data={"uid": gone_uid, "next": older},
+                          follow_redirects=True)
+    assert "This session or talk is not in the released agenda." in text(refused)
+    response = client.post("/events/agenda-event/agenda/star",
+                           data={"uid": talk_uid, "action": "unstar", "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/events/agenda-event/agenda"
+    anonymous = text(app.test_client().get(older))
+    assert 'name="uid"' not in anonymous and "(no longer in the current agenda)" in anonymous
 
 
 def test_session_item_and_speaker_pages(client, published):
@@ -173,7 +303,7 @@ def _grow(event, n: int):
 
 
 @pytest.mark.parametrize("path", ["/events/agenda-event/agenda", "/events/agenda-event/agenda/mine",
-                                  "session"])
+                                  "/events/agenda-event/agenda?view=grid&tz=Europe/Moscow", "session", "older"])
 def test_query_count_does_not_grow_with_the_programme(app, published, path):
     event, programme = published
     user = factories.make_user()
@@ -182,8 +312,17 @@ def test_query_count_does_not_grow_with_the_programme(app, published, path):
         path = f"/events/agenda-event/agenda/sessions/{programme['morning'].id}"
     release(event)
     client.post("/events/agenda-event/agenda/star", data={"uid": f"item-{programme['talk'].id}"})
-    small = queries_for(_db, client, path)
-    _grow(event, 30)
-    release(event)
-    large = queries_for(_db, client, path)
+    if path == "older":  # an earlier release's page, with its stars, small then large
+        release(event)
+        small = queries_for(_db, client, "/events/agenda-event/agenda/releases/1")
+        _grow(event, 30)
+        release(event)
+        release(event)
+        assert "Session 29" in text(client.get("/events/agenda-event/agenda/releases/3"))
+        large = queries_for(_db, client, "/events/agenda-event/agenda/releases/3")
+    else:
+        small = queries_for(_db, client, path)
+        _grow(event, 30)
+        release(event)
+        large = queries_for(_db, client, path)
     assert small == large

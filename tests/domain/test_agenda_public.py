@@ -16,7 +16,7 @@ from conference.models import AnonymousUser, User
 
 from .. import factories
 from .participant_helpers import open_form, register_now
-from .public_agenda_helpers import add_session, at, release, small_programme
+from .public_agenda_helpers import add_room, add_session, at, release, small_programme
 from .registration_helpers import add_category
 
 
@@ -104,6 +104,89 @@ def test_cancelled_entries_leave_the_agenda_and_enter_the_changelog(event, progr
     assert (moved.previous.start.hour, moved.entry.start.hour) == (8, 9)
     assert first.release.number == 1 and {c.kind for c in first.changes} == {"new"}
     assert len(first.changes) == 5
+
+
+def layout(grid_day):
+    """A grid day as (row time, [(title, rowspan) or None for an empty slot, left to right])."""
+    return [(row.start.strftime("%H:%M"), [(c.entry.title, c.rowspan) if c.entry else None for c in row.cells])
+            for row in grid_day.rows]
+
+
+def test_grid_has_a_column_per_room_and_a_row_per_step(event, programme):
+    days = agenda_public.grid(agenda_public.view_model(release(event).snapshot, tz="UTC"))
+    assert [d.date for d in days] == [event.start_date]
+    day = days[0]
+    assert (day.step, [(c.room["name"], c.lanes) for c in day.columns]) == (30, [("Main hall", 1), ("Online room", 1)])
+    rows = layout(day)
+    assert len(rows) == 28  # 08:00 to 22:00
+    assert rows[:5] == [("08:00", [("Morning models", 4), None]), ("08:30", [None]), ("09:00", [None]),
+                        ("09:30", [None]), ("10:00", [None, None])]
+    assert rows[24:] == [("20:00", [None, ("Evening online", 4)]), ("20:30", [None]), ("21:00", [None]),
+                         ("21:30", [None])]
+    morning = day.rows[0].cells[0].entry
+    assert [i.title for i in morning.items] == ["Ensemble forecasts", "Data assimilation"]
+    assert all(row.start.tzinfo is not None and row.start.utcoffset() == dt.timedelta(0) for row in day.rows)
+
+
+def test_grid_splits_a_session_crossing_midnight_in_the_viewer_zone(event, programme):
+    days = agenda_public.grid(agenda_public.view_model(release(event).snapshot, tz="Europe/Moscow"))
+    first, second = days
+    assert (first.date, second.date) == (event.start_date, event.start_date + dt.timedelta(days=1))
+    rows = layout(first)
+    assert (rows[0], rows[-2:]) == (("11:00", [("Morning models", 4), None]),
+                                    [("23:00", [None, ("Evening online", 2)]), ("23:30", [None])])
+    assert len(rows) == 26  # 11:00 to midnight: the evening's second hour belongs to the next day
+    assert first.rows[-2].cells[1].entry.continues and not first.rows[-2].cells[1].entry.continued
+    assert [c.room["name"] for c in second.columns] == ["Online room"]
+    assert layout(second) == [("00:00", [("Evening online", 2)]), ("00:30", [])]
+    evening = second.rows[0].cells[0].entry
+    assert evening.continued and not evening.continues
+    assert [i.title for i in evening.items] == ["Late talk"]
+
+
+def test_grid_follows_the_filters(event, programme):
+    snapshot = release(event).snapshot
+    by_room = agenda_public.grid(agenda_public.view_model(snapshot, tz="UTC", room_id=programme["online"].id))
+    assert [[c.room["name"] for c in d.columns] for d in by_room] == [["Online room"]]
+    assert layout(by_room[0]) == [("20:00", [("Evening online", 4)]), ("20:30", []), ("21:00", []), ("21:30", [])]
+    searched = agenda_public.grid(agenda_public.view_model(snapshot, tz="UTC", q="kalman"))
+    assert [i.title for i in searched[0].rows[0].cells[0].entry.items] == ["Data assimilation"]
+    assert agenda_public.grid(agenda_public.view_model(snapshot, tz="UTC", q="nothing like this")) == []
+    next_day = agenda_public.grid(agenda_public.view_model(snapshot, tz="Europe/Moscow",
+                                                           day=event.start_date + dt.timedelta(days=1)))
+    assert [(d.date, layout(d)) for d in next_day] == [
+        (event.start_date + dt.timedelta(days=1), [("00:00", [("Evening online", 2)]), ("00:30", [])])]
+
+
+def test_grid_rounds_off_step_times_and_puts_overlaps_in_lanes(event):
+    day = event.start_date
+    hall = add_room(event, "Hall", position=0)
+    add_room(event, "Unused", position=1)
+    add_session(event, "Posters A", at(day, 9), at(day, 10), room=hall)
+    add_session(event, "Posters B", at(day, 9, 30), at(day, 10, 10), room=hall)
+    add_session(event, "Late start", at(day, 10, 15), at(day, 10, 30), room=hall)
+    add_session(event, "Roomless", at(day, 9), at(day, 9, 15))
+    days = agenda_public.grid(agenda_public.view_model(release(event).snapshot, tz="UTC"))
+    grid_day = days[0]
+    assert grid_day.step == 15  # 10:10 and 10:15 are off the half hours
+    assert [(c.room and c.room["name"], c.lanes) for c in grid_day.columns] == [("Hall", 2), (None, 1)]
+    assert layout(grid_day) == [
+        ("09:00", [("Posters A", 4), None, ("Roomless", 1)]),
+        ("09:15", [None, None]),
+        ("09:30", [("Posters B", 3), None]),  # 09:30 to 10:10, rounded out to 10:15
+        ("09:45", [None]),
+        ("10:00", [None, None]),
+        ("10:15", [("Late start", 1), None, None]),
+    ]
+
+
+def test_grid_rows_are_real_time_on_a_daylight_saving_day(db):
+    event = factories.make_event(timezone="Europe/Zurich")
+    spring = dt.date(2030, 3, 31)  # clocks go from 02:00 to 03:00 in Zurich
+    add_session(event, "Through the night", at(spring - dt.timedelta(days=1), 23), at(spring, 2))
+    grid_day, = agenda_public.grid(agenda_public.view_model(release(event).snapshot, tz="Europe/Zurich"))
+    assert layout(grid_day) == [("00:00", [("Through the night", 6)]), ("00:30", []), ("01:00", []), ("01:30", []),
+                                ("03:00", []), ("03:30", [])]  # 00:00 to 04:00 local is three hours
 
 
 def test_clashes_between_starred_entries(event, programme):

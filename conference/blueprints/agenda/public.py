@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, g, make_response, render_template, request
+from flask import abort, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -49,19 +49,35 @@ def _released(event, number: int | None = None):
     return release
 
 
+VIEWS = ("list", "grid")
+KEPT_ARGS = ("tz", "day", "track", "room", "q")  # what the list/grid switch carries over
+
+
+def _view_links() -> dict[str, str]:
+    """The page in each view, with the same filters (the list is the default, without ?view=)."""
+    kept = {key: request.args[key] for key in KEPT_ARGS if request.args.get(key)}
+    return {view: url_for(request.endpoint, **request.view_args, **kept, **({"view": view} if view != "list" else {}))
+            for view in VIEWS}
+
+
 def _agenda_page(event, release, *, current: bool):
     zone, unknown = _zone(event)
     if release is None:
         return render_template("agenda/show.html", event=event, release=None, unknown_zone=unknown, zone=zone)
     q = request.args.get("q", "")[:200]
+    view = "grid" if request.args.get("view") == "grid" else "list"
     agenda = agenda_public.view_model(release.snapshot, tz=zone, day=_day(), q=q,
                                       track_id=request.args.get("track", type=int),
                                       room_id=request.args.get("room", type=int))
+    # Stars go to the latest release's entries (uids stay the same across releases): an older
+    # page offers them for the entries still in it.
+    latest = release if current else release_ops.latest_release(event)
     return render_template(
         "agenda/show.html", event=event, release=release, agenda=agenda, current=current, zone=zone,
         unknown_zone=unknown, zones=_zone_choices(event, zone), q=q, day=_day(),
         track=request.args.get("track", type=int), room=request.args.get("room", type=int),
-        starred=agenda_public.starred_uids(event, current_user) if current else set(),
+        view=view, view_links=_view_links(), grid=agenda_public.grid(agenda) if view == "grid" else None,
+        starred=agenda_public.starred_uids(event, current_user), starrable=agenda_public.starrable_uids(latest),
     )
 
 
