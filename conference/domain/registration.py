@@ -120,9 +120,14 @@ def clean_answers(form: RegistrationForm, category_id: int | None, raw: dict) ->
 def register(form: RegistrationForm, *, category: ParticipantCategory, name: str, email: str, affiliation: str = "",
              user: User | None = None, mode: AttendanceMode | str | None = None, answers: dict | None = None,
              privacy_consent: bool, listed: bool = False, invitation: RegistrationInvitation | None = None,
-             now: dt.datetime | None = None) -> Registration:
+             organisation=None, now: dt.datetime | None = None) -> Registration:
     """Register one person. The result is confirmed, pending approval, or on the waiting list
-    (also when places are free but others already wait: nobody overtakes the list)."""
+    (also when places are free but others already wait: nobody overtakes the list).
+
+    ``organisation`` is the delegation the person claims. One with focal points decides
+    itself: the registration waits for them (pending) and they are told. A focal point's
+    nomination (``invitation.organisation``) joins the delegation without approval, within its
+    quota; a substitute's invitation holds the replaced delegate's place, so it is confirmed."""
     now = now or utcnow()
     event = form.event
     if now < form.opens_at:
@@ -151,6 +156,12 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
         errors["mode"] = _("Choose how you will attend.")
     if not privacy_consent:
         errors["privacy_consent"] = _("Registering needs your consent to the privacy notice.")
+    if invitation is not None and invitation.organisation_id is not None:
+        organisation = invitation.organisation
+        if invitation.reserved_mode is not None:
+            mode = invitation.reserved_mode.value  # the replaced delegate's place
+    elif organisation is not None and organisation.event_id != event.id:
+        errors["organisation_id"] = _("Choose one of the organisations listed.")
     try:
         cleaned = clean_answers(form, category.id, answers or {})
     except ValidationFailed as failed:
@@ -167,10 +178,17 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
                               "shows it and lets you change or cancel it.", state=places.state_label(existing.state)),
                             field="email")
     needs_approval = category.requires_approval and not (invitation is not None and invitation.skip_approval)
-    state = places.initial_state(event, category, mode, needs_approval=needs_approval)
+    nominated = invitation is not None and invitation.organisation_id is not None
+    for_focal_point = organisation is not None and organisation.has_focal_points and not nominated
+    if nominated and invitation.reserved_mode is not None:
+        state = RegistrationState.CONFIRMED  # the place was kept for them (see delegations.substitute)
+    else:
+        state = places.initial_state(event, category, mode, needs_approval=needs_approval or for_focal_point,
+                                     organisation=None if for_focal_point else organisation)
     registration = Registration(
         event_id=event.id, form_id=form.id, category_id=category.id, user_id=getattr(user, "id", None),
-        invitation_id=getattr(invitation, "id", None), email=address, name=name,
+        invitation_id=getattr(invitation, "id", None), organisation_id=getattr(organisation, "id", None),
+        email=address, name=name,
         affiliation=" ".join((affiliation or "").split()), mode=mode, state=state, answers=cleaned,
         privacy_consent_at=now, listed=bool(listed), ticket_token=secrets.token_urlsafe(24),
         waitlisted_at=now if state == RegistrationState.WAITLISTED else None,
@@ -182,8 +200,12 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
     db.session.flush()
     registration.event, registration.form, registration.category = event, form, category
     record("registration.created", actor=user, obj=registration, event=event, state=state.value, mode=mode.value,
-           category=category.name)
+           category=category.name, organisation=getattr(organisation, "name", None))
     _mail_state(registration)
+    if for_focal_point and state == RegistrationState.PENDING:
+        from . import delegations
+
+        delegations.tell_focal_points(registration)
     return registration
 
 
