@@ -1,6 +1,7 @@
-"""The organisers' programme: rooms, speakers, sessions and their items, and the warnings shown
-while editing it. Nothing here is public: the public sees only released snapshots (see
-domain.releases and domain.agenda_snapshot).
+"""The organisers' programme: rooms, speakers, sessions and their items. The editor's time grid
+is built in domain.programme_grid, the warnings shown while editing in domain.programme_warnings.
+Nothing here is public: the public sees only released snapshots (see domain.releases and
+domain.agenda_snapshot).
 
 Times arrive as aware datetimes (a naive one is read in the event's zone) and are stored in UTC.
 Sessions and items carry a version (SQLAlchemy's version_id_col): a save based on an older
@@ -11,20 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..enums import AttendanceMode, ItemKind, RegistrationState, SessionKind, SubmissionState
+from ..enums import ItemKind, SessionKind, SubmissionState
 from ..errors import AlreadyExists, DomainError, InvalidState, NotAllowed
 from ..extensions import db
-from ..i18n import format_date, format_datetime
-from ..models import (AgendaItem, AgendaItemSpeaker, AgendaSession, Event, Registration, Room, Speaker, Submission,
-                      Track)
+from ..i18n import format_date
+from ..models import AgendaItem, AgendaItemSpeaker, AgendaSession, Event, Room, Speaker, Submission, Track
 from ..timezones import is_valid_timezone
 from . import audit
 
@@ -251,7 +249,8 @@ def save_session(event: Event, *, actor, session: AgendaSession | None = None, t
 
 def move_session(session: AgendaSession, *, actor, room_id: int | None, starts_at: dt.datetime,
                  ends_at: dt.datetime, expected_version: int | None = None) -> AgendaSession:
-    """Moves the session, and its items with it (each keeps its offset from the session's start)."""
+    """Moves or resizes the session (within the event's days), and its items with it (each keeps
+    its offset from the session's start); a move based on an older version of it is refused."""
     event = db.session.get(Event, session.event_id)
     require_organiser(event, actor)
     _check_version(session, expected_version, session.title)
@@ -269,35 +268,6 @@ def move_session(session: AgendaSession, *, actor, room_id: int | None, starts_a
     audit.record("agenda.session_moved", actor=actor, obj=session, event=event, starts_at=new_start.isoformat(),
                  room_id=room_id)
     return session
-
-
-@dataclass
-class GridDay:
-    """One day of the editor's grid: rows are the start times (in the event's zone) of that
-    day's sessions; ``cells[(time, room_id)]`` the sessions starting then in that room."""
-
-    day: dt.date
-    times: list[dt.datetime]
-    cells: dict[tuple[dt.datetime, int], list[AgendaSession]]
-
-
-def grid(event: Event, sessions: list[AgendaSession]) -> tuple[list[GridDay], list[AgendaSession]]:
-    """The scheduled sessions with a room, by day; and the others (no time or no room)."""
-    zone = zoneinfo.ZoneInfo(event.timezone)
-    days: dict[dt.date, GridDay] = {}
-    elsewhere = []
-    for session in sessions:
-        if session.starts_at is None or session.room_id is None:
-            elsewhere.append(session)
-            continue
-        local = session.starts_at.astimezone(zone)
-        day = days.setdefault(local.date(), GridDay(local.date(), [], defaultdict(list)))
-        if local not in day.times:
-            day.times.append(local)
-        day.cells[(local, session.room_id)].append(session)
-    for day in days.values():
-        day.times.sort()
-    return [days[d] for d in sorted(days)], elsewhere
 
 
 # Items --------------------------------------------------------------------------------------------
@@ -398,106 +368,3 @@ def unschedule_item(item: AgendaItem, *, actor, expected_version: int | None = N
     _flush(item.title)
     audit.record("agenda.item_unscheduled", actor=actor, obj=item, event=event)
     return item
-
-
-# Warnings -----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Warning:  # noqa: A001  (the organisers' word; shadows nothing we use)
-    kind: str  # speaker_clash, room_clash, outside_session, outside_event, speaker_unavailable, room_capacity
-    message: str
-    uids: tuple[str, ...] = field(default=())
-
-
-def _when(value: dt.datetime, event: Event) -> str:
-    return format_datetime(value, "short", tz=event.timezone)
-
-
-def expected_attendance(event: Event) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
-        Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
-        Registration.mode == AttendanceMode.IN_PERSON)) or 0
-
-
-def warnings(event: Event, *, sessions: list[AgendaSession] | None = None) -> list[Warning]:
-    """What looks wrong in the programme. Warnings never block saving; they are listed before
-    releasing. Runs a fixed number of queries (``sessions``, from sessions_of, saves some)."""
-    if sessions is None:
-        sessions = sessions_of(event)
-    scheduled = [s for s in sessions if s.starts_at is not None]
-    rooms = {r.id: r for r in rooms_of(event)}
-    speakers = {s.id: s for s in speakers_of(event)}
-    found: list[Warning] = []
-    first, last = event_bounds(event)
-
-    # Each speaker's commitments: (start, end, uid, label, session id, is_chair).
-    busy: dict[int, list[tuple]] = defaultdict(list)
-    for session in scheduled:
-        uid = f"session-{session.id}"
-        if not (first <= session.starts_at and session.ends_at <= last):
-            found.append(Warning("outside_event", _("%(session)s is outside the event's days.", session=session.title),
-                                 (uid,)))
-        for chair in session.chairs:
-            busy[chair.id].append((session.starts_at, session.ends_at, uid, session.title, session.id, True))
-        for item in session.items:
-            if item.starts_at is None:
-                continue
-            item_uid = f"item-{item.id}"
-            if not (first <= item.starts_at and item.ends_at <= last):
-                found.append(Warning("outside_event", _("%(item)s is outside the event's days.", item=item.title),
-                                     (item_uid,)))
-            elif not (session.starts_at <= item.starts_at and item.ends_at <= session.ends_at):
-                found.append(Warning("outside_session", _("%(item)s (%(start)s) is outside its session %(session)s.",
-                                                          item=item.title, start=_when(item.starts_at, event),
-                                                          session=session.title), (item_uid, uid)))
-            for link in item.speaker_links:
-                busy[link.speaker_id].append((item.starts_at, item.ends_at, item_uid, item.title, session.id, False))
-
-    for speaker_id, commitments in busy.items():
-        speaker = speakers.get(speaker_id)
-        if speaker is None:
-            continue
-        commitments.sort(key=lambda c: (c[0], c[2]))
-        for n, a in enumerate(commitments):
-            for b in commitments[n + 1:]:
-                if b[0] >= a[1]:
-                    break
-                if a[4] == b[4] and (a[5] or b[5]):
-                    continue  # chairing a session while speaking in it is fine
-                found.append(Warning("speaker_clash", _("%(speaker)s is in two places at once: %(a)s and %(b)s "
-                                                        "(%(start)s).", speaker=speaker.name, a=a[3], b=b[3],
-                                                        start=_when(max(a[0], b[0]), event)),
-                                     (a[2], b[2], f"speaker-{speaker_id}")))
-        windows = [(dt.datetime.fromisoformat(s), dt.datetime.fromisoformat(e)) for s, e in speaker.availability]
-        if windows:
-            for start, end, uid, label, _session, _chair in commitments:
-                if not any(ws <= start and end <= we for ws, we in windows):
-                    found.append(Warning("speaker_unavailable", _("%(speaker)s is not available for %(what)s "
-                                                                  "(%(start)s).", speaker=speaker.name, what=label,
-                                                                  start=_when(start, event)),
-                                         (uid, f"speaker-{speaker_id}")))
-
-    by_room: dict[int, list[AgendaSession]] = defaultdict(list)
-    for session in scheduled:
-        if session.room_id is not None:
-            by_room[session.room_id].append(session)
-    for room_id, in_room in by_room.items():
-        in_room.sort(key=lambda s: (s.starts_at, s.id))
-        for n, a in enumerate(in_room):
-            for b in in_room[n + 1:]:
-                if b.starts_at >= a.ends_at:
-                    break
-                if a.kind == SessionKind.POSTER and b.kind == SessionKind.POSTER:
-                    continue  # poster sessions share a room on purpose
-                found.append(Warning("room_clash", _("%(room)s holds two sessions at once: %(a)s and %(b)s.",
-                                                     room=rooms[room_id].name, a=a.title, b=b.title),
-                                     (f"session-{a.id}", f"session-{b.id}", f"room-{room_id}")))
-
-    expected = expected_attendance(event)
-    for room in sorted((rooms[r] for r in by_room if r in rooms), key=lambda r: (r.position, r.id)):
-        if not room.is_virtual and room.capacity is not None and room.capacity < expected:
-            found.append(Warning("room_capacity", _("%(room)s seats %(capacity)d but %(expected)d people are "
-                                                    "registered to attend in person.", room=room.name,
-                                                    capacity=room.capacity, expected=expected),
-                                 (f"room-{room.id}",)))
-    return found

@@ -19,7 +19,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from conference.domain import programme
+from conference.domain import programme, programme_warnings
 from conference.domain import releases as release_ops
 from conference.enums import EventFormat, ItemKind, SessionKind
 from conference.models import AgendaItem, AgendaSession, Event, Room, ScheduleRelease, Speaker, Track, User
@@ -121,4 +121,4 @@ def release(p: Programme, name: str = "First programme", *, comment: str = "", n
 
 
 def warning_kinds(event: Event) -> list[str]:
-    return [w.kind for w in programme.warnings(event)]
+    return [w.kind for w in programme_warnings.warnings(event)]

@@ -10,7 +10,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...domain import programme, programme_removal, releases
+from ...domain import programme, programme_grid, programme_removal, programme_warnings, releases
 from ...extensions import db
 from ...models import AgendaItem, AgendaSession, Room, Speaker, Track
 from ..common import run_action, saved_form
@@ -39,7 +39,6 @@ def _editor_page(event, *, failed: tuple[str, object] | None = None, release_for
     """The editor page; ``failed`` is the (prefix, form) just posted with errors, shown as typed."""
     sessions = programme.sessions_of(event)
     rooms, unscheduled = programme.rooms_of(event), programme.unscheduled_items(event)
-    days, elsewhere = programme.grid(event, sessions)
     forms = {}
     for item in unscheduled:
         forms[f"place-{item.id}"] = PlaceForm(formdata=None, prefix=f"place-{item.id}", zone=event.timezone,
@@ -49,10 +48,12 @@ def _editor_page(event, *, failed: tuple[str, object] | None = None, release_for
                                                rooms=rooms, obj=session)
     if failed is not None:
         forms[failed[0]] = failed[1]
-    return render_template("agenda/editor.html", event=event, days=days, elsewhere=elsewhere, rooms=rooms,
-                           unscheduled=unscheduled, forms=forms, warnings=programme.warnings(event, sessions=sessions),
+    return render_template("agenda/editor.html", event=event, grid=programme_grid.grid(event, sessions, rooms),
+                           rooms=rooms, unscheduled=unscheduled, forms=forms,
+                           warnings=programme_warnings.warnings(event, sessions=sessions),
                            releases=releases.releases_of(event), release_form=release_form or ReleaseForm(),
-                           zone=zoneinfo.ZoneInfo(event.timezone), session_kinds=SESSION_KIND_LABELS, item_kinds=ITEM_KIND_LABELS,
+                           zone=zoneinfo.ZoneInfo(event.timezone), session_kinds=SESSION_KIND_LABELS,
+                           item_kinds=ITEM_KIND_LABELS,
                            has_release_pages="agenda.show_release" in current_app.view_functions)
 
 
@@ -156,10 +157,15 @@ def move_session(slug, session_id):
     event = load_managed_event(slug)
     session = _of_event(AgendaSession, event, session_id)
     form = MoveForm(prefix=f"move-{session.id}", zone=event.timezone, rooms=programme.rooms_of(event))
+    placed_at = (session.room_id, session.starts_at)
     if saved_form(form, lambda: programme.move_session(
             session, actor=_actor(), room_id=form.room_id.data, starts_at=form.starts_at.utc,
-            ends_at=form.ends_at.utc, expected_version=form.version.data)):
-        flash(_("%(session)s is moved.", session=session.title), "success")
+            ends_at=form.new_end, expected_version=form.version.data)):
+        if (session.room_id, session.starts_at) == placed_at:  # only its end changed
+            flash(_("%(session)s now lasts %(minutes)d minutes.", session=session.title,
+                    minutes=programme_grid.planned_minutes(session)), "success")
+        else:
+            flash(_("%(session)s is moved.", session=session.title), "success")
         return redirect(url_for(".editor", slug=slug))
     return _editor_page(event, failed=(f"move-{session_id}", form)), 422
 

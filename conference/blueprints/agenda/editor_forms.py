@@ -184,14 +184,27 @@ class PlaceForm(ZonedForm):
 
 
 class MoveForm(ZonedForm):
+    """Move or resize a session: the keyboard way, and what dragging a session onto a free slot
+    of the grid, or its resize handle, fills in and submits. The "Longer"/"Shorter" buttons send
+    ``resize`` (minutes added to the end typed in ``ends_at``)."""
+
     room_id = SelectField(_l("Room"), coerce=_id_or_none, validate_choice=False)
     starts_at = LocalDateTimeField(_l("Starts"), [InputRequired(_l("Give the new start."))])
     ends_at = LocalDateTimeField(_l("Ends"), [InputRequired(_l("Give the new end."))])
+    resize = IntegerField(_l("Change of length (minutes)"), [Optional(), NumberRange(min=-24 * 60, max=24 * 60)],
+                          invalid_value_message=_l("Use the Longer or Shorter button."))
     version = HiddenField(filters=[_version])
 
     def __init__(self, *args, rooms, **kwargs):
         super().__init__(*args, **kwargs)
         self.room_id.choices = _options(((r.id, r.name) for r in rooms), blank=_("No room"))
+
+    @property
+    def new_end(self) -> dt.datetime | None:
+        """The end typed, made longer or shorter by the button pressed."""
+        if self.ends_at.utc is None or not self.resize.data:
+            return self.ends_at.utc
+        return self.ends_at.utc + dt.timedelta(minutes=self.resize.data)
 
 
 class ReleaseForm(FlaskForm):

@@ -1,0 +1,105 @@
+"""The programme editor's time grid in Chromium, every page checked by axe-core and for CSP
+violations: an organiser drags a session to another room and time, drags its resize handle,
+drags a session without a time from the list into the grid; then does the same with the
+keyboard (the "Longer"/"Shorter" buttons and the move form), and a move based on a page that
+someone else's change made stale is refused with the message."""
+
+from __future__ import annotations
+
+from conference.domain import programme
+from conference.enums import SessionKind
+from conference.models import AgendaItem, AgendaSession
+
+from .. import factories
+from ..domain.agenda_helpers import at, make_programme
+from .test_account_and_event_journey import expect, fresh, log_in
+
+
+def placement(db, session_id) -> tuple:
+    session = fresh(db).get(AgendaSession, session_id)
+    return session.room_id, session.starts_at, session.ends_at
+
+
+def test_organiser_moves_and_resizes_sessions_by_dragging_and_with_the_keyboard(page, live_server, committed_db):
+    built = make_programme(slug="editor-grid")
+    someday = programme.save_session(built.event, actor=built.organiser, title="Someday", kind=SessionKind.WORKSHOP)
+    committed_db.session.commit()
+    standards, talk_one = built.standards.id, built.talk_one.id
+    someday_id, main, room_b, online = someday.id, built.main.id, built.room_b.id, built.online.id
+    status = page.get_by_role("status")
+
+    log_in(page, built.organiser.email, factories.DEFAULT_PASSWORD)
+    page.goto("/events/editor-grid/manage/agenda")
+
+    # Data standards (Room B, 16 March 11:00-12:30) dragged onto the online room's 14:00 slot.
+    box = page.locator(f'.editor-grid .agenda-session[data-session-id="{standards}"]')
+    expect(box).to_have_attribute("draggable", "true")
+    with page.expect_navigation():
+        box.drag_to(page.locator(f'td.grid-slot[data-room-id="{online}"][data-starts-at="2030-03-16T14:00"]'))
+    page.audit()
+    expect(status).to_have_text("Data standards is moved.")
+    assert placement(committed_db, standards) == (online, at(1, 14), at(1, 15, 30))
+    assert fresh(committed_db).get(AgendaItem, talk_one).starts_at == at(1, 14)  # its talks go with it
+    expect(page.locator(f'td.grid-slot[data-room-id="{room_b}"][data-starts-at="2030-03-16T11:00"]')).to_have_count(1)
+
+    # Its bottom edge dragged down to the 16:00 row: it now ends at 16:15.
+    handle = page.locator(f'.resize-handle[data-session-id="{standards}"]')
+    handle.scroll_into_view_if_needed()
+    grip, row = handle.bounding_box(), page.locator('tr[data-slot-start="2030-03-16T16:00"]').bounding_box()
+    page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(grip["x"] + grip["width"] / 2, row["y"] + row["height"] / 2, steps=8)
+    expect(handle).to_have_text("16:15")  # the end it would get, shown while dragging
+    with page.expect_navigation():
+        page.mouse.up()
+    page.audit()
+    expect(status).to_have_text("Data standards now lasts 135 minutes.")
+    assert placement(committed_db, standards) == (online, at(1, 14), at(1, 16, 15))
+
+    # A session without a time, from the list above the grid onto the main hall at 12:00: as a
+    # workshop, it gets two hours. (A tall window: a synthetic drag does not scroll the page.)
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    with page.expect_navigation():
+        page.locator(f'.agenda-elsewhere [data-session-id="{someday_id}"]').drag_to(
+            page.locator(f'td.grid-slot[data-room-id="{main}"][data-starts-at="2030-03-16T12:00"]'))
+    page.audit()
+    expect(status).to_have_text("Someday is moved.")
+    assert placement(committed_db, someday_id) == (main, at(1, 12), at(1, 14))
+
+    # The keyboard way: each session's form, its buttons named with the session's title.
+    longer = page.get_by_role("button", name="Longer by 15 minutes (Data standards)")
+    longer.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.audit()
+    expect(status).to_have_text("Data standards now lasts 150 minutes.")
+    assert placement(committed_db, standards) == (online, at(1, 14), at(1, 16, 30))
+    page.get_by_role("button", name="Shorter by 15 minutes (Data standards)").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.audit()
+    assert placement(committed_db, standards) == (online, at(1, 14), at(1, 16, 15))
+
+    form = page.get_by_role("group", name="Move or resize Data standards")
+    form.get_by_label("Room").select_option(label="Room B")
+    form.get_by_label("Starts").fill("2030-03-17T14:00")
+    form.get_by_label("Ends").fill("2030-03-17T15:30")
+    form.get_by_role("button", name="Move it").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.audit()
+    expect(status).to_have_text("Data standards is moved.")
+    assert placement(committed_db, standards) == (room_b, at(2, 14), at(2, 15, 30))
+
+    # Another organiser changes the session meanwhile: this page's form is refused, nothing lost.
+    session = fresh(committed_db).get(AgendaSession, standards)
+    session.description = "Changed by a colleague"
+    committed_db.session.commit()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Longer by 15 minutes (Data standards)").click()
+    page.audit()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Data standards was changed by someone else meanwhile (reload to see it).")
+    expect(page.get_by_role("group", name="Move or resize Data standards")).to_contain_text(
+        "Data standards was changed by someone else meanwhile (reload to see it).")
+    assert placement(committed_db, standards) == (room_b, at(2, 14), at(2, 15, 30))
