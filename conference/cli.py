@@ -89,10 +89,13 @@ def run_registration_jobs() -> dict[str, int]:
 @registrations_cli.command("tick")
 def registrations_tick() -> None:
     """Run the periodic registration jobs once (the outbox worker runs them every minute):
-    expire offers whose time is up, send reconfirmation reminders, release unreconfirmed places."""
+    expire offers whose time is up, send reconfirmation reminders, release unreconfirmed places,
+    remind focal points before their deadline and hand what still waits to the organisers."""
     done = run_registration_jobs()
     click.echo(f"offers expired {done['offers_expired']}, reconfirmation reminders {done['reminded']}, "
-               f"places released {done['released']}, places offered {done['offered']}")
+               f"places released {done['released']}, places offered {done['offered']}, "
+               f"focal points reminded {done['focal_points_reminded']}, "
+               f"handed to organisers {done['escalated']}")
 
 
 @outbox_cli.command("status")

@@ -161,7 +161,9 @@ PLACE_HOLDING_STATES = frozenset({RegistrationState.PENDING, RegistrationState.C
 
 REGISTRATION_TRANSITIONS: dict[RegistrationState, frozenset[RegistrationState]] = {
     RegistrationState.PENDING: frozenset(
-        {RegistrationState.CONFIRMED, RegistrationState.REJECTED, RegistrationState.CANCELLED}
+        # waitlisted: a focal point approves someone the delegation's quota has no room for yet
+        {RegistrationState.CONFIRMED, RegistrationState.REJECTED, RegistrationState.CANCELLED,
+         RegistrationState.WAITLISTED}
     ),
     RegistrationState.CONFIRMED: frozenset({RegistrationState.CANCELLED}),
     RegistrationState.WAITLISTED: frozenset(

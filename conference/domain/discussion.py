@@ -61,6 +61,5 @@ def post_comment(submission: Submission, *, actor, body: str) -> DiscussionComme
     link = external_url("review.show_submission", slug=event.slug, code=submission.code)
     for person in recipients:
         queue_mail("discussion_comment", to=person.email, to_name=person.name, event=event, user=person,
-                   context={"code": submission.code, "title": submission.title, "body": body,
-                            "commenter": actor.name, "link": link})
+                   context={"submission": submission, "comment": comment, "link": link})
     return comment

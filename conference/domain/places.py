@@ -10,6 +10,10 @@ The rules, in one module:
 * A place is taken by a registration that is pending approval, confirmed, or offered (held
   for someone from the waiting list). Capacity is per category and mode, and optionally per
   event and mode on top; None means unlimited.
+* A delegation (an organisation, see ``delegations``) may have a quota per mode on top: its
+  confirmed and offered registrations, and places reserved for a substitute, count against it
+  (a registration pending its focal point's approval does not: approving it is what takes a
+  quota place, under the same lock).
 * Newcomers never overtake the waiting list: a new registrant gets a place only where nobody
   waiting could take it (people waiting for a full category do not hold up another category
   that has room, unless the event's own capacity is what is full).
@@ -27,12 +31,13 @@ from collections import Counter
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from ..enums import (PLACE_HOLDING_STATES, REGISTRATION_TRANSITIONS, AttendanceMode, CancelReason, EventFormat,
                      RegistrationState)
 from ..errors import InvalidState
 from ..extensions import db
-from ..models import Event, ParticipantCategory, Registration, RegistrationSettings
+from ..models import Event, ParticipantCategory, Registration, RegistrationInvitation, RegistrationSettings
 from .audit import record
 
 MODES_BY_FORMAT = {
@@ -91,32 +96,58 @@ class Occupancy:
 
     by_category: Counter
     by_mode: Counter
+    by_organisation: Counter = dataclasses.field(default_factory=Counter)  # quota places, (org id, mode)
 
-    def room(self, category: ParticipantCategory, mode: AttendanceMode, settings: RegistrationSettings) -> int | None:
-        """Free places for ``category`` in ``mode`` (None: unlimited)."""
+    def room(self, category: ParticipantCategory, mode: AttendanceMode, settings: RegistrationSettings,
+             organisation=None) -> int | None:
+        """Free places for ``category`` in ``mode`` (None: unlimited), within ``organisation``'s
+        quota when one is given."""
         limits = []
         if category.capacity(mode) is not None:
             limits.append(category.capacity(mode) - self.by_category[(category.id, mode)])
         if settings.capacity(mode) is not None:
             limits.append(settings.capacity(mode) - self.by_mode[mode])
+        if organisation is not None and organisation.quota(mode) is not None:
+            limits.append(organisation.quota(mode) - self.by_organisation[(organisation.id, mode)])
         return max(0, min(limits)) if limits else None
 
-    def take(self, category_id: int, mode: AttendanceMode, n: int = 1) -> None:
+    def quota_room(self, organisation, mode: AttendanceMode) -> int | None:
+        quota = organisation.quota(mode)
+        return None if quota is None else max(0, quota - self.by_organisation[(organisation.id, mode)])
+
+    def take(self, category_id: int, mode: AttendanceMode, n: int = 1, organisation_id: int | None = None) -> None:
         self.by_category[(category_id, mode)] += n
         self.by_mode[mode] += n
+        if organisation_id is not None:
+            self.by_organisation[(organisation_id, mode)] += n
+
+
+# A delegation's quota counts these (and reserved places); pending ones wait for its focal point.
+QUOTA_STATES = frozenset({RegistrationState.CONFIRMED, RegistrationState.OFFERED})
 
 
 def occupancy(event: Event) -> Occupancy:
     rows = db.session.execute(
-        sa.select(Registration.category_id, Registration.mode, sa.func.count())
+        sa.select(Registration.category_id, Registration.mode, Registration.organisation_id, Registration.state,
+                  sa.func.count())
         .where(Registration.event_id == event.id, Registration.state.in_(PLACE_HOLDING_STATES))
-        .group_by(Registration.category_id, Registration.mode)
+        .group_by(Registration.category_id, Registration.mode, Registration.organisation_id, Registration.state)
     ).all()
-    by_category, by_mode = Counter(), Counter()
-    for category_id, mode, count in rows:
-        by_category[(category_id, mode)] += count
-        by_mode[mode] += count
-    return Occupancy(by_category, by_mode)
+    # A substitute's invitation keeps the replaced delegate's place until it is used or withdrawn.
+    reserved = db.session.execute(
+        sa.select(RegistrationInvitation.category_id, RegistrationInvitation.reserved_mode,
+                  RegistrationInvitation.organisation_id, sa.func.count())
+        .where(RegistrationInvitation.event_id == event.id, RegistrationInvitation.reserved_mode.is_not(None),
+               RegistrationInvitation.used_at.is_(None), RegistrationInvitation.revoked_at.is_(None))
+        .group_by(RegistrationInvitation.category_id, RegistrationInvitation.reserved_mode,
+                  RegistrationInvitation.organisation_id)
+    ).all()
+    counts = Occupancy(Counter(), Counter(), Counter())
+    for category_id, mode, organisation_id, state, count in rows:
+        counts.take(category_id, mode, count, organisation_id if state in QUOTA_STATES else None)
+    for category_id, mode, organisation_id, count in reserved:
+        counts.take(category_id, mode, count, organisation_id)
+    return counts
 
 
 def waiting_list(event: Event, mode: AttendanceMode) -> list[Registration]:
@@ -129,7 +160,7 @@ def waiting_list(event: Event, mode: AttendanceMode) -> list[Registration]:
                 sa.and_(Registration.state == RegistrationState.WAITLISTED, Registration.mode == mode),
                 sa.and_(Registration.state.in_(PLACE_HOLDING_STATES), Registration.switch_to == mode),
             ),
-        )
+        ).options(selectinload(Registration.organisation))
     ).all()
     return sorted(rows, key=_queue_key)
 
@@ -149,16 +180,18 @@ def position(registration: Registration) -> int | None:
 
 
 def initial_state(event: Event, category: ParticipantCategory, mode: AttendanceMode, *,
-                  needs_approval: bool) -> RegistrationState:
-    """What a new registration becomes; call with the event locked."""
+                  needs_approval: bool, organisation=None) -> RegistrationState:
+    """What a new registration becomes; call with the event locked. ``organisation`` is the
+    delegation whose quota applies now (None for someone who waits for their focal point: the
+    quota applies when the focal point approves)."""
     settings = event.registration_settings
     counts = occupancy(event)
-    room = counts.room(category, mode, settings)
+    room = counts.room(category, mode, settings, organisation)
     if room is not None and room <= 0:
         return RegistrationState.WAITLISTED
     # Someone already waiting who could take a free place comes first (places are handed down
     # the list as they free up, so this only happens within a change that has not filled yet).
-    if any(counts.room(w.category, mode, settings) != 0 for w in waiting_list(event, mode)):
+    if any(counts.room(w.category, mode, settings, w.organisation) != 0 for w in waiting_list(event, mode)):
         return RegistrationState.WAITLISTED
     return RegistrationState.PENDING if needs_approval else RegistrationState.CONFIRMED
 
@@ -183,21 +216,22 @@ def fill_places(event: Event, *, now: dt.datetime, actor=None) -> Filled:
         counts = occupancy(event)
         for mode in modes_of(event):
             for waiting in waiting_list(event, mode):
-                room = counts.room(waiting.category, mode, settings)
+                room = counts.room(waiting.category, mode, settings, waiting.organisation)
                 if room is not None and room <= 0:
-                    continue  # full for this category; someone of another category may fit
+                    continue  # full for this category (or delegation); someone else may fit
                 if waiting.switch_to is not None:
                     old = waiting.mode
+                    quota_org = waiting.organisation_id if waiting.state in QUOTA_STATES else None
                     waiting.mode, waiting.switch_to, waiting.switch_requested_at = mode, None, None
-                    counts.take(waiting.category_id, mode)
-                    counts.take(waiting.category_id, old, -1)
+                    counts.take(waiting.category_id, mode, organisation_id=quota_org)
+                    counts.take(waiting.category_id, old, -1, organisation_id=quota_org)
                     filled.switched.append(waiting)
                     record("registration.switched", actor=actor, obj=waiting, event=event, mode=mode.value)
                     changed = True
                 else:
                     move(waiting, RegistrationState.OFFERED)
                     waiting.offer_expires_at = now + hold
-                    counts.take(waiting.category_id, mode)
+                    counts.take(waiting.category_id, mode, organisation_id=waiting.organisation_id)
                     filled.offered.append(waiting)
                     record("registration.offered", actor=actor, obj=waiting, event=event,
                            expires=waiting.offer_expires_at.isoformat())

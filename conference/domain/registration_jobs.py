@@ -1,5 +1,6 @@
 """The periodic registration jobs: offers whose time is up pass to the next person waiting,
-and reconfirmation requests send their reminder and release places at their date. The outbox
+reconfirmation requests send their reminder and release places at their date, and focal
+points are reminded before their deadline, after which the organisers decide. The outbox
 worker runs them every REGISTRATION_JOBS_SECONDS; ``flask registrations tick`` runs one round."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from ..models.types import utcnow
-from . import reconfirmation
+from . import delegations, reconfirmation
 from . import registration as ops
 
 
@@ -20,6 +21,9 @@ def run_due(*, now: dt.datetime | None = None, commit: Callable[[], None] | None
     if commit is not None:
         commit()
     done.update(reconfirmation.run_reconfirmation(now=now))
+    if commit is not None:
+        commit()
+    done.update(delegations.run_deadlines(now=now))
     if commit is not None:
         commit()
     return done

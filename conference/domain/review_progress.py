@@ -16,7 +16,6 @@ from sqlalchemy.orm import joinedload
 from ..enums import REVIEWABLE_STATES, ReviewState, TeamRole
 from ..errors import InvalidState, NotAllowed
 from ..extensions import db
-from ..i18n import format_datetime
 from ..models import Event, Review, ReviewAssignment, Submission, User
 from ..models.types import utcnow
 from .audit import record
@@ -160,7 +159,7 @@ def remind_reviewers(event: Event, *, actor, reviewer_ids=None, now: dt.datetime
         reviewer = users[reviewer_id]
         queue_mail("review_reminder", to=reviewer.email, to_name=reviewer.name, event=event, user=reviewer,
                    context={"submissions": [submissions[a.submission_id] for a in own], "link": link,
-                            "deadline": format_datetime(deadline, tz=event.timezone) if deadline else ""})
+                            "deadline": deadline})
     db.session.execute(sa.update(ReviewAssignment).where(ReviewAssignment.id.in_([a.id for a in missing]))
                        .values(reminded_at=now))
     record("review.reminders_sent", actor=actor, obj=None, event=event, reviewer_ids=sorted(by_reviewer),

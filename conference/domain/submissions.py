@@ -345,8 +345,7 @@ def submit(submission: Submission, *, actor, access_code: str | None = None, now
             "submission_received",
             to=author.email, to_name=author.name, event=submission.event, user=author.user,
             context={"submission": submission, "author": author,
-                     "link": external_url("cfp.show_submission", slug=submission.event.slug, code=submission.code),
-                     "edit_until": format_datetime(submission.edit_deadline(), tz=submission.event.timezone)},
+                     "edit_until": submission.edit_deadline()},
         )
 
 

@@ -95,7 +95,6 @@ def invite_member(event: Event, *, actor, email: str, role: TeamRole, message: s
             "invitation": invitation,
             "inviter": actor,
             "role_label": ROLE_LABELS[role],
-            "message": message.strip(),
             "link": external_url("events.show_invitation", token=invitation_token(invitation)),
             "has_account": existing_user is not None,
             "tracks": [t.name for t in tracks],

@@ -137,9 +137,13 @@ def unknown_placeholders(spec: TemplateSpec, *texts: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Rendered:
+    """``html`` is the whole HTML part (a document with the mail's inline styles); ``content``
+    the message alone, safe to show inside one of our pages (the preview)."""
+
     subject: str
     text: str
     html: str
+    content: Markup
 
 
 class _Values(dict):
@@ -186,7 +190,7 @@ def _html(body: str, values: _Values) -> str:
         safe_url = html.escape(value) if value.startswith(("http://", "https://", "mailto:")) else ""
         rendered = rendered.replace(f'href="{token}"', f'href="{safe_url}"')
         rendered = rendered.replace(token, _html_value(placeholder, value))
-    return rendered
+    return re.sub(r"<p>\s*</p>\n?", "", rendered)  # a paragraph that held only an empty placeholder
 
 
 def _text(template: str, values: _Values) -> str:
@@ -203,7 +207,7 @@ def render(spec: TemplateSpec, context: MailContext, *, subject: str | None = No
     subject_text = " ".join(PLACEHOLDER.sub(lambda m: values[m.group(1)], subject).split())[:300]
     content = Markup(_html(body, values))
     page = render_template("emails/_message.html", content=content, subject=subject_text, event=context.event)
-    return Rendered(subject=subject_text, text=_text(body, values), html=page)
+    return Rendered(subject=subject_text, text=_text(body, values), html=page, content=content)
 
 
 def text_to_html(text: str, *, subject: str, event=None) -> str:
@@ -217,4 +221,4 @@ def text_to_html(text: str, *, subject: str, event=None) -> str:
 
 
 from . import placeholders  # noqa: E402,F401  (the shared sets)
-from . import accounts, agenda, cfp, group, registration, review  # noqa: E402,F401  (they register their templates)
+from . import accounts, agenda, cfp, delegations, group, registration, review  # noqa: E402,F401  (they register)

@@ -88,6 +88,7 @@ def test_propose_then_apply_creates_assignments_mails_and_audit(db):
     settings_for(event).review_deadline = dt.datetime(2030, 6, 1, 10, 0, tzinfo=UTC)
     settings_for(event).blind_mode = BlindMode.DOUBLE_BLIND
     ada, bob = add_member(event, name="Ada"), add_member(event, name="Bob")
+    ada.timezone = "Europe/Zurich"  # the deadline is given in each reviewer's own zone
     one = submission(call, title="First talk", author=factories.make_user(name="Secret Author"))
     two = submission(call, title="Second talk")
     bid(one, ada, BidPreference.EAGER)
@@ -107,10 +108,13 @@ def test_propose_then_apply_creates_assignments_mails_and_audit(db):
     assert {a.source for s in (one, two) for a in s.review_assignments} == {AssignmentSource.AUTOMATIC}
     mails = outbox("review_assigned")
     assert sorted(m.to_address for m in mails) == sorted([ada.email, bob.email])
-    text = mails[0].body_text
+    by_address = {m.to_address: m for m in mails}
+    text = by_address[ada.email].body_text
     assert one.code in text and "First talk" in text and "Second talk" in text
-    assert "Secret Author" not in text and "Secret Author" not in mails[0].body_html
-    assert "Jun 1, 2030, 12:00:00\u202fPM (Europe/Zurich)" in text
+    assert "Secret Author" not in text and "Secret Author" not in by_address[ada.email].body_html
+    assert by_address[ada.email].subject == f"2 submissions to review for {event.title}"
+    assert "Please submit your reviews by Jun 1, 2030, 12:00:00\u202fPM (Europe/Zurich)." in text
+    assert "Please submit your reviews by Jun 1, 2030, 10:00:00\u202fAM (UTC)." in by_address[bob.email].body_text
     assert audit_actions(event)[-2:] == ["review.assignment_proposed", "review.assignment_applied"]
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "review.assignment_applied"))
     assert entry.details == {"created": 4, "skipped": 0}

@@ -81,7 +81,7 @@ def test_the_cli_tick_runs_one_round_and_says_what_it_did(expired_offer, runner)
 
     assert result.exit_code == 0, result.output
     assert result.output == ("offers expired 1, reconfirmation reminders 0, places released 0, "
-                             "places offered 0\n")
+                             "places offered 0, focal points reminded 0, handed to organisers 0\n")
     assert states(*expired_offer) == [RegistrationState.CANCELLED, RegistrationState.OFFERED]
     again = runner.invoke(args=["registrations", "tick"])
     assert again.output.startswith("offers expired 0,")
@@ -96,5 +96,6 @@ def test_run_due_runs_the_reconfirmation_release_too(db):
     reconfirmation.request_reconfirmation(form.event, actor=form.event.roles[0].user, by=now - DAY,
                                           now=now - 2 * DAY)
 
-    assert registration_jobs.run_due(now=now) == {"offers_expired": 0, "reminded": 0, "released": 1, "offered": 1}
+    assert registration_jobs.run_due(now=now) == {"offers_expired": 0, "reminded": 0, "released": 1, "offered": 1,
+                                                  "focal_points_reminded": 0, "escalated": 0}
     assert (holder.state, waiting.state) == (RegistrationState.CANCELLED, RegistrationState.OFFERED)

@@ -71,6 +71,7 @@ def test_remind_all_mails_each_reviewer_with_missing_reviews_their_list(committe
     first, second = reviewed
     a, b, _c = committee.reviewers
     committee.settings.review_deadline = dt.datetime(2030, 5, 1, 10, 0, tzinfo=UTC)
+    a.timezone = "Europe/Zurich"  # the deadline is given in each reviewer's own zone
 
     assert review_progress.remind_reviewers(committee.event, actor=committee.organiser, now=REMINDED_AT) == 2
 
@@ -81,6 +82,7 @@ def test_remind_all_mails_each_reviewer_with_missing_reviews_their_list(committe
     assert f"{second.code}: Second" in mails[a.email].body_text and first.code not in mails[a.email].body_text
     assert f"{first.code}: First" in mails[b.email].body_text
     assert "The review deadline is May 1, 2030, 12:00:00\u202fPM (Europe/Zurich)." in mails[a.email].body_text
+    assert "The review deadline is May 1, 2030, 10:00:00\u202fAM (UTC)." in mails[b.email].body_text
     for mail in mails.values():
         assert first.submitter.name not in mail.body_text  # code and title only
     reminded = dict(db.session.execute(sa.select(ReviewAssignment.id, ReviewAssignment.reminded_at)).all())
