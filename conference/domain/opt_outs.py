@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..enums import ACTIVE_REGISTRATION_STATES
 from ..errors import InvalidToken
 from ..extensions import db
 from ..models import Event, MailOptOut, Registration
@@ -76,7 +77,16 @@ def opt_out(event: Event, email: str, kind: str) -> bool:
 
 
 def opt_back_in(event: Event, email: str, kind: str) -> None:
-    db.session.execute(sa.delete(MailOptOut).filter_by(event_id=event.id, email=_normal(email), kind=kind))
+    """Undo ``opt_out``; for agenda updates, the person's registrations ask for them again."""
+    email = _normal(email)
+    db.session.execute(sa.delete(MailOptOut).filter_by(event_id=event.id, email=email, kind=kind))
+    if kind == "agenda_updates":
+        db.session.execute(
+            sa.update(Registration)
+            .where(Registration.event_id == event.id, sa.func.lower(Registration.email) == email,
+                   Registration.state.in_(ACTIVE_REGISTRATION_STATES))
+            .values(agenda_updates=True)
+        )
 
 
 def opted_out(event: Event, kind: str) -> set[str]:

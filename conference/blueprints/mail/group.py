@@ -1,3 +1,79 @@
-"""(being written)"""
+"""Mail to groups for organisers: choose the audience and its filters, write the mail with the
+audience's placeholders, preview it for one person, send it (or hold it in the outbox); and
+the list of group mail sent."""
 
-from .blueprint import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from ...domain import group_mail
+from ...errors import DomainError
+from ...extensions import db
+from ..common import show_error
+from ..events.views import load_managed_event
+from .blueprint import bp
+from .forms import STATE_LABELS
+from .group_forms import AUDIENCE_HINTS, AudienceForm, GroupMailForm, event_days
+
+
+def _compose_form(event, audience: str) -> GroupMailForm:
+    options = group_mail.filter_options(event)
+    subject, body = group_mail.starting_text(event, audience)
+    return GroupMailForm(audience=audience, subject=subject, body=body, tracks=options.tracks, types=options.types,
+                         forms=options.forms, categories=options.categories, days=event_days(event))
+
+
+def _attempt(form, operation):
+    """Run a domain operation; on refusal show it on the form (nothing typed is lost)."""
+    try:
+        return operation()
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return None
+
+
+@bp.route("/group", methods=["GET", "POST"], endpoint="group_mail")
+@login_required
+def group_mail_page(slug):
+    event = load_managed_event(slug)
+    chooser = AudienceForm(request.args)
+    audience = request.form.get("audience") if request.method == "POST" else chooser.chosen()
+    if audience not in group_mail.AUDIENCES:
+        return render_template("mail/group_mail.html", event=event, chooser=chooser, hints=AUDIENCE_HINTS, form=None)
+    chooser.audience.data = audience
+    form, preview = _compose_form(event, audience), None
+    if form.validate_on_submit():
+        values = {"audience": audience, "filters": form.filters(audience), "subject": form.subject.data,
+                  "body": form.body.data}
+        if "send" not in request.form:
+            preview = _attempt(form, lambda: group_mail.preview(event, announcement=form.announcement.data, **values))
+        elif sent := _attempt(form, lambda: group_mail.send(event, actor=current_user._get_current_object(),
+                                                            announcement=form.announcement.data,
+                                                            hold=form.hold.data, **values)):
+            return _sent(event, sent)
+    return render_template("mail/group_mail.html", event=event, chooser=chooser, hints=AUDIENCE_HINTS, form=form,
+                           audience=audience, audiences=group_mail.AUDIENCES, preview=preview,
+                           placeholders=group_mail.spec_for(audience).placeholders.values())
+
+
+def _sent(event, sent):
+    db.session.commit()
+    if sent.held:
+        flash(ngettext("The message is held in the outbox: look it over and send it from there.",
+                       "The %(num)d messages are held in the outbox: look them over and send them from there.",
+                       sent.recipients), "success")
+        return redirect(url_for(".outbox", slug=event.slug))
+    flash(ngettext("The mail is queued for %(num)d person: it goes out within a minute.",
+                   "The mail is queued for %(num)d people: it goes out within a minute.", sent.recipients), "success")
+    return redirect(url_for(".group_mails", slug=event.slug))
+
+
+@bp.route("/groups")
+@login_required
+def group_mails(slug):
+    event = load_managed_event(slug)
+    return render_template("mail/group_mails.html", event=event, mails=group_mail.sent_group_mails(event),
+                           audiences=group_mail.AUDIENCES, state_labels=STATE_LABELS)
