@@ -60,7 +60,7 @@ def _mail(template: str, registration: Registration, settings: RegistrationSetti
     event = registration.event
     queue_mail(template, to=registration.email, to_name=registration.name, event=event, user=registration.user,
                context={"registration": registration, "link": ops.manage_url(registration),
-                        "by": format_datetime(settings.reconfirm_by, tz=event.timezone)})
+                        "reconfirm_by": settings.reconfirm_by})
 
 
 def request_reconfirmation(event: Event, *, actor, by: dt.datetime, reminder_hours: int = 48,

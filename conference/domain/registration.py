@@ -226,7 +226,7 @@ def approve(registration: Registration, *, actor, now: dt.datetime | None = None
     registration.confirmed_at = now or utcnow()
     db.session.flush()
     record("registration.approved", actor=actor, obj=registration, event=registration.event)
-    _mail_state(registration)
+    _mail_state(registration, approved=True)
 
 
 def reject(registration: Registration, *, actor, message: str = "", now: dt.datetime | None = None) -> None:
@@ -406,9 +406,7 @@ def update_answers(registration: Registration, *, actor, answers: dict, listed: 
 def notify_filled(event: Event, filled: places.Filled) -> None:
     for registration in filled.offered:
         queue_mail("registration_offer", to=registration.email, to_name=registration.name, event=event,
-                   user=registration.user,
-                   context={"registration": registration, "link": manage_url(registration),
-                            "expires": format_datetime(registration.offer_expires_at, tz=event.timezone)})
+                   user=registration.user, context={"registration": registration, "link": manage_url(registration)})
     for registration in filled.switched:
         queue_mail("registration_switched", to=registration.email, to_name=registration.name, event=event,
                    user=registration.user, context={"registration": registration, "link": manage_url(registration)})
@@ -423,13 +421,15 @@ def calendar_attachment(event: Event) -> tuple[str, str, bytes]:
     return (f"{event.slug}.ics", "text/calendar; method=PUBLISH", data)
 
 
-def _mail_state(registration: Registration) -> None:
-    """The mail that tells a person where their registration stands now."""
+def _mail_state(registration: Registration, *, approved: bool = False) -> None:
+    """The mail that tells a person where their registration stands now (``approved``: an
+    organiser just approved it, which has its own mail)."""
     event = registration.event
     context = {"registration": registration, "link": manage_url(registration)}
     common = {"to": registration.email, "to_name": registration.name, "event": event, "user": registration.user}
     if registration.state == RegistrationState.CONFIRMED:
-        queue_mail("registration_confirmed", **common, context=context, attachments=[calendar_attachment(event)])
+        queue_mail("registration_approved" if approved else "registration_confirmed", **common, context=context,
+                   attachments=[calendar_attachment(event)])
     elif registration.state == RegistrationState.PENDING:
         queue_mail("registration_received", **common, context=context)
     elif registration.state == RegistrationState.WAITLISTED:

@@ -12,14 +12,14 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from ..enums import RegistrationState
 from ..errors import AlreadyExists, DomainError, NotAllowed
 from ..extensions import db
-from ..i18n import format_datetime
-from ..models import Event, Registration, ScheduleRelease, Speaker
+from ..models import AgendaStar, Event, Registration, ScheduleRelease, Speaker
 from ..models.types import utcnow
-from . import agenda_snapshot, audit
+from . import agenda_ical, agenda_snapshot, audit, opt_outs
 from .links import external_url
 from .mailer import queue_mail
 
@@ -64,40 +64,90 @@ def release(event: Event, *, actor, name: str, comment: str = "", now: dt.dateti
     return entry
 
 
-def _agenda_link(event: Event) -> str:
+def agenda_link(event: Event) -> str:
     # The public agenda page, once that part of the app is there; the event's page until then.
     endpoint = "agenda.show" if "agenda.show" in current_app.view_functions else "events.show_event"
     return external_url(endpoint, slug=event.slug)
 
 
-def _mail_speakers(event: Event, entry: ScheduleRelease, changes: dict) -> None:
-    """One mail per speaker with an email whose items are new or moved, listing those items."""
+def mail_schedule(snapshot: dict, entries: list[dict], changes: dict) -> list[dict]:
+    """``entries`` of ``snapshot`` as the agenda mails list them (mail_templates.agenda): by
+    start, with their room's name and what this release did to them (``change``: new, moved,
+    changed, cancelled or empty)."""
+    rooms = {room["id"]: room["name"] for room in snapshot.get("rooms", [])}
+    kinds = {entry["uid"]: kind for kind, found in changes.items() for entry in found}
+    return [{"title": e["title"], "start": dt.datetime.fromisoformat(e["start"]),
+             "end": dt.datetime.fromisoformat(e["end"]), "room": rooms.get(e.get("room_id"), ""),
+             "change": kinds.get(e["uid"], "")}
+            for e in sorted(entries, key=lambda e: (e["start"], e["uid"]))]
+
+
+def speaker_schedules(snapshot: dict, changes: dict) -> dict[int, list[dict]]:
+    """Per speaker id, their items that ``changes`` made new or moved (sessions have no speakers)."""
     touched: dict[int, list[dict]] = {}
     for kind in ("new", "moved"):
-        for change in changes[kind]:
-            for speaker_id in change.get("speaker_ids", ()):  # sessions have none: items only
+        for change in changes.get(kind, ()):
+            if change.get("cancelled"):
+                continue
+            for speaker_id in change.get("speaker_ids", ()):
                 touched.setdefault(speaker_id, []).append(change)
-    if not touched:
-        return
-    speakers = db.session.scalars(sa.select(Speaker).where(Speaker.id.in_(touched), Speaker.email != "")
-                                  .order_by(Speaker.id))
-    link = _agenda_link(event)
-    for speaker in speakers:
-        items = [{"title": c["title"],
-                  "start": format_datetime(dt.datetime.fromisoformat(c["start"]), "medium", tz=speaker.timezone),
-                  "end": format_datetime(dt.datetime.fromisoformat(c["end"]), "short", tz=speaker.timezone),
-                  "moved": "previous" in c}
-                 for c in sorted(touched[speaker.id], key=lambda c: c["start"])]
+    return {speaker_id: mail_schedule(snapshot, entries, changes) for speaker_id, entries in touched.items()}
+
+
+def mailed_speakers(event: Event, schedules: dict[int, list[dict]]) -> list[Speaker]:
+    """The speakers among ``schedules`` that have an email address, by id."""
+    if not schedules:
+        return []
+    return list(db.session.scalars(sa.select(Speaker).where(Speaker.event_id == event.id, Speaker.id.in_(schedules),
+                                                            Speaker.email != "")
+                                   .options(selectinload(Speaker.user)).order_by(Speaker.id)))
+
+
+def registrant_schedules(event: Event, snapshot: dict, changes: dict,
+                         registrations: list[Registration]) -> dict[int, list[dict]]:
+    """Per registration id, the entries its participant starred (one query for all): a starred
+    session brings its items; an entry cancelled earlier than this release drops out."""
+    user_ids = {r.user_id for r in registrations if r.user_id is not None}
+    stars: dict[int, set[str]] = {}
+    if user_ids:
+        for user_id, uid in db.session.execute(sa.select(AgendaStar.user_id, AgendaStar.uid).where(
+                AgendaStar.event_id == event.id, AgendaStar.user_id.in_(user_ids))):
+            stars.setdefault(user_id, set()).add(uid)
+    cancelled_now = {e["uid"] for e in changes.get("cancelled", ())}
+    result = {}
+    for registration in registrations:
+        entries = [e for e in agenda_ical.starred(snapshot, stars.get(registration.user_id, ()))
+                   if not e.get("cancelled") or e["uid"] in cancelled_now]
+        result[registration.id] = mail_schedule(snapshot, entries, changes)
+    return result
+
+
+def _mail_speakers(event: Event, entry: ScheduleRelease, changes: dict) -> None:
+    """One mail per speaker with an email whose items are new or moved, listing those items in
+    the speaker's own zone."""
+    schedules = speaker_schedules(entry.snapshot, changes)
+    link = agenda_link(event)
+    for speaker in mailed_speakers(event, schedules):
         queue_mail("agenda_speaker_times", to=speaker.email, to_name=speaker.name, event=event, user=speaker.user,
-                   context={"release": entry, "items": items, "speaker": speaker, "link": link})
+                   context={"release": entry, "changes": changes, "schedule": schedules[speaker.id],
+                            "timezone": speaker.timezone, "link": link})
 
 
 def _mail_registrants(event: Event, entry: ScheduleRelease, changes: dict) -> None:
-    counts = {kind: len(entries) for kind, entries in changes.items()}
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
-        Registration.agenda_updates.is_(True)).order_by(Registration.id))
-    link = _agenda_link(event)
+    """The summary to each confirmed registrant who asked for it, unless their address opted out
+    of agenda updates; each mail carries the one-click unsubscribe headers."""
+    opted_out = opt_outs.opted_out(event, "agenda_updates")
+    registrations = [r for r in db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id,
+                                      Registration.state == RegistrationState.CONFIRMED,
+                                      Registration.agenda_updates.is_(True))
+        .options(selectinload(Registration.user)).order_by(Registration.id))
+        if r.email.lower() not in opted_out]
+    schedules = registrant_schedules(event, entry.snapshot, changes, registrations)
+    link = agenda_link(event)
     for registration in registrations:
         queue_mail("agenda_updated", to=registration.email, to_name=registration.name, event=event,
-                   context={"release": entry, "counts": counts, "link": link})
+                   user=registration.user, headers=opt_outs.unsubscribe_headers(event, registration.email,
+                                                                                "agenda_updates"),
+                   context={"release": entry, "changes": changes, "schedule": schedules[registration.id],
+                            "link": link})

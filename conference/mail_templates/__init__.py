@@ -58,8 +58,9 @@ class MailContext:
 
     @cached_property
     def timezone(self) -> str:
-        """The recipient's own zone (their profile), else the event's."""
-        own = getattr(self.user, "timezone", None)
+        """The recipient's own zone: given by the caller (``data["timezone"]``, e.g. a speaker
+        without an account), else their profile's, else the event's."""
+        own = self.data.get("timezone") or getattr(self.user, "timezone", None)
         if own:
             return own
         return getattr(self.event, "timezone", None) or "UTC"

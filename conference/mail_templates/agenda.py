@@ -1,1 +1,190 @@
-"""(being written)"""
+"""Mail when a version of the programme is released: the speakers' times, and the summary of
+changes for the registrants who asked for it.
+
+What the callers pass (``context=`` of ``queue_mail``): ``release`` (the ``ScheduleRelease``),
+``changes`` (its changelog, see ``domain.agenda_snapshot.changelog``), ``link`` (the public
+programme), ``schedule`` (the recipient's entries, see ``domain.releases.mail_schedule``: dicts
+with ``title``, ``start``, ``end`` as aware datetimes, ``room`` and ``change``) and optionally
+``timezone``: the zone a speaker gave the organisers, which wins over the account's.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from . import MailContext, Placeholder, TemplateSpec, register
+from .placeholders import add_set, when
+
+GROUP = _l("Programme")
+
+
+def _when(c: MailContext, value) -> str:
+    return when(c, value)  # in the recipient's zone (MailContext.timezone)
+
+
+def _first(c: MailContext) -> dict:
+    """The recipient's first entry that still takes place (the first of all if none does)."""
+    schedule = c.get("schedule") or []
+    return next((e for e in schedule if e.get("change") != "cancelled"), schedule[0] if schedule else {})
+
+
+def _change_label(change: str) -> str:
+    return {"moved": _("moved"), "changed": _("changed"), "cancelled": _("cancelled")}.get(change, "")
+
+
+def schedule_text(c: MailContext) -> str:
+    """One line per entry: "- Title: start – end, Room (moved)", times in the recipient's zone."""
+    lines = []
+    for entry in c.get("schedule") or ():
+        line = f"- {entry['title']}: {_when(c, entry['start'])} – {_when(c, entry['end'])}"
+        if entry.get("room"):
+            line += f", {entry['room']}"
+        label = _change_label(entry.get("change", ""))
+        if label:
+            line += f" ({label})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def starred_text(c: MailContext) -> str:
+    schedule = schedule_text(c)
+    return _("Your agenda (what you starred), in your time zone:") + "\n" + schedule if schedule else ""
+
+
+def changes_text(c: MailContext) -> str:
+    changes = c.get("changes") or {}
+    return "\n".join([
+        _("New: %(count)d", count=len(changes.get("new", ()))),
+        _("Moved: %(count)d", count=len(changes.get("moved", ()))),
+        _("Changed: %(count)d", count=len(changes.get("changed", ()))),
+        _("Cancelled: %(count)d", count=len(changes.get("cancelled", ()))),
+    ])
+
+
+add_set("session", [
+    Placeholder("session_title", _l("The title of the recipient's first talk or session in the programme"),
+                lambda c: _first(c).get("title", "")),
+    Placeholder("session_room", _l("Its room"), lambda c: _first(c).get("room", "")),
+    Placeholder("session_start", _l("Its start, in the recipient's time zone"),
+                lambda c: _when(c, _first(c).get("start"))),
+    Placeholder("session_end", _l("Its end, in the recipient's time zone"), lambda c: _when(c, _first(c).get("end"))),
+    Placeholder("schedule", _l("All the recipient's talks and sessions, with their times in the recipient's time "
+                               "zone and rooms"), schedule_text, kind="block"),
+])
+
+RELEASE = (
+    Placeholder("release_name", _l("The name of the released version"), lambda c: c["release"].name),
+    Placeholder("release_comment", _l("The organisers' comment on the release (empty if none)"),
+                lambda c: c["release"].comment or "", kind="block"),
+)
+
+
+# Samples: the latest release and a real recipient ------------------------------------------------------
+
+def _latest(event):
+    """The event's latest release and its changes since the one before (None: none yet)."""
+    from ..domain import agenda_snapshot, releases
+
+    found = releases.releases_of(event)[:2]
+    if not found:
+        return None
+    previous = found[1].snapshot if len(found) > 1 else None
+    return found[0], agenda_snapshot.changelog(previous, found[0].snapshot)
+
+
+def _speaker_sample(event):
+    """A speaker of the latest release whose items it made new or moved (else any speaker of it)."""
+    from ..domain import releases
+
+    latest = _latest(event)
+    if latest is None:
+        return None
+    entry, changes = latest
+    schedules = releases.speaker_schedules(entry.snapshot, changes)
+    if not schedules:
+        schedules = releases.speaker_schedules(entry.snapshot, {"new": entry.snapshot["items"]})
+    speaker = releases.mailed_speakers(event, schedules)[:1]
+    if not speaker:
+        return None
+    speaker = speaker[0]
+    data = {"release": entry, "changes": changes, "schedule": schedules[speaker.id], "timezone": speaker.timezone,
+            "link": releases.agenda_link(event)}
+    return data, speaker.name, speaker.email, speaker.user
+
+
+def _registrant_sample(event):
+    """A confirmed registrant who asked for the summary (else any registrant), with their starred entries."""
+    from ..domain import releases
+    from ..enums import RegistrationState
+    from ..models import Registration
+
+    latest = _latest(event)
+    if latest is None:
+        return None
+    entry, changes = latest
+    query = sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id).limit(1)
+    registration = (db.session.scalars(query.where(Registration.state == RegistrationState.CONFIRMED,
+                                                   Registration.agenda_updates.is_(True))).first()
+                    or db.session.scalars(query).first())
+    if registration is None:
+        return None
+    schedule = releases.registrant_schedules(event, entry.snapshot, changes, [registration]).get(registration.id, [])
+    data = {"release": entry, "changes": changes, "schedule": schedule, "link": releases.agenda_link(event)}
+    return data, registration.name, registration.email, registration.user
+
+
+register(TemplateSpec(
+    key="agenda_speaker_times",
+    group=GROUP,
+    label=_l("Speakers' times"),
+    when=_l("To every speaker whose items are new or moved, when the organisers release a version of the programme."),
+    subject=_l("Your times in the programme of {event_title}"),
+    body=_l("""Hello {recipient_name},
+
+The organisers of {event_title} released a new version of the programme ({release_name}). Your times, in your time zone:
+
+{schedule}
+
+The whole programme:
+
+{link}"""),
+    sets=("recipient", "event", "link", "session"),
+    extra=RELEASE,
+    sample=_speaker_sample,
+))
+
+register(TemplateSpec(
+    key="agenda_updated",
+    group=GROUP,
+    label=_l("Schedule change"),
+    when=_l("To confirmed registrants who asked to be told of changes, when the organisers release a version of the "
+            "programme. It can be turned off with one click (List-Unsubscribe)."),
+    subject=_l("The programme of {event_title} has changed"),
+    body=_l("""Hello {recipient_name},
+
+The organisers of {event_title} released a new version of the programme: {release_name}.
+
+{release_comment}
+
+{changes}
+
+{starred_schedule}
+
+The programme:
+
+{link}
+
+You receive this because you asked to be told of changes to the programme; you can turn it off on your registration page or with the unsubscribe link of your mail program."""),
+    sets=("recipient", "event", "link", "session"),
+    extra=(
+        *RELEASE,
+        Placeholder("changes", _l("How many entries this release made new, moved, changed and cancelled"),
+                    changes_text, kind="block"),
+        Placeholder("starred_schedule", _l("The recipient's schedule under the heading \"Your agenda (what you "
+                                           "starred)\" (empty when they starred nothing)"), starred_text, kind="block"),
+    ),
+    sample=_registrant_sample,
+))

@@ -163,7 +163,7 @@ def test_bulk_approve_with_a_refusal(organiser_client, hybrid, people):
     assert response.status_code == 302
     assert response.headers["Location"] == f"{base(event)}?state=pending"
     assert [people[n].state for n in ("dev", "eva", "ana")] == [C, C, C]
-    assert mail_to("registration_confirmed")[-2:] == ["dev@example.org", "eva@example.org"]
+    assert mail_to("registration_approved") == ["dev@example.org", "eva@example.org"]
     assert actions_on(people["dev"])[-1] == "registration.approved"
     page = page_of(organiser_client, base(event))
     assert flashes(page) == ["Approve: done for 2 registrations.",

@@ -120,7 +120,8 @@ def test_bulk_approve_goes_one_by_one_and_lists_refusals(setup):
     assert done == 2
     assert refused == [("Already", "Only a registration pending approval can be approved; this one is confirmed.")]
     assert (first.state, second.state, confirmed.state) == (C, C, C)
-    assert mail_to("registration_confirmed") == [confirmed.email, first.email, second.email]
+    assert mail_to("registration_confirmed") == [confirmed.email]
+    assert mail_to("registration_approved") == [first.email, second.email]
     assert actions_on(first) == ["registration.created", "registration.approved"]
 
 
