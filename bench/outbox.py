@@ -1,13 +1,20 @@
-"""Deliver N queued messages through one outbox worker to a local SMTP sink; print the rate.
+"""Deliver N queued messages through one outbox worker, then two, to a local SMTP sink; print the rates.
 
-    .venv/bin/python bench/outbox.py [--messages 2000] [--database-url URL] [--sink process|thread]
+    .venv/bin/python bench/outbox.py [--messages 2000] [--database-url URL] [--workers 1|2|both]
+                                     [--sink process|thread] [--profile]
 
 SQLite (a scratch file) by default; with ``--database-url postgresql://...`` the run uses a
 scratch schema in that database and drops it afterwards. The schema is built by the real
-migrations, the messages are queued with ``queue_mail`` (the path the app uses) and one
-``OutboxWorker().run_once()`` delivers them over SMTP to an aiosmtpd server on loopback,
-by default in a child process, as a real mail server would be (``--sink thread`` runs it
-in this process instead, sharing the interpreter with the worker).
+migrations, the messages are queued with ``queue_mail`` (the path the app uses), and
+``OutboxWorker().run_once()`` delivers them over SMTP to an aiosmtpd server on loopback, by
+default in a child process, as a real mail server would be (``--sink thread`` runs it in this
+process instead, sharing the interpreter with the worker).
+
+One worker runs in this process (its CPU time is printed too). On PostgreSQL the run is then
+repeated with two workers side by side, each in a process of its own, built and connected
+before both are let go at once; they share the queue through ``FOR UPDATE SKIP LOCKED``, and
+the sink checks that every message arrived exactly once. SQLite has no such locking (and one
+writer at a time), so two workers are measured on PostgreSQL only.
 """
 
 from __future__ import annotations
@@ -153,13 +160,35 @@ class ScratchDatabase:
 
 # The run ---------------------------------------------------------------------------------
 
+def app_config(url: str, sink_port: int, mail_dir: str) -> dict:
+    return {
+        "APP_ENV": "testing",
+        "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": sink_port,
+        "MAIL_DEFAULT_SENDER": SENDER,
+        "MAIL_DIRECTORY": mail_dir,
+        "OUTBOX_SEND_AFTER_REQUEST": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
 def queue_messages(count: int) -> None:
+    """Empty the outbox, then queue ``count`` messages as the app does."""
+    import sqlalchemy as sa
+
     from conference.domain import accounts
     from conference.domain.mailer import queue_mail
     from conference.extensions import db
+    from conference.models import OutboxMessage, User
 
-    user = accounts.create_user(email="bench@example.org", name="Bench Mark", password="bench password 123")
-    db.session.flush()
+    db.session.execute(sa.delete(OutboxMessage))
+    user = db.session.scalar(sa.select(User).where(User.email == "bench@example.org"))
+    if user is None:
+        user = accounts.create_user(email="bench@example.org", name="Bench Mark", password="bench password 123")
+        db.session.flush()
     for n in range(count):
         queue_mail(
             "verify_email",
@@ -173,13 +202,62 @@ def queue_messages(count: int) -> None:
     db.session.commit()
 
 
+def _worker_process(config: dict, ready, go, results) -> None:
+    """One worker in a process of its own (as ``flask outbox work`` runs): built and connected
+    before the start, so the figure is the delivery's, not Python's start-up."""
+    import sqlalchemy as sa
+
+    from conference import create_app
+    from conference.domain.outbox import OutboxWorker
+    from conference.extensions import db
+
+    app = create_app(config)
+    with app.app_context():
+        db.session.execute(sa.select(1))
+        db.session.remove()
+        worker = OutboxWorker()
+        ready.set()
+        go.wait()
+        report = worker.run_once()
+        results.put((report.sent, report.retrying, report.failed, time.monotonic()))
+        db.engine.dispose()
+
+
+def run_in_processes(config: dict, workers: int) -> tuple[list[tuple[int, int, int]], float]:
+    """Start ``workers`` worker processes, let them go at once, and return each one's (sent,
+    retrying, failed) and the seconds until the last one finished."""
+    context = multiprocessing.get_context("spawn")
+    go = context.Event()
+    results = context.Queue()
+    readies = [context.Event() for _ in range(workers)]
+    processes = [context.Process(target=_worker_process, args=(config, ready, go, results)) for ready in readies]
+    for process in processes:
+        process.start()
+    for ready, process in zip(readies, processes):
+        while not ready.wait(0.1):
+            if not process.is_alive():
+                raise RuntimeError("a worker process ended before it was ready")
+    started = time.monotonic()
+    go.set()
+    finished = [results.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join(30)
+    return [item[:3] for item in finished], max(item[3] for item in finished) - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default: a scratch SQLite file)")
     parser.add_argument("--sink", choices=("process", "thread"), default="process")
-    parser.add_argument("--profile", action="store_true", help="print the worker's top functions (cProfile)")
+    parser.add_argument("--workers", choices=("1", "2", "both"), default=None,
+                        help="worker processes side by side (default: both runs on PostgreSQL, one on SQLite)")
+    parser.add_argument("--profile", action="store_true", help="print the one worker's top functions (cProfile)")
     args = parser.parse_args(argv)
+    postgresql = bool(args.database_url)
+    runs = {"1": [1], "2": [2], "both": [1, 2], None: [1, 2] if postgresql else [1]}[args.workers]
+    if 2 in runs and not postgresql:
+        parser.error("two workers side by side need PostgreSQL (FOR UPDATE SKIP LOCKED): give --database-url")
 
     from flask_migrate import upgrade
 
@@ -187,69 +265,79 @@ def main(argv: list[str] | None = None) -> int:
     from conference.domain.outbox import OutboxWorker, counts_by_state
     from conference.extensions import db
 
-    sink = (ProcessSink if args.sink == "process" else ThreadSink)().start()
-    try:
-        with ScratchDatabase(args.database_url) as url, tempfile.TemporaryDirectory() as mail_dir:
-            app = create_app({
-                "APP_ENV": "testing",
-                "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                "MAIL_SERVER": "127.0.0.1",
-                "MAIL_PORT": sink.port,
-                "MAIL_DEFAULT_SENDER": SENDER,
-                "MAIL_DIRECTORY": mail_dir,
-                "OUTBOX_SEND_AFTER_REQUEST": False,
-                "RATELIMIT_STORAGE_URI": "memory://",
-            })
-            with app.app_context():
-                upgrade()
-                started = time.perf_counter()
-                queue_messages(args.messages)
-                queued_seconds = time.perf_counter() - started
-                db.session.remove()
+    ok = True
+    with ScratchDatabase(args.database_url) as url, tempfile.TemporaryDirectory() as mail_dir:
+        for workers in runs:
+            sink = (ProcessSink if args.sink == "process" else ThreadSink)().start()
+            try:
+                config = app_config(url, sink.port, mail_dir)
+                app = create_app(config)
+                with app.app_context():
+                    upgrade()
+                    started = time.perf_counter()
+                    queue_messages(args.messages)
+                    queued_seconds = time.perf_counter() - started
+                    db.session.remove()
+                    cpu_seconds = None
+                    if workers == 1 and not args.profile:
+                        # One worker in this process: its CPU time can be measured.
+                        worker = OutboxWorker()
+                        started, cpu_started = time.perf_counter(), time.process_time()
+                        report = worker.run_once()
+                        seconds = time.perf_counter() - started
+                        cpu_seconds = time.process_time() - cpu_started
+                        per_worker = [(report.sent, report.retrying, report.failed)]
+                    elif workers == 1:
+                        import cProfile
+                        import pstats
 
-                worker = OutboxWorker()
-                profiler = None
-                if args.profile:
-                    import cProfile
+                        profiler = cProfile.Profile()
+                        started = time.perf_counter()
+                        profiler.enable()
+                        report = OutboxWorker().run_once()
+                        profiler.disable()
+                        seconds = time.perf_counter() - started
+                        per_worker = [(report.sent, report.retrying, report.failed)]
+                        stats = pstats.Stats(profiler)
+                        stats.sort_stats("cumulative").print_stats(25)
+                        stats.sort_stats("tottime").print_stats(25)
+                    else:
+                        per_worker, seconds = run_in_processes(config, workers)
+                    counts = counts_by_state()
+                    dialect = db.engine.dialect.name
+                    db.session.remove()
+                    db.engine.dispose()
+            finally:
+                message_ids, connections = sink.stop()
+            ok = report_run(args, workers, dialect, queued_seconds, per_worker, counts, message_ids, connections,
+                            seconds, cpu_seconds) and ok
+    return 0 if ok else 1
 
-                    profiler = cProfile.Profile()
-                    profiler.enable()
-                started, cpu_started = time.perf_counter(), time.process_time()
-                report = worker.run_once()
-                seconds = time.perf_counter() - started
-                cpu_seconds = time.process_time() - cpu_started
-                if profiler is not None:
-                    import pstats
 
-                    profiler.disable()
-                    stats = pstats.Stats(profiler)
-                    stats.sort_stats("cumulative").print_stats(25)
-                    stats.sort_stats("tottime").print_stats(25)
-                counts = counts_by_state()
-                dialect = db.engine.dialect.name
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        message_ids, connections = sink.stop()
-
+def report_run(args, workers, dialect, queued_seconds, per_worker, counts, message_ids, connections,
+               seconds, cpu_seconds) -> bool:
     received = len(message_ids)
     distinct = len(set(message_ids))
+    sent = sum(item[0] for item in per_worker)
     rate = args.messages / seconds if seconds else float("inf")
+    print(f"--- {workers} worker{'s side by side, each in a process of its own' if workers > 1 else ''}")
     print(f"database:          {dialect}")
     print(f"sink:              aiosmtpd in a {'child process' if args.sink == 'process' else 'thread'}")
     print(f"messages queued:   {args.messages} in {queued_seconds:.2f} s")
-    print(f"worker report:     sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+    print("worker report:     " + "; ".join(f"sent {s}, retrying {r}, failed {f}" for s, r, f in per_worker))
     print("outbox states:     " + ", ".join(f"{state.value} {n}" for state, n in counts.items()))
     print(f"sink received:     {received} ({distinct} distinct Message-IDs, {connections} SMTP connection(s))")
-    print(f"total seconds:     {seconds:.3f} (CPU of this process {cpu_seconds:.3f} s, {cpu_seconds / args.messages * 1000:.2f} ms per message)")
-    print(f"messages/second:   {rate:.0f} (target {TARGET_PER_SECOND})")
-    ok = received == distinct == args.messages == report.sent
-    if not ok:
+    if cpu_seconds is not None:
+        print(f"total seconds:     {seconds:.3f} (CPU of this process {cpu_seconds:.3f} s, "
+              f"{cpu_seconds / args.messages * 1000:.2f} ms per message)")
+    else:
+        print(f"total seconds:     {seconds:.3f}")
+    print(f"messages/second:   {rate:.0f} with {workers} worker{'s' if workers > 1 else ''}"
+          f"{f' (target {TARGET_PER_SECOND})' if workers == 1 else ''}")
+    if not received == distinct == args.messages == sent:
         print("FAILED: the sink did not receive every message exactly once", file=sys.stderr)
-        return 1
-    return 0
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -413,20 +413,26 @@ def _close(transport) -> None:
     transport.__exit__(None, None, None)
 
 
-def counts_by_state() -> dict[MailState, int]:
-    rows = db.session.execute(
-        sa.select(OutboxMessage.state, sa.func.count()).group_by(OutboxMessage.state)
-    ).all()
+def counts_by_state(*, event=None) -> dict[MailState, int]:
+    """How many messages are in each state (every state, zeros included): the whole outbox,
+    or one event's."""
+    stmt = sa.select(OutboxMessage.state, sa.func.count()).group_by(OutboxMessage.state)
+    if event is not None:
+        stmt = stmt.where(OutboxMessage.event_id == event.id)
     counts = {state: 0 for state in MailState}
-    counts.update({state: count for state, count in rows})
+    counts.update({state: count for state, count in db.session.execute(stmt).all()})
     return counts
 
 
-def retry_failed(*, message_ids: list[int] | None = None) -> int:
-    """Queue failed messages again (all of them, or the given ones); returns how many."""
+def retry_failed(*, message_ids: list[int] | None = None, event_id: int | None = None) -> int:
+    """Queue failed messages again, due now and with a fresh count of attempts (all of them,
+    those of one event, and/or the given ones); returns how many. The last error stays on
+    the row until the message goes through."""
     stmt = sa.update(OutboxMessage).where(OutboxMessage.state == MailState.FAILED)
-    if message_ids:
+    if message_ids is not None:
         stmt = stmt.where(OutboxMessage.id.in_(message_ids))
+    if event_id is not None:
+        stmt = stmt.where(OutboxMessage.event_id == event_id)
     result = db.session.execute(
         stmt.values(state=MailState.QUEUED, attempts=0, next_attempt_at=utcnow(), claimed_by=None)
         .execution_options(synchronize_session=False)
