@@ -1,5 +1,6 @@
-"""Composing mail: ``queue_mail`` renders a named template into an outbox row in the current
-transaction; ``build_message`` turns a row into the message the worker hands to Flask-Mail."""
+"""Composing mail: ``queue_mail`` renders a named template (conference/mail_templates) into an
+outbox row in the current transaction; ``build_message`` turns a row into the message the
+worker hands to Flask-Mail."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from email.utils import make_msgid, parseaddr
 
 import flask_mail
 import sqlalchemy as sa
-from flask import current_app, render_template
-from jinja2 import TemplateNotFound
+from flask import current_app
 
 from .. import mail_templates
 from ..enums import MailState
@@ -68,29 +68,17 @@ def queue_mail(
     its organisers wrote one, else the shipped default) and queue it.
 
     ``written`` is a subject and body written for this one sending (group mail), rendered
-    with the template's placeholders. Nothing is sent here: the worker delivers the row after
+    with the template's placeholders. An unknown template name is a KeyError: every message
+    comes from a registered template. Nothing is sent here: the worker delivers the row after
     the caller's transaction commits. A ``hold`` message waits (state held) until an
     organiser releases it from the event's outbox.
     """
-    if template in mail_templates.TEMPLATES:
-        spec = mail_templates.get(template)
-        subject, body = written or template_text(spec, event)
-        rendered = mail_templates.render(
-            spec, mail_templates.MailContext(event=event, recipient_name=to_name, recipient_email=to, user=user,
-                                             data=context),
-            subject=subject, body=body)
-        subject_line, body_text, body_html = rendered.subject, rendered.text, rendered.html
-    else:  # not yet moved to conference/mail_templates
-        context = {"event": event, "recipient_name": to_name, **context}
-        rendered = render_template(f"emails/{template}.txt", **context)
-        subject_line, _, body_text = rendered.partition("\n")
-        if not subject_line.startswith("Subject:"):
-            raise ValueError(f"emails/{template}.txt must start with a 'Subject:' line")
-        subject_line = subject_line.removeprefix("Subject:").strip()
-        try:
-            body_html = render_template(f"emails/{template}.html", **context)
-        except TemplateNotFound:
-            body_html = None
+    spec = mail_templates.get(template)
+    subject, body = written or template_text(spec, event)
+    rendered = mail_templates.render(
+        spec, mail_templates.MailContext(event=event, recipient_name=to_name, recipient_email=to, user=user,
+                                         data=context),
+        subject=subject, body=body)
     if reply_to is None and event is not None:
         reply_to = event.contact_email
     message = OutboxMessage(
@@ -98,9 +86,9 @@ def queue_mail(
         to_address=to,
         to_name=to_name,
         reply_to=reply_to,
-        subject=subject_line,
-        body_text=body_text.lstrip("\n"),
-        body_html=body_html,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
         headers=headers or {},
         message_id=make_msgid(domain=_sender_domain()),
         event_id=getattr(event, "id", None),
