@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import pytest
 
-from conference.domain import assignment, review_setup
+from conference.domain import assignment, opt_outs, review_setup
 from conference.domain import submissions as ops
+from conference.domain.mailer import queue_mail
 from conference.domain.review_common import settings_for
 from conference.enums import ConflictKind, ConflictSource, FileKind, TeamRole
 from conference.models import Conflict, ReviewQuestion
@@ -58,6 +59,15 @@ PAGES = {
     "review.release_decisions": ("/review/decisions/release", ORGANISERS),
     "review.unconfirmed": ("/review/unconfirmed", ORGANISERS),
     "mail.outbox": ("/mail/outbox", ORGANISERS),
+    "mail.message": ("/mail/outbox/{message_id}", ORGANISERS),
+    "mail.edit_message": ("/mail/outbox/{message_id}/edit", ORGANISERS),
+    "mail.person": ("/mail/outbox/people?address={author_email}", ORGANISERS),
+    "mail.templates": ("/mail/templates", ORGANISERS),
+    "mail.edit_template": ("/mail/templates/decision_accepted", ORGANISERS),
+    "mail.group_mail": ("/mail/group", ORGANISERS),
+    "mail.group_mails": ("/mail/groups", ORGANISERS),
+    # Reached from a mail's link, with no account needed: the signed token is the permission.
+    "mail.unsubscribe": ("/mail/unsubscribe/{unsubscribe_token}", {role: 200 for role in range(9)}),
     "review.bidding": ("/review/bidding", REVIEWERS),
     "review.my_reviews": ("/review/mine", COMMITTEE),
     "review.show_submission": ("/review/submissions/{code}", COMMITTEE_VIEW),
@@ -99,16 +109,19 @@ def world(app, db):
                              type_id=call.talk.id, track_id=call.data.id, keywords="waves")
     ops.submit(other, actor=people["stranger"], now=DURING)
     proposal = assignment.propose(event, actor=organiser)
+    held = queue_mail("decision_accepted", to=people["author"].email, to_name=people["author"].name, event=event,
+                      hold=True, context={"submission": talk, "link": "https://conference.test/x", "reviews": []})
     db.session.commit()
     values = {
         "code": talk.code, "file_id": stored.id, "reviewer_id": people["reviewer"].id, "proposal_id": proposal.id,
         "role_id": event.role_row(people["reviewer"], TeamRole.REVIEWER).id, "criterion_id": criterion.id,
-        "question_id": question.id,
+        "question_id": question.id, "message_id": held.id, "author_email": people["author"].email,
+        "unsubscribe_token": opt_outs.unsubscribe_token(event, "x@example.org", "announcements"),
     }
     return event, people, values
 
 
-def test_the_table_names_every_page_of_the_review_area(app):
+def test_the_table_names_every_page_of_the_review_and_mail_areas(app):
     pages = {rule.endpoint for rule in app.url_map.iter_rules()
              if rule.endpoint.split(".")[0] in ("review", "mail") and "GET" in rule.methods}
     assert pages == set(PAGES)
