@@ -159,19 +159,30 @@ def _invitation_sample(event):
 
 # Where a registration stands --------------------------------------------------------------------------
 
+def _decided_by(c: MailContext) -> str:
+    from ..domain.delegations import awaiting_focal_point
+
+    registration = c["registration"]
+    if awaiting_focal_point(registration):
+        return _("the focal point of %(organisation)s", organisation=registration.organisation.name)
+    return _("the organisers")
+
+
 register(TemplateSpec(
     key="registration_received",
     group=GROUP,
     label=_l("Registration received (pending approval)"),
-    when=_l("To a participant whose category needs the organisers' approval, when they register or take an "
-            "offered place."),
+    when=_l("To a participant whose category needs the organisers' approval, or whose organisation's focal point "
+            "decides, when they register or take an offered place."),
     subject=_l("Received: your registration for {event_title}"),
     body=_l("""Hello {recipient_name},
 
-We received your registration for {event_title} ({registration_category}). The organisers approve registrations in this category; you will get a mail when they have decided. Your place is held meanwhile.
+We received your registration for {event_title} ({registration_category}). It awaits approval by {decided_by}; you will get a mail when they have decided. Your place is held meanwhile.
 
 {registration_link}"""),
     sets=SETS,
+    extra=(Placeholder("decided_by", _l("Who decides: the organisers, or the focal point of the participant's "
+                                        "organisation"), _decided_by),),
     sample=_state_sample("pending"),
 ))
 

@@ -96,6 +96,8 @@ def test_a_registration_claiming_an_organisation_waits_for_its_focal_point(app, 
     person = register(form, members, email="ali@unep.org", organisation=unep)
     assert person.state == P and delegations.awaiting_focal_point(person)
     assert mails("delegation_pending") == ["fatima@unep.org"]
+    received = _db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template == "registration_received")).one()
+    assert "It awaits approval by the focal point of UN Environment Programme" in received.body_text
     assert delegations.approve(person, actor=fatima, now=DURING) == C
     assert mails("delegation_approved") == ["ali@unep.org"]
     entry = _db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "delegation.approved")).one()
