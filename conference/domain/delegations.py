@@ -466,7 +466,9 @@ def approve(registration: Registration, *, actor, waitlist_if_full: bool = False
     registration.confirmed_at = now
     db.session.flush()
     record("delegation.approved", actor=actor, obj=registration, event=event, organisation=organisation.name)
-    queue_mail("delegation_approved", to=registration.email, to_name=registration.name, event=event,
+    # Approved by the focal point, the mail says so; by an organiser, it is the usual approval mail.
+    template = "delegation_approved" if organisation.is_focal_point(actor) else "registration_approved"
+    queue_mail(template, to=registration.email, to_name=registration.name, event=event,
                user=registration.user, attachments=[calendar_attachment(event)],
                context={"registration": registration, "organisation": organisation, "link": manage_url(registration)})
     return registration.state

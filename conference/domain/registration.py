@@ -221,6 +221,11 @@ def approve(registration: Registration, *, actor, now: dt.datetime | None = None
     if registration.state != RegistrationState.PENDING:
         raise InvalidState(_("Only a registration pending approval can be approved; this one is %(state)s.",
                              state=places.state_label(registration.state)))
+    if registration.organisation_id is not None:
+        from . import delegations
+
+        delegations.approve(registration, actor=actor, now=now)  # within the delegation's quota
+        return
     places.lock_event(registration.event)
     places.move(registration, RegistrationState.CONFIRMED)
     registration.confirmed_at = now or utcnow()

@@ -152,6 +152,16 @@ def test_a_focal_point_acts_only_on_their_own_organisation(app, db):
     with pytest.raises(NotAllowed):
         delegations.approve(theirs, actor=participant)
     assert delegations.approve(theirs, actor=organiser, now=DURING) == C  # organisers may always decide
+    assert mails("registration_approved") == [theirs.email]
+
+
+def test_an_organiser_approving_from_the_registration_pages_keeps_to_the_quota(app, db):
+    form, members, unep, organiser, fatima = delegation_setup(in_person=1)
+    first, second = register(form, members, organisation=unep), register(form, members, organisation=unep)
+    ops.approve(first, actor=organiser, now=DURING)
+    with pytest.raises(InvalidState, match="quota of 1 in person is full"):
+        ops.approve(second, actor=organiser, now=DURING)
+    assert (first.state, second.state) == (C, P)
 
 
 # Nominating and substituting ---------------------------------------------------------------------------------
