@@ -5,7 +5,12 @@ conference with separate in-person and online capacities and a request to switch
 Registrations in every state: confirmed, pending approval, on the waiting list, offered a
 place, rejected, cancelled, and a few checked in. Through the domain functions, so the
 waiting list moves as it would; the mail they queue is deleted again. Runs once per event:
-when the event has registration forms it changes nothing."""
+when the event has registration forms it changes nothing.
+
+The symposium's delegations: the task force's members and observers as organisations with
+online quotas, email domains and focal points (demo accounts with the demo password, one
+invited by email only, and an observer without focal points whom the organisers decide for),
+with delegates approved, pending for their focal point and nominated."""
 
 from __future__ import annotations
 
@@ -13,10 +18,11 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from .domain import checkin, registration, registration_setup
-from .enums import AttendanceMode, ListVisibility, QuestionKind, RegistrationState
+from .domain import accounts, checkin, delegation_overview, delegations, registration, registration_setup
+from .domain.audit import record
+from .enums import AttendanceMode, ListVisibility, OrganisationKind, QuestionKind, RegistrationState
 from .extensions import db
-from .models import Event, OutboxMessage, Registration, RegistrationForm, User
+from .models import Event, OutboxMessage, ParticipantCategory, Registration, RegistrationForm, User
 from .models.types import utcnow
 
 FIRST = ["Ana", "Bilal", "Carmen", "Dawit", "Elif", "Farid", "Grace", "Hana", "Ivan", "Joana", "Kofi", "Lina",
@@ -52,9 +58,12 @@ def load_registrations(symposium: Event, conference: Event, *, organiser: User, 
     now = utcnow()
     opened = now - dt.timedelta(days=20)
     summary = [_symposium(symposium, organiser=organiser, participant=participant, opened=opened, now=now),
+               _delegations(symposium, organiser=organiser, opened=opened, now=now),
                _conference(conference, organiser=organiser, opened=opened, now=now)]
-    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id > queued_before,
-                                                      OutboxMessage.template.like("registration%")))
+    db.session.execute(sa.delete(OutboxMessage).where(
+        OutboxMessage.id > queued_before,
+        sa.or_(OutboxMessage.template.like("registration%"), OutboxMessage.template.like("delegation%"),
+               OutboxMessage.template == "focal_point_invitation")))
     db.session.flush()
     return "Registrations: " + "; ".join(summary) + "."
 
@@ -109,6 +118,105 @@ def _symposium(event: Event, *, organiser: User, participant: User, opened: dt.d
     registration.accept_offer(offered[0], actor=None, now=now - dt.timedelta(days=2))
     counts = _count(event)
     return (f"{event.slug}: " + ", ".join(f"{n} {state.value}" for state, n in counts.items() if n))
+
+
+# name, acronym, kind, country or region, domain, online quota, focal point (name, account?) or None
+ORGANISATIONS = [
+    ("World Meteorological Organization", "WMO", OrganisationKind.MEMBER, "CH", "wmo.example.org", 6,
+     ("Hiroshi Tanaka", True)),
+    ("United Nations Environment Programme", "UNEP", OrganisationKind.MEMBER, "KE", "unep.example.org", 5,
+     ("Wanjiru Kamau", True)),
+    ("United Nations Office for Disaster Risk Reduction", "UNDRR", OrganisationKind.MEMBER, "CH",
+     "undrr.example.org", 4, ("Lucía Romero", True)),
+    ("World Health Organization", "WHO", OrganisationKind.MEMBER, "CH", "who.example.org", 6,
+     ("Amara Okafor", True)),
+    ("Food and Agriculture Organization", "FAO", OrganisationKind.MEMBER, "IT", "fao.example.org", 5,
+     ("Giulia Bianchi", False)),
+    ("International Federation of Red Cross and Red Crescent Societies", "IFRC", OrganisationKind.OBSERVER, "CH",
+     "ifrc.example.org", 3, ("Sven Olsen", True)),
+    ("University Consortium for Humanitarian Data", "UCHD", OrganisationKind.OBSERVER, "Europe",
+     "uchd.example.org", 2, None),
+]
+
+
+def _address(name: str, domain: str) -> str:
+    return ".".join(name.lower().replace("í", "i").split()) + "@" + domain
+
+
+# The focal points' demo accounts (one more focal point is invited by email only).
+FOCAL_POINT_ACCOUNTS = [_address(row[6][0], row[4]) for row in ORGANISATIONS if row[6] and row[6][1]]
+# per acronym: people who registered naming it (approved by the focal point, left pending) and nominees
+# (registered from the mailed link, still open)
+DELEGATES = {
+    "WMO": ([("Kenji Mori", True), ("Sara Lind", False)], [("Ola Berg", True), ("Ines Duarte", False)]),
+    "UNEP": ([("Otieno Njoroge", True), ("Maya Singh", True), ("Tom Weber", False)], [("Lea Fischer", False)]),
+    "UNDRR": ([("Pablo Ruiz", True)], []),
+    "WHO": ([("Nour Haddad", True), ("Ravi Menon", False), ("Anna Kowalska", False)], [("Jin Park", True)]),
+    "FAO": ([("Marco Conti", False)], []),
+    "IFRC": ([("Aisha Bello", True), ("Erik Holm", False)], []),
+    "UCHD": ([("Daniel Cohen", False)], []),
+}
+
+
+def _focal_account(name: str, email: str, affiliation: str, country: str, *, organiser: User) -> User:
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        user = accounts.create_user(email=email, name=name, password=None, verified=True, affiliation=affiliation,
+                                    country=country if len(country) == 2 else "", timezone="Europe/Zurich")
+        # Every demo account shares the demo password: the organiser's.
+        user.password_hash = organiser.password_hash
+        record("account.created_by_demo", actor=None, obj=user)
+    return user
+
+
+def _delegations(event: Event, *, organiser: User, opened: dt.datetime, now: dt.datetime) -> str:
+    categories = {c.name: c for c in db.session.scalars(
+        sa.select(ParticipantCategory).where(ParticipantCategory.event_id == event.id))}
+    main = db.session.scalar(sa.select(RegistrationForm).where(RegistrationForm.event_id == event.id,
+                                                               RegistrationForm.title == "Members and observers"))
+    days = {"answers": {q.id: q.options[:2] for q in main.questions if q.kind == QuestionKind.MULTIPLE_CHOICE}}
+    focal_logins = []
+    counts = {"approved": 0, "pending": 0, "nominated": 0}
+    at = opened + dt.timedelta(days=3)
+    for name, acronym, kind, country, domain, quota, focal in ORGANISATIONS:
+        category = categories["Member agency" if kind == OrganisationKind.MEMBER else "Observer organisation"]
+        organisation = delegations.save_organisation(
+            event, actor=organiser, name=name, acronym=acronym, kind=kind, country=country, email_domains=domain,
+            quota_online=quota, category=category)
+        focal_user = None
+        if focal is not None:
+            focal_name, with_account = focal
+            email = _address(focal_name, domain)
+            if with_account:
+                focal_user = _focal_account(focal_name, email, acronym, country, organiser=organiser)
+                focal_logins.append(email)
+            delegations.add_focal_point(organisation, actor=organiser, email=email, name=focal_name)
+        claimed, nominees = DELEGATES[acronym]
+        for person, approve in claimed:
+            at += dt.timedelta(hours=3)
+            delegate = registration.register(main, category=category, name=person, email=_address(person, domain),
+                                             affiliation=acronym, privacy_consent=True, listed=True,
+                                             organisation=organisation, now=at, **days)
+            if approve and delegate.state == RegistrationState.PENDING:
+                delegations.approve(delegate, actor=focal_user or organiser, now=at + dt.timedelta(hours=5))
+            counts["approved" if delegate.state == RegistrationState.CONFIRMED else "pending"] += 1
+        for person, registers in nominees:
+            at += dt.timedelta(hours=3)
+            invitation = delegations.nominate(organisation, actor=focal_user, email=_address(person, domain),
+                                              name=person, message="Please join our delegation.", now=at)
+            if registers:
+                registration.register(main, category=category, name=person, email=invitation.email,
+                                      affiliation=acronym, privacy_consent=True, listed=True, invitation=invitation,
+                                      now=at + dt.timedelta(hours=2), **days)
+                counts["approved"] += 1
+            else:
+                counts["nominated"] += 1
+    deadline = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(17), tzinfo=dt.timezone.utc)
+    delegation_overview.set_focal_point_deadline(event, actor=organiser, deadline=max(deadline, now + dt.timedelta(
+        days=2)), now=now)
+    return (f"{len(ORGANISATIONS)} delegations with {counts['approved']} delegates approved, {counts['pending']} "
+            f"pending and {counts['nominated']} nominations open; focal points log in as "
+            + ", ".join(focal_logins) + " (same password)")
 
 
 def _conference(event: Event, *, organiser: User, opened: dt.datetime, now: dt.datetime) -> str:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from conference.demo import DEMO_PASSWORD, DEMO_USERS
 from conference.demo_cfp import ACCESS_CODE, minimal_pdf
 from conference.demo_papers import DEMO_AUTHORS, SUBMISSIONS
+from conference.demo_registration import FOCAL_POINT_ACCOUNTS
 from conference.domain import files
 from conference.domain import submissions as submission_ops
 from conference.domain.mailer import queue_mail
@@ -34,7 +35,7 @@ def test_demo_loads_events_and_a_user_per_role_and_is_idempotent(runner, db):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     first = _counts(db)
-    assert first["User"] == len(DEMO_USERS) + len(DEMO_AUTHORS) + len(DEMO_REVIEWERS)
+    assert first["User"] == len(DEMO_USERS) + len(DEMO_AUTHORS) + len(DEMO_REVIEWERS) + len(FOCAL_POINT_ACCOUNTS)
     assert first["Submission"] == len(SUBMISSIONS) >= 30
     events = {e.slug: e for e in db.session.scalars(sa.select(Event))}
     assert set(events) == {"iatf-symposium", "icdd"}

@@ -519,7 +519,10 @@ def _awaiting(event_ids=None):
 
 def remind_focal_points(event: Event, *, actor=None, now: dt.datetime | None = None) -> int:
     """Mail each focal point with people waiting for them a reminder listing them; returns the
-    number of mails."""
+    number of mails. ``actor`` None is the periodic job; a person must be an organiser. A
+    round that mails nobody does not count as the reminder (the automatic one still comes)."""
+    if actor is not None:
+        _require_organiser(event, actor)
     now = now or utcnow()
     waiting: dict[int, list[Registration]] = {}
     for registration in _awaiting([event.id]):
@@ -534,8 +537,9 @@ def remind_focal_points(event: Event, *, actor=None, now: dt.datetime | None = N
                        context={"organisation": organisation, "registrations": registrations, "link": link,
                                 "deadline": settings.focal_point_deadline})
             sent += 1
-    settings.focal_point_reminded_at = now
-    record("delegation.reminded", actor=actor, event=event, mails=sent)
+    if sent:
+        settings.focal_point_reminded_at = now
+        record("delegation.reminded", actor=actor, event=event, mails=sent)
     return sent
 
 

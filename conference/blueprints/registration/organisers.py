@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
-from ...domain import places, reconfirmation
+from ...domain import delegation_overview, delegations, places, reconfirmation
 from ...domain import registration as ops
 from ...domain import registration_admin as admin
 from ...domain.submission_queries import answer_text
@@ -44,10 +44,13 @@ def list_registrations(slug):
     event = load_managed_event(slug)
     forms, categories = admin.forms_of(event), admin.categories_of(event)
     filters = RegistrationFilterForm(request.args, forms=forms, categories=categories)
+    registrations = admin.list_registrations(event, **filters.filters())
+    organisations = {o.id: o for o in delegations.organisations_of(event)}  # loaded once, for every row
     return render_template(
         "registration/list.html", event=event, filters=filters, counts=admin.category_counts(event),
-        registrations=admin.list_registrations(event, **filters.filters()), bulk_form=BulkForm(formdata=None),
-        state_labels=STATE_LABELS, mode_labels=MODE_LABELS, several_forms=len(forms) > 1,
+        registrations=registrations, bulk_form=BulkForm(formdata=None),
+        state_labels=STATE_LABELS, mode_labels=MODE_LABELS, several_forms=len(forms) > 1, organisations=organisations,
+        awaiting_focal_point={r.id for r in registrations if delegations.awaiting_focal_point(r)},
     )
 
 
@@ -97,6 +100,7 @@ def show_registration(slug, registration_id):
         history=admin.history_of(registration), state_labels=STATE_LABELS, mode_labels=MODE_LABELS,
         position=places.position(registration), button=ButtonForm(formdata=None), reject_form=RejectForm(formdata=None),
         can_approve=registration.state == RegistrationState.PENDING,
+        awaiting_focal_point=delegations.awaiting_focal_point(registration),
         can_reject=registration.state in (RegistrationState.PENDING, RegistrationState.WAITLISTED),
         can_cancel=registration.is_active,
         manage_url=url_for("registration.manage", token=ops.manage_token(registration))
@@ -181,7 +185,9 @@ def reconfirm(token):
 @bp.route("/events/<slug>/participants")
 def participants(slug):
     event = load_event(slug)
-    listed = admin.participant_list(event, current_user)
+    by_organisation = request.args.get("by") == "organisation"
+    listed = (delegation_overview.participants_by_organisation if by_organisation
+              else admin.participant_list)(event, current_user)
     if listed is None:
         if admin.visibility_of(event) == ListVisibility.HIDDEN:
             abort(404)
@@ -189,4 +195,6 @@ def participants(slug):
             return login_manager.unauthorized()
         abort(403)
     return render_template("registration/participants.html", event=event, participants=listed,
+                           by_organisation=by_organisation,
+                           has_organisations=delegation_overview.has_organisations(event),
                            visibility=admin.visibility_of(event), can_manage=event.can_manage(current_user))

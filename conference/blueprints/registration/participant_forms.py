@@ -14,6 +14,7 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
 )
 
@@ -42,6 +43,8 @@ class RegisterForm(_AnswersMixin, FlaskForm):
     affiliation = StringField(_l("Affiliation (optional)"))
     category_id = RadioField(_l("Category"), validate_choice=False)
     mode = RadioField(_l("How you attend"), validate_choice=False)
+    # Shown when the event has organisations; the domain checks the choice is one of them.
+    organisation_id = SelectField(_l("Organisation (optional)"), validate_choice=False)
     privacy_consent = BooleanField()
     listed = BooleanField(_l("List my name and affiliation in the participant list"))
 
@@ -72,11 +75,14 @@ def _add_questions(cls, questions):
     return subclass
 
 
-def build_register_form(*, questions, categories, modes, consent_label: str, **data) -> RegisterForm:
+def build_register_form(*, questions, categories, modes, consent_label: str, organisations=(), **data) -> RegisterForm:
     """The registration form of one registration form: its questions, the categories offered,
-    and the attendance modes (shown only when there is a choice)."""
+    the attendance modes (shown only when there is a choice) and the event's organisations
+    (blank: none)."""
     form = _add_questions(RegisterForm, questions)(data=data)
     form.category_id.choices = [SelectChoice(str(c.id), c.name) for c in categories]
+    form.organisation_id.choices = [SelectChoice("", _l("None: I do not come for an organisation"))] + [
+        SelectChoice(str(o.id), o.label) for o in organisations]
     form.mode.choices = [SelectChoice(m.value, MODE_LABELS[m]) for m in modes]
     form.privacy_consent.label.text = consent_label
     for name in ["name", "email", "category_id", "privacy_consent"] + (["mode"] if len(modes) > 1 else []):

@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...domain import places, reconfirmation
+from ...domain import delegations, places, reconfirmation
 from ...domain import registration as ops
 from ...domain import registration_queries as queries
 from ...domain.registration_participants import answer_files, send_registration_link
@@ -83,10 +83,17 @@ def _registration_page(event, reg_form, *, now, invitation=None):
                "email": invitation.email if invitation else getattr(user, "email", "")}
     if invitation:
         prefill["category_id"] = str(invitation.category_id)
+    # A focal point's nominee registers with their organisation, fixed; others may name one.
+    organisations = [] if invitation and invitation.organisation_id else delegations.organisations_of(event)
+    suggested = _suggestion(event, organisations, user.email) if organisations and user is not None else None
+    if suggested is not None:
+        prefill["organisation_id"] = str(suggested.id)
     form = build_register_form(questions=reg_form.questions, categories=categories, modes=places.modes_of(event),
                                consent_label=_("I agree that the organisers store and use what I give here to run "
                                                "the event (questions: %(email)s).", email=event.contact_email),
-                               **prefill)
+                               organisations=organisations, **prefill)
+    if form.is_submitted():
+        suggested = None  # what they chose stands, unless the form comes back (below)
     existing, already = None, False
     if form.validate_on_submit():
         try:
@@ -101,35 +108,68 @@ def _registration_page(event, reg_form, *, now, invitation=None):
             db.session.commit()
             flash(_result_message(registration), "success")
             return redirect(url_for("registration.manage", token=ops.manage_token(registration)))
+    if form.is_submitted() and organisations and not form.organisation_id.data:
+        # The form comes back with a problem: suggest the organisation of their address's domain.
+        suggested = _suggestion(event, organisations, form.email.data or "")
+        if suggested is not None:
+            form.organisation_id.data = str(suggested.id)
     own = existing or (ops.active_registration(event, user=user) if user and request.method == "GET" else None)
     return render_template("registration/register.html", event=event, reg_form=reg_form, form=form,
-                           invitation=invitation, categories=categories, own=own,
+                           invitation=invitation, categories=categories, own=own, organisations=organisations,
+                           suggested=suggested,
                            own_url=ops.manage_url(own) if own is not None and own.is_owner(current_user) else None,
                            full=queries.full_modes(event, categories), modes=places.modes_of(event),
                            mode_labels=MODE_LABELS, changes_until=_in_zones(reg_form.changes_until(), event),
                            resend_form=ResendLinkForm(formdata=None, email=form.email.data), already=already)
 
 
+def _suggestion(event, organisations, email: str):
+    """The organisation of the address's domain, if it is one of those offered."""
+    found = delegations.suggested_organisation(event, email)
+    return found if found in organisations else None
+
+
 def _register(reg_form, form, *, invitation, user, now):
     category = next((c for c in reg_form.categories if str(c.id) == form.category_id.data), None)
     if category is None:
         raise ValidationFailed({"category_id": _("Choose one of the categories listed.")})
+    organisation = None
+    if form.organisation_id.data and not (invitation and invitation.organisation_id):
+        chosen = form.organisation_id.data
+        organisation = delegations.organisation_of(reg_form.event, int(chosen)) if chosen.isdigit() else None
+        if organisation is None:
+            raise ValidationFailed({"organisation_id": _("Choose one of the organisations listed.")})
     answers = form.answers()
     answers.update(answer_files(reg_form, category.id, form.uploads()))
     return ops.register(reg_form, category=category, name=form.name.data, email=form.email.data,
                         affiliation=form.affiliation.data or "", user=user, mode=form.mode.data or None,
                         answers=answers, privacy_consent=form.privacy_consent.data, listed=form.listed.data,
-                        invitation=invitation, now=now)
+                        invitation=invitation, organisation=organisation, now=now)
 
 
 def _result_message(registration) -> str:
     if registration.state == RegistrationState.CONFIRMED:
         return _("You are registered: your registration is confirmed. We sent you a confirmation by mail.")
+    if delegations.awaiting_focal_point(registration):
+        return _("Your registration is received and awaits approval by the focal point of %(organisation)s. We "
+                 "will tell you by mail.", organisation=registration.organisation.name)
+    if _on_delegation_list(registration):
+        return _("The delegation of %(organisation)s has no place left: you are on its waiting list. We will mail "
+                 "you if a place frees up.", organisation=registration.organisation.name)
     if registration.state == RegistrationState.PENDING:
         return _("Your registration is received and is pending approval by the organisers. We will tell you "
                  "by mail.")
     return _("The category is full: you are on the waiting list at position %(n)s. We will mail you if a place "
              "frees up.", n=places.position(registration))
+
+
+def _on_delegation_list(registration) -> bool:
+    """Waiting because their delegation's quota is full (rather than the category)."""
+    organisation = registration.organisation
+    if registration.state != RegistrationState.WAITLISTED or organisation is None \
+            or organisation.quota(registration.mode) is None:
+        return False
+    return delegations.delegation_counts(registration.event).left(organisation, registration.mode) == 0
 
 
 @bp.post("/events/<slug>/registration-link")
@@ -208,7 +248,21 @@ def _manage_page(registration, token, *, answers_form=None, switch_form=None):
         if "registration.ticket" in views and registration.state == RegistrationState.CONFIRMED else None,
         can_reconfirm="registration.reconfirm" in views and reconfirmation.is_asked(registration, now),
         reconfirm_by=_in_zones(settings.reconfirm_by, event) if settings and settings.reconfirm_by else None,
+        **_delegation_status(registration, settings),
     )
+
+
+def _delegation_status(registration, settings) -> dict:
+    """Who decides on a pending registration of a delegation, and whether it waits for the
+    delegation's quota."""
+    organisation = registration.organisation
+    pending = registration.state == RegistrationState.PENDING
+    awaiting = delegations.awaiting_focal_point(registration)
+    deadline = settings.focal_point_deadline if settings and awaiting else None
+    return {"organisation": organisation, "awaiting_focal_point": awaiting,
+            "escalated": pending and organisation is not None and organisation.has_focal_points and not awaiting,
+            "focal_point_deadline": _in_zones(deadline, registration.event) if deadline else None,
+            "delegation_waiting": _on_delegation_list(registration)}
 
 
 @bp.post("/registrations/<token>/answers")

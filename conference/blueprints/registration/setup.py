@@ -46,6 +46,10 @@ MANAGE_NAV = [
                                           "registration.invite", "registration.invite_csv"}),
     ("registration.list_registrations", _l("Registrations"),
      {"registration.list_registrations", "registration.show_registration"}),
+    ("registration.delegations_overview", _l("Delegations"),
+     {"registration.delegations_overview", "registration.new_organisation", "registration.edit_organisation",
+      "registration.import_organisations", "registration.set_focal_point_deadline",
+      "registration.add_focal_point", "registration.copy_organisations"}),
     ("registration.checkin", _l("Check-in"), {"registration.checkin"}),
     ("registration.reconfirmation", _l("Reconfirmation"), {"registration.reconfirmation"}),
 ]
