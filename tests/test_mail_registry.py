@@ -14,6 +14,7 @@ CALL = re.compile(r"queue_mail\(\s*\"([a-z_]+)\"")
 DYNAMIC = {
     "decision_accepted", "decision_rejected",  # decisions.release: by the decision
     "registration_confirmed",  # registration._mail_state: confirmed at once, or approved
+    "delegation_approved",  # delegations.approve: by the focal point, or the usual approval by organisers
     "reconfirmation_request", "reconfirmation_reminder", "reconfirmation_released",  # reconfirmation._mail
     "group_authors", "group_reviewers", "group_registrants", "group_speakers", "group_team",  # group_mail.send
 }

@@ -44,15 +44,33 @@ def _browser_missing() -> str | None:
     return None
 
 
+def _backend(item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("database_url") if callspec is not None else None
+
+
 def pytest_collection_modifyitems(config, items):
+    """Browser journeys test the pages, not the database: they run once, on PostgreSQL (the
+    production target) when TEST_DATABASE_URL is set, else on SQLite. Every domain and view
+    test below them still runs on both databases."""
     here = Path(__file__).parent
     reason = _browser_missing()
+    with_postgres = bool(os.environ.get("TEST_DATABASE_URL"))
+    kept, dropped = [], []
     for item in items:
         if here not in item.path.parents:
+            kept.append(item)
             continue
+        if with_postgres and _backend(item) == "sqlite":
+            dropped.append(item)
+            continue
+        kept.append(item)
         item.add_marker(pytest.mark.browser)
         if reason and os.environ.get("REQUIRE_BROWSER") != "1":
             item.add_marker(pytest.mark.skip(reason=reason))
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
