@@ -76,25 +76,39 @@ def organisation_of(event: Event, ident: int | None) -> Organisation | None:
     return organisation if organisation is not None and organisation.event_id == event.id else None
 
 
+def _mine(user) -> list:
+    mine = [FocalPoint.user_id == user.id]
+    if user.is_verified:  # an invitation by address, for a verified account of that address
+        mine.append(sa.and_(FocalPoint.user_id.is_(None), FocalPoint.email == user.email))
+    return mine
+
+
 def focal_organisations(event: Event, user) -> list[Organisation]:
-    """The organisations ``user`` is a focal point of. An invitation by email becomes theirs
-    when they come with a verified account of that address."""
+    """The organisations ``user`` is a focal point of, or invited to be by their (verified)
+    address. Only reads: ``claim_invitations`` makes an invitation theirs."""
     if not getattr(user, "is_authenticated", False):
         return []
-    mine = [FocalPoint.user_id == user.id]
-    if user.is_verified:
-        mine.append(sa.and_(FocalPoint.user_id.is_(None), FocalPoint.email == user.email))
-    found = list(db.session.scalars(
+    return list(db.session.scalars(
         sa.select(Organisation).where(
             Organisation.event_id == event.id,
-            Organisation.id.in_(sa.select(FocalPoint.organisation_id).where(sa.or_(*mine))),
+            Organisation.id.in_(sa.select(FocalPoint.organisation_id).where(sa.or_(*_mine(user)))),
         ).options(selectinload(Organisation.focal_points)).order_by(Organisation.name)
     ))
-    for organisation in found:
-        for focal in organisation.focal_points:
-            if focal.user_id is None and focal.email == user.email:
-                focal.user_id, focal.accepted_at = user.id, utcnow()
-    return found
+
+
+def claim_invitations(event: Event, user, *, now: dt.datetime | None = None) -> bool:
+    """Focal point invitations of the event sent to ``user``'s verified address become theirs;
+    True when one just did (the caller commits)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_verified:
+        return False
+    invited = db.session.scalars(
+        sa.select(FocalPoint).join(Organisation).where(
+            Organisation.event_id == event.id, FocalPoint.user_id.is_(None), FocalPoint.email == user.email)
+    ).all()
+    for focal in invited:
+        focal.user_id, focal.accepted_at = user.id, now or utcnow()
+        record("organisation.focal_point_accepted", actor=user, obj=focal.organisation, event=event)
+    return bool(invited)
 
 
 def suggested_organisation(event: Event, email: str) -> Organisation | None:

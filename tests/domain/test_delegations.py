@@ -84,7 +84,9 @@ def test_a_focal_point_with_an_account_acts_at_once_and_one_invited_by_address_o
     omar = factories.make_user(email="omar@unep.org", name="Omar")
     assert not unep.is_focal_point(omar)
     assert delegations.focal_organisations(form.event, omar) == [unep]  # verified account of that address
-    assert unep.is_focal_point(omar)
+    assert not unep.is_focal_point(omar)  # reading changes nothing
+    assert delegations.claim_invitations(form.event, omar) is True
+    assert unep.is_focal_point(omar) and delegations.claim_invitations(form.event, omar) is False
     stranger = factories.make_user(email="someone@unep.org")
     assert delegations.focal_organisations(form.event, stranger) == []
 

@@ -32,10 +32,10 @@ def _event(slug) -> Event:
 
 
 def _arrive(event) -> tuple[list, bool]:
-    """The viewer's organisations as focal point; an invitation by their address becomes theirs
-    (True: one just did, for a page to keep by committing)."""
-    mine = delegations.focal_organisations(event, current_user)
-    return mine, bool(db.session.dirty)  # read before any query flushes the change
+    """The viewer's organisations as focal point, and whether an invitation by their address
+    just became theirs (for a page to keep by committing)."""
+    arrived = delegations.claim_invitations(event, current_user)
+    return delegations.focal_organisations(event, current_user), arrived
 
 
 def _delegation_of(slug, organisation_id):
