@@ -139,9 +139,11 @@ def _check_organiser(event: Event, actor) -> None:
         raise NotAllowed(_("Only organisers look after the event's outbox."))
 
 
-def _held(event: Event, actor, message_ids) -> list[OutboxMessage]:
+def _chosen(event: Event, actor, state: MailState, message_ids, *, what, none_left: str) -> list:
+    """The event's messages in ``state`` (all, or those in ``message_ids``), for an organiser;
+    ``what`` is the column or entity to select. Refused when nothing is chosen or left."""
     _check_organiser(event, actor)
-    stmt = sa.select(OutboxMessage).where(OutboxMessage.event_id == event.id, OutboxMessage.state == MailState.HELD)
+    stmt = sa.select(what).where(OutboxMessage.event_id == event.id, OutboxMessage.state == state)
     if message_ids is not None:
         ids = [int(i) for i in message_ids]
         if not ids:
@@ -149,8 +151,13 @@ def _held(event: Event, actor, message_ids) -> list[OutboxMessage]:
         stmt = stmt.where(OutboxMessage.id.in_(ids))
     found = list(db.session.scalars(stmt.order_by(OutboxMessage.id)))
     if not found:
-        raise InvalidState(_("There is no held message to act on: it may have been sent or discarded already."))
+        raise InvalidState(none_left)
     return found
+
+
+def _held(event: Event, actor, message_ids) -> list[OutboxMessage]:
+    return _chosen(event, actor, MailState.HELD, message_ids, what=OutboxMessage, none_left=_(
+        "There is no held message to act on: it may have been sent or discarded already."))
 
 
 def release_held(event: Event, *, actor, message_ids=None) -> int:
@@ -219,17 +226,8 @@ def edit_held(event: Event, message: OutboxMessage, *, actor, subject: str, body
 def retry_failed(event: Event, *, actor, message_ids=None) -> int:
     """Queue the event's failed messages again (all, or those in ``message_ids``), due now and
     with a fresh count of attempts."""
-    _check_organiser(event, actor)
-    stmt = sa.select(OutboxMessage.id).where(OutboxMessage.event_id == event.id,
-                                             OutboxMessage.state == MailState.FAILED)
-    if message_ids is not None:
-        ids = [int(i) for i in message_ids]
-        if not ids:
-            raise InvalidState(_("Choose at least one message."))
-        stmt = stmt.where(OutboxMessage.id.in_(ids))
-    found = list(db.session.scalars(stmt.order_by(OutboxMessage.id)))
-    if not found:
-        raise InvalidState(_("There is no failed message to retry: it may have been retried already."))
+    found = _chosen(event, actor, MailState.FAILED, message_ids, what=OutboxMessage.id, none_left=_(
+        "There is no failed message to retry: it may have been retried already."))
     count = outbox.retry_failed(message_ids=found, event_id=event.id)
     db.session.info["mail_queued"] = True
     record("mail.retried", actor=actor, obj=None, event=event, count=count, message_ids=found)
