@@ -33,6 +33,7 @@ from ..mail_templates.group import SUBMISSION_STATE_NAMES
 from ..models import (AgendaItem, AgendaItemSpeaker, AgendaSession, Event, EventRole, GroupMail, OutboxMessage,
                       ParticipantCategory, Registration, RegistrationForm, Review, ReviewAssignment, ReviewSettings,
                       Speaker, Submission, SubmissionAuthor, SubmissionType, Track, User)
+from . import mail_text
 from .audit import record
 from .links import external_url
 from .mailer import queue_mail, template_text
@@ -264,20 +265,11 @@ def recipients(event: Event, audience: str, filters: dict | None) -> list[Recipi
     return sorted(people, key=lambda p: (p.name.casefold(), p.key))
 
 
-def _check_text(spec, subject: str, body: str) -> None:
+def _check_text(spec, subject: str, body: str) -> tuple[str, str]:
     """Both written, with the audience's placeholders only (each unknown one named)."""
-    errors = {}
-    for name, text, missing in (("subject", subject, _("Write the subject of the mail.")),
-                                ("body", body, _("Write the message."))):
-        if not (text or "").strip():
-            errors[name] = missing
-            continue
-        unknown = mail_templates.unknown_placeholders(spec, text)
-        if unknown:
-            errors[name] = _("There is no placeholder %(names)s for this group: use those listed, or remove the braces.",
-                             names=", ".join(f"{{{n}}}" for n in unknown))
-    if errors:
-        raise ValidationFailed(errors)
+    return mail_text.checked(subject, body, spec=spec, unknown_message=lambda names: _(
+        "There is no placeholder %(names)s for this group: use those listed, or remove the braces.",
+        names=", ".join(f"{{{n}}}" for n in names)))
 
 
 def _with_footer(body: str, announcement: bool) -> str:
@@ -316,7 +308,7 @@ def preview(event: Event, audience: str, filters: dict | None, subject: str, bod
     """How many people the mail reaches, how many opted out (skipped by an announcement), and
     the mail as the first of them would receive it. Unknown placeholders are refused by name."""
     spec = spec_for(audience)
-    _check_text(spec, subject, body)
+    subject, body = _check_text(spec, subject, body)
     people = recipients(event, audience, filters)
     skipped = opted_out(event, OPT_OUT_KIND)
     excluded = sum(1 for p in people if p.key in skipped)
@@ -343,7 +335,7 @@ def send(event: Event, *, actor, audience: str, filters: dict | None, subject: s
     if not event.can_manage(actor):
         raise NotAllowed(_("Only the event's organisers write to groups."))
     spec = spec_for(audience)
-    _check_text(spec, subject, body)
+    subject, body = _check_text(spec, subject, body)
     cleaned = clean_filters(audience, filters)
     people = recipients(event, audience, cleaned)
     skipped = opted_out(event, OPT_OUT_KIND) if announcement else set()

@@ -15,20 +15,17 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup
 
 from .. import mail_templates
-from ..errors import NotAllowed, ValidationFailed
+from ..errors import NotAllowed
 from ..extensions import db
 from ..mail_templates import MailContext, Rendered, TemplateSpec
 from ..models import Event, MailTemplate
 from ..models.types import utcnow
-from . import mailer
+from . import mail_text, mailer
 from .audit import record
 
-SUBJECT_MAX = 300  # MailTemplate.subject
-BODY_MAX = 20000
 
 
 @dataclass(frozen=True)
@@ -109,34 +106,6 @@ def current_text(event: Event, key: str) -> TemplateText:
     return TemplateText(spec=spec, subject=str(spec.subject), body=str(spec.body), customised=False)
 
 
-def _unknown_message(names: list[str]) -> str:
-    listed = ", ".join("{%s}" % name for name in names)
-    return ngettext("Unknown placeholder %(names)s: use one of the placeholders listed.",
-                    "Unknown placeholders %(names)s: use the placeholders listed.", len(names), names=listed)
-
-
-def _checked(spec: TemplateSpec, subject: str, body: str) -> tuple[str, str]:
-    """The subject and body cleaned up (one line; Unix line ends), or every field's problem."""
-    subject = " ".join((subject or "").split())
-    body = (body or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    errors: dict[str, str] = {}
-    if not subject:
-        errors["subject"] = _("Write a subject.")
-    elif len(subject) > SUBJECT_MAX:
-        errors["subject"] = _("Keep the subject to %(max)d characters at most.", max=SUBJECT_MAX)
-    elif unknown := mail_templates.unknown_placeholders(spec, subject):
-        errors["subject"] = _unknown_message(unknown)
-    if not body.strip():
-        errors["body"] = _("Write the message.")
-    elif len(body) > BODY_MAX:
-        errors["body"] = _("Keep the message to %(max)d characters at most.", max=BODY_MAX)
-    elif unknown := mail_templates.unknown_placeholders(spec, body):
-        errors["body"] = _unknown_message(unknown)
-    if errors:
-        raise ValidationFailed(errors)
-    return subject, body
-
-
 def _check_manager(event: Event, actor) -> None:
     if not event.can_manage(actor):
         raise NotAllowed(_("Only organisers change the event's mail templates."))
@@ -147,7 +116,7 @@ def save_template(event: Event, key: str, *, subject: str, body: str, actor) -> 
     may use only the placeholders the template offers. Sent from the next message on."""
     _check_manager(event, actor)
     spec = _spec(key)
-    subject, body = _checked(spec, subject, body)
+    subject, body = mail_text.checked(subject, body, spec=spec)
     own = _override(event, key)
     created = own is None
     if created:
@@ -183,7 +152,7 @@ def preview(event: Event, key: str, *, subject: str, body: str) -> Preview:
     for a real record of the event (the template's ``sample``), or a result saying there is
     none yet. The text is checked as on save, so the preview never shows a broken placeholder."""
     spec = _spec(key)
-    subject, body = _checked(spec, subject, body)
+    subject, body = mail_text.checked(subject, body, spec=spec)
     found = spec.sample(event) if spec.sample is not None else None
     if found is None:
         return Preview(rendered=None, missing=_(

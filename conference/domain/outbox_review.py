@@ -18,17 +18,15 @@ from sqlalchemy.orm import defer, raiseload
 
 from .. import mail_templates
 from ..enums import MailState
-from ..errors import InvalidState, NotAllowed, ValidationFailed
+from ..errors import InvalidState, NotAllowed
 from ..extensions import db
 from ..models import Event, GroupMail, OutboxAttachment, OutboxMessage
 from ..models.types import utcnow
-from . import outbox
+from . import mail_text, outbox
 from .audit import record
 from .markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 PAGE_SIZE = 50
-SUBJECT_MAX = 300  # the column's length
-TEXT_MAX = 100_000
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -192,19 +190,7 @@ def edit_held(event: Event, message: OutboxMessage, *, actor, subject: str, body
     discarded meanwhile by someone else is refused rather than changed. Returns the fields
     that changed."""
     _check_organiser(event, actor)
-    subject = " ".join((subject or "").split())  # one line: a header
-    text = (body_text or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    problems = {}
-    if not subject:
-        problems["subject"] = _("Write a subject.")
-    elif len(subject) > SUBJECT_MAX:
-        problems["subject"] = _("Keep the subject to at most %(max)d characters.", max=SUBJECT_MAX)
-    if not text.strip():
-        problems["body_text"] = _("Write the message.")
-    elif len(text) > TEXT_MAX:
-        problems["body_text"] = _("Keep the message to at most %(max)d characters.", max=TEXT_MAX)
-    if problems:
-        raise ValidationFailed(problems)
+    subject, text = mail_text.checked(subject, body_text, body_field="body_text", body_max=mail_text.MESSAGE_TEXT_MAX)
     text += "\n"
     changed = [name for name, new in (("subject", subject), ("body_text", text)) if getattr(message, name) != new]
     html = mail_templates.text_to_html(text, subject=subject, event=event)

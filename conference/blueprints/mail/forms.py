@@ -10,7 +10,8 @@ from wtforms import Form, SelectChoice, SelectField, SelectMultipleField, String
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...domain.outbox_review import SUBJECT_MAX, TEXT_MAX
+from ...domain.mail_text import MESSAGE_TEXT_MAX as TEXT_MAX
+from ...domain.mail_text import SUBJECT_MAX
 from ...enums import MailState
 
 STATE_LABELS = {

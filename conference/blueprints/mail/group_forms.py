@@ -12,10 +12,10 @@ from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...domain.group_mail import AUDIENCES
+from ...domain.mail_text import SUBJECT_MAX
 from ...enums import AttendanceMode, RegistrationState, SubmissionState, TeamRole
 from ...i18n import format_date
 
-SUBJECT_MAX = 300  # GroupMail.subject
 BODY_MAX = 20_000
 
 SUBMISSION_STATES = {

@@ -8,13 +8,14 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from ...domain.mail_template_admin import BODY_MAX, SUBJECT_MAX
+from ...domain.mail_text import SUBJECT_MAX
+from ...domain.mail_text import TEMPLATE_BODY_MAX as BODY_MAX
 
 
 class TemplateForm(FlaskForm):
     subject = StringField(_l("Subject"), [
         InputRequired(_l("Write a subject.")),
-        Length(max=SUBJECT_MAX, message=_l("Keep the subject to %(max)d characters at most.", max=SUBJECT_MAX))])
+        Length(max=SUBJECT_MAX, message=_l("Keep the subject to at most %(max)d characters.", max=SUBJECT_MAX))])
     body = TextAreaField(_l("Message"), [
         InputRequired(_l("Write the message.")),
         Length(max=BODY_MAX, message=_l("Keep the message to %(max)d characters at most.", max=BODY_MAX))],
