@@ -18,6 +18,7 @@ from ..enums import OrganisationKind, TeamRole
 from ..errors import DomainError, NotAllowed, ValidationFailed
 from ..extensions import db
 from ..models import Event, EventRole, Organisation, ParticipantCategory
+from . import csv_import
 from .accounts import normalise_email
 from .audit import record
 from .delegations import add_focal_point, delegation_counts, organisations_of, save_organisation
@@ -86,29 +87,13 @@ def _cell(value: str) -> str:
 
 def _read(text: str) -> tuple[list[str], list[tuple[int, dict]], list[tuple[int, str]]]:
     """The columns found and the rows (with their line numbers) of the CSV text, or the problem
-    with its first line. Comma or semicolon separated, with or without a byte-order mark."""
-    text = (text or "").lstrip("\ufeff")
-    header = text.splitlines()[0] if text.strip() else ""
-    if not header.strip():
-        return [], [], [(1, _("The file is empty. Its first line names the columns, e.g. %(columns)s.",
-                             columns=", ".join(CSV_COLUMNS)))]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    columns = ["_".join(c.strip().lower().split()) for c in next(reader)]
-    if "name" not in columns:
-        return [], [], [(1, _("The first line must name the columns, at least name; e.g. %(columns)s.",
-                             columns=", ".join(CSV_COLUMNS)))]
-    known = [c for c in CSV_COLUMNS if c in columns]
-    rows = []
-    try:
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            rows.append((reader.line_num, {c: _cell(cells[columns.index(c)]) if columns.index(c) < len(cells) else ""
-                                           for c in known}))
-    except csv.Error as error:
-        return [], [], [(reader.line_num, _("This line cannot be read (%(error)s).", error=str(error)))]
-    return known, rows, []
+    with its first line."""
+    return csv_import.read_rows(
+        text, columns=CSV_COLUMNS, required=("name",), cell=_cell,
+        empty_message=_("The file is empty. Its first line names the columns, e.g. %(columns)s.",
+                        columns=", ".join(CSV_COLUMNS)),
+        missing_message=lambda _missing: _("The first line must name the columns, at least name; e.g. "
+                                           "%(columns)s.", columns=", ".join(CSV_COLUMNS)))
 
 
 _NAMED_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>$")
@@ -133,26 +118,6 @@ def _focal_points(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     return found, problems
 
 
-def _category(text: str, by_name: dict[str, list[ParticipantCategory]]):
-    """The category named (None for none) and the problem, if any."""
-    if not text:
-        return None, None
-    matches = by_name.get(" ".join(text.split()).lower(), [])
-    if not matches:
-        return None, _("there is no category “%(category)s”", category=text)
-    if len(matches) > 1:
-        return None, _("several forms have a category “%(category)s”; rename one so they can be told apart",
-                       category=text)
-    return matches[0], None
-
-
-def _categories_by_name(event: Event) -> dict[str, list[ParticipantCategory]]:
-    by_name: dict[str, list[ParticipantCategory]] = {}
-    for category in db.session.scalars(sa.select(ParticipantCategory).where(ParticipantCategory.event_id == event.id)):
-        by_name.setdefault(category.name.lower(), []).append(category)
-    return by_name
-
-
 def import_organisations(event: Event, *, actor, text: str) -> tuple[Imported | None, list[tuple[int, str]]]:
     """Create or update organisations from CSV text with the export's columns (only ``name``
     is required; the count columns are ignored). An organisation of the same name (in any case)
@@ -166,7 +131,7 @@ def import_organisations(event: Event, *, actor, text: str) -> tuple[Imported | 
     if not rows:
         return None, [(2, _("There is no organisation to import: the file has no lines after the column names."))]
     existing = {o.name.casefold(): o for o in organisations_of(event)}
-    by_category = _categories_by_name(event)
+    by_category = csv_import.categories_by_name(event)
     seen: dict[str, int] = {}
     imported = Imported([], [], 0)
     # Each line goes through the same rules as the form; a savepoint undoes them all if any fails.
@@ -174,7 +139,8 @@ def import_organisations(event: Event, *, actor, text: str) -> tuple[Imported | 
     for line, row in rows:
         problems = []
         name = " ".join(row["name"].split())
-        category, problem = _category(row.get("category", ""), by_category)
+        category, problem = (csv_import.category_named(row["category"], by_category) if row.get("category")
+                             else (None, None))
         if problem:
             problems.append(problem)
         focal_points, focal_problems = _focal_points(row.get("focal_points", ""))
@@ -260,7 +226,7 @@ def copy_organisations(event: Event, *, source: Event, actor) -> Copied:
     if source.id == event.id or not source.can_manage(actor):
         raise NotAllowed(_("Choose another event you organise."), field="source_event_id")
     existing = {o.name.casefold() for o in organisations_of(event)}
-    by_category = _categories_by_name(event)
+    by_category = csv_import.categories_by_name(event)
     source_categories = dict(db.session.execute(
         sa.select(ParticipantCategory.id, ParticipantCategory.name).where(ParticipantCategory.event_id == source.id)
     ).all())

@@ -9,9 +9,7 @@ removing it) passes the new room down the waiting list at once, under the event'
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -38,7 +36,7 @@ from ..models import (
 )
 from ..models.registration import registration_question_category
 from ..models.types import utcnow
-from . import places, registration
+from . import csv_import, places, registration
 from .accounts import normalise_email
 from .audit import record
 from .links import external_url
@@ -378,29 +376,13 @@ CSV_COLUMNS = ("name", "email", "category")
 
 
 def _read_csv(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
-    """Rows of a CSV of name, email, category (comma or semicolon separated, with or without
-    a byte order mark), with their line numbers; or the problem with its header."""
-    text = (text or "").lstrip("\ufeff")
-    header = text.splitlines()[0] if text.strip() else ""
-    if not header.strip():
-        return [], [(1, _("The file is empty. Its first line names the columns: name, email, category."))]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    columns = [c.strip().lower() for c in next(reader)]
-    missing = [c for c in CSV_COLUMNS if c not in columns]
-    if missing:
-        return [], [(1, _("The first line must name the columns name, email and category; %(missing)s is missing.",
-                         missing=", ".join(missing)))]
-    rows = []
-    try:
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            rows.append((reader.line_num, {c: (cells[columns.index(c)] if columns.index(c) < len(cells) else "")
-                                           for c in CSV_COLUMNS}))
-    except csv.Error as error:
-        return [], [(reader.line_num, _("This line cannot be read (%(error)s).", error=str(error)))]
-    return rows, []
+    """Rows of a CSV of name, email, category, with their line numbers; or the problem with its header."""
+    _columns, rows, problems = csv_import.read_rows(
+        text, columns=CSV_COLUMNS, required=CSV_COLUMNS,
+        empty_message=_("The file is empty. Its first line names the columns: name, email, category."),
+        missing_message=lambda missing: _("The first line must name the columns name, email and category; "
+                                          "%(missing)s is missing.", missing=", ".join(missing)))
+    return rows, problems
 
 
 def invite_from_csv(event: Event, *, actor, text: str, skip_approval: bool,
@@ -415,9 +397,7 @@ def invite_from_csv(event: Event, *, actor, text: str, skip_approval: bool,
         return [], errors
     if not rows:
         return [], [(2, _("There is nobody to invite: the file has no lines after the column names."))]
-    by_name: dict[str, list[ParticipantCategory]] = {}
-    for category in db.session.scalars(sa.select(ParticipantCategory).where(ParticipantCategory.event_id == event.id)):
-        by_name.setdefault(category.name.lower(), []).append(category)
+    by_name = csv_import.categories_by_name(event)
     seen: dict[str, int] = {}
     valid = []
     for line, row in rows:
@@ -430,12 +410,9 @@ def invite_from_csv(event: Event, *, actor, text: str, skip_approval: bool,
         except DomainError:
             address = None
             problems.append(_("“%(email)s” is not a valid email address", email=row["email"].strip()))
-        matches = by_name.get(" ".join(row["category"].split()).lower(), [])
-        if not matches:
-            problems.append(_("there is no category “%(category)s”", category=row["category"].strip()))
-        elif len(matches) > 1:
-            problems.append(_("several forms have a category “%(category)s”; rename one so they can be told apart",
-                              category=row["category"].strip()))
+        category, problem = csv_import.category_named(row["category"], by_name)
+        if problem:
+            problems.append(problem)
         if address is not None:
             if address in seen:
                 problems.append(_("%(email)s is already on line %(line)d", email=address, line=seen[address]))
@@ -447,7 +424,7 @@ def invite_from_csv(event: Event, *, actor, text: str, skip_approval: bool,
         if problems:
             errors.append((line, "; ".join(p.rstrip(".") for p in problems) + "."))
         else:
-            valid.append((address, name, matches[0]))
+            valid.append((address, name, category))
     if errors:
         return [], errors
     created = [_create_invitation(event, actor=actor, category=category, address=address, name=name,

@@ -1,0 +1,67 @@
+"""Reading a CSV file an organiser uploads or pastes (invitations, organisations): the rows
+with their line numbers, comma or semicolon separated, with or without a byte-order mark; and
+finding an event's participant category by the name typed in a cell."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..models import Event, ParticipantCategory
+
+Problem = tuple[int, str]  # a line number and what is wrong with it
+
+
+def read_rows(text: str, *, columns: tuple[str, ...], required: tuple[str, ...], empty_message: str,
+              missing_message: Callable[[list[str]], str], cell: Callable[[str], str] = lambda value: value,
+              ) -> tuple[list[str], list[tuple[int, dict]], list[Problem]]:
+    """The ``columns`` the header names (in ``columns``' order), and each non-blank row as
+    {column: ``cell``(value)} with its line number; or the problem with the file. Header names
+    are compared in lower case, spaces read as underscores."""
+    text = (text or "").lstrip("\ufeff")
+    header = text.splitlines()[0] if text.strip() else ""
+    if not header.strip():
+        return [], [], [(1, empty_message)]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    named = ["_".join(c.strip().lower().split()) for c in next(reader)]
+    missing = [c for c in required if c not in named]
+    if missing:
+        return [], [], [(1, missing_message(missing))]
+    found = [c for c in columns if c in named]
+    rows = []
+    try:
+        for cells in reader:
+            if not any(value.strip() for value in cells):
+                continue
+            rows.append((reader.line_num, {c: cell(cells[named.index(c)]) if named.index(c) < len(cells) else ""
+                                           for c in found}))
+    except csv.Error as error:
+        return [], [], [(reader.line_num, _("This line cannot be read (%(error)s).", error=str(error)))]
+    return found, rows, []
+
+
+def categories_by_name(event: Event) -> dict[str, list[ParticipantCategory]]:
+    """The event's categories by lower-case name (two forms may each have one of a name)."""
+    by_name: dict[str, list[ParticipantCategory]] = {}
+    for category in db.session.scalars(sa.select(ParticipantCategory).where(ParticipantCategory.event_id == event.id)):
+        by_name.setdefault(category.name.lower(), []).append(category)
+    return by_name
+
+
+def category_named(text: str, by_name: dict[str, list[ParticipantCategory]]
+                   ) -> tuple[ParticipantCategory | None, str | None]:
+    """The category a cell names and, when there is none or more than one, the problem."""
+    text = " ".join((text or "").split())
+    matches = by_name.get(text.lower(), [])
+    if not matches:
+        return None, _("there is no category “%(category)s”", category=text)
+    if len(matches) > 1:
+        return None, _("several forms have a category “%(category)s”; rename one so they can be told apart",
+                       category=text)
+    return matches[0], None
