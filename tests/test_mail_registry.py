@@ -13,8 +13,8 @@ CALL = re.compile(r"queue_mail\(\s*\"([a-z_]+)\"")
 # Chosen at run time rather than written as a literal at the call.
 DYNAMIC = {
     "decision_accepted", "decision_rejected",  # decisions.release: by the decision
-    "registration_confirmed",  # registration._mail_state: confirmed at once, or approved
-    "delegation_approved",  # delegations.approve: by the focal point, or the usual approval by organisers
+    # registration.mail_state: confirmed at once, approved by the organisers or by a focal point
+    "registration_confirmed", "registration_approved", "delegation_approved",
     "reconfirmation_request", "reconfirmation_reminder", "reconfirmation_released",  # reconfirmation._mail
     "group_authors", "group_reviewers", "group_registrants", "group_speakers", "group_team",  # group_mail.send
 }

@@ -21,18 +21,13 @@ from ..models import Event, EventRole, Organisation, ParticipantCategory
 from . import csv_import
 from .accounts import normalise_email
 from .audit import record
-from .delegations import add_focal_point, delegation_counts, organisations_of, save_organisation
+from .delegations import add_focal_point, delegation_counts, organisations_of, require_organiser, save_organisation
 from .submission_queries import FORMULA_STARTS, safe_cell
 
 # The export's columns, also those the import reads (it ignores the counts).
 CSV_COLUMNS = ("name", "acronym", "kind", "country", "email_domains", "quota_in_person", "quota_online", "category",
                "focal_points")
 COUNT_COLUMNS = ("approved", "pending", "checked_in")
-
-
-def _require_organiser(event: Event, actor) -> None:
-    if actor is None or not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can do this."))
 
 
 def _focal_points_text(organisation: Organisation) -> str:
@@ -124,7 +119,7 @@ def import_organisations(event: Event, *, actor, text: str) -> tuple[Imported | 
     is updated with the columns given, a new one is created; focal points not yet there are
     added and invited. All or nothing: when any line is wrong nothing changes, and every wrong
     line is reported with its number and the reasons."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     columns, rows, errors = _read(text)
     if errors:
         return None, errors
@@ -222,7 +217,7 @@ def copy_organisations(event: Event, *, source: Event, actor) -> Copied:
     domains, quotas, the category of the same name when ``event`` has exactly one, and the focal
     points (invited again, for this event). Organisations whose name is already in the list
     are left as they are. The actor must organise both events."""
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     if source.id == event.id or not source.can_manage(actor):
         raise NotAllowed(_("Choose another event you organise."), field="source_event_id")
     existing = {o.name.casefold() for o in organisations_of(event)}

@@ -13,18 +13,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..enums import AttendanceMode, OrganisationKind, RegistrationState
-from ..errors import DomainError, NotAllowed
+from ..errors import DomainError
 from ..extensions import db
 from ..models import Event, Organisation, Registration, RegistrationSettings
 from ..models.types import utcnow
 from . import delegations, places
 from .audit import record
 from .registration_admin import ListedParticipant, may_see_participants
-
-
-def _require_organiser(event: Event, actor) -> None:
-    if actor is None or not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can do this."))
 
 
 # The overview ------------------------------------------------------------------------------------------
@@ -137,7 +132,7 @@ def set_focal_point_deadline(event: Event, *, actor, deadline: dt.datetime | Non
     """Set (or, with None, remove) the moment after which the organisers decide what focal points
     left pending. A new deadline must be in the future; a changed one is reminded of again
     before it. People already handed to the organisers stay with them."""
-    _require_organiser(event, actor)
+    delegations.require_organiser(event, actor)
     now = now or utcnow()
     settings = places.settings_for(event)
     if deadline == settings.focal_point_deadline:

@@ -37,6 +37,7 @@ from .accounts import normalise_email
 from .audit import record
 from .links import external_url
 from .mailer import queue_mail
+from .registration_setup import invitee_problem
 
 # Permission -------------------------------------------------------------------------------------
 
@@ -49,8 +50,8 @@ def organisation_event(organisation: Organisation) -> Event:
     return db.session.get(Event, organisation.event_id)
 
 
-def _require_organiser(event: Event, actor) -> None:
-    if not event.can_manage(actor):
+def require_organiser(event: Event, actor) -> None:
+    if actor is None or not event.can_manage(actor):
         raise NotAllowed(_("Only the event's organisers can do this."))
 
 
@@ -233,7 +234,7 @@ def save_organisation(event: Event, *, actor, organisation: Organisation | None 
                       acronym: str = "", kind: OrganisationKind | str = OrganisationKind.MEMBER, country: str = "",
                       email_domains=(), quota_in_person=None, quota_online=None,
                       category: ParticipantCategory | None = None) -> Organisation:
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     errors: dict[str, str] = {}
     name = " ".join((name or "").split())
     if not name:
@@ -277,7 +278,7 @@ def save_organisation(event: Event, *, actor, organisation: Organisation | None 
 
 def delete_organisation(organisation: Organisation, *, actor) -> None:
     event = organisation_event(organisation)
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     active = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
         Registration.organisation_id == organisation.id, Registration.state.in_(
             [RegistrationState.PENDING, RegistrationState.CONFIRMED, RegistrationState.WAITLISTED,
@@ -296,7 +297,7 @@ def add_focal_point(organisation: Organisation, *, actor, email: str, name: str 
     """Make someone a focal point: at once when they have an account with that address,
     else by an invitation they accept by signing up or logging in with it."""
     event = organisation_event(organisation)
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     address = normalise_email(email or "")
     if any(f.email == address for f in organisation.focal_points):
         raise AlreadyExists(_("%(email)s is already a focal point of %(organisation)s.", email=address,
@@ -318,27 +319,13 @@ def add_focal_point(organisation: Organisation, *, actor, email: str, name: str 
 def remove_focal_point(focal: FocalPoint, *, actor) -> None:
     organisation = focal.organisation
     event = organisation_event(organisation)
-    _require_organiser(event, actor)
+    require_organiser(event, actor)
     record("organisation.focal_point_removed", actor=actor, obj=organisation, event=event, email=focal.email)
     organisation.focal_points.remove(focal)
     db.session.flush()
 
 
 # Nominating -----------------------------------------------------------------------------------------
-
-def _invitee_problem(event: Event, address: str) -> str | None:
-    from .registration import active_registration
-
-    if db.session.scalar(sa.select(RegistrationInvitation.id).where(
-            RegistrationInvitation.event_id == event.id, RegistrationInvitation.email == address,
-            RegistrationInvitation.used_at.is_(None), RegistrationInvitation.revoked_at.is_(None)).limit(1)):
-        return _("%(email)s already has an open invitation to this event.", email=address)
-    existing = active_registration(event, email=address)
-    if existing is not None:
-        return _("%(email)s is already registered for this event (%(state)s).", email=address,
-                 state=places.state_label(existing.state))
-    return None
-
 
 def _nomination(organisation: Organisation, *, actor, email: str, name: str, message: str,
                 reserved_mode: AttendanceMode | None = None, substitute_for: Registration | None = None,
@@ -353,7 +340,7 @@ def _nomination(organisation: Organisation, *, actor, email: str, name: str, mes
     name = " ".join((name or "").split())
     if len(name) > 200:
         raise DomainError(_("Keep the name under 200 characters."), field="name")
-    refused = _invitee_problem(event, address)
+    refused = invitee_problem(event, address)
     if refused:
         raise AlreadyExists(refused, field="email")
     invitation = RegistrationInvitation(
@@ -452,7 +439,7 @@ def approve(registration: Registration, *, actor, waitlist_if_full: bool = False
     """The focal point (or an organiser) approves a pending delegate. The delegation's quota is
     checked under the event's lock: past it, the approval is refused with the quota named, or
     (``waitlist_if_full``) the person goes on the delegation's waiting list. Returns the new state."""
-    from .registration import calendar_attachment, manage_url, notify_filled
+    from .registration import mail_state, notify_filled
 
     organisation = _pending_of(registration, actor)
     now = now or utcnow()
@@ -465,15 +452,12 @@ def approve(registration: Registration, *, actor, waitlist_if_full: bool = False
             raise InvalidState(_("The delegation's quota of %(quota)d %(mode)s is full. Replace a delegate, put "
                                  "this person on the delegation's waiting list, or ask the organisers for a larger "
                                  "quota.", quota=organisation.quota(registration.mode),
-                                 mode=_("in person") if registration.mode == AttendanceMode.IN_PERSON
-                                 else _("online")))
+                                 mode=places.mode_label(registration.mode)))
         places.move(registration, RegistrationState.WAITLISTED)
         registration.waitlisted_at = now
         db.session.flush()
         record("delegation.waitlisted", actor=actor, obj=registration, event=event, organisation=organisation.name)
-        queue_mail("registration_waitlisted", to=registration.email, to_name=registration.name, event=event,
-                   user=registration.user, context={"registration": registration, "link": manage_url(registration),
-                                                    "position": places.position(registration)})
+        mail_state(registration)
         notify_filled(event, places.fill_places(event, now=now, actor=actor))  # its category place is free
         return registration.state
     places.move(registration, RegistrationState.CONFIRMED)
@@ -481,10 +465,8 @@ def approve(registration: Registration, *, actor, waitlist_if_full: bool = False
     db.session.flush()
     record("delegation.approved", actor=actor, obj=registration, event=event, organisation=organisation.name)
     # Approved by the focal point, the mail says so; by an organiser, it is the usual approval mail.
-    template = "delegation_approved" if organisation.is_focal_point(actor) else "registration_approved"
-    queue_mail(template, to=registration.email, to_name=registration.name, event=event,
-               user=registration.user, attachments=[calendar_attachment(event)],
-               context={"registration": registration, "organisation": organisation, "link": manage_url(registration)})
+    mail_state(registration, approved=True,
+               focal_point_of=organisation if organisation.is_focal_point(actor) else None)
     return registration.state
 
 
@@ -536,7 +518,7 @@ def remind_focal_points(event: Event, *, actor=None, now: dt.datetime | None = N
     number of mails. ``actor`` None is the periodic job; a person must be an organiser. A
     round that mails nobody does not count as the reminder (the automatic one still comes)."""
     if actor is not None:
-        _require_organiser(event, actor)
+        require_organiser(event, actor)
     now = now or utcnow()
     waiting: dict[int, list[Registration]] = {}
     for registration in _awaiting([event.id]):

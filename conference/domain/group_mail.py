@@ -38,7 +38,7 @@ from .audit import record
 from .links import external_url
 from .mailer import queue_mail, template_text
 from .opt_outs import opted_out, unsubscribe_headers
-from .places import state_label
+from .places import mode_label, state_label
 from .team import ROLE_LABELS
 
 OPT_OUT_KIND = "announcements"
@@ -396,7 +396,7 @@ def _value_names(audience: str, names: dict[str, dict]) -> dict[str, dict]:
     found = dict(names)
     found["states"] = ({s.value: label for s, label in SUBMISSION_STATE_NAMES.items()} if audience == "authors"
                        else {s.value: state_label(s) for s in RegistrationState})
-    found["modes"] = {AttendanceMode.IN_PERSON.value: _("in person"), AttendanceMode.ONLINE.value: _("online")}
+    found["modes"] = {mode.value: mode_label(mode) for mode in AttendanceMode}
     found["roles"] = {r.value: label for r, label in ROLE_LABELS.items()}
     return found
 

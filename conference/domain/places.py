@@ -77,6 +77,10 @@ def move(registration: Registration, target: RegistrationState) -> None:
     registration.state = target
 
 
+def mode_label(mode: AttendanceMode) -> str:
+    return _("in person") if mode == AttendanceMode.IN_PERSON else _("online")
+
+
 def state_label(state: RegistrationState) -> str:
     return {
         RegistrationState.PENDING: _("pending approval"),

@@ -201,7 +201,7 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
     registration.event, registration.form, registration.category = event, form, category
     record("registration.created", actor=user, obj=registration, event=event, state=state.value, mode=mode.value,
            category=category.name, organisation=getattr(organisation, "name", None))
-    _mail_state(registration)
+    mail_state(registration)
     if for_focal_point and state == RegistrationState.PENDING:
         from . import delegations
 
@@ -231,7 +231,7 @@ def approve(registration: Registration, *, actor, now: dt.datetime | None = None
     registration.confirmed_at = now or utcnow()
     db.session.flush()
     record("registration.approved", actor=actor, obj=registration, event=registration.event)
-    _mail_state(registration, approved=True)
+    mail_state(registration, approved=True)
 
 
 def reject(registration: Registration, *, actor, message: str = "", now: dt.datetime | None = None) -> None:
@@ -291,7 +291,7 @@ def accept_offer(registration: Registration, *, actor, now: dt.datetime | None =
     db.session.flush()
     record("registration.offer_accepted", actor=actor, obj=registration, event=registration.event,
            state=registration.state.value)
-    _mail_state(registration)
+    mail_state(registration)
 
 
 def decline_offer(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
@@ -426,15 +426,19 @@ def calendar_attachment(event: Event) -> tuple[str, str, bytes]:
     return (f"{event.slug}.ics", "text/calendar; method=PUBLISH", data)
 
 
-def _mail_state(registration: Registration, *, approved: bool = False) -> None:
-    """The mail that tells a person where their registration stands now (``approved``: an
-    organiser just approved it, which has its own mail)."""
+def mail_state(registration: Registration, *, approved: bool = False, focal_point_of=None) -> None:
+    """The mail that tells a person where their registration stands now (``approved``: it was
+    just approved, which has its own mail: the organisers', or ``focal_point_of`` an
+    organisation's focal point's)."""
     event = registration.event
     context = {"registration": registration, "link": manage_url(registration)}
     common = {"to": registration.email, "to_name": registration.name, "event": event, "user": registration.user}
     if registration.state == RegistrationState.CONFIRMED:
-        queue_mail("registration_approved" if approved else "registration_confirmed", **common, context=context,
-                   attachments=[calendar_attachment(event)])
+        template = "registration_confirmed"
+        if approved:
+            template = "registration_approved" if focal_point_of is None else "delegation_approved"
+            context["organisation"] = focal_point_of
+        queue_mail(template, **common, context=context, attachments=[calendar_attachment(event)])
     elif registration.state == RegistrationState.PENDING:
         queue_mail("registration_received", **common, context=context)
     elif registration.state == RegistrationState.WAITLISTED:

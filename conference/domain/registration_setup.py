@@ -319,7 +319,7 @@ def delete_question(question: RegistrationQuestion, *, actor) -> None:
 
 # Invitations -----------------------------------------------------------------------------------------------
 
-def _check_invitee(event: Event, address: str) -> str | None:
+def invitee_problem(event: Event, address: str) -> str | None:
     """Why ``address`` cannot be invited (None when it can)."""
     if db.session.scalar(sa.select(RegistrationInvitation.id).where(
             RegistrationInvitation.event_id == event.id, RegistrationInvitation.email == address,
@@ -365,7 +365,7 @@ def invite(event: Event, *, actor, category: ParticipantCategory, email: str, na
     name = " ".join((name or "").split())
     if len(name) > 200:
         raise DomainError(_("Keep the name under 200 characters."), field="name")
-    refused = _check_invitee(event, address)
+    refused = invitee_problem(event, address)
     if refused:
         raise AlreadyExists(refused, field="email")
     return _create_invitation(event, actor=actor, category=category, address=address, name=name,
@@ -418,7 +418,7 @@ def invite_from_csv(event: Event, *, actor, text: str, skip_approval: bool,
                 problems.append(_("%(email)s is already on line %(line)d", email=address, line=seen[address]))
             else:
                 seen[address] = line
-                refused = _check_invitee(event, address)
+                refused = invitee_problem(event, address)
                 if refused:
                     problems.append(refused)
         if problems:

@@ -103,9 +103,9 @@ def _registration_link(c: MailContext) -> str:
 
 
 def _mode(c: MailContext) -> str:
-    from ..enums import AttendanceMode
+    from ..domain.places import mode_label
 
-    return _("in person") if c["registration"].mode == AttendanceMode.IN_PERSON else _("online")
+    return mode_label(c["registration"].mode)
 
 
 def _status(c: MailContext) -> str:

@@ -34,11 +34,9 @@ PREVIEW_TOKEN = "preview"
 # Placeholders of these templates -------------------------------------------------------------------
 
 def _mode_label(mode) -> str:
-    from ..enums import AttendanceMode
+    from ..domain.places import mode_label
 
-    if mode is None:
-        return ""
-    return _("in person") if mode == AttendanceMode.IN_PERSON else _("online")
+    return "" if mode is None else mode_label(mode)
 
 
 def _join_details(c: MailContext) -> str:
