@@ -35,6 +35,17 @@ class ModeLine:
     waiting: int
     checked_in: int
     left: int | None
+    reserved: int = 0  # kept for substitutes
+
+
+def mode_lines(organisation: Organisation, counts: delegations.DelegationCounts,
+               modes: tuple[AttendanceMode, ...]) -> list[ModeLine]:
+    """The organisation's delegation per mode, from the event's counts (no query)."""
+    return [ModeLine(mode, organisation.quota(mode), counts.approved[(organisation.id, mode)],
+                     counts.pending[(organisation.id, mode)], counts.waiting[(organisation.id, mode)],
+                     counts.checked_in[(organisation.id, mode)], counts.left(organisation, mode),
+                     counts.reserved[(organisation.id, mode)])
+            for mode in modes]
 
 
 @dataclasses.dataclass
@@ -100,11 +111,8 @@ def overview(event: Event, *, kind: OrganisationKind | str | None = None, pendin
     organisations = delegations.organisations_of(event)
     lines = []
     for organisation in organisations:
-        modes_of_line = [ModeLine(mode, organisation.quota(mode), counts.approved[(organisation.id, mode)],
-                                  counts.pending[(organisation.id, mode)], counts.waiting[(organisation.id, mode)],
-                                  counts.checked_in[(organisation.id, mode)], counts.left(organisation, mode))
-                         for mode in modes]
-        line = OrganisationLine(organisation, modes_of_line, counts.nominated[organisation.id],
+        line = OrganisationLine(organisation, mode_lines(organisation, counts, modes),
+                                counts.nominated[organisation.id],
                                 escalated.get(organisation.id, 0))
         if _matches(line, kind=kind, pending_only=pending_only, full_only=full_only, search=search):
             lines.append(line)

@@ -127,6 +127,15 @@ def awaiting_focal_point(registration: Registration) -> bool:
             and organisation.has_focal_points and registration.escalated_at is None)
 
 
+def waits_for_quota(registration: Registration) -> bool:
+    """On the waiting list because their delegation's quota is full (rather than the category)."""
+    organisation = registration.organisation
+    if registration.state != RegistrationState.WAITLISTED or organisation is None \
+            or organisation.quota(registration.mode) is None:
+        return False
+    return delegation_counts(registration.event).left(organisation, registration.mode) == 0
+
+
 @dataclasses.dataclass
 class DelegationCounts:
     """Per organisation and mode: approved (confirmed or offered), pending, waiting, checked in;

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...domain import delegations, places
+from ...domain.delegation_overview import mode_lines
 from ...enums import RegistrationState
 from ...extensions import db
 from ...models import Event, Registration, RegistrationInvitation
@@ -90,10 +91,12 @@ def delegation(slug, organisation_id):
 
 def _summaries(event, organisations) -> dict:
     counts, modes = delegations.delegation_counts(event), places.modes_of(event)
-    return {o.id: SimpleNamespace(
-        pending=sum(counts.pending[(o.id, m)] for m in modes), nominated=counts.nominated[o.id],
-        lines=[SimpleNamespace(mode=m, quota=o.quota(m), approved=counts.approved[(o.id, m)],
-                               left=counts.left(o, m)) for m in modes]) for o in organisations}
+    summaries = {}
+    for o in organisations:
+        lines = mode_lines(o, counts, modes)
+        summaries[o.id] = SimpleNamespace(pending=sum(line.pending for line in lines), nominated=counts.nominated[o.id],
+                                          lines=lines)
+    return summaries
 
 
 def _groups(people: list[Registration]) -> SimpleNamespace:
@@ -126,10 +129,7 @@ def _page(event, organisation, *, nominate_form=None, failed=None):
     return render_template(
         "registration/delegation.html", event=event, organisation=organisation, groups=groups,
         people_by_id={r.id: r for r in people}, nominations=delegations.open_nominations(organisation),
-        quota=[SimpleNamespace(mode=m, quota=organisation.quota(m), approved=counts.approved[(organisation.id, m)],
-                               reserved=counts.reserved[(organisation.id, m)], left=counts.left(organisation, m),
-                               pending=counts.pending[(organisation.id, m)],
-                               waiting=counts.waiting[(organisation.id, m)]) for m in modes],
+        quota=mode_lines(organisation, counts, modes),
         nominated=counts.nominated[organisation.id], modes=modes, mode_labels=MODE_LABELS, state_labels=STATE_LABELS,
         deadline=settings.focal_point_deadline if settings else None,
         is_focal_point=organisation.is_focal_point(current_user), is_organiser=event.can_manage(current_user),

@@ -153,7 +153,7 @@ def _result_message(registration) -> str:
     if delegations.awaiting_focal_point(registration):
         return _("Your registration is received and awaits approval by the focal point of %(organisation)s. We "
                  "will tell you by mail.", organisation=registration.organisation.name)
-    if _on_delegation_list(registration):
+    if delegations.waits_for_quota(registration):
         return _("The delegation of %(organisation)s has no place left: you are on its waiting list. We will mail "
                  "you if a place frees up.", organisation=registration.organisation.name)
     if registration.state == RegistrationState.PENDING:
@@ -161,15 +161,6 @@ def _result_message(registration) -> str:
                  "by mail.")
     return _("The category is full: you are on the waiting list at position %(n)s. We will mail you if a place "
              "frees up.", n=places.position(registration))
-
-
-def _on_delegation_list(registration) -> bool:
-    """Waiting because their delegation's quota is full (rather than the category)."""
-    organisation = registration.organisation
-    if registration.state != RegistrationState.WAITLISTED or organisation is None \
-            or organisation.quota(registration.mode) is None:
-        return False
-    return delegations.delegation_counts(registration.event).left(organisation, registration.mode) == 0
 
 
 @bp.post("/events/<slug>/registration-link")
@@ -262,7 +253,7 @@ def _delegation_status(registration, settings) -> dict:
     return {"organisation": organisation, "awaiting_focal_point": awaiting,
             "escalated": pending and organisation is not None and organisation.has_focal_points and not awaiting,
             "focal_point_deadline": _in_zones(deadline, registration.event) if deadline else None,
-            "delegation_waiting": _on_delegation_list(registration)}
+            "delegation_waiting": delegations.waits_for_quota(registration)}
 
 
 @bp.post("/registrations/<token>/answers")
