@@ -9,6 +9,7 @@ registrants who asked to hear of changes; all through the outbox.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -163,9 +164,10 @@ def _mail_speakers(event: Event, entry: ScheduleRelease, changes: dict) -> None:
     schedules = speaker_schedules(entry.snapshot, changes)
     link = agenda_link(event)
     for speaker in mailed_speakers(event, schedules):
-        options = {"to": speaker.email, "to_name": speaker.name, "event": event, "user": speaker.user,
-                   "context": {"release": entry, "changes": changes, "schedule": schedules[speaker.id],
-                               "timezone": speaker.timezone, "link": link}}
+        options: dict[str, Any] = {
+            "to": speaker.email, "to_name": speaker.name, "event": event, "user": speaker.user,
+            "context": {"release": entry, "changes": changes, "schedule": schedules[speaker.id],
+                        "timezone": speaker.timezone, "link": link}}
         if only_cancelled(schedules[speaker.id]):
             queue_mail("agenda_speaker_cancelled", **options)
         else:

@@ -34,6 +34,10 @@ EVENT_ELEMENTS = ["date", "start", "duration", "room", "slug", "url", "recording
                   "type", "language", "abstract", "description", "logo", "persons", "links", "attachments"]
 
 
+def speakers(snapshot: dict, *names: str) -> list[dict]:
+    return [next(s for s in snapshot["speakers"] if s["name"] == name) for name in names]
+
+
 def xml_events(data: bytes) -> dict:
     return {e.findtext("title"): e for e in ET.fromstring(data).iter("event")}
 
@@ -129,7 +133,7 @@ def test_xml_events_have_every_element_readers_expect(awkward):
     data = agenda_frab.frab_xml(snapshot, **OPTIONS)
     xmlschema.XMLSchema(schema_path("frab-schedule.xml.xsd")).validate(data.decode())
     events = xml_events(data)
-    ada, grace = (next(s for s in snapshot["speakers"] if s["name"] == name) for name in ("Ada Lovelace", "Grace Hopper"))
+    ada, grace = speakers(snapshot, "Ada Lovelace", "Grace Hopper")
 
     def shape(event: ET.Element) -> list:
         return [(child.tag, child.attrib, (child.text or "").strip(),
@@ -147,9 +151,9 @@ def test_xml_events_have_every_element_readers_expect(awkward):
         ("description", {}, "", []), ("logo", {}, "", []),
         ("persons", {}, "", [("person", {"id": str(ada["id"]), "guid": ada["guid"]}, "Ada Lovelace")]),
         ("links", {}, "", []), ("attachments", {}, "", [])]
-    kernels = shape(events["Kernels"])
-    assert kernels[15] == ("persons", {}, "", [("person", {"id": str(ada["id"]), "guid": ada["guid"]}, "Ada Lovelace"),
-                                             ("person", {"id": str(grace["id"]), "guid": grace["guid"]}, "Grace Hopper")])
+    assert shape(events["Kernels"])[15] == ("persons", {}, "", [
+        ("person", {"id": str(ada["id"]), "guid": ada["guid"]}, "Ada Lovelace"),
+        ("person", {"id": str(grace["id"]), "guid": grace["guid"]}, "Grace Hopper")])
     assert events["Stable solvers"].findtext("abstract") == ""
     for title, kind, description in (("Coffee", "break", ""), ("Posters", "poster", "Posters in the foyer.")):
         entry = shape(events[title])
@@ -166,7 +170,7 @@ def test_json_events_have_every_field_readers_expect(awkward):
     validator = jsonschema.Draft6Validator(schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
     assert [e.message for e in validator.iter_errors(document)] == []
     events = json_events(document)
-    ada, grace = (next(s for s in snapshot["speakers"] if s["name"] == name) for name in ("Ada Lovelace", "Grace Hopper"))
+    ada, grace = speakers(snapshot, "Ada Lovelace", "Grace Hopper")
     url = f"http://conference.test/item-{p['talk3'].id}"
     assert events["Kernels"] == {
         "guid": snapshot["items"][2]["guid"], "id": p["talk3"].id, "logo": None,
@@ -174,8 +178,9 @@ def test_json_events_have_every_field_readers_expect(awkward):
         "room": "Online room", "slug": f"sym_2030-{p['talk3'].id}-kernels", "url": url, "origin_url": url,
         "title": "Kernels", "subtitle": "", "track": "Systems", "type": "talk", "language": None,
         "abstract": "About kernels.", "description": "", "recording_license": "", "do_not_record": False,
-        "persons": [{"guid": ada["guid"], "name": "Ada Lovelace", "public_name": "Ada Lovelace", "biography": "Engines."},
-                    {"guid": grace["guid"], "name": "Grace Hopper", "public_name": "Grace Hopper", "biography": ""}],
+        "persons": [
+            {"guid": ada["guid"], "name": "Ada Lovelace", "public_name": "Ada Lovelace", "biography": "Engines."},
+            {"guid": grace["guid"], "name": "Grace Hopper", "public_name": "Grace Hopper", "biography": ""}],
         "links": [], "attachments": []}
     for title, kind, description in (("Coffee", "break", ""), ("Posters", "poster", "Posters in the foyer.")):
         entry = events[title]
