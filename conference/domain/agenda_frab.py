@@ -4,7 +4,17 @@ They follow the c3voc schemas (shared/schemas): days in the event's zone, rooms 
 events, persons, stable guids from the snapshot. The events are the calendar entries (items,
 and sessions without items) that are not cancelled: frab has no cancelled state. A session's
 numeric id is offset by ``SESSION_ID_OFFSET`` so it never collides with an item's (the schema
-wants unique ids; consumers should use the guid). Empty optional elements are left out.
+wants unique ids; consumers should use the guid).
+
+Every event carries every element that frab and pretalx write and that readers (conference apps,
+recording and signage tools) look up without checking, empty where there is nothing to say: a
+talk without a description, a break without persons. What the app does not know is written as
+frab's defaults: no subtitle, language, logo, links or attachments; no recording licence and no
+opt-out. Two elements are left out because their schemas accept no empty value: ``feedback_url``
+(the app collects no feedback) and, in JSON, a person's integer ``id`` (the c3voc schema's
+``oneOf`` rejects a person that is both a frab person, ``id`` and ``public_name``, and a pretalx
+one, ``name``: the JSON persons are pretalx's, with ``public_name`` for frab's readers; the XML
+keeps the ``id`` attribute).
 """
 
 from __future__ import annotations
@@ -131,21 +141,27 @@ def frab_xml(snapshot: dict, *, base_url: str, release_name: str, schedule_url: 
 
 
 def _xml_event(room: ET.Element, event: dict) -> None:
+    """An <event> with frab's elements in frab's order."""
     attrs = {"id": str(event["id"]), "guid": event["guid"]}
     if event["code"]:
         attrs["code"] = event["code"]
     element = ET.SubElement(room, "event", attrs)
     for tag, value in (("date", event["start"].isoformat()), ("start", event["start"].strftime("%H:%M")),
                        ("duration", event["duration"]), ("room", event["room"]), ("slug", event["slug"]),
-                       ("url", event["url"]), ("title", event["title"]), ("track", event["track"] or ""),
-                       ("type", event["type"]), ("abstract", event["abstract"])):
+                       ("url", event["url"])):
         _text(element, tag, value)
-    if event["description"]:
-        _text(element, "description", event["description"])
-    if event["persons"]:
-        persons = ET.SubElement(element, "persons")
-        for person in event["persons"]:
-            _text(persons, "person", person["name"], id=person["id"], guid=person["guid"])
+    recording = ET.SubElement(element, "recording")
+    _text(recording, "license", "")
+    _text(recording, "optout", "false")
+    for tag, value in (("title", event["title"]), ("subtitle", ""), ("track", event["track"] or ""),
+                       ("type", event["type"]), ("language", ""), ("abstract", event["abstract"]),
+                       ("description", event["description"]), ("logo", "")):
+        _text(element, tag, value)
+    persons = ET.SubElement(element, "persons")
+    for person in event["persons"]:
+        _text(persons, "person", person["name"], id=person["id"], guid=person["guid"])
+    ET.SubElement(element, "links")
+    ET.SubElement(element, "attachments")
 
 
 def frab_json(snapshot: dict, *, base_url: str, release_name: str, schedule_url: str,
@@ -172,18 +188,18 @@ def frab_json(snapshot: dict, *, base_url: str, release_name: str, schedule_url:
 
 
 def _json_event(event: dict) -> dict:
-    result = {
-        "guid": event["guid"], "id": event["id"], "date": event["start"].isoformat(),
-        "start": event["start"].strftime("%H:%M"), "end": event["end"].isoformat(), "duration": event["duration"],
-        "room": event["room"], "slug": event["slug"], "url": event["url"], "title": event["title"],
-        "subtitle": None, "track": event["track"], "type": event["type"], "language": None,
-        "abstract": event["abstract"],
-        "persons": [{"name": p["name"], "guid": p["guid"], "id": p["id"],
-                     **({"biography": p["bio"]} if p.get("bio") else {})} for p in event["persons"]],
-        "links": [],
-    }
+    """An event with the fields of frab's and pretalx's schedule.json (see the module's docstring)."""
+    result = {"guid": event["guid"], "id": event["id"]}
     if event["code"]:
         result["code"] = event["code"]
-    if event["description"]:
-        result["description"] = event["description"]
+    result.update({
+        "logo": None, "date": event["start"].isoformat(), "start": event["start"].strftime("%H:%M"),
+        "end": event["end"].isoformat(), "duration": event["duration"], "room": event["room"], "slug": event["slug"],
+        "url": event["url"], "origin_url": event["url"], "title": event["title"], "subtitle": "",
+        "track": event["track"], "type": event["type"], "language": None, "abstract": event["abstract"],
+        "description": event["description"], "recording_license": "", "do_not_record": False,
+        "persons": [{"guid": p["guid"], "name": p["name"], "public_name": p["name"], "biography": p.get("bio") or ""}
+                    for p in event["persons"]],
+        "links": [], "attachments": [],
+    })
     return result

@@ -60,6 +60,9 @@ def build(event: Event, previous: dict | None = None) -> dict:
         sa.select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.starts_at.is_not(None))
         .options(selectinload(AgendaSession.items).selectinload(AgendaItem.submission))
         .order_by(AgendaSession.starts_at, AgendaSession.id)
+        # Reload the collections: an item deleted or moved out in this same transaction (a
+        # script, the CLI) may still sit in a session's items as loaded before.
+        .execution_options(populate_existing=True)
     ).all()
     speakers = {s.id: s for s in db.session.scalars(sa.select(Speaker).where(Speaker.event_id == event.id))}
 

@@ -1,13 +1,15 @@
 """Releasing the programme: the public sees only released versions, each kept and numbered.
 
-A release freezes the current programme into a snapshot (domain.agenda_snapshot), tells the
-speakers whose items are new or moved their times in their own time zone, and sends a summary
-to the confirmed registrants who asked to hear of changes; all through the outbox.
+A release freezes the current programme into a snapshot (domain.agenda_snapshot), tells each
+speaker once what it did to their part (items new, moved or cancelled, or that they were added
+to or taken off), with times in their own time zone, and sends a summary to the confirmed
+registrants who asked to hear of changes; all through the outbox.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -70,28 +72,59 @@ def agenda_link(event: Event) -> str:
     return external_url(endpoint, slug=event.slug)
 
 
-def mail_schedule(snapshot: dict, entries: list[dict], changes: dict) -> list[dict]:
+def entry_changes(changes: dict) -> dict[str, str]:
+    """What ``changes`` did to each entry, by uid: new, moved, changed or cancelled."""
+    return {entry["uid"]: kind for kind, found in changes.items() for entry in found}
+
+
+def mail_schedule(snapshot: dict, entries: list[dict], kinds: dict[str, str]) -> list[dict]:
     """``entries`` of ``snapshot`` as the agenda mails list them (mail_templates.agenda): by
-    start, with their room's name and what this release did to them (``change``: new, moved,
-    changed, cancelled or empty)."""
+    start, with their room's name and what this release did to them (``change``, from
+    ``kinds`` by uid: new, moved, changed, cancelled, removed or empty)."""
     rooms = {room["id"]: room["name"] for room in snapshot.get("rooms", [])}
-    kinds = {entry["uid"]: kind for kind, found in changes.items() for entry in found}
     return [{"title": e["title"], "start": dt.datetime.fromisoformat(e["start"]),
              "end": dt.datetime.fromisoformat(e["end"]), "room": rooms.get(e.get("room_id"), ""),
              "change": kinds.get(e["uid"], "")}
             for e in sorted(entries, key=lambda e: (e["start"], e["uid"]))]
 
 
+def speaker_changes(changes: dict) -> dict[int, dict[str, tuple[str, dict]]]:
+    """Per speaker id, what ``changes`` did to their part in the programme, by entry uid: a
+    (kind, entry) pair, kind being new (a new item, or they were added to one), moved (an item
+    of theirs moved), cancelled (an item of theirs is gone) or removed (they were taken off an
+    item that goes on). A change of content alone is not theirs to hear of; sessions have no
+    speakers."""
+    found: dict[int, dict[str, tuple[str, dict]]] = {}
+
+    def mark(speaker_ids, kind: str, entry: dict) -> None:
+        for speaker_id in speaker_ids:
+            found.setdefault(speaker_id, {})[entry["uid"]] = (kind, entry)
+
+    for entry in changes.get("new", ()):
+        mark(entry.get("speaker_ids", ()), "new", entry)
+    for entry in changes.get("cancelled", ()):
+        mark(entry.get("speaker_ids", ()), "cancelled", entry)
+    for kind in ("moved", "changed"):
+        for entry in changes.get(kind, ()):
+            now, before = entry.get("speaker_ids", []), entry.get("previous", {}).get("speaker_ids", [])
+            mark([s for s in now if s not in before], "new", entry)
+            mark([s for s in before if s not in now], "removed", entry.get("previous", entry))  # as they knew it
+            if kind == "moved":
+                mark([s for s in now if s in before], "moved", entry)
+    return found
+
+
 def speaker_schedules(snapshot: dict, changes: dict) -> dict[int, list[dict]]:
-    """Per speaker id, their items that ``changes`` made new or moved (sessions have no speakers)."""
-    touched: dict[int, list[dict]] = {}
-    for kind in ("new", "moved"):
-        for change in changes.get(kind, ()):
-            if change.get("cancelled"):
-                continue
-            for speaker_id in change.get("speaker_ids", ()):
-                touched.setdefault(speaker_id, []).append(change)
-    return {speaker_id: mail_schedule(snapshot, entries, changes) for speaker_id, entries in touched.items()}
+    """Per speaker id, the items whose changes are theirs to hear of (``speaker_changes``), as
+    the mails list them."""
+    return {speaker_id: mail_schedule(snapshot, [entry for _kind, entry in theirs.values()],
+                                      {uid: kind for uid, (kind, _entry) in theirs.items()})
+            for speaker_id, theirs in speaker_changes(changes).items()}
+
+
+def only_cancelled(schedule: list[dict]) -> bool:
+    """Whether every entry of a speaker's schedule is gone for them (cancelled, or taken off)."""
+    return bool(schedule) and all(e["change"] in ("cancelled", "removed") for e in schedule)
 
 
 def mailed_speakers(event: Event, schedules: dict[int, list[dict]]) -> list[Speaker]:
@@ -114,23 +147,31 @@ def registrant_schedules(event: Event, snapshot: dict, changes: dict,
                 AgendaStar.event_id == event.id, AgendaStar.user_id.in_(user_ids))):
             stars.setdefault(user_id, set()).add(uid)
     cancelled_now = {e["uid"] for e in changes.get("cancelled", ())}
+    kinds = entry_changes(changes)
     result = {}
     for registration in registrations:
         entries = [e for e in agenda_ical.starred(snapshot, stars.get(registration.user_id, ()))
                    if not e.get("cancelled") or e["uid"] in cancelled_now]
-        result[registration.id] = mail_schedule(snapshot, entries, changes)
+        result[registration.id] = mail_schedule(snapshot, entries, kinds)
     return result
 
 
 def _mail_speakers(event: Event, entry: ScheduleRelease, changes: dict) -> None:
-    """One mail per speaker with an email whose items are new or moved, listing those items in
-    the speaker's own zone."""
+    """One mail per speaker with an email whose part in the programme changed, listing those
+    items in the speaker's own zone: their times when something of theirs is new or moved (the
+    cancelled ones listed too), else the mail that their items are cancelled. A speaker's mail
+    about their own items has no opt-out."""
     schedules = speaker_schedules(entry.snapshot, changes)
     link = agenda_link(event)
     for speaker in mailed_speakers(event, schedules):
-        queue_mail("agenda_speaker_times", to=speaker.email, to_name=speaker.name, event=event, user=speaker.user,
-                   context={"release": entry, "changes": changes, "schedule": schedules[speaker.id],
-                            "timezone": speaker.timezone, "link": link})
+        options: dict[str, Any] = {
+            "to": speaker.email, "to_name": speaker.name, "event": event, "user": speaker.user,
+            "context": {"release": entry, "changes": changes, "schedule": schedules[speaker.id],
+                        "timezone": speaker.timezone, "link": link}}
+        if only_cancelled(schedules[speaker.id]):
+            queue_mail("agenda_speaker_cancelled", **options)
+        else:
+            queue_mail("agenda_speaker_times", **options)
 
 
 def _mail_registrants(event: Event, entry: ScheduleRelease, changes: dict) -> None:

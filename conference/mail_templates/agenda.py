@@ -1,14 +1,17 @@
-"""Mail when a version of the programme is released: the speakers' times, and the summary of
-changes for the registrants who asked for it.
+"""Mail when a version of the programme is released: the speakers' times (or that their items
+are cancelled), and the summary of changes for the registrants who asked for it.
 
 What the callers pass (``context=`` of ``queue_mail``): ``release`` (the ``ScheduleRelease``),
 ``changes`` (its changelog, see ``domain.agenda_snapshot.changelog``), ``link`` (the public
 programme), ``schedule`` (the recipient's entries, see ``domain.releases.mail_schedule``: dicts
-with ``title``, ``start``, ``end`` as aware datetimes, ``room`` and ``change``) and optionally
+with ``title``, ``start``, ``end`` as aware datetimes, ``room`` and ``change``: new, moved,
+changed, cancelled, removed, i.e. the speaker was taken off it, or empty) and optionally
 ``timezone``: the zone a speaker gave the organisers, which wins over the account's.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -19,6 +22,7 @@ from . import MailContext, Placeholder, TemplateSpec, register
 from .placeholders import add_set, when
 
 GROUP = _l("Programme")
+GONE = ("cancelled", "removed")  # what no longer takes place, or no longer with the recipient
 
 
 def _when(c: MailContext, value) -> str:
@@ -26,13 +30,14 @@ def _when(c: MailContext, value) -> str:
 
 
 def _first(c: MailContext) -> dict:
-    """The recipient's first entry that still takes place (the first of all if none does)."""
+    """The recipient's first entry that still takes place for them (the first of all if none does)."""
     schedule = c.get("schedule") or []
-    return next((e for e in schedule if e.get("change") != "cancelled"), schedule[0] if schedule else {})
+    return next((e for e in schedule if e.get("change") not in GONE), schedule[0] if schedule else {})
 
 
 def _change_label(change: str) -> str:
-    return {"moved": _("moved"), "changed": _("changed"), "cancelled": _("cancelled")}.get(change, "")
+    return {"moved": _("moved"), "changed": _("changed"), "cancelled": _("cancelled"),
+            "removed": _("you no longer speak in it")}.get(change, "")
 
 
 def schedule_text(c: MailContext) -> str:
@@ -95,17 +100,22 @@ def _latest(event):
     return found[0], agenda_snapshot.changelog(previous, found[0].snapshot)
 
 
-def _speaker_sample(event):
-    """A speaker of the latest release whose items it made new or moved (else any speaker of it)."""
+def _speaker_sample(event, *, cancelled: bool = False):
+    """A speaker of the latest release who gets the speakers' times from it (``cancelled``: the
+    mail that their items are cancelled). Before any release did so, any speaker of the latest
+    one, their items shown as new (or cancelled), for a preview."""
     from ..domain import releases
 
     latest = _latest(event)
     if latest is None:
         return None
     entry, changes = latest
-    schedules = releases.speaker_schedules(entry.snapshot, changes)
+    schedules = {speaker_id: schedule for speaker_id, schedule in releases.speaker_schedules(entry.snapshot,
+                                                                                           changes).items()
+                 if releases.only_cancelled(schedule) == cancelled}
     if not schedules:
-        schedules = releases.speaker_schedules(entry.snapshot, {"new": entry.snapshot["items"]})
+        items = [i for i in entry.snapshot["items"] if cancelled or not i.get("cancelled")]
+        schedules = releases.speaker_schedules(entry.snapshot, {"cancelled" if cancelled else "new": items})
     speaker = releases.mailed_speakers(event, schedules)[:1]
     if not speaker:
         return None
@@ -140,7 +150,8 @@ register(TemplateSpec(
     key="agenda_speaker_times",
     group=GROUP,
     label=_l("Speakers' times"),
-    when=_l("To every speaker whose items are new or moved, when the organisers release a version of the programme."),
+    when=_l("To every speaker who has an item that is new or moved (or who was added to one), when the organisers "
+            "release a version of the programme; their items cancelled by the same release are listed too."),
     subject=_l("Your times in the programme of {event_title}"),
     body=_l("""Hello {recipient_name},
 
@@ -154,6 +165,30 @@ The whole programme:
     sets=("recipient", "event", "link", "session"),
     extra=RELEASE,
     sample=_speaker_sample,
+))
+
+register(TemplateSpec(
+    key="agenda_speaker_cancelled",
+    group=GROUP,
+    label=_l("Speakers' cancelled items"),
+    when=_l("To every speaker whose items are all cancelled (or who was taken off them) and who has nothing new or "
+            "moved, when the organisers release a version of the programme. Speakers with something new or moved get "
+            "\"Speakers' times\" instead, which lists their cancelled items too."),
+    subject=_l("Cancelled: your part in the programme of {event_title}"),
+    body=_l("""Hello {recipient_name},
+
+The organisers of {event_title} released a new version of the programme ({release_name}). These items are no longer in the programme, or no longer with you as a speaker (times in your time zone, as they were):
+
+{schedule}
+
+{release_comment}
+
+If you have questions, please contact the organisers. The whole programme:
+
+{link}"""),
+    sets=("recipient", "event", "link", "session"),
+    extra=RELEASE,
+    sample=partial(_speaker_sample, cancelled=True),
 ))
 
 register(TemplateSpec(

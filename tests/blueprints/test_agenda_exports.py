@@ -9,6 +9,7 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
+from conference.enums import SessionKind
 from conference.models import AgendaStar, AuditEntry, PersonalFeed
 
 from .. import factories
@@ -16,10 +17,13 @@ from ..conftest import login
 from ..domain.export_helpers import (
     JOIN_LINK,
     add_talks,
+    at,
     programme,
     release,
     second_release,
+    session,
 )
+from ..domain.frab_readers import read_json_with_down_frab_videos, read_xml_with_schedule_convert
 from ..test_query_counts import counting
 
 EXPORTS = {"/agenda.ics": "text/calendar; charset=utf-8", "/schedule.xml": "application/xml; charset=utf-8",
@@ -164,3 +168,21 @@ def test_a_new_release_is_served_at_once(client, event):
     assert titles == {"Coffee", "Fast solvers", "Stable solvers, revised", "Systems"}
     assert second.headers["ETag"] != first.headers["ETag"]
     assert "CANCELLED" in client.get("/events/sym/agenda.ics").get_data(as_text=True)
+
+
+def test_frab_readers_read_the_served_schedules(client, event, tmp_path):
+    """What the site serves, read by two frab readers from PyPI: talks without a description, a
+    break and a poster session without persons, a speaker without a bio."""
+    p = programme(event)
+    session(event, "Posters", at(event, 1, 8), at(event, 1, 9), room=p["hall"], kind=SessionKind.POSTER)
+    release(event)
+    titles = ["Coffee", "Fast solvers", "Kernels", "Posters", "Stable solvers"]
+
+    conference = read_xml_with_schedule_convert(client.get("/events/sym/schedule.xml").data)
+    assert sorted(e.title for e in conference.events) == titles
+    assert {e.title: [s.name for s in e.speakers] for e in conference.events} == {
+        "Coffee": [], "Fast solvers": ["Ada Lovelace"], "Kernels": ["Ada Lovelace", "Grace Hopper"], "Posters": [],
+        "Stable solvers": ["Grace Hopper"]}
+
+    pages = read_json_with_down_frab_videos(client.get("/events/sym/schedule.json").get_data(as_text=True), tmp_path)
+    assert sorted(page.split("\n", 1)[0] for page in pages.values()) == titles
