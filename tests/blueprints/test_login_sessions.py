@@ -283,3 +283,14 @@ def test_last_seen_is_noted_at_most_every_five_minutes(app, db):
 def test_the_conftest_login_helper_still_logs_in(app, db):
     client = login(app.test_client(), factories.make_user())
     assert signed_in(client)
+
+
+def test_the_cli_purges_ended_sessions(app, db, runner):
+    user = factories.make_user()
+    live = log_in(app.test_client(), user)
+    log_in(app.test_client(), user).post("/auth/logout")
+
+    result = runner.invoke(args=["users", "purge-sessions"])
+
+    assert result.exit_code == 0 and result.output == "1 ended or expired login session(s) deleted\n"
+    assert len(sessions_of(db, user)) == 1 and signed_in(live)
