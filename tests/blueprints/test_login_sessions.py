@@ -133,7 +133,7 @@ def test_the_profile_lists_the_sessions_and_marks_this_device(app, db):
 
     page = laptop.get("/auth/profile").get_data(as_text=True)
 
-    rows = re.findall(r"<tr>\s*<td>(.*?)</td>", page, re.S)
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>", page, re.DOTALL)
     assert rows == ["Firefox (Windows) <strong>(this device)</strong>", "Safari (iOS)"]
     assert page.count('action="/auth/sessions/') == 2 and 'action="/auth/sessions/end-others"' in page
 
