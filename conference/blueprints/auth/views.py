@@ -203,6 +203,8 @@ def end_session(session_id: int):
 @bp.post("/sessions/end-others")
 @login_required
 def end_other_sessions():
+    """"Log out everywhere else": every other session ends, this one stays (as GitHub does); this
+    device logs out with the ordinary "Log out", so the two together log out everywhere."""
     user = current_user._get_current_object()
     ended = login_sessions.end_other_sessions(user, actor=user, keep=current_login_session())
     db.session.commit()
