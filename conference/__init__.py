@@ -64,16 +64,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.anonymous_user = models.AnonymousUser
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        # The id carries the login version: a password change ends every other session.
-        ident, _sep, version = user_id.partition(":")
-        if not ident.isdigit() or not version.isdigit():
-            return None
-        user = db.session.get(models.User, int(ident))
-        if user is None or user.login_version != int(version) or user.disabled:
-            return None
-        return user
+    # Deferred like the other imports here: the loader and its hook live with the accounts views.
+    from .blueprints.auth.login import init_login
+
+    init_login(app)  # the loader accepts only a live login session (domain.login_sessions)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -125,10 +119,12 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from .domain.links import web_link
     from .domain.markdown import render_markdown
     from .i18n import format_date, format_date_range, format_datetime, viewer_timezone_name
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["web_link"] = web_link  # a stored address as a link's target, or None
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["format_date_range"] = format_date_range

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from .demo import load_demo
 from .demo_agenda_scale import load_agenda_at_scale
-from .domain import accounts, registration_jobs
+from .domain import accounts, login_sessions, registration_jobs
 from .domain.accounts import find_user_by_email
 from .domain.audit import record
 from .domain.outbox import OutboxWorker, counts_by_state, retry_failed
@@ -79,11 +79,28 @@ def outbox_work(once: bool, poll: float | None) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo(f"Outbox worker {worker.name} running; Ctrl-C stops it after the current batch.")
-    worker.run_forever(poll_seconds=poll, should_stop=lambda: stopping["flag"], periodic=run_registration_jobs)
+    worker.run_forever(poll_seconds=poll, should_stop=lambda: stopping["flag"], periodic=run_periodic_jobs)
 
 
 def run_registration_jobs() -> dict[str, int]:
     return registration_jobs.run_due(commit=db.session.commit)
+
+
+def run_periodic_jobs() -> dict[str, int]:
+    """What the outbox worker runs every REGISTRATION_JOBS_SECONDS: the registration jobs, and
+    deleting the rows of ended and expired login sessions."""
+    done = run_registration_jobs()
+    done["login_sessions_purged"] = login_sessions.purge()
+    db.session.commit()
+    return done
+
+
+@users_cli.command("purge-sessions")
+def purge_sessions() -> None:
+    """Delete the rows of ended and expired login sessions (the outbox worker does it every minute)."""
+    count = login_sessions.purge()
+    db.session.commit()
+    click.echo(f"{count} ended or expired login session(s) deleted")
 
 
 @registrations_cli.command("tick")

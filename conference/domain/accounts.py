@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 
 import sqlalchemy as sa
@@ -11,9 +12,10 @@ from flask_babel import gettext as _
 
 from ..errors import AlreadyExists, DomainError, InvalidToken
 from ..extensions import db
-from ..models import User
+from ..models import LoginSession, OutboxMessage, User
 from ..models.types import utcnow
 from ..timezones import is_valid_timezone
+from . import login_sessions
 from .audit import record
 from .links import external_url
 from .mailer import queue_mail
@@ -65,18 +67,53 @@ def create_user(*, email: str, name: str, password: str | None, verified: bool =
     return user
 
 
-def sign_up(*, email: str, name: str, password: str, timezone: str = "UTC", verified: bool = False) -> User:
-    """Create an unverified account and mail it a verification link.
+def sign_up(*, email: str, name: str, password: str, timezone: str = "UTC",
+            verified: bool = False) -> User | None:
+    """Create an unverified account and mail it a verification link; ``verified`` is for
+    sign-ups that already proved the address (an invitation link).
 
-    ``verified`` is for sign-ups that already proved the address (an invitation link).
+    An address that already has an account gets no second one, and the answer must not tell
+    the person signing up (it would reveal who has an account here): the owner is mailed
+    instead, and None is returned for the caller to answer exactly as for a new account. The
+    password is hashed either way, so the two answers take as long.
     """
+    address = normalise_email(email)
+    check_password_rules(password)
+    owner = find_user_by_email(address)
+    if owner is not None:
+        User(email="", name="").set_password(password)  # as much work as a new account's hash
+        _tell_owner_of_signup_attempt(owner)
+        return None
     if not is_valid_timezone(timezone):
         timezone = "UTC"
-    user = create_user(email=email, name=name, password=password, verified=verified, timezone=timezone)
+    user = create_user(email=address, name=name, password=password, verified=verified, timezone=timezone)
     record("account.signed_up", actor=user, obj=user)
     if not verified:
         send_verification(user)
     return user
+
+
+# Someone typing another's address again and again must not flood that mailbox.
+SIGNUP_ATTEMPT_MAIL_EVERY = dt.timedelta(minutes=15)
+
+
+def _tell_owner_of_signup_attempt(owner: User) -> None:
+    record("account.signup_attempted", actor=None, obj=owner)
+    if owner.disabled:
+        return
+    recent = db.session.scalar(sa.select(OutboxMessage.id).where(
+        OutboxMessage.to_address == owner.email, OutboxMessage.template == "account_exists",
+        OutboxMessage.created_at > utcnow() - SIGNUP_ATTEMPT_MAIL_EVERY).limit(1))
+    if recent is not None:
+        return
+    queue_mail(
+        "account_exists",
+        to=owner.email,
+        to_name=owner.name,
+        user=owner,
+        context={"user": owner, "login_link": external_url("auth.login"),
+                 "reset_link": external_url("auth.request_reset")},
+    )
 
 
 def send_verification(user: User) -> None:
@@ -108,7 +145,8 @@ _DUMMY_HASH_CACHE: dict[str, str] = {}
 
 
 def authenticate(*, email: str, password: str) -> User | None:
-    """The user for these credentials, or None. Unknown addresses cost as much as wrong passwords."""
+    """The user for these credentials, or None (a disabled account too). Unknown addresses cost
+    as much as wrong passwords. Logging in is then ``login_sessions.open_session``."""
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
         method = current_app.config["PASSWORD_HASH_METHOD"]
@@ -120,8 +158,6 @@ def authenticate(*, email: str, password: str) -> User | None:
         return None
     if not user.check_password(password) or user.disabled:
         return None
-    user.last_login_at = utcnow()
-    db.session.flush()
     return user
 
 
@@ -157,10 +193,12 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(*, token: str, new_password: str) -> User:
+    """Set a new password from a reset link. Every session of the account ends: whoever knew
+    the old password is logged out everywhere."""
     user = user_for_reset_token(token)
     check_password_rules(new_password)
     user.set_password(new_password)
-    user.login_version += 1
+    login_sessions.end_other_sessions(user, actor=user, keep=None)
     # Following the link proves the address too.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
@@ -169,12 +207,15 @@ def reset_password(*, token: str, new_password: str) -> User:
     return user
 
 
-def change_password(user: User, *, current_password: str, new_password: str) -> None:
+def change_password(user: User, *, current_password: str, new_password: str,
+                    keep_session: LoginSession | None) -> None:
+    """Change one's password; every other session ends (``keep_session``, the one used to
+    change it, continues)."""
     if not user.check_password(current_password):
         raise DomainError(_("This is not your current password."), field="current_password")
     check_password_rules(new_password, field="new_password")
     user.set_password(new_password)
-    user.login_version += 1
+    login_sessions.end_other_sessions(user, actor=user, keep=keep_session)
     record("account.password_changed", actor=user, obj=user)
     db.session.flush()
 

@@ -25,6 +25,7 @@ from ..i18n import format_date
 from ..models import AgendaItem, AgendaItemSpeaker, AgendaSession, Event, Room, Speaker, Submission, Track
 from ..timezones import is_valid_timezone
 from . import audit
+from .links import check_web_address
 
 SCHEDULED_STATES = (SubmissionState.ACCEPTED, SubmissionState.CONFIRMED)
 
@@ -97,14 +98,14 @@ def rooms_of(event: Event) -> list[Room]:
 
 def save_room(event: Event, *, actor, room: Room | None = None, name: str, capacity: int | None = None,
               is_virtual: bool = False, join_link: str = "", position: int | None = None) -> Room:
-    """Names are unique per event; a virtual room needs its join link."""
+    """Names are unique per event; a virtual room needs its join link, an http(s) address."""
     require_organiser(event, actor)
     name = name.strip()
     if not name:
         raise DomainError(_("Give the room a name."), field="name")
     if capacity is not None and capacity < 0:
         raise DomainError(_("The capacity cannot be negative."), field="capacity")
-    join_link = (join_link or "").strip()
+    join_link = check_web_address(join_link, field="join_link")
     if is_virtual and not join_link:
         raise DomainError(_("A virtual room needs the link participants use to join."), field="join_link")
     clash = db.session.scalar(sa.select(Room.id).where(Room.event_id == event.id, Room.name == name,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
 from ..enums import QuestionKind
 from ..errors import DomainError
 from ..timezones import countries
+from .links import check_web_address
 
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 10000
@@ -77,10 +77,7 @@ def clean_answer(question, raw, *, field: str):
             raise DomainError(_("Choose one of the options given."), field=field)
         return text
     if kind == QuestionKind.URL:
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
-            raise DomainError(_("Enter a full web address, starting with https://"), field=field)
-        return text
+        return check_web_address(text, field=field)
     if kind == QuestionKind.COUNTRY:
         code = text.upper()
         if code not in {c for c, _name in countries()}:

@@ -115,15 +115,19 @@ def invitation_from_token(token: str) -> TeamInvitation:
     return invitation
 
 
-def sign_up_and_accept(invitation: TeamInvitation, *, email: str, name: str, password: str, timezone: str) -> tuple[User, bool]:
+def sign_up_and_accept(invitation: TeamInvitation, *, email: str, name: str, password: str,
+                       timezone: str) -> tuple[User | None, bool]:
     """Sign up from an invitation link. Signing up with the invited address proves it (the link
     reached that mailbox): the account is verified at once and joins the team. With another
     address it is an ordinary sign-up that must verify its address; the invitation stays open.
 
-    Returns the new account and whether it joined the team.
+    Returns the new account (None when the address already had one: see ``accounts.sign_up``)
+    and whether it joined the team.
     """
     proven = invitation.is_open and normalise_email(email) == invitation.email
     user = sign_up(email=email, name=name, password=password, timezone=timezone, verified=proven)
+    if user is None:
+        return None, False
     if proven:
         accept_invitation(invitation, user=user)
     return user, proven

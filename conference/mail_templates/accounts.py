@@ -68,6 +68,49 @@ The link works for two hours and only once. If you did not ask for it, ignore th
 ))
 
 
+def _signup_attempt_sample(event):
+    """An organiser of the event, with the real log-in and reset pages (they carry no token)."""
+    from ..domain.links import external_url
+
+    found = _organiser_sample(event, "auth.verify_email")
+    if found is None:
+        return None
+    _data, name, address, user = found
+    return {"user": user, "login_link": external_url("auth.login"),
+            "reset_link": external_url("auth.request_reset")}, name, address, user
+
+
+register(TemplateSpec(
+    key="account_exists",
+    group=GROUP,
+    label=_l("Account: someone tried to sign up with your address"),
+    when=_l("To an account whose address someone typed into the sign-up form. The sign-up page answers as "
+            "for a new account, so that it does not tell who has an account; this mail tells the owner."),
+    subject=_l("Someone tried to create an account with your address"),
+    body=_l("""Hello {recipient_name},
+
+Someone tried to create an account with your email address, {recipient_email}. You already have an account, so no second one was created.
+
+If it was you, log in:
+
+{login_link}
+
+If you forgot your password, choose a new one here:
+
+{reset_link}
+
+If it was not you, ignore this message: nothing has changed on your account."""),
+    sets=("recipient",),
+    extra=(
+        Placeholder("login_link", _l("The log-in page"), lambda c: c.get("login_link", ""), kind="url"),
+        Placeholder("reset_link", _l("The page to ask for a new password"), lambda c: c.get("reset_link", ""),
+                    kind="url"),
+    ),
+    per_event=False,
+    sample=_signup_attempt_sample,
+))
+
+
 # The team invitation ----------------------------------------------------------------------------
 
 def _greeting(c: MailContext) -> str:

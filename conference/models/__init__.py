@@ -1,6 +1,6 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
 
-from .accounts import AnonymousUser, User
+from .accounts import AnonymousUser, LoginSession, User
 from .agenda import AgendaItem, AgendaItemSpeaker, AgendaSession, AgendaStar, PersonalFeed, Room, ScheduleRelease, Speaker
 from .audit import AuditEntry
 from .cfp import (AccessCode, Answer, CallForPapers, Question, Submission, SubmissionAuthor, SubmissionFile,
@@ -43,6 +43,7 @@ __all__ = [
     "AnonymousUser",
     "Answer",
     "AuditEntry",
+    "LoginSession",
     "CallForPapers",
     "Event",
     "EventRole",

@@ -39,7 +39,7 @@ COMMENT = "I <em>liked</em> it & would accept."
 TO_AUTHORS = "Clear <u>and</u> useful & short."
 TYPED = [TITLE, AUTHOR, ORGANISER, REVIEWER, COAUTHOR, MESSAGE, REASON, COMMENT, TO_AUTHORS]
 
-OWN = ["verify_email", "reset_password", "team_invitation", "submission_received", "coauthor_invitation",
+OWN = ["verify_email", "reset_password", "account_exists", "team_invitation", "submission_received", "coauthor_invitation",
        "submission_withdrawn", "review_assigned", "review_reminder", "discussion_comment", "decision_rejected",
        "confirmation_reminder"]
 
@@ -47,6 +47,7 @@ OWN = ["verify_email", "reset_password", "team_invitation", "submission_received
 KEY_PHRASES = {
     "verify_email": "Please confirm your email address by opening this link:",
     "reset_password": "To choose a new password, open this link:",
+    "account_exists": "You already have an account, so no second one was created.",
     "team_invitation": "invites you to join the team of",
     "submission_received": "has been received.",
     "coauthor_invitation": "listed you as an author of a submission to",
@@ -79,6 +80,7 @@ def world(db):
     factories.add_role(event, reviewer, TeamRole.REVIEWER)
     accounts.send_verification(author)
     accounts.request_password_reset(email=author.email)
+    accounts.sign_up(email=author.email, name="Someone Else", password="a long passphrase")  # the address is taken
     team.invite_member(event, actor=organiser, email="newcomer@example.org", role=TeamRole.REVIEWER,
                        message=MESSAGE, track_ids=[call.data.id])
 
@@ -125,7 +127,7 @@ def html_forms(placeholder, value: str) -> list[str]:
 def test_every_mail_of_these_areas_is_a_registered_template():
     assert set(OWN) <= set(mail_templates.TEMPLATES)
     editable = {spec.key for spec in mail_templates.per_event()}
-    assert set(OWN) - editable == {"verify_email", "reset_password"}
+    assert set(OWN) - editable == {"verify_email", "reset_password", "account_exists"}
     for key in OWN:
         spec = mail_templates.get(key)
         assert mail_templates.unknown_placeholders(spec, str(spec.subject), str(spec.body)) == []

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from ...enums import ItemKind, SessionKind
 from ..cfp_manage.forms import CheckboxesField, LocalDateTimeField, ZonedForm, local_to_utc
 from ..common import TimezoneField
+from ..fields import WebAddressField
 
 SESSION_KIND_LABELS = {
     SessionKind.PLENARY: _l("Plenary"),
@@ -55,7 +56,7 @@ class RoomForm(FlaskForm):
     capacity = IntegerField(_l("Capacity (seats)"), [Optional(), NumberRange(min=0)],
                             invalid_value_message=_l("Enter a whole number of seats, e.g. 120."))
     is_virtual = BooleanField(_l("Virtual room (online)"))
-    join_link = StringField(_l("Join link"), [Optional(), Length(max=500)])
+    join_link = WebAddressField(_l("Join link"), [Optional(), Length(max=500)])
     position = IntegerField(_l("Position in the grid"), [Optional()],
                             invalid_value_message=_l("Enter a whole number, e.g. 1 for the first column."))
 

@@ -1,14 +1,16 @@
 """Accounts: sign-up, email verification, log-in and out, password reset and change, profile."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 
-from ...domain import accounts, team
+from ...domain import accounts, login_sessions, team
 from ...errors import DomainError, InvalidToken
 from ...extensions import db, limiter
 from ..common import safe_next, show_error
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, ResetPasswordForm, ResetRequestForm, SignupForm
+from .login import current_login_session, log_in, log_out
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -37,12 +39,16 @@ def signup():
         except DomainError as error:
             show_error(form, error)
         else:
-            db.session.commit()
             if joined:
-                login_user(user)
+                log_in(user)
+                db.session.commit()
                 flash(_("Welcome! You have joined the team of %(event)s.", event=invitation.event.title), "success")
                 return redirect(url_for("events.show_event", slug=invitation.event.slug))
-            flash(_("Almost done: we sent a link to %(email)s. Open it to confirm your address, then log in.", email=user.email), "success")
+            db.session.commit()
+            # The same answer when the address already had an account (its owner was mailed
+            # instead): the page must not tell who has an account here.
+            flash(_("Almost done: we sent a link to %(email)s. Open it to confirm your address, then log in.",
+                    email=accounts.normalise_email(form.email.data)), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/signup.html", form=form, invitation=invitation)
 
@@ -92,8 +98,8 @@ def login():
         if user is None:
             form.password.errors.append(_("The email address or the password is wrong."))
         else:
+            log_in(user, remember=form.remember.data)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
             if not user.is_verified:
                 flash(_("Confirm your email address with the link we sent you; until then you cannot join teams or create events."), "info")
             return safe_next()
@@ -102,7 +108,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    log_out()
+    db.session.commit()
     flash(_("You are logged out."), "info")
     return redirect(url_for("events.index"))
 
@@ -134,8 +141,8 @@ def reset_password(token):
         except DomainError as error:
             show_error(form, error)
         else:
+            log_out()
             db.session.commit()
-            logout_user()
             flash(_("Your password is changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
@@ -149,15 +156,11 @@ def change_password():
         user = current_user._get_current_object()  # the audit log records the User, not the proxy
         try:
             accounts.change_password(user, current_password=form.current_password.data,
-                                     new_password=form.new_password.data)
+                                     new_password=form.new_password.data, keep_session=current_login_session())
         except DomainError as error:
             show_error(form, error)
         else:
-            db.session.commit()
-            # This session (and its "remember me" cookie) continues under the new login version;
-            # every other one ends.
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(user, remember=remembered)
+            db.session.commit()  # this session (and its "remember me" cookie) continues
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for("auth.edit_profile"))
     return render_template("auth/change_password.html", form=form)
@@ -180,4 +183,32 @@ def edit_profile():
             db.session.commit()
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.edit_profile"))
-    return render_template("auth/profile.html", form=form)
+    return render_template("auth/profile.html", form=form, sessions=login_sessions.live_sessions(current_user),
+                           this_session=current_login_session())
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    """End one of one's other sessions (a lost phone, a shared computer)."""
+    row = login_sessions.own_session(current_user, session_id)
+    if row is None:
+        abort(404)
+    login_sessions.end_session(row, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("That session has ended: the device is logged out."), "success")
+    return redirect(url_for("auth.edit_profile") + "#sessions")
+
+
+@bp.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    """"Log out everywhere else": every other session ends, this one stays (as GitHub does); this
+    device logs out with the ordinary "Log out", so the two together log out everywhere."""
+    user = current_user._get_current_object()
+    ended = login_sessions.end_other_sessions(user, actor=user, keep=current_login_session())
+    db.session.commit()
+    flash(ngettext("You are logged out everywhere else (%(num)d session ended). This device stays logged in.",
+                   "You are logged out everywhere else (%(num)d sessions ended). This device stays logged in.",
+                   ended), "success")
+    return redirect(url_for("auth.edit_profile") + "#sessions")

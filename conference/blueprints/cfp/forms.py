@@ -12,11 +12,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField,
-                     StringField, TextAreaField, URLField)
+                     StringField, TextAreaField)
 
 from ...domain.authoring import Upload
 from ...enums import QuestionKind, QuestionTarget
 from ..common import country_choices
+from ..fields import WebAddressField
 
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
@@ -80,7 +81,7 @@ def _question_field(question):
     if kind == QuestionKind.YES_NO:
         return RadioField(label, choices=YES_NO, validate_choice=False)
     if kind == QuestionKind.URL:
-        return URLField(label)
+        return WebAddressField(label)
     if kind == QuestionKind.DATE:
         return StringField(label, render_kw={"type": "date"})
     if kind == QuestionKind.NUMBER:
