@@ -34,10 +34,11 @@ def xmp_packet(creator: str, title: str = "") -> bytes:
 
 
 def make_pdf(*pages: str, info: dict[str, str] | None = None, xmp: bytes | None = None,
-             compress_xmp: bool = False) -> bytes:
+             compress_xmp: bool = False, padding: int = 0) -> bytes:
     """A PDF with one page per text given (one page saying "A paper" if none), ``info`` as its
     document information dictionary (keys without the slash: {"Author": ...}) and ``xmp`` as
-    the document's XMP metadata stream, Flate-compressed on request."""
+    the document's XMP metadata stream, Flate-compressed on request; ``padding`` bytes in a
+    stream that nothing uses make it as large as needed."""
     texts = pages or ("A paper",)
     objects: list[bytes] = [b"", b""]  # the catalog and the page tree, filled in below
     font = 3
@@ -56,6 +57,8 @@ def make_pdf(*pages: str, info: dict[str, str] | None = None, xmp: bytes | None 
         objects.append(b"<< /Type /Metadata /Subtype /XML /Length %d%s >>\nstream\n" % (len(data), flate)
                        + data + b"\nendstream")
         catalog += b" /Metadata %d 0 R" % len(objects)
+    if padding:
+        objects.append(b"<< /Length %d >>\nstream\n" % padding + b"0" * padding + b"\nendstream")
     objects[0] = catalog + b" >>"
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
     info_ref = b""

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from pypdf import PdfReader, PdfWriter, apply_configuration
 from pypdf.generic import DictionaryObject, NameObject
@@ -71,8 +72,10 @@ def _guarded() -> Iterator[None]:
         raise UnreadablePdf(str(error)) from error
 
 
-def _open(path: Path) -> PdfReader:
-    reader = PdfReader(path, strict=False)
+def _open(handle: BinaryIO) -> PdfReader:
+    # Given an open file (not a path, which it would read whole into memory), pypdf reads only
+    # the objects it needs.
+    reader = PdfReader(handle, strict=False)
     if reader.is_encrypted:
         raise EncryptedPdf()
     if len(reader.pages) == 0:
@@ -90,8 +93,8 @@ def _metadata_text(reader: PdfReader) -> str:
 
 def inspect(path: Path) -> PdfFacts:
     """Open the PDF at ``path``: its page count, metadata and first page's text."""
-    with _guarded():
-        reader = _open(path)
+    with _guarded(), path.open("rb") as handle:
+        reader = _open(handle)
         return PdfFacts(pages=len(reader.pages), metadata_text=_metadata_text(reader),
                         first_page_text=reader.pages[0].extract_text()[:FIRST_PAGE_TEXT_CHARS])
 
@@ -100,8 +103,8 @@ def write_without_metadata(source: Path, target: Path) -> None:
     """Write a copy of the PDF without its document metadata: the information dictionary (author,
     title, creator...), the XMP packet of the document and of each page, and the private data
     of the programs that made it. Objects no longer referenced (earlier revisions) are left out."""
-    with _guarded():
-        writer = PdfWriter(clone_from=_open(source))
+    with _guarded(), source.open("rb") as handle:
+        writer = PdfWriter(clone_from=_open(handle))
         writer.metadata = None
         _drop_keys(writer.root_object, ("/Metadata", "/PieceInfo"))
         for page in writer.pages:
