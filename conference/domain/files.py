@@ -203,8 +203,8 @@ def _spool(stream: BinaryIO, folder: Path, *, filename: str, max_mb: int, field:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > max_mb * MB:
-                    raise DomainError(_("The file %(name)s is larger than %(mb)d MB. Make it smaller and upload it again.",
-                                        name=filename, mb=max_mb), field=field)
+                    raise DomainError(_("The file %(name)s is larger than %(mb)d MB. Make it smaller and upload it "
+                                        "again.", name=filename, mb=max_mb), field=field)
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:

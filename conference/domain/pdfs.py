@@ -68,7 +68,7 @@ def _guarded() -> Iterator[None]:
             yield
     except (UnreadablePdf, EncryptedPdf):
         raise
-    except Exception as error:  # noqa: BLE001 - a hostile file may make the parser fail in any way
+    except Exception as error:  # a hostile file may make the parser fail in any way
         raise UnreadablePdf(str(error)) from error
 
 

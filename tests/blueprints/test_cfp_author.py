@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from conference.domain import cfp_setup
-from conference.domain.review_common import settings_for
 from conference.domain import submissions as submission_ops
+from conference.domain.review_common import settings_for
 from conference.enums import BlindMode, QuestionKind, QuestionTarget, SubmissionState, TeamRole
 from conference.models import (AccessCode, Answer, AuditEntry, Event, OutboxMessage, Submission, SubmissionAuthor,
                                SubmissionFile, SubmissionType, Track, User)
@@ -25,8 +25,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from .. import factories
-from ..pdfs import encrypted_pdf, make_pdf
 from ..conftest import first_link, login
+from ..pdfs import encrypted_pdf, make_pdf
 
 PDF = make_pdf("A small paper")
 EXE = b"MZ\x90\x00" + b"\x00" * 500

@@ -21,9 +21,9 @@ from conference.models import DiscussionComment, ReviewCriterion, SubmissionFile
 
 from .. import factories
 from ..conftest import login
-from ..pdfs import make_pdf, xmp_packet
 from ..domain.cfp_helpers import DURING, PDF
-from ..domain.reviewing_helpers import (AFTER_REVIEW_DEADLINE, add_conflict, complete_review, make_reviewing)
+from ..domain.reviewing_helpers import AFTER_REVIEW_DEADLINE, add_conflict, complete_review, make_reviewing
+from ..pdfs import make_pdf, xmp_packet
 from ..test_query_counts import queries_for
 
 ANON_PDF = make_pdf("Tidal statistics (anonymised)")
@@ -206,7 +206,8 @@ def test_an_anonymised_copy_replaces_the_paper_for_reviewers_only(app, db):
     assert f"/files/{copy.id}" in text and f"/files/{original.id}" not in text
     assert download(reviewer, urls(r, copy.id)["download"]).data == files.download_path(
         copy.sha256, without_metadata=True).read_bytes()
-    assert download(organiser, f"/events/{r.event.slug}/submissions/{r.submission.code}/files/{copy.id}").data == ANON_PDF
+    organiser_download = f"/events/{r.event.slug}/submissions/{r.submission.code}/files/{copy.id}"
+    assert download(organiser, organiser_download).data == ANON_PDF
     assert status_of(reviewer, urls(r, original.id)["download"]) == 404
     # Reviewers cannot upload; authors never see the copy listed.
     assert reviewer.post(show + "/anonymised", data={"kind": "paper"}).status_code == 403
@@ -217,8 +218,8 @@ def test_an_anonymised_copy_replaces_the_paper_for_reviewers_only(app, db):
 @pytest.mark.parametrize("mode", [BlindMode.SINGLE_BLIND, BlindMode.DOUBLE_BLIND])
 def test_a_double_blind_reviewer_gets_the_pdf_without_its_metadata_and_organisers_the_original(app, db, mode):
     r = make_reviewing(blind_mode=mode)
-    revealing = make_pdf("Tides and islands", info={"Author": "Ada Author <ada@author.example>", "Title": "Ada's tides"},
-                         xmp=xmp_packet("Ada Author", "Ada's tides"))
+    revealing = make_pdf("Tides and islands", xmp=xmp_packet("Ada Author", "Ada's tides"),
+                         info={"Author": "Ada Author <ada@author.example>", "Title": "Ada's tides"})
     paper = ops.attach_file(r.submission, actor=r.author, kind=FileKind.PAPER, filename="tides.pdf", data=revealing,
                             now=DURING)
     db.session.flush()

@@ -256,8 +256,8 @@ def paper_draft(call=None, **type_changes):
     """A draft full paper of a new author; ``type_changes`` change the paper type first."""
     call = call or make_call()
     if type_changes:
-        values = {"name": "Full paper", "abstract_word_limit": 20, "file_required": True, "accepted_file_types": ["pdf"],
-                  "max_file_size_mb": 1} | type_changes
+        values = {"name": "Full paper", "abstract_word_limit": 20, "file_required": True,
+                  "accepted_file_types": ["pdf"], "max_file_size_mb": 1} | type_changes
         save_submission_type(call.event, actor=call.organiser, submission_type=call.paper, **values)
     author = factories.make_user(name="Zebulon Quintavalle", email="zq@quintavalle.example")
     return complete_talk(call, author, type_id=call.paper.id), author
@@ -337,7 +337,8 @@ def test_a_page_limit_must_be_a_positive_number_of_pages(app, db):
     call = make_call()
     with pytest.raises(ValidationFailed) as error:
         save_submission_type(call.event, actor=call.organiser, name="Short paper", max_pages=0)
-    assert error.value.errors == {"max_pages": "Choose a page limit between 1 and 2000 pages, or leave the field empty."}
+    assert error.value.errors == {
+        "max_pages": "Choose a page limit between 1 and 2000 pages, or leave the field empty."}
 
 
 def test_other_formats_have_no_page_count(app, db):
