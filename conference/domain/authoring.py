@@ -117,14 +117,16 @@ def _attach_all(submission: Submission, *, actor, uploads: dict[str, Upload] | N
 # What the author's pages need to know -----------------------------------------------------------
 
 def file_warnings(submission: Submission) -> list[str]:
-    """In a double-blind event, what the authors should know about their files: a PDF whose
-    document metadata or first page names one of them (found when it was uploaded). A warning,
+    """In a double-blind event, what the authors should know about the files reviewers get (the
+    paper and supplement, unless the organisers gave reviewers an anonymised copy): a PDF whose
+    document metadata or first page names one of them, as found when it was uploaded. A warning,
     not a refusal: reviewers get a copy without the metadata, but see the pages as they are."""
     if not is_double_blind(submission.event):
         return []
     warnings = []
-    for stored in submission.files:
-        if stored.for_reviewers:
+    for kind in FILE_FIELDS.values():
+        stored = submission.file_of_kind(kind)
+        if stored is None or submission.reviewer_file_of_kind(kind) is not stored:
             continue
         if stored.names_on_first_page:
             warnings.append(_("The first page of %(file)s seems to name an author. Reviewers of this double-blind "

@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from conference import config as config_module
-from conference.domain import authoring, files
+from conference.domain import anonymised, authoring, files
 from conference.domain import submissions as ops
 from conference.domain.cfp_setup import save_question, save_submission_type
 from conference.domain.review_common import settings_for
@@ -504,6 +504,17 @@ def test_in_a_double_blind_event_a_pdf_naming_an_author_is_kept_and_the_authors_
     clean = ops.attach_file(submission, actor=author, kind=FileKind.PAPER, filename="tides.pdf",
                             data=make_pdf("Tidal statistics", info={"Title": "Tides"}), now=DURING)
     assert (clean.names_in_metadata, clean.names_on_first_page) == (False, False)
+    assert authoring.file_warnings(submission) == []
+
+
+def test_no_warning_when_the_organisers_gave_reviewers_an_anonymised_copy(app, db):
+    call = double_blind_call()
+    submission, author = paper_draft(call)
+    ops.attach_file(submission, actor=author, kind=FileKind.PAPER, filename="tides.pdf", data=REVEALING, now=DURING)
+    ops.submit(submission, actor=author, now=DURING)
+    assert len(authoring.file_warnings(submission)) == 2
+    anonymised.attach_anonymised_copy(submission, actor=call.organiser, kind=FileKind.PAPER, filename="anon.pdf",
+                                      data=make_pdf("Tidal statistics"))
     assert authoring.file_warnings(submission) == []
 
 
