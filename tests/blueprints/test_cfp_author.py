@@ -830,6 +830,8 @@ def test_a_paper_over_the_types_page_limit_is_refused_next_to_the_field(app, db)
                                    abstract_word_limit=20, file_required=True, accepted_file_types=["pdf"],
                                    max_file_size_mb=1, max_pages=2)
     client = login(app.test_client(), author(db))
+    assert "up to 1 MB, a PDF paper of at most 2 pages</dd>" in text(client.get("/events/ews/call"))
+    assert "A PDF paper has at most 2 pages." in text(client.get("/events/ews/submissions/new"))
 
     response = client.post("/events/ews/submissions/new",
                            **multipart(form(call, action="submit", paper=pdf("long.pdf", make_pdf("1", "2", "3")))))
