@@ -30,7 +30,7 @@ CALL_INTRO = """\
 We invite **papers, extended abstracts, talks, posters and panel proposals** on the production,
 exchange and use of data for development and humanitarian work.
 
-* Full papers are reviewed double-blind: leave author names out of the PDF.
+* Submissions are reviewed double-blind: leave author names out of the PDF and its document properties.
 * Extended abstracts and talks present work in progress or lessons from practice.
 * Panel proposals are due two weeks before the general deadline.
 """
@@ -46,6 +46,7 @@ TYPES = [
     ("Panel", "A 60-minute discussion with three to five panellists; list them as co-authors.", 60, 400, False,
      ["pdf"], 10, 14),
 ]
+PAGE_LIMITS = {"Full paper": 25, "Extended abstract": 4}  # of a PDF paper
 TRACKS = [
     ("Data standards", "SDMX, DDI, metadata, classifications and interoperable exchange.", "#0b5cab"),
     ("Privacy and ethics", "Disclosure control, consent, responsible data sharing.", "#7b3fa0"),
@@ -89,7 +90,7 @@ def _ensure_setup(event: Event, *, organiser: User) -> tuple[dict, dict, dict]:
             types[name] = cfp_setup.save_submission_type(
                 event, actor=organiser, name=name, description=description, default_duration=minutes,
                 abstract_word_limit=words, file_required=file_required, accepted_file_types=accepted,
-                max_file_size_mb=mb, deadline=deadline)
+                max_file_size_mb=mb, max_pages=PAGE_LIMITS.get(name), deadline=deadline)
     tracks = {t.name: t for t in db.session.scalars(sa.select(Track).where(Track.event_id == event.id))}
     for name, description, colour in TRACKS:
         if name not in tracks:
@@ -144,8 +145,9 @@ def _add_submission(event: Event, demo: DemoSubmission, *, people: dict[str, Use
             track_id=submission.track_id, keywords=submission.keywords, answers=answers,
             author_answers={(me.id, questions[ORCID].id): demo.orcid}, now=at + dt.timedelta(minutes=10))
     if demo.pdf:
-        names = [a.name for a in submission.authors]
-        data = minimal_pdf(demo.title, demo.abstract, byline=", ".join(names) if demo.type != "Full paper" else "")
+        # Reviewed double-blind: no byline on the page.
+        data = minimal_pdf(demo.title, demo.abstract,
+                           author=submission.authors[0].name if demo.pdf_metadata_names_author else "")
         submission_ops.attach_file(submission, actor=author, kind=FileKind.PAPER,
                                    filename=f"{demo.key}.pdf", data=data, now=at + dt.timedelta(minutes=20))
     if demo.state in (SubmissionState.SUBMITTED, SubmissionState.WITHDRAWN):
@@ -195,9 +197,10 @@ def _pdf_text(text: str) -> bytes:
     return bytes(out + b")")
 
 
-def minimal_pdf(title: str, abstract: str, *, byline: str = "") -> bytes:
+def minimal_pdf(title: str, abstract: str, *, byline: str = "", author: str = "") -> bytes:
     """A one-page A4 PDF with the title, a byline and the abstract, in the standard Helvetica
-    fonts (nothing embedded), with a correct cross-reference table."""
+    fonts (nothing embedded), with a correct cross-reference table; ``author`` goes into its
+    document properties."""
     lines = [b"BT", b"/F1 16 Tf 20 TL 72 770 Td"]
     for line in textwrap.wrap(title, 58):
         lines.append(_pdf_text(line) + b" Tj T*")
@@ -217,7 +220,8 @@ def minimal_pdf(title: str, abstract: str, *, byline: str = "") -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Title " + _pdf_text(title) + b" /Producer (conference demo) >>",
+        b"<< /Title " + _pdf_text(title) + (b" /Author " + _pdf_text(author) if author else b"")
+        + b" /Producer (conference demo) >>",
     ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []

@@ -43,6 +43,10 @@ class DemoSubmission:
     dataset: str | None = None
     orcid: str | None = None
     pdf: bool = False
+    # The demo event is reviewed double-blind, so its PDFs print no author; this one keeps the
+    # submitter's name in its document properties, as word processors write it: its author sees
+    # the warning on the submission page, reviewers download a copy without it.
+    pdf_metadata_names_author: bool = False
     reason: str = ""  # why it was withdrawn
 
 
@@ -69,7 +73,8 @@ SUBMISSIONS = [
         "small-area estimation, child poverty, Fay-Herriot",
         coauthors=(("Efua Asante", "efua.asante@example.com", "Ghana Statistical Service"),
                    ("Lars Eriksen", "lars.eriksen@example.net", "University of Oslo")),
-        sdgs=(0, 9), dataset="https://data.example.org/ghana/child-poverty-2029", orcid="0000-0002-1825-0097", pdf=True),
+        sdgs=(0, 9), dataset="https://data.example.org/ghana/child-poverty-2029", orcid="0000-0002-1825-0097", pdf=True,
+        pdf_metadata_names_author=True),
     DemoSubmission(
         "kwame-dashboards", KWAME, "Talk", "Data standards", W,
         "What district officers actually read on a statistics dashboard",

@@ -23,9 +23,10 @@ from conference.models import AuditEntry, OutboxMessage, Submission, SubmissionA
 from conference.models.types import utcnow
 
 from . import factories
+from .pdfs import make_pdf
 from .conftest import login
 
-PDF = b"%PDF-1.4\n" + b"x" * 100 + b"\n%%EOF\n"
+PDF = make_pdf("A paper")
 
 
 @dataclass

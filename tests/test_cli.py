@@ -1,6 +1,7 @@
 """The command line: demo data and site administrators."""
 
 import datetime as dt
+import io
 import re
 
 import sqlalchemy as sa
@@ -118,8 +119,16 @@ def test_demo_conference_has_a_call_and_submissions_in_every_state_that_follow_t
     assert len(papers) >= 10 and all(f.kind == FileKind.PAPER and f.content_type == "application/pdf" for f in papers)
     for stored in papers:
         data = files.blob_path(stored.sha256).read_bytes()
-        assert files.sniff(data) == "pdf" and len(data) == stored.size
+        assert files.sniff(io.BytesIO(data)) == "pdf" and len(data) == stored.size and stored.page_count == 1
         assert_well_formed_pdf(data)
+    # Reviewed double-blind: no PDF prints its authors; one names its author in its metadata, so
+    # that its author (the demo author) sees the warning.
+    assert not any(f.names_on_first_page for f in papers)
+    [named] = [f for f in papers if f.names_in_metadata]
+    assert named.submission.submitter == kwame and named.submission.title.startswith("Small-area estimation")
+    assert {t.name: t.max_pages for t in db.session.scalars(sa.select(SubmissionType))
+            if t.event_id == call.event_id} == {"Full paper": 25, "Extended abstract": 4, "Talk": None, "Poster": None,
+                                                "Panel": None}
 
 
 def test_demo_conference_has_a_committee_that_reviewed_and_decided(runner, db):

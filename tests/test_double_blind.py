@@ -12,12 +12,14 @@ reaches the pages that would leak.
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from conference.domain import assignment, cfp_setup, decisions, discussion, review_setup, reviews
 from conference.domain import submissions as ops
@@ -29,7 +31,8 @@ from conference.models import OutboxMessage
 
 from . import factories
 from .conftest import login
-from .domain.cfp_helpers import DURING, PDF, make_call
+from .domain.cfp_helpers import DURING, make_call
+from .pdfs import make_pdf, xmp_packet
 
 AUTHOR_DETAILS = [
     "Zebulon Quintavalle", "Quintavalle", "zebulon.q", "quintavalle-institute.org",
@@ -80,6 +83,27 @@ def leaks(text: str) -> list[str]:
     return [detail for detail in AUTHOR_DETAILS if re.search(re.escape(detail), text, re.IGNORECASE)]
 
 
+def revealing_pdf(title: str, *, compress_xmp: bool) -> bytes:
+    """A paper whose pages are anonymous but whose document metadata names the authors, as word
+    processors write it: the author and title fields, and an XMP packet (compressed or not)."""
+    return make_pdf(title, "Introduction", info={
+        "Author": "Zebulon Quintavalle <zebulon.q@quintavalle-institute.org>; Philippa Ostrowska-Vandermeer",
+        "Title": f"{title} (Institute for Quintessential Studies)", "Creator": "Quintavalle's word processor"},
+        xmp=xmp_packet("Zebulon Quintavalle, zebulon.q@quintavalle-institute.org", title), compress_xmp=compress_xmp)
+
+
+def readable_text(headers: dict, body: bytes) -> str:
+    """What a reader of this response can see: its bytes as text and, for a PDF, what a PDF
+    reader shows of it (its pages, its document properties, its XMP even when compressed)."""
+    text = body.decode("utf-8", errors="replace")
+    if headers.get("Content-Type", "").startswith("application/pdf"):
+        reader = PdfReader(io.BytesIO(body))
+        xmp = reader.root_object.get("/Metadata")
+        text += " ".join([*(p.extract_text() for p in reader.pages), *map(str, (reader.metadata or {}).values()),
+                          xmp.get_object().get_data().decode("utf-8", "replace") if xmp is not None else ""])
+    return text
+
+
 def build_event(mode: BlindMode):
     call = make_call()
     event, organiser = call.event, call.organiser
@@ -122,7 +146,7 @@ def build_event(mode: BlindMode):
             now=DURING,
         )
         ops.attach_file(submission, actor=author, kind=FileKind.PAPER, filename=f"Quintavalle_paper_{n}.pdf",
-                        data=PDF, now=DURING)
+                        data=revealing_pdf(title, compress_xmp=n == 0), now=DURING)
         ops.submit(submission, actor=author, now=DURING)
         papers.append(submission)
 
@@ -167,7 +191,7 @@ def test_a_reviewer_of_a_double_blind_event_never_sees_an_author_detail(app, db,
 
     found = {}
     for path, (_status, headers, body) in pages.items():
-        text = body.decode("utf-8", errors="replace") + " " + " ".join(f"{k}: {v}" for k, v in headers.items())
+        text = readable_text(headers, body) + " " + " ".join(f"{k}: {v}" for k, v in headers.items())
         if leaks(text):
             found[path] = leaks(text)
     for mail in mails:
@@ -183,6 +207,13 @@ def test_the_same_crawl_finds_authors_in_a_single_blind_event(app, db, client):
     pages, _mails = reviewer_view(client, event, reviewer)
     show = f"/events/{event.slug}/review/submissions/{assigned.code}"
     assert "Zebulon Quintavalle" in leaks(pages[show][2].decode())
+    # The paper's metadata reaches reviewers who may see the authors: the crawl reads it, in the
+    # raw bytes and in the compressed XMP packet alike.
+    [download] = [(headers, body) for _s, headers, body in pages.values()
+                  if "attachment" in headers.get("Content-Disposition", "")]
+    assert b"Quintavalle" in download[1] and "Zebulon Quintavalle" in leaks(readable_text(*download))
+    xmp = PdfReader(io.BytesIO(download[1])).root_object["/Metadata"].get_object()
+    assert xmp["/Filter"] == "/FlateDecode" and b"Quintavalle" in xmp.get_data()
 
 
 @pytest.mark.parametrize("mode", [BlindMode.SINGLE_BLIND, BlindMode.DOUBLE_BLIND])

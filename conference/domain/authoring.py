@@ -17,17 +17,10 @@ from ..extensions import db
 from ..i18n import format_datetime
 from ..models import CallForPapers, Event, Question, Submission, SubmissionType, Track, User
 from ..models.types import utcnow
-from .submissions import attach_file, completeness_errors, create_draft, submit, update_submission
+from .files import Upload
+from .submissions import attach_file, completeness_errors, create_draft, is_double_blind, submit, update_submission
 
 FILE_FIELDS = {"paper": FileKind.PAPER, "supplement": FileKind.SUPPLEMENT}
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as the author sent it: the name their computer gave it, and its bytes."""
-
-    filename: str
-    data: bytes
 
 
 def start_submission(event: Event, *, actor: User, form_nonce: str | None, content: dict, own_answers: dict | None = None,
@@ -111,7 +104,7 @@ def _attach_all(submission: Submission, *, actor, uploads: dict[str, Upload] | N
                 continue
         try:
             attach_file(submission, actor=actor, kind=FILE_FIELDS.get(field, FileKind.ANSWER), filename=upload.filename,
-                        data=upload.data, question=question, now=now)
+                        data=upload.stream, question=question, now=now)
         except ValidationFailed as error:
             errors.update(error.errors)
         except DomainError as error:
@@ -122,6 +115,29 @@ def _attach_all(submission: Submission, *, actor, uploads: dict[str, Upload] | N
 
 
 # What the author's pages need to know -----------------------------------------------------------
+
+def file_warnings(submission: Submission) -> list[str]:
+    """In a double-blind event, what the authors should know about the files reviewers get (the
+    paper and supplement, unless the organisers gave reviewers an anonymised copy): a PDF whose
+    document metadata or first page names one of them, as found when it was uploaded. A warning,
+    not a refusal: reviewers get a copy without the metadata, but see the pages as they are."""
+    if not is_double_blind(submission.event):
+        return []
+    warnings = []
+    for kind in FILE_FIELDS.values():
+        stored = submission.file_of_kind(kind)
+        if stored is None or submission.reviewer_file_of_kind(kind) is not stored:
+            continue
+        if stored.names_on_first_page:
+            warnings.append(_("The first page of %(file)s seems to name an author. Reviewers of this double-blind "
+                              "event see the pages as they are: upload a version without the authors' names.",
+                              file=stored.filename))
+        if stored.names_in_metadata:
+            warnings.append(_("The document properties of %(file)s (author, title or other metadata) name an author. "
+                              "Reviewers get a copy without them, but remove them from your file too before you "
+                              "share it elsewhere.", file=stored.filename))
+    return warnings
+
 
 def types_of(event: Event) -> list[SubmissionType]:
     return list(db.session.scalars(sa.select(SubmissionType).where(SubmissionType.event_id == event.id)

@@ -21,6 +21,7 @@ from .files import FORMATS
 from .questions import check_question_setup
 
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_PAGE_LIMIT = 2000
 
 
 def _require_manage(event: Event, actor) -> None:
@@ -75,7 +76,10 @@ def _unique_name(model, event: Event, name: str, exclude_id: int | None, message
 def save_submission_type(event: Event, *, actor, submission_type: SubmissionType | None = None, name: str,
                          description: str = "", default_duration: int = 20, abstract_word_limit: int | None = None,
                          file_required: bool = False, accepted_file_types: list[str] | None = None,
-                         max_file_size_mb: int = 10, deadline: dt.datetime | None = None) -> SubmissionType:
+                         max_file_size_mb: int = 10, max_pages: int | None = None,
+                         deadline: dt.datetime | None = None) -> SubmissionType:
+    """Create or change a submission type. ``max_pages`` limits the pages of a PDF paper (None:
+    no limit); it is checked when a paper is uploaded, so papers already stored keep theirs."""
     _require_manage(event, actor)
     name = _unique_name(SubmissionType, event, name, submission_type.id if submission_type else None,
                         _("There is already a submission type with this name."))
@@ -89,6 +93,9 @@ def save_submission_type(event: Event, *, actor, submission_type: SubmissionType
         errors["default_duration"] = _("Choose a duration between 5 minutes and 24 hours.")
     if abstract_word_limit is not None and abstract_word_limit < 10:
         errors["abstract_word_limit"] = _("A word limit under 10 words leaves no room for an abstract.")
+    if max_pages is not None and not 1 <= max_pages <= MAX_PAGE_LIMIT:
+        errors["max_pages"] = _("Choose a page limit between 1 and %(most)d pages, or leave the field empty.",
+                                most=MAX_PAGE_LIMIT)
     if errors:
         raise ValidationFailed(errors)
     created = submission_type is None
@@ -102,6 +109,7 @@ def save_submission_type(event: Event, *, actor, submission_type: SubmissionType
     submission_type.file_required = file_required
     submission_type.accepted_file_types = accepted or ["pdf"]
     submission_type.max_file_size_mb = int(max_file_size_mb)
+    submission_type.max_pages = max_pages
     submission_type.deadline = deadline
     db.session.flush()
     record("cfp.type_created" if created else "cfp.type_updated", actor=actor, obj=submission_type, event=event, name=name)

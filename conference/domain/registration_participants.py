@@ -3,6 +3,8 @@ given as answers, and getting their registration link again by mail."""
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from ..errors import DomainError, ValidationFailed
 from ..models import Event, RegistrationForm
 from . import files
@@ -15,7 +17,8 @@ ANSWER_FILE_FORMATS = ["pdf", "png", "jpeg", "docx", "odt"]
 ANSWER_FILE_MAX_MB = 10
 
 
-def answer_files(form: RegistrationForm, category_id: int | None, uploads: dict[int, tuple[str, bytes]]) -> dict:
+def answer_files(form: RegistrationForm, category_id: int | None,
+                 uploads: dict[int, tuple[str, bytes | BinaryIO]]) -> dict:
     """Check and store the files uploaded as answers (by question id); return the answers to
     keep, ``{"<question id>": {"sha256", "filename", "size", "content_type"}}``. Files are
     stored by their content, once, so a refused registration leaves nothing half-way."""
@@ -26,13 +29,13 @@ def answer_files(form: RegistrationForm, category_id: int | None, uploads: dict[
         filename, data = uploads[question.id]
         field = f"q_{question.id}"
         try:
-            fmt = files.check_upload(filename, data, accepted=ANSWER_FILE_FORMATS, max_mb=ANSWER_FILE_MAX_MB,
+            received = files.receive(filename, data, accepted=ANSWER_FILE_FORMATS, max_mb=ANSWER_FILE_MAX_MB,
                                      field=field)
         except DomainError as error:
             errors[field] = error.message
             continue
-        answers[str(question.id)] = {"sha256": files.store(data), "filename": files.safe_filename(filename, fmt),
-                                     "size": len(data), "content_type": fmt.content_type}
+        answers[str(question.id)] = {"sha256": received.sha256, "filename": received.filename,
+                                     "size": received.size, "content_type": received.format.content_type}
     if errors:
         raise ValidationFailed(errors)
     return answers

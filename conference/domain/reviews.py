@@ -23,6 +23,8 @@ from .review_common import conflicted_submission_ids, settings_for
 from .review_setup import criteria_for, review_questions_for
 from .submissions import questions_for as submission_questions
 
+PDF_TYPE = FORMATS["pdf"].content_type
+
 COMMENT_MAX = 20000
 CONFIDENCE_RANGE = range(1, 6)
 
@@ -197,6 +199,8 @@ class ReviewerFile:
     kind: FileKind
     question: Question | None
     download_name: str  # neutral: never the uploaded name, which may name the authors
+    # A PDF served to someone who may not see the authors goes without its document metadata.
+    without_metadata: bool = False
 
 
 def _extension(content_type: str) -> str:
@@ -216,18 +220,22 @@ def reviewer_questions(submission: Submission, viewer) -> list[Question]:
 
 def reviewer_files(submission: Submission, viewer) -> list[ReviewerFile]:
     """The files the committee gets: the paper and supplement (the organisers' anonymised copy
-    where there is one) and files answering questions the committee sees."""
+    where there is one) and files answering questions the committee sees. Someone who may not
+    see the authors gets PDFs without their document metadata (author, title, XMP)."""
+    blind = not submission.can_see_authors(viewer)
     found = []
     for kind in (FileKind.PAPER, FileKind.SUPPLEMENT):
         stored = submission.reviewer_file_of_kind(kind)
         if stored is not None:
             found.append(ReviewerFile(stored, kind, None,
-                                      f"{submission.code}-{kind.value}{_extension(stored.content_type)}"))
+                                      f"{submission.code}-{kind.value}{_extension(stored.content_type)}",
+                                      without_metadata=blind and stored.content_type == PDF_TYPE))
     visible = {q.id: q for q in reviewer_questions(submission, viewer) if q.kind == QuestionKind.FILE}
     for stored in submission.files:
         if stored.question_id in visible and not stored.for_reviewers:
             found.append(ReviewerFile(stored, FileKind.ANSWER, visible[stored.question_id],
-                                      f"{submission.code}-answer-{stored.question_id}{_extension(stored.content_type)}"))
+                                      f"{submission.code}-answer-{stored.question_id}{_extension(stored.content_type)}",
+                                      without_metadata=blind and stored.content_type == PDF_TYPE))
     return found
 
 

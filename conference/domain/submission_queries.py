@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..enums import QuestionKind, QuestionTarget, SubmissionState
+from ..enums import FileKind, QuestionKind, QuestionTarget, SubmissionState
 from ..extensions import db
 from ..models import (AccessCode, Answer, AuditEntry, Event, Question, Submission, SubmissionAuthor, SubmissionFile,
                       SubmissionType, Track)
@@ -229,16 +229,23 @@ def export_rows(submissions: Iterable[Submission], questions: list[Question]) ->
     """The header, then one row per submission. Submissions need their authors, answers, files,
     type and track loaded (``list_submissions(..., with_answers=True)``)."""
     yield [_("Code"), _("State"), _("Title"), _("Abstract"), _("Type"), _("Track"), _("Keywords"),
-           _("Submitted at (UTC)"), _("Authors"), _("Author emails"), _("Author affiliations")] + [q.label for q in questions]
+           _("Submitted at (UTC)"), _("Authors"), _("Author emails"), _("Author affiliations"),
+           _("Pages of the paper")] + [q.label for q in questions]
     for submission in submissions:
         row = [submission.code, submission.state.value, submission.title, submission.abstract,
                submission.type.name if submission.type else "", submission.track.name if submission.track else "",
                "; ".join(submission.keywords or []), _utc_iso(submission.submitted_at),
                "; ".join(_author_text(a) for a in submission.authors),
                "; ".join(a.email for a in submission.authors),
-               "; ".join(a.affiliation for a in submission.authors)]
+               "; ".join(a.affiliation for a in submission.authors), _paper_pages(submission)]
         row.extend(_answer_cells(submission, questions))
         yield [safe_cell(cell) for cell in row]
+
+
+def _paper_pages(submission: Submission) -> str:
+    """The page count of the authors' paper when it is a PDF, else empty."""
+    paper = submission.file_of_kind(FileKind.PAPER)
+    return str(paper.page_count) if paper is not None and paper.page_count else ""
 
 
 def _answer_cells(submission: Submission, questions: list[Question]) -> list[str]:

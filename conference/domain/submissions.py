@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,7 +21,7 @@ from ..i18n import format_datetime
 from ..models import (AccessCode, Answer, Event, Question, Submission, SubmissionAuthor, SubmissionFile,
                       SubmissionType, Track, User)
 from ..models.types import utcnow
-from . import files
+from . import files, pdfs
 from .accounts import normalise_email
 from .audit import record
 from .links import external_url
@@ -494,12 +495,14 @@ def accept_coauthorship(author: SubmissionAuthor, *, user: User) -> None:
 
 # Files ----------------------------------------------------------------------------------------
 
-def attach_file(submission: Submission, *, actor, kind: FileKind, filename: str, data: bytes,
+def attach_file(submission: Submission, *, actor, kind: FileKind, filename: str, data: bytes | BinaryIO,
                 question: Question | None = None, now: dt.datetime | None = None) -> SubmissionFile:
-    """Store an uploaded file after checking its content against what the type (or question) accepts.
-    A new file of the same kind replaces the previous one."""
+    """Store an uploaded file after checking its content against what the type (or question) accepts;
+    a paper in PDF is held to the type's page limit. A new file of the same kind replaces the
+    previous one. ``data`` is read in chunks (a stream, or bytes)."""
     now = now or utcnow()
     _require_edit(submission, actor, now)
+    max_pages = None
     if question is not None:
         field = f"q_{question.id}"
         if question.event_id != submission.event_id or question.kind != QuestionKind.FILE:
@@ -511,18 +514,37 @@ def attach_file(submission: Submission, *, actor, kind: FileKind, filename: str,
         if submission.type is None:
             raise DomainError(_("Choose the submission type first: it decides which files are accepted."), field=field)
         accepted, max_mb = submission.type.accepted_file_types, submission.type.max_file_size_mb
-    fmt = files.check_upload(filename, data, accepted=accepted, max_mb=max_mb, field=field)
-    digest = files.store(data)
+        max_pages = submission.type.max_pages if kind == FileKind.PAPER else None
+    received = files.receive(filename, data, accepted=accepted, max_mb=max_mb, field=field, max_pages=max_pages,
+                             copy_without_metadata=is_double_blind(submission.event))
     for old in [f for f in submission.files if f.kind == kind and f.question_id == (question.id if question else None)]:
         submission.files.remove(old)
-    stored = SubmissionFile(kind=kind, question_id=question.id if question else None,
-                            filename=files.safe_filename(filename, fmt), content_type=fmt.content_type,
-                            size=len(data), sha256=digest, uploaded_by_id=actor.id)
+    stored = stored_file(submission, received, kind=kind, question_id=question.id if question else None,
+                         uploaded_by=actor)
     submission.files.append(stored)
     db.session.flush()
     record("submission.file_uploaded", actor=actor, obj=submission, event=submission.event, code=submission.code,
-           kind=kind.value, filename=stored.filename, sha256=digest)
+           kind=kind.value, filename=stored.filename, sha256=received.sha256)
     return stored
+
+
+def is_double_blind(event: Event) -> bool:
+    settings = event.review_settings
+    return settings is not None and settings.is_double_blind
+
+
+def stored_file(submission: Submission, received: files.Received, *, kind: FileKind, question_id: int | None,
+                uploaded_by: User, for_reviewers: bool = False) -> SubmissionFile:
+    """The row of a received file, with what its PDF check found: its pages, and whether its
+    metadata or first page names one of the submission's authors."""
+    people = [(a.name, a.email) for a in submission.authors]
+    pdf = received.pdf
+    return SubmissionFile(kind=kind, question_id=question_id, filename=received.filename,
+                          content_type=received.format.content_type, size=received.size, sha256=received.sha256,
+                          uploaded_by_id=uploaded_by.id, for_reviewers=for_reviewers,
+                          page_count=pdf.pages if pdf else None,
+                          names_in_metadata=bool(pdf) and pdfs.names_someone(pdf.metadata_text, people),
+                          names_on_first_page=bool(pdf) and pdfs.names_someone(pdf.first_page_text, people))
 
 
 # Reading ----------------------------------------------------------------------------------------

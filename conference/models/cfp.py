@@ -74,6 +74,7 @@ class SubmissionType(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("event_id", "name"),
         sa.CheckConstraint("max_file_size_mb > 0", name="positive_file_size"),
+        sa.CheckConstraint("max_pages IS NULL OR max_pages > 0", name="positive_page_limit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +87,8 @@ class SubmissionType(db.Model):
     # File kinds from domain.files.FILE_KINDS, e.g. ["pdf"].
     accepted_file_types: Mapped[list] = mapped_column(sa.JSON, default=lambda: ["pdf"])
     max_file_size_mb: Mapped[int] = mapped_column(default=10)
+    # The most pages a PDF paper of this type may have; None: no limit.
+    max_pages: Mapped[int | None]
     deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     position: Mapped[int] = mapped_column(default=0)
 
@@ -397,6 +400,7 @@ class SubmissionFile(db.Model):
     """A stored file; its bytes live outside the web root under UPLOAD_FOLDER, named by their hash."""
 
     __tablename__ = "submission_file"
+    __table_args__ = (sa.CheckConstraint("page_count IS NULL OR page_count > 0", name="positive_page_count"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submission.id", ondelete="CASCADE"), index=True)
@@ -410,6 +414,13 @@ class SubmissionFile(db.Model):
     # An anonymised copy an organiser uploaded for reviewers of a double-blind event: reviewers
     # get it instead of the authors' file of the same kind; authors never see it listed.
     for_reviewers: Mapped[bool] = mapped_column(default=False)
+    # A PDF's pages, counted when it was uploaded; None for other formats.
+    page_count: Mapped[int | None]
+    # What the upload check found in a PDF: an author's name or address in its document
+    # metadata (removed from reviewers' copies in a double-blind event) or on its first page
+    # (not removed: the authors are warned).
+    names_in_metadata: Mapped[bool] = mapped_column(default=False)
+    names_on_first_page: Mapped[bool] = mapped_column(default=False)
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="files")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import tracemalloc
 from dataclasses import dataclass
 from html import unescape
 
@@ -15,7 +16,8 @@ import sqlalchemy as sa
 
 from conference.domain import cfp_setup
 from conference.domain import submissions as submission_ops
-from conference.enums import QuestionKind, QuestionTarget, SubmissionState, TeamRole
+from conference.domain.review_common import settings_for
+from conference.enums import BlindMode, QuestionKind, QuestionTarget, SubmissionState, TeamRole
 from conference.models import (AccessCode, Answer, AuditEntry, Event, OutboxMessage, Submission, SubmissionAuthor,
                                SubmissionFile, SubmissionType, Track, User)
 from conference.models.types import utcnow
@@ -24,8 +26,9 @@ from werkzeug.test import encode_multipart
 
 from .. import factories
 from ..conftest import first_link, login
+from ..pdfs import encrypted_pdf, make_pdf
 
-PDF = b"%PDF-1.4\n% a small paper\n" + b"x" * 2000 + b"\n%%EOF\n"
+PDF = make_pdf("A small paper")
 EXE = b"MZ\x90\x00" + b"\x00" * 500
 
 
@@ -295,15 +298,19 @@ LONG_ABSTRACT = " ".join(["word"] * 21)
         ({"paper": "exe"}, "paper", "The file paper.pdf is a program, not a document. Upload PDF."),
         ({"paper": "zip"}, "paper", "The file paper.pdf is not in an accepted format (its content was checked"),
         ({"paper": "big"}, "paper", "The file paper.pdf is larger than 1 MB."),
+        ({"paper": "text"}, "paper", "The file paper.pdf is not a readable PDF: it may be damaged, or only named "
+                                     "like one."),
+        ({"paper": "encrypted"}, "paper", "The file paper.pdf is encrypted or protected by a password"),
         ({"type_id": "99999"}, "type_id", "Choose one of the submission types listed."),
     ],
     ids=["missing-title", "abstract-too-long", "missing-type", "missing-file", "renamed-executable", "wrong-format",
-         "oversize", "foreign-type"],
+         "oversize", "text-named-pdf", "encrypted-pdf", "foreign-type"],
 )
 def test_bad_input_on_the_new_form_shows_the_message_keeps_the_typing_and_stores_nothing(app, db, changes, field, message):
     call = make_call()
     client = login(app.test_client(), author(db))
-    files = {"exe": EXE, "zip": b"PK\x03\x04not really a zip", "big": PDF + b"x" * (1024 * 1024)}
+    files = {"exe": EXE, "zip": b"PK\x03\x04not really a zip", "big": PDF + b"x" * (1024 * 1024),
+             "text": b"%PDF-1.4\nOnly text that starts like a PDF.\n", "encrypted": encrypted_pdf()}
     changes = dict(changes)  # the parameters are shared by both database backends
     upload = changes.pop("paper", "ok")
     data = form(call, action="submit", **changes)
@@ -815,6 +822,78 @@ def test_download_sends_the_stored_file_as_an_attachment(app, db):
     assert "Flood paper.pdf" in response.headers["Content-Disposition"]
     assert "private" in response.headers["Cache-Control"] and "no-store" in response.headers["Cache-Control"]
     assert client.get(f"/events/ews/submissions/{submission.code}/files/{stored.id + 1000}").status_code == 404
+
+
+def test_a_paper_over_the_types_page_limit_is_refused_next_to_the_field(app, db):
+    call = make_call()
+    cfp_setup.save_submission_type(call.event, actor=call.organiser, submission_type=call.paper, name="Full paper",
+                                   abstract_word_limit=20, file_required=True, accepted_file_types=["pdf"],
+                                   max_file_size_mb=1, max_pages=2)
+    client = login(app.test_client(), author(db))
+    assert "up to 1 MB, a PDF paper of at most 2 pages</dd>" in text(client.get("/events/ews/call"))
+    assert "A PDF paper has at most 2 pages." in text(client.get("/events/ews/submissions/new"))
+
+    response = client.post("/events/ews/submissions/new",
+                           **multipart(form(call, action="submit", paper=pdf("long.pdf", make_pdf("1", "2", "3")))))
+
+    assert response.status_code == 200
+    assert error_of(text(response), "paper").endswith(
+        '<span class="visually-hidden">Error: </span>The file long.pdf has 3 pages; at most 2 are allowed. '
+        'Shorten it and upload it again.')
+    assert count(db, Submission) == 0 and count(db, SubmissionFile) == 0
+    response = client.post("/events/ews/submissions/new",
+                           **multipart(form(call, action="submit", paper=pdf("short.pdf", make_pdf("1", "2")))))
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "short.pdf</a>\n        (paper, 2 pages, 0.0 MB)" in page
+
+
+def test_in_a_double_blind_event_a_paper_naming_its_author_is_kept_with_a_warning(app, db):
+    call = make_call()
+    settings_for(call.event).blind_mode = BlindMode.DOUBLE_BLIND
+    client = login(app.test_client(), author(db))
+    named = make_pdf("Flood warnings that work, by Ada Author", info={"Author": "Ada Author"})
+
+    response = client.post("/events/ews/submissions/new",
+                           **multipart(form(call, action="submit", paper=pdf("floods.pdf", named))))
+
+    assert response.status_code == 302
+    submission = db.session.scalar(sa.select(Submission))
+    assert submission.state == SubmissionState.SUBMITTED  # a warning, not a refusal
+    page = text(client.get(response.headers["Location"]))
+    warnings = page[page.index('<section class="notice" aria-labelledby="file-warnings-title"'):]
+    warnings = warnings[:warnings.index("</section>")]
+    assert "Your files may reveal who you are" in warnings
+    assert ("The first page of floods.pdf seems to name an author. Reviewers of this double-blind event see the "
+            "pages as they are: upload a version without the authors' names.") in warnings
+    assert "The document properties of floods.pdf (author, title or other metadata) name an author." in warnings
+    # A clean version takes the warning away.
+    client.post(f"/events/ews/submissions/{submission.code}/edit",
+                **multipart(form(call, action="save", paper=pdf("floods.pdf", make_pdf("Flood warnings that work")))))
+    assert "file-warnings" not in text(client.get(response.headers["Location"]))
+
+
+def test_an_upload_is_streamed_to_disk_not_held_in_memory(app, db):
+    call = make_call()
+    cfp_setup.save_submission_type(call.event, actor=call.organiser, submission_type=call.paper, name="Full paper",
+                                   abstract_word_limit=20, file_required=True, accepted_file_types=["pdf"],
+                                   max_file_size_mb=10)
+    client = login(app.test_client(), author(db))
+    # The first request compiles templates and loads modules: not what is measured.
+    client.post("/events/ews/submissions/new", **multipart(form(call, action="submit", form_nonce="warm-up",
+                                                                 paper=pdf("small.pdf", PDF))))
+    big = make_pdf("A paper with large figures", padding=8 * 1024 * 1024)
+    request = multipart(form(call, action="submit", paper=pdf("big.pdf", big)))
+    tracemalloc.start()
+    try:
+        response = client.post("/events/ews/submissions/new", **request)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 302
+    assert peak < 4 * 1024 * 1024  # an 8 MB file read whole would take at least 8 MB
+    [stored] = db.session.scalar(sa.select(Submission).where(Submission.form_nonce == "nonce-1")).files
+    assert stored.size == len(big) and stored.page_count == 1
 
 
 def test_dashboard_lists_each_submission_with_its_next_step(app, db):

@@ -21,6 +21,7 @@ from conference.extensions import db
 from conference.models import AccessCode, AuditEntry, CallForPapers, Question, SubmissionType, Track
 
 from .. import factories
+from ..pdfs import make_pdf
 from ..conftest import login
 from ..test_query_counts import queries_for
 
@@ -28,7 +29,7 @@ UTC = dt.timezone.utc
 OPENS = dt.datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 DEADLINE = dt.datetime(2027, 6, 1, 16, 0, tzinfo=UTC)
 DURING = dt.datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
-PDF = b"%PDF-1.4\n% a tiny test document\n"
+PDF = make_pdf("A tiny test document")
 
 
 # Helpers ------------------------------------------------------------------------------------------
@@ -182,7 +183,7 @@ def test_call_keeps_an_unchanged_time_that_happens_twice(organiser_client, event
 def type_form(**overrides) -> dict:
     return {"name": "Full paper", "description": "Up to 12 pages.", "default_duration": "30",
             "abstract_word_limit": "250", "file_required": "y", "accepted_file_types": ["pdf", "docx"],
-            "max_file_size_mb": "20", "deadline": "", **overrides}
+            "max_file_size_mb": "20", "max_pages": "12", "deadline": "", **overrides}
 
 
 def test_create_and_edit_a_submission_type(organiser_client, event, db):
@@ -194,22 +195,25 @@ def test_create_and_edit_a_submission_type(organiser_client, event, db):
     db.session.expire_all()
     paper = db.session.scalars(sa.select(SubmissionType)).one()
     assert (paper.event_id, paper.name, paper.description, paper.default_duration, paper.abstract_word_limit,
-            paper.file_required, paper.accepted_file_types, paper.max_file_size_mb, paper.deadline) == (
-        event.id, "Full paper", "Up to 12 pages.", 30, 250, True, ["pdf", "docx"], 20,
+            paper.file_required, paper.accepted_file_types, paper.max_file_size_mb, paper.max_pages,
+            paper.deadline) == (
+        event.id, "Full paper", "Up to 12 pages.", 30, 250, True, ["pdf", "docx"], 20, 12,
         dt.datetime(2027, 7, 1, 21, 59, tzinfo=UTC))
     listing = get_page(organiser_client, f"{base(event)}/call/types/")
     assert "Full paper" in listing and flashes(listing) == ["The submission type is saved."]
+    assert "up to 20 MB, a paper of at most 12 pages</td>" in listing
 
     page = get_page(organiser_client, f"{base(event)}/call/types/{paper.id}")
     assert value_of(page, "name") == "Full paper" and value_of(page, "deadline") == "2027-07-01T23:59"
     assert re.search(r'<input checked[^>]*value="docx"', page) and not re.search(r'<input checked[^>]*value="png"', page)
+    assert value_of(page, "max_pages") == "12"
     response = organiser_client.post(f"{base(event)}/call/types/{paper.id}",
                                      data=type_form(name="Short paper", abstract_word_limit="",
-                                                    accepted_file_types=["odt"], file_required=""))
+                                                    accepted_file_types=["odt"], file_required="", max_pages=""))
     assert response.status_code == 302
     db.session.expire_all()
-    assert (paper.name, paper.abstract_word_limit, paper.accepted_file_types, paper.file_required) == (
-        "Short paper", None, ["odt"], False)
+    assert (paper.name, paper.abstract_word_limit, paper.accepted_file_types, paper.file_required,
+            paper.max_pages) == ("Short paper", None, ["odt"], False, None)
 
 
 @pytest.mark.parametrize("changes, field, message", [
@@ -220,6 +224,8 @@ def test_create_and_edit_a_submission_type(organiser_client, event, db):
     ({"max_file_size_mb": "500"}, "max_file_size_mb", "Choose a size limit between 1 and 100 MB."),
     ({"accepted_file_types": []}, "accepted_file_types", "Choose at least one accepted file type"),
     ({"abstract_word_limit": "3"}, "abstract_word_limit", "A word limit under 10 words"),
+    ({"max_pages": "0"}, "max_pages", "Choose a page limit between 1 and 2000 pages, or leave the field empty."),
+    ({"max_pages": "twelve"}, "max_pages", "Enter a whole number of pages, e.g. 12, or leave the field empty."),
     ({"deadline": "2027-03-28T02:15"}, "deadline", "does not exist in Europe/Zurich"),
 ])
 def test_submission_type_bad_input(organiser_client, event, talk, db, changes, field, message):
@@ -636,6 +642,7 @@ def test_show_submission_in_full(organiser_client, event, full_submission, quest
     assert re.search(r"Which format\?.*?hidden from reviewers.*?<dd>\s*Workshop", text, re.S)
     assert "AI, Storage" in text
     assert "<li>Ada Lovelace: No</li>" in text and "<li>Charles Babbage: Yes</li>" in text
+    assert re.search(r">paper\.pdf</a> \(paper, 1 page, 1 KB, ", text)
     paper, slides = full_submission.file_of_kind(FileKind.PAPER), full_submission.files[-1]
     for stored in (paper, slides):
         link = f"/events/{event.slug}/submissions/{full_submission.code}/files/{stored.id}"
@@ -680,7 +687,7 @@ def test_export_has_a_row_per_submission_with_authors_and_answers(organiser_clie
     assert "no-store" in response.headers["Cache-Control"]
     header, *rows = read_csv(response)
     assert header == ["Code", "State", "Title", "Abstract", "Type", "Track", "Keywords", "Submitted at (UTC)",
-                      "Authors", "Author emails", "Author affiliations",
+                      "Authors", "Author emails", "Author affiliations", "Pages of the paper",
                       "Which format?", "Topics", "Travel grant?", "Slides", "Budget"]
     [row] = rows
     record = dict(zip(header, row))
@@ -690,7 +697,7 @@ def test_export_has_a_row_per_submission_with_authors_and_answers(organiser_clie
         "Keywords": "Computing; History", "Submitted at (UTC)": "2027-02-01T12:00:00+00:00",
         "Authors": "Ada Lovelace (presenter, corresponding); Charles Babbage (presenter)",
         "Author emails": f"{full_submission.submitter.email}; charles@example.org",
-        "Author affiliations": "Analytical Society; Cambridge",
+        "Author affiliations": "Analytical Society; Cambridge", "Pages of the paper": "1",
         "Which format?": "Workshop", "Topics": "AI; Storage", "Travel grant?": "Ada Lovelace: No; Charles Babbage: Yes",
         "Slides": "slides.pdf", "Budget": "'=HYPERLINK(\"http://evil.example\")",
     }

@@ -23,6 +23,7 @@ from conference.models import AuditEntry, Registration
 from conference.models.types import utcnow
 
 from .. import factories
+from ..pdfs import make_pdf
 from ..conftest import first_link, login
 from ..domain.participant_helpers import (
     add_question,
@@ -35,7 +36,7 @@ from ..domain.participant_helpers import (
 from ..domain.registration_helpers import add_category
 from ..test_query_counts import counting
 
-PDF = b"%PDF-1.4\n% a letter\n" + b"x" * 500 + b"\n%%EOF\n"
+PDF = make_pdf("A letter")
 
 
 def fields(category, **overrides) -> dict:

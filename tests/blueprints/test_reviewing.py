@@ -10,8 +10,9 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
-from conference.domain import assignment, discussion, reviews
+from conference.domain import assignment, discussion, files, reviews
 from conference.domain import submissions as ops
 from conference.domain.review_common import settings_for
 from conference.enums import BlindMode, FileKind, OtherReviewsVisibility, ReviewState, TeamRole
@@ -21,10 +22,11 @@ from conference.models import DiscussionComment, ReviewCriterion, SubmissionFile
 from .. import factories
 from ..conftest import login
 from ..domain.cfp_helpers import DURING, PDF
-from ..domain.reviewing_helpers import (AFTER_REVIEW_DEADLINE, add_conflict, complete_review, make_reviewing)
+from ..domain.reviewing_helpers import AFTER_REVIEW_DEADLINE, add_conflict, complete_review, make_reviewing
+from ..pdfs import make_pdf, xmp_packet
 from ..test_query_counts import queries_for
 
-ANON_PDF = PDF.replace(b"%%EOF", b"% anonymised\n%%EOF")
+ANON_PDF = make_pdf("Tidal statistics (anonymised)")
 
 
 def with_paper(r):
@@ -180,7 +182,9 @@ def test_downloads_carry_a_neutral_name_and_private_headers(app, db):
     r = make_reviewing(blind_mode=BlindMode.DOUBLE_BLIND)
     paper = with_paper(r)
     response = download(client_of(app, r.reviewer), urls(r, paper.id)["download"])
-    assert response.status_code == 200 and response.data == PDF
+    # Double-blind: the copy without document metadata.
+    assert response.status_code == 200
+    assert response.data == files.download_path(paper.sha256, without_metadata=True).read_bytes()
     assert response.headers["Content-Disposition"] == f"attachment; filename={r.submission.code}-paper.pdf"
     assert "private" in response.headers["Cache-Control"] and "no-store" in response.headers["Cache-Control"]
 
@@ -200,12 +204,37 @@ def test_an_anonymised_copy_replaces_the_paper_for_reviewers_only(app, db):
     reviewer = client_of(app, r.reviewer)
     text = page(reviewer, show)
     assert f"/files/{copy.id}" in text and f"/files/{original.id}" not in text
-    assert download(reviewer, urls(r, copy.id)["download"]).data == ANON_PDF
+    assert download(reviewer, urls(r, copy.id)["download"]).data == files.download_path(
+        copy.sha256, without_metadata=True).read_bytes()
+    organiser_download = f"/events/{r.event.slug}/submissions/{r.submission.code}/files/{copy.id}"
+    assert download(organiser, organiser_download).data == ANON_PDF
     assert status_of(reviewer, urls(r, original.id)["download"]) == 404
     # Reviewers cannot upload; authors never see the copy listed.
     assert reviewer.post(show + "/anonymised", data={"kind": "paper"}).status_code == 403
     author_page = page(client_of(app, r.author), f"/events/{r.event.slug}/submissions/{r.submission.code}")
     assert f"/files/{original.id}" in author_page and f"/files/{copy.id}" not in author_page
+
+
+@pytest.mark.parametrize("mode", [BlindMode.SINGLE_BLIND, BlindMode.DOUBLE_BLIND])
+def test_a_double_blind_reviewer_gets_the_pdf_without_its_metadata_and_organisers_the_original(app, db, mode):
+    r = make_reviewing(blind_mode=mode)
+    revealing = make_pdf("Tides and islands", xmp=xmp_packet("Ada Author", "Ada's tides"),
+                         info={"Author": "Ada Author <ada@author.example>", "Title": "Ada's tides"})
+    paper = ops.attach_file(r.submission, actor=r.author, kind=FileKind.PAPER, filename="tides.pdf", data=revealing,
+                            now=DURING)
+    db.session.flush()
+    got = download(client_of(app, r.reviewer), urls(r, paper.id)["download"])
+    assert got.status_code == 200 and got.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(got.data))
+    assert reader.pages[0].extract_text() == "Tides and islands"
+    if mode == BlindMode.DOUBLE_BLIND:
+        assert b"Ada Author" not in got.data and b"author.example" not in got.data
+        assert (reader.metadata, reader.root_object.get("/Metadata")) == (None, None)
+    else:
+        assert got.data == revealing  # the reviewers see the authors anyway
+    organiser = download(client_of(app, r.organiser),
+                         f"/events/{r.event.slug}/submissions/{r.submission.code}/files/{paper.id}")
+    assert organiser.status_code == 200 and organiser.data == revealing
 
 
 # The review form ----------------------------------------------------------------------------------------

@@ -15,10 +15,11 @@ from conference.models import CallForPapers, OutboxMessage, Submission
 from conference.models.types import utcnow
 
 from .. import factories
+from ..pdfs import make_pdf
 from ..conftest import first_link
 from .test_account_and_event_journey import expect, fresh, log_in
 
-PDF = b"%PDF-1.4\n% journey\n" + b"x" * 1000 + b"\n%%EOF\n"
+PDF = make_pdf("A journey")
 
 
 def outbox_link(db, template: str, to: str) -> str:

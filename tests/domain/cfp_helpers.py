@@ -19,6 +19,7 @@ from conference.extensions import db
 from conference.models import Event, OutboxMessage, Submission, SubmissionType, Track, User
 
 from .. import factories
+from ..pdfs import make_pdf
 
 UTC = dt.timezone.utc
 OPENS = dt.datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
@@ -81,8 +82,7 @@ def count(model) -> int:
 
 # Sample files, each the smallest thing its format's reader accepts ------------------------------
 
-PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-       b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+PDF = make_pdf("Open data standards in practice")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40 + b"\xff\xd9"
 WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200

@@ -15,12 +15,13 @@ from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllow
 from conference.models import AccessCode, Answer, AnonymousUser, AuditEntry, Question, SubmissionType, Track
 
 from .. import factories
+from ..pdfs import make_pdf
 
 UTC = dt.timezone.utc
 OPENS = dt.datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 DEADLINE = dt.datetime(2027, 3, 1, 17, 0, tzinfo=UTC)
 DURING = dt.datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
-PDF = b"%PDF-1.4\n% a tiny test document\n"
+PDF = make_pdf("A tiny test document")
 
 
 @pytest.fixture

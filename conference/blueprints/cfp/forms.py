@@ -66,7 +66,7 @@ class SubmissionForm(FlaskForm):
 
     def uploads(self) -> dict[str, Upload]:
         names = ["paper", "supplement"] + [n for q, _a, n in self.question_fields if q.kind == QuestionKind.FILE]
-        return {name: Upload(self[name].data.filename or "file", self[name].data.read())
+        return {name: Upload(self[name].data.filename or "file", self[name].data.stream)
                 for name in names if self[name].data}
 
 

@@ -176,6 +176,7 @@ def _render_submission(submission, *, add_form=None, update_form=None, updating=
         step=authoring.next_step(submission, current_user, now),
         add_form=add_form or AuthorForm(formdata=None), update_forms=update_forms, opened_author=updating, **failed,
         can_confirm=submission.can_confirm(current_user), author_reviews=_released_reviews(submission),
+        file_warnings=authoring.file_warnings(submission),
     )
 
 
@@ -356,8 +357,8 @@ def download_file(slug, code, file_id):
     require(stored is not None, hide=True)
     # The organisers' anonymised copies are for reviewers (see review.download_file).
     require(not stored.for_reviewers or submission.event.can_manage(current_user), hide=True)
-    path = files.blob_path(stored.sha256)
-    require(path.is_file(), hide=True)
+    path = files.download_path(stored.sha256)
+    require(path is not None, hide=True)
     response = send_file(path, mimetype=stored.content_type, as_attachment=True, download_name=stored.filename)
     # Only the authors and organisers may see it: no shared cache keeps a copy.
     response.cache_control.private = True

@@ -188,13 +188,16 @@ class SubmissionTypeForm(ZonedForm):
                                           choices=[SelectChoice(key, fmt.label) for key, fmt in FORMATS.items()])
     max_file_size_mb = _whole(_l("Size limit (MB)"), _l("Enter a whole number of megabytes, e.g. 10."),
                               InputRequired(_l("Give the size limit in megabytes.")), default=10)
+    max_pages = _whole(_l("Page limit of a PDF paper (optional)"),
+                       _l("Enter a whole number of pages, e.g. 12, or leave the field empty."), Optional())
     deadline = LocalDateTimeField(_l("Deadline of this type (optional)"), [Optional()])
 
     def values(self) -> dict:
         return {"name": self.name.data, "description": self.description.data or "",
                 "default_duration": self.default_duration.data, "abstract_word_limit": self.abstract_word_limit.data,
                 "file_required": self.file_required.data, "accepted_file_types": self.accepted_file_types.chosen(),
-                "max_file_size_mb": self.max_file_size_mb.data, "deadline": self.deadline.utc}
+                "max_file_size_mb": self.max_file_size_mb.data, "max_pages": self.max_pages.data,
+                "deadline": self.deadline.utc}
 
 
 class TrackForm(FlaskForm):

@@ -4,7 +4,7 @@ They carry what was typed; the rules are the domain's (domain.registration)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -32,8 +32,8 @@ class _AnswersMixin:
     def answers(self) -> dict:
         return {q.id: self[name].data for q, name in self.question_fields if q.kind != QuestionKind.FILE}
 
-    def uploads(self) -> dict[int, tuple[str, bytes]]:
-        return {q.id: (self[name].data.filename or "file", self[name].data.read())
+    def uploads(self) -> dict[int, tuple[str, BinaryIO]]:
+        return {q.id: (self[name].data.filename or "file", self[name].data.stream)
                 for q, name in self.question_fields if q.kind == QuestionKind.FILE and self[name].data}
 
 

@@ -245,4 +245,4 @@ class AnonymisedCopyForm(FlaskForm):
         stored = self.file.data
         if not stored:
             return {"filename": "", "data": b""}
-        return {"filename": stored.filename or "file", "data": stored.read()}
+        return {"filename": stored.filename or "file", "data": stored.stream}

@@ -102,8 +102,8 @@ def download_file(slug, code, file_id):
     submission = load_submission_for_review(event, code)
     shown = next((f for f in reviews.reviewer_files(submission, actor()) if f.file.id == file_id), None)
     require(shown is not None, hide=True)
-    path = files.blob_path(shown.file.sha256)
-    require(path.is_file(), hide=True)
+    path = files.download_path(shown.file.sha256, without_metadata=shown.without_metadata)
+    require(path is not None, hide=True)
     response = send_file(path, mimetype=shown.file.content_type, as_attachment=True,
                          download_name=shown.download_name)
     # The committee's copy: no shared cache keeps it.
