@@ -1,7 +1,7 @@
 """Files: a PDF's page count and whether its metadata or first page names an author; a page limit per submission type
 
 Revision ID: b7e2f41c9d05
-Revises: c873ca8c05a3
+Revises: e63c4c4bddd1
 Create Date: 2026-12-01 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e2f41c9d05'
-down_revision = 'c873ca8c05a3'
+down_revision = 'e63c4c4bddd1'
 branch_labels = None
 depends_on = None
 
