@@ -34,8 +34,7 @@ def comments_of(submission: Submission) -> list[DiscussionComment]:
 @dataclass(frozen=True)
 class ShownComment:
     comment: DiscussionComment
-    author_label: str
-    is_own: bool
+    author_label: str  # see commenter_label
 
 
 def commenter_label(submission: Submission, comment: DiscussionComment, viewer,
@@ -54,9 +53,7 @@ def commenter_label(submission: Submission, comment: DiscussionComment, viewer,
 def shown_comments(submission: Submission, viewer) -> list[ShownComment]:
     """The discussion as ``viewer`` sees it, oldest first, each comment with its author's label."""
     numbers = reviewer_numbers(submission)
-    viewer_id = getattr(viewer, "id", None)
-    return [ShownComment(comment, commenter_label(submission, comment, viewer, numbers),
-                         comment.author_id is not None and comment.author_id == viewer_id)
+    return [ShownComment(comment, commenter_label(submission, comment, viewer, numbers))
             for comment in comments_of(submission)]
 
 

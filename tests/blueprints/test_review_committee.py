@@ -20,7 +20,7 @@ from conference.models import AuditEntry, Conflict, ReviewAssignment, TeamInvita
 
 from .. import factories
 from ..conftest import login
-from ..domain.cfp_helpers import make_call
+from ..domain.cfp_helpers import DURING, make_call
 from ..domain.review_helpers import make_reviewer, make_submitted, make_track_chair
 from ..test_query_counts import grow
 
@@ -228,9 +228,12 @@ def test_a_chair_of_a_double_blind_event_reads_suggestions_without_authors(app, 
                              coauthors=[("Rex", "rex@other.org", "")])
     submission = make_submitted(call.event, author, title="Later", track_id=call.data.id,
                                 coauthors=[("Bea Coauthor", "bea@uni-a.edu", "University A")])
+    dora = make_reviewer(call.event, name="Dora", email="dora@elsewhere.org")
+    conflict_ops.declare_author_conflicts(submission, actor=author, now=DURING, kinds={dora.id: ConflictKind.ADVISOR})
     base = f"/events/{call.event.slug}/review/conflicts"
 
     as_chair = text(login(app.test_client(), chair).get(base))
+    assert "Advisor or advisee</td>\n    <td>Declared by an author</td>" in as_chair  # by no name
     assert "An author has the same mail domain as this member." in as_chair
     assert "An author has the same affiliation as this member." in as_chair
     assert "An author wrote another submission to this event with this member." in as_chair
@@ -246,7 +249,7 @@ def test_a_chair_of_a_double_blind_event_reads_suggestions_without_authors(app, 
         "code": earlier.code, "user_id": str(rex.id), "kind": "other"})
     assert response.status_code == 422
     assert error_of(text(response), "user_id").endswith(f"Rex already has a conflict with {earlier.code}.")
-    assert conflicts_of(db, submission) == set()
+    assert conflicts_of(db, submission) == {(dora.id, ConflictKind.ADVISOR, ConflictSource.AUTHOR)}
 
 
 def test_track_chair_sees_and_manages_only_their_tracks(app, call, author, db):
@@ -337,7 +340,7 @@ def test_a_member_withdraws_their_own_conflict_and_nothing_comes_back(app, call,
     assert f"Your conflict with {submission.code} is recorded" in page
     assert "Tidal statistics" in page and "Former colleague" in page
     assert "does not bring back an assignment or a review it deleted" in page
-    assert '<a href="/events/%s/review/my-conflicts" aria-current="page">My conflicts</a>' % call.event.slug in page
+    assert f'<a href="/events/{call.event.slug}/review/my-conflicts" aria-current="page">My conflicts</a>' in page
     conflict = db.session.scalar(sa.select(Conflict))
 
     withdrawn = client.post(f"/events/{call.event.slug}/review/my-conflicts/{conflict.id}/withdraw",
