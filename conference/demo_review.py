@@ -12,7 +12,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from .domain import accounts, assignment, bidding, conflicts, decisions, review_setup, reviews
+from .domain import accounts, assignment, bidding, conflict_suggestions, decisions, review_setup, reviews
 from .domain.audit import record
 from .domain.review_common import settings_for
 from .enums import (BidPreference, BlindMode, ConflictKind, Decision, MailState, ReviewQuestionKind,
@@ -124,10 +124,11 @@ def load_review(event: Event, *, organiser: User, chair: User, reviewer: User, p
     ))
 
     # Conflicts: confirm the first suggestion the app makes; the rest wait for an organiser.
-    suggestions = conflicts.suggest_conflicts(event)
+    suggestions = conflict_suggestions.suggest_conflicts(event, viewer=organiser)
     if suggestions:
         first = suggestions[0]
-        conflicts.confirm_suggestion(first.submission, first.user, kind=ConflictKind.INSTITUTION, actor=organiser)
+        conflict_suggestions.confirm_suggestion(first.submission, first.user, kind=ConflictKind.INSTITUTION,
+                                                actor=organiser)
 
     # Bids, then the automatic assignment.
     for n, person in enumerate(committee):

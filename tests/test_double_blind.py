@@ -27,7 +27,7 @@ from conference.domain.review_common import settings_for
 from conference.enums import (BlindMode, Decision, FileKind, OtherReviewsVisibility, QuestionKind, QuestionTarget,
                               ReviewState, TeamRole)
 from conference.extensions import db
-from conference.models import OutboxMessage
+from conference.models import EventRole, OutboxMessage
 
 from . import factories
 from .conftest import login
@@ -242,3 +242,98 @@ def test_authors_never_learn_who_reviewed_them(app, db, client, mode):
         assert "Rhea Reviewer" not in text and "rhea@reviewers.example" not in text, path
         assert "I think we should accept it." not in text, path  # the discussion is the committee's
     assert all(r.state == ReviewState.SUBMITTED for r in [a.review for a in assigned.review_assignments])
+
+
+# A track chair, and reviewers among themselves ---------------------------------------------------------------
+
+REVIEWER_DETAILS = {"Rhea Reviewer": ["Rhea Reviewer", "rhea@reviewers.example"],
+                    "Sam Second": ["Sam Second", "sam@reviewers.example"]}
+
+
+def build_chaired_event(mode: BlindMode):
+    """``build_event`` with a chair of the reviewed submission's track, a reviewer who works where
+    the authors do (so that the app suggests a conflict to the chair), and a discussion where both
+    reviewers and the organiser have written (so that everyone gets mail from the others)."""
+    event, reviewer, assigned, _biddable = build_event(mode)
+    chair = factories.make_user(name="Cleo Chair", email="cleo@chairs.example")
+    event.roles.append(EventRole(user_id=chair.id, role=TeamRole.TRACK_CHAIR, tracks=[assigned.track]))
+    # Her affiliation is the authors': only the suggestion can carry it to the chair.
+    colleague = factories.make_user(name="Quentin Member", email="quentin@members.example",
+                                    affiliation="Institute for Quintessential Studies")
+    factories.add_role(event, colleague, TeamRole.REVIEWER)
+    db.session.flush()
+    discussion.post_comment(assigned, actor=reviewer, body="Reviewer one agrees.")
+    db.session.commit()
+    second = next(a.reviewer for a in assigned.review_assignments if a.reviewer_id != reviewer.id)
+    return event, chair, reviewer, second, assigned
+
+
+def chair_view(client, event, chair):
+    """The chair's crawl starts where reviewers' does, at the pages of running review, and at the
+    links of the mails they got (the review pages do not link each submission's page)."""
+    login(client, chair)
+    mails = list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to_address == chair.email)))
+    starts = ["/", "/dashboard", f"/events/{event.slug}", f"/events/{event.slug}/review/",
+              f"/events/{event.slug}/review/conflicts", f"/events/{event.slug}/review/my-conflicts",
+              *(link for mail in mails for link in re.findall(r"https?://\S+", mail.body_text))]
+    return crawl(client, starts), mails
+
+
+def leaks_in(pages, mails, find) -> dict[str, list[str]]:
+    found = {}
+    for path, (_status, headers, body) in pages.items():
+        text = body.decode("utf-8", errors="replace") + " " + " ".join(f"{k}: {v}" for k, v in headers.items())
+        if find(text):
+            found[path] = find(text)
+    for mail in mails:
+        text = " ".join([mail.subject, mail.body_text, mail.body_html or ""])
+        if find(text):
+            found[f"mail {mail.template} {mail.subject}"] = find(text)
+    return found
+
+
+def test_a_track_chair_of_a_double_blind_event_never_sees_an_author_detail(app, db, client):
+    event, chair, _reviewer, _second, assigned = build_chaired_event(BlindMode.DOUBLE_BLIND)
+    pages, mails = chair_view(client, event, chair)
+
+    assert mails, "the chair got no mail to check"
+    assert leaks_in(pages, mails, leaks) == {}
+    # The crawl reached the submission, the conflicts page with its suggestion, and the discussion.
+    show = f"/events/{event.slug}/review/submissions/{assigned.code}"
+    assert pages[show][0] == 200 and b"I think we should accept it." in pages[show][2]
+    conflicts_page = pages[f"/events/{event.slug}/review/conflicts"][2].decode()
+    assert "Quentin Member" in conflicts_page
+    assert "An author has the same affiliation as this member." in conflicts_page
+
+
+def test_the_same_chair_crawl_finds_authors_in_a_single_blind_event(app, db, client):
+    event, chair, _reviewer, _second, assigned = build_chaired_event(BlindMode.SINGLE_BLIND)
+    pages, _mails = chair_view(client, event, chair)
+    conflicts_page = pages[f"/events/{event.slug}/review/conflicts"][2].decode()
+    assert "Same affiliation (Institute for Quintessential Studies) as Zebulon Quintavalle" in conflicts_page
+    assert "Zebulon Quintavalle" in leaks(pages[f"/events/{event.slug}/review/submissions/{assigned.code}"][2].decode())
+
+
+@pytest.mark.parametrize("mode", [BlindMode.SINGLE_BLIND, BlindMode.DOUBLE_BLIND])
+def test_reviewers_never_learn_each_others_names(app, db, mode):
+    """Reviews and the discussion call the others "Reviewer n", in pages and mails alike."""
+    event, _chair, reviewer, second, assigned = build_chaired_event(mode)
+    show = f"/events/{event.slug}/review/submissions/{assigned.code}"
+    for me, other, their_label in ((reviewer, second, "Reviewer 2"), (second, reviewer, "Reviewer 1")):
+        pages, mails = reviewer_view(app.test_client(), event, me)
+        assert mails and {m.template for m in mails} >= {"discussion_comment"}
+        details = REVIEWER_DETAILS[other.name]
+        assert leaks_in(pages, mails, lambda text, details=details: [
+            d for d in details if d.casefold() in text.casefold()]) == {}
+        page = pages[show][2].decode()
+        assert re.search(rf"<h3 id=\"review-\d+\">{their_label}", page)  # their review
+        assert f"<strong>{their_label}</strong>" in page  # their comment
+        assert any(m.subject.endswith(f"new comment from {their_label}") for m in mails)
+
+
+def test_the_same_crawl_finds_the_other_reviewers_name_in_an_open_event(app, db):
+    event, _chair, reviewer, _second, assigned = build_chaired_event(BlindMode.OPEN)
+    pages, mails = reviewer_view(app.test_client(), event, reviewer)
+    show = f"/events/{event.slug}/review/submissions/{assigned.code}"
+    assert "Sam Second" in pages[show][2].decode()
+    assert any("Sam Second" in m.subject for m in mails if m.template == "discussion_comment")

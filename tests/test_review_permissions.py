@@ -73,6 +73,8 @@ PAGES = {
     "review.show_submission": ("/review/submissions/{code}", COMMITTEE_VIEW),
     "review.download_file": ("/review/submissions/{code}/files/{file_id}", COMMITTEE_VIEW),
     "review.edit_review": ("/review/submissions/{code}/review", OWN_REVIEW),
+    "review.declare_own_conflict": ("/review/submissions/{code}/conflict", COMMITTEE_VIEW),
+    "review.own_conflicts": ("/review/my-conflicts", COMMITTEE),
     "review.declare_conflicts": ("/submissions/{code}/conflicts", AUTHORS),
 }
 

@@ -14,10 +14,9 @@ from ..enums import (
     REVIEWABLE_STATES,
     BidPreference,
     ConflictKind,
-    ConflictSource,
     TeamRole,
 )
-from ..errors import InvalidState, NotAllowed
+from ..errors import DomainError, InvalidState, NotAllowed
 from ..extensions import db
 from ..models import Bid, Event, Submission
 from ..models.types import utcnow
@@ -65,12 +64,14 @@ def _bids_of(event: Event, reviewer) -> dict[int, BidPreference]:
 
 
 def place_bids(event: Event, *, reviewer, preferences: dict[int, BidPreference], actor,
-               now: dt.datetime | None = None) -> int:
+               now: dt.datetime | None = None, confirm_conflicts: bool = False) -> int:
     """Save a reviewer's preferences for many submissions at once; returns how many changed.
 
     Only the reviewer bids for themselves, only while bidding is open, and only on submissions
     they may bid on. Neutral is the absence of a bid; "conflict" declares a conflict of
-    interest (the submission then disappears from the reviewer's view) instead of a bid.
+    interest instead of a bid (the submission then disappears from the reviewer's view), as
+    declaring one from the submission's page does: only once confirmed (``confirm_conflicts``),
+    else nothing is saved, and withdrawn from the reviewer's list of their conflicts.
     """
     if actor.id != reviewer.id:
         raise NotAllowed(_("Reviewers state their own preferences."))
@@ -89,6 +90,11 @@ def place_bids(event: Event, *, reviewer, preferences: dict[int, BidPreference],
         if submission is None or not submission.can_bid(reviewer):
             raise NotAllowed(_("You cannot bid on submission %(code)s.",
                                code=submission.code if submission else submission_id))
+    declared = sorted(submissions[i].code for i, p in preferences.items() if p == BidPreference.CONFLICT)
+    if declared and not confirm_conflicts:
+        raise DomainError(_("You chose “Conflict of interest” for %(codes)s. Tick the box to declare the conflict "
+                            "(the submission is then hidden from you), or choose another preference.",
+                            codes=", ".join(declared)), field="confirm_conflicts")
     existing = {
         bid.submission_id: bid for bid in db.session.scalars(
             sa.select(Bid).where(Bid.user_id == reviewer.id, Bid.submission_id.in_(set(preferences)))
@@ -107,8 +113,8 @@ def place_bids(event: Event, *, reviewer, preferences: dict[int, BidPreference],
             if bid is not None:
                 db.session.delete(bid)
             if preference == BidPreference.CONFLICT:
-                conflicts.declare_conflict(submission, reviewer, kind=ConflictKind.OTHER,
-                                           source=ConflictSource.REVIEWER, actor=actor)
+                conflicts.declare_own_conflict(submission, actor=actor, kind=ConflictKind.OTHER,
+                                               confirmed=confirm_conflicts)
         elif bid is None:
             db.session.add(Bid(submission_id=submission_id, user_id=reviewer.id, preference=preference,
                                updated_at=now))

@@ -1,26 +1,25 @@
 """Conflicts of interest between committee members and submissions: declared by authors,
-by reviewers for themselves, or by organisers and track chairs; suggested by the app from
-mail domains, affiliations and earlier co-authorship, for an organiser to confirm or dismiss.
+by reviewers for themselves, or by organisers and track chairs.
 
 A conflicted member is never assigned: declaring a conflict removes an existing assignment
-(and its review)."""
+(and its review). A member declares their own conflict only with a confirmation, and may
+withdraw it again; nothing removed comes back.
+
+The app's suggestions are in ``conflict_suggestions``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..enums import REVIEWABLE_STATES, ConflictKind, ConflictSource, TeamRole
+from ..enums import REVIEWABLE_STATES, ConflictKind, ConflictSource
 from ..errors import DeadlinePassed, DomainError, NotAllowed
 from ..extensions import db
-from ..models import (Bid, Conflict, DismissedConflictSuggestion, Event, EventRole, Submission,
-                      User)
+from ..models import Bid, Conflict, Event, EventRole, Submission, User
 from ..models.types import utcnow
 from .audit import record
 
@@ -36,32 +35,6 @@ SOURCE_LABELS = {
     ConflictSource.REVIEWER: _l("Declared by the member"),
     ConflictSource.ORGANISER: _l("Added by the organisers"),
 }
-
-# Mail providers anyone can use: sharing one says nothing about an institution.
-PUBLIC_MAIL_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "outlook.com", "live.com", "msn.com", "icloud.com", "me.com", "mac.com",
-    "proton.me", "protonmail.com", "pm.me", "aol.com", "mail.ru", "inbox.ru", "bk.ru", "list.ru", "qq.com",
-    "163.com", "126.com", "yeah.net", "sina.com", "sohu.com", "naver.com", "daum.net", "hanmail.net",
-    "zoho.com", "tutanota.com", "tuta.io", "fastmail.com", "hey.com", "mail.com", "email.com", "web.de",
-    "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "libero.it",
-    "rediffmail.com", "rocketmail.com", "ymail.com", "seznam.cz", "wp.pl", "o2.pl", "interia.pl", "rambler.ru",
-})
-# Providers present under many country domains: yahoo.co.uk, hotmail.fr, gmx.de...
-PUBLIC_MAIL_PREFIXES = ("yahoo.", "hotmail.", "live.", "outlook.", "gmx.", "yandex.", "aol.", "msn.")
-
-
-def is_public_mail_domain(domain: str) -> bool:
-    domain = domain.casefold().strip(".")
-    return domain in PUBLIC_MAIL_DOMAINS or domain.startswith(PUBLIC_MAIL_PREFIXES)
-
-
-def mail_domain(address: str) -> str:
-    return (address or "").rpartition("@")[2].casefold().strip()
-
-
-def normalised_affiliation(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
-
 
 # Declaring and removing ---------------------------------------------------------------------
 
@@ -94,6 +67,9 @@ def declare_conflict(submission: Submission, user: User, *, kind: ConflictKind, 
     if existing is not None:
         return existing
     if submission.is_author(user):
+        if not submission.can_see_authors(actor):  # a chair of a double-blind event: no author named
+            raise DomainError(_("%(name)s already has a conflict with %(code)s.", name=user.name, code=submission.code),
+                              field="user_id")
         raise DomainError(_("%(name)s is an author of this submission: they never see it as a reviewer anyway.",
                             name=user.name), field="user_id")
     conflict = Conflict(submission=submission, event_id=event.id, user_id=user.id, kind=ConflictKind(kind),
@@ -106,6 +82,39 @@ def declare_conflict(submission: Submission, user: User, *, kind: ConflictKind, 
     record("conflict.declared", actor=actor, obj=conflict, event=event, code=submission.code, user_id=user.id,
            kind=conflict.kind.value, source=conflict.source.value)
     return conflict
+
+
+def declare_own_conflict(submission: Submission, *, actor, kind: ConflictKind, note: str = "",
+                         confirmed: bool) -> Conflict:
+    """A committee member declares their own conflict with a submission (from its page, or by
+    bidding "conflict"). It deletes their assignment with its review, and withdrawing the
+    conflict later brings neither back: so it is recorded only once they confirm."""
+    if not confirmed:
+        raise DomainError(_("Tick the box to confirm the conflict: your assignment and your review of this "
+                            "submission, if any, are deleted."), field="confirm")
+    return declare_conflict(submission, actor, kind=kind, source=ConflictSource.REVIEWER, actor=actor, note=note)
+
+
+def withdraw_own_conflict(conflict: Conflict, *, actor) -> None:
+    """A member withdraws a conflict they declared themselves (``Conflict.can_withdraw``).
+    Nothing comes back: an assignment and review the conflict removed stay removed; the member
+    may bid on the submission again and be assigned again. Conflicts the authors or the
+    organisers declared stay (the organisers remove those)."""
+    if not conflict.can_withdraw(actor):
+        raise NotAllowed(_("You can withdraw only the conflicts you declared yourself."))
+    _delete(conflict, actor=actor, action="conflict.withdrawn")
+
+
+def what_declaring_removes(submission: Submission, member: User) -> str | None:
+    """What declaring a conflict would delete for ``member``, said before they confirm."""
+    assignment = submission.assignment_of(member)
+    if assignment is None:
+        return None
+    if assignment.review is None:
+        return _("You are assigned to review this submission: the assignment is deleted.")
+    if assignment.review.is_submitted:
+        return _("You are assigned to review this submission: the assignment and your submitted review are deleted.")
+    return _("You are assigned to review this submission: the assignment and your draft review are deleted.")
 
 
 def _drop_assignment(submission: Submission, user: User, actor) -> None:
@@ -133,7 +142,12 @@ def remove_conflict(conflict: Conflict, *, actor, now: dt.datetime | None = None
     )
     if not allowed:
         raise NotAllowed(_("Only the event's organisers and the track's chairs can remove this conflict."))
-    record("conflict.removed", actor=actor, obj=conflict, event=submission.event, code=submission.code,
+    _delete(conflict, actor=actor, action="conflict.removed")
+
+
+def _delete(conflict: Conflict, *, actor, action: str) -> None:
+    submission = conflict.submission
+    record(action, actor=actor, obj=conflict, event=submission.event, code=submission.code,
            user_id=conflict.user_id, kind=conflict.kind.value, source=conflict.source.value)
     submission.conflicts.remove(conflict)
     db.session.delete(conflict)
@@ -180,117 +194,6 @@ def declare_author_conflicts(submission: Submission, *, actor, kinds: dict[int, 
     db.session.flush()
 
 
-# Suggestions ------------------------------------------------------------------------------------
-
-@dataclass
-class Suggestion:
-    submission: Submission
-    user: User
-    reasons: list[str] = field(default_factory=list)
-    kind: ConflictKind = ConflictKind.INSTITUTION  # the likeliest kind, preselected for confirming
-
-
-def suggest_conflicts(event: Event) -> list[Suggestion]:
-    """Likely conflicts between the event's reviewers and track chairs and its submissions under
-    review, for an organiser to confirm or dismiss: the same mail domain (other than public mail
-    providers), the same affiliation, or an earlier co-authorship within the event. Pairs already
-    declared, dismissed, or where the member is an author are left out. Five queries, whatever
-    the size of the event."""
-    members: dict[int, User] = {}
-    for role in event.roles:
-        if role.role in (TeamRole.REVIEWER, TeamRole.TRACK_CHAIR):
-            members[role.user_id] = role.user
-    if not members:
-        return []
-    submissions = list(db.session.scalars(
-        sa.select(Submission).where(Submission.event_id == event.id)
-        .options(selectinload(Submission.authors), selectinload(Submission.conflicts)).order_by(Submission.code)
-    ))
-    taken = set(tuple(row) for row in db.session.execute(
-        sa.select(Conflict.submission_id, Conflict.user_id).where(Conflict.event_id == event.id)
-    ).all())
-    taken |= set(tuple(row) for row in db.session.execute(
-        sa.select(DismissedConflictSuggestion.submission_id, DismissedConflictSuggestion.user_id)
-        .join(Submission, Submission.id == DismissedConflictSuggestion.submission_id)
-        .where(Submission.event_id == event.id)
-    ).all())
-
-    def authored_by(submission: Submission, user: User) -> bool:
-        return submission.submitter_id == user.id or any(
-            a.user_id == user.id or a.email.casefold() == user.email.casefold() for a in submission.authors
-        )
-
-    # Who wrote what, by address: the basis of the co-authorship rule.
-    emails_of = {s.id: {a.email.casefold() for a in s.authors} for s in submissions}
-    papers_of: dict[int, list[Submission]] = defaultdict(list)
-    for submission in submissions:
-        for user in members.values():
-            if authored_by(submission, user):
-                papers_of[user.id].append(submission)
-
-    suggestions = []
-    for submission in submissions:
-        if submission.state not in REVIEWABLE_STATES:
-            continue
-        for user in members.values():
-            if (submission.id, user.id) in taken or authored_by(submission, user):
-                continue
-            reasons, kind = _reasons(submission, user, papers_of[user.id], emails_of)
-            if reasons:
-                suggestions.append(Suggestion(submission=submission, user=user, reasons=reasons, kind=kind))
-    suggestions.sort(key=lambda s: (s.submission.code, s.user.name.casefold(), s.user.id))
-    return suggestions
-
-
-def _reasons(submission: Submission, user: User, own_papers: list[Submission],
-             emails_of: dict[int, set[str]]) -> tuple[list[str], ConflictKind]:
-    reasons, kind = [], ConflictKind.INSTITUTION
-    domain = mail_domain(user.email)
-    if domain and not is_public_mail_domain(domain):
-        sharing = [a.name for a in submission.authors if mail_domain(a.email) == domain]
-        if sharing:
-            reasons.append(_("Same mail domain (%(domain)s) as %(names)s.", domain=domain, names=", ".join(sharing)))
-    affiliation = normalised_affiliation(user.affiliation)
-    if affiliation:
-        sharing = [a.name for a in submission.authors if normalised_affiliation(a.affiliation) == affiliation]
-        if sharing:
-            reasons.append(_("Same affiliation (%(affiliation)s) as %(names)s.",
-                             affiliation=" ".join(user.affiliation.split()), names=", ".join(sharing)))
-    for paper in own_papers:
-        if paper.id == submission.id:
-            continue
-        shared = emails_of[paper.id] & emails_of[submission.id]
-        names = [a.name for a in submission.authors if a.email.casefold() in shared]
-        if names:
-            reasons.append(_("Co-author of %(names)s on submission %(code)s.", names=", ".join(names), code=paper.code))
-            kind = ConflictKind.COAUTHOR
-    return reasons, kind
-
-
-def confirm_suggestion(submission: Submission, user: User, *, kind: ConflictKind, actor) -> Conflict:
-    """An organiser (or the track's chair) turns a suggestion into a conflict."""
-    if not submission.can_manage_review(actor):
-        raise NotAllowed(_("Only the event's organisers and the track's chairs can confirm conflicts."))
-    return declare_conflict(submission, user, kind=kind, source=ConflictSource.ORGANISER, actor=actor,
-                            note=_("Suggested by the app"))
-
-
-def dismiss_suggestion(submission: Submission, user: User, *, actor) -> DismissedConflictSuggestion:
-    """Judge a suggested conflict not to be one: it is not suggested again."""
-    if not submission.can_manage_review(actor):
-        raise NotAllowed(_("Only the event's organisers and the track's chairs can dismiss suggestions."))
-    existing = db.session.scalar(sa.select(DismissedConflictSuggestion).where(
-        DismissedConflictSuggestion.submission_id == submission.id, DismissedConflictSuggestion.user_id == user.id))
-    if existing is not None:
-        return existing
-    dismissed = DismissedConflictSuggestion(submission_id=submission.id, user_id=user.id, dismissed_by_id=actor.id)
-    db.session.add(dismissed)
-    db.session.flush()
-    record("conflict.suggestion_dismissed", actor=actor, obj=submission, event=submission.event,
-           code=submission.code, user_id=user.id)
-    return dismissed
-
-
 def add_conflict(event: Event, *, code: str, user_id: int, kind: ConflictKind, note: str = "", actor) -> Conflict:
     """An organiser or track chair records a conflict for a submission given by its code."""
     submission = find_submission(event, code)
@@ -323,6 +226,18 @@ def conflicts_for(event: Event, actor, *, user_id: int | None = None, code: str 
     if code:
         query = query.where(Submission.code == code.strip().upper())
     return [c for c in db.session.scalars(query).unique() if c.submission.can_manage_review(actor)]
+
+
+def own_declarations(event: Event, member: User) -> list[Conflict]:
+    """The conflicts ``member`` declared themselves in ``event`` (the ones they may withdraw), by
+    submission code. Those the authors or organisers declared are not listed: the member is
+    simply never shown those submissions. One query."""
+    return list(db.session.scalars(
+        sa.select(Conflict).join(Submission, Submission.id == Conflict.submission_id)
+        .where(Conflict.event_id == event.id, Conflict.user_id == member.id,
+               Conflict.source == ConflictSource.REVIEWER)
+        .options(joinedload(Conflict.submission)).order_by(Submission.code)
+    ))
 
 
 def managed_submissions(event: Event, actor) -> list[Submission]:

@@ -1,7 +1,10 @@
 """The committee's discussion of a submission: never shown to its authors or to anyone with a
-conflict, and mailed to those taking part in it."""
+conflict, and mailed to those taking part in it. Commenters appear as the reviews show their
+writers: by name to those who may see reviewers' names, else as "Reviewer n" (or by role)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -14,6 +17,7 @@ from ..models import DiscussionComment, Submission, User
 from .audit import record
 from .links import external_url
 from .mailer import queue_mail
+from .review_common import pseudonym, reviewer_numbers
 
 BODY_MAX = 10000
 
@@ -25,6 +29,32 @@ def comments_of(submission: Submission) -> list[DiscussionComment]:
         .options(joinedload(DiscussionComment.author))
         .order_by(DiscussionComment.created_at, DiscussionComment.id)
     ))
+
+
+@dataclass(frozen=True)
+class ShownComment:
+    comment: DiscussionComment
+    author_label: str  # see commenter_label
+
+
+def commenter_label(submission: Submission, comment: DiscussionComment, viewer,
+                    numbers: dict[int, int] | None = None) -> str:
+    """Who wrote ``comment``, as ``viewer`` may see it: "You" for their own; the name for those
+    who may see reviewers' names; else the pseudonym the reviews use ("Reviewer n"), or the
+    commenter's role ("Organiser", "Track chair"). A viewer unknown (None) sees the pseudonym."""
+    author = comment.author
+    if author is not None and viewer is not None and author.id == viewer.id:
+        return _("You")
+    if author is not None and viewer is not None and submission.can_see_reviewer_names(viewer):
+        return author.name
+    return pseudonym(submission, author, reviewer_numbers(submission) if numbers is None else numbers)
+
+
+def shown_comments(submission: Submission, viewer) -> list[ShownComment]:
+    """The discussion as ``viewer`` sees it, oldest first, each comment with its author's label."""
+    numbers = reviewer_numbers(submission)
+    return [ShownComment(comment, commenter_label(submission, comment, viewer, numbers))
+            for comment in comments_of(submission)]
 
 
 def participants(submission: Submission) -> list[User]:
@@ -44,7 +74,8 @@ def participants(submission: Submission) -> list[User]:
 
 def post_comment(submission: Submission, *, actor, body: str) -> DiscussionComment:
     """Add the actor's comment, if they may discuss the submission, and mail the others in the
-    thread. The mail carries the code, title, comment and commenter's name only: never an author."""
+    thread. The mail carries the code, title, comment and the commenter as each recipient may
+    see them (a name, or "Reviewer n"): never an author."""
     if not submission.can_discuss(actor):
         raise NotAllowed(_("You cannot take part in the discussion of this submission."))
     body = (body or "").strip()

@@ -4,11 +4,12 @@ with what, answered with one query each whatever the event's size."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ..enums import SubmissionState, TeamRole
 from ..extensions import db
 from ..models import (Conflict, Event, EventRole, ReviewAssignment, ReviewSettings, Submission,
-                      SubmissionAuthor)
+                      SubmissionAuthor, User)
 
 
 def settings_for(event: Event) -> ReviewSettings:
@@ -69,3 +70,25 @@ def assignment_loads(event: Event) -> dict[int, int]:
         .group_by(ReviewAssignment.reviewer_id)
     ).all()
     return {reviewer_id: count for reviewer_id, count in rows}
+
+
+def reviewer_numbers(submission: Submission) -> dict[int, int]:
+    """Reviewer id -> "Reviewer n" number, stable: in the order they were assigned. The one
+    numbering of reviewers, for their reviews and their comments alike."""
+    ordered = sorted(submission.review_assignments, key=lambda a: a.id)
+    return {a.reviewer_id: n for n, a in enumerate(ordered, start=1)}
+
+
+def pseudonym(submission: Submission, person: User | None, numbers: dict[int, int]) -> str:
+    """How ``person`` appears, about ``submission``, to someone who may not see reviewers' names
+    (see ``Submission.can_see_reviewer_names``): an assigned reviewer as "Reviewer n", anyone
+    else by their role, never by name."""
+    if person is None:
+        return _("A former member")
+    if person.id in numbers:
+        return _("Reviewer %(n)d", n=numbers[person.id])
+    if submission.event.can_manage(person):
+        return _("Organiser")
+    if submission.chairs(person):
+        return _("Track chair")
+    return _("A committee member")

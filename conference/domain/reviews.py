@@ -16,10 +16,10 @@ from ..extensions import db
 from ..models import Event, Question, Review, ReviewAssignment, ReviewScore, Submission, SubmissionFile, User
 from ..models.types import utcnow
 from .audit import record
-from .discussion import comments_of
+from .discussion import ShownComment, shown_comments
 from .files import FORMATS
 from .questions import clean_answer, is_empty
-from .review_common import conflicted_submission_ids, settings_for
+from .review_common import conflicted_submission_ids, pseudonym, reviewer_numbers, settings_for
 from .review_setup import criteria_for, review_questions_for
 from .submissions import questions_for as submission_questions
 
@@ -142,12 +142,6 @@ def reviews_of(submission: Submission) -> list[Review]:
     ).unique())
 
 
-def reviewer_numbers(submission: Submission) -> dict[int, int]:
-    """Reviewer id -> "Reviewer n" number, stable: in the order they were assigned."""
-    ordered = sorted(submission.review_assignments, key=lambda a: a.id)
-    return {a.reviewer_id: n for n, a in enumerate(ordered, start=1)}
-
-
 def visible_reviews(submission: Submission, viewer) -> list[Review]:
     """What ``viewer`` may read: their own review always; others' submitted reviews when
     ``submission.can_see_reviews(viewer)``."""
@@ -260,17 +254,17 @@ class CommitteeView:
     criteria: list
     review_questions: list
     can_discuss: bool
-    comments: list
+    comments: list[ShownComment]
 
 
 def committee_view(submission: Submission, viewer) -> CommitteeView:
     """What ``viewer`` sees of the submission as committee member, blindness applied: authors only
     when they may see them; other reviewers by name only to those running review or in an open
-    event (else "Reviewer n"); the discussion only to those who may take part."""
+    event (else "Reviewer n"); the discussion only to those who may take part, its commenters
+    shown as the reviews show them."""
     event = submission.event
-    settings = settings_for(event)
     shown = visible_reviews(submission, viewer)
-    names_visible = submission.can_manage_review(viewer) or not settings.hides_reviewers
+    names_visible = submission.can_see_reviewer_names(viewer)
     numbers = reviewer_numbers(submission)
     viewer_id = getattr(viewer, "id", None)
     reviews = []
@@ -282,7 +276,7 @@ def committee_view(submission: Submission, viewer) -> CommitteeView:
         elif names_visible:
             label = reviewer.name
         else:
-            label = _("Reviewer %(n)d", n=numbers.get(reviewer.id, 0))
+            label = pseudonym(submission, reviewer, numbers)
         reviews.append(ShownReview(review, label, own))
     assignment = submission.assignment_of(viewer)
     can_discuss = submission.can_discuss(viewer)
@@ -299,5 +293,5 @@ def committee_view(submission: Submission, viewer) -> CommitteeView:
         criteria=criteria_for(event),
         review_questions=review_questions_for(event),
         can_discuss=can_discuss,
-        comments=comments_of(submission) if can_discuss else [],
+        comments=shown_comments(submission, viewer) if can_discuss else [],
     )

@@ -262,9 +262,11 @@ These reviews for {event_title} are still missing:
 
 
 def _commenter(c: MailContext) -> str:
-    # As the discussion page shows the comment's author to the committee.
-    author = c["comment"].author
-    return author.name if author is not None else _("A former member")
+    # As the discussion page shows the comment's author to this recipient: each mail is
+    # rendered for its recipient, so a reviewer reads "Reviewer 2" where organisers read a name.
+    from ..domain.discussion import commenter_label
+
+    return commenter_label(c["submission"], c["comment"], c.user)
 
 
 def _discussion_sample(event):
@@ -305,7 +307,8 @@ Read the discussion and reply:
 {link}"""),
     sets=("recipient", "event", "committee_submission", "link"),
     extra=(
-        Placeholder("commenter", _l("Who wrote the comment, as the committee sees them"), _commenter),
+        Placeholder("commenter", _l('Who wrote the comment, as the recipient may see them: a name, or "Reviewer 2" '
+                                    'where reviewers are anonymous to each other'), _commenter),
         Placeholder("comment", _l("The comment"), lambda c: c["comment"].body, kind="block"),
     ),
     sample=_discussion_sample,

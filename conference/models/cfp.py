@@ -320,6 +320,14 @@ class Submission(db.Model):
         settings = self.event.review_settings
         return settings is None or not settings.is_double_blind
 
+    def can_see_reviewer_names(self, user) -> bool:
+        """Who reviews (and comments on) this submission, by name: those who run its review, and
+        everyone in an open event. Elsewhere reviewers are anonymous to each other ("Reviewer n")."""
+        if self.can_manage_review(user):
+            return True
+        settings = self.event.review_settings
+        return settings is not None and not settings.hides_reviewers
+
     def can_decide(self, user) -> bool:
         return self.can_manage_review(user)
 

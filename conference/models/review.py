@@ -125,6 +125,11 @@ class Conflict(db.Model):
     )
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
+    def can_withdraw(self, user) -> bool:
+        """A member withdraws the conflicts they declared themselves, and only those."""
+        return (getattr(user, "is_authenticated", False) and self.user_id == user.id
+                and self.source == ConflictSource.REVIEWER)
+
 
 class DismissedConflictSuggestion(db.Model):
     """An organiser judged a suggested conflict not to be one; it is not suggested again."""

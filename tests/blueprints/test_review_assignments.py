@@ -202,10 +202,25 @@ def test_bidding_page_hides_authors_when_double_blind(app, setting, mode, shows_
     assert setting.author.email not in page
 
 
-def test_bidding_form_saves_all_preferences(app, setting):
+def test_a_conflict_bid_is_saved_only_once_confirmed_and_nothing_chosen_is_lost(app, setting):
     client = client_as(app, setting, "reviewer")
     response = client.post(url(setting, "bidding"), data={
         f"bid_{setting.data_talk.id}": "eager", f"bid_{setting.privacy_talk.id}": "conflict"})
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    error = re.search(r'<p class="error" id="error-confirm_conflicts">(.*?)</p>', page, re.DOTALL).group(1)
+    assert f"You chose “Conflict of interest” for {setting.privacy_talk.code}." in error
+    assert re.search(r'<option selected value="conflict">', page) and re.search(r'<option selected value="eager">',
+                                                                               page)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Bid)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Conflict)) == 0
+
+
+def test_bidding_form_saves_all_preferences(app, setting):
+    client = client_as(app, setting, "reviewer")
+    response = client.post(url(setting, "bidding"), data={
+        f"bid_{setting.data_talk.id}": "eager", f"bid_{setting.privacy_talk.id}": "conflict",
+        "confirm_conflicts": "y"})
     assert response.status_code == 302
     assert flashes(client.get(response.headers["Location"]).get_data(as_text=True)) == [
         "Your preferences are saved (2 changed)."]

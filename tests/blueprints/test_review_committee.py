@@ -7,18 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import html as html_lib
 import itertools
+import re
 
 import pytest
 import sqlalchemy as sa
 
 from conference.domain import conflicts as conflict_ops
 from conference.domain import team
-from conference.enums import ConflictKind, ConflictSource, TeamRole
+from conference.domain.review_common import settings_for
+from conference.enums import BlindMode, ConflictKind, ConflictSource, TeamRole
 from conference.models import AuditEntry, Conflict, ReviewAssignment, TeamInvitation, User
 
 from .. import factories
 from ..conftest import login
-from ..domain.cfp_helpers import make_call
+from ..domain.cfp_helpers import DURING, make_call
 from ..domain.review_helpers import make_reviewer, make_submitted, make_track_chair
 from ..test_query_counts import grow
 
@@ -217,6 +219,39 @@ def test_suggestions_are_confirmed_or_dismissed(org, call, author, db):
     assert "No suggestions." in html and "Same affiliation" not in html
 
 
+def test_a_chair_of_a_double_blind_event_reads_suggestions_without_authors(app, call, author, db):
+    settings_for(call.event).blind_mode = BlindMode.DOUBLE_BLIND
+    chair = make_track_chair(call.event, tracks=[call.data], name="Cleo Chair", email="cleo@chairs.example")
+    make_reviewer(call.event, name="Carl", email="carl@uni-a.edu", affiliation="University A")
+    rex = make_reviewer(call.event, name="Rex", email="rex@other.org")
+    earlier = make_submitted(call.event, author, title="Earlier", track_id=call.data.id,
+                             coauthors=[("Rex", "rex@other.org", "")])
+    submission = make_submitted(call.event, author, title="Later", track_id=call.data.id,
+                                coauthors=[("Bea Coauthor", "bea@uni-a.edu", "University A")])
+    dora = make_reviewer(call.event, name="Dora", email="dora@elsewhere.org")
+    conflict_ops.declare_author_conflicts(submission, actor=author, now=DURING, kinds={dora.id: ConflictKind.ADVISOR})
+    base = f"/events/{call.event.slug}/review/conflicts"
+
+    as_chair = text(login(app.test_client(), chair).get(base))
+    assert "Advisor or advisee</td>\n    <td>Declared by an author</td>" in as_chair  # by no name
+    assert "An author has the same mail domain as this member." in as_chair
+    assert "An author has the same affiliation as this member." in as_chair
+    assert "An author wrote another submission to this event with this member." in as_chair
+    for detail in ("Ada Author", "ada@uni-a.edu", "bea@uni-a.edu", "(uni-a.edu)", "University A", "Bea Coauthor",
+                   f"on submission {earlier.code}"):
+        assert detail not in as_chair, detail
+    as_organiser = text(login(app.test_client(), call.organiser).get(base))
+    assert "Same mail domain (uni-a.edu) as Ada Author, Bea Coauthor." in as_organiser
+    assert f"Co-author of Ada Author on submission {earlier.code}." in as_organiser
+
+    # Adding a conflict for a member who is an author says nothing of authorship to the chair.
+    response = login(app.test_client(), chair).post(f"{base}/add", data={
+        "code": earlier.code, "user_id": str(rex.id), "kind": "other"})
+    assert response.status_code == 422
+    assert error_of(text(response), "user_id").endswith(f"Rex already has a conflict with {earlier.code}.")
+    assert conflicts_of(db, submission) == {(dora.id, ConflictKind.ADVISOR, ConflictSource.AUTHOR)}
+
+
 def test_track_chair_sees_and_manages_only_their_tracks(app, call, author, db):
     chair = make_track_chair(call.event, tracks=[call.data])
     reviewer = make_reviewer(call.event, name="Rita")
@@ -253,15 +288,98 @@ def test_reviewer_declares_own_conflict_and_loses_the_submission(app, call, auth
     client = login(app.test_client(), reviewer)
 
     response = client.post(f"/events/{call.event.slug}/review/submissions/{submission.code}/conflict",
-                           data={"kind": "personal", "note": "My spouse"})
+                           data={"kind": "personal", "note": "My spouse", "confirm": "y"})
 
     assert response.status_code == 302
-    assert response.headers["Location"].startswith(f"/events/{call.event.slug}/")
+    assert response.headers["Location"] == f"/events/{call.event.slug}/review/my-conflicts"
     assert conflicts_of(db, submission) == {(reviewer.id, ConflictKind.PERSONAL, ConflictSource.REVIEWER)}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewAssignment)) == 0
     again = client.post(f"/events/{call.event.slug}/review/submissions/{submission.code}/conflict",
-                        data={"kind": "personal"})
+                        data={"kind": "personal", "confirm": "y"})
     assert again.status_code == 404
+
+
+def test_declaring_a_conflict_asks_for_confirmation_first(app, call, author, db):
+    reviewer = make_reviewer(call.event)
+    submission = make_submitted(call.event, author)
+    db.session.add(ReviewAssignment(submission=submission, reviewer=reviewer, assigned_by_id=call.organiser.id))
+    db.session.flush()
+    client = login(app.test_client(), reviewer)
+    path = f"/events/{call.event.slug}/review/submissions/{submission.code}/conflict"
+    show = text(client.get(f"/events/{call.event.slug}/review/submissions/{submission.code}"))
+    assert f'href="{path}"' in show and f'action="{path}"' not in show  # a link to the step, no one-click form
+
+    step = text(client.get(path))
+    assert "You are assigned to review this submission: the assignment is deleted." in step
+    assert "nothing it deleted comes back" in step
+    unconfirmed = client.post(path, data={"kind": "personal", "note": "My spouse"})
+    assert unconfirmed.status_code == 200
+    page = text(unconfirmed)
+    assert error_of(page, "confirm").endswith("Tick the box to confirm the conflict: your assignment and your "
+                                              "review of this submission, if any, are deleted.")
+    assert 'value="My spouse"' in page and re.search(r'<option selected value="personal">', page)
+    assert conflicts_of(db, submission) == set()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewAssignment)) == 1
+
+    confirmed = client.post(path, data={"kind": "personal", "note": "My spouse", "confirm": "y"})
+    assert confirmed.status_code == 302
+    assert conflicts_of(db, submission) == {(reviewer.id, ConflictKind.PERSONAL, ConflictSource.REVIEWER)}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewAssignment)) == 0
+    assert last_action(db, call.event) == "conflict.declared"
+
+
+def test_a_member_withdraws_their_own_conflict_and_nothing_comes_back(app, call, author, db):
+    reviewer = make_reviewer(call.event)
+    submission = make_submitted(call.event, author, title="Tidal statistics")
+    db.session.add(ReviewAssignment(submission=submission, reviewer=reviewer, assigned_by_id=call.organiser.id))
+    db.session.flush()
+    client = login(app.test_client(), reviewer)
+    declared = client.post(f"/events/{call.event.slug}/review/submissions/{submission.code}/conflict",
+                           data={"kind": "other", "note": "Former colleague", "confirm": "y"}, follow_redirects=True)
+    page = text(declared)
+    assert f"Your conflict with {submission.code} is recorded" in page
+    assert "Tidal statistics" in page and "Former colleague" in page
+    assert "does not bring back an assignment or a review it deleted" in page
+    assert f'<a href="/events/{call.event.slug}/review/my-conflicts" aria-current="page">My conflicts</a>' in page
+    conflict = db.session.scalar(sa.select(Conflict))
+
+    withdrawn = client.post(f"/events/{call.event.slug}/review/my-conflicts/{conflict.id}/withdraw",
+                            follow_redirects=True)
+
+    page = text(withdrawn)
+    assert f"Your conflict with {submission.code} is withdrawn. Nothing it removed comes back" in page
+    assert "You have declared no conflicts." in page
+    assert conflicts_of(db, submission) == set()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewAssignment)) == 0  # not re-created
+    assert last_action(db, call.event) == "conflict.withdrawn"
+    # Assignable again.
+    assert org_assigns(app, call, submission, reviewer).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewAssignment)) == 1
+
+
+def org_assigns(app, call, submission, reviewer):
+    client = login(app.test_client(), call.organiser)
+    return client.post(f"/events/{call.event.slug}/review/assignments/assign",
+                       data={"submission_id": submission.id, "reviewer_id": reviewer.id})
+
+
+def test_a_member_cannot_withdraw_a_conflict_the_authors_or_organisers_declared(app, call, author, db):
+    reviewer, other = make_reviewer(call.event), make_reviewer(call.event)
+    by_author = make_submitted(call.event, author, title="Declared by its authors")
+    by_organiser = make_submitted(call.event, author, title="Declared by the organisers")
+    someone_elses = make_submitted(call.event, author, title="Declared by another member")
+    conflict_ops.declare_conflict(by_author, reviewer, kind=ConflictKind.OTHER, source=ConflictSource.AUTHOR,
+                                  actor=author)
+    conflict_ops.declare_conflict(by_organiser, reviewer, kind=ConflictKind.OTHER, source=ConflictSource.ORGANISER,
+                                  actor=call.organiser)
+    conflict_ops.declare_conflict(someone_elses, other, kind=ConflictKind.OTHER, source=ConflictSource.REVIEWER,
+                                  actor=other)
+    client = login(app.test_client(), reviewer)
+    page = text(client.get(f"/events/{call.event.slug}/review/my-conflicts"))
+    assert "You have declared no conflicts." in page and "Declared by" not in page
+    for conflict in db.session.scalars(sa.select(Conflict)).all():
+        assert client.post(f"/events/{call.event.slug}/review/my-conflicts/{conflict.id}/withdraw").status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Conflict)) == 3
 
 
 def test_author_declares_conflicts_with_committee_members(app, call, author, db):

@@ -309,9 +309,36 @@ def test_posting_to_the_discussion(app, db):
     response = client.post(show + "/discussion", data={"body": "Should we accept?"})
     assert response.status_code == 302 and response.location.endswith(show + "#discussion")
     text = page(client, show)
-    assert "Should we accept?" in text and "Rhea Reviewer" in text
+    assert "Should we accept?" in text and "<p><strong>You</strong>, " in text
     assert "Should we accept?" not in page(client_of(app, r.author),
                                            f"/events/{r.event.slug}/submissions/{r.submission.code}")
+
+
+def commenters(text: str) -> list[str]:
+    return re.findall(r"<li><p><strong>(.*?)</strong>, ", text)
+
+
+def review_headings(text: str) -> list[str]:
+    return [h.strip() for h in re.findall(r'<h3 id="review-\d+">(.*?)</h3>', text)]
+
+
+@pytest.mark.parametrize("mode", [BlindMode.SINGLE_BLIND, BlindMode.DOUBLE_BLIND])
+def test_the_discussion_page_shows_reviewers_as_the_reviews_do(app, db, mode):
+    r = make_reviewing(blind_mode=mode, other_reviews=OtherReviewsVisibility.ALWAYS)
+    complete_review(r, r.reviewer)
+    complete_review(r, r.second)
+    for person, body in ((r.second, "From Sam."), (r.organiser, "From Olga."), (r.chair, "From Cleo.")):
+        discussion.post_comment(r.submission, actor=person, body=body)
+    show = urls(r, 0)["show"]
+
+    as_rhea = page(client_of(app, r.reviewer), show)
+    assert review_headings(as_rhea) == ["Your review", "Reviewer 2"]
+    assert commenters(as_rhea) == ["Reviewer 2", "Organiser", "Track chair"]
+    assert "Sam Second" not in as_rhea and "Olga Organiser" not in as_rhea and "Cleo Chair" not in as_rhea
+    as_organiser = page(client_of(app, r.organiser), show)
+    assert review_headings(as_organiser) == ["Rhea Reviewer", "Sam Second"]
+    assert commenters(as_organiser) == ["Sam Second", "You", "Cleo Chair"]
+    assert commenters(page(client_of(app, r.chair), show)) == ["Sam Second", "Olga Organiser", "You"]
 
 
 # The review form's setup --------------------------------------------------------------------------------------

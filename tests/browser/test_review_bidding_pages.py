@@ -37,7 +37,10 @@ def test_reviewer_bids_and_organiser_assigns(page, new_page, committed_db):
     other.focus()
     page.keyboard.press("ArrowDown")  # from "Neutral" to "Not willing"
     expect(other).to_have_value("not_willing")
-    page.get_by_role("combobox").last.focus()  # the last row's select: the button comes next
+    page.get_by_role("combobox").last.focus()  # the last row's select: the conflicts' confirmation, then the button
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("checkbox", name="Yes, declare a conflict of interest with each submission where I chose "
+                                             "“Conflict of interest”")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Save my preferences")).to_be_focused()
     with page.expect_navigation():

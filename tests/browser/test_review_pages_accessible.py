@@ -71,3 +71,5 @@ def test_review_pages_pass_the_checks_for_everyone(page, demo, who, start, at_le
         return
     seen = visit_review_area(page, start)
     assert len(seen) >= at_least, seen
+    if who == "reviewer@example.org":  # the confirmation step of declaring a conflict, and the list to withdraw
+        assert any(path.endswith("/conflict") for path in seen) and "/events/icdd/review/my-conflicts" in seen

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import bidding, submissions
+from conference.domain import bidding, conflicts, submissions
 from conference.enums import BidPreference, ConflictSource, SubmissionState, TeamRole
-from conference.errors import InvalidState, NotAllowed
+from conference.errors import DomainError, InvalidState, NotAllowed
 from conference.extensions import db
 from conference.models import Bid, Conflict
 
@@ -105,12 +105,39 @@ def test_conflict_bid_declares_a_conflict_and_drops_the_bid(db):
     db.session.flush()
 
     bidding.place_bids(call.event, reviewer=reviewer, actor=reviewer, now=NOW,
-                       preferences={talk.id: BidPreference.CONFLICT})
+                       preferences={talk.id: BidPreference.CONFLICT}, confirm_conflicts=True)
 
     conflict = db.session.scalar(sa.select(Conflict).where(Conflict.user_id == reviewer.id))
     assert (conflict.submission_id, conflict.kind.value, conflict.source) == (talk.id, "other", ConflictSource.REVIEWER)
     assert bids_of(reviewer) == {}
     assert bidding.biddable_submissions(call.event, reviewer) == []
+
+
+def test_a_conflict_bid_needs_confirming_and_nothing_is_saved_without(db):
+    call = reviewing_call()
+    reviewer = add_member(call.event)
+    talk, other = submission(call), submission(call, title="Other")
+    with pytest.raises(DomainError) as refused:
+        bidding.place_bids(call.event, reviewer=reviewer, actor=reviewer, now=NOW,
+                           preferences={talk.id: BidPreference.CONFLICT, other.id: BidPreference.EAGER})
+    assert refused.value.field == "confirm_conflicts"
+    assert refused.value.message.startswith(f"You chose “Conflict of interest” for {talk.code}.")
+    assert bids_of(reviewer) == {} and db.session.scalar(sa.select(sa.func.count()).select_from(Conflict)) == 0
+
+
+def test_a_conflict_declared_by_bidding_is_withdrawn_like_any_own_declaration(db):
+    call = reviewing_call()
+    reviewer = add_member(call.event)
+    talk = submission(call)
+    bidding.place_bids(call.event, reviewer=reviewer, actor=reviewer, now=NOW,
+                       preferences={talk.id: BidPreference.CONFLICT}, confirm_conflicts=True)
+    conflict, = conflicts.own_declarations(call.event, reviewer)
+    conflicts.withdraw_own_conflict(conflict, actor=reviewer)
+    db.session.expire_all()
+    assert [row.submission.id for row in bidding.biddable_submissions(call.event, reviewer)] == [talk.id]
+    bidding.place_bids(call.event, reviewer=reviewer, actor=reviewer, now=NOW,
+                       preferences={talk.id: BidPreference.WILLING})
+    assert bids_of(reviewer) == {talk.id: BidPreference.WILLING}
 
 
 def test_place_bids_refused_when_bidding_is_closed(db):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from conference.domain import conflict_suggestions as suggestions
 from conference.domain import conflicts as ops
-from conference.enums import ConflictKind, ConflictSource, ReviewState
+from conference.domain.review_common import settings_for
+from conference.enums import BlindMode, ConflictKind, ConflictSource, ReviewState
 from conference.errors import DeadlinePassed, DomainError, NotAllowed
 from conference.extensions import db
 from conference.models import AuditEntry, Conflict, DismissedConflictSuggestion, Review, ReviewAssignment
@@ -128,6 +130,77 @@ def test_declaring_a_conflict_removes_the_assignment_and_its_review(call, author
     assert actions(call.event)[-2:] == ["review.unassigned", "conflict.declared"]
 
 
+# A member's own declaration: confirmed first, withdrawn by them only ------------------------------
+
+def test_a_member_declares_their_own_conflict_only_once_confirmed(call, author):
+    reviewer = make_reviewer(call.event)
+    submission = make_submitted(call.event, author)
+    db.session.add(ReviewAssignment(submission=submission, reviewer=reviewer, assigned_by_id=call.organiser.id))
+    db.session.flush()
+    with pytest.raises(DomainError) as refused:
+        ops.declare_own_conflict(submission, actor=reviewer, kind=ConflictKind.PERSONAL, confirmed=False)
+    assert refused.value.field == "confirm"
+    assert conflicts_of(submission) == set() and submission.assignment_of(reviewer) is not None
+    assert ops.what_declaring_removes(submission, reviewer) == \
+        "You are assigned to review this submission: the assignment is deleted."
+    ops.declare_own_conflict(submission, actor=reviewer, kind=ConflictKind.PERSONAL, note="My sister", confirmed=True)
+    assert conflicts_of(submission) == {(reviewer.id, ConflictKind.PERSONAL, ConflictSource.REVIEWER)}
+    assert submission.assignment_of(reviewer) is None
+
+
+def test_a_member_withdraws_their_own_declaration_and_nothing_comes_back(call, author):
+    reviewer = make_reviewer(call.event)
+    submission = make_submitted(call.event, author)
+    assignment = ReviewAssignment(submission=submission, reviewer=reviewer, assigned_by_id=call.organiser.id)
+    assignment.review = Review(state=ReviewState.DRAFT, comments_to_authors="Half written")
+    db.session.add(assignment)
+    db.session.flush()
+    conflict = ops.declare_own_conflict(submission, actor=reviewer, kind=ConflictKind.OTHER, confirmed=True)
+    assert ops.own_declarations(call.event, reviewer) == [conflict]
+
+    ops.withdraw_own_conflict(conflict, actor=reviewer)
+
+    db.session.expire_all()
+    assert conflicts_of(submission) == set() and ops.own_declarations(call.event, reviewer) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewAssignment)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 0
+    assert not submission.is_conflicted(reviewer)
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "conflict.withdrawn")).one()
+    assert entry.actor_id == reviewer.id
+    assert entry.details == {"code": submission.code, "user_id": reviewer.id, "kind": "other", "source": "reviewer"}
+
+
+@pytest.mark.parametrize("source", [ConflictSource.AUTHOR, ConflictSource.ORGANISER])
+def test_a_member_cannot_withdraw_a_conflict_others_declared(call, author, source):
+    reviewer, other = make_reviewer(call.event), make_reviewer(call.event)
+    submission = make_submitted(call.event, author)
+    by_others = declare(submission, reviewer, author if source == ConflictSource.AUTHOR else call.organiser,
+                        source=source)
+    own = declare(make_submitted(call.event, author), other, other, source=ConflictSource.REVIEWER)
+    assert ops.own_declarations(call.event, reviewer) == []
+    with pytest.raises(NotAllowed):
+        ops.withdraw_own_conflict(by_others, actor=reviewer)
+    with pytest.raises(NotAllowed):
+        ops.withdraw_own_conflict(own, actor=reviewer)  # someone else's own declaration
+    assert conflicts_of(submission) == {(reviewer.id, ConflictKind.PERSONAL, source)}
+    assert "conflict.withdrawn" not in actions(call.event)
+
+
+def test_a_chair_who_may_not_see_authors_is_not_told_a_member_is_one(call, author):
+    settings_for(call.event).blind_mode = BlindMode.DOUBLE_BLIND
+    chair = make_track_chair(call.event, tracks=[call.data])
+    member = make_reviewer(call.event, name="Ada's Colleague", email="col@uni-a.edu")
+    submission = make_submitted(call.event, author, track_id=call.data.id,
+                                coauthors=[("Ada's Colleague", "col@uni-a.edu", "")])
+    assert submission.is_author(member)
+    with pytest.raises(DomainError) as as_chair:
+        declare(submission, member, chair)
+    assert as_chair.value.message == f"Ada's Colleague already has a conflict with {submission.code}."
+    with pytest.raises(DomainError) as as_organiser:
+        declare(submission, member, call.organiser)
+    assert "is an author of this submission" in as_organiser.value.message
+
+
 # Removing ----------------------------------------------------------------------------------------
 
 def test_remove_conflict_permissions(call, author):
@@ -203,7 +276,7 @@ def test_suggests_same_mail_domain_but_not_public_providers(call, author):
     make_reviewer(call.event, name="Yahoo", email="y@yahoo.co.uk")
     submission = make_submitted(call.event, author, coauthors=[("Gina", "gina@gmail.com", ""),
                                                                ("Yann", "yann@yahoo.co.uk", "")])
-    found = pairs(ops.suggest_conflicts(call.event))
+    found = pairs(suggestions.suggest_conflicts(call.event, viewer=call.organiser))
     assert found == {(submission.code, "Colleague"): ["Same mail domain (uni-a.edu) as Ada Author."]}
     assert colleague.id != gmail_reviewer.id
 
@@ -212,7 +285,7 @@ def test_suggests_same_affiliation_ignoring_case_and_spaces(call, author):
     make_reviewer(call.event, name="Ria", email="ria@elsewhere.org", affiliation="  university   a ")
     make_reviewer(call.event, name="Empty", email="e@elsewhere.net", affiliation="")
     submission = make_submitted(call.event, author)
-    suggestion, = ops.suggest_conflicts(call.event)
+    suggestion, = suggestions.suggest_conflicts(call.event, viewer=call.organiser)
     assert (suggestion.submission.code, suggestion.user.name) == (submission.code, "Ria")
     assert suggestion.reasons == ["Same affiliation (university a) as Ada Author."]
     assert suggestion.kind == ConflictKind.INSTITUTION
@@ -222,7 +295,7 @@ def test_suggests_earlier_coauthorship_within_the_event(call, author):
     reviewer = make_reviewer(call.event, name="Rex", email="rex@other.org")
     earlier = make_submitted(call.event, author, title="Earlier", coauthors=[("Rex", "rex@other.org", "")])
     later = make_submitted(call.event, author, title="Later")
-    found = ops.suggest_conflicts(call.event)
+    found = suggestions.suggest_conflicts(call.event, viewer=call.organiser)
     # Rex wrote "earlier": that pair is authorship, not a suggestion.
     assert [(s.submission.code, s.user.id, s.kind) for s in found] == [(later.code, reviewer.id, ConflictKind.COAUTHOR)]
     assert found[0].reasons == [f"Co-author of Ada Author on submission {earlier.code}."]
@@ -232,11 +305,12 @@ def test_declared_and_dismissed_pairs_are_not_suggested_again(call, author):
     declared = make_reviewer(call.event, name="Declared", email="d@uni-a.edu")
     dismissed = make_reviewer(call.event, name="Dismissed", email="x@uni-a.edu")
     submission = make_submitted(call.event, author)
-    assert set(pairs(ops.suggest_conflicts(call.event))) == {(submission.code, "Declared"), (submission.code, "Dismissed")}
-    ops.confirm_suggestion(submission, declared, kind=ConflictKind.INSTITUTION, actor=call.organiser)
-    ops.dismiss_suggestion(submission, dismissed, actor=call.organiser)
-    ops.dismiss_suggestion(submission, dismissed, actor=call.organiser)  # twice is harmless
-    assert ops.suggest_conflicts(call.event) == []
+    assert set(pairs(suggestions.suggest_conflicts(call.event, viewer=call.organiser))) == {
+        (submission.code, "Declared"), (submission.code, "Dismissed")}
+    suggestions.confirm_suggestion(submission, declared, kind=ConflictKind.INSTITUTION, actor=call.organiser)
+    suggestions.dismiss_suggestion(submission, dismissed, actor=call.organiser)
+    suggestions.dismiss_suggestion(submission, dismissed, actor=call.organiser)  # twice is harmless
+    assert suggestions.suggest_conflicts(call.event, viewer=call.organiser) == []
     assert conflicts_of(submission) == {(declared.id, ConflictKind.INSTITUTION, ConflictSource.ORGANISER)}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DismissedConflictSuggestion)) == 1
     assert actions(call.event)[-2:] == ["conflict.declared", "conflict.suggestion_dismissed"]
@@ -246,10 +320,36 @@ def test_only_managers_confirm_or_dismiss(call, author):
     reviewer = make_reviewer(call.event, email="r@uni-a.edu")
     submission = make_submitted(call.event, author)
     with pytest.raises(NotAllowed):
-        ops.confirm_suggestion(submission, reviewer, kind=ConflictKind.INSTITUTION, actor=reviewer)
+        suggestions.confirm_suggestion(submission, reviewer, kind=ConflictKind.INSTITUTION, actor=reviewer)
     with pytest.raises(NotAllowed):
-        ops.dismiss_suggestion(submission, reviewer, actor=author)
-    assert len(ops.suggest_conflicts(call.event)) == 1
+        suggestions.dismiss_suggestion(submission, reviewer, actor=author)
+    assert len(suggestions.suggest_conflicts(call.event, viewer=call.organiser)) == 1
+
+
+@pytest.mark.parametrize("mode", [BlindMode.DOUBLE_BLIND, BlindMode.SINGLE_BLIND, BlindMode.OPEN])
+def test_suggestions_name_authors_only_to_those_who_may_see_them(call, author, mode):
+    settings_for(call.event).blind_mode = mode
+    chair = make_track_chair(call.event, tracks=[call.data], name="Cleo Chair", email="cleo@chairs.example")
+    make_reviewer(call.event, name="Carl", email="carl@uni-a.edu", affiliation="University A")
+    make_reviewer(call.event, name="Rex", email="rex@other.org")
+    earlier = make_submitted(call.event, author, title="Earlier", track_id=call.privacy.id,
+                             coauthors=[("Rex", "rex@other.org", "")])
+    later = make_submitted(call.event, author, title="Later", track_id=call.data.id)
+    named = {
+        (later.code, "Carl"): ["Same mail domain (uni-a.edu) as Ada Author.",
+                               "Same affiliation (University A) as Ada Author."],
+        (later.code, "Rex"): [f"Co-author of Ada Author on submission {earlier.code}."],
+    }
+    neutral = {
+        (later.code, "Carl"): ["An author has the same mail domain as this member.",
+                               "An author has the same affiliation as this member."],
+        (later.code, "Rex"): ["An author wrote another submission to this event with this member."],
+    }
+    for_organiser = pairs(suggestions.suggest_conflicts(call.event, viewer=call.organiser))
+    assert for_organiser == {**named, (earlier.code, "Carl"): named[(later.code, "Carl")]}
+    # The chair manages "Later" only, and reads its authors only where the event shows them.
+    for_chair = pairs(suggestions.suggest_conflicts(call.event, viewer=chair))
+    assert for_chair == (neutral if mode == BlindMode.DOUBLE_BLIND else named)
 
 
 def test_suggestions_take_a_fixed_number_of_queries(call, author):
@@ -261,7 +361,7 @@ def test_suggestions_take_a_fixed_number_of_queries(call, author):
     event = call.event
     event.roles  # noqa: B018  (loaded, as the page that asks has them)
     with counting(db) as statements:
-        found = ops.suggest_conflicts(event)
+        found = suggestions.suggest_conflicts(event, viewer=call.organiser)
         names = {s.user.name for s in found}
     assert len(found) == 9 and len(names) == 3
     assert len(statements) <= 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import discussion
+from conference.domain import discussion, reviews
 from conference.enums import BlindMode, OtherReviewsVisibility
 from conference.errors import DomainError, NotAllowed
 from conference.models import AuditEntry, DiscussionComment
@@ -71,3 +71,75 @@ def test_an_empty_comment_is_refused(db):
         discussion.post_comment(r.submission, actor=r.organiser, body=" \n ")
     assert caught.value.field == "body"
     assert count(DiscussionComment) == 0
+
+
+# Who is named: the discussion shows commenters as the reviews show reviewers -------------------------
+
+def labels(r, viewer) -> list[str]:
+    return [shown.author_label for shown in discussion.shown_comments(r.submission, viewer)]
+
+
+def review_labels(r, viewer) -> list[str]:
+    return [shown.reviewer_label for shown in reviews.committee_view(r.submission, viewer).reviews]
+
+
+def mails_to(user) -> list[tuple[str, str]]:
+    """(subject, text and HTML) of each discussion mail ``user`` got, as queued for them."""
+    return [(m.subject, m.body_text + (m.body_html or "")) for m in outbox("discussion_comment")
+            if m.to_address == user.email]
+
+
+def a_thread(mode: BlindMode):
+    r = make_reviewing(blind_mode=mode, other_reviews=OtherReviewsVisibility.ALWAYS)
+    complete_review(r, r.reviewer)
+    complete_review(r, r.second)
+    for person, body in ((r.reviewer, "First."), (r.second, "Second."), (r.organiser, "Third."), (r.chair, "Fourth.")):
+        discussion.post_comment(r.submission, actor=person, body=body)
+    return r
+
+
+@pytest.mark.parametrize("mode", [BlindMode.SINGLE_BLIND, BlindMode.DOUBLE_BLIND])
+def test_where_reviewers_are_anonymous_the_discussion_uses_the_reviews_pseudonyms(db, mode):
+    r = a_thread(mode)
+    # The reviews number Rhea 1 and Sam 2 (the order of assignment); the discussion follows.
+    assert review_labels(r, r.second) == ["Reviewer 1", "Your review"]
+    assert labels(r, r.second) == ["Reviewer 1", "You", "Organiser", "Track chair"]
+    assert review_labels(r, r.reviewer) == ["Your review", "Reviewer 2"]
+    assert labels(r, r.reviewer) == ["You", "Reviewer 2", "Organiser", "Track chair"]
+    # Those who run the submission's review read the names, in the reviews and the discussion.
+    assert review_labels(r, r.organiser) == ["Rhea Reviewer", "Sam Second"]
+    assert labels(r, r.organiser) == ["Rhea Reviewer", "Sam Second", "You", "Cleo Chair"]
+    assert review_labels(r, r.chair) == ["Rhea Reviewer", "Sam Second"]
+    assert labels(r, r.chair) == ["Rhea Reviewer", "Sam Second", "Olga Organiser", "You"]
+
+
+@pytest.mark.parametrize("mode", [BlindMode.SINGLE_BLIND, BlindMode.DOUBLE_BLIND])
+def test_each_discussion_mail_names_the_commenter_as_its_recipient_may_see_them(db, mode):
+    r = a_thread(mode)
+    discussion.post_comment(r.submission, actor=r.reviewer, body="Fifth.")
+    names = ("Rhea Reviewer", "Sam Second", "Olga Organiser", "Cleo Chair")
+    to_sam = mails_to(r.second)
+    assert [subject for subject, _text in to_sam] == [
+        f"Discussion of {r.submission.code}: new comment from {who}" for who in ("Reviewer 1", "Organiser",
+                                                                                "Track chair", "Reviewer 1")]
+    assert "Reviewer 1 commented on the committee's discussion" in to_sam[0][1]
+    to_rhea = mails_to(r.reviewer)
+    assert [subject.rpartition("from ")[2] for subject, _text in to_rhea] == ["Reviewer 2", "Organiser",
+                                                                              "Track chair"]
+    for recipient, mails in (("Sam Second", to_sam), ("Rhea Reviewer", to_rhea)):
+        others = [name for name in names if name != recipient]  # "Hello Sam Second," is fine
+        for subject, text in mails:
+            assert text.startswith(f"Hello {recipient},")
+            assert not [name for name in others if name in subject + text], subject
+    # The organiser (in the thread once they commented) and the chair read names.
+    assert [s.rpartition("from ")[2] for s, _t in mails_to(r.organiser)] == ["Cleo Chair", "Rhea Reviewer"]
+    assert [s.rpartition("from ")[2] for s, _t in mails_to(r.chair)] == ["Rhea Reviewer", "Sam Second",
+                                                                        "Olga Organiser", "Rhea Reviewer"]
+    assert "Rhea Reviewer commented on the committee's discussion" in mails_to(r.organiser)[1][1]
+
+
+def test_in_an_open_event_everyone_in_the_discussion_is_named(db):
+    r = a_thread(BlindMode.OPEN)
+    assert labels(r, r.second) == ["Rhea Reviewer", "You", "Olga Organiser", "Cleo Chair"]
+    assert [s.rpartition("from ")[2] for s, _t in mails_to(r.second)] == ["Rhea Reviewer", "Olga Organiser",
+                                                                         "Cleo Chair"]

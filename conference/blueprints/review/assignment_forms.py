@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, IntegerField, SelectChoice, SelectField
+from wtforms import BooleanField, Form, HiddenField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ...enums import BidPreference
@@ -45,6 +45,9 @@ def bidding_form(rows):
     """One select per submission (``bid_<id>``), each preset to the reviewer's current bid."""
 
     class BiddingForm(FlaskForm):
+        confirm_conflicts = BooleanField(_l("Yes, declare a conflict of interest with each submission where I "
+                                            "chose “Conflict of interest”"))
+
         def preferences(self) -> dict[int, BidPreference]:
             return {row.submission.id: BidPreference(self[f"bid_{row.submission.id}"].data) for row in rows}
 

@@ -26,8 +26,9 @@ def bidding(slug):
     if filters.track.data is not None:
         rows = [row for row in rows if row.submission.track_id == filters.track.data]
     form = bidding_form(rows)
-    changed = saved_form(form, lambda: bidding_ops.place_bids(event, reviewer=actor(),
-                                                              preferences=form.preferences(), actor=actor()))
+    changed = saved_form(form, lambda: bidding_ops.place_bids(
+        event, reviewer=actor(), preferences=form.preferences(), actor=actor(),
+        confirm_conflicts=form.confirm_conflicts.data))
     if changed is not None:
         flash(ngettext("Your preferences are saved (%(num)d changed).",
                        "Your preferences are saved (%(num)d changed).", changed), "success")

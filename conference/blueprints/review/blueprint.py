@@ -33,6 +33,10 @@ REVIEWER_NAV = [
     ("review.my_reviews", _l("My reviews")),
     ("review.bidding", _l("Bidding")),
 ]
+# Reviewers and track chairs: the conflicts they declared themselves, to withdraw one.
+MEMBER_NAV = [
+    ("review.own_conflicts", _l("My conflicts")),
+]
 
 
 def actor():
@@ -82,6 +86,8 @@ def review_navigation():
             items += ORGANISER_NAV
         if event.is_reviewer(current_user):
             items += REVIEWER_NAV
+        if event.is_reviewer(current_user) or event.is_track_chair(current_user):
+            items += MEMBER_NAV
         return [(url_for(endpoint, slug=event.slug), label, request.endpoint == endpoint)
                 for endpoint, label in items if endpoint in current_app.view_functions]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...domain.conflicts import KIND_LABELS
@@ -83,6 +83,7 @@ class ConflictFilterForm(FlaskForm):
 class DeclareOwnConflictForm(FlaskForm):
     kind = SelectField(_l("Kind of conflict"), choices=KIND_CHOICES, default=ConflictKind.OTHER.value)
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
+    confirm = BooleanField(_l("Yes, I have a conflict of interest with this submission"))
 
 
 class AuthorConflictsForm(FlaskForm):

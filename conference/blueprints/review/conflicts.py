@@ -1,13 +1,15 @@
 """Conflicts of interest: the organisers' and track chairs' list with the app's suggestions, a
-reviewer declaring their own conflict, and the authors' declaration for their submission."""
+member declaring their own conflict (confirmed first) and withdrawing it, and the authors'
+declaration for their submission."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ...domain import conflict_suggestions as suggestions_ops
 from ...domain import conflicts as ops
 from ...enums import ConflictKind, ConflictSource
 from ...extensions import db
@@ -23,7 +25,7 @@ from .committee_forms import (AddConflictForm, ConflictFilterForm, DeclareOwnCon
 def _conflicts_page(event, add_form=None):
     members = ops.committee_users(event)
     filters = ConflictFilterForm(request.args, members=members)
-    suggestions = [s for s in ops.suggest_conflicts(event) if s.submission.can_manage_review(current_user)]
+    suggestions = suggestions_ops.suggest_conflicts(event, viewer=current_user)
     return render_template(
         "review/conflicts.html", event=event, filters=filters, add_form=add_form or AddConflictForm(members=members),
         conflicts=ops.conflicts_for(event, current_user, user_id=filters.member.data,
@@ -80,7 +82,7 @@ def confirm_suggestion(slug):
     if kind not in {k.value for k in ConflictKind}:
         flash(_("Choose a kind of conflict from the list."), "error")
     else:
-        run_action(lambda: ops.confirm_suggestion(submission, user, kind=ConflictKind(kind), actor=actor()),
+        run_action(lambda: suggestions_ops.confirm_suggestion(submission, user, kind=ConflictKind(kind), actor=actor()),
                    _("The conflict of %(name)s with %(code)s is recorded.", name=user.name, code=submission.code))
     return redirect(url_for("review.conflicts", slug=slug, _anchor="suggestions"))
 
@@ -90,29 +92,48 @@ def confirm_suggestion(slug):
 def dismiss_suggestion(slug):
     event = load_reviewing_manager_event(slug)
     submission, user = _suggested_pair(event)
-    run_action(lambda: ops.dismiss_suggestion(submission, user, actor=actor()),
+    run_action(lambda: suggestions_ops.dismiss_suggestion(submission, user, actor=actor()),
                _("The suggestion is dismissed; it will not come back."))
     return redirect(url_for("review.conflicts", slug=slug, _anchor="suggestions"))
 
 
-@bp.post("/events/<slug>/review/submissions/<code>/conflict")
+@bp.route("/events/<slug>/review/submissions/<code>/conflict", methods=["GET", "POST"])
 @login_required
 def declare_own_conflict(slug, code):
-    """A reviewer declares their own conflict; the submission then disappears for them."""
+    """A member declares their own conflict, once they have confirmed what it deletes; the
+    submission then disappears for them."""
     event = load_committee_event(slug)
     submission = load_submission(event, code)
     require(submission.can_view_for_review(current_user), hide=True)
     form = DeclareOwnConflictForm()
-    if not form.validate_on_submit():
-        flash(_("Choose a kind of conflict from the list."), "error")
-    else:
-        run_action(lambda: ops.declare_conflict(submission, actor(), kind=ConflictKind(form.kind.data),
-                                                source=ConflictSource.REVIEWER, actor=actor(),
-                                                note=form.note.data or ""),
-                   _("Your conflict with %(code)s is recorded: you will not see it again.", code=submission.code))
-    if "review.my_reviews" in current_app.view_functions:
-        return redirect(url_for("review.my_reviews", slug=slug))
-    return redirect(url_for("events.show_event", slug=slug))
+    if saved_form(form, lambda: ops.declare_own_conflict(submission, actor=actor(), kind=ConflictKind(form.kind.data),
+                                                         note=form.note.data or "", confirmed=form.confirm.data)):
+        flash(_("Your conflict with %(code)s is recorded: you will not see it again. You can withdraw it here.",
+                code=submission.code), "success")
+        return redirect(url_for("review.own_conflicts", slug=slug))
+    return render_template("review/declare_own_conflict.html", event=event, submission=submission, form=form,
+                           removes=ops.what_declaring_removes(submission, current_user))
+
+
+@bp.route("/events/<slug>/review/my-conflicts")
+@login_required
+def own_conflicts(slug):
+    """The conflicts the member declared themselves, each with a button to withdraw it."""
+    event = load_committee_event(slug)
+    return render_template("review/own_conflicts.html", event=event, conflicts=ops.own_declarations(event, actor()),
+                           kind_labels=ops.KIND_LABELS)
+
+
+@bp.post("/events/<slug>/review/my-conflicts/<int:conflict_id>/withdraw")
+@login_required
+def withdraw_own_conflict(slug, conflict_id):
+    event = load_committee_event(slug)
+    conflict = db.first_or_404(sa.select(Conflict).where(Conflict.id == conflict_id, Conflict.event_id == event.id))
+    require(conflict.can_withdraw(current_user), hide=True)
+    run_action(lambda: ops.withdraw_own_conflict(conflict, actor=actor()),
+               _("Your conflict with %(code)s is withdrawn. Nothing it removed comes back: you may bid on the "
+                 "submission again, and the organisers may assign it to you again.", code=conflict.submission.code))
+    return redirect(url_for("review.own_conflicts", slug=slug))
 
 
 @bp.route("/events/<slug>/submissions/<code>/conflicts", methods=["GET", "POST"])

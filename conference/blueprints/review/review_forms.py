@@ -13,7 +13,7 @@ from wtforms import (BooleanField, FloatField, IntegerField, RadioField, SelectC
                      SubmitField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 
-from ...enums import BlindMode, ConflictKind, FileKind, OtherReviewsVisibility, ReviewQuestionKind
+from ...enums import BlindMode, FileKind, OtherReviewsVisibility, ReviewQuestionKind
 from ..cfp_manage.forms import LocalDateTimeField, ZonedForm
 
 BLIND_LABELS = {
@@ -38,13 +38,6 @@ CONFIDENCE_LABELS = {
     3: _l("3 – Fairly confident"),
     4: _l("4 – Confident"),
     5: _l("5 – Expert in the area"),
-}
-CONFLICT_KIND_LABELS = {
-    ConflictKind.COAUTHOR: _l("Co-author or collaborator"),
-    ConflictKind.INSTITUTION: _l("Same institution"),
-    ConflictKind.ADVISOR: _l("Advisor or advisee"),
-    ConflictKind.PERSONAL: _l("Personal relationship"),
-    ConflictKind.OTHER: _l("Other"),
 }
 PROGRESS_LABELS = {"not_started": _l("Not started"), "draft": _l("Draft"), "submitted": _l("Submitted")}
 WRONG_CHOICE = _l("Choose one of the options listed.")

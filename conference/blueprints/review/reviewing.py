@@ -12,7 +12,7 @@ from ...domain.review_common import settings_for
 from ...models.types import utcnow
 from ..common import require, saved_form
 from .blueprint import actor, bp, load_committee_event, load_submission_for_review
-from .review_forms import CONFIDENCE_LABELS, CONFLICT_KIND_LABELS, PROGRESS_LABELS, AnonymisedCopyForm, CommentForm, review_form
+from .review_forms import CONFIDENCE_LABELS, PROGRESS_LABELS, AnonymisedCopyForm, CommentForm, review_form
 
 DECLARE_CONFLICT = "review.declare_own_conflict"
 
@@ -35,7 +35,6 @@ def _submission_page(event, submission, *, comment_form=None, upload_form=None):
         comment_form=comment_form or CommentForm(), upload_form=upload_form or AnonymisedCopyForm(),
         can_upload=event.can_manage(current_user), confidence_labels=CONFIDENCE_LABELS,
         can_declare_conflict=DECLARE_CONFLICT in current_app.view_functions and not event.can_manage(current_user),
-        conflict_kinds={k.value: v for k, v in CONFLICT_KIND_LABELS.items()},
     )
 
 
