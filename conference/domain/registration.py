@@ -356,8 +356,9 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
 
 def request_mode_switch(registration: Registration, *, actor, mode: AttendanceMode | str,
                         now: dt.datetime | None = None) -> bool:
-    """Ask to attend the other way. Where that mode has room (and nobody waits for it) the switch
-    happens at once; otherwise the request joins that mode's waiting list and the current place
+    """Ask to attend the other way. Where that mode has a place for them by the rule a newcomer
+    meets (``places.availability``: room, and nobody waiting who could take it) the switch happens
+    at once; otherwise the request joins the end of that mode's waiting list and the current place
     is kept. Returns whether the switch happened."""
     now = now or utcnow()
     event = registration.event
@@ -369,8 +370,10 @@ def request_mode_switch(registration: Registration, *, actor, mode: AttendanceMo
         raise InvalidState(_("Only a registration with a place can switch how it attends."))
     if mode == registration.mode:
         raise DomainError(_("You already attend this way."), field="mode")
-    room = places.occupancy(event).room(registration.category, mode, settings)
-    if (room is None or room > 0) and not places.waiting_list(event, mode):
+    quota = registration.organisation if registration.state in places.QUOTA_STATES else None
+    found = places.availability(places.occupancy(event), settings, registration.category, mode,
+                                places.waiting_list(event, mode), quota)
+    if found == places.Availability.OPEN:  # the rule a newcomer meets: nobody who could take it waits
         registration.mode, registration.switch_to, registration.switch_requested_at = mode, None, None
         db.session.flush()
         record("registration.switched", actor=actor, obj=registration, event=event, mode=mode.value)

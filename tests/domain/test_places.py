@@ -282,6 +282,17 @@ def test_people_waiting_for_a_full_category_do_not_hold_up_another_category(app,
     assert register(form, speakers).state == C
 
 
+def test_a_switch_is_not_held_up_by_people_waiting_for_another_full_category(app, db):
+    """The rule a newcomer meets (places.availability) decides a switch too."""
+    form = make_form(format=EventFormat.HYBRID)
+    members, speakers = add_category(form, "Members", in_person=1), add_category(form, "Speakers", in_person=5)
+    register(form, members, mode="in_person")
+    assert register(form, members, mode="in_person").state == W
+    speaker = register(form, speakers, mode="online")
+    assert ops.request_mode_switch(speaker, actor=None, mode="in_person", now=DURING + HOUR) is True
+    assert (speaker.mode, speaker.switch_to) == (AttendanceMode.IN_PERSON, None)
+
+
 def test_when_the_event_is_full_everyone_waits_in_one_line_across_categories(app, db):
     form = make_form(capacity_in_person=2)
     members, speakers = add_category(form, "Members"), add_category(form, "Speakers")
