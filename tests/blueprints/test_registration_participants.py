@@ -234,6 +234,22 @@ def test_a_signed_in_person_typing_another_address_learns_nothing_and_does_not_o
     assert [m.to_address for m in mails("registration_link")] == ["rita@example.org"]
 
 
+def test_an_account_whose_address_is_not_verified_does_not_reach_a_registration_made_with_it(app, db):
+    """Anyone can sign up with anyone's address: until it is verified, the account is not the
+    address's, and neither the event page nor "your registration" leads to its registration."""
+    form = open_form(slug="symp")
+    category = add_category(form)
+    rita = register_now(form, category, email="rita@example.org")
+    impostor = login(app.test_client(), factories.make_user(email="rita@example.org", verified=False))
+    assert impostor.get("/events/symp/registration").headers["Location"] == "/events/symp/register"
+    assert "Your registration" not in text(impostor.get("/events/symp/"))
+    assert "You already have a registration" not in text(impostor.get("/events/symp/register"))
+    verified = login(app.test_client(), factories.make_user(email="otto@example.org"))
+    otto = register_now(form, category, email="otto@example.org")
+    assert token_of(verified.get("/events/symp/registration")).id == otto.id  # a verified address is theirs
+    assert the_registration(db, "rita@example.org").id == rita.id
+
+
 def test_the_owner_signed_in_with_the_address_is_told_they_are_registered(app, db):
     form = open_form(slug="symp")
     category = add_category(form)
