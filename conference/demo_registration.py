@@ -1,6 +1,7 @@
 """The demo's registrations: the virtual symposium with member, observer (approval) and
-invitation-only categories and a small public form that is full with a waiting list; the hybrid
-conference with separate in-person and online capacities and a request to switch mode.
+invitation-only categories (resource persons, exempt from reconfirmation) and a small public
+form that is full with a waiting list; the hybrid conference with separate in-person and online
+capacities, a request to switch mode, and participants who asked for the agenda-change summary.
 
 Registrations in every state: confirmed, pending approval, on the waiting list, offered a
 place, rejected, cancelled, and a few checked in. Through the domain functions, so the
@@ -44,11 +45,12 @@ def _people(n: int, start: int = 0) -> list[tuple[str, str, str]]:
     return people
 
 
-def _register(form, category, person, *, mode=None, listed=True, user=None, answers=None, now):
+def _register(form, category, person, *, mode=None, listed=True, user=None, answers=None, agenda_updates=False,
+              now):
     name, email, affiliation = person
     return registration.register(form, category=category, name=name, email=email, affiliation=affiliation,
                                  user=user, mode=mode, privacy_consent=True, listed=listed, answers=answers or {},
-                                 now=now)
+                                 agenda_updates=agenda_updates, now=now)
 
 
 def load_registrations(symposium: Event, conference: Event, *, organiser: User, participant: User) -> str:
@@ -85,7 +87,8 @@ def _symposium(event: Event, *, organiser: User, participant: User, opened: dt.d
                                                  description="Staff of an observer organisation; the secretariat "
                                                              "confirms each registration.")
     resource = registration_setup.save_category(main, actor=organiser, name="Resource person",
-                                                invitation_only=True, description="Invited experts and speakers.")
+                                                invitation_only=True, reconfirmation_exempt=True,
+                                                description="Invited experts and speakers.")
     everyone = registration_setup.save_category(public, actor=organiser, name="Public", capacity_online=12)
     sessions = registration_setup.save_question(
         main, actor=organiser, label="Which half-days will you follow?", kind=QuestionKind.MULTIPLE_CHOICE,
@@ -233,10 +236,13 @@ def _conference(event: Event, *, organiser: User, opened: dt.datetime, now: dt.d
                                      kind=QuestionKind.SHORT_TEXT)
     at = opened + dt.timedelta(hours=5)
     people = _people(12, start=80)
+    # Every other participant asks for the summary mail when the agenda changes.
     for n, person in enumerate(people[:8]):
-        _register(form, participants, person, mode=AttendanceMode.IN_PERSON, now=at + dt.timedelta(hours=n))
+        _register(form, participants, person, mode=AttendanceMode.IN_PERSON, agenda_updates=n % 2 == 0,
+                  now=at + dt.timedelta(hours=n))
     for n, person in enumerate(people[8:]):
-        _register(form, participants, person, mode=AttendanceMode.ONLINE, now=at + dt.timedelta(days=1, hours=n))
+        _register(form, participants, person, mode=AttendanceMode.ONLINE, agenda_updates=n % 2 == 0,
+                  now=at + dt.timedelta(days=1, hours=n))
     for n, person in enumerate(_people(4, start=120)):
         _register(form, presenters, person, mode=AttendanceMode.IN_PERSON, now=at + dt.timedelta(days=2, hours=n))
     online = [r for r in _registrations(event) if r.mode == AttendanceMode.ONLINE]

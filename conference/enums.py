@@ -170,7 +170,9 @@ REGISTRATION_TRANSITIONS: dict[RegistrationState, frozenset[RegistrationState]] 
         {RegistrationState.OFFERED, RegistrationState.REJECTED, RegistrationState.CANCELLED}
     ),
     RegistrationState.OFFERED: frozenset(
-        {RegistrationState.CONFIRMED, RegistrationState.PENDING, RegistrationState.CANCELLED}
+        # waitlisted: the offer is withdrawn because the organisers lowered the capacity
+        {RegistrationState.CONFIRMED, RegistrationState.PENDING, RegistrationState.CANCELLED,
+         RegistrationState.WAITLISTED}
     ),
     RegistrationState.REJECTED: frozenset(),
     RegistrationState.CANCELLED: frozenset(),

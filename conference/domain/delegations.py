@@ -462,8 +462,7 @@ def approve(registration: Registration, *, actor, waitlist_if_full: bool = False
                                  "this person on the delegation's waiting list, or ask the organisers for a larger "
                                  "quota.", quota=organisation.quota(registration.mode),
                                  mode=places.mode_label(registration.mode)))
-        places.move(registration, RegistrationState.WAITLISTED)
-        registration.waitlisted_at = now
+        places.put_on_waiting_list(registration, now=now)
         db.session.flush()
         record("delegation.waitlisted", actor=actor, obj=registration, event=event, organisation=organisation.name)
         mail_state(registration)

@@ -17,16 +17,25 @@ The rules, in one module:
 * Newcomers never overtake the waiting list: a new registrant gets a place only where nobody
   waiting could take it (people waiting for a full category do not hold up another category
   that has room, unless the event's own capacity is what is full).
-* When places free up, ``fill_places`` goes down each mode's waiting list in order (the time
-  people joined it): a waiting registration gets an *offer* (its place is held until
-  ``offer_expires_at``), a participant waiting to switch modes is switched at once (they asked
-  for it; their old place frees up in turn).
+* The waiting lists are in the order people were put on them, under the lock: each newcomer
+  gets the next ``waiting_number`` of the event (``join_queue``), so two people are never given
+  the same place in line, whatever the clocks of the requests that put them there said.
+* When places free up, ``fill_places`` goes down each mode's waiting list in that order: a
+  waiting registration gets an *offer* (its place is held until ``offer_expires_at``), a
+  participant waiting to switch modes is switched at once (they asked for it; their old place
+  frees up in turn).
+* Places held never exceed a capacity. A capacity cannot be lowered below the places that
+  belong to someone (confirmed, pending approval, reserved for a substitute:
+  ``lowest_capacity``); lowering it below the places also held by open offers withdraws the
+  offers of those last in line (``withdraw_excess_offers``): they go back to the waiting list
+  where they were, and are told.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 from collections import Counter
 
 import sqlalchemy as sa
@@ -66,6 +75,15 @@ def lock_event(event: Event) -> RegistrationSettings:
         sa.select(RegistrationSettings).where(RegistrationSettings.id == settings.id)
         .with_for_update().execution_options(populate_existing=True)
     ).scalar_one()
+    return settings
+
+
+def lock_registration(registration: Registration) -> RegistrationSettings:
+    """``lock_event`` for the registration's event, then read the registration again: what the
+    transaction that held the lock before changed (an offer withdrawn, a place cancelled) is seen
+    before anything is decided on it."""
+    settings = lock_event(registration.event)
+    db.session.refresh(registration)
     return settings
 
 
@@ -128,13 +146,16 @@ class Occupancy:
 
 # A delegation's quota counts these (and reserved places); pending ones wait for its focal point.
 QUOTA_STATES = frozenset({RegistrationState.CONFIRMED, RegistrationState.OFFERED})
+# The places that belong to someone: all held places but open offers (which can be withdrawn).
+FIRM_STATES = frozenset({RegistrationState.CONFIRMED, RegistrationState.PENDING})
 
 
-def occupancy(event: Event) -> Occupancy:
+def occupancy(event: Event, *, states: frozenset[RegistrationState] = PLACE_HOLDING_STATES) -> Occupancy:
+    """Places held (``states``: those that hold one) and places reserved for substitutes."""
     rows = db.session.execute(
         sa.select(Registration.category_id, Registration.mode, Registration.organisation_id, Registration.state,
                   sa.func.count())
-        .where(Registration.event_id == event.id, Registration.state.in_(PLACE_HOLDING_STATES))
+        .where(Registration.event_id == event.id, Registration.state.in_(states))
         .group_by(Registration.category_id, Registration.mode, Registration.organisation_id, Registration.state)
     ).all()
     # A substitute's invitation keeps the replaced delegate's place until it is used or withdrawn.
@@ -156,22 +177,33 @@ def occupancy(event: Event) -> Occupancy:
 
 def waiting_list(event: Event, mode: AttendanceMode) -> list[Registration]:
     """Everyone waiting for a place in ``mode``, first come first served: waiting registrations
-    and participants asking to switch to it."""
-    rows = db.session.scalars(
+    and participants asking to switch to it, in the order they were put on the list."""
+    return list(db.session.scalars(
         sa.select(Registration).where(
             Registration.event_id == event.id,
             sa.or_(
                 sa.and_(Registration.state == RegistrationState.WAITLISTED, Registration.mode == mode),
                 sa.and_(Registration.state.in_(PLACE_HOLDING_STATES), Registration.switch_to == mode),
             ),
-        ).options(selectinload(Registration.organisation))
-    ).all()
-    return sorted(rows, key=_queue_key)
+        ).options(selectinload(Registration.organisation), selectinload(Registration.category))
+        .order_by(Registration.waiting_number)
+    ))
 
 
-def _queue_key(registration: Registration):
-    joined = registration.switch_requested_at if registration.switch_to is not None else registration.waitlisted_at
-    return (joined, registration.id)
+def join_queue(registration: Registration, event: Event) -> None:
+    """Put ``registration`` at the end of the event's waiting lines; call with the event locked,
+    so the numbers follow the order in which people are put on a list, and before changing the
+    registration's state (the query here flushes)."""
+    last = db.session.scalar(sa.select(sa.func.max(Registration.waiting_number))
+                             .where(Registration.event_id == event.id))
+    registration.waiting_number = (last or 0) + 1
+
+
+def put_on_waiting_list(registration: Registration, *, now: dt.datetime) -> None:
+    """An existing registration joins its mode's waiting list, at the end (event locked)."""
+    join_queue(registration, registration.event)  # first: its query flushes what changed so far
+    move(registration, RegistrationState.WAITLISTED)
+    registration.waitlisted_at = now
 
 
 def position(registration: Registration) -> int | None:
@@ -183,19 +215,36 @@ def position(registration: Registration) -> int | None:
     return next((n for n, r in enumerate(queue, start=1) if r.id == registration.id), None)
 
 
+class Availability(enum.StrEnum):
+    """What a newcomer gets in a category and mode."""
+
+    OPEN = "open"  # a place
+    QUEUE = "queue"  # there is room, but people already waiting come first
+    FULL = "full"  # no room: the waiting list
+
+
+def availability(counts: Occupancy, settings: RegistrationSettings, category: ParticipantCategory,
+                 mode: AttendanceMode, queue: list[Registration], organisation=None) -> Availability:
+    """The one rule deciding whether a newcomer gets a place (``queue``: the mode's waiting list).
+    Newcomers never overtake it: someone waiting who could take a free place comes first (places
+    are handed down the list as they free up, so this only happens within a change that has not
+    filled yet); people waiting for a full category or delegation hold up nobody else."""
+    room = counts.room(category, mode, settings, organisation)
+    if room is not None and room <= 0:
+        return Availability.FULL
+    if any(counts.room(w.category, mode, settings, w.organisation) != 0 for w in queue):
+        return Availability.QUEUE
+    return Availability.OPEN
+
+
 def initial_state(event: Event, category: ParticipantCategory, mode: AttendanceMode, *,
                   needs_approval: bool, organisation=None) -> RegistrationState:
     """What a new registration becomes; call with the event locked. ``organisation`` is the
     delegation whose quota applies now (None for someone who waits for their focal point: the
     quota applies when the focal point approves)."""
-    settings = event.registration_settings
-    counts = occupancy(event)
-    room = counts.room(category, mode, settings, organisation)
-    if room is not None and room <= 0:
-        return RegistrationState.WAITLISTED
-    # Someone already waiting who could take a free place comes first (places are handed down
-    # the list as they free up, so this only happens within a change that has not filled yet).
-    if any(counts.room(w.category, mode, settings, w.organisation) != 0 for w in waiting_list(event, mode)):
+    found = availability(occupancy(event), event.registration_settings, category, mode, waiting_list(event, mode),
+                         organisation)
+    if found != Availability.OPEN:
         return RegistrationState.WAITLISTED
     return RegistrationState.PENDING if needs_approval else RegistrationState.CONFIRMED
 
@@ -206,6 +255,7 @@ def initial_state(event: Event, category: ParticipantCategory, mode: AttendanceM
 class Filled:
     offered: list[Registration] = dataclasses.field(default_factory=list)
     switched: list[Registration] = dataclasses.field(default_factory=list)
+    withdrawn: list[Registration] = dataclasses.field(default_factory=list)  # offers taken back
 
 
 def fill_places(event: Event, *, now: dt.datetime, actor=None) -> Filled:
@@ -251,3 +301,44 @@ def cancel_place(registration: Registration, *, reason: CancelReason, now: dt.da
     registration.offer_expires_at = None
     registration.switch_to = registration.switch_requested_at = None
     db.session.flush()
+
+
+# Lowering a capacity -----------------------------------------------------------------------------------
+
+def lowest_capacity(event: Event, mode: AttendanceMode, category: ParticipantCategory | None = None) -> int:
+    """The fewest places ``category`` (None: the event as a whole) may have in ``mode``: those
+    that belong to someone, confirmed, pending approval or reserved for a substitute. Call with
+    the event locked."""
+    firm = occupancy(event, states=FIRM_STATES)
+    return firm.by_mode[mode] if category is None else firm.by_category[(category.id, mode)]
+
+
+def withdraw_excess_offers(event: Event, *, actor=None) -> list[Registration]:
+    """Where open offers hold more places than a capacity (or a delegation's quota) now allows,
+    because it was lowered, withdraw the offers of those last in line until it fits; they go back
+    to the waiting list where they were. Call with the event locked; the caller mails them (a
+    ``Filled`` with them as ``withdrawn``, see ``registration.notify_filled``)."""
+    settings = event.registration_settings
+    counts = occupancy(event)
+    offers = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id,
+                                      Registration.state == RegistrationState.OFFERED)
+        .options(selectinload(Registration.category), selectinload(Registration.organisation))
+        .order_by(Registration.waiting_number.desc(), Registration.id.desc())
+    ).all()
+    withdrawn = []
+    for offer in offers:
+        category, mode, organisation = offer.category, offer.mode, offer.organisation
+        over = [(category.capacity(mode), counts.by_category[(category.id, mode)]),
+                (settings.capacity(mode), counts.by_mode[mode])]
+        if organisation is not None:
+            over.append((organisation.quota(mode), counts.by_organisation[(organisation.id, mode)]))
+        if not any(limit is not None and held > limit for limit, held in over):
+            continue
+        move(offer, RegistrationState.WAITLISTED)
+        offer.offer_expires_at = None
+        counts.take(category.id, mode, -1, organisation_id=offer.organisation_id)
+        withdrawn.append(offer)
+        record("registration.offer_withdrawn", actor=actor, obj=offer, event=event)
+    db.session.flush()
+    return withdrawn

@@ -1,10 +1,13 @@
-"""Reconfirmation of in-person places: the organisers ask confirmed in-person participants to
-say by a date that they still come; a reminder goes out some hours before it; at the date, the
-places of those who did not reconfirm are released to the waiting list and they are told.
+"""Reconfirmation of places: the organisers ask confirmed participants to say by a date that
+they still come; a reminder goes out some hours before it; at the date, the places of those who
+did not reconfirm are released to the waiting list and they are told.
 
-Who is asked: confirmed in-person registrations confirmed before the request (someone who
-confirms later has just said they come). A new request after an earlier one closed asks
-everyone again. The reminder and the release are done by the worker's periodic round
+Who is asked: confirmed registrations attending in the modes the organisers chose (in person,
+online or both; a virtual event's are online), outside the categories exempt from it (invited
+resource persons, VIPs), confirmed before the request (someone who confirms later has just said
+they come). The same rule (``_is_asked_sql`` and ``is_asked``) chooses who gets the request,
+the reminder and the release. A new request after an earlier one closed asks everyone again.
+The reminder and the release are done by the worker's periodic round
 (:func:`run_reconfirmation`), not when someone visits a page.
 """
 
@@ -16,10 +19,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..enums import AttendanceMode, CancelReason, RegistrationState
-from ..errors import DeadlinePassed, DomainError, InvalidState, NotAllowed
+from ..errors import DeadlinePassed, InvalidState, NotAllowed, ValidationFailed
 from ..extensions import db
 from ..i18n import format_datetime
-from ..models import Event, Registration, RegistrationSettings
+from ..models import Event, ParticipantCategory, Registration, RegistrationSettings
 from ..models.types import utcnow
 from . import places
 from . import registration as ops
@@ -41,16 +44,24 @@ def reminder_time(settings: RegistrationSettings | None) -> dt.datetime | None:
     return settings.reconfirm_by - dt.timedelta(hours=settings.reconfirm_reminder_hours)
 
 
+def _concerned_sql(event: Event, settings: RegistrationSettings):
+    """Confirmed registrations of the event in the modes asked, outside the exempt categories."""
+    exempt = sa.select(ParticipantCategory.id).where(ParticipantCategory.event_id == event.id,
+                                                     ParticipantCategory.reconfirmation_exempt.is_(True))
+    return sa.and_(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
+                   Registration.mode.in_(sorted(settings.reconfirm_modes())), Registration.category_id.not_in(exempt))
+
+
+def _is_asked_sql(event: Event, settings: RegistrationSettings):
+    """Those who must still reconfirm: concerned, not reconfirmed, confirmed before the request."""
+    return sa.and_(_concerned_sql(event, settings), Registration.reconfirmed_at.is_(None),
+                   sa.or_(Registration.confirmed_at.is_(None),
+                          Registration.confirmed_at <= settings.reconfirm_requested_at))
+
+
 def _asked(event: Event, settings: RegistrationSettings, *, lock: bool = False) -> list[Registration]:
-    """Those who must still reconfirm: confirmed, in person, not reconfirmed, confirmed before
-    the request was made."""
-    stmt = (
-        sa.select(Registration).where(
-            Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
-            Registration.mode == AttendanceMode.IN_PERSON, Registration.reconfirmed_at.is_(None),
-            sa.or_(Registration.confirmed_at.is_(None), Registration.confirmed_at <= settings.reconfirm_requested_at))
-        .order_by(Registration.id)
-    )
+    """Those who must still reconfirm, in the order they registered (``lock``: read afresh)."""
+    stmt = sa.select(Registration).where(_is_asked_sql(event, settings)).order_by(Registration.id)
     if lock:
         stmt = stmt.execution_options(populate_existing=True)
     return list(db.session.scalars(stmt))
@@ -63,21 +74,33 @@ def _mail(template: str, registration: Registration, settings: RegistrationSetti
                         "reconfirm_by": settings.reconfirm_by})
 
 
+def default_modes(event: Event) -> tuple[AttendanceMode, ...]:
+    """The modes asked when the organisers do not say: in person where the event has it (an
+    online place costs nobody a seat), else online."""
+    modes = places.modes_of(event)
+    return (AttendanceMode.IN_PERSON,) if AttendanceMode.IN_PERSON in modes else modes
+
+
 def request_reconfirmation(event: Event, *, actor, by: dt.datetime, reminder_hours: int = 48,
-                           now: dt.datetime | None = None) -> int:
-    """Ask every confirmed in-person participant who has not reconfirmed yet to reconfirm by
-    ``by``; returns how many were asked. While a request is open this moves its date (those who
-    reconfirmed already stay reconfirmed); after one closed, it starts a new round."""
+                           modes=None, now: dt.datetime | None = None) -> int:
+    """Ask every confirmed participant attending in ``modes`` (default: ``default_modes``)
+    outside the exempt categories who has not reconfirmed yet to reconfirm by ``by``; returns
+    how many were asked. While a request is open this moves its date and may change its modes
+    (those who reconfirmed already stay reconfirmed); after one closed, it starts a new round."""
     now = now or utcnow()
     if actor is None or not event.can_manage(actor):
         raise NotAllowed(_("Only the event's organisers can do this."))
-    if AttendanceMode.IN_PERSON not in places.modes_of(event):
-        raise InvalidState(_("This event has no in-person places to reconfirm."))
+    errors = {}
     if by is None or by <= now:
-        raise DomainError(_("Choose a date and time in the future."), field="by")
+        errors["by"] = _("Choose a date and time in the future.")
     if reminder_hours is None or not 0 <= reminder_hours <= MAX_REMINDER_HOURS:
-        raise DomainError(_("Enter a whole number of hours between 0 and %(max)d.", max=MAX_REMINDER_HOURS),
-                          field="reminder_hours")
+        errors["reminder_hours"] = _("Enter a whole number of hours between 0 and %(max)d.", max=MAX_REMINDER_HOURS)
+    wanted = set(default_modes(event) if modes is None else modes)
+    modes = frozenset(mode for mode in places.modes_of(event) if mode in wanted)  # a StrEnum: "online" is in
+    if not modes or len(modes) != len(wanted):
+        errors["modes"] = _("Choose whom to ask among the ways this event is attended.")
+    if errors:
+        raise ValidationFailed(errors)
     settings = places.lock_event(event)
     moved = is_open(settings)
     if not moved:
@@ -86,6 +109,8 @@ def request_reconfirmation(event: Event, *, actor, by: dt.datetime, reminder_hou
                            .values(reconfirmed_at=None).execution_options(synchronize_session="fetch"))
         settings.reconfirm_requested_at = now
     settings.reconfirm_by = by
+    settings.reconfirm_in_person = AttendanceMode.IN_PERSON in modes
+    settings.reconfirm_online = AttendanceMode.ONLINE in modes
     settings.reconfirm_reminder_hours = reminder_hours
     settings.reconfirm_reminded_at = None
     settings.reconfirm_closed_at = None
@@ -94,29 +119,43 @@ def request_reconfirmation(event: Event, *, actor, by: dt.datetime, reminder_hou
     for registration in asked:
         _mail("reconfirmation_request", registration, settings)
     record("registration.reconfirmation_requested", actor=actor, obj=event, event=event, by=by.isoformat(),
-           reminder_hours=reminder_hours, asked=len(asked), moved=moved or None)
+           reminder_hours=reminder_hours, modes=sorted(m.value for m in modes), asked=len(asked),
+           moved=moved or None)
     return len(asked)
 
 
+def exempt_categories(event: Event) -> list[ParticipantCategory]:
+    """The categories whose participants are never asked (set on each category)."""
+    return list(db.session.scalars(
+        sa.select(ParticipantCategory).where(ParticipantCategory.event_id == event.id,
+                                             ParticipantCategory.reconfirmation_exempt.is_(True))
+        .order_by(ParticipantCategory.form_id, ParticipantCategory.position)))
+
+
+def _is_concerned(registration: Registration, settings: RegistrationSettings) -> bool:
+    """``_concerned_sql`` for one registration."""
+    return (registration.state == RegistrationState.CONFIRMED and registration.mode in settings.reconfirm_modes()
+            and not registration.category.reconfirmation_exempt)
+
+
 def is_asked(registration: Registration, now: dt.datetime) -> bool:
-    """Whether this participant is asked to reconfirm now (the same rule as ``_asked``)."""
+    """Whether this participant is asked to reconfirm now (``_is_asked_sql`` for one)."""
     settings = registration.event.registration_settings
     return (
-        is_open(settings) and now < settings.reconfirm_by
-        and registration.state == RegistrationState.CONFIRMED and registration.mode == AttendanceMode.IN_PERSON
+        is_open(settings) and now < settings.reconfirm_by and _is_concerned(registration, settings)
         and registration.reconfirmed_at is None
         and (registration.confirmed_at is None or registration.confirmed_at <= settings.reconfirm_requested_at)
     )
 
 
 def reconfirm(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
-    """The participant says they still come in person, while the request is open."""
+    """The participant says they still come, while the request is open."""
     now = now or utcnow()
     settings = registration.event.registration_settings
     if not is_open(settings):
         raise InvalidState(_("The organisers are not asking for reconfirmation at the moment."))
-    if registration.state != RegistrationState.CONFIRMED or registration.mode != AttendanceMode.IN_PERSON:
-        raise InvalidState(_("Only a confirmed in-person place can be reconfirmed."))
+    if not _is_concerned(registration, settings):
+        raise InvalidState(_("The organisers do not ask this registration to reconfirm."))
     if now >= settings.reconfirm_by:
         raise DeadlinePassed(_("Reconfirmation was possible until %(when)s.",
                                when=format_datetime(settings.reconfirm_by)))
@@ -128,14 +167,12 @@ def reconfirm(registration: Registration, *, actor, now: dt.datetime | None = No
 
 
 def progress(event: Event) -> dict[str, int]:
-    """How many confirmed in-person participants reconfirmed, and how many have not yet."""
+    """How many of the participants concerned reconfirmed, and how many have not yet."""
     settings = event.registration_settings
     if not is_open(settings) and (settings is None or settings.reconfirm_requested_at is None):
         return {"reconfirmed": 0, "waiting": 0, "released": 0}
     rows = db.session.execute(
-        sa.select(Registration.reconfirmed_at.is_not(None), sa.func.count()).where(
-            Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
-            Registration.mode == AttendanceMode.IN_PERSON)
+        sa.select(Registration.reconfirmed_at.is_not(None), sa.func.count()).where(_concerned_sql(event, settings))
         .group_by(Registration.reconfirmed_at.is_not(None))
     ).all()
     counts = {bool(done): count for done, count in rows}

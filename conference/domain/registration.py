@@ -22,7 +22,7 @@ from ..i18n import format_datetime
 from ..models import (Event, ParticipantCategory, Registration, RegistrationForm, RegistrationInvitation,
                       RegistrationQuestion, User)
 from ..models.types import utcnow
-from . import places
+from . import opt_outs, places
 from .accounts import normalise_email
 from .audit import record
 from .ical import event_calendar
@@ -70,13 +70,15 @@ def invitation_from_token(token: str) -> RegistrationInvitation:
 # Reading ----------------------------------------------------------------------------------------------
 
 def active_registration(event: Event, *, email: str | None = None, user=None) -> Registration | None:
-    """This person's registration for the event that is still in play, by address or account."""
+    """This person's registration for the event that is still in play, by address or account
+    (by the account's address only once it is verified: anyone can sign up with any address)."""
     conditions = []
     if email:
         conditions.append(Registration.email == email)
     if getattr(user, "is_authenticated", False):
         conditions.append(Registration.user_id == user.id)
-        conditions.append(Registration.email == user.email)
+        if user.is_verified:
+            conditions.append(Registration.email == user.email)
     if not conditions:
         return None
     return db.session.scalar(
@@ -117,17 +119,34 @@ def clean_answers(form: RegistrationForm, category_id: int | None, raw: dict) ->
 
 # Registering -----------------------------------------------------------------------------------------
 
+class AlreadyRegistered(AlreadyExists):
+    """The address (or account) already has a registration in play for the event: ``registration``."""
+
+    def __init__(self, registration: Registration):
+        super().__init__(_("You are already registered for this event (%(state)s). Your registration page shows "
+                           "it and lets you change or cancel it.", state=places.state_label(registration.state)),
+                         field="email")
+        self.registration = registration
+
+
 def register(form: RegistrationForm, *, category: ParticipantCategory, name: str, email: str, affiliation: str = "",
              user: User | None = None, mode: AttendanceMode | str | None = None, answers: dict | None = None,
-             privacy_consent: bool, listed: bool = False, invitation: RegistrationInvitation | None = None,
-             organisation=None, now: dt.datetime | None = None) -> Registration:
+             privacy_consent: bool, listed: bool = False, agenda_updates: bool = False,
+             invitation: RegistrationInvitation | None = None, organisation=None,
+             now: dt.datetime | None = None) -> Registration:
     """Register one person. The result is confirmed, pending approval, or on the waiting list
     (also when places are free but others already wait: nobody overtakes the list).
 
     ``organisation`` is the delegation the person claims. One with focal points decides
     itself: the registration waits for them (pending) and they are told. A focal point's
     nomination (``invitation.organisation``) joins the delegation without approval, within its
-    quota; a substitute's invitation holds the replaced delegate's place, so it is confirmed."""
+    quota; a substitute's invitation holds the replaced delegate's place, so it is confirmed.
+
+    ``user`` is the account the registration belongs to (the registration form gives the
+    signed-in person's only for their own verified address: ``registration_participants.submit``).
+    ``agenda_updates``: the person asks for the summary mail
+    when the agenda changes, unless their address unsubscribed from it (only they can undo that,
+    from their registration page)."""
     now = now or utcnow()
     event = form.event
     if now < form.opens_at:
@@ -174,9 +193,7 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
     places.lock_event(event)
     existing = active_registration(event, email=address, user=user)
     if existing is not None:
-        raise AlreadyExists(_("You are already registered for this event (%(state)s). Your registration page "
-                              "shows it and lets you change or cancel it.", state=places.state_label(existing.state)),
-                            field="email")
+        raise AlreadyRegistered(existing)
     needs_approval = category.requires_approval and not (invitation is not None and invitation.skip_approval)
     nominated = invitation is not None and invitation.organisation_id is not None
     for_focal_point = organisation is not None and organisation.has_focal_points and not nominated
@@ -191,9 +208,12 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
         email=address, name=name,
         affiliation=" ".join((affiliation or "").split()), mode=mode, state=state, answers=cleaned,
         privacy_consent_at=now, listed=bool(listed), ticket_token=secrets.token_urlsafe(24),
+        agenda_updates=bool(agenda_updates) and address not in opt_outs.opted_out(event, "agenda_updates"),
         waitlisted_at=now if state == RegistrationState.WAITLISTED else None,
         confirmed_at=now if state == RegistrationState.CONFIRMED else None, created_at=now,
     )
+    if state == RegistrationState.WAITLISTED:
+        places.join_queue(registration, event)
     db.session.add(registration)
     if invitation is not None:
         invitation.used_at = now
@@ -218,6 +238,7 @@ def _require_manage(registration: Registration, actor) -> None:
 
 def approve(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
     _require_manage(registration, actor)
+    places.lock_registration(registration)
     if registration.state != RegistrationState.PENDING:
         raise InvalidState(_("Only a registration pending approval can be approved; this one is %(state)s.",
                              state=places.state_label(registration.state)))
@@ -226,7 +247,6 @@ def approve(registration: Registration, *, actor, now: dt.datetime | None = None
 
         delegations.approve(registration, actor=actor, now=now)  # within the delegation's quota
         return
-    places.lock_event(registration.event)
     places.move(registration, RegistrationState.CONFIRMED)
     registration.confirmed_at = now or utcnow()
     db.session.flush()
@@ -238,11 +258,11 @@ def reject(registration: Registration, *, actor, message: str = "", now: dt.date
     """Reject a pending or waiting registration; a place it held goes down the waiting list."""
     now = now or utcnow()
     _require_manage(registration, actor)
+    event = registration.event
+    places.lock_registration(registration)
     if registration.state not in (RegistrationState.PENDING, RegistrationState.WAITLISTED):
         raise InvalidState(_("Only a registration pending approval or waiting can be rejected; this one is "
                              "%(state)s.", state=places.state_label(registration.state)))
-    event = registration.event
-    places.lock_event(event)
     places.move(registration, RegistrationState.REJECTED)
     registration.switch_to = registration.switch_requested_at = None
     db.session.flush()
@@ -259,10 +279,10 @@ def cancel(registration: Registration, *, actor, now: dt.datetime | None = None)
     participant (None when they came by their signed link) or an organiser."""
     now = now or utcnow()
     event = registration.event
+    places.lock_registration(registration)
     if not registration.is_active:
         raise InvalidState(_("This registration is already %(state)s.", state=places.state_label(registration.state)))
     by_organiser = actor is not None and event.can_manage(actor) and not registration.is_owner(actor)
-    places.lock_event(event)
     places.cancel_place(registration, now=now,
                         reason=CancelReason.BY_ORGANISER if by_organiser else CancelReason.BY_PARTICIPANT)
     record("registration.cancelled", actor=actor, obj=registration, event=event,
@@ -273,15 +293,16 @@ def cancel(registration: Registration, *, actor, now: dt.datetime | None = None)
 
 
 def accept_offer(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
-    """Take the place offered from the waiting list, before the offer expires."""
+    """Take the place offered from the waiting list, before the offer expires (decided under the
+    event's lock on the registration as it is then: the offer may just have been withdrawn)."""
     now = now or utcnow()
+    places.lock_registration(registration)
     if registration.state != RegistrationState.OFFERED:
         raise InvalidState(_("There is no place on offer for this registration (it is %(state)s).",
                              state=places.state_label(registration.state)))
     if now >= registration.offer_expires_at:
         raise DeadlinePassed(_("This offer expired on %(when)s and the place has passed to the next person.",
                                when=format_datetime(registration.offer_expires_at)))
-    places.lock_event(registration.event)
     invitation = registration.invitation
     needs_approval = registration.category.requires_approval and not (invitation and invitation.skip_approval)
     places.move(registration, RegistrationState.PENDING if needs_approval else RegistrationState.CONFIRMED)
@@ -296,10 +317,10 @@ def accept_offer(registration: Registration, *, actor, now: dt.datetime | None =
 
 def decline_offer(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
     now = now or utcnow()
+    event = registration.event
+    places.lock_registration(registration)
     if registration.state != RegistrationState.OFFERED:
         raise InvalidState(_("There is no place on offer for this registration."))
-    event = registration.event
-    places.lock_event(event)
     places.cancel_place(registration, reason=CancelReason.OFFER_DECLINED, now=now)
     record("registration.offer_declined", actor=actor, obj=registration, event=event)
     notify_filled(event, places.fill_places(event, now=now, actor=actor))
@@ -335,21 +356,24 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
 
 def request_mode_switch(registration: Registration, *, actor, mode: AttendanceMode | str,
                         now: dt.datetime | None = None) -> bool:
-    """Ask to attend the other way. Where that mode has room (and nobody waits for it) the switch
-    happens at once; otherwise the request joins that mode's waiting list and the current place
+    """Ask to attend the other way. Where that mode has a place for them by the rule a newcomer
+    meets (``places.availability``: room, and nobody waiting who could take it) the switch happens
+    at once; otherwise the request joins the end of that mode's waiting list and the current place
     is kept. Returns whether the switch happened."""
     now = now or utcnow()
     event = registration.event
     mode = AttendanceMode(mode)
     if mode not in places.modes_of(event) or len(places.modes_of(event)) < 2:
         raise DomainError(_("This event cannot be attended that way."), field="mode")
+    settings = places.lock_registration(registration)
     if registration.state not in (RegistrationState.CONFIRMED, RegistrationState.PENDING):
         raise InvalidState(_("Only a registration with a place can switch how it attends."))
     if mode == registration.mode:
         raise DomainError(_("You already attend this way."), field="mode")
-    settings = places.lock_event(event)
-    room = places.occupancy(event).room(registration.category, mode, settings)
-    if (room is None or room > 0) and not places.waiting_list(event, mode):
+    quota = registration.organisation if registration.state in places.QUOTA_STATES else None
+    found = places.availability(places.occupancy(event), settings, registration.category, mode,
+                                places.waiting_list(event, mode), quota)
+    if found == places.Availability.OPEN:  # the rule a newcomer meets: nobody who could take it waits
         registration.mode, registration.switch_to, registration.switch_requested_at = mode, None, None
         db.session.flush()
         record("registration.switched", actor=actor, obj=registration, event=event, mode=mode.value)
@@ -357,6 +381,7 @@ def request_mode_switch(registration: Registration, *, actor, mode: AttendanceMo
                    user=registration.user, context={"registration": registration, "link": manage_url(registration)})
         notify_filled(event, places.fill_places(event, now=now, actor=actor))
         return True
+    places.join_queue(registration, event)
     registration.switch_to, registration.switch_requested_at = mode, now
     db.session.flush()
     record("registration.switch_requested", actor=actor, obj=registration, event=event, mode=mode.value)
@@ -367,6 +392,7 @@ def request_mode_switch(registration: Registration, *, actor, mode: AttendanceMo
 
 
 def withdraw_mode_switch(registration: Registration, *, actor) -> None:
+    places.lock_registration(registration)
     if registration.switch_to is None:
         raise InvalidState(_("There is no request to switch to withdraw."))
     registration.switch_to = registration.switch_requested_at = None
@@ -415,6 +441,10 @@ def notify_filled(event: Event, filled: places.Filled) -> None:
     for registration in filled.switched:
         queue_mail("registration_switched", to=registration.email, to_name=registration.name, event=event,
                    user=registration.user, context={"registration": registration, "link": manage_url(registration)})
+    for registration in filled.withdrawn:
+        queue_mail("registration_offer_withdrawn", to=registration.email, to_name=registration.name, event=event,
+                   user=registration.user, context={"registration": registration, "link": manage_url(registration),
+                                                    "position": places.position(registration)})
 
 
 def calendar_attachment(event: Event) -> tuple[str, str, bytes]:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ..enums import PLACE_HOLDING_STATES, AttendanceMode, RegistrationState
+from ..enums import AttendanceMode
 from ..extensions import db
 from ..models import (
     Event,
@@ -53,32 +52,17 @@ def entry_for(event: Event, user, now: dt.datetime) -> EventRegistrationEntry:
     return EventRegistrationEntry(has_forms=forms > 0, can_register=open_forms > 0, own=own)
 
 
-def waiting_counts(event: Event) -> Counter:
-    """How many wait for each mode: waiting registrations and requests to switch to it."""
-    rows = db.session.execute(
-        sa.select(Registration.mode, Registration.switch_to, Registration.state).where(
-            Registration.event_id == event.id,
-            sa.or_(Registration.state == RegistrationState.WAITLISTED,
-                   sa.and_(Registration.state.in_(PLACE_HOLDING_STATES), Registration.switch_to.is_not(None))))
-    ).all()
-    counts: Counter = Counter()
-    for mode, switch_to, state in rows:
-        counts[switch_to if switch_to is not None else mode] += 1
-    return counts
-
-
-def full_modes(event: Event, categories: list[ParticipantCategory]) -> dict[int, set[AttendanceMode]]:
-    """For each category, the modes in which a newcomer would join the waiting list (no room,
-    or others already wait)."""
+def availability(event: Event, categories: list[ParticipantCategory]) -> dict[int, dict[AttendanceMode, str]]:
+    """For each category, the modes in which a newcomer would not get a place, with why:
+    ``"full"`` (no room) or ``"queue"`` (room, but people already waiting come first). Decided by
+    ``places.availability``, the rule registering applies; one query per mode and one in all."""
     settings = places.settings_for(event)
     taken = places.occupancy(event)
-    waiting = waiting_counts(event)
-    result: dict[int, set[AttendanceMode]] = {}
-    for category in categories:
-        full = set()
-        for mode in places.modes_of(event):
-            room = taken.room(category, mode, settings)
-            if waiting[mode] or (room is not None and room <= 0):
-                full.add(mode)
-        result[category.id] = full
+    result: dict[int, dict[AttendanceMode, str]] = {c.id: {} for c in categories}
+    for mode in places.modes_of(event):
+        queue = places.waiting_list(event, mode)
+        for category in categories:
+            found = places.availability(taken, settings, category, mode, queue)
+            if found != places.Availability.OPEN:
+                result[category.id][mode] = found.value
     return result

@@ -2,9 +2,13 @@
 the participant list), its forms, their participant categories and questions, and
 invitations. Only the event's organisers may change these; every change is audited.
 
-Capacities may be lowered below the places already taken: nobody loses their place, the
-category simply takes nobody new until it is under its limit again. Raising a capacity (or
-removing it) passes the new room down the waiting list at once, under the event's lock.
+A capacity is never lower than the places that belong to someone (confirmed or pending
+approval): lowering it below them is refused with the number named, as Indico refuses a
+registration limit below the registrations already there; cancelling registrations is the
+organisers' decision, not a side effect. Lowering it below the places also held by open offers
+withdraws the offers of those last in line (they go back to the waiting list where they were,
+and are told by mail), so an offer taken later never overbooks. Raising a capacity (or removing
+it) passes the new room down the waiting list at once. All of it under the event's lock.
 """
 
 from __future__ import annotations
@@ -67,9 +71,31 @@ def _check_capacities(event: Event, capacities: dict[AttendanceMode, int | None]
             errors[field] = _("Enter 0 or more places, or leave the field empty for no limit.")
 
 
+def _check_lowered(event: Event, capacities: dict[AttendanceMode, int | None],
+                   before: dict[AttendanceMode, int | None], errors: dict,
+                   category: ParticipantCategory | None = None) -> None:
+    """A capacity lowered (the event locked) keeps at least the places that belong to someone:
+    ``places.lowest_capacity`` of ``category``, or of the event as a whole."""
+    for mode, value in capacities.items():
+        if value is None or CAPACITY_FIELDS[mode] in errors or (before[mode] is not None and value >= before[mode]):
+            continue
+        lowest = places.lowest_capacity(event, mode, category)
+        if value < lowest:
+            where = _("in this category") if category is not None else _("at this event")
+            errors[CAPACITY_FIELDS[mode]] = ngettext(
+                "%(num)d person has a place %(mode)s %(where)s (confirmed or awaiting approval), so there cannot be "
+                "fewer than %(num)d places. To go lower, cancel registrations first.",
+                "%(num)d people have a place %(mode)s %(where)s (confirmed or awaiting approval), so there cannot "
+                "be fewer than %(num)d places. To go lower, cancel registrations first.",
+                lowest, mode=places.mode_label(mode), where=where)
+
+
 def _fill_waiting(event: Event, *, actor, now: dt.datetime) -> places.Filled:
-    """Offer whatever room there now is to the people waiting (the event is locked)."""
+    """After a change of capacity (the event is locked): withdraw the offers a lowered capacity
+    no longer has room for, then offer whatever room there now is to the people waiting."""
+    withdrawn = places.withdraw_excess_offers(event, actor=actor)
     filled = places.fill_places(event, now=now, actor=actor)
+    filled.withdrawn = withdrawn
     registration.notify_filled(event, filled)
     return filled
 
@@ -81,7 +107,8 @@ def update_settings(event: Event, *, actor, capacity_in_person: int | None, capa
                     now: dt.datetime | None = None) -> RegistrationSettings:
     """The event's overall capacity per mode (on top of the categories'), how long a place
     offered from the waiting list is held, and who sees the participant list. More room goes
-    to the people waiting at once."""
+    to the people waiting at once; less is refused below the places that belong to someone and
+    withdraws the open offers beyond it (see the module's docstring)."""
     _require_manage(event, actor)
     now = now or utcnow()
     errors: dict[str, str] = {}
@@ -96,6 +123,10 @@ def update_settings(event: Event, *, actor, capacity_in_person: int | None, capa
     if errors:
         raise ValidationFailed(errors)
     settings = places.lock_event(event)
+    capacities = {AttendanceMode.IN_PERSON: capacity_in_person, AttendanceMode.ONLINE: capacity_online}
+    _check_lowered(event, capacities, {mode: settings.capacity(mode) for mode in capacities}, errors)
+    if errors:
+        raise ValidationFailed(errors)
     settings.capacity_in_person, settings.capacity_online = capacity_in_person, capacity_online
     settings.offer_hold_hours = offer_hold_hours
     settings.participant_list = participant_list
@@ -181,10 +212,12 @@ def delete_form(form: RegistrationForm, *, actor) -> None:
 def save_category(form: RegistrationForm, *, actor, category: ParticipantCategory | None = None, name: str,
                   description: str = "", capacity_in_person: int | None = None, capacity_online: int | None = None,
                   requires_approval: bool = False, invitation_only: bool = False,
-                  now: dt.datetime | None = None) -> ParticipantCategory:
+                  reconfirmation_exempt: bool = False, now: dt.datetime | None = None) -> ParticipantCategory:
     """Create or change a participant category of ``form``. Its capacity per mode (None: no
-    limit) applies only to the modes the event is attended in. A lower capacity removes nobody;
-    a higher one offers the new places to the people waiting."""
+    limit) applies only to the modes the event is attended in. A lower capacity removes nobody:
+    it is refused below the places that belong to someone, and withdraws the open offers beyond
+    it; a higher one offers the new places to the people waiting. ``reconfirmation_exempt``:
+    its participants are never asked to reconfirm (resource persons, VIPs)."""
     event = form.event
     _require_manage(event, actor)
     now = now or utcnow()
@@ -206,6 +239,11 @@ def save_category(form: RegistrationForm, *, actor, category: ParticipantCategor
     if errors:
         raise ValidationFailed(errors)
     places.lock_event(event)
+    capacities = {AttendanceMode.IN_PERSON: capacity_in_person, AttendanceMode.ONLINE: capacity_online}
+    if category is not None:
+        _check_lowered(event, capacities, {mode: category.capacity(mode) for mode in capacities}, errors, category)
+        if errors:
+            raise ValidationFailed(errors)
     created = category is None
     if created:
         category = ParticipantCategory(event_id=event.id, form=form, position=len(form.categories))
@@ -213,11 +251,12 @@ def save_category(form: RegistrationForm, *, actor, category: ParticipantCategor
     category.name, category.description = name, (description or "").strip()
     category.capacity_in_person, category.capacity_online = capacity_in_person, capacity_online
     category.requires_approval, category.invitation_only = bool(requires_approval), bool(invitation_only)
+    category.reconfirmation_exempt = bool(reconfirmation_exempt)
     db.session.flush()
     record("registration.category_created" if created else "registration.category_updated", actor=actor,
            obj=category, event=event, form=form.title, name=name, capacity_in_person=capacity_in_person,
            capacity_online=capacity_online, requires_approval=category.requires_approval,
-           invitation_only=category.invitation_only)
+           invitation_only=category.invitation_only, reconfirmation_exempt=category.reconfirmation_exempt)
     if not created:
         _fill_waiting(event, actor=actor, now=now)
     return category

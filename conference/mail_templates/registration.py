@@ -1,6 +1,6 @@
 """Mail about registrations: where a registration stands (received, confirmed, approved, on the
-waiting list, offered a place, rejected, cancelled, switched), invitations to register, the
-registration link sent again, and the reconfirmation of in-person places.
+waiting list, offered a place, offer withdrawn, rejected, cancelled, switched), invitations to
+register, the registration link sent again, and the reconfirmation of places.
 
 What the callers pass (``context=`` of ``queue_mail``): ``registration`` (every template but
 the invitation), ``link`` (the participant's page; computed when absent), and per template
@@ -23,7 +23,7 @@ from . import MailContext, Placeholder, TemplateSpec, register
 from .placeholders import when
 
 GROUP = _l("Registration")
-RECONFIRMATION_GROUP = _l("Reconfirmation of in-person places")
+RECONFIRMATION_GROUP = _l("Reconfirmation of places")
 SETS = ("recipient", "event", "registration")
 
 # Preview links carry this instead of a real token: the participant's link lets whoever opens
@@ -123,13 +123,17 @@ def _switch_sample(event):
 
 
 def _reconfirmation_sample(*names, where=None):
+    """A registration of the kind the event's reconfirmation asks (its modes, not exempt)."""
     def sample(event):
-        from ..enums import AttendanceMode
-        from ..models import Registration
+        from ..models import ParticipantCategory, Registration
 
         settings = event.registration_settings
-        condition = Registration.mode == AttendanceMode.IN_PERSON
-        return _registration_sample(event, *_states(*names), where=condition if where is None else condition & where,
+        asked = Registration.category_id.not_in(
+            sa.select(ParticipantCategory.id).where(ParticipantCategory.event_id == event.id,
+                                                    ParticipantCategory.reconfirmation_exempt.is_(True)))
+        if settings is not None:
+            asked = asked & Registration.mode.in_(sorted(settings.reconfirm_modes()))
+        return _registration_sample(event, *_states(*names), where=asked if where is None else asked & where,
                                     reconfirm_by=settings.reconfirm_by if settings else None)
 
     return sample
@@ -267,6 +271,25 @@ Take the place (or let it go) on your registration page:
 ))
 
 register(TemplateSpec(
+    key="registration_offer_withdrawn",
+    group=GROUP,
+    label=_l("Offer withdrawn (fewer places)"),
+    when=_l("To a participant offered a place from the waiting list, when the organisers lower the number of places "
+            "so that the offer no longer fits: they are back on the waiting list where they were."),
+    subject=_l("Waiting list again: {event_title}"),
+    body=_l("""Hello {recipient_name},
+
+The organisers of {event_title} have reduced the number of places, so the place we offered you is no longer available. We are sorry.
+
+You are back on the waiting list ({registration_mode}), at number {waiting_position}, ahead of everyone who joined it after you. We will offer you the next place that frees up.
+
+{registration_link}"""),
+    sets=SETS,
+    extra=(WAITING_POSITION,),
+    sample=_state_sample("waitlisted"),
+))
+
+register(TemplateSpec(
     key="registration_offer_expired",
     group=GROUP,
     label=_l("Offer expired"),
@@ -385,31 +408,33 @@ register(TemplateSpec(
     key="registration_link",
     group=GROUP,
     label=_l("Registration link sent again"),
-    when=_l("To a participant who asks for the link to their registration page again."),
+    when=_l("To a participant who asks for the link to their registration page again, or when the registration "
+            "form is sent again with their address (at most one every 10 minutes)."),
     subject=_l("Your registration link for {event_title}"),
     body=_l("""Hello {recipient_name},
 
-You asked for the link to your registration for {event_title}. On your registration page you see where it stands, change your answers and cancel it:
+Someone, probably you, asked for the link to your registration for {event_title}, or sent the registration form again with your address. You are already registered: nothing has changed. On your registration page you see where your registration stands, change your answers and cancel it:
 
 {registration_link}
 
-If you did not ask for it, you can ignore this message."""),
+If it was not you, you can ignore this message."""),
     sets=SETS,
     sample=_state_sample("confirmed", "pending", "waitlisted", "offered"),
 ))
 
 
-# Reconfirmation of in-person places ---------------------------------------------------------------------
+# Reconfirmation of places -------------------------------------------------------------------------------
 
 register(TemplateSpec(
     key="reconfirmation_request",
     group=RECONFIRMATION_GROUP,
     label=_l("Request to reconfirm"),
-    when=_l("To every confirmed in-person participant, when the organisers ask them to reconfirm by a date."),
+    when=_l("To every confirmed participant the organisers ask to reconfirm by a date (those attending the ways they "
+            "chose, outside the categories exempt from it)."),
     subject=_l("Action required: reconfirm your place at {event_title} by {reconfirm_by}"),
     body=_l("""Hello {recipient_name},
 
-You have a confirmed in-person place at {event_title}. The organisers ask every in-person participant to confirm that they still come, by {reconfirm_by}.
+You have a confirmed place at {event_title} ({registration_mode}). The organisers ask participants to confirm that they still take part, by {reconfirm_by}.
 
 If you do not reconfirm by then, your place goes to the next person on the waiting list.
 
@@ -425,11 +450,11 @@ register(TemplateSpec(
     key="reconfirmation_reminder",
     group=RECONFIRMATION_GROUP,
     label=_l("Reminder to reconfirm"),
-    when=_l("To the in-person participants who have not reconfirmed yet, the chosen number of hours before the date."),
+    when=_l("To the participants asked who have not reconfirmed yet, the chosen number of hours before the date."),
     subject=_l("Action required: reminder to reconfirm your place at {event_title} by {reconfirm_by}"),
     body=_l("""Hello {recipient_name},
 
-You have not yet reconfirmed your in-person place at {event_title}. Please do so by {reconfirm_by}; after that, your place goes to the next person on the waiting list.
+You have not yet reconfirmed your place at {event_title} ({registration_mode}). Please do so by {reconfirm_by}; after that, your place goes to the next person on the waiting list.
 
 Reconfirm (or cancel, if you cannot come) on your registration page:
 
@@ -443,12 +468,12 @@ register(TemplateSpec(
     key="reconfirmation_released",
     group=RECONFIRMATION_GROUP,
     label=_l("Place released (not reconfirmed)"),
-    when=_l("To the in-person participants who did not reconfirm by the date: their registration is cancelled and "
-            "the place goes down the waiting list."),
+    when=_l("To the participants asked who did not reconfirm by the date: their registration is cancelled and the "
+            "place goes down the waiting list."),
     subject=_l("Cancelled: your place at {event_title} was released"),
     body=_l("""Hello {recipient_name},
 
-You did not reconfirm your in-person place at {event_title} by {reconfirm_by}, so your registration is cancelled and the place has gone to the next person on the waiting list.
+You did not reconfirm your place at {event_title} ({registration_mode}) by {reconfirm_by}, so your registration is cancelled and the place has gone to the next person on the waiting list.
 
 If you would still like to come, you can register again while registration is open; you will join the waiting list if the event is full. Questions go to the organisers at {event_contact}."""),
     sets=SETS,

@@ -36,6 +36,7 @@ class RegistrationSettings(db.Model):
         sa.CheckConstraint("capacity_in_person IS NULL OR capacity_in_person >= 0", name="in_person_capacity"),
         sa.CheckConstraint("capacity_online IS NULL OR capacity_online >= 0", name="online_capacity"),
         sa.CheckConstraint("offer_hold_hours BETWEEN 1 AND 720", name="offer_hold_range"),
+        sa.CheckConstraint("reconfirm_in_person OR reconfirm_online", name="reconfirm_some_mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,12 +46,15 @@ class RegistrationSettings(db.Model):
     capacity_online: Mapped[int | None]
     offer_hold_hours: Mapped[int] = mapped_column(default=48)
     participant_list: Mapped[ListVisibility] = mapped_column(enum_type(ListVisibility), default=ListVisibility.HIDDEN)
-    # Reconfirmation of in-person places: asked at reconfirm_requested_at, due by reconfirm_by.
+    # Reconfirmation of places: asked at reconfirm_requested_at, due by reconfirm_by, of the
+    # participants attending in the modes chosen (categories exempt from it are never asked).
     reconfirm_by: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reconfirm_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reconfirm_reminder_hours: Mapped[int] = mapped_column(default=48)
     reconfirm_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reconfirm_closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reconfirm_in_person: Mapped[bool] = mapped_column(default=True)
+    reconfirm_online: Mapped[bool] = mapped_column(default=False)
     # Registrations claiming an organisation wait for its focal point until this moment; then
     # the organisers are told and decide themselves. Focal points are reminded before it.
     focal_point_deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -62,6 +66,11 @@ class RegistrationSettings(db.Model):
 
     def capacity(self, mode: AttendanceMode) -> int | None:
         return self.capacity_in_person if mode == AttendanceMode.IN_PERSON else self.capacity_online
+
+    def reconfirm_modes(self) -> frozenset[AttendanceMode]:
+        """The modes whose participants are asked to reconfirm."""
+        return frozenset(mode for mode, asked in ((AttendanceMode.IN_PERSON, self.reconfirm_in_person),
+                                                  (AttendanceMode.ONLINE, self.reconfirm_online)) if asked)
 
 
 class RegistrationForm(db.Model):
@@ -102,7 +111,8 @@ class RegistrationForm(db.Model):
 
 class ParticipantCategory(db.Model):
     """Member agency, observer, speaker, public...: its own capacity per mode (None: unlimited),
-    approval, and whether only invited people may choose it."""
+    approval, whether only invited people may choose it, and whether its participants are spared
+    reconfirmation (resource persons, VIPs)."""
 
     __tablename__ = "participant_category"
     __table_args__ = (
@@ -120,6 +130,7 @@ class ParticipantCategory(db.Model):
     capacity_online: Mapped[int | None]
     requires_approval: Mapped[bool] = mapped_column(default=False)
     invitation_only: Mapped[bool] = mapped_column(default=False)
+    reconfirmation_exempt: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
 
     form: Mapped[RegistrationForm] = relationship(back_populates="categories")
@@ -191,6 +202,10 @@ class Registration(db.Model):
                  postgresql_where=sa.text(f"user_id IS NOT NULL AND {_ACTIVE_SQL}"),
                  sqlite_where=sa.text(f"user_id IS NOT NULL AND {_ACTIVE_SQL}")),
         sa.Index("ix_registration_waiting", "event_id", "mode", "state", "waitlisted_at"),
+        # Nobody shares a place in line: the waiting lists are ordered by this number.
+        sa.Index("uq_registration_waiting_number", "event_id", "waiting_number", unique=True),
+        sa.CheckConstraint("state <> 'waitlisted' OR waiting_number IS NOT NULL", name="waitlisted_has_number"),
+        sa.CheckConstraint("switch_to IS NULL OR waiting_number IS NOT NULL", name="switch_has_number"),
         sa.CheckConstraint("state <> 'waitlisted' OR waitlisted_at IS NOT NULL", name="waitlisted_has_time"),
         sa.CheckConstraint("state <> 'offered' OR offer_expires_at IS NOT NULL", name="offer_has_expiry"),
         sa.CheckConstraint("state <> 'cancelled' OR cancelled_at IS NOT NULL", name="cancelled_has_time"),
@@ -222,8 +237,11 @@ class Registration(db.Model):
     privacy_consent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     listed: Mapped[bool] = mapped_column(default=False)  # consents to appear in the participant list
     agenda_updates: Mapped[bool] = mapped_column(default=False)  # wants a mail when a new agenda is released
-    # The waiting list is ordered by waitlisted_at, then id.
     waitlisted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The place in the event's waiting lines, given under the event's lock when the registration
+    # joins a waiting list or asks to switch mode (one more than any before, see places.join_queue);
+    # kept while a place is offered, so a withdrawn offer puts its holder back where they were.
+    waiting_number: Mapped[int | None]
     offer_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # A hybrid event's participant may ask to attend the other way; they keep their place until
     # the other mode has room (their request waits in that mode's list from switch_requested_at).

@@ -21,7 +21,7 @@ from conference.models import FocalPoint, Registration, RegistrationInvitation
 from conference.models.types import utcnow
 
 from .. import factories
-from ..conftest import login
+from ..conftest import first_link, login
 from ..domain.delegation_page_helpers import add_wmo, claim, delegation_path, delegation_world
 from ..domain.participant_helpers import error_of, mails, register_now, text
 from ..domain.registration_helpers import add_category
@@ -334,18 +334,30 @@ def test_after_an_error_the_form_suggests_the_organisation_of_the_address(app, d
     assert selected_organisation(kept) == str(wmo.id) and "We chose" not in kept
 
 
+def mailed_page(app, template: str, address: str) -> str:
+    """The registrant's page, opened from the link of their last ``template`` mail."""
+    [*_, mail] = [m for m in mails(template) if m.to_address == address]
+    return text(app.test_client().get(first_link(mail.body_text).replace("http://conference.test", "")))
+
+
 def test_registering_for_an_organisation_waits_for_its_focal_point(app, db, world):
     response = app.test_client().post("/events/assembly/register",
                                       data=register_fields(world, organisation_id=str(world.unep.id)),
                                       follow_redirects=True)
     registration = db.session.scalar(sa.select(Registration))
     assert (registration.state, registration.organisation_id) == (P, world.unep.id)
-    assert flashes(response) == ["Your registration is received and awaits approval by the focal point of UN "
-                                 "Environment Programme. We will tell you by mail."]
-    html = text(response)
+    # A visitor's address is not known to be theirs: the result goes by mail (registration_participants).
+    assert flashes(response) == ["We have sent a mail to rita@unep.org. Follow the link in it to see your "
+                                 "registration."]
+    signed_in = login(app.test_client(), factories.make_user(email="ravi@unep.org"))
+    own = signed_in.post("/events/assembly/register", data=register_fields(
+        world, email="ravi@unep.org", organisation_id=str(world.unep.id)), follow_redirects=True)
+    assert flashes(own) == ["Your registration is received and awaits approval by the focal point of UN "
+                            "Environment Programme. We will tell you by mail."]
+    html = mailed_page(app, "registration_received", "rita@unep.org")
     assert "Awaiting approval by the focal point of UN Environment Programme." in html
     assert "The organisers look at your registration" not in html
-    assert [m.to_address for m in mails("delegation_pending")] == ["fatima@unep.org"]
+    assert [m.to_address for m in mails("delegation_pending")] == ["fatima@unep.org"] * 2  # Rita, then Ravi
 
 
 def test_an_unknown_organisation_is_refused_next_to_the_field(app, db, world):
@@ -393,7 +405,8 @@ def test_the_registrant_page_says_they_wait_for_the_delegations_quota(app, db):
     assert (first.state, second.state) == (C, W)
     assert "You are on the waiting list of the delegation of UN Environment Programme" in manage_page(app, second)
     assert "waiting list of the delegation" not in manage_page(app, first)
-    response = app.test_client().post("/events/assembly/register", data=register_fields(
+    third = login(app.test_client(), factories.make_user(email="third@unep.org"))
+    response = third.post("/events/assembly/register", data=register_fields(
         world, email="third@unep.org", organisation_id=str(world.unep.id)), follow_redirects=True)
     assert flashes(response) == ["The delegation of UN Environment Programme has no place left: you are on its "
                                  "waiting list. We will mail you if a place frees up."]

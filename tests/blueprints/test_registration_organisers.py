@@ -279,7 +279,10 @@ def test_reconfirmation_request_by_a_local_date_and_the_participant_button(app, 
     url = f"/events/{event.slug}/manage/reconfirmation"
     local = (utcnow() + 30 * DAY).strftime("%Y-%m-%dT10:00")
 
-    assert "No reconfirmation has been requested." in page_of(organiser_client, url)
+    first = page_of(organiser_client, url)
+    assert "No reconfirmation has been requested." in first
+    assert re.search(r'<input[^>]*checked[^>]*value="in_person"|<input[^>]*value="in_person"[^>]*checked', first)
+    assert not re.search(r'<input[^>]*value="online"[^>]*checked', first)  # online costs nobody a seat
     bad = post(organiser_client, url, data={"by": "2001-01-01T10:00", "reminder_hours": "abc"})
     assert bad.status_code == 200
     text = html.unescape(bad.get_data(as_text=True))
@@ -289,7 +292,9 @@ def test_reconfirmation_request_by_a_local_date_and_the_participant_button(app, 
     assert "Choose a date and time in the future." in html.unescape(past.get_data(as_text=True))
     assert event.registration_settings.reconfirm_by is None
 
-    response = post(organiser_client, url, data={"by": local, "reminder_hours": "24"})
+    unticked = post(organiser_client, url, data={"by": local, "reminder_hours": "24"})
+    assert "Choose whom to ask among the ways this event is attended." in html.unescape(unticked.get_data(as_text=True))
+    response = post(organiser_client, url, data={"by": local, "reminder_hours": "24", "modes": "in_person"})
 
     assert response.status_code == 302, re.findall(r'error-summary.*?</ul>', response.get_data(as_text=True), re.S)
     settings = event.registration_settings
@@ -345,3 +350,27 @@ def test_list_and_show_pages_run_the_same_queries_for_5_and_50_registrations(app
     add(45)
     large = [queries_for(db, client, url) for url in pages]
     assert small == large
+
+
+def test_a_virtual_event_asks_online_and_an_exempt_category_is_named(app, db):
+    form = make_form(format=EventFormat.VIRTUAL)
+    form.opens_at, form.closes_at = utcnow() - 10 * DAY, utcnow() + 10 * DAY
+    event = form.event
+    organiser_client = login(app.test_client(), event.roles[0].user)
+    members = add_category(form, "Members", online=10)
+    vips = add_category(form, "VIPs")
+    register(form, members, name="Ana", email="ana@example.org")
+    register(form, vips, name="Vera", email="vera@example.org")
+    edit = f"/events/{event.slug}/manage/registration/categories/{vips.id}"
+    assert "Exempt from reconfirmation" in page_of(organiser_client, edit)
+    saved = post(organiser_client, edit, data={"name": "VIPs", "reconfirmation_exempt": "y"})
+    assert saved.status_code == 302 and vips.reconfirmation_exempt is True
+    url = f"/events/{event.slug}/manage/reconfirmation"
+    page = html.unescape(page_of(organiser_client, url))
+    assert "Never asked, because their category is exempt from reconfirmation: VIPs." in page
+    assert 'name="modes"' not in page  # attended one way only: nothing to choose
+    local = (utcnow() + 30 * DAY).strftime("%Y-%m-%dT10:00")
+    assert post(organiser_client, url, data={"by": local, "reminder_hours": "24"}).status_code == 302
+    assert mail_to("reconfirmation_request") == ["ana@example.org"]
+    assert "<dt>Asked</dt><dd>Participants attending online</dd>" in page_of(organiser_client, url)
+

@@ -1,6 +1,8 @@
 """The participants' side of registration through the HTTP path: registering (confirmed,
-pending approval, waiting list), invitations, one registration per person, bad input, one's
-own page (answers, cancelling, offers, switching mode, join details) and who may open it."""
+pending approval, waiting list; the result by mail unless the address is the sender's),
+invitations, one registration per person without telling who registered, what the form says
+of each category's places, bad input, one's own page (answers, the agenda-change summary,
+cancelling, offers, switching mode, join details) and who may open it."""
 
 from __future__ import annotations
 
@@ -11,15 +13,15 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from conference.domain import opt_outs, registration_setup
 from conference.domain import registration as ops
-from conference.domain import registration_setup
 from conference.enums import (
     AttendanceMode,
     EventFormat,
     QuestionKind,
     RegistrationState,
 )
-from conference.models import AuditEntry, Registration
+from conference.models import AuditEntry, MailOptOut, Registration
 from conference.models.types import utcnow
 
 from .. import factories
@@ -71,9 +73,27 @@ def flashes(response) -> list[str]:
                                                              text(response), re.DOTALL)]
 
 
+def category_hints(page: str) -> dict[str, str]:
+    """Each category offered on the registration form, with the hint under it ("" for none)."""
+    found = re.findall(r'<label for="(category_id-\d+)">([^<]+)</label>\s*</div>\s*'
+                       r'(?:<p class="hint option-hint" id="(category_id-\d+)-hint">([^<]*)</p>)?', page)
+    return {label.strip(): hint.strip() for _id, label, _hint_id, hint in found}
+
+
+def sent(address: str) -> list[str]:
+    """The flash of a registration answered by mail, as the page after it shows it."""
+    return [f"We have sent a mail to {address}. Follow the link in it to see your registration."]
+
+
+def open_mailed_link(client, template: str, address: str = "rita@example.org"):
+    """The registration page, opened from the link in the last ``template`` mail to ``address``."""
+    [*_, mail] = [m for m in mails(template) if m.to_address == address]
+    return client.get(first_link(mail.body_text).replace("http://conference.test", ""))
+
+
 # Registering ---------------------------------------------------------------------------------------------
 
-def test_registering_with_room_confirms_mails_and_lands_on_the_page(app, db):
+def test_registering_with_room_confirms_by_mail_whose_link_opens_the_page(app, db):
     form = open_form(slug="symp")
     category = add_category(form, in_person=10)
     client = app.test_client()
@@ -82,14 +102,14 @@ def test_registering_with_room_confirms_mails_and_lands_on_the_page(app, db):
     assert "symposium@example.org" in text(page)  # the contact address in the consent text
     response = client.post("/events/symp/register", data=fields(category, listed="y"))
     registration = the_registration(db)
-    assert response.status_code == 302
-    assert token_of(response).id == registration.id
+    assert response.status_code == 302 and response.headers["Location"] == "/events/symp/register/sent"
     assert (registration.state, registration.name, registration.affiliation, registration.listed) == (
         RegistrationState.CONFIRMED, "Rita Registrant", "Met Office", True)
     assert [m.to_address for m in mails("registration_confirmed")] == ["rita@example.org"]
-    shown = client.get(response.headers["Location"])
-    assert flashes(shown) == ["You are registered: your registration is confirmed. We sent you a confirmation by mail."]
-    assert "Confirmed" in text(shown)
+    told = client.get(response.headers["Location"])
+    assert flashes(told) == sent("rita@example.org")
+    assert "Check your mail" in text(told) and "Confirmed" not in text(told)
+    assert "Confirmed" in text(open_mailed_link(client, "registration_confirmed"))
 
 
 def test_a_category_needing_approval_leaves_the_registration_pending(app, db):
@@ -98,9 +118,10 @@ def test_a_category_needing_approval_leaves_the_registration_pending(app, db):
     assert "Needs the organisers' approval." in text(app.test_client().get("/events/symp/register"))
     response = app.test_client().post("/events/symp/register", data=fields(category), follow_redirects=True)
     assert the_registration(db).state == RegistrationState.PENDING
-    assert flashes(response) == [("Your registration is received and is pending approval by the organisers. "
-                                  "We will tell you by mail.")]
+    assert flashes(response) == sent("rita@example.org")
     assert [m.to_address for m in mails("registration_received")] == ["rita@example.org"]
+    assert "The organisers look at your registration" in text(open_mailed_link(app.test_client(),
+                                                                                "registration_received"))
 
 
 def test_a_full_category_says_so_and_registering_joins_the_waiting_list(app, db):
@@ -112,10 +133,28 @@ def test_a_full_category_says_so_and_registering_joins_the_waiting_list(app, db)
     assert "Full: you will join the waiting list." in page
     response = app.test_client().post("/events/symp/register", data=fields(category), follow_redirects=True)
     assert the_registration(db).state == RegistrationState.WAITLISTED
-    assert flashes(response) == [("The category is full: you are on the waiting list at position 2. We will mail "
-                                  "you if a place frees up.")]
-    assert "you are number 2 on the waiting list." in text(response)
-    assert len(mails("registration_waitlisted")) == 2
+    assert flashes(response) == sent("rita@example.org")
+    [mail] = [m for m in mails("registration_waitlisted") if m.to_address == "rita@example.org"]
+    assert "You are number 2 on the waiting list" in mail.body_text
+    assert "you are number 2 on the waiting list." in text(open_mailed_link(app.test_client(),
+                                                                            "registration_waitlisted"))
+
+
+def test_a_category_with_room_is_not_called_full_because_others_wait_elsewhere(app, db):
+    """The demo's shape: "Member agency" has 25 of 150 places taken while the public category,
+    full, has people waiting in the same mode: the form must not say it is full."""
+    form = open_form(slug="symp", format=EventFormat.VIRTUAL)
+    members = add_category(form, "Member agency", online=150)
+    public = add_category(form, "Public", online=1)
+    for _ in range(25):
+        register_now(form, members)
+    register_now(form, public)
+    waiting = register_now(form, public)
+    assert waiting.state == RegistrationState.WAITLISTED
+    page = text(app.test_client().get("/events/symp/register"))
+    assert category_hints(page) == {"Member agency": "", "Public": "Full: you will join the waiting list."}
+    app.test_client().post("/events/symp/register", data=fields(members))
+    assert the_registration(db).state == RegistrationState.CONFIRMED
 
 
 def test_an_invitation_only_category_is_not_offered_and_refused_without_the_invitation(app, db):
@@ -155,15 +194,73 @@ def test_the_invitation_link_registers_into_its_category_without_approval(app, d
     assert "This link is not valid. Check that you copied all of it." in text(bad)
 
 
-def test_a_second_registration_is_refused_and_pointed_to_the_first(app, db):
+def test_an_address_already_registered_gets_the_same_answer_as_a_new_one_and_its_owner_the_link(app, db):
+    """Anyone may type anyone's address: whether it has a registration must not show. The
+    visitor is told only that a mail went to the address; its owner gets the link to their
+    registration (once in ten minutes however often the form is sent), and nothing changes."""
+    form = open_form(slug="symp")
+    category = add_category(form)
+    rita = register_now(form, category, email="rita@example.org", name="Rita Registrant")
+    visitor = app.test_client()
+    known = visitor.post("/events/symp/register", data=fields(category, email="Rita@Example.org", name="Mallory"))
+    unknown = visitor.post("/events/symp/register", data=fields(category, email="nina@example.org", name="Nina New"))
+    for response in (known, unknown):
+        assert response.status_code == 302 and response.headers["Location"] == "/events/symp/register/sent"
+    told = visitor.get(known.headers["Location"])  # the flashes of both answers, in order
+    assert flashes(told) == sent("rita@example.org") + sent("nina@example.org")
+    assert "You are already registered" not in text(told) and "Rita Registrant" not in text(told)
+    again = visitor.post("/events/symp/register", data=fields(category, email="rita@example.org"),
+                         follow_redirects=True)
+    assert flashes(again) == sent("rita@example.org")
+
+    assert count(db) == 2 and the_registration(db).name == "Rita Registrant"
+    [link] = mails("registration_link")
+    assert link.to_address == "rita@example.org" and "sent the registration form again" in link.body_text
+    assert ops.registration_from_token(first_link(link.body_text).rsplit("/", 1)[1]).id == rita.id
+    assert sorted(m.to_address for m in mails("registration_confirmed")) == ["nina@example.org", "rita@example.org"]
+
+
+def test_a_signed_in_person_typing_another_address_learns_nothing_and_does_not_own_it(app, db):
     form = open_form(slug="symp")
     category = add_category(form)
     register_now(form, category, email="rita@example.org")
-    response = app.test_client().post("/events/symp/register", data=fields(category, email="Rita@Example.org"))
+    mallory = login(app.test_client(), factories.make_user(email="mallory@example.org"))
+    known = mallory.post("/events/symp/register", data=fields(category, email="rita@example.org"), follow_redirects=True)
+    unknown = mallory.post("/events/symp/register", data=fields(category, email="nina@example.org"),
+                           follow_redirects=True)
+    assert (flashes(known), flashes(unknown)) == (sent("rita@example.org"), sent("nina@example.org"))
+    nina = the_registration(db, "nina@example.org")
+    assert nina.state == RegistrationState.CONFIRMED and nina.user_id is None  # not Mallory's to see
+    assert mallory.get("/events/symp/registration").headers["Location"] == "/events/symp/register"
+    assert [m.to_address for m in mails("registration_link")] == ["rita@example.org"]
+
+
+def test_an_account_whose_address_is_not_verified_does_not_reach_a_registration_made_with_it(app, db):
+    """Anyone can sign up with anyone's address: until it is verified, the account is not the
+    address's, and neither the event page nor "your registration" leads to its registration."""
+    form = open_form(slug="symp")
+    category = add_category(form)
+    rita = register_now(form, category, email="rita@example.org")
+    impostor = login(app.test_client(), factories.make_user(email="rita@example.org", verified=False))
+    assert impostor.get("/events/symp/registration").headers["Location"] == "/events/symp/register"
+    assert "Your registration" not in text(impostor.get("/events/symp/"))
+    assert "You already have a registration" not in text(impostor.get("/events/symp/register"))
+    verified = login(app.test_client(), factories.make_user(email="otto@example.org"))
+    otto = register_now(form, category, email="otto@example.org")
+    assert token_of(verified.get("/events/symp/registration")).id == otto.id  # a verified address is theirs
+    assert the_registration(db, "rita@example.org").id == rita.id
+
+
+def test_the_owner_signed_in_with_the_address_is_told_they_are_registered(app, db):
+    form = open_form(slug="symp")
+    category = add_category(form)
+    user = factories.make_user(email="rita@example.org")
+    register_now(form, category, email="rita@example.org", user=user)
+    response = login(app.test_client(), user).post("/events/symp/register", data=fields(category))
     page = text(response)
     assert error_of(page, "email").endswith("You are already registered for this event (confirmed). Your "
                                             "registration page shows it and lets you change or cancel it.")
-    assert "Send me my registration link" in page
+    assert "Open your registration" in page
     assert count(db) == 1
 
 
@@ -177,10 +274,12 @@ def test_the_link_is_sent_again_without_revealing_who_registered(app, db):
                           follow_redirects=True)
     expected = ["If this address has a registration for " + form.event.title + ", we sent it the link to its page."]
     assert flashes(known) == flashes(unknown) == expected
-    sent = mails("registration_link")
-    assert [m.to_address for m in sent] == ["rita@example.org"]
-    link = first_link(sent[0].body_text)
+    links = mails("registration_link")
+    assert [m.to_address for m in links] == ["rita@example.org"]
+    link = first_link(links[0].body_text)
     assert ops.registration_from_token(link.rsplit("/", 1)[1]).id == registration.id
+    client.post("/events/symp/registration-link", data={"email": "rita@example.org"})
+    assert len(mails("registration_link")) == 1  # not again within ten minutes
 
 
 def test_a_logged_in_owner_is_pointed_to_their_registration(app, db):
@@ -257,7 +356,63 @@ def test_questions_say_which_categories_they_are_for_and_file_answers_are_stored
     assert answer["content_type"] == "application/pdf" and len(answer["sha256"]) == 64
 
 
+def test_a_form_requiring_an_account_registers_its_holder_with_its_address(app, db):
+    form = open_form(slug="symp", requires_account=True)
+    category = add_category(form)
+    user = factories.make_user(email="rita@example.org")
+    client = login(app.test_client(), user)
+    other = client.post("/events/symp/register", data=fields(category, email="someone@example.org"))
+    assert error_of(text(other), "email").endswith("This form registers the holder of the account you are logged in "
+                                                   "with: use its address, rita@example.org.")
+    assert count(db) == 0
+    response = client.post("/events/symp/register", data=fields(category), follow_redirects=True)
+    assert flashes(response) == ["You are registered: your registration is confirmed. We sent you a confirmation "
+                                 "by mail."]
+    assert the_registration(db).user_id == user.id
+
+
 # One's own page ------------------------------------------------------------------------------------------
+
+def agenda_box(page: str) -> bool:
+    """Whether the page's "Mail me a summary when the agenda changes" box is ticked."""
+    tag = re.search(r'<input[^>]*id="field-agenda_updates"[^>]*>', page).group(0)
+    return "checked" in tag
+
+
+def test_the_agenda_change_summary_is_asked_for_on_the_form_and_switched_on_the_page(app, db):
+    form = open_form(slug="symp")
+    category = add_category(form)
+    event = form.event
+    assert "Mail me a summary when the agenda changes" in text(app.test_client().get("/events/symp/register"))
+    app.test_client().post("/events/symp/register", data=fields(category, agenda_updates="y"))
+    assert the_registration(db).agenda_updates is True
+
+    # Otto unsubscribed from a mail's link; ticking the box on the form does not undo that...
+    opt_outs.opt_out(event, "otto@example.org", "agenda_updates")
+    app.test_client().post("/events/symp/register", data=fields(category, email="otto@example.org",
+                                                                agenda_updates="y"))
+    otto = the_registration(db, "otto@example.org")
+    assert otto.agenda_updates is False
+    client = app.test_client()
+    assert agenda_box(text(client.get(manage_path(otto)))) is False
+    # ... but asking on his own page, reached by the link mailed to him, does.
+    on = client.post(f"{manage_path(otto)}/agenda-updates", data={"agenda_updates": "y"}, follow_redirects=True)
+    assert flashes(on) == ["We will mail you a summary when the agenda changes."]
+    assert agenda_box(text(on)) is True
+    assert the_registration(db, "otto@example.org").agenda_updates is True
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MailOptOut)) == 0
+    off = client.post(f"{manage_path(otto)}/agenda-updates", data={}, follow_redirects=True)
+    assert flashes(off) == ["You will get no mail when the agenda changes."]
+    assert the_registration(db, "otto@example.org").agenda_updates is False
+    actions = db.session.scalars(sa.select(AuditEntry.details).where(
+        AuditEntry.action == "registration.agenda_updates_changed").order_by(AuditEntry.id)).all()
+    assert actions == [{"wanted": True}, {"wanted": False}]
+
+    ops.cancel(the_registration(db, "otto@example.org"), actor=None)
+    late = client.post(f"{manage_path(otto)}/agenda-updates", data={"agenda_updates": "y"}, follow_redirects=True)
+    assert flashes(late) == ["This registration is no longer active."]
+    assert the_registration(db, "otto@example.org").agenda_updates is False
+
 
 def test_answers_change_until_the_deadline_and_not_after(app, db):
     form = open_form(slug="symp", modification=dt.timedelta(days=2))

@@ -1,7 +1,8 @@
 """The delegation journey end to end in Chromium, every page checked by axe-core and for CSP
 violations: a focal point nominates a colleague from their delegation page; the colleague
 receives the mail (over SMTP), registers from its link and is confirmed at once; another person
-registers naming the organisation and waits for the focal point, who approves them; the
+registers naming the organisation, is told by mail (with the link to their page) that they wait
+for the focal point, who approves them; the
 organiser then sees the delegation complete (its quota reached) in the delegations overview."""
 
 from __future__ import annotations
@@ -76,7 +77,12 @@ def test_nominate_register_claim_approve_and_the_organiser_sees_the_delegation_c
     other.get_by_label("Organisation (optional)").select_option(label="UN Environment Programme (UNEP)")
     other.get_by_role("checkbox", name=re.compile("^I agree")).check()
     other.submit(other.get_by_role("button", name="Register"))
-    expect(other.get_by_role("status").first).to_contain_text("awaits approval by the focal point")
+    expect(other.get_by_role("status").first).to_have_text(
+        "We have sent a mail to omar@unep.org. Follow the link in it to see your registration.")
+    live_mail.messages.clear()
+    assert live_server.deliver_mail().sent == 3  # Nadia's confirmation; to Omar, and to the focal point about him
+    [received] = [m for m in live_mail.messages if m["to"] == ["omar@unep.org"]]
+    other.goto(first_link(message_text(received["message"])))
     expect(other.get_by_text("Awaiting approval by the focal point of UN Environment Programme.")).to_be_visible()
     assert states(committed_db)["omar@unep.org"] == RegistrationState.PENDING
 

@@ -1,6 +1,6 @@
 """The registration journey end to end in Chromium, every page checked by axe-core and for CSP
-violations: a participant without an account registers from the event page, receives the
-confirmation by mail (over SMTP) with the event as an iCalendar attachment, which is read
+violations: a participant without an account registers from the event page, is told to look
+in their mail, receives the confirmation (over SMTP) with the event as an iCalendar attachment, which is read
 back here by a small independent parser, opens their ticket from the mail's link, and an
 organiser checks them in by typing the ticket's code."""
 
@@ -63,7 +63,9 @@ def test_register_receive_the_calendar_open_the_ticket_and_get_checked_in(page, 
     page.get_by_role("radio", name="Member agency").check()
     page.get_by_role("checkbox", name=re.compile("^I agree")).check()
     page.submit(page.get_by_role("button", name="Register"))
-    expect(page.get_by_role("status").first).to_contain_text("your registration is confirmed")
+    expect(page.get_by_role("status").first).to_have_text(
+        "We have sent a mail to rita@example.org. Follow the link in it to see your registration.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your mail")
     assert fresh(committed_db).scalar(sa.select(Registration.state)) == RegistrationState.CONFIRMED
 
     # The confirmation arrives over SMTP with the event's calendar entry attached.

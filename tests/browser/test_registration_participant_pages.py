@@ -1,6 +1,7 @@
 """A participant's registration in Chromium, every page checked with axe-core and for CSP
-violations: on a hybrid event they register with the keyboard alone, see the result, open
-their registration page, switch to attending online, then cancel."""
+violations: on a hybrid event they register with the keyboard alone, are told to look in their
+mail, open their registration page from it (over SMTP), switch to attending online, ask for the
+agenda-change summary, then cancel."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import sqlalchemy as sa
 from conference.enums import AttendanceMode, EventFormat, RegistrationState
 from conference.models import Registration
 
+from ..conftest import first_link, message_text
 from ..domain.participant_helpers import add_question, open_form
 from ..domain.registration_helpers import add_category
 from .test_account_and_event_journey import expect, fresh
 
 
-def test_a_participant_registers_with_the_keyboard_switches_mode_and_cancels(page, live_server, committed_db):
+def test_a_participant_registers_with_the_keyboard_switches_mode_and_cancels(page, live_server, live_mail,
+                                                                           committed_db):
     form = open_form(slug="hybrid", format=EventFormat.HYBRID, title="Everyone")
     form.event.online_details = "Join at https://meet.example.org/hybrid-room"
     add_category(form, "Member agency", in_person=20, online=20)
@@ -58,9 +61,14 @@ def test_a_participant_registers_with_the_keyboard_switches_mode_and_cancels(pag
         page.keyboard.press("Enter")
     page.audit()
 
-    # The result, on their own page.
+    # The result is in the mail: its link opens their own page.
     expect(page.get_by_role("status").first).to_have_text(
-        "You are registered: your registration is confirmed. We sent you a confirmation by mail.")
+        "We have sent a mail to rita@example.org. Follow the link in it to see your registration.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your mail")
+    assert live_server.deliver_mail().sent == 1
+    [mail] = live_mail.messages
+    assert mail["message"]["Subject"].startswith("Confirmed: your registration for")
+    page.goto(first_link(message_text(mail["message"])))
     expect(page.get_by_role("heading", level=1)).to_have_text("Registration of Rita Registrant")
     expect(page.get_by_role("heading", name="How to join online")).to_be_visible()
     registration = fresh(committed_db).scalar(sa.select(Registration))
@@ -73,6 +81,14 @@ def test_a_participant_registers_with_the_keyboard_switches_mode_and_cancels(pag
     page.submit(page.get_by_role("button", name="Ask to switch"))
     expect(page.get_by_role("status").first).to_have_text("You now attend online.")
     assert fresh(committed_db).scalar(sa.select(Registration.mode)) == AttendanceMode.ONLINE
+
+    # The summary of agenda changes is asked for with a box and a button.
+    page.get_by_role("checkbox", name="Mail me a summary when the agenda changes").focus()
+    page.keyboard.press("Space")
+    page.submit(page.get_by_role("button", name="Save", exact=True))
+    expect(page.get_by_role("status").first).to_have_text("We will mail you a summary when the agenda changes.")
+    expect(page.get_by_role("checkbox", name="Mail me a summary when the agenda changes")).to_be_checked()
+    assert fresh(committed_db).scalar(sa.select(Registration.agenda_updates)) is True
 
     # Cancelling asks first.
     page.follow(page.get_by_role("link", name="Cancel my registration…"))

@@ -32,7 +32,7 @@ HOSTILE = "<script>alert(1)</script> & Sons"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Sons"
 REGISTRATION_KEYS = [
     "registration_received", "registration_confirmed", "registration_approved", "registration_waitlisted",
-    "registration_offer", "registration_offer_expired", "registration_rejected", "registration_cancelled",
+    "registration_offer", "registration_offer_withdrawn", "registration_offer_expired", "registration_rejected", "registration_cancelled",
     "registration_switched", "registration_switch_waiting", "registration_invitation", "registration_link",
     "reconfirmation_request", "reconfirmation_reminder", "reconfirmation_released",
 ]
@@ -45,16 +45,17 @@ KEY_PHRASES = {
     "registration_approved": ("Approved: your registration for", "approved your registration: it is confirmed (Members, online)"),
     "registration_waitlisted": ("Waiting list:", "You are number 1 on the waiting list (in person)"),
     "registration_offer": ("Action required: a place for you at", "It is held for you until"),
+    "registration_offer_withdrawn": ("Waiting list again:", "You are back on the waiting list (in person), at number"),
     "registration_offer_expired": ("Offer expired:", "was not taken in time"),
     "registration_rejected": ("Your registration for", "could not accept your registration"),
     "registration_cancelled": ("Cancelled: your registration for", "is cancelled."),
     "registration_switched": ("You now attend", "as you asked."),
     "registration_switch_waiting": ("Waiting to attend in person:", "Your request waits at number 2"),
     "registration_invitation": ("Invitation to register for", "Register with this link (it is for you alone):"),
-    "registration_link": ("Your registration link for", "You asked for the link to your registration"),
-    "reconfirmation_request": ("Action required: reconfirm your place at", "confirm that they still come"),
+    "registration_link": ("Your registration link for", "asked for the link to your registration for"),
+    "reconfirmation_request": ("Action required: reconfirm your place at", "confirm that they still take part"),
     "reconfirmation_reminder": ("Action required: reminder to reconfirm", "You have not yet reconfirmed"),
-    "reconfirmation_released": ("Cancelled: your place at", "You did not reconfirm your in-person place"),
+    "reconfirmation_released": ("Cancelled: your place at", "You did not reconfirm your place at"),
     "agenda_speaker_times": ("Your times in the programme of", "Your times, in your time zone:"),
     "agenda_updated": ("The programme of", "New: 0\nMoved: 3\nChanged: 0\nCancelled: 0"),
 }

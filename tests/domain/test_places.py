@@ -1,10 +1,12 @@
 """Places and the waiting list: capacity per category and mode and per event, the order of
-the list, offers that pass down it, mode switches on a hybrid event; and on PostgreSQL, 100
-people registering at the same moment for 20 places."""
+the list (a place in line nobody shares), offers that pass down it, mode switches on a hybrid
+event; and on PostgreSQL, 100 people registering at the same moment for 20 places, and two
+whose requests overlap told different places in line."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 
 import pytest
@@ -18,6 +20,7 @@ from conference.errors import AlreadyExists, DeadlinePassed, InvalidState, Valid
 from conference.extensions import db as _db
 from conference.models import AuditEntry, OutboxMessage, ParticipantCategory, Registration, RegistrationForm
 
+from .races import race
 from .registration_helpers import CLOSES, DURING, OPENS, add_category, make_form, register
 
 C, W, P, O = (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.PENDING,
@@ -161,7 +164,59 @@ def test_switching_mode_with_room_happens_at_once(app, db):
     assert person.mode == AttendanceMode.ONLINE and person.switch_to is None
 
 
+def told_positions(*registrations) -> list[int]:
+    """The place in line each one's mail told them (on the waiting list, or waiting to switch)."""
+    numbers = {}
+    for message in _db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template.in_(
+            ["registration_waitlisted", "registration_switch_waiting"]))):
+        numbers[message.to_address] = int(re.search(r"number (\d+)", message.body_text).group(1))
+    return [numbers[r.email] for r in registrations]
+
+
+def test_places_in_line_are_one_each_in_the_order_people_are_put_on_the_list(app, db):
+    """People registering in the same instant, a request whose clock is earlier but that is
+    decided later (it waited for the event's lock while another went first), and a request to
+    switch: each is told a number nobody else is told, 1 to 6, and keeps it."""
+    form = make_form(format=EventFormat.HYBRID)
+    members = add_category(form, in_person=1, online=1)
+    register(form, members, mode="in_person")
+    switcher = register(form, members, mode="online")
+    same_instant = [register(form, members, mode="in_person", now=DURING + HOUR) for _ in range(4)]
+    decided_later = register(form, members, mode="in_person", now=DURING)
+    assert ops.request_mode_switch(switcher, actor=None, mode="in_person", now=DURING) is False
+    queue = [*same_instant, decided_later, switcher]
+
+    assert [places.position(r) for r in queue] == [1, 2, 3, 4, 5, 6]
+    assert told_positions(*queue) == [1, 2, 3, 4, 5, 6]
+    assert [r.id for r in places.waiting_list(form.event, AttendanceMode.IN_PERSON)] == [r.id for r in queue]
+
+
 # Concurrency on PostgreSQL ---------------------------------------------------------------------------
+
+@pytest.mark.postgres_only
+def test_two_people_registering_at_once_are_told_different_places_in_line(app, database_url, postgres_db):
+    """Ana's request began first (its clock says so) but waited for the event's lock while Ben's
+    was decided: Ben is first in line, Ana second, and that is what each is told."""
+    form = make_form(slug="line-race")
+    members = add_category(form, in_person=1)
+    register(form, members)
+    ids = (form.id, members.id)
+    postgres_db.session.commit()
+
+    def registering(name, now):
+        def work():
+            return ops.register(_db.session.get(RegistrationForm, ids[0]),
+                                category=_db.session.get(ParticipantCategory, ids[1]), name=name,
+                                email=f"{name.lower()}@example.org", privacy_consent=True, now=now).id
+        return work
+
+    ben, ana = race(app, database_url, registering("Ben", DURING + 2 * HOUR), registering("Ana", DURING + HOUR))
+    postgres_db.session.expire_all()
+    queue = [postgres_db.session.get(Registration, i) for i in (ben.result, ana.result)]
+    assert [r.state for r in queue] == [W, W]
+    assert [places.position(r) for r in queue] == [1, 2]
+    assert told_positions(*queue) == [1, 2]
+
 
 @pytest.mark.postgres_only
 def test_a_hundred_registrations_at_once_for_twenty_places_never_overbook(app, postgres_db):
@@ -225,6 +280,17 @@ def test_people_waiting_for_a_full_category_do_not_hold_up_another_category(app,
     waiting = register(form, members)
     assert waiting.state == W
     assert register(form, speakers).state == C
+
+
+def test_a_switch_is_not_held_up_by_people_waiting_for_another_full_category(app, db):
+    """The rule a newcomer meets (places.availability) decides a switch too."""
+    form = make_form(format=EventFormat.HYBRID)
+    members, speakers = add_category(form, "Members", in_person=1), add_category(form, "Speakers", in_person=5)
+    register(form, members, mode="in_person")
+    assert register(form, members, mode="in_person").state == W
+    speaker = register(form, speakers, mode="online")
+    assert ops.request_mode_switch(speaker, actor=None, mode="in_person", now=DURING + HOUR) is True
+    assert (speaker.mode, speaker.switch_to) == (AttendanceMode.IN_PERSON, None)
 
 
 def test_when_the_event_is_full_everyone_waits_in_one_line_across_categories(app, db):

@@ -1,6 +1,8 @@
-"""Reconfirmation of in-person places: the request mails those asked, the reminder goes once
-before the date, and at the date the places of those who did not reconfirm are released and
-offered to the waiting list in order; reconfirmed and online participants keep theirs."""
+"""Reconfirmation of places: the request mails those asked, the reminder goes once before the
+date, and at the date the places of those who did not reconfirm are released and offered to the
+waiting list in order; reconfirmed participants keep theirs, and so do those the request does
+not concern: those attending in a mode not asked (online by default on a hybrid event), and
+those in a category exempt from it (resource persons, VIPs). A virtual event asks online."""
 
 from __future__ import annotations
 
@@ -140,7 +142,7 @@ def test_reconfirming_needs_an_open_request_a_confirmed_in_person_place_and_time
     assert people["Ana"].reconfirmed_at is None
 
 
-def test_only_organisers_ask_and_only_for_a_future_date_of_an_event_with_in_person_places(db):
+def test_only_organisers_ask_and_only_for_a_future_date_and_the_event_s_modes(db):
     form = make_form(format=EventFormat.HYBRID)
     add_category(form)
     organiser = form.event.roles[0].user
@@ -148,12 +150,76 @@ def test_only_organisers_ask_and_only_for_a_future_date_of_an_event_with_in_pers
         reconfirmation.request_reconfirmation(form.event, actor=factories.make_user(), by=BY, now=ASKED)
     with pytest.raises(DomainError) as past:
         reconfirmation.request_reconfirmation(form.event, actor=organiser, by=ASKED, now=ASKED)
-    assert past.value.field == "by"
+    assert set(past.value.errors) == {"by"}
     with pytest.raises(DomainError) as hours:
         reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, reminder_hours=-1, now=ASKED)
-    assert hours.value.field == "reminder_hours"
+    assert set(hours.value.errors) == {"reminder_hours"}
     assert form.event.registration_settings.reconfirm_by is None
 
+    for modes in ([], ["in_person", "elsewhere"]):
+        with pytest.raises(DomainError) as wrong:
+            reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, modes=modes, now=ASKED)
+        assert set(wrong.value.errors) == {"modes"}
     virtual = make_form(format=EventFormat.VIRTUAL)
+    with pytest.raises(DomainError) as in_person:
+        reconfirmation.request_reconfirmation(virtual.event, actor=virtual.event.roles[0].user, by=BY,
+                                              modes=[AttendanceMode.IN_PERSON], now=ASKED)
+    assert in_person.value.errors == {"modes": "Choose whom to ask among the ways this event is attended."}
+
+
+def test_a_virtual_events_online_participants_are_asked_reminded_and_released(db):
+    form = make_form(format=EventFormat.VIRTUAL)
+    members = add_category(form, online=2)
+    organiser = form.event.roles[0].user
+    ana, ben, waiting = (register(form, members, name=n, email=f"{n.lower()}@example.org") for n in ("Ana", "Ben",
+                                                                                                     "Wil"))
+    assert (ana.state, ben.state, waiting.state) == (C, C, W)
+
+    assert reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, reminder_hours=48,
+                                                 now=ASKED) == 2
+    assert mail_to("reconfirmation_request") == ["ana@example.org", "ben@example.org"]
+    assert "You have a confirmed place at" in one_mail("reconfirmation_request", "ana@example.org").body_text
+    assert reconfirmation.is_asked(ana, ASKED + HOUR)
+    reconfirmation.reconfirm(ben, actor=None, now=ASKED + HOUR)
+    assert reconfirmation.run_reconfirmation(now=BY - 48 * HOUR) == {"reminded": 1, "released": 0, "offered": 0}
+    assert mail_to("reconfirmation_reminder") == ["ana@example.org"]
+    assert reconfirmation.run_reconfirmation(now=BY) == {"reminded": 0, "released": 1, "offered": 1}
+    assert (ana.state, ana.cancel_reason, ben.state, waiting.state) == (X, CancelReason.NOT_RECONFIRMED, C, O)
+    assert mail_to("reconfirmation_released") == ["ana@example.org"]
+
+
+def test_exempt_categories_are_never_asked_reminded_nor_released(db):
+    """A hybrid event asks both ways; its resource persons are exempt."""
+    form = make_form(format=EventFormat.HYBRID)
+    members = add_category(form, "Members", in_person=1, online=1)
+    resource = add_category(form, "Resource persons")
+    resource.reconfirmation_exempt = True
+    organiser = form.event.roles[0].user
+    room = register(form, members, name="Ana", email="ana@example.org", mode=AttendanceMode.IN_PERSON)
+    screen = register(form, members, name="Olaf", email="olaf@example.org", mode=AttendanceMode.ONLINE)
+    vips = [register(form, resource, name=n, email=f"{n.lower()}@example.org", mode=mode)
+            for n, mode in (("Vera", AttendanceMode.IN_PERSON), ("Viktor", AttendanceMode.ONLINE))]
+    waiting = register(form, members, name="Wil", email="wil@example.org", mode=AttendanceMode.ONLINE)
+
+    assert reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, reminder_hours=48,
+                                                 modes=["in_person", "online"], now=ASKED) == 2
+    assert mail_to("reconfirmation_request") == ["ana@example.org", "olaf@example.org"]
+    assert [reconfirmation.is_asked(r, ASKED) for r in (room, screen, *vips)] == [True, True, False, False]
     with pytest.raises(InvalidState):
-        reconfirmation.request_reconfirmation(virtual.event, actor=virtual.event.roles[0].user, by=BY, now=ASKED)
+        reconfirmation.reconfirm(vips[0], actor=None, now=ASKED)
+    assert reconfirmation.run_reconfirmation(now=BY - 48 * HOUR)["reminded"] == 2
+    assert mail_to("reconfirmation_reminder") == ["ana@example.org", "olaf@example.org"]
+    assert reconfirmation.progress(form.event) == {"reconfirmed": 0, "waiting": 2, "released": 0}
+
+    assert reconfirmation.run_reconfirmation(now=BY) == {"reminded": 0, "released": 2, "offered": 1}
+    assert [r.state for r in (room, screen, *vips, waiting)] == [X, X, C, C, O]
+    assert mail_to("reconfirmation_released") == ["ana@example.org", "olaf@example.org"]
+
+
+def test_a_hybrid_event_asks_only_the_modes_chosen(hybrid):
+    form, organiser, people, online = hybrid
+    assert reconfirmation.request_reconfirmation(form.event, actor=organiser, by=BY, modes=["online"],
+                                                 now=ASKED) == 1
+    assert mail_to("reconfirmation_request") == ["olaf@example.org"]
+    assert reconfirmation.run_reconfirmation(now=BY) == {"reminded": 0, "released": 1, "offered": 0}
+    assert online.state == X and [p.state for p in people.values()] == [C, C, C, W, W]

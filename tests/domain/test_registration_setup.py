@@ -1,6 +1,8 @@
 """Setting up registration: settings, forms, categories, questions and invitations (one by
-one and from a CSV file); capacities that grow pass places down the waiting list, and only
-organisers may change anything."""
+one and from a CSV file); capacities that grow pass places down the waiting list; capacities
+that shrink are refused below the places that belong to someone and withdraw the open offers
+beyond them, so nothing is ever overbooked (also when a change and an acceptance race, on
+PostgreSQL); and only organisers may change anything."""
 
 from __future__ import annotations
 
@@ -27,18 +29,23 @@ from conference.errors import (
     NotAllowed,
     ValidationFailed,
 )
+from conference.extensions import db as _db
 from conference.models import (
     ParticipantCategory,
+    Registration,
     RegistrationForm,
     RegistrationInvitation,
     RegistrationQuestion,
+    User,
 )
 
 from .. import factories
+from .races import race
 from .registration_helpers import CLOSES, DURING, OPENS, add_category, register
 from .setup_helpers import audit_actions, mails, organised_form
 
-C, W, O = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.OFFERED
+C, W, O, P = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.OFFERED, RegistrationState.PENDING
+HOUR = dt.timedelta(hours=1)
 
 
 def _settings(event, organiser, **overrides):
@@ -119,13 +126,133 @@ def test_raising_the_overall_capacity_offers_places_to_the_waiting_list(app, db)
                                         "registration.offered"]
 
 
-def test_lowering_the_overall_capacity_removes_nobody(app, db):
+def test_the_overall_capacity_cannot_go_below_the_places_that_belong_to_someone(app, db):
+    organiser, form = organised_form(capacity_in_person=5)
+    public = add_category(form, "Public")
+    observers = add_category(form, "Observers", approval=True)
+    people = [register(form, public) for _ in range(2)] + [register(form, observers)]
+    assert [p.state for p in people] == [C, C, P]
+    with pytest.raises(ValidationFailed) as refused:
+        _settings(form.event, organiser, capacity_in_person=2)
+    assert refused.value.errors == {"capacity_in_person": (
+        "3 people have a place in person at this event (confirmed or awaiting approval), so there cannot be fewer "
+        "than 3 places. To go lower, cancel registrations first.")}
+    assert form.event.registration_settings.capacity_in_person == 5
+    _settings(form.event, organiser, capacity_in_person=3)
+    assert register(form, public).state == W
+
+
+def test_lowering_the_overall_capacity_withdraws_the_offers_beyond_it(app, db):
     organiser, form = organised_form(capacity_in_person=3)
     public = add_category(form, "Public")
-    people = [register(form, public) for _ in range(3)]
-    _settings(form.event, organiser, capacity_in_person=1)
-    assert [p.state for p in people] == [C, C, C]
-    assert register(form, public).state == W
+    holders = [register(form, public) for _ in range(3)]
+    first, second = register(form, public), register(form, public)
+    ops.cancel(holders[0], actor=None, now=DURING)
+    ops.cancel(holders[1], actor=None, now=DURING)
+    assert (first.state, second.state) == (O, O)
+    _settings(form.event, organiser, capacity_in_person=2)
+    assert (first.state, second.state, places.position(second)) == (O, W, 1)
+    ops.accept_offer(first, actor=None, now=DURING + HOUR)
+    with pytest.raises(InvalidState):
+        ops.accept_offer(second, actor=None, now=DURING + HOUR)
+    assert confirmed(form.event) == 2
+
+
+def confirmed(event, category=None) -> int:
+    query = sa.select(sa.func.count()).select_from(Registration).where(Registration.event_id == event.id,
+                                                                       Registration.state == C)
+    if category is not None:
+        query = query.where(Registration.category_id == category.id)
+    return _db.session.scalar(query)
+
+
+def _members(organiser, form, capacity):
+    return setup.save_category(form, actor=organiser, category=form.categories[0], name="Members",
+                               capacity_in_person=capacity, now=DURING + HOUR)
+
+
+def test_a_category_cannot_go_below_the_places_that_belong_to_someone(app, db):
+    organiser, form = organised_form()
+    members = add_category(form, "Members", in_person=5)
+    people = [register(form, members) for _ in range(3)]
+    with pytest.raises(ValidationFailed) as refused:
+        _members(organiser, form, 2)
+    assert refused.value.errors == {"capacity_in_person": (
+        "3 people have a place in person in this category (confirmed or awaiting approval), so there cannot be "
+        "fewer than 3 places. To go lower, cancel registrations first.")}
+    assert members.capacity_in_person == 5 and [p.state for p in people] == [C, C, C]
+    _members(organiser, form, 3)
+    assert register(form, members).state == W
+
+
+def test_lowering_a_category_with_offers_open_withdraws_the_last_ones_and_never_overbooks(app, db):
+    """10 places, 8 confirmed and 2 offered: lowered to 9, the offer of the one later in line is
+    withdrawn (they are told, and are first in line again); then every offer is taken and new
+    people come, and there are never more than 9 confirmed."""
+    organiser, form = organised_form()
+    members = add_category(form, "Members", in_person=10)
+    holders = [register(form, members) for _ in range(10)]
+    first, second, third = (register(form, members) for _ in range(3))
+    for holder in holders[:2]:
+        ops.cancel(holder, actor=None, now=DURING)
+    assert (first.state, second.state, third.state) == (O, O, W)
+
+    _members(organiser, form, 9)
+
+    assert (first.state, second.state, third.state) == (O, W, W)
+    assert (second.offer_expires_at, places.position(second), places.position(third)) == (None, 1, 2)
+    [withdrawn] = mails("registration_offer_withdrawn")
+    assert withdrawn.to_address == second.email
+    assert "You are back on the waiting list (in person), at number 1" in withdrawn.body_text
+    assert audit_actions(form.event)[-2:] == ["registration.category_updated", "registration.offer_withdrawn"]
+
+    ops.accept_offer(first, actor=None, now=DURING + 2 * HOUR)
+    with pytest.raises(InvalidState):
+        ops.accept_offer(second, actor=None, now=DURING + 2 * HOUR)
+    assert confirmed(form.event) == 9
+    late = [register(form, members, now=DURING + 3 * HOUR) for _ in range(2)]
+    assert [p.state for p in late] == [W, W]
+    ops.cancel(holders[5], actor=None, now=DURING + 4 * HOUR)
+    assert (second.state, third.state) == (O, W)  # back at their place in line: the first
+    ops.accept_offer(second, actor=None, now=DURING + 5 * HOUR)
+    assert confirmed(form.event) == 9 == members.capacity_in_person
+
+
+@pytest.mark.postgres_only
+def test_a_capacity_lowered_while_an_offer_is_taken_never_overbooks(app, database_url, postgres_db):
+    """The organiser lowers the capacity while the last person offered a place takes it: the
+    change goes first and withdraws that offer, so the acceptance, which waited for the event's
+    lock, finds no offer any more; the other way round, the change sees the place taken."""
+    organiser, form = organised_form(slug="shrink-race")
+    members = add_category(form, "Members", in_person=10)
+    holders = [register(form, members) for _ in range(10)]
+    first, second = register(form, members), register(form, members)
+    for holder in holders[:2]:
+        ops.cancel(holder, actor=None, now=DURING)
+    ids = {"form": form.id, "organiser": organiser.id, "first": first.id, "second": second.id}
+    postgres_db.session.commit()
+
+    def lowering(capacity):
+        def work():
+            form = _db.session.get(RegistrationForm, ids["form"])
+            return _members(_db.session.get(User, ids["organiser"]), form, capacity)
+        return work
+
+    def accepting(name):
+        return lambda: ops.accept_offer(_db.session.get(Registration, ids[name]), actor=None, now=DURING + HOUR)
+
+    change, taking = race(app, database_url, lowering(9), accepting("second"))
+    assert change.error is None and isinstance(taking.error, InvalidState)
+    assert taking.error.message == "There is no place on offer for this registration (it is on the waiting list)."
+
+    taking, change = race(app, database_url, accepting("first"), lowering(8))
+    assert taking.error is None and isinstance(change.error, ValidationFailed)
+    assert "9 people have a place in person in this category" in change.error.errors["capacity_in_person"]
+
+    postgres_db.session.expire_all()
+    event = postgres_db.session.get(RegistrationForm, ids["form"]).event
+    assert confirmed(event) == 9 == postgres_db.session.get(ParticipantCategory, members.id).capacity_in_person
+    assert postgres_db.session.get(Registration, ids["second"]).state == W
 
 
 # Forms ---------------------------------------------------------------------------------------------------
@@ -205,16 +332,6 @@ def test_hybrid_categories_have_separate_capacities_and_raising_one_fills_only_t
     assert [p.state for p in people] == [C, O, C, W]
     assert [m.to_address for m in mails("registration_offer")] == [people[1].email]
     assert people[1].offer_expires_at == DURING + dt.timedelta(hours=12)
-
-
-def test_lowering_a_category_below_the_places_taken_removes_nobody(app, db):
-    organiser, form = organised_form()
-    members = add_category(form, "Members", in_person=3)
-    people = [register(form, members) for _ in range(3)]
-    setup.save_category(form, actor=organiser, category=members, name="Members", capacity_in_person=1)
-    assert [p.state for p in people] == [C, C, C]
-    assert places.occupancy(form.event).by_category[(members.id, AttendanceMode.IN_PERSON)] == 3
-    assert register(form, members).state == W
 
 
 def test_a_category_in_use_cannot_be_deleted_and_an_unused_one_goes_with_its_invitations(app, db):

@@ -108,7 +108,7 @@ def _groups(people: list[Registration]) -> SimpleNamespace:
     return SimpleNamespace(
         pending=sorted(of(RegistrationState.PENDING), key=lambda r: (r.created_at, r.id)),
         delegates=of(RegistrationState.CONFIRMED, RegistrationState.OFFERED),
-        waiting=sorted(of(RegistrationState.WAITLISTED), key=lambda r: (r.waitlisted_at or r.created_at, r.id)),
+        waiting=sorted(of(RegistrationState.WAITLISTED), key=lambda r: r.waiting_number),  # the order of places
         past=of(RegistrationState.CANCELLED, RegistrationState.REJECTED),
     )
 

@@ -11,7 +11,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ...domain.reconfirmation import MAX_REMINDER_HOURS
 from ...enums import RegistrationState
-from ..cfp_manage.forms import LocalDateTimeField, ZonedForm, _id_or_none
+from ..cfp_manage.forms import CheckboxesField, LocalDateTimeField, ZonedForm, _id_or_none
+from .participant_forms import MODE_LABELS
 
 STATE_LABELS = {
     RegistrationState.PENDING: _l("Pending approval"),
@@ -88,3 +89,16 @@ class ReconfirmationForm(ZonedForm):
          NumberRange(min=0, max=MAX_REMINDER_HOURS,
                      message=_l("Enter a whole number of hours between 0 and %(max)s."))],
         default=48, invalid_value_message=_l("Enter a whole number of hours, e.g. 48."))
+    modes = CheckboxesField(_l("Ask the participants who attend"), coerce=str)
+
+    def __init__(self, *args, modes, **kwargs):
+        """``modes``: the event's; with one, there is nothing to choose and the field goes."""
+        super().__init__(*args, **kwargs)
+        if len(modes) < 2:
+            del self.modes
+        else:
+            self.modes.choices = [SelectChoice(m.value, MODE_LABELS[m]) for m in modes]
+
+    def values(self) -> dict:
+        return {"by": self.by.utc, "reminder_hours": self.reminder_hours.data,
+                "modes": self.modes.chosen() if "modes" in self else None}

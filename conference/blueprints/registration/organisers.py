@@ -17,7 +17,7 @@ from ...domain import delegation_overview, delegations, places, reconfirmation
 from ...domain import registration as ops
 from ...domain import registration_admin as admin
 from ...domain.submission_queries import answer_text
-from ...enums import AttendanceMode, ListVisibility, QuestionKind, RegistrationState
+from ...enums import ListVisibility, QuestionKind, RegistrationState
 from ...errors import DomainError, InvalidToken
 from ...extensions import db, login_manager
 from ...models import Registration
@@ -149,20 +149,21 @@ def cancel_registration(slug, registration_id):
 def reconfirmation_page(slug):
     event = load_managed_event(slug)
     settings = places.settings_for(event)
-    current = SimpleNamespace(by=settings.reconfirm_by if reconfirmation.is_open(settings) else None,
-                              reminder_hours=settings.reconfirm_reminder_hours)
-    form = ReconfirmationForm(obj=current, zone=event.timezone)
-    asked = saved_form(form, lambda: [reconfirmation.request_reconfirmation(
-        event, actor=actor(), by=form.by.utc, reminder_hours=form.reminder_hours.data)])
+    is_open = reconfirmation.is_open(settings)
+    current = SimpleNamespace(by=settings.reconfirm_by if is_open else None,
+                              reminder_hours=settings.reconfirm_reminder_hours,
+                              modes=sorted(settings.reconfirm_modes() if is_open else reconfirmation.default_modes(event)))
+    form = ReconfirmationForm(obj=current, zone=event.timezone, modes=places.modes_of(event))
+    asked = saved_form(form, lambda: [reconfirmation.request_reconfirmation(event, actor=actor(), **form.values())])
     if asked:
         flash(ngettext("Reconfirmation is requested; %(num)d participant is asked by mail.",
                        "Reconfirmation is requested; %(num)d participants are asked by mail.", asked[0]), "success")
         return redirect(url_for("registration.reconfirmation", slug=slug))
     return render_template(
-        "registration/reconfirmation.html", event=event, form=form, settings=settings,
-        is_open=reconfirmation.is_open(settings), progress=reconfirmation.progress(event),
-        has_in_person=AttendanceMode.IN_PERSON in places.modes_of(event),
-        remind_at=reconfirmation.reminder_time(settings),
+        "registration/reconfirmation.html", event=event, form=form, settings=settings, is_open=is_open,
+        progress=reconfirmation.progress(event), remind_at=reconfirmation.reminder_time(settings),
+        asked_modes=[MODE_LABELS[m] for m in places.modes_of(event) if m in settings.reconfirm_modes()],
+        exempt=reconfirmation.exempt_categories(event),
     )
 
 

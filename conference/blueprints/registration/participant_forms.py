@@ -47,6 +47,7 @@ class RegisterForm(_AnswersMixin, FlaskForm):
     organisation_id = SelectField(_l("Organisation (optional)"), validate_choice=False)
     privacy_consent = BooleanField()
     listed = BooleanField(_l("List my name and affiliation in the participant list"))
+    agenda_updates = BooleanField(_l("Mail me a summary when the agenda changes"))
 
 
 class AnswersForm(_AnswersMixin, FlaskForm):
@@ -61,6 +62,16 @@ class SwitchForm(FlaskForm):
 
 class ResendLinkForm(FlaskForm):
     email = HiddenField()
+
+
+class SendLinkForm(FlaskForm):
+    """ResendLinkForm with the address typed (it posts to the same view)."""
+
+    email = EmailField(_l("Email address"))
+
+
+class AgendaUpdatesForm(FlaskForm):
+    agenda_updates = BooleanField(_l("Mail me a summary when the agenda changes"))
 
 
 class ButtonForm(FlaskForm):

@@ -9,10 +9,11 @@ from flask_login import current_user
 
 from ...domain import delegations, places, reconfirmation
 from ...domain import registration as ops
+from ...domain import registration_participants as participating
 from ...domain import registration_queries as queries
 from ...domain.registration_participants import answer_files, send_registration_link
 from ...enums import RegistrationState
-from ...errors import AlreadyExists, DomainError, InvalidToken, ValidationFailed
+from ...errors import DomainError, InvalidToken, ValidationFailed
 from ...extensions import db
 from ...i18n import format_datetime, viewer_timezone_name
 from ...models.types import utcnow
@@ -21,8 +22,10 @@ from ..events.views import load_event
 from .blueprint import actor, bp
 from .participant_forms import (
     MODE_LABELS,
+    AgendaUpdatesForm,
     ButtonForm,
     ResendLinkForm,
+    SendLinkForm,
     build_answers_form,
     build_register_form,
     build_switch_form,
@@ -97,17 +100,16 @@ def _registration_page(event, reg_form, *, now, invitation=None):
     existing, already = None, False
     if form.validate_on_submit():
         try:
-            registration = _register(reg_form, form, invitation=invitation, user=user, now=now)
+            submitted = _register(reg_form, form, invitation=invitation, user=user, now=now)
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
-            already = isinstance(error, AlreadyExists)
+            already = isinstance(error, ops.AlreadyRegistered)  # their own (see registration_participants)
             if already:
-                existing = ops.active_registration(event, email=form.email.data, user=user)
+                existing = error.registration
         else:
             db.session.commit()
-            flash(_result_message(registration), "success")
-            return redirect(url_for("registration.manage", token=ops.manage_token(registration)))
+            return _submitted(event, submitted)
     if form.is_submitted() and organisations and not form.organisation_id.data:
         # The form comes back with a problem: suggest the organisation of their address's domain.
         suggested = _suggestion(event, organisations, form.email.data or "")
@@ -118,7 +120,7 @@ def _registration_page(event, reg_form, *, now, invitation=None):
                            invitation=invitation, categories=categories, own=own, organisations=organisations,
                            suggested=suggested,
                            own_url=ops.manage_url(own) if own is not None and own.is_owner(current_user) else None,
-                           full=queries.full_modes(event, categories), modes=places.modes_of(event),
+                           availability=queries.availability(event, categories), modes=places.modes_of(event),
                            mode_labels=MODE_LABELS, changes_until=_in_zones(reg_form.changes_until(), event),
                            resend_form=ResendLinkForm(formdata=None, email=form.email.data), already=already)
 
@@ -141,10 +143,22 @@ def _register(reg_form, form, *, invitation, user, now):
             raise ValidationFailed({"organisation_id": _("Choose one of the organisations listed.")})
     answers = form.answers()
     answers.update(answer_files(reg_form, category.id, form.uploads()))
-    return ops.register(reg_form, category=category, name=form.name.data, email=form.email.data,
-                        affiliation=form.affiliation.data or "", user=user, mode=form.mode.data or None,
-                        answers=answers, privacy_consent=form.privacy_consent.data, listed=form.listed.data,
-                        invitation=invitation, organisation=organisation, now=now)
+    return participating.submit(reg_form, category=category, name=form.name.data, email=form.email.data,
+                                affiliation=form.affiliation.data or "", user=user, mode=form.mode.data or None,
+                                answers=answers, privacy_consent=form.privacy_consent.data, listed=form.listed.data,
+                                agenda_updates=form.agenda_updates.data, invitation=invitation,
+                                organisation=organisation, now=now)
+
+
+def _submitted(event, submitted):
+    """The answer to a registration sent: its result on its page where the address is the
+    sender's; else only that a mail went to the address (see registration_participants)."""
+    if submitted.by_mail:
+        flash(_("We have sent a mail to %(email)s. Follow the link in it to see your registration.",
+                email=submitted.address), "success")
+        return redirect(url_for("registration.register_sent", slug=event.slug))
+    flash(_result_message(submitted.registration), "success")
+    return redirect(url_for("registration.manage", token=ops.manage_token(submitted.registration)))
 
 
 def _result_message(registration) -> str:
@@ -161,6 +175,12 @@ def _result_message(registration) -> str:
                  "by mail.")
     return _("The category is full: you are on the waiting list at position %(n)s. We will mail you if a place "
              "frees up.", n=places.position(registration))
+
+
+@bp.route("/events/<slug>/register/sent")
+def register_sent(slug):
+    event = load_event(slug)
+    return render_template("registration/register_sent.html", event=event, send_form=SendLinkForm())
 
 
 @bp.post("/events/<slug>/registration-link")
@@ -235,6 +255,7 @@ def _manage_page(registration, token, *, answers_form=None, switch_form=None):
         can_switch=len(places.modes_of(event)) > 1 and registration.state in (RegistrationState.CONFIRMED,
                                                                                RegistrationState.PENDING),
         button=ButtonForm(formdata=None), mode_labels=MODE_LABELS,
+        agenda_form=AgendaUpdatesForm(formdata=None, agenda_updates=registration.agenda_updates),
         ticket_url=url_for("registration.ticket", token=registration.ticket_token)
         if "registration.ticket" in views and registration.state == RegistrationState.CONFIRMED else None,
         can_reconfirm="registration.reconfirm" in views and reconfirmation.is_asked(registration, now),
@@ -327,6 +348,18 @@ def manage_switch(token):
                     "keep your current place meanwhile.", n=places.position(registration)), "success")
             return _back(token)
     return _manage_page(registration, token, switch_form=form)
+
+
+@bp.post("/registrations/<token>/agenda-updates")
+def manage_agenda_updates(token):
+    registration = _load(token)
+    form = AgendaUpdatesForm()
+    if form.validate_on_submit():
+        wanted = form.agenda_updates.data
+        run_action(lambda: participating.set_agenda_updates(registration, actor=actor(), wanted=wanted),
+                   _("We will mail you a summary when the agenda changes.") if wanted else
+                   _("You will get no mail when the agenda changes."))
+    return _back(token, "#agenda-updates-title")
 
 
 @bp.post("/registrations/<token>/switch/withdraw")

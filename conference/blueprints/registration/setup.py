@@ -89,7 +89,8 @@ def _overview(event, *, settings_form=None, invite_form=None, csv_form=None, csv
     forms = queries.forms_of(event)
     return render_template(
         "registration/setup.html", event=event, forms=forms, invitations=setup.invitations_of(event),
-        taken=places.occupancy(event), modes=places.modes_of(event), mode_labels=MODE_LABELS,
+        taken=places.occupancy(event), firm=places.occupancy(event, states=places.FIRM_STATES),
+        modes=places.modes_of(event), mode_labels=MODE_LABELS,
         kind_labels=KIND_LABELS, list_labels=LIST_LABELS, csv_errors=csv_errors,
         settings_form=settings_form or SettingsForm(obj=event.registration_settings, modes=places.modes_of(event),
                                                     formdata=None),
@@ -167,7 +168,8 @@ def _category_page(event, registration_form, category):
         return _back(event)
     return render_template("registration/setup_category.html", event=event, form=form,
                            registration_form=registration_form, category=category, mode_labels=MODE_LABELS,
-                           taken=places.occupancy(event) if category else None)
+                           held=places.occupancy(event) if category else None,
+                           firm=places.occupancy(event, states=places.FIRM_STATES) if category else None)
 
 
 @bp.post(PREFIX + "/categories/<int:category_id>/delete")

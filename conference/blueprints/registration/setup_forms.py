@@ -102,10 +102,12 @@ class CategoryForm(_ModesForm):
     capacity_online = _places(_l("Online places (optional)"))
     requires_approval = BooleanField(_l("Registrations need an organiser's approval"))
     invitation_only = BooleanField(_l("By invitation only"))
+    reconfirmation_exempt = BooleanField(_l("Exempt from reconfirmation"))
 
     def values(self) -> dict:
         return {"name": self.name.data, "description": self.description.data or "", **self.capacities(),
-                "requires_approval": self.requires_approval.data, "invitation_only": self.invitation_only.data}
+                "requires_approval": self.requires_approval.data, "invitation_only": self.invitation_only.data,
+                "reconfirmation_exempt": self.reconfirmation_exempt.data}
 
 
 class QuestionForm(FlaskForm):
