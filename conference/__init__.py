@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .cli import register_cli
-from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -54,7 +54,6 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
-    mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
 
@@ -125,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from .domain.links import external_url
     from .domain.markdown import render_markdown
     from .i18n import format_date, format_date_range, format_datetime, viewer_timezone_name
 
@@ -135,6 +135,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["viewer_timezone"] = viewer_timezone_name
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]
+    app.jinja_env.globals["external_url"] = external_url  # feeds' ids and links: BASE_URL, never the request's host
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
