@@ -265,7 +265,8 @@ class SMTPSink:
 
         parsed = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
-            self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": parsed})
+            self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": parsed,
+                                  "raw": envelope.content})
         return "250 Message accepted for delivery"
 
     def start(self):

@@ -67,6 +67,25 @@ class _ListIdHeader(email.headerregistry.UnstructuredHeader):
         return _fold_items(f"{self.name}:", [*words, f"<{ident}"], separator="", policy=policy)
 
 
+class _EncodedWords(str):
+    """A text header written wholly as RFC 2047 encoded words, for a text that readers would
+    otherwise take for encoded words (``=?utf-8?q?...?=`` typed as it is): the standard folding
+    would write it unchanged, and every reader would decode it."""
+
+    def __new__(cls, name: str, text: str):
+        self = super().__new__(cls, text)
+        self.name = name
+        return self
+
+    def fold(self, *, policy) -> str:
+        words = Header(str(self), "utf-8", header_name=self.name).encode(linesep=policy.linesep)
+        return f"{self.name}: {words}{policy.linesep}"
+
+
+def _text(name: str, text: str) -> str:
+    return _EncodedWords(name, text) if "=?" in text else text
+
+
 def _phrase(text: str) -> str:
     """A display text as an RFC 5322 phrase: a quoted string, or RFC 2047 encoded words (one
     line each, decoded back exactly: the spaces are inside the encoded words)."""
@@ -118,17 +137,16 @@ def _header_factory() -> email.headerregistry.HeaderRegistry:
 
 class _WirePolicy(email.policy.EmailPolicy):
     """``email.policy.SMTP`` (CRLF line ends, the modern folding) with the list headers above,
-    and one shortcut: a header set as an ASCII string is kept as that string instead of being
-    parsed into a header object (most of the cost of writing a message), and is refolded by the
-    header classes only when it is too long for a line. Anything else (a name or subject
-    outside ASCII, an Address) is parsed and folded as by ``SMTP``."""
+    and one shortcut: a header set as a string of printable ASCII is kept as that string
+    instead of being parsed into a header object (most of the cost of writing a message), and
+    is refolded by the header classes only when it is too long for a line. Anything else (a
+    name or subject outside ASCII or with control characters, an Address) is parsed and folded
+    as by ``SMTP``."""
 
     def header_store_parse(self, name, value):
-        if isinstance(value, str) and value.isascii():
-            if "\r" in value or "\n" in value:
-                raise ValueError("Header values may not contain linefeed or carriage return characters")
+        if isinstance(value, str) and value.isascii() and value.isprintable():
             return (name, value)
-        return super().header_store_parse(name, value)
+        return super().header_store_parse(name, value)  # refuses a line break
 
     def header_fetch_parse(self, name, value):
         return value  # the string or header object stored above: no parsing on each read
@@ -230,7 +248,7 @@ def build_message(row) -> OutgoingMail:
     (an injection attempt) is a ValueError: the message fails for good."""
     sender_name, sender_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     message = EmailMessage(policy=WIRE_POLICY)
-    message["Subject"] = row.subject
+    message["Subject"] = _text("Subject", row.subject)
     message["From"] = _address(sender_name, sender_address)
     message["To"] = _address(row.to_name, row.to_address)
     if row.reply_to:
