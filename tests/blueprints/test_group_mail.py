@@ -222,8 +222,8 @@ def test_a_send_after_the_group_changed_is_refused_with_the_new_number_to_confir
 
 
 def test_the_text_the_event_saved_for_the_group_is_offered_as_a_start(app, committee):
-    mail_template_admin.save_template(committee.event, "group_authors", subject="Our news", body="Dear {recipient_name}",
-                                      actor=committee.organiser)
+    mail_template_admin.save_template(committee.event, "group_authors", subject="Our news",
+                                      body="Dear {recipient_name}", actor=committee.organiser)
     _db.session.flush()
     client = client_for(app, committee.organiser)
     page = text_of(client.get(f"{BASE}/group?audience=authors"))

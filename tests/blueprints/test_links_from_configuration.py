@@ -34,7 +34,8 @@ def base_url(request, app, monkeypatch, tmp_path) -> str:
 
 @pytest.fixture
 def released(db):
-    event = factories.make_event(published=True, slug="hosts", timezone="Europe/Zurich", start_date=dt.date(2030, 3, 14))
+    event = factories.make_event(published=True, slug="hosts", timezone="Europe/Zurich",
+                                 start_date=dt.date(2030, 3, 14))
     p = programme(event)
     release(event)
     return event, p

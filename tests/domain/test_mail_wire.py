@@ -147,7 +147,8 @@ def test_the_agenda_change_summary_is_bulk_with_its_own_opt_out(db, event):
 SUBJECTS = ["Programme and “quotes” ready", "Réunion du comité : très importante, " * 5,
             "Slides 🎤🎉 for the keynote 😀", "Zürich's «Datenschutz»-Tag, ünd mehr", "a“b”c", "“", "x 😀",
             "Reminder: " + "the call for papers closes soon, " * 6, "日本語の件名と English words mixed 日本語",
-            "=?utf-8?q?looks_encoded?= but is not", "MÜ<\U000364bd Ĕ:鯨¸ß\U000ea4acħ5\U0003ba5b\U0001dc57ĺ\U000c73bcdÔĭ¢4i)"]
+            "=?utf-8?q?looks_encoded?= but is not",
+            "MÜ<\U000364bd Ĕ:鯨¸ß\U000ea4acħ5\U0003ba5b\U0001dc57ĺ\U000c73bcdÔĭ¢4i)"]
 # What a subject can be once rendered (mail_templates.one_line): one line, single spaces, no
 # control characters; every other character of Unicode.
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=300).map(mail_templates.one_line)

@@ -95,11 +95,13 @@ class GroupMailForm(FlaskForm):
     speaker_track_ids = CheckboxesField(_l("Speaking in these tracks"))
     speaker_days = CheckboxesField(_l("Speaking on these days"))
     team_roles = CheckboxesField(_l("Holding these roles"), choices=_choices(ROLES))
-    subject = StringField(_l("Subject"), [DataRequired(_l("Write the subject of the mail.")),
-                                          Length(max=SUBJECT_MAX, message=_l("Keep the subject to at most %(max)d characters."))])
-    body = TextAreaField(_l("Message"), [DataRequired(_l("Write the message.")),
-                                         Length(max=BODY_MAX, message=_l("Keep the message to at most %(max)d characters."))],
-                         render_kw={"rows": 16})
+    # Both typed by the organiser (the form starts empty); spaces alone are not a subject.
+    subject = StringField(_l("Subject"), [
+        DataRequired(_l("Write the subject of the mail.")),
+        Length(max=SUBJECT_MAX, message=_l("Keep the subject to at most %(max)d characters."))])
+    body = TextAreaField(_l("Message"), [
+        DataRequired(_l("Write the message.")),
+        Length(max=BODY_MAX, message=_l("Keep the message to at most %(max)d characters."))], render_kw={"rows": 16})
     announcement = BooleanField(_l("Send as an announcement"), default=True)
     hold = BooleanField(_l("Hold the messages for review in the outbox instead of sending them now"))
 
