@@ -63,7 +63,7 @@ class _ListIdHeader(email.headerregistry.UnstructuredHeader):
         description, _sep, ident = str(self).rpartition(" <")
         if not ident.endswith(">") or not ident.isascii():
             return super().fold(policy=policy)
-        words = [_phrase(description.strip())] if description.strip() else []
+        words = _phrase(description.strip()) if description.strip() else []
         return _fold_items(f"{self.name}:", [*words, f"<{ident}"], separator="", policy=policy)
 
 
@@ -86,12 +86,12 @@ def _text(name: str, text: str) -> str:
     return _EncodedWords(name, text) if "=?" in text else text
 
 
-def _phrase(text: str) -> str:
-    """A display text as an RFC 5322 phrase: a quoted string, or RFC 2047 encoded words (one
-    line each, decoded back exactly: the spaces are inside the encoded words)."""
+def _phrase(text: str) -> list[str]:
+    """A display text as the words of an RFC 5322 phrase: one quoted string, or RFC 2047
+    encoded words (decoded back exactly: the spaces are inside the encoded words)."""
     if text.isascii():
-        return f'"{quote(text)}"'
-    return " ".join(Header(text, "utf-8").encode(maxlinelen=76).split())
+        return [f'"{quote(text)}"']
+    return Header(text, "utf-8").encode(maxlinelen=76).split()
 
 
 def _fold_items(start: str, items: list[str], *, separator: str, policy) -> str:
@@ -127,24 +127,28 @@ class _HeaderRegistry(email.headerregistry.HeaderRegistry):
         super().map_to_type(name, cls)
 
 
+LIST_HEADERS = {"list-unsubscribe": _ListHeader, "list-help": _ListHeader, "list-subscribe": _ListHeader,
+                "list-post": _ListHeader, "list-owner": _ListHeader, "list-archive": _ListHeader,
+                "list-id": _ListIdHeader}
+
+
 def _header_factory() -> email.headerregistry.HeaderRegistry:
     registry = _HeaderRegistry()
-    for name in ("list-unsubscribe", "list-help", "list-subscribe", "list-post", "list-owner", "list-archive"):
-        registry.map_to_type(name, _ListHeader)
-    registry.map_to_type("list-id", _ListIdHeader)
+    for name, cls in LIST_HEADERS.items():
+        registry.map_to_type(name, cls)
     return registry
 
 
 class _WirePolicy(email.policy.EmailPolicy):
     """``email.policy.SMTP`` (CRLF line ends, the modern folding) with the list headers above,
-    and one shortcut: a header set as a string of printable ASCII is kept as that string
-    instead of being parsed into a header object (most of the cost of writing a message), and
-    is refolded by the header classes only when it is too long for a line. Anything else (a
-    name or subject outside ASCII or with control characters, an Address) is parsed and folded
-    as by ``SMTP``."""
+    and one shortcut: a header set as a string of printable ASCII (other than the list headers,
+    always written by their classes) is kept as that string instead of being parsed into a
+    header object (most of the cost of writing a message), and is refolded by the header classes
+    only when it is too long for a line. Anything else (a name or subject outside ASCII or with
+    control characters, an Address) is parsed and folded as by ``SMTP``."""
 
     def header_store_parse(self, name, value):
-        if isinstance(value, str) and value.isascii() and value.isprintable():
+        if isinstance(value, str) and value.isascii() and value.isprintable() and name.lower() not in LIST_HEADERS:
             return (name, value)
         return super().header_store_parse(name, value)  # refuses a line break
 
