@@ -1,6 +1,6 @@
 """Composing mail: ``queue_mail`` renders a named template (conference/mail_templates) into an
 outbox row in the current transaction; the worker turns a row into bytes with
-``conference.domain.wire.build_message``. ``list_headers`` are those of bulk mail."""
+``conference.domain.mail_wire.build_message``. ``list_headers`` are those of bulk mail."""
 
 from __future__ import annotations
 
