@@ -119,7 +119,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from .domain.links import web_link
+    from .domain.links import external_url, web_link
     from .domain.markdown import render_markdown
     from .i18n import format_date, format_date_range, format_datetime, viewer_timezone_name
 
@@ -131,6 +131,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["viewer_timezone"] = viewer_timezone_name
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]
+    app.jinja_env.globals["external_url"] = external_url  # feeds' ids and links: BASE_URL, never the request's host
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # Keys that must never protect a production deployment.
 DEVELOPMENT_KEYS = frozenset({"", "dev", "development", "change-me", "secret", "test"})
 MIN_PRODUCTION_KEY_LENGTH = 32
+# Where links point when BASE_URL is not set, outside production: the development server.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ConfigurationError(RuntimeError):
@@ -148,6 +151,25 @@ def from_environment(config: dict) -> None:
     config["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", config["RATELIMIT_ENABLED"])
 
 
+def _base_url(config: dict, production: bool) -> str:
+    """BASE_URL checked: links in mails, feed UIDs and calendar entries are built under it and
+    never under a request's host, so production must say what it is."""
+    base = (config.get("BASE_URL") or "").strip().rstrip("/")
+    if not base:
+        if production:
+            raise ConfigurationError(
+                "Refusing to start in production without BASE_URL: set it to the site's public address, "
+                "e.g. https://events.example.org (links in mails and calendar UIDs are built from it)."
+            )
+        return DEVELOPMENT_BASE_URL
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"BASE_URL must be an http(s) address such as https://events.example.org, not {base!r}."
+        )
+    return base
+
+
 def finalise(config: dict, instance_path: str) -> None:
     """Derive dependent settings and refuse unsafe production configurations."""
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
@@ -166,6 +188,7 @@ def finalise(config: dict, instance_path: str) -> None:
         config["PREFERRED_URL_SCHEME"] = "https"
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(instance_path)
+    config["BASE_URL"] = _base_url(config, production)
     if config["OUTBOX_SEND_AFTER_REQUEST"] is None:
         config["OUTBOX_SEND_AFTER_REQUEST"] = not production and not config["MAIL_SERVER"]
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

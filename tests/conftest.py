@@ -102,7 +102,6 @@ def make_test_config(database_url: str, tmp_path) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "MAIL_DIRECTORY": str(tmp_path / "mail"),
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        "MAIL_SUPPRESS_SEND": False,
         "MAIL_DEFAULT_SENDER": "Conference <noreply@conference.test>",
         "MAIL_TIMEOUT": 5,
         "OUTBOX_SEND_AFTER_REQUEST": False,
@@ -265,7 +264,8 @@ class SMTPSink:
 
         parsed = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
-            self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": parsed})
+            self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": parsed,
+                                  "raw": envelope.content})
         return "250 Message accepted for delivery"
 
     def start(self):

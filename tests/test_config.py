@@ -75,3 +75,24 @@ def test_production_with_a_real_key_sets_secure_cookies(tmp_path):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["PREFERRED_URL_SCHEME"] == "https"
+
+
+def test_production_refuses_to_start_without_base_url(tmp_path):
+    # Links in mails, feed UIDs and calendar entries are built under BASE_URL, never a request's host.
+    cfg = make_test_config("sqlite:///" + str(tmp_path / "x.sqlite"), tmp_path)
+    cfg.update(APP_ENV="production", SECRET_KEY="x" * 48, BASE_URL=None)
+    with pytest.raises(ConfigurationError, match="without BASE_URL"):
+        create_app(cfg)
+
+
+@pytest.mark.parametrize("base_url", ["events.example.org", "javascript:alert(1)", "https://",
+                                      "ftp://events.example.org", "https://events.example.org/?x=1"])
+def test_a_base_url_that_is_not_a_web_address_is_refused(tmp_path, base_url):
+    cfg = make_test_config("sqlite:///" + str(tmp_path / "x.sqlite"), tmp_path) | {"BASE_URL": base_url}
+    with pytest.raises(ConfigurationError, match="BASE_URL must be an http"):
+        create_app(cfg)
+
+
+def test_base_url_loses_its_trailing_slash_wherever_it_is_set(tmp_path):
+    cfg = make_test_config("sqlite:///" + str(tmp_path / "x.sqlite"), tmp_path) | {"BASE_URL": "https://e.example/c/"}
+    assert create_app(cfg).config["BASE_URL"] == "https://e.example/c"

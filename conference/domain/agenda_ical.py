@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 import icalendar
 
-from .ical import PRODID
+from .ical import PRODID, vtimezone
 
 FILTERS = ("track", "room", "session", "speaker")
 
@@ -73,14 +73,14 @@ def _description(entry: dict, speakers: dict[int, dict], url: str) -> str:
 def _timezone(zone: zoneinfo.ZoneInfo, name: str, snapshot: dict, chosen: list[dict]) -> icalendar.Timezone:
     days = [dt.date.fromisoformat(snapshot["event"]["start_date"]), dt.date.fromisoformat(snapshot["event"]["end_date"])]
     days += [_local(e[k], zone).date() for e in chosen for k in ("start", "end")]
-    return icalendar.Timezone.from_tzinfo(zone, tzid=name, first_date=min(days) - dt.timedelta(days=1),
-                                          last_date=max(days) + dt.timedelta(days=1))
+    return vtimezone(name, min(days), max(days))
 
 
 def calendar(snapshot: dict, *, entries: list[dict] | None = None, name: str, host: str, stamp: dt.datetime,
              url_for_entry: Callable[[dict], str]) -> bytes:
     """The calendar of ``entries`` (default: all) of the snapshot. ``host`` makes the UIDs
-    ("<guid>@<host>"), ``stamp`` (the release time) is every DTSTAMP."""
+    ("<guid>@<host>"): the site's host from configuration (links.site_host), never a request's,
+    so every subscriber gets the same UIDs. ``stamp`` (the release time) is every DTSTAMP."""
     chosen = all_entries(snapshot) if entries is None else entries
     chosen = sorted(chosen, key=lambda e: (e["start"], e["uid"]))
     zone_name = snapshot["event"]["timezone"]

@@ -1,8 +1,15 @@
 """Mail to groups: organisers choose an audience (authors, reviewers, registrants, speakers,
 the team) narrowed by filters, write a subject and body with that audience's placeholders
-(conference/mail_templates/group.py), preview it for one person and send it: one outbox
-message per person, even when someone matches twice (an author of two submissions, a team
-member with two roles), matched by lower-cased address.
+(conference/mail_templates/group.py), preview it and confirm the number of people it reaches:
+one outbox message per person, even when someone matches twice (an author of two submissions,
+a team member with two roles), matched by lower-cased address.
+
+Nothing is sent without that confirmation: ``preview`` gives a confirmation (the number of
+people reached and a digest of the mail and its choices) that ``send`` requires and checks
+against the mail and its recipients at the time of sending, so a mail changed since its
+preview, or a group that grew or shrank since, is refused rather than sent.
+
+Every group mail is bulk mail (``Precedence: bulk`` and a ``List-Id``).
 
 An announcement carries List-Unsubscribe headers and a link at the end, and skips the
 addresses that opted out of announcements; mail a person needs (e.g. about their missing
@@ -15,6 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 import zoneinfo
 
 import sqlalchemy as sa
@@ -24,22 +33,17 @@ from markupsafe import Markup
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .. import mail_templates
-from ..enums import (REVIEWABLE_STATES, AttendanceMode, MailState, RegistrationState, ReviewState, SubmissionState,
-                     TeamRole)
+from ..enums import REVIEWABLE_STATES, AttendanceMode, RegistrationState, ReviewState, SubmissionState, TeamRole
 from ..errors import InvalidState, NotAllowed, ValidationFailed
 from ..extensions import db
-from ..i18n import format_date
-from ..mail_templates.group import SUBMISSION_STATE_NAMES
-from ..models import (AgendaItem, AgendaItemSpeaker, AgendaSession, Event, EventRole, GroupMail, OutboxMessage,
+from ..models import (AgendaItem, AgendaItemSpeaker, AgendaSession, Event, EventRole, GroupMail, MailTemplate,
                       ParticipantCategory, Registration, RegistrationForm, Review, ReviewAssignment, ReviewSettings,
                       Speaker, Submission, SubmissionAuthor, SubmissionType, Track, User)
 from . import mail_text
 from .audit import record
 from .links import external_url
-from .mailer import queue_mail, template_text
+from .mailer import list_headers, queue_mail
 from .opt_outs import opted_out, unsubscribe_headers
-from .places import mode_label, state_label
-from .team import ROLE_LABELS
 
 OPT_OUT_KIND = "announcements"
 
@@ -71,10 +75,13 @@ def spec_for(audience: str) -> mail_templates.TemplateSpec:
     return mail_templates.get(template_key(audience))
 
 
-def starting_text(event: Event, audience: str) -> tuple[str, str]:
-    """The subject and body an organiser starts from: the event's version of the audience's
-    template, else the shipped default."""
-    return template_text(spec_for(audience), event)
+def saved_text(event: Event, audience: str) -> tuple[str, str] | None:
+    """The subject and body the event's organisers saved as the audience's template, which
+    they may start a mail from; None when they saved none (the form then starts empty: the
+    shipped text is a sketch, not a mail to send)."""
+    row = db.session.execute(sa.select(MailTemplate.subject, MailTemplate.body)
+                             .filter_by(event_id=event.id, key=spec_for(audience).key)).first()
+    return (row.subject, row.body) if row else None
 
 
 def clean_filters(audience: str, filters: dict | None) -> dict[str, list]:
@@ -287,6 +294,13 @@ def _unsubscribe(event: Event, person: Recipient) -> tuple[dict, str]:
     return headers, headers["List-Unsubscribe"].strip("<>")
 
 
+def _digest(event: Event, audience: str, filters: dict, subject: str, body: str, announcement: bool,
+            hold: bool) -> str:
+    """What a confirmation confirms: the mail and every choice made about it."""
+    chosen = json.dumps([event.id, audience, filters, subject, body, announcement, hold], sort_keys=True)
+    return hashlib.sha256(chosen.encode()).hexdigest()[:32]
+
+
 @dataclasses.dataclass
 class Preview:
     total: int  # everyone chosen
@@ -297,19 +311,28 @@ class Preview:
     # The HTML part's message content alone, to show in a page (the whole part is a document
     # with inline styles, which the Content-Security-Policy of our pages refuses).
     content: Markup = Markup("")
+    hold: bool = False
+    digest: str = ""
 
     @property
     def reaching(self) -> int:
         return self.total - self.opted_out if self.announcement else self.total
 
+    @property
+    def confirmation(self) -> str:
+        """What ``send`` needs: the number of people the organiser saw, and what they saw."""
+        return f"{self.reaching}:{self.digest}"
+
 
 def preview(event: Event, audience: str, filters: dict | None, subject: str, body: str, *,
-            announcement: bool = True) -> Preview:
+            announcement: bool = True, hold: bool = False) -> Preview:
     """How many people the mail reaches, how many opted out (skipped by an announcement), and
-    the mail as the first of them would receive it. Unknown placeholders are refused by name."""
+    the mail as the first of them would receive it, with the confirmation ``send`` requires.
+    Unknown placeholders are refused by name."""
     spec = spec_for(audience)
     subject, body = _check_text(spec, subject, body)
-    people = recipients(event, audience, filters)
+    cleaned = clean_filters(audience, filters)
+    people = recipients(event, audience, cleaned)
     skipped = opted_out(event, OPT_OUT_KIND)
     excluded = sum(1 for p in people if p.key in skipped)
     chosen = [p for p in people if p.key not in skipped] if announcement else people
@@ -324,14 +347,29 @@ def preview(event: Event, audience: str, filters: dict | None, subject: str, bod
         rendered = mail_templates.render(spec, context, subject=subject, body=full_body)
         content = rendered.content
     return Preview(total=len(people), opted_out=excluded, announcement=announcement, recipient=first,
-                   rendered=rendered, content=content)
+                   rendered=rendered, content=content, hold=hold,
+                   digest=_digest(event, audience, cleaned, subject, body, announcement, hold))
+
+
+def _check_confirmation(confirmation: str, digest: str, reaching: int) -> None:
+    """The organiser confirmed this very mail, to this many people."""
+    confirmed, _sep, confirmed_digest = (confirmation or "").partition(":")
+    if not confirmed_digest:
+        raise InvalidState(_("Preview the mail first: it is sent once you confirm the number of people it reaches."))
+    if confirmed_digest != digest:
+        raise InvalidState(_("The mail or its choices changed since the preview: read the new preview and confirm "
+                             "again."))
+    if not confirmed.isdigit() or int(confirmed) != reaching:
+        raise InvalidState(_("Since the preview, the number of people this mail reaches changed to %(num)d: read "
+                             "the new preview and confirm again.", num=reaching))
 
 
 def send(event: Event, *, actor, audience: str, filters: dict | None, subject: str, body: str,
-         announcement: bool, hold: bool) -> GroupMail:
+         announcement: bool, hold: bool, confirmation: str) -> GroupMail:
     """Queue one message per person chosen (held for review in the outbox when ``hold``).
     Organisers only; unknown placeholders are refused by name; an announcement skips those who
-    opted out of announcements and lets each recipient opt out."""
+    opted out of announcements and lets each recipient opt out. ``confirmation`` is the
+    preview's: the same mail and choices, reaching as many people now as then."""
     if not event.can_manage(actor):
         raise NotAllowed(_("Only the event's organisers write to groups."))
     spec = spec_for(audience)
@@ -343,13 +381,15 @@ def send(event: Event, *, actor, audience: str, filters: dict | None, subject: s
     if not chosen:
         raise InvalidState(_("Nobody matches these filters (or everyone who does opted out of announcements): "
                              "there is nobody to send the mail to."))
+    _check_confirmation(confirmation, _digest(event, audience, cleaned, subject, body, announcement, hold),
+                        len(chosen))
     group = GroupMail(event_id=event.id, audience=audience, filters=cleaned, announcement=announcement, held=hold,
                       subject=subject, body=body, recipients=len(chosen), created_by_id=actor.id)
     db.session.add(group)
     db.session.flush()
     written = (subject, _with_footer(body, announcement))
     for person in chosen:
-        data, headers = dict(person.data), None
+        data, headers = dict(person.data), list_headers(event)
         if announcement:
             headers, data["unsubscribe_link"] = _unsubscribe(event, person)
         queue_mail(spec.key, to=person.email, to_name=person.name, context=data, event=event, user=person.user,
@@ -358,78 +398,3 @@ def send(event: Event, *, actor, audience: str, filters: dict | None, subject: s
            skipped=len(people) - len(chosen), announcement=announcement, held=hold)
     db.session.flush()
     return group
-
-
-# The list of group mail sent --------------------------------------------------------------------
-
-@dataclasses.dataclass
-class SentGroupMail:
-    mail: GroupMail
-    sender: str
-    filters: list[str]  # the filters, in words
-    states: dict[MailState, int]  # its messages per state (discarded ones are gone)
-
-
-def _names(event: Event) -> dict[str, dict]:
-    """Names of what filters refer to by id, for describing them (four queries)."""
-    def by_id(stmt):
-        return {row.id: row.name for row in db.session.execute(stmt)}
-
-    forms = by_id(sa.select(RegistrationForm.id, RegistrationForm.title.label("name"))
-                  .where(RegistrationForm.event_id == event.id))
-    return {
-        "track_ids": by_id(sa.select(Track.id, Track.name).where(Track.event_id == event.id)),
-        "type_ids": by_id(sa.select(SubmissionType.id, SubmissionType.name).where(SubmissionType.event_id == event.id)),
-        "form_ids": forms,
-        "category_ids": by_id(sa.select(ParticipantCategory.id, ParticipantCategory.name)
-                              .where(ParticipantCategory.event_id == event.id)),
-    }
-
-
-FILTER_LABELS = {
-    "states": _l("states"), "track_ids": _l("tracks"), "type_ids": _l("types"), "form_ids": _l("forms"),
-    "category_ids": _l("categories"), "modes": _l("attendance"), "days": _l("days"), "roles": _l("roles"),
-}
-
-
-def _value_names(audience: str, names: dict[str, dict]) -> dict[str, dict]:
-    found = dict(names)
-    found["states"] = ({s.value: label for s, label in SUBMISSION_STATE_NAMES.items()} if audience == "authors"
-                       else {s.value: state_label(s) for s in RegistrationState})
-    found["modes"] = {mode.value: mode_label(mode) for mode in AttendanceMode}
-    found["roles"] = {r.value: label for r, label in ROLE_LABELS.items()}
-    return found
-
-
-def describe_filters(audience: str, filters: dict, names: dict[str, dict]) -> list[str]:
-    """The filters in words, e.g. "tracks: Data standards"; a deleted track by its number."""
-    lookup = _value_names(audience, names)
-    words = []
-    for name, values in (filters or {}).items():
-        if not values:
-            continue
-        if name == "days":
-            shown = [format_date(dt.date.fromisoformat(v)) for v in values]
-        else:
-            shown = [str(lookup.get(name, {}).get(v, f"#{v}")) for v in values]
-        words.append(f"{FILTER_LABELS.get(name, name)}: {', '.join(shown)}")
-    return words
-
-
-def sent_group_mails(event: Event) -> list[SentGroupMail]:
-    """The event's group mail, newest first, with its sender and its messages per state."""
-    rows = db.session.execute(
-        sa.select(GroupMail, User.name).outerjoin(User, User.id == GroupMail.created_by_id)
-        .where(GroupMail.event_id == event.id).order_by(GroupMail.created_at.desc(), GroupMail.id.desc())
-    ).all()
-    if not rows:
-        return []
-    states: dict[int, dict[MailState, int]] = {}
-    for group_id, state, count in db.session.execute(
-            sa.select(OutboxMessage.group_mail_id, OutboxMessage.state, sa.func.count())
-            .where(OutboxMessage.group_mail_id.in_([mail.id for mail, _name in rows]))
-            .group_by(OutboxMessage.group_mail_id, OutboxMessage.state)):
-        states.setdefault(group_id, {})[state] = count
-    names = _names(event)
-    return [SentGroupMail(mail=mail, sender=name or "", filters=describe_filters(mail.audience, mail.filters, names),
-                          states=states.get(mail.id, {})) for mail, name in rows]

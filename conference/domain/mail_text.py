@@ -25,7 +25,7 @@ def checked(subject: str, body: str, *, spec: mail_templates.TemplateSpec | None
     """The subject on one line and the body with Unix line ends; or every field's problem (a
     ValidationFailed keyed ``subject`` and ``body_field``): empty, too long, or (with ``spec``)
     a placeholder the template does not offer, named."""
-    subject = " ".join((subject or "").split())  # a header: one line
+    subject = mail_templates.one_line(subject or "")  # a header: one line, no control characters
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     errors: dict[str, str] = {}
     for field, text, limit in (("subject", subject, SUBJECT_MAX), (body_field, body, body_max)):

@@ -1,17 +1,11 @@
 """Composing mail: ``queue_mail`` renders a named template (conference/mail_templates) into an
-outbox row in the current transaction; ``build_message`` turns a row into the message the
-worker hands to Flask-Mail."""
+outbox row in the current transaction; the worker turns a row into bytes with
+``conference.domain.mail_wire.build_message``. ``list_headers`` are those of bulk mail."""
 
 from __future__ import annotations
 
-import email.generator
-import email.policy
-import io
-import secrets
-import sys
 from email.utils import make_msgid, parseaddr
 
-import flask_mail
 import sqlalchemy as sa
 from flask import current_app
 
@@ -19,6 +13,7 @@ from .. import mail_templates
 from ..enums import MailState
 from ..extensions import db
 from ..models import MailTemplate, OutboxAttachment, OutboxMessage
+from .links import site_host
 
 TEMPLATE_CACHE = "mail_template_text"
 
@@ -106,69 +101,8 @@ def queue_mail(
     return message
 
 
-def recipient(message) -> str | tuple[str, str]:
-    """The recipient as Flask-Mail takes it. A name goes as a (name, address) pair, which
-    Flask-Mail encodes for the header: an already formatted ``Name <address>`` would have
-    a non-ASCII name encoded twice (the reader would see ``=?utf-8?b?...?=``)."""
-    return (message.to_name, message.to_address) if message.to_name else message.to_address
-
-
-def display_address(address: str | tuple[str, str]) -> str:
-    """``Name <address>`` for people to read (logs), not for headers."""
-    return f"{address[0]} <{address[1]}>" if isinstance(address, tuple) else address
-
-
-class _WirePolicy(email.policy.EmailPolicy):
-    """``email.policy.SMTP``, except that reading a header gives its text instead of a
-    parsed header object. Writing a message reads Content-Type and its parameters over and
-    over, and parsing them each time doubled the cost of writing it (the largest part of the
-    worker's time per message). Headers are written by the same folding code as with
-    ``SMTP``, so the bytes are the same (a test compares them, boundaries aside)."""
-
-    def header_fetch_parse(self, name, value):
-        if hasattr(value, "name"):  # already a header object (set through this policy)
-            return value
-        return email.policy.compat32.header_fetch_parse(name, value)
-
-
-_WIRE_POLICY = _WirePolicy(linesep="\r\n")
-
-
-class OutboxMail(flask_mail.Message):
-    """Flask-Mail's message, written with :class:`_WirePolicy` (Flask-Mail's own ``as_bytes``
-    is ``self._message().as_bytes()`` with ``email.policy.SMTP``).
-
-    The MIME boundaries are drawn here, in the generator's format, rather than by the
-    generator, which compiles a regular expression for each one to check that the text does
-    not contain it (the other large cost of writing a message). The check is not needed: a
-    text composed before the boundary is drawn cannot guess 63 random bits."""
-
-    def as_bytes(self) -> bytes:
-        mime = self._message()
-        mime.policy = email.policy.compat32  # for the edits below; the generator sets its own
-        for part in mime.walk():
-            if part.is_multipart():
-                part.set_boundary("=" * 15 + f"{secrets.randbelow(sys.maxsize):019d}==")
-        buffer = io.BytesIO()
-        email.generator.BytesGenerator(buffer, policy=_WIRE_POLICY).flatten(mime)
-        return buffer.getvalue()
-
-
-def build_message(row) -> flask_mail.Message:
-    """The message for a claimed outbox row (the worker's ``ClaimedMessage``: the row's
-    columns, attachments as ``(filename, content_type, data)``), with the Message-ID fixed
-    when it was queued."""
-    extra = dict(row.headers or {})
-    message = OutboxMail(
-        subject=row.subject,
-        recipients=[recipient(row)],
-        body=row.body_text,
-        html=row.body_html,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        reply_to=row.reply_to,
-        extra_headers=extra or None,
-    )
-    message.msgId = row.message_id
-    for filename, content_type, data in row.attachments:
-        message.attach(filename, content_type, data)
-    return message
+def list_headers(event) -> dict[str, str]:
+    """The headers of bulk mail about ``event`` (group mail, the agenda's change summaries):
+    ``Precedence: bulk``, which auto-responders honour, and a ``List-Id`` (RFC 2919) unique to
+    the event and the site, by which mail clients and providers group and filter it."""
+    return {"List-Id": f"{event.title} <{event.slug}.events.{site_host()}>", "Precedence": "bulk"}

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import Event, MailOptOut, Registration
 from .audit import record
 from .links import external_url
+from .mailer import list_headers
 from .tokens import make_token, read_token
 
 KINDS = {
@@ -53,7 +54,11 @@ def unsubscribe_url(event: Event, email: str, kind: str) -> str:
 
 
 def unsubscribe_headers(event: Event, email: str, kind: str) -> dict[str, str]:
+    """The headers of mail one can opt out of: it is bulk mail (``list_headers``), with the
+    link a mail provider offers as its unsubscribe button and posts to for a one-click opt-out
+    (RFC 2369, RFC 8058; written unencoded, see mail_wire)."""
     return {
+        **list_headers(event),
         "List-Unsubscribe": f"<{unsubscribe_url(event, email, kind)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

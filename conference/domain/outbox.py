@@ -27,10 +27,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..enums import MailState
-from ..extensions import db
+from ..extensions import db, mail
 from ..models import OutboxAttachment, OutboxMessage
 from ..models.types import utcnow
-from .mailer import build_message, display_address
+from .mail_wire import OutgoingMail, build_message
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,6 @@ def _classify(exc: Exception) -> Exception:
     the SMTP reply (``550 5.1.1 No such user``) where there is one."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         replies = exc.recipients.items()
-        # Flask-Mail gives smtplib the whole "Name <address>"; the address is what was refused.
         text = "; ".join(
             f"{_reply_text(code, reply)} (recipient {parseaddr(address)[1] or address})"
             for address, (code, reply) in replies
@@ -67,7 +66,7 @@ def _classify(exc: Exception) -> Exception:
         return PermanentMailError(text) if exc.smtp_code >= 500 else TransientMailError(text)
     if isinstance(exc, (smtplib.SMTPException, OSError)):
         return TransientMailError(f"{type(exc).__name__}: {exc}")
-    if isinstance(exc, (ValueError, flask_mail.BadHeaderError)):
+    if isinstance(exc, ValueError):
         return PermanentMailError(f"{type(exc).__name__}: {exc}")
     return TransientMailError(f"{type(exc).__name__}: {exc}")
 
@@ -85,36 +84,48 @@ def _connection_lost(exc: Exception) -> bool:
 
 
 class _SMTPConnection(flask_mail.Connection):
-    """Flask-Mail's connection, configured from the app's current settings and with a socket
-    timeout, so a stuck server cannot hang the worker."""
+    """Flask-Mail's connection, opened with a socket timeout, so a stuck server cannot hang the
+    worker."""
 
-    def configure_host(self):
-        config = current_app.config
-        timeout = config["MAIL_TIMEOUT"]
-        if config["MAIL_USE_SSL"]:
-            host = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+    def configure_host(self) -> smtplib.SMTP:
+        settings = self.mail
+        timeout = current_app.config["MAIL_TIMEOUT"]
+        host: smtplib.SMTP
+        if settings.use_ssl:
+            host = smtplib.SMTP_SSL(settings.server, settings.port, timeout=timeout)
         else:
-            host = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
-        if config["MAIL_USE_TLS"]:
-            host.starttls()
-        if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
-            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            host = smtplib.SMTP(settings.server, settings.port, timeout=timeout)
+        try:
+            if settings.use_tls:
+                host.starttls()
+            if settings.username and settings.password:
+                host.login(settings.username, settings.password)
+        except BaseException:
+            host.close()
+            raise
         return host
 
 
 class SMTPTransport:
-    """Sends every message of a worker's round over one SMTP connection."""
+    """Sends every message of a worker's round over one SMTP connection. Flask-Mail holds the
+    settings and the connection; the bytes are written by ``mail_wire`` (Flask-Mail's own
+    message class encodes long list headers, which providers then cannot read). MAIL FROM is
+    the message's envelope sender (the site's address), RCPT TO its recipient."""
+
+    def __init__(self):
+        self.host: smtplib.SMTP | None = None
 
     def __enter__(self):
-        self._connection = _SMTPConnection(current_app.extensions["mail"])
-        self._connection.host = self._connection.configure_host()
+        # The app's current settings, read by Flask-Mail (the CLI and tests may change them).
+        connection = _SMTPConnection(mail.init_mail(current_app.config))
+        self.host = connection.configure_host()
         return self
 
-    def send(self, message: flask_mail.Message) -> None:
-        self._connection.send(message)
+    def send(self, message: OutgoingMail) -> None:
+        self.host.sendmail(message.envelope_from, message.recipients, message.data)
 
     def __exit__(self, *exc_info):
-        host = self._connection.host
+        host = self.host
         if host is None:
             return
         try:
@@ -135,14 +146,11 @@ class FileTransport:
         self.directory.mkdir(parents=True, exist_ok=True)
         return self
 
-    def send(self, message: flask_mail.Message) -> None:
-        if message.has_bad_headers():  # refused as over SMTP (Flask-Mail checks there)
-            raise flask_mail.BadHeaderError
+    def send(self, message: OutgoingMail) -> None:
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
         path = self.directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-        path.write_bytes(message.as_bytes())
-        to = ", ".join(display_address(address) for address in message.recipients)
-        log.warning("Mail to %s: %r written to %s", to, message.subject, path)
+        path.write_bytes(message.data)
+        log.warning("Mail to %s: %r written to %s", message.to_display, message.subject, path)
 
     def __exit__(self, *exc_info):
         return None
@@ -182,7 +190,7 @@ class ClaimedMessage:
     headers: dict | None
     message_id: str
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
-    mail: flask_mail.Message | None = None
+    mail: OutgoingMail | None = None
     error: Exception | None = None  # the row cannot be turned into a message
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,7 +25,7 @@ from . import opt_outs, places
 from .accounts import normalise_email
 from .audit import record
 from .ical import event_calendar
-from .links import external_url
+from .links import external_url, site_host
 from .mailer import queue_mail
 from .questions import clean_answer, is_empty
 from .tokens import make_token, read_token
@@ -449,8 +448,8 @@ def notify_filled(event: Event, filled: places.Filled) -> None:
 
 def calendar_attachment(event: Event) -> tuple[str, str, bytes]:
     data = event_calendar(
-        uid=f"event-{event.id}@{urlsplit(current_app.config.get('BASE_URL') or '').hostname or 'conference'}", title=event.title,
-        start=event.start_date, end=event.end_date, url=external_url("events.show_event", slug=event.slug),
+        uid=f"event-{event.id}@{site_host()}", title=event.title, start=event.start_date, end=event.end_date,
+        zone_name=event.timezone, url=external_url("events.show_event", slug=event.slug),
         location=event.venue or "", stamp=utcnow(),
     )
     return (f"{event.slug}.ics", "text/calendar; method=PUBLISH", data)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -200,12 +201,18 @@ def _text(template: str, values: _Values) -> str:
     return text.strip() + "\n"
 
 
+def one_line(text: str) -> str:
+    """A header's text: one line, single spaces, no control characters (a NUL or a bell in a
+    subject would reach the mail header as it is)."""
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "Cc" or c.isspace()).split())
+
+
 def render(spec: TemplateSpec, context: MailContext, *, subject: str | None = None, body: str | None = None) -> Rendered:
     """Render ``spec`` (or the given subject and body written for it) for one recipient."""
     subject = str(spec.subject) if subject is None else subject
     body = str(spec.body) if body is None else body
     values = _Values(spec, context)
-    subject_text = " ".join(PLACEHOLDER.sub(lambda m: values[m.group(1)], subject).split())[:300]
+    subject_text = one_line(PLACEHOLDER.sub(lambda m: values[m.group(1)], subject))[:300]
     content = Markup(_html(body, values))
     page = render_template("emails/_message.html", content=content, subject=subject_text, event=context.event)
     return Rendered(subject=subject_text, text=_text(body, values), html=page, content=content)

@@ -1,6 +1,7 @@
 """Mail organisers write to a group of people (conference/domain/group_mail.py): one template
-per audience, whose default subject and body are where the organiser starts from, with the
-placeholders that fit that audience. Reviewers' placeholders name submissions by code and
+per audience, with the placeholders that fit that audience. The mail starts empty: the shipped
+subject and body are a sketch for the Templates page, and an event's own saved version is a
+text its organisers may choose to start from. Reviewers' placeholders name submissions by code and
 title only, never by author (blind review)."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import opt_outs
+from conference.domain import mail_template_admin, opt_outs
 from conference.enums import MailState
 from conference.extensions import db as _db
 from conference.models import AuditEntry, GroupMail, MailOptOut, OutboxMessage
@@ -53,6 +53,13 @@ def opted_out(event) -> list[str]:
 
 FORM = {"audience": "authors", "author_states": ["submitted"], "subject": "About {submission_code}",
         "body": "Hello {recipient_name},\n\nThe programme is out.", "announcement": "y"}
+CONFIRMATION = re.compile(r'<input type="hidden" name="confirmation" value="([^"]+)" form="group-mail-form">')
+
+
+def confirmed(client, data: dict) -> dict:
+    """The form as its confirmation button sends it: previewed first, with the preview's confirmation."""
+    page = client.post(f"{BASE}/group?audience=authors", data={**data, "preview": "1"}).get_data(as_text=True)
+    return {**data, "send": "1", "confirmation": CONFIRMATION.search(page).group(1)}
 
 
 # Permissions ---------------------------------------------------------------------------------------
@@ -65,7 +72,8 @@ def test_only_organisers_reach_the_group_pages(app, committee, who, status):
     client = client_for(app, user)
     for path in (f"{BASE}/group", f"{BASE}/group?audience=authors", f"{BASE}/groups"):
         assert client.get(path).status_code == status, path
-    response = client.post(f"{BASE}/group?audience=authors", data={**FORM, "send": "1"})
+    data = confirmed(client, FORM) if status == 200 else {**FORM, "send": "1", "confirmation": "3:0"}
+    response = client.post(f"{BASE}/group?audience=authors", data=data)
     assert response.status_code == (302 if status == 200 else 403)
     assert len(group_messages()) == (3 if status == 200 else 0)
 
@@ -83,14 +91,18 @@ def test_a_draft_event_is_hidden_from_strangers(app, db):
 
 # Composing -----------------------------------------------------------------------------------------
 
-def test_the_page_offers_the_audiences_then_the_chosen_one_with_its_text_and_placeholders(app, committee):
+def test_the_page_offers_the_audiences_then_the_chosen_one_empty_with_its_placeholders(app, committee):
     client = client_for(app, committee.organiser)
     first = text_of(client.get(f"{BASE}/group"))
     assert "Who receives the mail?" in first and "Reviewers with missing reviews" in first
     assert 'name="subject"' not in first
     page = client.get(f"{BASE}/group?audience=reviewers")
     text = text_of(page)
-    assert 'name="subject"' in text and 'value="{event_title}: reviews still missing"' in text
+    # Nothing written for the organiser: no stub to send by mistake, and no way to send before a preview.
+    assert re.search(r'<input [^>]*id="field-subject" [^>]*name="subject"[^>]* type="text" value="">', text)
+    assert re.search(r'<textarea [^>]*name="body"[^>]*>\s*</textarea>', text)
+    assert "reviews still missing" not in text and "Start from the text" not in text
+    assert 'name="send"' not in text and ">Preview</button>" in text
     assert "{reviews_to_do}" in text and "{review_deadline}" in text
     assert "{submission_title}" not in text  # an authors' placeholder
     assert re.search(r'<input[^>]* checked [^>]*id="field-announcement"', text)  # announcement by default
@@ -128,7 +140,7 @@ def test_an_unknown_placeholder_is_shown_next_to_the_field(app, committee):
 
 def test_send_queues_one_mail_per_person_and_lists_it(app, committee):
     client = client_for(app, committee.organiser)
-    response = client.post(f"{BASE}/group?audience=authors", data={**FORM, "send": "1"})
+    response = client.post(f"{BASE}/group?audience=authors", data=confirmed(client, FORM))
     assert response.status_code == 302 and response.headers["Location"] == f"{BASE}/groups"
     sent = group_messages()
     assert [m.to_address for m in sent] == ["ada@example.org", "ben@example.org", "carl@example.org"]
@@ -141,15 +153,83 @@ def test_send_queues_one_mail_per_person_and_lists_it(app, committee):
         "mail.group_sent"]
 
 
-def test_hold_leaves_the_mail_in_the_outbox_and_no_announcement_has_no_headers(app, committee):
+def test_hold_leaves_the_mail_in_the_outbox_and_no_announcement_has_no_unsubscribe_headers(app, committee):
     client = client_for(app, committee.organiser)
     data = {key: value for key, value in FORM.items() if key != "announcement"}
-    response = client.post(f"{BASE}/group?audience=authors", data={**data, "hold": "y", "send": "1"})
+    preview = text_of(client.post(f"{BASE}/group?audience=authors", data={**data, "hold": "y", "preview": "1"}))
+    assert "Hold 3 messages in the outbox" in preview and "Send to" not in preview
+    response = client.post(f"{BASE}/group?audience=authors", data=confirmed(client, {**data, "hold": "y"}))
     assert response.status_code == 302 and response.headers["Location"] == f"{BASE}/outbox"
     sent = group_messages()
-    assert len(sent) == 3 and all(m.state == MailState.HELD and m.headers == {} for m in sent)
+    assert len(sent) == 3 and all(m.state == MailState.HELD for m in sent)
+    assert all(m.headers == {"List-Id": f"{committee.event.title} <grouped.events.conference.test>",
+                             "Precedence": "bulk"} for m in sent)
     group = _db.session.scalars(sa.select(GroupMail)).one()
     assert group.held and not group.announcement
+
+
+def test_the_form_requires_a_subject_and_a_body_next_to_the_fields(app, committee):
+    client = client_for(app, committee.organiser)
+    for action in ("preview", "send"):
+        response = client.post(f"{BASE}/group?audience=authors",
+                               data={**FORM, "subject": " ", "body": "", action: "1"})
+        assert response.status_code == 200
+        page = text_of(response)
+        assert re.search(r'<p class="error" id="error-subject">.*Write the subject of the mail\.</p>', page)
+        assert re.search(r'<p class="error" id="error-body">.*Write the message\.</p>', page)
+        assert 'id="preview-title"' not in page
+    assert group_messages() == []
+
+
+def test_preview_offers_to_send_to_the_exact_number_and_keeps_the_form(app, committee):
+    client = client_for(app, committee.organiser)
+    response = client.post(f"{BASE}/group?audience=authors", data={**FORM, "preview": "1"})
+    page = response.get_data(as_text=True)
+    assert re.search(r'<button type="submit" class="button" name="send" value="1" form="group-mail-form"[^>]*>'
+                     r'Send to 3 people</button>', page)
+    assert CONFIRMATION.search(page).group(1).startswith("3:")
+    assert '<form method="post" id="group-mail-form"' in page
+    assert group_messages() == []
+
+
+def test_a_send_without_confirmation_is_refused_and_shows_the_preview_to_confirm(app, committee):
+    client = client_for(app, committee.organiser)
+    response = client.post(f"{BASE}/group?audience=authors", data={**FORM, "send": "1"})
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Preview the mail first: it is sent once you confirm the number of people it reaches." in page
+    assert "Send to 3 people" in page and 'value="About {submission_code}"' in page
+    assert group_messages() == [] and _db.session.scalar(sa.select(sa.func.count()).select_from(GroupMail)) == 0
+
+
+def test_a_send_after_the_group_changed_is_refused_with_the_new_number_to_confirm(app, committee):
+    client = client_for(app, committee.organiser)
+    data = confirmed(client, FORM)
+    opt_outs.opt_out(committee.event, "ben@example.org", "announcements")
+    _db.session.flush()
+    response = client.post(f"{BASE}/group?audience=authors", data=data)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "the number of people this mail reaches changed to 2" in page
+    assert "Send to 2 people" in page and "Send to 3 people" not in page
+    assert group_messages() == []
+    changed = client.post(f"{BASE}/group?audience=authors", data={**data, "subject": "Other"})
+    assert "The mail or its choices changed since the preview" in text_of(changed) and group_messages() == []
+    again = client.post(f"{BASE}/group?audience=authors", data={**data, "confirmation": CONFIRMATION.search(
+        response.get_data(as_text=True)).group(1)})
+    assert again.status_code == 302
+    assert [m.to_address for m in group_messages()] == ["ada@example.org", "carl@example.org"]
+
+
+def test_the_text_the_event_saved_for_the_group_is_offered_as_a_start(app, committee):
+    mail_template_admin.save_template(committee.event, "group_authors", subject="Our news",
+                                      body="Dear {recipient_name}", actor=committee.organiser)
+    _db.session.flush()
+    client = client_for(app, committee.organiser)
+    page = text_of(client.get(f"{BASE}/group?audience=authors"))
+    assert f'href="{BASE}/group?audience=authors&start=saved"' in page and 'value="Our news"' not in page
+    started = text_of(client.get(f"{BASE}/group?audience=authors&start=saved"))
+    assert 'value="Our news"' in started and "Dear {recipient_name}</textarea>" in started
 
 
 def test_filters_nobody_matches_are_refused_on_the_form(app, committee):
@@ -168,7 +248,7 @@ def test_forms_need_their_csrf_token(app, committee, monkeypatch):
     assert refused.status_code == 400 and group_messages() == []
     page = client.get(f"{BASE}/group?audience=authors").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    accepted = client.post(f"{BASE}/group?audience=authors", data={**FORM, "send": "1", "csrf_token": token})
+    accepted = client.post(f"{BASE}/group?audience=authors", data=confirmed(client, {**FORM, "csrf_token": token}))
     assert accepted.status_code == 302 and len(group_messages()) == 3
 
 
@@ -244,13 +324,13 @@ def test_one_click_unsubscribe_needs_no_csrf_token(app, committee, monkeypatch):
 
 def test_the_header_of_a_sent_announcement_unsubscribes_and_the_next_mail_skips_them(app, committee):
     client = client_for(app, committee.organiser)
-    client.post(f"{BASE}/group?audience=authors", data={**FORM, "send": "1"})
+    client.post(f"{BASE}/group?audience=authors", data=confirmed(client, FORM))
     ada = group_messages()[0]
     url = ada.headers["List-Unsubscribe"].strip("<>")
     assert ada.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert url in ada.body_text
     assert app.test_client().post(urlsplit(url).path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
-    client.post(f"{BASE}/group?audience=authors", data={**FORM, "subject": "Again", "send": "1"})
+    client.post(f"{BASE}/group?audience=authors", data=confirmed(client, {**FORM, "subject": "Again"}))
     again = [m.to_address for m in group_messages() if m.subject == "Again"]
     assert again == ["ben@example.org", "carl@example.org"]
 

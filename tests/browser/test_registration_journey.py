@@ -78,8 +78,9 @@ def test_register_receive_the_calendar_open_the_ticket_and_get_checked_in(page, 
     assert attachment.get_content_type() == "text/calendar" and attachment.get_filename().endswith(".ics")
     [entry] = read_ical(attachment.get_payload(decode=True))
     assert entry["SUMMARY"] == event.title
-    assert entry["DTSTART"] == event.start_date.strftime("%Y%m%d")
-    assert entry["DTEND"] == (event.end_date + dt.timedelta(days=1)).strftime("%Y%m%d")
+    # From the start of the first day to the end of the last, in the event's zone (TZID, VTIMEZONE).
+    assert entry["DTSTART"] == event.start_date.strftime("%Y%m%dT000000")
+    assert entry["DTEND"] == (event.end_date + dt.timedelta(days=1)).strftime("%Y%m%dT000000")
     assert entry["URL"].endswith(f"/events/{event.slug}/")
 
     # The mail's link opens their registration page without an account; from there, the ticket.

@@ -10,7 +10,7 @@ import itertools
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import group_mail, opt_outs, programme
+from conference.domain import group_mail, group_mail_sent, mail_template_admin, opt_outs, programme
 from conference.domain import registration as registration_ops
 from conference.domain import submissions as submission_ops
 from conference.enums import AttendanceMode, EventFormat, ItemKind, MailState, ReviewState, SessionKind, SubmissionState, TeamRole
@@ -32,6 +32,13 @@ HELLO = "Hello {recipient_name},\n\nA word from us."
 
 def emails(people) -> list[str]:
     return [p.email for p in people]
+
+
+def send(event, *, actor, **choices) -> GroupMail:
+    """What the page does: preview, then send with the preview's confirmation."""
+    preview = group_mail.preview(event, choices["audience"], choices["filters"], choices["subject"], choices["body"],
+                                 announcement=choices["announcement"], hold=choices["hold"])
+    return group_mail.send(event, actor=actor, confirmation=preview.confirmation, **choices)
 
 
 def messages() -> list[OutboxMessage]:
@@ -96,7 +103,7 @@ def test_unknown_filter_values_are_dropped(authors):
 
 def test_an_author_of_two_submissions_gets_one_message_listing_both(authors):
     c, s = authors
-    group = group_mail.send(c.event, actor=c.organiser, audience="authors", filters={"states": ["submitted"]},
+    group = send(c.event, actor=c.organiser, audience="authors", filters={"states": ["submitted"]},
                             subject="About {submission_code}", body=HELLO + "\n\n{submissions}",
                             announcement=False, hold=False)
     sent = messages()
@@ -167,7 +174,7 @@ def test_a_withdrawn_submission_owes_no_review(reviewing):
 def test_reviewer_mail_lists_codes_and_titles_and_the_deadline_in_their_zone(reviewing):
     c, data, privacy = reviewing
     body = "{missing_reviews} to do:\n\n{reviews_to_do}\n\nBy {review_deadline}: {review_link}"
-    group_mail.send(c.event, actor=c.organiser, audience="reviewers", filters={}, subject="Reviews",
+    send(c.event, actor=c.organiser, audience="reviewers", filters={}, subject="Reviews",
                     body=body, announcement=False, hold=False)
     by_address = {m.to_address: m for m in messages()}
     mail = by_address[c.reviewers[0].email]
@@ -224,7 +231,7 @@ def test_someone_who_registered_again_is_written_about_the_new_registration(regi
     people = group_mail.recipients(form.event, "registrants", {})
     assert emails(people) == ["mia@example.org", "oli@example.org", "pat@example.org"]
     assert people[0].data["registration"] is again
-    group_mail.send(form.event, actor=form.event.roles[0].user, audience="registrants",
+    send(form.event, actor=form.event.roles[0].user, audience="registrants",
                     filters={"category_ids": [members.id]}, subject="News",
                     body=HELLO + "\n\n{registration_category}, {registration_status}, {registration_mode}",
                     announcement=True, hold=False)
@@ -291,7 +298,7 @@ def test_a_day_is_the_event_days_in_its_own_zone(speakers):
 
 def test_speaker_schedule_in_their_zone(speakers):
     p = speakers
-    group_mail.send(p.event, actor=p.organiser, audience="speakers", filters={"days": ["2030-03-17"]},
+    send(p.event, actor=p.organiser, audience="speakers", filters={"days": ["2030-03-17"]},
                     subject="Your times", body="{schedule}\n\nFirst: {session_title} in {session_room} at {session_start}",
                     announcement=False, hold=False)
     dave = next(m for m in messages() if m.to_address == "dave@example.org")
@@ -313,7 +320,7 @@ def test_the_team_once_per_person_with_all_their_roles(db):
     assert sorted(both.data["roles"]) == [TeamRole.REVIEWER, TeamRole.TRACK_CHAIR]
     chairs = group_mail.recipients(c.event, "team", {"roles": ["track_chair"]})
     assert sorted(emails(chairs)) == sorted([first.email, c.chair.email])
-    group_mail.send(c.event, actor=c.organiser, audience="team", filters={}, subject="Team news",
+    send(c.event, actor=c.organiser, audience="team", filters={}, subject="Team news",
                     body="You are {role}.", announcement=False, hold=False)
     mail = next(m for m in messages() if m.to_address == first.email)
     assert mail.body_text.strip() in ("You are reviewer, track chair.", "You are track chair, reviewer.")
@@ -331,7 +338,7 @@ def test_announcements_skip_and_count_opt_outs_and_carry_unsubscribe_headers(aut
     opt_outs.opt_out(c.event, "Carl@Example.org", "announcements")
     preview = group_mail.preview(c.event, "authors", {"states": ["submitted"]}, "Hi", HELLO)
     assert (preview.total, preview.opted_out, preview.reaching) == (3, 1, 2)
-    group = group_mail.send(c.event, actor=c.organiser, audience="authors", filters={"states": ["submitted"]},
+    group = send(c.event, actor=c.organiser, audience="authors", filters={"states": ["submitted"]},
                             subject="Hi", body=HELLO, announcement=True, hold=False)
     sent = messages()
     assert [m.to_address for m in sent] == ["ada@example.org", "bob@example.org"]
@@ -341,7 +348,9 @@ def test_announcements_skip_and_count_opt_outs_and_carry_unsubscribe_headers(aut
         url = message.headers["List-Unsubscribe"].strip("<>")
         assert opened(c.event, url) == (message.to_address, "announcements")
         assert message.headers == {"List-Unsubscribe": f"<{url}>",
-                                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+                                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                                   "List-Id": f"Conference on Data <{c.event.slug}.events.conference.test>",
+                                   "Precedence": "bulk"}
         assert message.body_text.rstrip().endswith(url)
         assert f'href="{url}"' in message.body_html
     entry = db.session.scalars(sa.select(AuditEntry).filter_by(action="mail.group_sent")).one()
@@ -350,23 +359,25 @@ def test_announcements_skip_and_count_opt_outs_and_carry_unsubscribe_headers(aut
     assert entry.object_id == group.id and entry.actor_id == c.organiser.id
 
 
-def test_mail_that_is_not_an_announcement_reaches_those_who_opted_out_without_headers(authors):
+def test_mail_that_is_not_an_announcement_reaches_those_who_opted_out_without_unsubscribe_headers(authors):
     c, _s = authors
     opt_outs.opt_out(c.event, "carl@example.org", "announcements")
     preview = group_mail.preview(c.event, "authors", {"states": ["submitted"]}, "Hi", HELLO, announcement=False)
     assert (preview.total, preview.opted_out, preview.reaching) == (3, 1, 3)
-    group_mail.send(c.event, actor=c.organiser, audience="authors", filters={"states": ["submitted"]},
+    send(c.event, actor=c.organiser, audience="authors", filters={"states": ["submitted"]},
                     subject="Hi", body=HELLO, announcement=False, hold=False)
     sent = messages()
     assert [m.to_address for m in sent] == ["ada@example.org", "bob@example.org", "carl@example.org"]
     for message in sent:
-        assert message.headers == {}
+        # Bulk mail all the same, without a way to opt out of it.
+        assert message.headers == {"List-Id": f"Conference on Data <{c.event.slug}.events.conference.test>",
+                                   "Precedence": "bulk"}
         assert "unsubscribe" not in message.body_text.lower()
 
 
 def test_held_group_mail_waits_in_the_outbox(authors):
     c, _s = authors
-    group = group_mail.send(c.event, actor=c.organiser, audience="authors", filters={"track_ids": [c.call.privacy.id]},
+    group = send(c.event, actor=c.organiser, audience="authors", filters={"track_ids": [c.call.privacy.id]},
                             subject="Hi", body=HELLO, announcement=True, hold=True)
     [message] = messages()
     assert message.state == MailState.HELD and message.group_mail_id == group.id
@@ -378,15 +389,78 @@ def test_nobody_to_write_to_is_refused(authors):
     c, _s = authors
     opt_outs.opt_out(c.event, "carl@example.org", "announcements")
     with pytest.raises(InvalidState):
-        group_mail.send(c.event, actor=c.organiser, audience="authors", filters={"track_ids": [c.call.privacy.id]},
+        send(c.event, actor=c.organiser, audience="authors", filters={"track_ids": [c.call.privacy.id]},
                         subject="Hi", body=HELLO, announcement=True, hold=False)
     assert messages() == [] and db.session.scalar(sa.select(sa.func.count()).select_from(GroupMail)) == 0
+
+
+CHOICES = {"audience": "authors", "filters": {"states": ["submitted"]}, "subject": "Hi", "body": HELLO,
+           "announcement": True, "hold": False}
+
+
+def previewed(event, **changes) -> group_mail.Preview:
+    choices = {**CHOICES, **changes}
+    return group_mail.preview(event, choices["audience"], choices["filters"], choices["subject"], choices["body"],
+                              announcement=choices["announcement"], hold=choices["hold"])
+
+
+def test_a_send_without_the_confirmation_of_a_preview_is_refused(authors):
+    c, _s = authors
+    for confirmation in ("", "3", "3:", "three:abc"):
+        with pytest.raises(InvalidState) as refused:
+            group_mail.send(c.event, actor=c.organiser, confirmation=confirmation, **CHOICES)
+        assert refused.value.message in (
+            "Preview the mail first: it is sent once you confirm the number of people it reaches.",
+            "The mail or its choices changed since the preview: read the new preview and confirm again.")
+    assert messages() == [] and db.session.scalar(sa.select(sa.func.count()).select_from(GroupMail)) == 0
+
+
+@pytest.mark.parametrize("change", [{"subject": "Hello"}, {"body": HELLO + "\n\nP.S."}, {"announcement": False},
+                                    {"hold": True}, {"filters": {"states": ["submitted", "draft"]}},
+                                    {"audience": "team", "filters": {}}])
+def test_a_mail_changed_since_its_preview_is_refused(authors, change):
+    c, _s = authors
+    confirmation = previewed(c.event).confirmation
+    assert confirmation.startswith("3:")
+    with pytest.raises(InvalidState) as refused:
+        group_mail.send(c.event, actor=c.organiser, confirmation=confirmation, **{**CHOICES, **change})
+    assert refused.value.message == ("The mail or its choices changed since the preview: read the new preview and "
+                                     "confirm again.")
+    assert messages() == []
+
+
+def test_a_group_that_grew_or_shrank_since_the_preview_is_refused_with_the_new_number(authors):
+    c, _s = authors
+    confirmation = previewed(c.event).confirmation
+    opt_outs.opt_out(c.event, "bob@example.org", "announcements")  # one fewer reached
+    with pytest.raises(InvalidState) as refused:
+        group_mail.send(c.event, actor=c.organiser, confirmation=confirmation, **CHOICES)
+    assert refused.value.message == ("Since the preview, the number of people this mail reaches changed to 2: read "
+                                     "the new preview and confirm again.")
+    make_submission(c, title="Late talk", author=factories.make_user(email="eve@example.org"))  # one more
+    opt_outs.opt_back_in(c.event, "bob@example.org", "announcements")
+    with pytest.raises(InvalidState, match="changed to 4"):
+        group_mail.send(c.event, actor=c.organiser, confirmation=confirmation, **CHOICES)
+    assert messages() == []
+    fresh = previewed(c.event)
+    assert fresh.reaching == 4 and fresh.confirmation != confirmation
+    assert group_mail.send(c.event, actor=c.organiser, confirmation=fresh.confirmation, **CHOICES).recipients == 4
+    assert len(messages()) == 4
+
+
+def test_a_group_mail_starts_from_the_text_its_event_saved_only(authors):
+    c, _s = authors
+    assert group_mail.saved_text(c.event, "authors") is None  # the shipped text is a sketch, not a start
+    mail_template_admin.save_template(c.event, "group_authors", subject="Our news", body="Dear {recipient_name}",
+                                      actor=c.organiser)
+    assert group_mail.saved_text(c.event, "authors") == ("Our news", "Dear {recipient_name}")
+    assert group_mail.saved_text(c.event, "team") is None
 
 
 def test_only_organisers_send(authors):
     c, _s = authors
     with pytest.raises(NotAllowed):
-        group_mail.send(c.event, actor=c.chair, audience="authors", filters={}, subject="Hi", body=HELLO,
+        send(c.event, actor=c.chair, audience="authors", filters={}, subject="Hi", body=HELLO,
                         announcement=True, hold=False)
 
 
@@ -395,7 +469,7 @@ def test_only_organisers_send(authors):
 def test_unknown_placeholders_are_refused_by_name(authors):
     c, _s = authors
     with pytest.raises(ValidationFailed) as refused:
-        group_mail.send(c.event, actor=c.organiser, audience="authors", filters={}, subject="On {talk_title}",
+        send(c.event, actor=c.organiser, audience="authors", filters={}, subject="On {talk_title}",
                         body="Dear {recipient_name}, {missing_reviews} {recipient_name}", announcement=True, hold=False)
     assert "{talk_title}" in refused.value.errors["subject"]
     assert "{missing_reviews}" in refused.value.errors["body"]  # a reviewers' placeholder, not the authors'
@@ -410,7 +484,7 @@ def test_user_values_are_escaped_in_the_html_part(authors):
     c, s = authors
     s["privacy"].title = '<script>alert("x")</script> & <b>co</b>'
     db.session.flush()
-    group_mail.send(c.event, actor=c.organiser, audience="authors", filters={"track_ids": [c.call.privacy.id]},
+    send(c.event, actor=c.organiser, audience="authors", filters={"track_ids": [c.call.privacy.id]},
                     subject="About {submission_title}", body="**Your talk:** {submission_title}\n\n{submissions}",
                     announcement=True, hold=False)
     [mail] = messages()
@@ -477,14 +551,14 @@ def test_every_group_template_renders_its_default_and_every_placeholder_with_its
 
 def test_sent_group_mails_with_sender_filters_and_states(authors):
     c, _s = authors
-    first = group_mail.send(c.event, actor=c.organiser, audience="authors",
+    first = send(c.event, actor=c.organiser, audience="authors",
                             filters={"states": ["submitted"], "track_ids": [c.call.data.id]}, subject="First",
                             body=HELLO, announcement=True, hold=True)
     db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.to_address == "bob@example.org")
                        .values(state=MailState.SENT))
-    group_mail.send(c.event, actor=c.organiser, audience="team", filters={"roles": ["organiser"]}, subject="Second",
+    send(c.event, actor=c.organiser, audience="team", filters={"roles": ["organiser"]}, subject="Second",
                     body=HELLO, announcement=False, hold=False)
-    rows = group_mail.sent_group_mails(c.event)
+    rows = group_mail_sent.sent_group_mails(c.event)
     assert {r.mail.subject for r in rows} == {"First", "Second"}
     row = next(r for r in rows if r.mail.id == first.id)
     assert row.sender == "Olga Organiser"
@@ -593,7 +667,7 @@ def _context(event, person):
 
 def test_an_unsubscribe_link_placed_by_the_organiser_is_not_added_twice(authors):
     c, _s = authors
-    group_mail.send(c.event, actor=c.organiser, audience="authors", filters={"track_ids": [c.call.privacy.id]},
+    send(c.event, actor=c.organiser, audience="authors", filters={"track_ids": [c.call.privacy.id]},
                     subject="Hi", body="Not interested? {unsubscribe_link}\n\nHello.", announcement=True, hold=False)
     [mail] = messages()
     url = mail.headers["List-Unsubscribe"].strip("<>")

@@ -1,6 +1,7 @@
 """Mail to groups for organisers: choose the audience and its filters, write the mail with the
-audience's placeholders, preview it for one person, send it (or hold it in the outbox); and
-the list of group mail sent."""
+audience's placeholders, preview it (how many people, the mail for one of them), then confirm
+the number to send it (or hold it in the outbox); and the list of group mail sent. Plain forms:
+the confirmation button sits in the preview and submits the form the preview was made from."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ...domain import group_mail
+from ...domain import group_mail, group_mail_sent
 from ...errors import DomainError
 from ...extensions import db
 from ..common import show_error
@@ -18,9 +19,11 @@ from .forms import STATE_LABELS
 from .group_forms import AUDIENCE_HINTS, AudienceForm, GroupMailForm, event_days
 
 
-def _compose_form(event, audience: str) -> GroupMailForm:
+def _compose_form(event, audience: str, saved: tuple[str, str] | None) -> GroupMailForm:
+    """Empty subject and body, unless the organiser asked to start from the text their event
+    saved for this group (``?start=saved``)."""
     options = group_mail.filter_options(event)
-    subject, body = group_mail.starting_text(event, audience)
+    subject, body = saved if saved and request.args.get("start") == "saved" else ("", "")
     return GroupMailForm(audience=audience, subject=subject, body=body, tracks=options.tracks, types=options.types,
                          forms=options.forms, categories=options.categories, days=event_days(event))
 
@@ -44,18 +47,20 @@ def group_mail_page(slug):
     if audience not in group_mail.AUDIENCES:
         return render_template("mail/group_mail.html", event=event, chooser=chooser, hints=AUDIENCE_HINTS, form=None)
     chooser.audience.data = audience
-    form, preview = _compose_form(event, audience), None
+    saved = group_mail.saved_text(event, audience)
+    form, preview = _compose_form(event, audience, saved), None
     if form.validate_on_submit():
-        values = {"audience": audience, "filters": form.filters(audience), "subject": form.subject.data,
-                  "body": form.body.data}
-        if "send" not in request.form:
-            preview = _attempt(form, lambda: group_mail.preview(event, announcement=form.announcement.data, **values))
-        elif sent := _attempt(form, lambda: group_mail.send(event, actor=current_user._get_current_object(),
-                                                            announcement=form.announcement.data,
-                                                            hold=form.hold.data, **values)):
-            return _sent(event, sent)
+        values = form.values(audience)
+        # Every submit previews; a send also needs the confirmation of the preview the organiser
+        # saw, and when it is refused the page shows the new preview to confirm.
+        preview = _attempt(form, lambda: group_mail.preview(event, **values))
+        if preview is not None and "send" in request.form:
+            confirmation = request.form.get("confirmation", "")
+            actor = current_user._get_current_object()
+            if sent := _attempt(form, lambda: group_mail.send(event, actor=actor, confirmation=confirmation, **values)):
+                return _sent(event, sent)
     return render_template("mail/group_mail.html", event=event, chooser=chooser, hints=AUDIENCE_HINTS, form=form,
-                           audience=audience, audiences=group_mail.AUDIENCES, preview=preview,
+                           audience=audience, audiences=group_mail.AUDIENCES, preview=preview, saved=saved is not None,
                            placeholders=group_mail.spec_for(audience).placeholders.values())
 
 
@@ -75,5 +80,5 @@ def _sent(event, sent):
 @login_required
 def group_mails(slug):
     event = load_managed_event(slug)
-    return render_template("mail/group_mails.html", event=event, mails=group_mail.sent_group_mails(event),
+    return render_template("mail/group_mails.html", event=event, mails=group_mail_sent.sent_group_mails(event),
                            audiences=group_mail.AUDIENCES, state_labels=STATE_LABELS)

@@ -8,7 +8,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...domain.group_mail import AUDIENCES
@@ -95,11 +95,13 @@ class GroupMailForm(FlaskForm):
     speaker_track_ids = CheckboxesField(_l("Speaking in these tracks"))
     speaker_days = CheckboxesField(_l("Speaking on these days"))
     team_roles = CheckboxesField(_l("Holding these roles"), choices=_choices(ROLES))
-    subject = StringField(_l("Subject"), [InputRequired(_l("Write the subject of the mail.")),
-                                          Length(max=SUBJECT_MAX, message=_l("Keep the subject to at most %(max)d characters."))])
-    body = TextAreaField(_l("Message"), [InputRequired(_l("Write the message.")),
-                                         Length(max=BODY_MAX, message=_l("Keep the message to at most %(max)d characters."))],
-                         render_kw={"rows": 16})
+    # Both typed by the organiser (the form starts empty); spaces alone are not a subject.
+    subject = StringField(_l("Subject"), [
+        DataRequired(_l("Write the subject of the mail.")),
+        Length(max=SUBJECT_MAX, message=_l("Keep the subject to at most %(max)d characters."))])
+    body = TextAreaField(_l("Message"), [
+        DataRequired(_l("Write the message.")),
+        Length(max=BODY_MAX, message=_l("Keep the message to at most %(max)d characters."))], render_kw={"rows": 16})
     announcement = BooleanField(_l("Send as an announcement"), default=True)
     hold = BooleanField(_l("Hold the messages for review in the outbox instead of sending them now"))
 
@@ -123,6 +125,11 @@ class GroupMailForm(FlaskForm):
     def filters(self, audience: str) -> dict[str, list]:
         """The chosen filters of ``audience``, as the domain takes them."""
         return {key: list(self[name].data or []) for name, key in FILTER_FIELDS.get(audience, {}).items()}
+
+    def values(self, audience: str) -> dict:
+        """The mail and its choices, as group_mail.preview and send take them."""
+        return {"audience": audience, "filters": self.filters(audience), "subject": self.subject.data,
+                "body": self.body.data, "announcement": self.announcement.data, "hold": self.hold.data}
 
 
 def event_days(event) -> list[dt.date]:
