@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 
 import icalendar
 
+from ..bounds import clamped
 from .ical import PRODID
 
 FILTERS = ("track", "room", "session", "speaker")
@@ -73,8 +74,8 @@ def _description(entry: dict, speakers: dict[int, dict], url: str) -> str:
 def _timezone(zone: zoneinfo.ZoneInfo, name: str, snapshot: dict, chosen: list[dict]) -> icalendar.Timezone:
     days = [dt.date.fromisoformat(snapshot["event"]["start_date"]), dt.date.fromisoformat(snapshot["event"]["end_date"])]
     days += [_local(e[k], zone).date() for e in chosen for k in ("start", "end")]
-    return icalendar.Timezone.from_tzinfo(zone, tzid=name, first_date=min(days) - dt.timedelta(days=1),
-                                          last_date=max(days) + dt.timedelta(days=1))
+    return icalendar.Timezone.from_tzinfo(zone, tzid=name, first_date=clamped(min(days)) - dt.timedelta(days=1),
+                                          last_date=clamped(max(days)) + dt.timedelta(days=1))
 
 
 def calendar(snapshot: dict, *, entries: list[dict] | None = None, name: str, host: str, stamp: dt.datetime,

@@ -11,6 +11,8 @@ import datetime as dt
 
 import icalendar
 
+from ..bounds import clamped
+
 PRODID = "-//Conference//Conference management//EN"
 
 
@@ -25,7 +27,7 @@ def event_calendar(*, uid: str, title: str, start: dt.date, end: dt.date, url: s
     entry.add("dtstamp", stamp.astimezone(dt.timezone.utc))
     entry.add("summary", title)
     entry.add("dtstart", start)
-    entry.add("dtend", end + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
+    entry.add("dtend", clamped(end) + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
     entry.add("url", url)
     if location:
         entry.add("location", location)

@@ -67,8 +67,15 @@
     document.querySelectorAll("select[data-guess-timezone]").forEach(function (select) {
       try {
         var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-        if (select.value === "UTC" && zone && select.querySelector('option[value="' + zone + '"]')) {
-          select.value = zone;
+        if (select.value !== "UTC" || !zone) {
+          return;
+        }
+        // Browsers may name the zone by an old name (Chrome: Asia/Calcutta); options list theirs.
+        var found = Array.prototype.find.call(select.options, function (option) {
+          return option.value === zone || (option.dataset.aliases || "").split(" ").indexOf(zone) !== -1;
+        });
+        if (found) {
+          select.value = found.value;
         }
       } catch (e) { /* keep the server's default */ }
     });
