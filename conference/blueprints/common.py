@@ -79,12 +79,13 @@ def require(allowed: bool, *, hide: bool = False) -> None:
 
 
 def timezone_choices() -> list[SelectChoice]:
-    """The offered zones; each option names the old names it stands for, so that a browser's guess
-    in an old name (Chrome says Asia/Calcutta) still finds its option."""
-    aliases = aliases_of()
-    return [SelectChoice(zone, zone.replace("_", " "),
-                         render_kw={"data-aliases": " ".join(aliases[zone])} if zone in aliases else {})
-            for zone in canonical_timezones()]
+    return [SelectChoice(zone, zone.replace("_", " ")) for zone in canonical_timezones()]
+
+
+def _old_zone_names() -> str:
+    """"old=current" pairs for the picker's script, so that a browser's guess by an old name
+    (Chrome says Asia/Calcutta) still finds its option (Asia/Kolkata)."""
+    return " ".join(f"{old}={zone}" for zone, olds in sorted(aliases_of().items()) for old in olds)
 
 
 def country_choices(blank_label: str) -> list[SelectChoice]:
@@ -98,7 +99,7 @@ class TimezoneField(SelectField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, choices=timezone_choices(), default="UTC",
-                         render_kw={"data-guess-timezone": "", **kwargs.pop("render_kw", {})}, **kwargs)
+                         render_kw={"data-guess-timezone": _old_zone_names(), **kwargs.pop("render_kw", {})}, **kwargs)
 
     def process_data(self, value):
         super().process_data(canonical_timezone(value) or value)

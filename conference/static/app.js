@@ -70,12 +70,16 @@
         if (select.value !== "UTC" || !zone) {
           return;
         }
-        // Browsers may name the zone by an old name (Chrome: Asia/Calcutta); options list theirs.
-        var found = Array.prototype.find.call(select.options, function (option) {
-          return option.value === zone || (option.dataset.aliases || "").split(" ").indexOf(zone) !== -1;
+        // Browsers may name the zone by an old name (Chrome: Asia/Calcutta): the select lists
+        // "old=current" pairs.
+        (select.dataset.guessTimezone || "").split(" ").forEach(function (pair) {
+          var names = pair.split("=");
+          if (names[0] === zone) {
+            zone = names[1];
+          }
         });
-        if (found) {
-          select.value = found.value;
+        if (select.querySelector('option[value="' + zone + '"]')) {
+          select.value = zone;
         }
       } catch (e) { /* keep the server's default */ }
     });
