@@ -6,7 +6,7 @@ administrator, to reach every page) and as an anonymous visitor, finds a real ad
 rule and the forms of each page. Then, per rule, as both: every path parameter in turn holds a
 hostile value (integers beyond 32 and 64 bits, NUL, invalid UTF-8, overlong text), the real
 addresses get hostile query strings, and every form found for the rule is sent with one field at a
-time made hostile (NUL, 10**20 and 2**31, the years 1 and 9999). No response may be a 500; a
+time made hostile (NUL, 10**20, the years 1 and 9999). No response may be a 500; a
 failure names the rule, the request and the traceback.
 
 The walk runs in one transaction per module (the demo loads once); each rule's requests are
