@@ -12,10 +12,13 @@ import os
 import sqlalchemy as sa
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from .bounds import storable
 from .cli import register_cli
+from .errors import DomainError, NotAllowed
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 
@@ -37,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_extensions(app)
+    _register_input_checks(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -92,6 +96,26 @@ def _configure_sqlite(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+class UnreadableAddress(BadRequest):
+    """The address holds a character no page can use (NUL; see conference.bounds)."""
+
+
+def _register_input_checks(app: Flask) -> None:
+    """Bad input stops at the door: ``<int:...>`` in addresses only matches what an INTEGER column
+    holds (a larger id answers 404), and an address whose path or query string holds a character
+    the database cannot store answers 400 before any view runs. (Forms check their fields
+    themselves, see blueprints.common.BaseForm, so that the message stands next to the field.)"""
+    from .blueprints.common import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any rule is added
+
+    @app.before_request
+    def refuse_unreadable_addresses():
+        if not storable(request.path) or not all(storable(key) and storable(value)
+                                                 for key, value in request.args.items(multi=True)):
+            raise UnreadableAddress()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -157,6 +181,20 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(_error):
         return render_error(429, _l("Too many attempts"), _l("You tried this too often. Wait a minute and try again."))
+
+    @app.errorhandler(UnreadableAddress)
+    def unreadable_address(_error):
+        return render_error(400, _l("This address cannot be read"), _l("The address holds a character no page of this site can have (an invisible control character). Check the link, or type the address again."))
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return render_error(400, _l("Bad request"), _l("This site could not read what your browser sent. Go back, reload the page and try again."))
+
+    @app.errorhandler(DomainError)
+    def refused(error):
+        # A refusal of the domain that no view caught: shown as it is, nothing saved.
+        db.session.rollback()
+        return render_error(403 if isinstance(error, NotAllowed) else 400, _l("Not possible"), error.message)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):

@@ -39,7 +39,11 @@ def format_datetime(value: dt.datetime | None, format: str = "medium", *, tz: st
     if value is None:
         return ""
     zone = zoneinfo.ZoneInfo(tz or viewer_timezone_name())
-    local = value.astimezone(zone)
+    try:
+        local = value.astimezone(zone)
+    except OverflowError:  # a time at the calendar's very edge (stored before dates were bounded): shown in UTC
+        zone = zoneinfo.ZoneInfo("UTC")
+        local = value.astimezone(zone)
     text = babel_format_datetime(local.replace(tzinfo=None), format, rebase=False)
     return f"{text} ({zone.key})"
 

@@ -268,3 +268,33 @@ def test_demo_talks_builds_a_released_agenda_of_that_size_and_rebuilds_it(runner
     event = db.session.scalar(sa.select(Event).where(Event.slug == "agenda-scale"))
     [release] = db.session.scalars(sa.select(ScheduleRelease).where(ScheduleRelease.event_id == event.id)).all()
     assert len(release.snapshot["items"]) == 13
+
+
+# flask limiter (Flask-Limiter's commands, listed by `flask --help`) -------------------------------
+
+def test_the_limiter_commands_have_their_dependencies_declared():
+    """Flask-Limiter adds `flask limiter`; its sub-commands need its "cli" extra (rich) and fail
+    without it. A dev install had rich by chance (import-linter needs it); a production one did not."""
+    import pathlib
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pyproject = tomllib.loads((pathlib.Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    requirements = [Requirement(line) for line in pyproject["project"]["dependencies"]]
+    limiter = next(r for r in requirements if canonicalize_name(r.name) == "flask-limiter")
+    assert {"cli", "redis"} <= limiter.extras
+
+
+def test_flask_limiter_and_its_sub_commands_run(app):
+    from flask.cli import FlaskGroup
+
+    runner = app.test_cli_runner()
+    cli = FlaskGroup(create_app=lambda: app)
+    assert "limiter" in runner.invoke(cli, ["--help"]).output
+    for args in (["limiter", "--help"], ["limiter", "config"], ["limiter", "limits"], ["limiter", "clear", "--help"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output)
+    assert "Flask-Limiter Config" in runner.invoke(cli, ["limiter", "config"]).output
+    assert "auth.login" in runner.invoke(cli, ["limiter", "limits"]).output

@@ -25,6 +25,7 @@ import zoneinfo
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
+from ..bounds import clamped, event_days
 from .agenda_ical import all_entries
 
 SESSION_ID_OFFSET = 1_000_000_000
@@ -80,8 +81,7 @@ def _days(snapshot: dict, events: list[dict]) -> list[dict]:
     zone = zoneinfo.ZoneInfo(snapshot["event"]["timezone"])
     first = dt.date.fromisoformat(snapshot["event"]["start_date"])
     last = dt.date.fromisoformat(snapshot["event"]["end_date"])
-    dates = sorted({first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
-                   | {e["start"].date() for e in events})
+    dates = sorted(set(event_days(first, last)) | {clamped(e["start"].date()) for e in events})
     order = {r["name"]: r["position"] for r in snapshot["rooms"]}
     days = []
     for index, date in enumerate(dates, start=1):

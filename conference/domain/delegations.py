@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from ..bounds import int_in_range
 from ..enums import AttendanceMode, CancelReason, OrganisationKind, RegistrationState, TeamRole
 from ..errors import AlreadyExists, DomainError, InvalidState, NotAllowed, ValidationFailed
 from ..extensions import db
@@ -235,6 +236,9 @@ def _quota(value, field: str, errors: dict) -> int | None:
         return None
     if number < 0:
         errors[field] = _("A quota cannot be negative.")
+        return None
+    if not int_in_range(number):
+        errors[field] = _("Enter a smaller number, or leave it empty for no quota.")
         return None
     return number
 

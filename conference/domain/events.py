@@ -10,9 +10,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, lazyload
 
+from ..bounds import EARLIEST_DATE, LATEST_DATE, MAX_EVENT_DAYS, date_in_range
 from ..enums import EventFormat, EventKind, EventStatus, TeamRole
 from ..errors import AlreadyExists, DomainError, InvalidState, NotAllowed
 from ..extensions import db
+from ..i18n import format_date
 from ..models import AuditEntry, Event, EventRole
 from ..models.types import utcnow
 from ..timezones import is_valid_timezone
@@ -46,7 +48,9 @@ def _clean(values: dict) -> dict:
 
 def _validate(values: dict, *, exclude_id: int | None) -> None:
     """The rules every event keeps, checked before anything is changed (the database would
-    refuse a taken slug or reversed dates only at flush, as an error page)."""
+    refuse a taken slug or reversed dates only at flush, as an error page). Its dates lie in the
+    range the app accepts and span at most MAX_EVENT_DAYS (conference.bounds): its pages list
+    every day, and compute with each."""
     if not values["title"]:
         raise DomainError(_("Give the event a title."), field="title")
     slug = values["slug"]
@@ -60,8 +64,15 @@ def _validate(values: dict, *, exclude_id: int | None) -> None:
         taken = taken.where(Event.id != exclude_id)
     if db.session.scalar(taken) is not None:
         raise AlreadyExists(_("Another event already uses this address. Choose a different one."), field="slug")
+    for name in ("start_date", "end_date"):
+        if not date_in_range(values[name]):
+            raise DomainError(_("Choose a date from %(first)s to %(last)s.", first=format_date(EARLIEST_DATE, "long"),
+                                last=format_date(LATEST_DATE, "long")), field=name)
     if values["end_date"] < values["start_date"]:
         raise DomainError(_("The end date must be on or after the start date."), field="end_date")
+    if (values["end_date"] - values["start_date"]).days >= MAX_EVENT_DAYS:
+        raise DomainError(_("An event lasts at most %(days)d days. Shorten it, or create one event per part.",
+                            days=MAX_EVENT_DAYS), field="end_date")
     if not is_valid_timezone(values["timezone"]):
         raise DomainError(_("Choose a time zone from the list, e.g. Europe/Zurich."), field="timezone")
     if values["format"] in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not values["venue"]:

@@ -15,6 +15,8 @@ import zoneinfo
 
 import icalendar
 
+from ..bounds import clamped
+
 PRODID = "-//Conference//Conference management//EN"
 
 
@@ -22,8 +24,8 @@ def vtimezone(zone_name: str, first: dt.date, last: dt.date) -> icalendar.Timezo
     """The VTIMEZONE of ``zone_name`` with its transitions from the day before ``first`` to the
     day after ``last`` (enough for every time written between them)."""
     return icalendar.Timezone.from_tzinfo(zoneinfo.ZoneInfo(zone_name), tzid=zone_name,
-                                          first_date=first - dt.timedelta(days=1),
-                                          last_date=last + dt.timedelta(days=1))
+                                          first_date=clamped(first) - dt.timedelta(days=1),
+                                          last_date=clamped(last) + dt.timedelta(days=1))
 
 
 def event_calendar(*, uid: str, title: str, start: dt.date, end: dt.date, zone_name: str, url: str,
@@ -40,8 +42,8 @@ def event_calendar(*, uid: str, title: str, start: dt.date, end: dt.date, zone_n
     entry.add("uid", uid)
     entry.add("dtstamp", stamp.astimezone(dt.UTC))
     entry.add("summary", title)
-    entry.add("dtstart", dt.datetime.combine(start, dt.time(0), tzinfo=zone))
-    entry.add("dtend", dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=zone))
+    entry.add("dtstart", dt.datetime.combine(clamped(start), dt.time(0), tzinfo=zone))
+    entry.add("dtend", dt.datetime.combine(clamped(end) + dt.timedelta(days=1), dt.time(0), tzinfo=zone))
     entry.add("url", url)
     if location:
         entry.add("location", location)

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..bounds import EARLIEST_DATE, LATEST_DATE, clamped, date_in_range
 from ..enums import ItemKind, SessionKind, SubmissionState
 from ..errors import AlreadyExists, DomainError, InvalidState, NotAllowed
 from ..extensions import db
@@ -37,9 +38,14 @@ def require_organiser(event: Event, actor) -> None:
         raise NotAllowed(_("Only the event's organisers may edit the programme."))
 
 
-def _utc(value: dt.datetime | None, event: Event) -> dt.datetime | None:
+def _utc(value: dt.datetime | None, event: Event, field: str = "starts_at") -> dt.datetime | None:
+    """``value`` in UTC (a naive one read in the event's zone), refused outside the dates the app
+    accepts (see conference.bounds), where converting it could overflow."""
     if value is None:
         return None
+    if not date_in_range(value):
+        raise DomainError(_("Choose a time between %(first)s and %(last)s.", first=format_date(EARLIEST_DATE, "long"),
+                            last=format_date(LATEST_DATE, "long")), field=field)
     if value.tzinfo is None:
         value = value.replace(tzinfo=zoneinfo.ZoneInfo(event.timezone))
     return value.astimezone(dt.UTC)
@@ -49,8 +55,9 @@ def event_bounds(event: Event) -> tuple[dt.datetime, dt.datetime]:
     """The event's days as UTC instants: from midnight of its first day to midnight after its
     last, in the event's zone."""
     zone = zoneinfo.ZoneInfo(event.timezone)
-    start = dt.datetime.combine(event.start_date, dt.time(), tzinfo=zone)
-    end = dt.datetime.combine(event.end_date + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    # Clamped: an event stored with dates beyond the accepted range (year 9999) must not overflow.
+    start = dt.datetime.combine(clamped(event.start_date), dt.time(), tzinfo=zone)
+    end = dt.datetime.combine(clamped(event.end_date) + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
@@ -158,7 +165,7 @@ def save_speaker(event: Event, *, actor, speaker: Speaker | None = None, name: s
         raise DomainError(_("Choose a time zone from the list, e.g. Europe/Zurich."), field="timezone")
     windows = []
     for start, end in availability:
-        start, end = _utc(start, event), _utc(end, event)
+        start, end = _utc(start, event, "availability"), _utc(end, event, "availability")
         if end <= start:
             raise DomainError(_("Each availability window must end after it starts."), field="availability")
         windows.append([start.isoformat(), end.isoformat()])
@@ -209,7 +216,7 @@ def sessions_of(event: Event) -> list[AgendaSession]:
 
 
 def _session_times(event: Event, starts_at, ends_at) -> tuple[dt.datetime | None, dt.datetime | None]:
-    starts_at, ends_at = _utc(starts_at, event), _utc(ends_at, event)
+    starts_at, ends_at = _utc(starts_at, event), _utc(ends_at, event, "ends_at")
     if (starts_at is None) != (ends_at is None):
         raise DomainError(_("Give both the start and the end, or neither to leave the session unscheduled."),
                           field="starts_at" if starts_at is None else "ends_at")

@@ -11,6 +11,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..bounds import clamped, event_days
 from ..enums import SessionKind
 from ..models import AgendaSession, Event, Room
 
@@ -80,9 +81,9 @@ def grid(event: Event, sessions: list[AgendaSession], rooms: list[Room]) -> Grid
             elsewhere.append(session)
         else:
             placed.append(session)
-            by_day[session.starts_at.astimezone(zone).date()].append(session)
-    event_days = {event.start_date + dt.timedelta(days=n) for n in range((event.end_date - event.start_date).days + 1)}
-    days = [_day(day, by_day.get(day, []), room_ids, zone) for day in sorted(event_days | by_day.keys())]
+            by_day[clamped(session.starts_at.astimezone(zone).date())].append(session)
+    days = [_day(day, by_day.get(day, []), room_ids, zone)
+            for day in sorted(set(event_days(event.start_date, event.end_date)) | by_day.keys())]
     placed.sort(key=lambda s: (s.starts_at, s.id))
     return Grid(days=days, placed=placed, elsewhere=elsewhere, minutes={s.id: planned_minutes(s) for s in sessions})
 

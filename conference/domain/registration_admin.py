@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..bounds import id_or_none
 from ..enums import AttendanceMode, ListVisibility, QuestionKind, RegistrationState
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
@@ -57,7 +58,7 @@ def list_registrations(event: Event, *, form_id: int | None = None, category_id:
 
 def registrations_by_id(event: Event, registration_ids) -> list[Registration]:
     """The event's registrations among ``registration_ids`` (others are ignored), in list order."""
-    ids = {int(i) for i in registration_ids or () if str(i).isdigit()}
+    ids = {i for i in map(id_or_none, registration_ids or ()) if i is not None}
     if not ids:
         return []
     return list(db.session.scalars(

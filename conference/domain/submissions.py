@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..bounds import id_or_none
 from ..enums import SUBMISSION_TRANSITIONS, FileKind, QuestionKind, QuestionTarget, SubmissionState, TeamRole
 from ..errors import AlreadyExists, DeadlinePassed, DomainError, InvalidState, InvalidToken, NotAllowed, ValidationFailed
 from ..extensions import db
@@ -127,10 +128,7 @@ def _check_window(event: Event, *, type_: SubmissionType | None, track_id: int |
 
 def _as_id(value) -> int | None:
     """An id from a form or a caller; None for anything that is not one (a tampered field)."""
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    return id_or_none(value)
 
 
 def _load_choice(model, event: Event, ident, field: str, message: str):
@@ -300,13 +298,16 @@ def update_submission(submission: Submission, *, actor, title: str, abstract: st
     """Save changes. A submitted submission must stay complete; a draft need not be."""
     now = now or utcnow()
     _require_edit(submission, actor, now)
-    _apply_content(submission, title=title, abstract=abstract, type_id=type_id, track_id=track_id,
-                   keywords=keywords, answers=answers, author_answers=author_answers)
-    if submission.state == SubmissionState.SUBMITTED:
-        with db.session.no_autoflush:  # an incomplete row would hit the DB's CHECK before we can say what is missing
-            missing = completeness_errors(submission)
-        if missing:
-            raise ValidationFailed(missing)
+    # An incomplete row (a submitted one without its type) would hit the DB's CHECK at any query's
+    # autoflush before we can say what is missing.
+    with db.session.no_autoflush:
+        _apply_content(submission, title=title, abstract=abstract, type_id=type_id, track_id=track_id,
+                       keywords=keywords, answers=answers, author_answers=author_answers)
+        missing = completeness_errors(submission) if submission.state == SubmissionState.SUBMITTED else {}
+        if submission.state != SubmissionState.DRAFT and submission.type is None:  # past the draft, a type is a must
+            missing.setdefault("type_id", _("Choose the submission type."))
+    if missing:
+        raise ValidationFailed(missing)
     db.session.flush()
     record("submission.updated", actor=actor, obj=submission, event=submission.event, code=submission.code,
            by_organiser=True if not submission.is_author(actor) else None)

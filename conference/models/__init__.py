@@ -1,5 +1,6 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
 
+from . import text_guard  # noqa: F401  (refuses text the database cannot store, on every model)
 from .accounts import AnonymousUser, LoginSession, User
 from .agenda import AgendaItem, AgendaItemSpeaker, AgendaSession, AgendaStar, PersonalFeed, Room, ScheduleRelease, Speaker
 from .audit import AuditEntry

@@ -67,7 +67,18 @@
     document.querySelectorAll("select[data-guess-timezone]").forEach(function (select) {
       try {
         var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-        if (select.value === "UTC" && zone && select.querySelector('option[value="' + zone + '"]')) {
+        if (select.value !== "UTC" || !zone) {
+          return;
+        }
+        // Browsers may name the zone by an old name (Chrome: Asia/Calcutta): the select lists
+        // "old=current" pairs.
+        (select.dataset.guessTimezone || "").split(" ").forEach(function (pair) {
+          var names = pair.split("=");
+          if (names[0] === zone) {
+            zone = names[1];
+          }
+        });
+        if (select.querySelector('option[value="' + zone + '"]')) {
           select.value = zone;
         }
       } catch (e) { /* keep the server's default */ }

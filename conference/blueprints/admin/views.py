@@ -8,7 +8,7 @@ from ...domain.admin import set_site_rights, users_matching
 from ...errors import DomainError
 from ...extensions import db
 from ...models import User
-from ..common import require
+from ..common import paginate, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -22,7 +22,7 @@ def only_admins():
 @bp.route("/users")
 def list_users():
     query = (request.args.get("q") or "").strip()
-    page = db.paginate(users_matching(query), per_page=50, error_out=False)
+    page = paginate(users_matching(query), per_page=50)
     return render_template("admin/users.html", page=page, query=query)
 
 

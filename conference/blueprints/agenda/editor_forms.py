@@ -9,13 +9,13 @@ import zoneinfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ...enums import ItemKind, SessionKind
 from ..cfp_manage.forms import CheckboxesField, LocalDateTimeField, ZonedForm, local_to_utc
-from ..common import TimezoneField
+from ..common import BaseForm, TimezoneField
+from ..common import id_or_none as _id_or_none
 from ..fields import WebAddressField
 
 SESSION_KIND_LABELS = {
@@ -35,13 +35,6 @@ ITEM_KIND_LABELS = {
 }
 
 
-def _id_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _version(value):
     return _id_or_none(value)
 
@@ -51,7 +44,7 @@ def _options(pairs, blank=None) -> list[SelectChoice]:
     return choices + [SelectChoice(str(ident), label) for ident, label in pairs]
 
 
-class RoomForm(FlaskForm):
+class RoomForm(BaseForm):
     name = StringField(_l("Name"), [InputRequired(_l("Give the room a name.")), Length(max=100)])
     capacity = IntegerField(_l("Capacity (seats)"), [Optional(), NumberRange(min=0)],
                             invalid_value_message=_l("Enter a whole number of seats, e.g. 120."))
@@ -68,7 +61,7 @@ class RoomForm(FlaskForm):
 AVAILABILITY_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$")
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(BaseForm):
     name = StringField(_l("Name"), [InputRequired(_l("Give the speaker's name.")), Length(max=200)])
     email = StringField(_l("Email"), [Optional(), Length(max=254)])
     affiliation = StringField(_l("Affiliation"), [Optional(), Length(max=200)])
@@ -144,7 +137,7 @@ class SessionForm(ZonedForm):
                 "expected_version": self.version.data}
 
 
-class ItemForm(FlaskForm):
+class ItemForm(BaseForm):
     title = StringField(_l("Title"), [InputRequired(_l("Give the item a title.")), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in ITEM_KIND_LABELS.items()],
                        default=ItemKind.KEYNOTE.value)
@@ -208,6 +201,6 @@ class MoveForm(ZonedForm):
         return self.ends_at.utc + dt.timedelta(minutes=self.resize.data)
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(BaseForm):
     name = StringField(_l("Version name"), [InputRequired(_l("Give the version a name.")), Length(max=100)])
     comment = TextAreaField(_l("Public comment"), [Optional(), Length(max=5000)])

@@ -14,6 +14,7 @@ from flask import make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ...bounds import parse_int
 from ...domain import agenda_exports, agenda_frab, agenda_ical, agenda_public
 from ...domain.links import external_url
 from ...extensions import db
@@ -60,8 +61,9 @@ def _filter():
     asked = [(kind, request.args[kind]) for kind in agenda_ical.FILTERS if kind in request.args]
     if not asked:
         return None, None
-    require(len(asked) == 1 and asked[0][1].isdigit(), hide=True)
-    return asked[0][0], int(asked[0][1])
+    ident = parse_int(asked[0][1], minimum=0) if len(asked) == 1 else None
+    require(ident is not None, hide=True)
+    return asked[0][0], ident
 
 
 @bp.route("/events/<slug>/agenda.ics")

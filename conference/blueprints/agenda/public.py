@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from ...domain import agenda_public
 from ...domain import releases as release_ops
 from ...timezones import is_valid_timezone
-from ..common import require, run_action, safe_next
+from ..common import int_arg, require, run_action, safe_next
 from ..events.views import load_event
 from .blueprint import bp
 
@@ -67,15 +67,14 @@ def _agenda_page(event, release, *, current: bool):
     q = request.args.get("q", "")[:200]
     view = "grid" if request.args.get("view") == "grid" else "list"
     agenda = agenda_public.view_model(release.snapshot, tz=zone, day=_day(), q=q,
-                                      track_id=request.args.get("track", type=int),
-                                      room_id=request.args.get("room", type=int))
+                                      track_id=int_arg("track"), room_id=int_arg("room"))
     # Stars go to the latest release's entries (uids stay the same across releases): an older
     # page offers them for the entries still in it.
     latest = release if current else release_ops.latest_release(event)
     return render_template(
         "agenda/show.html", event=event, release=release, agenda=agenda, current=current, zone=zone,
         unknown_zone=unknown, zones=_zone_choices(event, zone), q=q, day=_day(),
-        track=request.args.get("track", type=int), room=request.args.get("room", type=int),
+        track=int_arg("track"), room=int_arg("room"),
         view=view, view_links=_view_links(), grid=agenda_public.grid(agenda) if view == "grid" else None,
         starred=agenda_public.starred_uids(event, current_user), starrable=agenda_public.starrable_uids(latest),
     )

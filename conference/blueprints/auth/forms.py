@@ -1,13 +1,12 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ...domain.accounts import MIN_PASSWORD_LENGTH
 from ...domain.submissions import MAX_KEYWORDS, parse_keywords
-from ..common import TimezoneField, country_choices
+from ..common import BaseForm, TimezoneField, country_choices
 
 
 class KeywordsField(StringField):
@@ -32,7 +31,7 @@ class KeywordsField(StringField):
             raise ValidationError(_l("List at most %(max)d keywords.", max=MAX_KEYWORDS))
 
 
-class SignupForm(FlaskForm):
+class SignupForm(BaseForm):
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)])
     password = PasswordField(
@@ -44,18 +43,18 @@ class SignupForm(FlaskForm):
     invitation = HiddenField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address."))])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(_l("Choose a password.")), Length(min=MIN_PASSWORD_LENGTH, max=128, message=_l("Use between %(min)d and %(max)d characters."))],
@@ -63,7 +62,7 @@ class ResetPasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
     new_password = PasswordField(
         _l("New password"),
@@ -72,7 +71,7 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(_l("Repeat the password.")), EqualTo("new_password", _l("The two passwords differ."))])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=200)])
     country = SelectField(_l("Country"), validators=[Optional()])

@@ -9,28 +9,20 @@ import secrets
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
 
 from ...domain.authoring import Upload
 from ...enums import QuestionKind, QuestionTarget
-from ..common import country_choices
+from ..common import BaseForm, country_choices
+from ..common import id_or_none as _id_or_none
 from ..fields import WebAddressField
 
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 
-def _id_or_none(value):
-    """A chosen id, or None for "nothing chosen" (and for anything that is not a number)."""
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-class SubmissionForm(FlaskForm):
+class SubmissionForm(BaseForm):
     title = StringField(_l("Title"))
     abstract = TextAreaField(_l("Abstract"))
     type_id = RadioField(_l("Submission type"), coerce=_id_or_none, validate_choice=False)
@@ -144,7 +136,7 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(24)
 
 
-class AuthorForm(FlaskForm):
+class AuthorForm(BaseForm):
     name = StringField(_l("Name"))
     email = EmailField(_l("Email address"))
     affiliation = StringField(_l("Affiliation (optional)"))
@@ -152,18 +144,18 @@ class AuthorForm(FlaskForm):
     is_corresponding = BooleanField(_l("Corresponding author"))
 
 
-class AuthorUpdateForm(FlaskForm):
+class AuthorUpdateForm(BaseForm):
     name = StringField(_l("Name"))
     affiliation = StringField(_l("Affiliation (optional)"))
     is_presenter = BooleanField(_l("Presents the work"))
     is_corresponding = BooleanField(_l("Corresponding author"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(BaseForm):
     reason = TextAreaField(_l("Reason (optional)"))
 
 
-class AccessCodeForm(FlaskForm):
+class AccessCodeForm(BaseForm):
     class Meta:
         csrf = False  # a GET form that only carries the code to the new-submission page
 

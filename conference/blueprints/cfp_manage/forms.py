@@ -10,15 +10,17 @@ import zoneinfo
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, Form, IntegerField, RadioField, SelectChoice, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ColorInput, ListWidget
 
+from ...bounds import date_in_range
 from ...domain.files import FORMATS
 from ...domain.submission_queries import SORT_KEYS, SubmissionFilter
 from ...enums import QuestionKind, QuestionTarget, SubmissionState
+from ..common import BaseForm, date_range_message
+from ..common import id_or_none as _id_or_none  # other forms modules import it from here
 
 KIND_LABELS = {
     QuestionKind.SHORT_TEXT: _l("Short text"),
@@ -50,22 +52,18 @@ SORT_LABELS = {
 }
 
 
-def _id_or_none(value):
-    """A chosen id, or None for "nothing chosen" and for anything that is not a number."""
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 # Times in the event's zone ----------------------------------------------------------------------
 
 def local_to_utc(local: dt.datetime, zone_name: str) -> dt.datetime:
     """The instant a wall-clock time names in ``zone_name``, in UTC.
 
     Raises ValueError, with a message for the person, for a time the clocks skip when summer
-    time starts, or pass twice when it ends: a datetime-local input cannot say which is meant.
+    time starts, or pass twice when it ends: a datetime-local input cannot say which is meant;
+    and for a date outside the range the app accepts (conference.bounds), where the conversion
+    could overflow.
     """
+    if not date_in_range(local):
+        raise ValueError(date_range_message())
     zone = zoneinfo.ZoneInfo(zone_name)
     local = local.replace(tzinfo=None, fold=0, second=0, microsecond=0)
     earlier = local.replace(tzinfo=zone, fold=0).astimezone(dt.timezone.utc)
@@ -110,7 +108,7 @@ class LocalDateTimeField(DateTimeLocalField):
             self.errors.append(str(error))
 
 
-class ZonedForm(FlaskForm):
+class ZonedForm(BaseForm):
     """A form whose LocalDateTimeFields are read and shown in ``zone`` (the event's)."""
 
     def __init__(self, *args, zone: str, **kwargs):
@@ -200,7 +198,7 @@ class SubmissionTypeForm(ZonedForm):
                 "deadline": self.deadline.utc}
 
 
-class TrackForm(FlaskForm):
+class TrackForm(BaseForm):
     name = StringField(_l("Name"), [InputRequired(_l("Give a name.")), _at_most(100)])
     description = TextAreaField(_l("Description"), [Optional(), _at_most(5000)])
     colour_picker = StringField(_l("Colour"), widget=ColorInput())
@@ -222,7 +220,7 @@ class TrackForm(FlaskForm):
                 "colour": typed if typed and (changed or not picked) else picked}
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     label = StringField(_l("Question"), [InputRequired(_l("Write the question.")), _at_most(300)])
     help_text = TextAreaField(_l("Help text (optional)"), [Optional(), _at_most(2000)])
     target = RadioField(_l("Asked of"), choices=_choices(TARGET_LABELS), default=QuestionTarget.SUBMISSION.value,

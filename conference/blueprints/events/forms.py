@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...enums import EventFormat, EventKind, TeamRole
-from ..common import TimezoneField
+from ..common import BaseForm, TimezoneField
 
 KIND_CHOICES = [SelectChoice(EventKind.CONFERENCE.value, _l("Conference")), SelectChoice(EventKind.SYMPOSIUM.value, _l("Symposium"))]
 FORMAT_CHOICES = [
@@ -19,7 +18,7 @@ ROLE_CHOICES = [
 ]
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), Length(max=200)])
     slug = StringField(_l("Web address"), validators=[DataRequired(_l("Choose the event's web address.")), Length(max=64)])
     kind = RadioField(_l("Kind of event"), choices=KIND_CHOICES, default=EventKind.SYMPOSIUM.value,
@@ -35,7 +34,7 @@ class EventForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50000)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter the email address to invite.")), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=TeamRole.REVIEWER.value)
     message = TextAreaField(_l("Personal message (optional)"), validators=[Optional(), Length(max=2000)])

@@ -16,7 +16,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Event, EventRole, TeamInvitation
 from ...models.types import utcnow
-from ..common import require, show_error
+from ..common import paginate, require, show_error
 from .forms import EventForm, InviteForm
 
 bp = Blueprint("events", __name__)
@@ -218,5 +218,5 @@ AUDIT_PAGE_SIZE = 100
 def audit_log(slug):
     event = load_event(slug)
     require(event.can_view_audit_log(current_user))
-    page = db.paginate(event_ops.audit_log_of(event), per_page=AUDIT_PAGE_SIZE, error_out=False)
+    page = paginate(event_ops.audit_log_of(event), per_page=AUDIT_PAGE_SIZE)
     return render_template("events/audit.html", event=event, page=page)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Form, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -13,6 +12,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ...domain.mail_text import MESSAGE_TEXT_MAX as TEXT_MAX
 from ...domain.mail_text import SUBJECT_MAX
 from ...enums import MailState
+from ..common import BaseForm
+from ..common import id_or_none as _id_or_none
 
 STATE_LABELS = {
     MailState.HELD: _l("Held"),
@@ -22,13 +23,6 @@ STATE_LABELS = {
     MailState.FAILED: _l("Failed"),
 }
 FILTER_NAMES = ("state", "template", "group", "q")
-
-
-def _id_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _offered(field) -> set:
@@ -66,7 +60,7 @@ class OutboxFilterForm(Form):
         return {name: self[name].raw_data[0] for name in FILTER_NAMES if self[name].raw_data and self[name].raw_data[0]}
 
 
-class HeldMailForm(FlaskForm):
+class HeldMailForm(BaseForm):
     message_ids = SelectMultipleField(_l("Held messages"), coerce=_id_or_none, validate_choice=False,
                                       widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
@@ -74,11 +68,11 @@ class HeldMailForm(FlaskForm):
         return [i for i in self.message_ids.data or [] if i is not None]
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(BaseForm):
     """A button that only carries the CSRF token."""
 
 
-class MessageForm(FlaskForm):
+class MessageForm(BaseForm):
     """A held message's subject and plain text (the HTML part is made from the text)."""
 
     subject = StringField(_l("Subject"), [

@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ... import bounds
 from ...domain.group_mail import AUDIENCES
 from ...domain.mail_text import SUBJECT_MAX
 from ...enums import AttendanceMode, RegistrationState, SubmissionState, TeamRole
 from ...i18n import format_date
+from ..common import BaseForm
 
 BODY_MAX = 20_000
 
@@ -80,7 +81,7 @@ class AudienceForm(Form):
         return self.audience.data if self.audience.data in AUDIENCES else None
 
 
-class GroupMailForm(FlaskForm):
+class GroupMailForm(BaseForm):
     audience = HiddenField()
     author_states = CheckboxesField(_l("Submissions in these states"), choices=_choices(SUBMISSION_STATES))
     author_track_ids = CheckboxesField(_l("In these tracks"))
@@ -133,4 +134,4 @@ class GroupMailForm(FlaskForm):
 
 
 def event_days(event) -> list[dt.date]:
-    return [event.start_date + dt.timedelta(days=n) for n in range((event.end_date - event.start_date).days + 1)]
+    return bounds.event_days(event.start_date, event.end_date)

@@ -11,8 +11,7 @@ from flask_login import current_user, login_required
 from ...domain import outbox_review
 from ...enums import MailState
 from ...errors import InvalidState
-from ...extensions import db
-from ..common import run_action, safe_next, saved_form
+from ..common import paginate, run_action, safe_next, saved_form
 from ..events.views import load_managed_event
 from .blueprint import bp
 from .forms import STATE_LABELS, ButtonForm, HeldMailForm, MessageForm, OutboxFilterForm, PersonForm
@@ -30,8 +29,7 @@ def _message_of(event, message_id: int):
 
 
 def _page_of(query):
-    return db.paginate(query, page=request.args.get("page", 1, type=int), per_page=outbox_review.PAGE_SIZE,
-                       error_out=False)
+    return paginate(query, per_page=outbox_review.PAGE_SIZE)
 
 
 def _list_context(event) -> dict:

@@ -4,15 +4,15 @@ and the button that goes back to the default text."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ...domain.mail_text import SUBJECT_MAX
 from ...domain.mail_text import TEMPLATE_BODY_MAX as BODY_MAX
+from ..common import BaseForm
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(BaseForm):
     subject = StringField(_l("Subject"), [
         InputRequired(_l("Write a subject.")),
         Length(max=SUBJECT_MAX, message=_l("Keep the subject to at most %(max)d characters.", max=SUBJECT_MAX))])
@@ -25,5 +25,5 @@ class TemplateForm(FlaskForm):
         return {"subject": self.subject.data or "", "body": self.body.data or ""}
 
 
-class ResetTemplateForm(FlaskForm):
+class ResetTemplateForm(BaseForm):
     """The confirmation button that deletes the event's version (its CSRF token only)."""

@@ -4,22 +4,21 @@ types it and presses Enter) and the search by name."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from .participant_forms import MODE_LABELS  # noqa: F401  (the check-in pages name modes the same way)
+from ..common import BaseForm
 
 
-
-class CodeForm(FlaskForm):
+class CodeForm(BaseForm):
     code = StringField(_l("Ticket code"), [InputRequired(_l("Type or scan the code on the ticket.")),
                                            Length(max=500, message=_l("This is too long to be a ticket code."))],
                        render_kw={"autofocus": True, "autocomplete": "off", "autocapitalize": "off",
                                   "spellcheck": "false"})
 
 
-class SearchForm(FlaskForm):
+class SearchForm(BaseForm):
     """Sent with GET: searching changes nothing, and the results can be reloaded."""
 
     class Meta:

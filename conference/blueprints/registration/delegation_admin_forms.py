@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, Form, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms import ValidationError
@@ -15,6 +14,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from ...enums import AttendanceMode, OrganisationKind
 from ..cfp_manage.forms import WRONG_CHOICE, LocalDateTimeField, ZonedForm, _id_or_none
 from .setup_forms import CSV_MAX_BYTES
+from ..common import BaseForm
 
 KIND_LABELS = {
     OrganisationKind.MEMBER: _l("Member"),
@@ -62,7 +62,7 @@ def _quota(label):
                         invalid_value_message=_l("Enter a whole number, or leave it empty for no quota."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     name = StringField(_l("Name"), [InputRequired(_l("Enter the organisation's name.")), _at_most(200)])
     acronym = StringField(_l("Acronym (optional)"), [Optional(), _at_most(40)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()],
@@ -103,7 +103,7 @@ class OrganisationForm(FlaskForm):
                 "category": self._categories.get(self.category_id.data)}
 
 
-class FocalPointForm(FlaskForm):
+class FocalPointForm(BaseForm):
     email = StringField(_l("Email address"), [InputRequired(_l("Give their email address.")), _at_most(254)])
     name = StringField(_l("Name (optional)"), [Optional(), _at_most(200)])
 
@@ -115,7 +115,7 @@ class FocalPointForm(FlaskForm):
         return {"email": self.email.data or "", "name": self.name.data or ""}
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(_l("CSV file"))
     text = TextAreaField(_l("Or paste the CSV text"), [Optional(), _at_most(CSV_MAX_BYTES)])
 
@@ -145,7 +145,7 @@ class ImportForm(FlaskForm):
         return valid
 
 
-class CopyForm(FlaskForm):
+class CopyForm(BaseForm):
     source_event_id = SelectField(_l("Event to copy from"), coerce=_id_or_none,
                                   validators=[InputRequired(_l("Choose the event to copy from."))],
                                   invalid_choice_message=_l("Choose one of the events listed."))

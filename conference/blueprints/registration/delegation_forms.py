@@ -8,9 +8,10 @@ fields on the same page keep distinct names and ids."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
+
+from ..common import BaseForm
 
 _LONG = _l("Keep this to at most %(max)d characters.")
 
@@ -27,29 +28,29 @@ def _message_field(label):
     return TextAreaField(label, [Optional(), Length(max=5000, message=_LONG)])
 
 
-class NominateForm(FlaskForm):
+class NominateForm(BaseForm):
     email = _email_field(_l("Colleague's email address"))
     name = _name_field(_l("Colleague's name (optional)"))
     message = _message_field(_l("Message to include in the invitation (optional)"))
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(BaseForm):
     """Two buttons: approve; or approve, going to the delegation's waiting list when full."""
 
     waitlist_if_full = BooleanField()
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(BaseForm):
     message = _message_field(_l("Message to include in the mail (optional)"))
 
 
-class SubstituteForm(FlaskForm):
+class SubstituteForm(BaseForm):
     email = _email_field(_l("Email address of the colleague who comes instead"))
     name = _name_field(_l("Their name (optional)"))
     message = _message_field(_l("Message to include in their invitation (optional)"))
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(BaseForm):
     """A button that only carries the CSRF token."""
 
 

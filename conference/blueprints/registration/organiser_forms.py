@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ...domain.reconfirmation import MAX_REMINDER_HOURS
 from ...enums import RegistrationState
 from ..cfp_manage.forms import CheckboxesField, LocalDateTimeField, ZonedForm, _id_or_none
+from ..common import BaseForm
 from .participant_forms import MODE_LABELS
 
 STATE_LABELS = {
@@ -62,7 +62,7 @@ class RegistrationFilterForm(Form):
         return {name: self[name].raw_data[0] for name in FILTER_NAMES if self[name].raw_data and self[name].raw_data[0]}
 
 
-class BulkForm(FlaskForm):
+class BulkForm(BaseForm):
     registration_ids = SelectMultipleField(_l("Registrations"), coerce=_id_or_none, validate_choice=False)
     action = SelectField(_l("What to do with the selected registrations"),
                          choices=[SelectChoice(key, label) for key, label in ACTION_LABELS.items()],
@@ -73,11 +73,11 @@ class BulkForm(FlaskForm):
         return [value for value in self.registration_ids.data or [] if value is not None]
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(BaseForm):
     """A button that only carries the CSRF token."""
 
 
-class RejectForm(FlaskForm):
+class RejectForm(BaseForm):
     message = _message_field()
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import BinaryIO, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -20,6 +19,7 @@ from wtforms import (
 
 from ...enums import AttendanceMode, QuestionKind
 from ..cfp.forms import _question_field, _stored
+from ..common import BaseForm
 
 MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.ONLINE: _l("Online")}
 
@@ -37,7 +37,7 @@ class _AnswersMixin:
                 for q, name in self.question_fields if q.kind == QuestionKind.FILE and self[name].data}
 
 
-class RegisterForm(_AnswersMixin, FlaskForm):
+class RegisterForm(_AnswersMixin, BaseForm):
     name = StringField(_l("Name"))
     email = EmailField(_l("Email address"))
     affiliation = StringField(_l("Affiliation (optional)"))
@@ -50,31 +50,31 @@ class RegisterForm(_AnswersMixin, FlaskForm):
     agenda_updates = BooleanField(_l("Mail me a summary when the agenda changes"))
 
 
-class AnswersForm(_AnswersMixin, FlaskForm):
+class AnswersForm(_AnswersMixin, BaseForm):
     name = StringField(_l("Name"))
     affiliation = StringField(_l("Affiliation (optional)"))
     listed = BooleanField(_l("List my name and affiliation in the participant list"))
 
 
-class SwitchForm(FlaskForm):
+class SwitchForm(BaseForm):
     mode = RadioField(_l("Attend instead"), validate_choice=False)
 
 
-class ResendLinkForm(FlaskForm):
+class ResendLinkForm(BaseForm):
     email = HiddenField()
 
 
-class SendLinkForm(FlaskForm):
+class SendLinkForm(BaseForm):
     """ResendLinkForm with the address typed (it posts to the same view)."""
 
     email = EmailField(_l("Email address"))
 
 
-class AgendaUpdatesForm(FlaskForm):
+class AgendaUpdatesForm(BaseForm):
     agenda_updates = BooleanField(_l("Mail me a summary when the agenda changes"))
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(BaseForm):
     """A button that only carries the CSRF token."""
 
 

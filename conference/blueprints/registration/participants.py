@@ -17,7 +17,7 @@ from ...errors import DomainError, InvalidToken, ValidationFailed
 from ...extensions import db
 from ...i18n import format_datetime, viewer_timezone_name
 from ...models.types import utcnow
-from ..common import require, run_action, show_error
+from ..common import id_or_none, int_arg, require, run_action, show_error
 from ..events.views import load_event
 from .blueprint import actor, bp
 from .participant_forms import (
@@ -41,7 +41,7 @@ def _in_zones(when, event) -> str:
 
 def _chosen_form(event, forms, now):
     """?form=<id>; else the one open form, or the only form; None: let the visitor choose."""
-    wanted = request.args.get("form", type=int)
+    wanted = int_arg("form")
     if wanted is not None:
         chosen = next((f for f in forms if f.id == wanted), None)
         require(chosen is not None, hide=True)
@@ -138,7 +138,8 @@ def _register(reg_form, form, *, invitation, user, now):
     organisation = None
     if form.organisation_id.data and not (invitation and invitation.organisation_id):
         chosen = form.organisation_id.data
-        organisation = delegations.organisation_of(reg_form.event, int(chosen)) if chosen.isdigit() else None
+        ident = id_or_none(chosen)
+        organisation = delegations.organisation_of(reg_form.event, ident) if ident is not None else None
         if organisation is None:
             raise ValidationFailed({"organisation_id": _("Choose one of the organisations listed.")})
     answers = form.answers()

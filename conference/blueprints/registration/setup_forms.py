@@ -6,7 +6,6 @@ the hours summer time skips or repeats)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -28,6 +27,7 @@ from ..cfp_manage.forms import (
     LocalDateTimeField,
     ZonedForm,
 )
+from ..common import BaseForm
 
 LIST_LABELS = {
     ListVisibility.HIDDEN: _l("Nobody: there is no participant list"),
@@ -48,7 +48,7 @@ def _places(label):
                                                  "empty for no limit."))
 
 
-class _ModesForm(FlaskForm):
+class _ModesForm(BaseForm):
     """A form with a capacity per mode: only the fields of the modes the event is attended in."""
 
     def __init__(self, *args, modes, **kwargs):
@@ -110,7 +110,7 @@ class CategoryForm(_ModesForm):
                 "reconfirmation_exempt": self.reconfirmation_exempt.data}
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     label = StringField(_l("Question"), [InputRequired(_l("Write the question.")), _at_most(300)])
     help_text = TextAreaField(_l("Help text (optional)"), [Optional(), _at_most(2000)])
     kind = SelectField(_l("Kind of answer"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()],
@@ -143,7 +143,7 @@ def _category_choices(forms) -> list[SelectChoice]:
     return choices
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     category = SelectField(_l("Category"), [InputRequired(_l("Choose the category they register in."))],
                            invalid_choice_message=_l("Choose a category from the list."))
     email = StringField(_l("Email address"), [InputRequired(_l("Give their email address.")), _at_most(254)])
@@ -163,7 +163,7 @@ class InviteForm(FlaskForm):
                 "message": self.message.data or ""}
 
 
-class InviteCsvForm(FlaskForm):
+class InviteCsvForm(BaseForm):
     file = FileField(_l("CSV file"), [FileRequired(_l("Choose the CSV file to upload."))])
     skip_approval = BooleanField(_l("They need no approval"), default=True)
 

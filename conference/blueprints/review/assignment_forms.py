@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, HiddenField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ...enums import BidPreference
+from ..common import BaseForm
+from ..common import id_or_none as _id_or_none
 
 PREFERENCE_LABELS = {
     BidPreference.EAGER: _l("Eager to review"),
@@ -24,13 +25,6 @@ BID_LABELS = {  # what organisers read about a reviewer's bid
 }
 
 
-def _id_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 class TrackFilterForm(Form):
     """The bidding list's filter, read from the query string (a GET form needs no token)."""
 
@@ -44,7 +38,7 @@ class TrackFilterForm(Form):
 def bidding_form(rows):
     """One select per submission (``bid_<id>``), each preset to the reviewer's current bid."""
 
-    class BiddingForm(FlaskForm):
+    class BiddingForm(BaseForm):
         confirm_conflicts = BooleanField(_l("Yes, declare a conflict of interest with each submission where I "
                                             "chose “Conflict of interest”"))
 
@@ -59,7 +53,7 @@ def bidding_form(rows):
     return BiddingForm()
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     """Assign one reviewer to one submission (from a submission's row or a reviewer's page)."""
 
     submission_id = IntegerField(_l("Submission"), validators=[InputRequired(_l("Choose a submission."))])
@@ -67,7 +61,7 @@ class AssignForm(FlaskForm):
     next = HiddenField()
 
 
-class AutoAssignForm(FlaskForm):
+class AutoAssignForm(BaseForm):
     reviews_per_submission = IntegerField(
         _l("Reviews per submission"), validators=[InputRequired(_l("Enter how many reviews each submission needs.")),
                                                   NumberRange(1, 20, _l("Ask for between 1 and 20 reviews."))])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...domain.conflicts import KIND_LABELS
 from ...enums import ConflictKind, TeamRole
 from ..cfp_manage.forms import CheckboxesField
+from ..common import BaseForm
+from ..common import id_or_none as _user_id_or_none
 
 ROLE_CHOICES = [SelectChoice(TeamRole.REVIEWER.value, _l("Reviewer")),
                 SelectChoice(TeamRole.TRACK_CHAIR.value, _l("Track chair"))]
@@ -17,14 +18,7 @@ KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.i
 NO_CONFLICT = ""
 
 
-def _user_id_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class CommitteeInviteForm(FlaskForm):
+class CommitteeInviteForm(BaseForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter the email address to invite.")),
                                                         Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=TeamRole.REVIEWER.value)
@@ -40,7 +34,7 @@ class CommitteeInviteForm(FlaskForm):
                 "message": self.message.data or ""}
 
 
-class MemberLimitsForm(FlaskForm):
+class MemberLimitsForm(BaseForm):
     track_ids = CheckboxesField(_l("Only for these tracks"))
     max_load = IntegerField(_l("Own cap on reviews (optional)"), [Optional(), NumberRange(min=1, max=500,
                             message=_l("Give a whole number between 1 and 500, or leave the field empty."))],
@@ -54,7 +48,7 @@ class MemberLimitsForm(FlaskForm):
         return {"track_ids": self.track_ids.chosen(), "max_load": self.max_load.data}
 
 
-class AddConflictForm(FlaskForm):
+class AddConflictForm(BaseForm):
     code = StringField(_l("Submission code"), validators=[DataRequired(_l("Enter the submission's code.")),
                                                           Length(max=12)])
     user_id = SelectField(_l("Committee member"), coerce=_user_id_or_none,
@@ -68,7 +62,7 @@ class AddConflictForm(FlaskForm):
             SelectChoice(u.id, f"{u.name} ({u.email})") for u in members]
 
 
-class ConflictFilterForm(FlaskForm):
+class ConflictFilterForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -80,13 +74,13 @@ class ConflictFilterForm(FlaskForm):
         self.member.choices = [SelectChoice("", _l("Any member"))] + [SelectChoice(u.id, u.name) for u in members]
 
 
-class DeclareOwnConflictForm(FlaskForm):
+class DeclareOwnConflictForm(BaseForm):
     kind = SelectField(_l("Kind of conflict"), choices=KIND_CHOICES, default=ConflictKind.OTHER.value)
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
     confirm = BooleanField(_l("Yes, I have a conflict of interest with this submission"))
 
 
-class AuthorConflictsForm(FlaskForm):
+class AuthorConflictsForm(BaseForm):
     """One select per committee member, "no conflict" by default; see ``author_conflicts_form``."""
 
     def chosen(self) -> dict[int, ConflictKind | None]:

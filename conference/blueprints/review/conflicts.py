@@ -15,7 +15,7 @@ from ...enums import ConflictKind, ConflictSource
 from ...extensions import db
 from ...models import Conflict, Submission, User
 from ...models.types import utcnow
-from ..common import require, run_action, saved_form
+from ..common import id_or_none, require, run_action, saved_form
 from ..events.views import load_event
 from .blueprint import actor, bp, load_committee_event, load_reviewing_manager_event, load_submission
 from .committee_forms import (AddConflictForm, ConflictFilterForm, DeclareOwnConflictForm, KIND_CHOICES,
@@ -67,9 +67,9 @@ def remove_conflict(slug, conflict_id):
 
 def _suggested_pair(event):
     submission = db.first_or_404(sa.select(Submission).where(
-        Submission.id == request.form.get("submission_id", type=int), Submission.event_id == event.id))
+        Submission.id == id_or_none(request.form.get("submission_id")), Submission.event_id == event.id))
     require(submission.can_manage_review(current_user), hide=True)
-    user = db.get_or_404(User, request.form.get("user_id", type=int))
+    user = db.first_or_404(sa.select(User).where(User.id == id_or_none(request.form.get("user_id"))))
     return submission, user
 
 

@@ -4,12 +4,13 @@ rules are the domain's."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, SelectChoice, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...domain.ranking import SORT_KEYS
 from ...enums import REVIEWABLE_STATES, Decision, SubmissionState
+from ..common import BaseForm
+from ..common import id_or_none as _id_or_none
 
 SORT_LABELS = {
     "mean": _l("Mean score"), "median": _l("Median score"), "confidence": _l("Confidence-weighted score"),
@@ -23,13 +24,6 @@ REVIEWABLE_STATE_LABELS = {
     SubmissionState.CONFIRMED: _l("Confirmed"),
 }
 CLEAR = "clear"
-
-
-def _id_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def decision_choices(types) -> list[SelectChoice]:
@@ -74,7 +68,7 @@ class RankingFilterForm(Form):
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     decision = SelectField(_l("Decision"), validate_choice=False)
 
     def parsed(self) -> tuple[str | None, int | None]:
@@ -100,7 +94,7 @@ class BulkDecisionForm(DecisionForm):
     codes = CheckboxesField(_l("Submissions"), coerce=str)
 
 
-class RemindReviewersForm(FlaskForm):
+class RemindReviewersForm(BaseForm):
     reviewer_ids = CheckboxesField(_l("Reviewers with missing reviews"), coerce=_id_or_none)
 
     def chosen(self) -> list[int]:

@@ -7,7 +7,6 @@ import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, FloatField, IntegerField, RadioField, SelectChoice, SelectField, StringField,
                      SubmitField, TextAreaField)
@@ -15,6 +14,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from ...enums import BlindMode, FileKind, OtherReviewsVisibility, ReviewQuestionKind
 from ..cfp_manage.forms import LocalDateTimeField, ZonedForm
+from ..common import BaseForm
 
 BLIND_LABELS = {
     BlindMode.OPEN: _l("Open: authors and reviewers see each other's names"),
@@ -77,22 +77,27 @@ class SettingsForm(ZonedForm):
                 "scores_to_authors": self.scores_to_authors.data}
 
 
-class CriterionForm(FlaskForm):
+class ScaleLabelsField(TextAreaField):
+    """A scale's labels, one per line ("1: Poor"), from the stored {"1": "Poor"}: also when a
+    submitted form leaves the field out (the stored value is then what the field holds)."""
+
+    def process_data(self, value):
+        if isinstance(value, dict):
+            value = "\n".join(f"{point}: {text}" for point, text in value.items())
+        super().process_data(value)
+
+
+class CriterionForm(BaseForm):
     name = StringField(_l("Name"), [InputRequired(_l("Give a name.")), _at_most(100)])
     description = TextAreaField(_l("Description (optional)"), [Optional(), _at_most(2000)])
     scale_min = IntegerField(_l("Lowest score"), [InputRequired(_l("Give the lowest score."))], default=1,
                              invalid_value_message=_l("Enter a whole number, e.g. 1."))
     scale_max = IntegerField(_l("Highest score"), [InputRequired(_l("Give the highest score."))], default=5,
                              invalid_value_message=_l("Enter a whole number, e.g. 5."))
-    labels = TextAreaField(_l("Labels of the scale (optional)"), [Optional(), _at_most(3000)])
+    labels = ScaleLabelsField(_l("Labels of the scale (optional)"), [Optional(), _at_most(3000)])
     weight = FloatField(_l("Weight"), [InputRequired(_l("Give a weight."))], default=1.0,
                         invalid_value_message=_l("Enter a number, e.g. 1 or 1.5."))
     required = BooleanField(_l("Reviewers must give this score to submit"), default=True)
-
-    def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, obj=obj, **kwargs)
-        if obj is not None and not self.is_submitted():
-            self.labels.data = "\n".join(f"{point}: {text}" for point, text in (obj.labels or {}).items())
 
     def parsed_labels(self) -> dict[str, str] | None:
         """{"1": "Poor", ...} from lines like "1: Poor"; None (with an error shown) for other lines."""
@@ -118,7 +123,7 @@ class CriterionForm(FlaskForm):
                 "labels": self.parsed_labels() or {}, "weight": self.weight.data, "required": self.required.data}
 
 
-class ReviewQuestionForm(FlaskForm):
+class ReviewQuestionForm(BaseForm):
     label = StringField(_l("Question"), [InputRequired(_l("Write the question.")), _at_most(300)])
     help_text = TextAreaField(_l("Help text (optional)"), [Optional(), _at_most(2000)])
     kind = SelectField(_l("Kind of answer"), choices=_choices(QUESTION_KIND_LABELS),
@@ -161,7 +166,7 @@ class ChoiceField(RadioField):
             self.data = self.coerce(valuelist[0])
 
 
-class ReviewFormBase(FlaskForm):
+class ReviewFormBase(BaseForm):
     comments_to_authors = TextAreaField(_l("Comments to the authors"), [Optional()])
     comments_to_committee = TextAreaField(_l("Confidential comments to the committee"), [Optional()])
     submit_review = SubmitField(_l("Submit review"))
@@ -224,11 +229,11 @@ def review_form(criteria, questions, *, ask_confidence: bool, review=None) -> Re
     return ReviewForm(data=data)
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     body = TextAreaField(_l("Your comment"), [Optional()])
 
 
-class AnonymisedCopyForm(FlaskForm):
+class AnonymisedCopyForm(BaseForm):
     kind = RadioField(_l("Anonymised copy of"), default=FileKind.PAPER.value, invalid_choice_message=WRONG_CHOICE,
                       choices=[SelectChoice(FileKind.PAPER.value, _l("The paper")),
                                SelectChoice(FileKind.SUPPLEMENT.value, _l("The supplementary file"))])
