@@ -98,7 +98,14 @@ def test_safe_filename_keeps_the_name_with_the_extension_of_the_content(given, f
 
 # Storing -----------------------------------------------------------------------------------------
 
-def test_receive_writes_each_content_once_under_upload_folder(app, db):
+@pytest.fixture
+def empty_upload_folder(app, tmp_path, monkeypatch):
+    """An upload folder of the test's own: other tests store the same content (and copies of it
+    without metadata) in the session's folder."""
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+
+
+def test_receive_writes_each_content_once_under_upload_folder(app, db, empty_upload_folder):
     digest = files.receive("a.pdf", PDF, accepted=["pdf"], max_mb=1, field="paper").sha256
     assert digest == hashlib.sha256(PDF).hexdigest()
     path = Path(app.config["UPLOAD_FOLDER"]) / digest[:2] / digest
@@ -190,7 +197,7 @@ def test_a_new_file_replaces_the_previous_one_of_the_same_kind_only(app, db):
     assert files.blob_path(first.sha256).exists()
 
 
-def test_the_same_content_in_two_submissions_is_stored_once(app, db):
+def test_the_same_content_in_two_submissions_is_stored_once(app, db, empty_upload_folder):
     call = make_call()
     one, other = factories.make_user(), factories.make_user()
     a = ops.attach_file(complete_talk(call, one, type_id=call.paper.id), actor=one, kind=FileKind.PAPER,
