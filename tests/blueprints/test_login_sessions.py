@@ -135,7 +135,8 @@ def test_the_profile_lists_the_sessions_and_marks_this_device(app, db):
 
     rows = re.findall(r"<tr>\s*<td>(.*?)</td>", page, re.DOTALL)
     assert rows == ["Firefox (Windows) <strong>(this device)</strong>", "Safari (iOS)"]
-    assert page.count('action="/auth/sessions/') == 2 and 'action="/auth/sessions/end-others"' in page
+    assert page.count('action="/auth/sessions/') == 3
+    assert 'action="/auth/sessions/end-others"' in page and 'action="/auth/sessions/end-all"' in page
 
 
 def test_log_out_everywhere_else_ends_every_other_session_and_keeps_this_one(app, db):
@@ -156,6 +157,21 @@ def test_log_out_everywhere_else_ends_every_other_session_and_keeps_this_one(app
     assert [row.revoked_at is None for row in sessions_of(db, user)] == [True, False, False]
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "account.sessions_ended")).one()
     assert entry.object_id == user.id and entry.details == {"count": 2, "kept_current": True}
+
+
+def test_log_out_everywhere_ends_every_session_this_one_too(app, db):
+    user = factories.make_user()
+    here = log_in(app.test_client(), user)
+    elsewhere = log_in(app.test_client(), user)
+    remembered = copy_cookies(app, log_in(app.test_client(), user, remember=True), "remember_token")
+    copied_here = copy_cookies(app, here, "session")
+
+    response = here.post("/auth/sessions/end-all", follow_redirects=True)
+
+    assert response.request.path == "/auth/login"
+    assert "You are logged out everywhere, on this device too." in response.get_data(as_text=True)
+    assert not any(signed_in(c) for c in (here, elsewhere, remembered, copied_here))
+    assert [row.revoked_at is not None for row in sessions_of(db, user)] == [True, True, True]
 
 
 def test_ending_one_other_session_from_the_list(app, db):

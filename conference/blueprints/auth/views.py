@@ -200,6 +200,19 @@ def end_session(session_id: int):
     return redirect(url_for("auth.edit_profile") + "#sessions")
 
 
+@bp.post("/sessions/end-all")
+@login_required
+def end_all_sessions():
+    """"Log out everywhere": every session ends, this device's too (a stolen password, a
+    device one no longer has)."""
+    user = current_user._get_current_object()
+    login_sessions.end_other_sessions(user, actor=user, keep=current_login_session())
+    log_out()
+    db.session.commit()
+    flash(_("You are logged out everywhere, on this device too."), "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.post("/sessions/end-others")
 @login_required
 def end_other_sessions():
