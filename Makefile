@@ -21,8 +21,9 @@ serve: $(VENV)/.installed
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Tests run on every core (pytest-xdist); PYTEST_ARGS adds to that, e.g. PYTEST_ARGS="-n 0 -x tests/cfp".
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 worker: $(VENV)/.installed
 	$(BIN)/flask outbox work
