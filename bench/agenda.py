@@ -42,8 +42,8 @@ def free_port() -> int:
 
 
 def build(app, talks: int) -> None:
-    from conference.demo_agenda_scale import load_agenda_at_scale
-    from conference.domain.accounts import create_user, find_user_by_email
+    from conference.accounts.users import create_user, find_user_by_email
+    from conference.demo.agenda_scale import load_agenda_at_scale
     from conference.extensions import db
 
     with app.app_context():
@@ -111,10 +111,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from flask_migrate import upgrade
+    from outbox import ScratchDatabase
 
     from conference import create_app
     from conference.extensions import db
-    from outbox import ScratchDatabase
 
     with ScratchDatabase(args.database_url) as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "APP_ENV": "testing",

@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from conference.domain.assignment_solver import Problem, evaluate, load_spread, solve  # noqa: E402
+from conference.review.assignment_solver import Problem, evaluate, load_spread, solve  # noqa: E402
 from tests.assignment_reference import solve_with_milp  # noqa: E402
 
 BID_SCORES = [20, 10, 0, -20]  # eager, willing, neutral, not willing (as domain.assignment scores them)
@@ -54,17 +54,20 @@ def end_to_end(args) -> None:
 
     import sqlalchemy as sa
     from flask_migrate import upgrade
+    from outbox import ScratchDatabase
 
     from conference import create_app
-    from conference.domain import assignment
-    from conference.domain.accounts import create_user
-    from conference.domain.events import create_event
-    from conference.domain.review_common import settings_for
-    from conference.enums import (BidPreference, ConflictKind, ConflictSource, EventFormat, EventKind,
-                                  SubmissionState, TeamRole)
+    from conference.accounts.users import create_user
+    from conference.cfp.enums import SubmissionState
+    from conference.cfp.models import Submission, SubmissionType
+    from conference.events.enums import EventFormat, EventKind, TeamRole
+    from conference.events.models import EventRole
+    from conference.events.setup import create_event
     from conference.extensions import db
-    from conference.models import (Bid, Conflict, EventRole, ReviewAssignment, Submission, SubmissionType)
-    from outbox import ScratchDatabase
+    from conference.review import assignment
+    from conference.review.common import settings_for
+    from conference.review.enums import BidPreference, ConflictKind, ConflictSource
+    from conference.review.models import Bid, Conflict, ReviewAssignment
 
     rng = random.Random(args.seed)
     keywords = [f"topic {n}" for n in range(60)]

@@ -179,10 +179,11 @@ def queue_messages(count: int) -> None:
     """Empty the outbox, then queue ``count`` messages as the app does."""
     import sqlalchemy as sa
 
-    from conference.domain import accounts
-    from conference.domain.mailer import queue_mail
+    from conference.accounts import users as accounts
+    from conference.accounts.models import User
     from conference.extensions import db
-    from conference.models import OutboxMessage, User
+    from conference.mail.mailer import queue_mail
+    from conference.mail.models import OutboxMessage
 
     db.session.execute(sa.delete(OutboxMessage))
     user = db.session.scalar(sa.select(User).where(User.email == "bench@example.org"))
@@ -208,8 +209,8 @@ def _worker_process(config: dict, ready, go, results) -> None:
     import sqlalchemy as sa
 
     from conference import create_app
-    from conference.domain.outbox import OutboxWorker
     from conference.extensions import db
+    from conference.mail.outbox import OutboxWorker
 
     app = create_app(config)
     with app.app_context():
@@ -262,8 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     from flask_migrate import upgrade
 
     from conference import create_app
-    from conference.domain.outbox import OutboxWorker, counts_by_state
     from conference.extensions import db
+    from conference.mail.outbox import OutboxWorker, counts_by_state
 
     ok = True
     with ScratchDatabase(args.database_url) as url, tempfile.TemporaryDirectory() as mail_dir:

@@ -75,12 +75,12 @@ def prepare(url: str, places: int) -> str:
     from flask_migrate import upgrade
 
     from conference import create_app
-    from conference.domain.accounts import create_user
-    from conference.domain.events import create_event, publish_event
-    from conference.domain.places import settings_for
-    from conference.enums import EventFormat, EventKind
+    from conference.accounts.users import create_user
+    from conference.events.enums import EventFormat, EventKind
+    from conference.events.setup import create_event, publish_event
     from conference.extensions import db
-    from conference.models import ParticipantCategory, RegistrationForm
+    from conference.registration.models import ParticipantCategory, RegistrationForm
+    from conference.registration.places import settings_for
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "APP_ENV": "testing",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "RATELIMIT_STORAGE_URI": "memory://"})
@@ -163,7 +163,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     import sqlalchemy as sa
-
     from outbox import ScratchDatabase
 
     with ScratchDatabase(args.database_url) as url:

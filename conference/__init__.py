@@ -12,14 +12,15 @@ import os
 import sqlalchemy as sa
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config as config_module
-from .bounds import storable
-from .cli import register_cli
-from .errors import DomainError, NotAllowed
-from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from conference import config as config_module
+from conference.cli import register_cli
+from conference.core.bounds import storable
+from conference.errors import DomainError, NotAllowed
+from conference.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -39,9 +40,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         # (rate limits), scheme (secure cookies, https links) and host.
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    app.jinja_loader = _template_loader(app)
     _init_extensions(app)
     _register_input_checks(app)
-    _register_blueprints(app)
+    _register_areas(app)
     _register_template_helpers(app)
     _register_error_pages(app)
     _register_security_headers(app)
@@ -51,9 +53,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+AREAS_WITH_TEMPLATES = ("accounts", "agenda", "cfp", "delegations", "events", "group_mail", "registration", "review")
+
+
+def _template_loader(app: Flask) -> ChoiceLoader:
+    """The shared templates (base, macros, errors, the mail frame), then each area's own
+    ``<area>/templates/`` folder: a page names its template ``<area>/<page>.html`` as before."""
+    folders = [os.path.join(app.root_path, "templates")]
+    folders += [os.path.join(app.root_path, area, "templates") for area in AREAS_WITH_TEMPLATES]
+    return ChoiceLoader([FileSystemLoader(folder) for folder in folders])
+
+
 def _init_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401  (registers every table on the metadata)
-    from .i18n import select_locale, select_timezone
+    from conference import tables  # noqa: F401  (registers every table on the metadata)
+    from conference.accounts.models import AnonymousUser
+    from conference.i18n import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -66,12 +80,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.anonymous_user = models.AnonymousUser
-
-    # Deferred like the other imports here: the loader and its hook live with the accounts views.
-    from .blueprints.auth.login import init_login
-
-    init_login(app)  # the loader accepts only a live login session (domain.login_sessions)
+    login_manager.anonymous_user = AnonymousUser
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -99,7 +108,7 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
 
 class UnreadableAddress(BadRequest):
-    """The address holds a character no page can use (NUL; see conference.bounds)."""
+    """The address holds a character no page can use (NUL; see conference.core.bounds)."""
 
 
 def _register_input_checks(app: Flask) -> None:
@@ -107,7 +116,7 @@ def _register_input_checks(app: Flask) -> None:
     holds (a larger id answers 404), and an address whose path or query string holds a character
     the database cannot store answers 400 before any view runs. (Forms check their fields
     themselves, see blueprints.common.BaseForm, so that the message stands next to the field.)"""
-    from .blueprints.common import BoundedIntegerConverter
+    from conference.web.common import BoundedIntegerConverter
 
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any rule is added
 
@@ -118,34 +127,35 @@ def _register_input_checks(app: Flask) -> None:
             raise UnreadableAddress()
 
 
-def _register_blueprints(app: Flask) -> None:
-    from .blueprints.admin.views import bp as admin_bp
-    from .blueprints.auth.views import bp as auth_bp
-    from .blueprints.cfp.views import bp as cfp_bp
-    from .blueprints.cfp_manage.views import bp as cfp_manage_bp
-    from .blueprints.events.views import bp as events_bp
-    from .blueprints.mail import bp as mail_bp
-    from .blueprints.agenda import bp as agenda_bp
-    from .blueprints.registration import bp as registration_bp
-    from .blueprints.review import bp as review_bp
+def _register_areas(app: Flask) -> None:
+    """Each area registers its blueprints, mail templates, periodic jobs and hooks, by name and
+    in this order (delegations before registration: their pages join its blueprint)."""
+    from conference import (
+        accounts,
+        agenda,
+        cfp,
+        delegations,
+        events,
+        group_mail,
+        registration,
+        review,
+    )
 
-    app.register_blueprint(events_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(cfp_bp)
-    app.register_blueprint(cfp_manage_bp)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(registration_bp)
-    app.register_blueprint(agenda_bp)
-    app.register_blueprint(mail_bp)
-    app.register_blueprint(admin_bp)
+    for area in (events, accounts, cfp, review, delegations, registration, agenda, group_mail):
+        area.init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from .domain.links import external_url, web_link
-    from .domain.markdown import render_markdown
-    from .i18n import format_date, format_date_range, format_datetime, viewer_timezone_name
+    from conference.core.links import external_url, web_link
+    from conference.core.markdown import render_markdown
+    from conference.i18n import (
+        format_date,
+        format_date_range,
+        format_datetime,
+        viewer_timezone_name,
+    )
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["web_link"] = web_link  # a stored address as a link's target, or None
@@ -241,7 +251,7 @@ def _register_outbox_after_request(app: Flask) -> None:
     sees verification mails in instance/mail/ without running a worker."""
     if not app.config["OUTBOX_SEND_AFTER_REQUEST"]:
         return
-    from .domain.outbox import OutboxWorker
+    from conference.mail.outbox import OutboxWorker
 
     @app.after_request
     def deliver_after_response(response):

@@ -8,14 +8,16 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .demo import load_demo
-from .demo_agenda_scale import load_agenda_at_scale
-from .domain import accounts, login_sessions, registration_jobs
-from .domain.accounts import find_user_by_email
-from .domain.audit import record
-from .domain.outbox import OutboxWorker, counts_by_state, retry_failed
-from .errors import DomainError
-from .extensions import db
+from conference.accounts import login_sessions
+from conference.accounts import users as accounts
+from conference.accounts.users import find_user_by_email
+from conference.core import jobs
+from conference.core.audit import record
+from conference.demo import load_demo
+from conference.demo.agenda_scale import load_agenda_at_scale
+from conference.errors import DomainError
+from conference.extensions import db
+from conference.mail.outbox import OutboxWorker, counts_by_state, retry_failed
 
 users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver and inspect the mail outbox.")
@@ -82,17 +84,10 @@ def outbox_work(once: bool, poll: float | None) -> None:
     worker.run_forever(poll_seconds=poll, should_stop=lambda: stopping["flag"], periodic=run_periodic_jobs)
 
 
-def run_registration_jobs() -> dict[str, int]:
-    return registration_jobs.run_due(commit=db.session.commit)
-
-
 def run_periodic_jobs() -> dict[str, int]:
-    """What the outbox worker runs every REGISTRATION_JOBS_SECONDS: the registration jobs, and
-    deleting the rows of ended and expired login sessions."""
-    done = run_registration_jobs()
-    done["login_sessions_purged"] = login_sessions.purge()
-    db.session.commit()
-    return done
+    """What the outbox worker runs every REGISTRATION_JOBS_SECONDS: one round of every area's
+    periodic jobs (conference.core.jobs), each committed on its own."""
+    return jobs.run_round(commit=db.session.commit)
 
 
 @users_cli.command("purge-sessions")
@@ -108,7 +103,7 @@ def registrations_tick() -> None:
     """Run the periodic registration jobs once (the outbox worker runs them every minute):
     expire offers whose time is up, send reconfirmation reminders, release unreconfirmed places,
     remind focal points before their deadline and hand what still waits to the organisers."""
-    done = run_registration_jobs()
+    done = run_periodic_jobs()
     click.echo(f"offers expired {done['offers_expired']}, reconfirmation reminders {done['reminded']}, "
                f"places released {done['released']}, places offered {done['offered']}, "
                f"focal points reminded {done['focal_points_reminded']}, "

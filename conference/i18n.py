@@ -10,7 +10,7 @@ from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_login import current_user
 
-from .timezones import is_valid_timezone
+from conference.core.timezones import is_valid_timezone
 
 
 def select_locale() -> str:

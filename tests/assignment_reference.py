@@ -16,7 +16,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
-from conference.domain.assignment_solver import Problem, evaluate
+from conference.review.assignment_solver import Problem, evaluate
 
 
 def solve_with_milp(problem: Problem) -> int:

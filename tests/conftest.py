@@ -27,8 +27,19 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from conference import create_app
+
+# Each area registers its mail templates from its own mail.py, which create_app imports; tests
+# that read the registry at collection time need them before any app exists.
+from conference.accounts import mail as _accounts_mail  # noqa: F401
+from conference.agenda import mail as _agenda_mail  # noqa: F401
+from conference.cfp import mail as _cfp_mail  # noqa: F401
+from conference.delegations import mail as _delegations_mail  # noqa: F401
+from conference.events import mail as _events_mail  # noqa: F401
 from conference.extensions import db as _db
 from conference.extensions import limiter
+from conference.group_mail import mail as _group_mail  # noqa: F401
+from conference.registration import mail as _registration_mail  # noqa: F401
+from conference.review import mail as _review_mail  # noqa: F401
 
 from . import factories
 

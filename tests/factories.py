@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from conference.domain import accounts
-from conference.domain import events as event_ops
-from conference.enums import EventFormat, EventKind, TeamRole
+from conference.accounts import users as accounts
+from conference.events import setup as event_ops
+from conference.events.enums import EventFormat, EventKind, TeamRole
+from conference.events.models import EventRole
 from conference.extensions import db
-from conference.models import EventRole
 
 DEFAULT_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

@@ -1,6 +1,6 @@
 """Bad input gets a clear answer, never a 500: the shared mechanisms one by one (the walk over
 every route is tests/test_hostile_input.py). Integers beyond the INTEGER columns, text with NUL,
-dates outside the accepted range (conference.bounds); in addresses, query strings, forms, and in
+dates outside the accepted range (conference.core.bounds); in addresses, query strings, forms, and in
 the domain for every other way in."""
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ import sqlalchemy as sa
 from flask_wtf import FlaskForm
 
 from conference import create_app
-from conference.blueprints.common import BaseForm
-from conference.bounds import MAX_EVENT_DAYS
-from conference.domain import events as event_ops
-from conference.domain import programme
+from conference.accounts.models import User
+from conference.agenda import programme
+from conference.agenda.models import Room
+from conference.core.bounds import MAX_EVENT_DAYS
 from conference.errors import DomainError, NotAllowed
-from conference.models import Event, Room, User
+from conference.events import setup as event_ops
+from conference.events.models import Event
+from conference.web.common import BaseForm
 
 from . import factories
 from .conftest import make_test_config
@@ -233,7 +235,7 @@ def test_the_domain_refuses_session_times_outside_the_range(db):
 def test_the_programme_of_an_event_stored_with_year_9999_dates_is_still_computed(db):
     """Stored before the range was enforced: the editor's grid and warnings work on what the
     accepted range and MAX_EVENT_DAYS keep of it."""
-    from conference.domain import programme_grid, programme_warnings
+    from conference.agenda import programme_grid, programme_warnings
 
     p = make_programme()
     p.event.end_date = dt.date(9999, 12, 31)

@@ -16,15 +16,19 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import cfp_setup
-from conference.domain import submissions as submission_ops
-from conference.enums import FileKind, SubmissionState, TeamRole
-from conference.models import AuditEntry, OutboxMessage, Submission, SubmissionAuthor, User
-from conference.models.types import utcnow
+from conference.accounts.models import User
+from conference.cfp import setup as cfp_setup
+from conference.cfp import submissions as submission_ops
+from conference.cfp.enums import FileKind, SubmissionState
+from conference.cfp.models import Submission, SubmissionAuthor
+from conference.core.models import AuditEntry
+from conference.core.types import utcnow
+from conference.events.enums import TeamRole
+from conference.mail.models import OutboxMessage
 
 from . import factories
-from .pdfs import make_pdf
 from .conftest import login
+from .pdfs import make_pdf
 
 PDF = make_pdf("A paper")
 

@@ -6,21 +6,46 @@ import re
 
 import sqlalchemy as sa
 
+from conference.accounts.models import User
+from conference.agenda.models import ScheduleRelease
+from conference.cfp import submissions as submission_ops
+from conference.cfp.enums import FileKind, QuestionTarget, SubmissionState
+from conference.cfp.models import (
+    AccessCode,
+    Answer,
+    CallForPapers,
+    Question,
+    Submission,
+    SubmissionAuthor,
+    SubmissionFile,
+    SubmissionType,
+)
+from conference.core import files
+from conference.core.enums import QuestionKind
+from conference.core.models import AuditEntry
+from conference.core.types import utcnow
 from conference.demo import DEMO_PASSWORD, DEMO_USERS
-from conference.demo_cfp import ACCESS_CODE, minimal_pdf
-from conference.demo_papers import DEMO_AUTHORS, SUBMISSIONS
-from conference.demo_registration import FOCAL_POINT_ACCOUNTS
-from conference.domain import files
-from conference.domain import submissions as submission_ops
-from conference.domain.mailer import queue_mail
-from conference.enums import EventStatus, FileKind, QuestionKind, QuestionTarget, SubmissionState, TeamRole
-from conference.demo_review import DEMO_REVIEWERS
-from conference.domain.review_common import conflict_pairs
-from conference.enums import AttendanceMode, BlindMode, MailState, RegistrationState, ReviewState
-from conference.models import (AccessCode, Answer, AuditEntry, Bid, CallForPapers, Conflict, Event, EventRole,
-                               OutboxMessage, Question, Registration, Review, ScheduleRelease, ReviewAssignment, ReviewCriterion, ReviewQuestion,
-                               Submission, SubmissionAuthor, SubmissionFile, SubmissionType, Track, User)
-from conference.models.types import utcnow
+from conference.demo.cfp import ACCESS_CODE, minimal_pdf
+from conference.demo.papers import DEMO_AUTHORS, SUBMISSIONS
+from conference.demo.registration import FOCAL_POINT_ACCOUNTS
+from conference.demo.review import DEMO_REVIEWERS
+from conference.events.enums import EventStatus, TeamRole
+from conference.events.models import Event, EventRole, Track
+from conference.mail.enums import MailState
+from conference.mail.mailer import queue_mail
+from conference.mail.models import OutboxMessage
+from conference.registration.enums import AttendanceMode, RegistrationState
+from conference.registration.models import Registration
+from conference.review.common import conflict_pairs
+from conference.review.enums import BlindMode, ReviewState
+from conference.review.models import (
+    Bid,
+    Conflict,
+    Review,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewQuestion,
+)
 
 
 def _counts(db):

@@ -8,7 +8,6 @@ from conference.config import ConfigurationError
 from .conftest import make_test_config
 
 
-
 def test_defaults_use_sqlite_in_instance_folder(tmp_path):
     cfg = config.defaults(str(tmp_path))
     assert cfg["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/conference.sqlite"

@@ -20,10 +20,11 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import delegations
-from conference.domain import registration as ops
-from conference.enums import RegistrationState
-from conference.models import FocalPoint, Organisation, Registration, RegistrationInvitation
+from conference.delegations import delegations
+from conference.delegations.models import FocalPoint, Organisation
+from conference.registration import registrations as ops
+from conference.registration.enums import RegistrationState
+from conference.registration.models import Registration, RegistrationInvitation
 
 from . import factories
 from .conftest import login

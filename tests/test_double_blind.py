@@ -21,13 +21,18 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from conference.domain import assignment, cfp_setup, decisions, discussion, review_setup, reviews
-from conference.domain import submissions as ops
-from conference.domain.review_common import settings_for
-from conference.enums import (BlindMode, Decision, FileKind, OtherReviewsVisibility, QuestionKind, QuestionTarget,
-                              ReviewState, TeamRole)
+from conference.cfp import setup as cfp_setup
+from conference.cfp import submissions as ops
+from conference.cfp.enums import Decision, FileKind, QuestionTarget
+from conference.core.enums import QuestionKind
+from conference.events.enums import TeamRole
+from conference.events.models import EventRole
 from conference.extensions import db
-from conference.models import EventRole, OutboxMessage
+from conference.mail.models import OutboxMessage
+from conference.review import assignment, decisions, discussion, reviews
+from conference.review import setup as review_setup
+from conference.review.common import settings_for
+from conference.review.enums import BlindMode, OtherReviewsVisibility, ReviewState
 
 from . import factories
 from .conftest import login

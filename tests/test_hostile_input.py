@@ -26,22 +26,37 @@ import sqlalchemy as sa
 from werkzeug.routing import IntegerConverter
 
 from conference import create_app
-from conference.bounds import MAX_EVENT_DAYS
+from conference.accounts import users as accounts
+from conference.accounts.models import User
+from conference.agenda import exports as agenda_exports
+from conference.cfp import submissions as submission_ops
+from conference.cfp.models import Submission, SubmissionAuthor, SubmissionFile
+from conference.core.bounds import MAX_EVENT_DAYS
+from conference.core.tokens import make_token
 from conference.demo import DEMO_PASSWORD, load_demo
-from conference.domain import accounts, agenda_exports, assignment, opt_outs
-from conference.domain import registration as registration_ops
-from conference.domain import submissions as submission_ops
-from conference.domain import team
-from conference.domain.tokens import make_token
-from conference.enums import TeamRole
+from conference.events import team
+from conference.events.enums import TeamRole
+from conference.events.models import Event, TeamInvitation
 from conference.extensions import db as _db
 from conference.extensions import limiter
-from conference.models import (Event, OutboxMessage, Registration, RegistrationInvitation, Submission,
-                               SubmissionAuthor, SubmissionFile, TeamInvitation, User)
+from conference.mail import opt_outs
+from conference.mail.models import OutboxMessage
+from conference.registration import registrations as registration_ops
+from conference.registration.models import Registration, RegistrationInvitation
+from conference.review import assignment
 
 from .conftest import make_test_config
-from .hostile_walk import (HOSTILE_INTS, HOSTILE_STRINGS, HUGE, NUL_TEXT, QUERY_NAMES, QUERY_VALUES, Walker,
-                           read_page, same_site_path)
+from .hostile_walk import (
+    HOSTILE_INTS,
+    HOSTILE_STRINGS,
+    HUGE,
+    NUL_TEXT,
+    QUERY_NAMES,
+    QUERY_VALUES,
+    Walker,
+    read_page,
+    same_site_path,
+)
 
 
 def _endpoints() -> list[str]:

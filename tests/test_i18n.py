@@ -5,8 +5,13 @@ import re
 
 from flask import g
 
+from conference.core.timezones import (
+    all_timezones,
+    canonical_timezone,
+    countries,
+    is_valid_timezone,
+)
 from conference.i18n import format_date_range, format_datetime
-from conference.timezones import all_timezones, canonical_timezone, countries, is_valid_timezone
 
 from . import factories
 from .conftest import login
@@ -60,7 +65,7 @@ def _tzdata(name: str) -> list[str]:
 def test_the_time_zone_picker_offers_current_names_only(app):
     """The tz database's old names (its links, e.g. America/Buenos_Aires, Africa/Asmera) are not
     offered; the zones of zone.tab are, Europe/Stockholm included though it links to Berlin."""
-    from conference.blueprints.common import timezone_choices
+    from conference.web.common import timezone_choices
 
     zone_tab = {line.split("\t")[2] for line in _tzdata("zone.tab") if line and not line.startswith("#")}
     links = {line.split()[2] for line in _tzdata("tzdata.zi") if line.startswith("L ")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conference import mail_templates
+from conference.mail import registry
 
 SOURCE = Path(__file__).resolve().parent.parent / "conference"
 CALL = re.compile(r"queue_mail\(\s*\"([a-z_]+)\"")
@@ -25,14 +25,14 @@ def literal_names() -> set[str]:
 
 
 def test_every_name_queued_is_registered():
-    assert literal_names() - set(mail_templates.TEMPLATES) == set()
+    assert literal_names() - set(registry.TEMPLATES) == set()
 
 
 def test_every_registered_template_is_sent_from_somewhere():
-    assert set(mail_templates.TEMPLATES) - literal_names() - DYNAMIC == set()
+    assert set(registry.TEMPLATES) - literal_names() - DYNAMIC == set()
 
 
 def test_every_template_has_a_sample_and_its_placeholders_are_known():
-    for spec in mail_templates.TEMPLATES.values():
+    for spec in registry.TEMPLATES.values():
         assert spec.sample is not None, spec.key
-        assert mail_templates.unknown_placeholders(spec, str(spec.subject), str(spec.body)) == [], spec.key
+        assert registry.unknown_placeholders(spec, str(spec.subject), str(spec.body)) == [], spec.key

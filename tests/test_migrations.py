@@ -11,7 +11,12 @@ from flask_migrate import downgrade, upgrade
 from conference import create_app
 from conference.extensions import db
 
-from .conftest import make_test_config, postgres_url, scratch_schema, skip_or_fail_without_postgres
+from .conftest import (
+    make_test_config,
+    postgres_url,
+    scratch_schema,
+    skip_or_fail_without_postgres,
+)
 
 
 def _schema_diff(engine) -> list:

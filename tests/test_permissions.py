@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from conference.enums import EventStatus, TeamRole
-from conference.models import AuditEntry, Event, EventRole, TeamInvitation, User
+from conference.accounts.models import User
+from conference.core.models import AuditEntry
+from conference.events.enums import EventStatus, TeamRole
+from conference.events.models import Event, EventRole, TeamInvitation
 
 from . import factories
 from .conftest import login

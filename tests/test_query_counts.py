@@ -13,9 +13,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import audit
-from conference.enums import TeamRole
-from conference.models import TeamInvitation
+from conference.core import audit
+from conference.events.enums import TeamRole
+from conference.events.models import TeamInvitation
 
 from . import factories
 from .conftest import login

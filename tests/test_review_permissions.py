@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import pytest
 
-from conference.domain import assignment, opt_outs, review_setup
-from conference.domain import submissions as ops
-from conference.domain.mailer import queue_mail
-from conference.domain.review_common import settings_for
-from conference.enums import ConflictKind, ConflictSource, FileKind, TeamRole
-from conference.models import Conflict, ReviewQuestion
+from conference.cfp import submissions as ops
+from conference.cfp.enums import FileKind
+from conference.events.enums import TeamRole
+from conference.mail import opt_outs
+from conference.mail.mailer import queue_mail
+from conference.review import assignment
+from conference.review import setup as review_setup
+from conference.review.common import settings_for
+from conference.review.enums import ConflictKind, ConflictSource
+from conference.review.models import Conflict, ReviewQuestion
 
 from . import factories
 from .conftest import login

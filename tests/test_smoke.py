@@ -1,4 +1,4 @@
-from conference.models import Event
+from conference.events.models import Event
 
 from . import factories
 

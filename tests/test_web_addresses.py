@@ -11,9 +11,12 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import cfp_setup
-from conference.enums import QuestionKind, RegistrationState
-from conference.models import Answer, Registration, Room
+from conference.agenda.models import Room
+from conference.cfp import setup as cfp_setup
+from conference.cfp.models import Answer
+from conference.core.enums import QuestionKind
+from conference.registration.enums import RegistrationState
+from conference.registration.models import Registration
 
 from . import factories
 from .blueprints.test_cfp_author import make_call
@@ -126,7 +129,7 @@ def test_every_form_accepts_a_web_address(app, db, form):
 @pytest.mark.parametrize("value", BAD[:6])
 def test_the_domain_refuses_them_whoever_calls_it(db, value):
     """The CLI, an import or the demo go through the same operations as the forms."""
-    from conference.domain import programme
+    from conference.agenda import programme
     from conference.errors import DomainError, ValidationFailed
 
     p = make_programme()
@@ -144,14 +147,14 @@ def test_the_domain_refuses_them_whoever_calls_it(db, value):
 
 @pytest.mark.parametrize("value", GOOD)
 def test_web_addresses_pass_as_typed(db, value):
-    from conference.domain.links import check_web_address, is_web_address
+    from conference.core.links import check_web_address, is_web_address
 
     assert is_web_address(value) and check_web_address(f" {value}\n", field="x") == value
 
 
 @pytest.mark.parametrize("value", BAD)
 def test_bad_addresses_are_not_web_addresses(db, value):
-    from conference.domain.links import is_web_address, web_link
+    from conference.core.links import is_web_address, web_link
 
     assert not is_web_address(value) and web_link(value) is None
 

@@ -5,9 +5,8 @@ Revises: 43dafd813e15
 Create Date: 2026-11-24 14:32:53.823782
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '355bfdaa9370'

@@ -5,9 +5,8 @@ Revises: 56cb22b401a3
 Create Date: 2026-11-24 09:43:22.542959
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '418f30335417'

@@ -5,9 +5,8 @@ Revises: eab472ff9cf1
 Create Date: 2026-11-24 11:06:30.855060
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '43dafd813e15'

@@ -5,9 +5,8 @@ Revises: fd9c1e99ceb5
 Create Date: 2026-11-24 08:29:16.270167
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '56cb22b401a3'

@@ -5,9 +5,8 @@ Revises: b7e2f41c9d05
 Create Date: 2026-12-07 05:01:19.919177
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6afd09d84ca6'

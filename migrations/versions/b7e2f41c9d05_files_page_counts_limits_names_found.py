@@ -5,9 +5,8 @@ Revises: e63c4c4bddd1
 Create Date: 2026-12-01 10:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7e2f41c9d05'

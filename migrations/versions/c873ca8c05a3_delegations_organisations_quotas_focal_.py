@@ -5,9 +5,8 @@ Revises: 355bfdaa9370
 Create Date: 2026-11-24 14:37:58.200530
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c873ca8c05a3'

@@ -9,9 +9,8 @@ Revises: c873ca8c05a3
 Create Date: 2026-12-07 04:58:05.765891
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e63c4c4bddd1'

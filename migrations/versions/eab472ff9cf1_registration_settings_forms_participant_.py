@@ -5,9 +5,8 @@ Revises: 418f30335417
 Create Date: 2026-11-24 10:26:00.326894
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'eab472ff9cf1'

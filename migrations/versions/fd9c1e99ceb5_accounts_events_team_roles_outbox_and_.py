@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-24 07:31:02.096259
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'fd9c1e99ceb5'

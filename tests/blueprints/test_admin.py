@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.models import AuditEntry, User
+from conference.accounts.models import User
+from conference.core.models import AuditEntry
 
 from .. import factories
 

@@ -10,10 +10,12 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
+from conference.agenda import programme
+from conference.agenda.enums import SessionKind
+from conference.agenda.models import AgendaItem, AgendaSession, Room, ScheduleRelease
+from conference.core.models import AuditEntry
+from conference.events.enums import TeamRole
 from conference.extensions import db
-from conference.domain import programme
-from conference.enums import SessionKind, TeamRole
-from conference.models import AgendaItem, AgendaSession, AuditEntry, Room, ScheduleRelease
 
 from .. import factories
 from ..conftest import login

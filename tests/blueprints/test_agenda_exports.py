@@ -9,8 +9,9 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
-from conference.enums import SessionKind
-from conference.models import AgendaStar, AuditEntry, PersonalFeed
+from conference.agenda.enums import SessionKind
+from conference.agenda.models import AgendaStar, PersonalFeed
+from conference.core.models import AuditEntry
 
 from .. import factories
 from ..conftest import login
@@ -23,7 +24,10 @@ from ..domain.export_helpers import (
     second_release,
     session,
 )
-from ..domain.frab_readers import read_json_with_down_frab_videos, read_xml_with_schedule_convert
+from ..domain.frab_readers import (
+    read_json_with_down_frab_videos,
+    read_xml_with_schedule_convert,
+)
 from ..test_query_counts import counting
 
 EXPORTS = {"/agenda.ics": "text/calendar; charset=utf-8", "/schedule.xml": "application/xml; charset=utf-8",

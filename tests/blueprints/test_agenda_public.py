@@ -8,13 +8,21 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conference.enums import RegistrationState
 from conference.extensions import db as _db
+from conference.registration.enums import RegistrationState
 
 from .. import factories
 from ..conftest import login
 from ..domain.participant_helpers import open_form, register_now
-from ..domain.public_agenda_helpers import add_item, add_room, add_session, add_speaker, at, release, small_programme
+from ..domain.public_agenda_helpers import (
+    add_item,
+    add_room,
+    add_session,
+    add_speaker,
+    at,
+    release,
+    small_programme,
+)
 from ..domain.registration_helpers import add_category
 from ..test_query_counts import queries_for
 

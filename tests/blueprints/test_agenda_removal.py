@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference.enums import TeamRole
+from conference.agenda.models import AgendaItem, AgendaSession, Speaker
+from conference.core.models import AuditEntry
+from conference.events.enums import TeamRole
 from conference.extensions import db
-from conference.models import AgendaItem, AgendaSession, AuditEntry, Speaker
 
 from .. import factories
 from ..conftest import login

@@ -9,7 +9,9 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from conference.models import AuditEntry, OutboxMessage, User
+from conference.accounts.models import User
+from conference.core.models import AuditEntry
+from conference.mail.models import OutboxMessage
 
 from .. import factories
 from ..conftest import TEST_SECRET_KEY, first_link, login
@@ -327,7 +329,7 @@ def test_reset_with_a_short_password_keeps_the_form(client, db):
 @pytest.mark.parametrize("kind", ["expired", "tampered"])
 def test_expired_or_invalid_reset_link_is_refused(client, db, kind):
     user = factories.make_user()
-    from conference.domain.accounts import _reset_fingerprint
+    from conference.accounts.users import _reset_fingerprint
     token = past_token("reset-password", {"id": user.id, "fp": _reset_fingerprint(user)},
                        age_seconds=3 * 3600 if kind == "expired" else 60)
     if kind == "tampered":

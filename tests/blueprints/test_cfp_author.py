@@ -13,16 +13,29 @@ from html import unescape
 
 import pytest
 import sqlalchemy as sa
-
-from conference.domain import cfp_setup
-from conference.domain import submissions as submission_ops
-from conference.domain.review_common import settings_for
-from conference.enums import BlindMode, QuestionKind, QuestionTarget, SubmissionState, TeamRole
-from conference.models import (AccessCode, Answer, AuditEntry, Event, OutboxMessage, Submission, SubmissionAuthor,
-                               SubmissionFile, SubmissionType, Track, User)
-from conference.models.types import utcnow
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
+
+from conference.accounts.models import User
+from conference.cfp import setup as cfp_setup
+from conference.cfp import submissions as submission_ops
+from conference.cfp.enums import QuestionTarget, SubmissionState
+from conference.cfp.models import (
+    AccessCode,
+    Answer,
+    Submission,
+    SubmissionAuthor,
+    SubmissionFile,
+    SubmissionType,
+)
+from conference.core.enums import QuestionKind
+from conference.core.models import AuditEntry
+from conference.core.types import utcnow
+from conference.events.enums import TeamRole
+from conference.events.models import Event, Track
+from conference.mail.models import OutboxMessage
+from conference.review.common import settings_for
+from conference.review.enums import BlindMode
 
 from .. import factories
 from ..conftest import first_link, login

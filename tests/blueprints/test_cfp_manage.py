@@ -14,15 +14,20 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import cfp_setup, submissions
-from conference.enums import FileKind, QuestionKind, QuestionTarget, TeamRole
-from conference.domain.submission_queries import safe_cell
+from conference.cfp import setup as cfp_setup
+from conference.cfp import submissions
+from conference.cfp.enums import FileKind, QuestionTarget
+from conference.cfp.models import AccessCode, CallForPapers, Question, SubmissionType
+from conference.core.csv_files import safe_cell
+from conference.core.enums import QuestionKind
+from conference.core.models import AuditEntry
+from conference.events.enums import TeamRole
+from conference.events.models import Track
 from conference.extensions import db
-from conference.models import AccessCode, AuditEntry, CallForPapers, Question, SubmissionType, Track
 
 from .. import factories
-from ..pdfs import make_pdf
 from ..conftest import login
+from ..pdfs import make_pdf
 from ..test_query_counts import queries_for
 
 UTC = dt.timezone.utc
@@ -762,7 +767,7 @@ def _fingerprint(db, event):
 ])
 def test_permission_matrix(app, db, event, setup_objects, published, who, expected):
     if published:
-        from conference.domain import events as event_ops
+        from conference.events import setup as event_ops
         event_ops.publish_event(event, actor=event.roles[0].user)
         db.session.flush()
     client = _visitor(app, event, who)

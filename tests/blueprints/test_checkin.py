@@ -12,9 +12,11 @@ import pytest
 import segno
 import sqlalchemy as sa
 
-from conference.domain import checkin
-from conference.enums import AttendanceMode, TeamRole
-from conference.models import AuditEntry, Registration
+from conference.core.models import AuditEntry
+from conference.events.enums import TeamRole
+from conference.registration import checkin
+from conference.registration.enums import AttendanceMode
+from conference.registration.models import Registration
 
 from .. import factories
 from ..conftest import login

@@ -13,16 +13,22 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import delegations
-from conference.domain import registration as ops
-from conference.domain.places import settings_for
-from conference.enums import CancelReason, RegistrationState
-from conference.models import FocalPoint, Registration, RegistrationInvitation
-from conference.models.types import utcnow
+from conference.core.types import utcnow
+from conference.delegations import delegations
+from conference.delegations.models import FocalPoint
+from conference.registration import registrations as ops
+from conference.registration.enums import CancelReason, RegistrationState
+from conference.registration.models import Registration, RegistrationInvitation
+from conference.registration.places import settings_for
 
 from .. import factories
 from ..conftest import first_link, login
-from ..domain.delegation_page_helpers import add_wmo, claim, delegation_path, delegation_world
+from ..domain.delegation_page_helpers import (
+    add_wmo,
+    claim,
+    delegation_path,
+    delegation_world,
+)
 from ..domain.participant_helpers import error_of, mails, register_now, text
 from ..domain.registration_helpers import add_category
 from ..test_query_counts import counting

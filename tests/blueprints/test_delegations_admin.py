@@ -15,13 +15,20 @@ import zoneinfo
 import pytest
 import sqlalchemy as sa
 
+from conference.accounts.models import User
+from conference.core.models import AuditEntry
+from conference.core.types import utcnow
+from conference.delegations import delegations
+from conference.delegations.enums import OrganisationKind
+from conference.delegations.models import FocalPoint, Organisation
 from conference.demo import DEMO_PASSWORD
-from conference.demo_registration import FOCAL_POINT_ACCOUNTS
-from conference.domain import delegations, places
-from conference.enums import AttendanceMode, EventFormat, ListVisibility, OrganisationKind, TeamRole
+from conference.demo.registration import FOCAL_POINT_ACCOUNTS
+from conference.events.enums import EventFormat, TeamRole
+from conference.events.models import Event
 from conference.extensions import db as _db
-from conference.models import AuditEntry, Event, FocalPoint, Organisation, OutboxMessage, User
-from conference.models.types import utcnow
+from conference.mail.models import OutboxMessage
+from conference.registration import places
+from conference.registration.enums import AttendanceMode, ListVisibility
 
 from .. import factories
 from ..conftest import login

@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import events as event_ops
-from conference.domain.audit import record
-from conference.enums import EventFormat, EventKind, EventStatus, TeamRole
-from conference.models import AuditEntry, Event
+from conference.core.audit import record
+from conference.core.models import AuditEntry
+from conference.events import setup as event_ops
+from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
+from conference.events.models import Event
 
 from .. import factories
 from ..conftest import login

@@ -11,10 +11,13 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import mail_template_admin, opt_outs
-from conference.enums import MailState
+from conference.core.models import AuditEntry
 from conference.extensions import db as _db
-from conference.models import AuditEntry, GroupMail, MailOptOut, OutboxMessage
+from conference.group_mail import template_admin as mail_template_admin
+from conference.group_mail.models import GroupMail
+from conference.mail import opt_outs
+from conference.mail.enums import MailState
+from conference.mail.models import MailOptOut, OutboxMessage
 
 from .. import factories
 from ..conftest import login
@@ -84,7 +87,7 @@ def test_visitors_are_sent_to_log_in(app, committee):
 
 
 def test_a_draft_event_is_hidden_from_strangers(app, db):
-    event = factories.make_event(slug="secret-draft")
+    factories.make_event(slug="secret-draft")
     client = client_for(app, factories.make_user())
     assert client.get("/events/secret-draft/mail/group").status_code == 404
 

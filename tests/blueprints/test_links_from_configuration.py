@@ -11,8 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from conference import config
-from conference.domain import accounts
-from conference.models import AgendaStar, OutboxMessage, PersonalFeed
+from conference.accounts import users as accounts
+from conference.agenda.models import AgendaStar, PersonalFeed
+from conference.mail.models import OutboxMessage
 
 from .. import factories
 from ..conftest import login

@@ -11,9 +11,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import login_sessions
-from conference.models import AuditEntry, LoginSession, OutboxMessage
-from conference.models.types import utcnow
+from conference.accounts import login_sessions
+from conference.accounts.models import LoginSession
+from conference.core.models import AuditEntry
+from conference.core.types import utcnow
+from conference.mail.models import OutboxMessage
 
 from .. import factories
 from ..conftest import first_link, login

@@ -10,11 +10,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference import mail_templates
-from conference.domain import mail_template_admin as admin
 from conference.extensions import db as _db
-from conference.mail_templates import TemplateSpec
-from conference.models import MailTemplate
+from conference.group_mail import template_admin as admin
+from conference.mail import registry
+from conference.mail.models import MailTemplate
+from conference.mail.registry import TemplateSpec
 
 from .. import factories
 from ..conftest import login
@@ -69,14 +69,14 @@ def test_list_groups_the_templates_and_says_which_the_event_changed(app, committ
     response = client_for(app, committee.organiser).get(BASE)
     assert response.status_code == 200
     page = text_of(response)
-    for spec in mail_templates.per_event():
+    for spec in registry.per_event():
         assert str(spec.label) in page and str(spec.when) in page and f'href="{BASE}/{spec.key}"' in page
         assert re.search(r'<h2 id="group-\d+">%s</h2>' % re.escape(str(spec.group)), page)
     assert "Account: choose a new password" not in page  # an account mail: not per event
     row = re.search(r'<tr>\s*<th scope="row"><a href="%s">.*?</tr>' % re.escape(EDIT), page, re.S).group(0)
     assert "Your version" in row and "Default" not in row
     assert page.count("Your version") == 1
-    assert page.count('<span class="badge">Default</span>') == len(mail_templates.per_event()) - 1
+    assert page.count('<span class="badge">Default</span>') == len(registry.per_event()) - 1
 
 
 def test_unknown_and_account_templates_are_not_found(app, committee):
@@ -89,7 +89,7 @@ def test_unknown_and_account_templates_are_not_found(app, committee):
 
 def test_edit_page_shows_the_default_text_and_the_placeholders_offered(app, committee):
     page = text_of(client_for(app, committee.organiser).get(EDIT))
-    spec = mail_templates.get(KEY)
+    spec = registry.get(KEY)
     assert f'value="{spec.subject}"' in page
     assert str(spec.body) in page
     for placeholder in spec.placeholders.values():
@@ -179,7 +179,7 @@ def test_reset_goes_back_to_the_default(app, committee):
     assert overrides(committee.event) == []
     page = text_of(client.get(EDIT))
     assert "“Decision: accepted” is back to the default text." in page
-    assert f'value="{mail_templates.get(KEY).subject}"' in page
+    assert f'value="{registry.get(KEY).subject}"' in page
 
 
 def test_forms_need_their_csrf_token(app, committee, monkeypatch):
@@ -202,7 +202,7 @@ def _more_templates(monkeypatch, count: int) -> list[str]:
     for n in range(count):
         spec = TemplateSpec(key=f"extra_{n}", group=f"Extra group {n % 3}", label=f"Extra {n}", when="Never",
                             subject="Subject {recipient_name}", body="Body {event_title}")
-        monkeypatch.setitem(mail_templates.TEMPLATES, spec.key, spec)
+        monkeypatch.setitem(registry.TEMPLATES, spec.key, spec)
         keys.append(spec.key)
     return keys
 

@@ -9,14 +9,19 @@ from html.parser import HTMLParser
 
 import sqlalchemy as sa
 
-from conference.domain import events as event_ops
-from conference.domain import opt_outs, outbox_review, team
-from conference.domain.mailer import queue_mail
-from conference.domain.outbox import OutboxWorker
-from conference.enums import MailState, TeamRole
+from conference.core.models import AuditEntry
+from conference.core.types import utcnow
+from conference.events import setup as event_ops
+from conference.events import team
+from conference.events.enums import TeamRole
 from conference.extensions import db
-from conference.models import AuditEntry, GroupMail, OutboxMessage
-from conference.models.types import utcnow
+from conference.group_mail import outbox_review
+from conference.group_mail.models import GroupMail
+from conference.mail import opt_outs
+from conference.mail.enums import MailState
+from conference.mail.mailer import queue_mail
+from conference.mail.models import OutboxMessage
+from conference.mail.outbox import OutboxWorker
 
 from .. import factories
 from ..conftest import login, message_text

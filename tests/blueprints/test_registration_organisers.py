@@ -13,16 +13,21 @@ import zoneinfo
 
 import pytest
 
-from conference.domain import places, reconfirmation
-from conference.domain import registration as ops
-from conference.enums import AttendanceMode, EventFormat, ListVisibility, RegistrationState, TeamRole
+from conference.core.types import utcnow
+from conference.events.enums import EventFormat, TeamRole
 from conference.extensions import db as _db
-from conference.models.types import utcnow
+from conference.registration import places, reconfirmation
+from conference.registration import registrations as ops
+from conference.registration.enums import (
+    AttendanceMode,
+    ListVisibility,
+    RegistrationState,
+)
 
 from .. import factories
 from ..conftest import login
-from ..domain.admin_helpers import actions_on, mail_to
 from ..domain import registration_helpers
+from ..domain.admin_helpers import actions_on, mail_to
 from ..domain.registration_helpers import add_category, make_form
 from ..test_query_counts import queries_for
 

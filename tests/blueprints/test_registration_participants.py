@@ -13,19 +13,18 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import opt_outs, registration_setup
-from conference.domain import registration as ops
-from conference.enums import (
-    AttendanceMode,
-    EventFormat,
-    QuestionKind,
-    RegistrationState,
-)
-from conference.models import AuditEntry, MailOptOut, Registration
-from conference.models.types import utcnow
+from conference.core.enums import QuestionKind
+from conference.core.models import AuditEntry
+from conference.core.types import utcnow
+from conference.events.enums import EventFormat
+from conference.mail import opt_outs
+from conference.mail.models import MailOptOut
+from conference.registration import registrations as ops
+from conference.registration import setup as registration_setup
+from conference.registration.enums import AttendanceMode, RegistrationState
+from conference.registration.models import Registration
 
 from .. import factories
-from ..pdfs import make_pdf
 from ..conftest import first_link, login
 from ..domain.participant_helpers import (
     add_question,
@@ -36,6 +35,7 @@ from ..domain.participant_helpers import (
     text,
 )
 from ..domain.registration_helpers import add_category
+from ..pdfs import make_pdf
 from ..test_query_counts import counting
 
 PDF = make_pdf("A letter")

@@ -12,11 +12,12 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import registration as ops
-from conference.domain import registration_setup as setup
-from conference.enums import AttendanceMode, EventFormat, RegistrationState, TeamRole
-from conference.models import (
-    AuditEntry,
+from conference.core.models import AuditEntry
+from conference.events.enums import EventFormat, TeamRole
+from conference.registration import registrations as ops
+from conference.registration import setup
+from conference.registration.enums import AttendanceMode, RegistrationState
+from conference.registration.models import (
     ParticipantCategory,
     RegistrationForm,
     RegistrationInvitation,

@@ -11,17 +11,17 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import assignment, conflicts
-from conference.domain.review_common import settings_for
-from conference.enums import (
+from conference.events.enums import TeamRole
+from conference.extensions import db
+from conference.review import assignment, conflicts
+from conference.review.common import settings_for
+from conference.review.enums import (
     BidPreference,
     BlindMode,
     ConflictKind,
     ConflictSource,
-    TeamRole,
 )
-from conference.extensions import db
-from conference.models import AssignmentProposal, Bid, Conflict, ReviewAssignment
+from conference.review.models import AssignmentProposal, Bid, Conflict, ReviewAssignment
 
 from .. import factories
 from ..conftest import login

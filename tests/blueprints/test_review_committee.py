@@ -12,11 +12,15 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import conflicts as conflict_ops
-from conference.domain import team
-from conference.domain.review_common import settings_for
-from conference.enums import BlindMode, ConflictKind, ConflictSource, TeamRole
-from conference.models import AuditEntry, Conflict, ReviewAssignment, TeamInvitation, User
+from conference.accounts.models import User
+from conference.core.models import AuditEntry
+from conference.events import team
+from conference.events.enums import TeamRole
+from conference.events.models import TeamInvitation
+from conference.review import conflicts as conflict_ops
+from conference.review.common import settings_for
+from conference.review.enums import BlindMode, ConflictKind, ConflictSource
+from conference.review.models import Conflict, ReviewAssignment
 
 from .. import factories
 from ..conftest import login

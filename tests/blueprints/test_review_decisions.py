@@ -9,19 +9,16 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import decisions
-from conference.domain import submissions as submission_ops
-from conference.domain.outbox import OutboxWorker
-from conference.enums import (
-    ConflictKind,
-    ConflictSource,
-    Decision,
-    MailState,
-    SubmissionState,
-    TeamRole,
-)
+from conference.cfp import submissions as submission_ops
+from conference.cfp.enums import Decision, SubmissionState
+from conference.events.enums import TeamRole
 from conference.extensions import db as _db
-from conference.models import Conflict, OutboxMessage
+from conference.mail.enums import MailState
+from conference.mail.models import OutboxMessage
+from conference.mail.outbox import OutboxWorker
+from conference.review import decisions
+from conference.review.enums import ConflictKind, ConflictSource
+from conference.review.models import Conflict
 
 from .. import factories
 from ..conftest import login, message_text

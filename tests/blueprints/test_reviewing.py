@@ -12,17 +12,26 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from conference.domain import assignment, discussion, files, reviews
-from conference.domain import submissions as ops
-from conference.domain.review_common import settings_for
-from conference.enums import BlindMode, FileKind, OtherReviewsVisibility, ReviewState, TeamRole
+from conference.cfp import submissions as ops
+from conference.cfp.enums import FileKind
+from conference.cfp.models import SubmissionFile
+from conference.core import files
+from conference.events.enums import TeamRole
 from conference.extensions import db
-from conference.models import DiscussionComment, ReviewCriterion, SubmissionFile
+from conference.review import assignment, discussion, reviews
+from conference.review.common import settings_for
+from conference.review.enums import BlindMode, OtherReviewsVisibility, ReviewState
+from conference.review.models import DiscussionComment, ReviewCriterion
 
 from .. import factories
 from ..conftest import login
 from ..domain.cfp_helpers import DURING, PDF
-from ..domain.reviewing_helpers import AFTER_REVIEW_DEADLINE, add_conflict, complete_review, make_reviewing
+from ..domain.reviewing_helpers import (
+    AFTER_REVIEW_DEADLINE,
+    add_conflict,
+    complete_review,
+    make_reviewing,
+)
 from ..pdfs import make_pdf, xmp_packet
 from ..test_query_counts import queries_for
 

@@ -9,11 +9,11 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import team
-from conference.domain.outbox import OutboxWorker
-from conference.enums import TeamRole
-from conference.models import User
-from conference.models.types import utcnow
+from conference.accounts.models import User
+from conference.core.types import utcnow
+from conference.events import team
+from conference.events.enums import TeamRole
+from conference.mail.outbox import OutboxWorker
 
 from .. import factories
 from ..conftest import message_text
@@ -78,7 +78,7 @@ def test_the_owner_gets_the_mail_over_smtp(client, db, smtp_server):
 
 def test_signing_up_with_a_taken_address_hashes_the_password_as_a_new_signup_does(client, db, monkeypatch):
     """The answer takes as long either way: a password is hashed once in both cases."""
-    from conference.models import accounts as account_models
+    from conference.accounts import models as account_models
 
     hashed = []
     real = account_models.generate_password_hash

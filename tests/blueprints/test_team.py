@@ -8,8 +8,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.enums import TeamRole
-from conference.models import AuditEntry, EventRole, OutboxMessage, TeamInvitation, User
+from conference.accounts.models import User
+from conference.core.models import AuditEntry
+from conference.events.enums import TeamRole
+from conference.events.models import EventRole, TeamInvitation
+from conference.mail.models import OutboxMessage
 
 from .. import factories
 from ..conftest import first_link, login

@@ -35,8 +35,8 @@ FAILING_IMPACTS = {"serious", "critical"}
 def _browser_missing() -> str | None:
     """Why browser tests cannot run here, or None when they can."""
     try:
-        import playwright.sync_api  # noqa: F401
         import axe_playwright_python.sync_playwright  # noqa: F401
+        import playwright.sync_api  # noqa: F401
     except ImportError as error:
         return f"Playwright or axe-playwright-python is not installed ({error}); pip install -e '.[test]'"
     if not Path(CHROMIUM).exists():
@@ -132,7 +132,7 @@ class LiveServer:
 
     def deliver_mail(self):
         """Run the outbox worker once, as `flask outbox work --once` would, in the live app."""
-        from conference.domain.outbox import OutboxWorker
+        from conference.mail.outbox import OutboxWorker
 
         with self.app.app_context():
             try:

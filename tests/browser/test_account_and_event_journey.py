@@ -12,8 +12,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.enums import EventStatus, MailState, TeamRole
-from conference.models import Event, OutboxMessage, User
+from conference.accounts.models import User
+from conference.events.enums import EventStatus, TeamRole
+from conference.events.models import Event
+from conference.mail.enums import MailState
+from conference.mail.models import OutboxMessage
 
 from .. import factories
 from ..conftest import first_link, message_text

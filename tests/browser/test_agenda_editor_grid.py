@@ -6,9 +6,9 @@ someone else's change made stale is refused with the message."""
 
 from __future__ import annotations
 
-from conference.domain import programme
-from conference.enums import SessionKind
-from conference.models import AgendaItem, AgendaSession
+from conference.agenda import programme
+from conference.agenda.enums import SessionKind
+from conference.agenda.models import AgendaItem, AgendaSession
 
 from .. import factories
 from ..domain.agenda_helpers import at, make_programme

@@ -11,9 +11,9 @@ import re
 import sqlalchemy as sa
 import vobject
 
-from conference.domain import programme
-from conference.enums import SessionKind
-from conference.models import AgendaItem, ScheduleRelease
+from conference.agenda import programme
+from conference.agenda.enums import SessionKind
+from conference.agenda.models import AgendaItem, ScheduleRelease
 
 from .. import factories
 from ..domain.agenda_helpers import at, make_programme

@@ -10,13 +10,14 @@ import re
 
 import sqlalchemy as sa
 
-from conference.domain import cfp_setup
-from conference.models import CallForPapers, OutboxMessage, Submission
-from conference.models.types import utcnow
+from conference.cfp import setup as cfp_setup
+from conference.cfp.models import CallForPapers, Submission
+from conference.core.types import utcnow
+from conference.mail.models import OutboxMessage
 
 from .. import factories
-from ..pdfs import make_pdf
 from ..conftest import first_link
+from ..pdfs import make_pdf
 from .test_account_and_event_journey import expect, fresh, log_in
 
 PDF = make_pdf("A journey")
@@ -112,8 +113,9 @@ def test_author_submits_with_a_coauthor_who_accepts_and_the_form_closes_at_the_d
 
 
 def test_author_pages_with_every_kind_of_question_and_their_errors_pass_the_checks(page, live_server, committed_db):
-    from conference.domain import submissions as submission_ops
-    from conference.enums import QuestionKind, QuestionTarget, SubmissionState
+    from conference.cfp import submissions as submission_ops
+    from conference.cfp.enums import QuestionTarget, SubmissionState
+    from conference.core.enums import QuestionKind
 
     now = utcnow()
     organiser = factories.make_user(name="Olga Organiser", may_create_events=True)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conference.domain import cfp_setup, submissions
-from conference.enums import QuestionKind, QuestionTarget
+from conference.cfp import setup as cfp_setup
+from conference.cfp import submissions
+from conference.cfp.enums import QuestionTarget
+from conference.core.enums import QuestionKind
 
 from .. import factories
 from .test_account_and_event_journey import expect, log_in

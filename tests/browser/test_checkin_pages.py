@@ -9,9 +9,9 @@ import re
 
 import sqlalchemy as sa
 
-from conference.domain import checkin
-from conference.enums import AttendanceMode
-from conference.models import Registration
+from conference.registration import checkin
+from conference.registration.enums import AttendanceMode
+from conference.registration.models import Registration
 
 from .. import factories
 from ..domain.checkin_helpers import confirmed, make_desk

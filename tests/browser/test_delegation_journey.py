@@ -11,9 +11,9 @@ import re
 
 import sqlalchemy as sa
 
-from conference.domain import delegations
-from conference.enums import RegistrationState
-from conference.models import Registration
+from conference.delegations import delegations
+from conference.registration.enums import RegistrationState
+from conference.registration.models import Registration
 
 from .. import factories
 from ..conftest import first_link, message_text

@@ -15,11 +15,19 @@ import re
 
 import sqlalchemy as sa
 
-from conference.domain import delegations, places
-from conference.domain import registration as ops
-from conference.enums import AttendanceMode, EventFormat, ListVisibility
-from conference.models import Organisation, OutboxMessage, ParticipantCategory, Registration, RegistrationForm
-from conference.models.types import utcnow
+from conference.core.types import utcnow
+from conference.delegations import delegations
+from conference.delegations.models import Organisation
+from conference.events.enums import EventFormat
+from conference.mail.models import OutboxMessage
+from conference.registration import places
+from conference.registration import registrations as ops
+from conference.registration.enums import AttendanceMode, ListVisibility
+from conference.registration.models import (
+    ParticipantCategory,
+    Registration,
+    RegistrationForm,
+)
 
 from .. import factories
 from .test_account_and_event_journey import expect, log_in

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.models import MailOptOut
+from conference.mail.models import MailOptOut
 
 from .. import factories
 from ..conftest import message_text

@@ -10,9 +10,9 @@ import re
 
 import sqlalchemy as sa
 
-from conference.domain import decisions
-from conference.enums import MailState
-from conference.models import OutboxMessage
+from conference.mail.enums import MailState
+from conference.mail.models import OutboxMessage
+from conference.review import decisions
 
 from .. import factories
 from ..conftest import message_text

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.models import MailTemplate
+from conference.mail.models import MailTemplate
 
 from .. import factories
 from ..domain.decision_helpers import make_committee, make_submission

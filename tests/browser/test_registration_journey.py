@@ -11,8 +11,8 @@ import re
 
 import sqlalchemy as sa
 
-from conference.enums import RegistrationState
-from conference.models import Registration
+from conference.registration.enums import RegistrationState
+from conference.registration.models import Registration
 
 from .. import factories
 from ..conftest import first_link, message_text

@@ -12,11 +12,20 @@ import re
 
 import sqlalchemy as sa
 
-from conference.domain import places
-from conference.domain import registration as ops
-from conference.enums import AttendanceMode, EventFormat, ListVisibility, RegistrationState
-from conference.models import ParticipantCategory, Registration, RegistrationForm
-from conference.models.types import utcnow
+from conference.core.types import utcnow
+from conference.events.enums import EventFormat
+from conference.registration import places
+from conference.registration import registrations as ops
+from conference.registration.enums import (
+    AttendanceMode,
+    ListVisibility,
+    RegistrationState,
+)
+from conference.registration.models import (
+    ParticipantCategory,
+    Registration,
+    RegistrationForm,
+)
 
 from .. import factories
 from .test_account_and_event_journey import expect, log_in

@@ -9,8 +9,9 @@ import re
 
 import sqlalchemy as sa
 
-from conference.enums import AttendanceMode, EventFormat, RegistrationState
-from conference.models import Registration
+from conference.events.enums import EventFormat
+from conference.registration.enums import AttendanceMode, RegistrationState
+from conference.registration.models import Registration
 
 from ..conftest import first_link, message_text
 from ..domain.participant_helpers import add_question, open_form

@@ -8,9 +8,9 @@ import re
 
 import sqlalchemy as sa
 
-from conference.enums import EventFormat
-from conference.models import (
-    OutboxMessage,
+from conference.events.enums import EventFormat
+from conference.mail.models import OutboxMessage
+from conference.registration.models import (
     ParticipantCategory,
     RegistrationForm,
     RegistrationInvitation,

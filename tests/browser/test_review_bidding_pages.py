@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.enums import BidPreference, TeamRole
-from conference.models import Bid, ReviewAssignment
+from conference.events.enums import TeamRole
+from conference.review.enums import BidPreference
+from conference.review.models import Bid, ReviewAssignment
 
 from .. import factories
 from ..domain.assignment_helpers import add_member, reviewing_call, submission

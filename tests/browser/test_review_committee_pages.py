@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.domain import conflicts as conflict_ops
-from conference.enums import ConflictKind, ConflictSource
-from conference.models import Conflict
+from conference.review import conflicts as conflict_ops
+from conference.review.enums import ConflictKind, ConflictSource
+from conference.review.models import Conflict
 
 from .. import factories
 from ..domain.cfp_helpers import make_call

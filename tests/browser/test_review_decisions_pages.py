@@ -4,7 +4,7 @@ then sees the decision and confirms. Every page passes axe-core and the CSP chec
 
 from __future__ import annotations
 
-from conference.enums import SubmissionState
+from conference.cfp.enums import SubmissionState
 
 from .. import factories
 from ..conftest import message_text

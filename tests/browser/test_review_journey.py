@@ -9,9 +9,11 @@ import re
 
 import sqlalchemy as sa
 
-from conference.domain import review_setup
-from conference.enums import BlindMode, SubmissionState
-from conference.models import ReviewAssignment, Submission
+from conference.cfp.enums import SubmissionState
+from conference.cfp.models import Submission
+from conference.review import setup as review_setup
+from conference.review.enums import BlindMode
+from conference.review.models import ReviewAssignment
 
 from .. import factories
 from ..conftest import first_link, message_text

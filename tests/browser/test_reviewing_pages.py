@@ -7,8 +7,8 @@ import re
 
 import sqlalchemy as sa
 
-from conference.enums import ReviewState
-from conference.models import Review, ReviewCriterion
+from conference.review.enums import ReviewState
+from conference.review.models import Review, ReviewCriterion
 
 from .. import factories
 from ..domain.reviewing_helpers import make_reviewing

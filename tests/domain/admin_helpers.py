@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from conference.core.models import AuditEntry
 from conference.extensions import db
-from conference.models import AuditEntry, OutboxMessage
+from conference.mail.models import OutboxMessage
 
 
 def mail_to(template: str) -> list[str]:

@@ -19,10 +19,19 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from conference.domain import programme, programme_warnings
-from conference.domain import releases as release_ops
-from conference.enums import EventFormat, ItemKind, SessionKind
-from conference.models import AgendaItem, AgendaSession, Event, Room, ScheduleRelease, Speaker, Track, User
+from conference.accounts.models import User
+from conference.agenda import programme, programme_warnings
+from conference.agenda import releases as release_ops
+from conference.agenda.enums import ItemKind, SessionKind
+from conference.agenda.models import (
+    AgendaItem,
+    AgendaSession,
+    Room,
+    ScheduleRelease,
+    Speaker,
+)
+from conference.events.enums import EventFormat
+from conference.events.models import Event, Track
 
 from .. import factories
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.domain.review_common import settings_for
-from conference.enums import TeamRole
+from conference.accounts.models import User
+from conference.cfp.models import Submission
+from conference.core.models import AuditEntry
+from conference.events.enums import TeamRole
+from conference.events.models import EventRole
 from conference.extensions import db
-from conference.models import AuditEntry, EventRole, ReviewAssignment, Submission, User
+from conference.review.common import settings_for
+from conference.review.models import ReviewAssignment
 
 from .. import factories
 from .cfp_helpers import Call, make_call, submitted_talk

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from conference.domain import cfp_setup
-from conference.domain import submissions as ops
+from conference.accounts.models import User
+from conference.cfp import setup as cfp_setup
+from conference.cfp import submissions as ops
+from conference.cfp.models import Submission, SubmissionType
+from conference.events.models import Event, Track
 from conference.extensions import db
-from conference.models import Event, OutboxMessage, Submission, SubmissionType, Track, User
+from conference.mail.models import OutboxMessage
 
 from .. import factories
 from ..pdfs import make_pdf

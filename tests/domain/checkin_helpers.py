@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from conference.domain import registration as ops
-from conference.enums import AttendanceMode, EventFormat, RegistrationState
-from conference.models import ParticipantCategory, Registration, RegistrationForm, User
+from conference.accounts.models import User
+from conference.events.enums import EventFormat
+from conference.registration import registrations as ops
+from conference.registration.enums import AttendanceMode, RegistrationState
+from conference.registration.models import (
+    ParticipantCategory,
+    Registration,
+    RegistrationForm,
+)
 
 from .. import factories
 from .registration_helpers import DURING, add_category, make_form, register

@@ -10,19 +10,19 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from conference.enums import ReviewQuestionKind, ReviewState, TeamRole
+from conference.accounts.models import User
+from conference.cfp.models import Submission
+from conference.events.enums import TeamRole
+from conference.events.models import EventRole, Track
 from conference.extensions import db
-from conference.models import (
-    EventRole,
+from conference.review.enums import ReviewQuestionKind, ReviewState
+from conference.review.models import (
     Review,
     ReviewAssignment,
     ReviewCriterion,
     ReviewQuestion,
     ReviewScore,
     ReviewSettings,
-    Submission,
-    Track,
-    User,
 )
 
 from .. import factories

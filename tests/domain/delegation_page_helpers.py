@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from conference.domain import delegations
-from conference.enums import EventFormat, TeamRole
+from conference.delegations import delegations
+from conference.events.enums import EventFormat, TeamRole
 
 from .. import factories
 from .participant_helpers import open_form, register_now

@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import agenda_snapshot
-from conference.enums import ItemKind, SessionKind
-from conference.extensions import db
-from conference.models import (
+from conference.agenda import snapshot as agenda_snapshot
+from conference.agenda.enums import ItemKind, SessionKind
+from conference.agenda.models import (
     AgendaItem,
     AgendaItemSpeaker,
     AgendaSession,
     Room,
     ScheduleRelease,
     Speaker,
-    Track,
 )
+from conference.events.models import Track
+from conference.extensions import db
 
 UTC = dt.UTC
 JOIN_LINK = "https://meet.example.org/secret-room-7f3a"

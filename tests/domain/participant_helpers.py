@@ -9,11 +9,13 @@ from html import unescape
 
 import sqlalchemy as sa
 
-from conference.domain import registration as ops
-from conference.enums import EventFormat, QuestionKind
+from conference.core.enums import QuestionKind
+from conference.core.types import utcnow
+from conference.events.enums import EventFormat
 from conference.extensions import db
-from conference.models import OutboxMessage, RegistrationQuestion
-from conference.models.types import utcnow
+from conference.mail.models import OutboxMessage
+from conference.registration import registrations as ops
+from conference.registration.models import RegistrationQuestion
 
 from .registration_helpers import make_form
 

@@ -7,11 +7,18 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from conference.domain import agenda_snapshot
-from conference.enums import ItemKind, SessionKind
+from conference.agenda import snapshot as agenda_snapshot
+from conference.agenda.enums import ItemKind, SessionKind
+from conference.agenda.models import (
+    AgendaItem,
+    AgendaItemSpeaker,
+    AgendaSession,
+    Room,
+    ScheduleRelease,
+    Speaker,
+)
+from conference.events.models import Track
 from conference.extensions import db
-from conference.models import (AgendaItem, AgendaItemSpeaker, AgendaSession, Room, ScheduleRelease, Speaker,
-                               Track)
 
 UTC = dt.timezone.utc
 

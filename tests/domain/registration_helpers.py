@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from conference.domain import registration as ops
-from conference.domain.places import settings_for
-from conference.enums import EventFormat
+from conference.events.enums import EventFormat
 from conference.extensions import db
-from conference.models import ParticipantCategory, RegistrationForm
+from conference.registration import registrations as ops
+from conference.registration.models import ParticipantCategory, RegistrationForm
+from conference.registration.places import settings_for
 
 from .. import factories
 

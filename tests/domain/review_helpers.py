@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.domain import submissions as ops
-from conference.enums import TeamRole
+from conference.accounts.models import User
+from conference.cfp import submissions as ops
+from conference.cfp.models import SubmissionType
+from conference.events.enums import TeamRole
+from conference.events.models import EventRole
 from conference.extensions import db
-from conference.models import EventRole, SubmissionType, User
 
 from .. import factories
 from .cfp_helpers import DURING

@@ -7,13 +7,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from conference.domain import assignment, review_setup, reviews
-from conference.domain.review_common import settings_for
-from conference.enums import (BlindMode, ConflictKind, ConflictSource, OtherReviewsVisibility, ReviewQuestionKind,
-                              TeamRole)
+from conference.accounts.models import User
+from conference.cfp.models import Submission
+from conference.events.enums import TeamRole
+from conference.events.models import Event, EventRole
 from conference.extensions import db
-from conference.models import (Conflict, Event, EventRole, ReviewCriterion, ReviewQuestion, ReviewSettings, Submission,
-                               User)
+from conference.review import assignment, reviews
+from conference.review import setup as review_setup
+from conference.review.common import settings_for
+from conference.review.enums import (
+    BlindMode,
+    ConflictKind,
+    ConflictSource,
+    OtherReviewsVisibility,
+    ReviewQuestionKind,
+)
+from conference.review.models import (
+    Conflict,
+    ReviewCriterion,
+    ReviewQuestion,
+    ReviewSettings,
+)
 
 from .. import factories
 from .cfp_helpers import Call, make_call, submitted_talk

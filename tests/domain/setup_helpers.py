@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.enums import EventFormat
+from conference.core.models import AuditEntry
+from conference.events.enums import EventFormat
 from conference.extensions import db
-from conference.models import AuditEntry, OutboxMessage
+from conference.mail.models import OutboxMessage
 
 from .. import factories
 from .registration_helpers import make_form

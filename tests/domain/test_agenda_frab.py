@@ -10,12 +10,23 @@ import jsonschema
 import pytest
 import xmlschema
 
-from conference.domain import agenda_frab
-from conference.enums import SessionKind
+from conference.agenda import frab as agenda_frab
+from conference.agenda.enums import SessionKind
 
 from .. import factories
-from .export_helpers import JOIN_LINK, at, programme, release, schema_path, second_release, session
-from .frab_readers import read_json_with_down_frab_videos, read_xml_with_schedule_convert
+from .export_helpers import (
+    JOIN_LINK,
+    at,
+    programme,
+    release,
+    schema_path,
+    second_release,
+    session,
+)
+from .frab_readers import (
+    read_json_with_down_frab_videos,
+    read_xml_with_schedule_convert,
+)
 
 OPTIONS = {"base_url": "http://conference.test/events/sym/", "release_name": "Version 1",
            "schedule_url": "http://conference.test/events/sym/schedule.xml",

@@ -9,7 +9,7 @@ import icalendar
 import pytest
 import vobject
 
-from conference.domain import agenda_ical
+from conference.agenda import ical as agenda_ical
 
 from .. import factories
 from .export_helpers import JOIN_LINK, at, programme, release, second_release

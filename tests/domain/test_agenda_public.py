@@ -7,12 +7,14 @@ import datetime as dt
 
 import pytest
 
-from conference.domain import agenda_public, releases
-from conference.domain import registration as registration_ops
-from conference.enums import RegistrationState, TeamRole
+from conference.accounts.models import AnonymousUser, User
+from conference.agenda import public as agenda_public
+from conference.agenda import releases
 from conference.errors import InvalidState
+from conference.events.enums import TeamRole
 from conference.extensions import db
-from conference.models import AnonymousUser, User
+from conference.registration import registrations as registration_ops
+from conference.registration.enums import RegistrationState
 
 from .. import factories
 from .participant_helpers import open_form, register_now

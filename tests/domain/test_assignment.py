@@ -8,26 +8,23 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import assignment, conflicts, submissions
-from conference.domain.review_common import settings_for
-from conference.enums import (
+from conference.cfp import submissions
+from conference.cfp.models import SubmissionAuthor
+from conference.core.models import AuditEntry
+from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllowed
+from conference.events.enums import TeamRole
+from conference.extensions import db
+from conference.review import assignment, conflicts
+from conference.review.common import settings_for
+from conference.review.enums import (
     AssignmentSource,
     BidPreference,
     BlindMode,
     ConflictKind,
     ConflictSource,
     ReviewState,
-    TeamRole,
 )
-from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllowed
-from conference.extensions import db
-from conference.models import (
-    AuditEntry,
-    Bid,
-    Review,
-    ReviewAssignment,
-    SubmissionAuthor,
-)
+from conference.review.models import Bid, Review, ReviewAssignment
 
 from .. import factories
 from .assignment_helpers import (

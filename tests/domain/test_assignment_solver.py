@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conference.domain.assignment_solver import Problem, evaluate, load_spread, solve
+from conference.review.assignment_solver import Problem, evaluate, load_spread, solve
 
 from ..assignment_reference import brute_force, solve_with_milp
 

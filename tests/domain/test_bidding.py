@@ -7,11 +7,14 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import bidding, conflicts, submissions
-from conference.enums import BidPreference, ConflictSource, SubmissionState, TeamRole
+from conference.cfp import submissions
+from conference.cfp.enums import SubmissionState
 from conference.errors import DomainError, InvalidState, NotAllowed
+from conference.events.enums import TeamRole
 from conference.extensions import db
-from conference.models import Bid, Conflict
+from conference.review import bidding, conflicts
+from conference.review.enums import BidPreference, ConflictSource
+from conference.review.models import Bid, Conflict
 
 from .. import factories
 from ..test_query_counts import counting

@@ -1,4 +1,4 @@
-"""Setting up the call for papers: every rule of conference.domain.cfp_setup, called as the CLI
+"""Setting up the call for papers: every rule of conference.cfp.setup, called as the CLI
 and the views call it (keyword arguments, an explicit actor, no commit)."""
 
 from __future__ import annotations
@@ -9,10 +9,22 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import cfp_setup, submissions
-from conference.enums import FileKind, QuestionKind, QuestionTarget, TeamRole
-from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllowed, ValidationFailed
-from conference.models import AccessCode, Answer, AnonymousUser, AuditEntry, Question, SubmissionType, Track
+from conference.accounts.models import AnonymousUser
+from conference.cfp import setup as cfp_setup
+from conference.cfp import submissions
+from conference.cfp.enums import FileKind, QuestionTarget
+from conference.cfp.models import AccessCode, Answer, Question, SubmissionType
+from conference.core.enums import QuestionKind
+from conference.core.models import AuditEntry
+from conference.errors import (
+    AlreadyExists,
+    DomainError,
+    InvalidState,
+    NotAllowed,
+    ValidationFailed,
+)
+from conference.events.enums import TeamRole
+from conference.events.models import Track
 
 from .. import factories
 from ..pdfs import make_pdf

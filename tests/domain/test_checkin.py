@@ -9,11 +9,14 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import checkin
-from conference.enums import AttendanceMode, RegistrationState, TeamRole
+from conference.accounts.models import User
+from conference.core.models import AuditEntry
 from conference.errors import InvalidState, InvalidToken, NotAllowed
+from conference.events.enums import TeamRole
 from conference.extensions import db as _db
-from conference.models import AuditEntry, Registration, User
+from conference.registration import checkin
+from conference.registration.enums import AttendanceMode, RegistrationState
+from conference.registration.models import Registration
 
 from .. import factories
 from .checkin_helpers import cancelled, confirmed, make_desk, pending

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import committee as ops
-from conference.domain import team
-from conference.enums import TeamRole
+from conference.core.models import AuditEntry
 from conference.errors import DomainError, NotAllowed
+from conference.events import team
+from conference.events.enums import TeamRole
 from conference.extensions import db
-from conference.models import AuditEntry, ReviewAssignment
+from conference.review import committee as ops
+from conference.review.models import ReviewAssignment
 
 from .. import factories
 from .cfp_helpers import make_call, outbox

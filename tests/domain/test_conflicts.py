@@ -6,13 +6,19 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import conflict_suggestions as suggestions
-from conference.domain import conflicts as ops
-from conference.domain.review_common import settings_for
-from conference.enums import BlindMode, ConflictKind, ConflictSource, ReviewState
+from conference.core.models import AuditEntry
 from conference.errors import DeadlinePassed, DomainError, NotAllowed
 from conference.extensions import db
-from conference.models import AuditEntry, Conflict, DismissedConflictSuggestion, Review, ReviewAssignment
+from conference.review import conflict_suggestions as suggestions
+from conference.review import conflicts as ops
+from conference.review.common import settings_for
+from conference.review.enums import BlindMode, ConflictKind, ConflictSource, ReviewState
+from conference.review.models import (
+    Conflict,
+    DismissedConflictSuggestion,
+    Review,
+    ReviewAssignment,
+)
 
 from .. import factories
 from ..test_query_counts import counting

@@ -8,12 +8,14 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import decisions
-from conference.domain import submissions as submission_ops
-from conference.enums import Decision, MailState, SubmissionState
+from conference.cfp import submissions
+from conference.cfp import submissions as submission_ops
+from conference.cfp.enums import Decision, SubmissionState
+from conference.core.models import AuditEntry
 from conference.errors import DomainError, InvalidState, NotAllowed
 from conference.extensions import db
-from conference.models import AuditEntry
+from conference.mail.enums import MailState
+from conference.review import decisions
 
 from .. import factories
 from .cfp_helpers import complete_talk, outbox
@@ -173,13 +175,13 @@ def test_only_organisers_release_and_nothing_staged_is_refused(committee):
 def test_author_confirms_an_accepted_submission(committee):
     submission = make_submission(committee)
     with pytest.raises(InvalidState):
-        decisions.confirm(submission, actor=submission.submitter)
+        submissions.confirm(submission, actor=submission.submitter)
     decisions.stage_decision(submission, actor=committee.organiser, decision=Decision.ACCEPT)
     decisions.release_decisions(committee.event, actor=committee.organiser)
     with pytest.raises(NotAllowed):
-        decisions.confirm(submission, actor=committee.reviewers[0])
+        submissions.confirm(submission, actor=committee.reviewers[0])
 
-    decisions.confirm(submission, actor=submission.submitter, now=CONFIRMED_AT)
+    submissions.confirm(submission, actor=submission.submitter, now=CONFIRMED_AT)
 
     assert (submission.state, submission.confirmed_at) == (SubmissionState.CONFIRMED, CONFIRMED_AT)
     assert decisions.unconfirmed(committee.event) == []
@@ -195,7 +197,7 @@ def test_author_withdraws_after_acceptance(committee):
 
     assert submission.state == SubmissionState.WITHDRAWN
     with pytest.raises(InvalidState):
-        decisions.confirm(submission, actor=submission.submitter)
+        submissions.confirm(submission, actor=submission.submitter)
 
 
 def test_remind_unconfirmed_mails_their_authors_only(committee):
@@ -203,7 +205,7 @@ def test_remind_unconfirmed_mails_their_authors_only(committee):
     for submission in (waiting, confirmed):
         decisions.stage_decision(submission, actor=committee.organiser, decision=Decision.ACCEPT)
     decisions.release_decisions(committee.event, actor=committee.organiser)
-    decisions.confirm(confirmed, actor=confirmed.submitter)
+    submissions.confirm(confirmed, actor=confirmed.submitter)
     with pytest.raises(NotAllowed):
         decisions.remind_unconfirmed(committee.event, actor=committee.chair)
 
@@ -214,7 +216,7 @@ def test_remind_unconfirmed_mails_their_authors_only(committee):
     assert mail.subject.startswith("Action required:") and waiting.code in mail.subject
     assert waiting.confirmation_reminded_at == CONFIRMED_AT and confirmed.confirmation_reminded_at is None
     assert audit_actions(committee.event)[-1] == "decision.confirmation_reminded"
-    decisions.confirm(waiting, actor=waiting.submitter)
+    submissions.confirm(waiting, actor=waiting.submitter)
     with pytest.raises(InvalidState):
         decisions.remind_unconfirmed(committee.event, actor=committee.organiser)
 

@@ -10,11 +10,15 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import delegation_import, delegations
-from conference.enums import AttendanceMode, EventFormat, OrganisationKind, TeamRole
+from conference.core.models import AuditEntry
+from conference.delegations import delegations
+from conference.delegations import imports as delegation_import
+from conference.delegations.enums import OrganisationKind
+from conference.delegations.models import Organisation
 from conference.errors import NotAllowed
+from conference.events.enums import EventFormat, TeamRole
 from conference.extensions import db as _db
-from conference.models import AuditEntry, Organisation
+from conference.registration.enums import AttendanceMode
 
 from .. import factories
 from .admin_helpers import mail_to

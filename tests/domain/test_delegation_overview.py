@@ -8,11 +8,19 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import delegation_overview, delegations, places
-from conference.enums import AttendanceMode, EventFormat, ListVisibility, RegistrationState
+from conference.core.models import AuditEntry
+from conference.delegations import delegations
+from conference.delegations import overview as delegation_overview
 from conference.errors import DomainError, NotAllowed
+from conference.events.enums import EventFormat
 from conference.extensions import db as _db
-from conference.models import AuditEntry, Registration
+from conference.registration import places
+from conference.registration.enums import (
+    AttendanceMode,
+    ListVisibility,
+    RegistrationState,
+)
+from conference.registration.models import Registration
 
 from .. import factories
 from .admin_helpers import mail_to

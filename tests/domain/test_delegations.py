@@ -9,13 +9,21 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import delegations
-from conference.domain import registration as ops
-from conference.domain.places import settings_for
-from conference.enums import AttendanceMode, CancelReason, EventFormat, OrganisationKind, RegistrationState
+from conference.core.models import AuditEntry
+from conference.delegations import delegations
+from conference.delegations.enums import OrganisationKind
 from conference.errors import AlreadyExists, InvalidState, NotAllowed, ValidationFailed
+from conference.events.enums import EventFormat
 from conference.extensions import db as _db
-from conference.models import AuditEntry, OutboxMessage, Registration, RegistrationInvitation
+from conference.mail.models import OutboxMessage
+from conference.registration import registrations as ops
+from conference.registration.enums import (
+    AttendanceMode,
+    CancelReason,
+    RegistrationState,
+)
+from conference.registration.models import Registration, RegistrationInvitation
+from conference.registration.places import settings_for
 
 from .. import factories
 from .races import race
@@ -245,7 +253,7 @@ def test_two_focal_points_approving_at_once_never_overbook_the_quota(app, databa
 
     def approving(registration_id, user_id):
         def work():
-            from conference.models import User
+            from conference.accounts.models import User
 
             return delegations.approve(_db.session.get(Registration, registration_id),
                                        actor=_db.session.get(User, user_id), now=DURING)

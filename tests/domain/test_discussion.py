@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import discussion, reviews
-from conference.enums import BlindMode, OtherReviewsVisibility
+from conference.core.models import AuditEntry
 from conference.errors import DomainError, NotAllowed
-from conference.models import AuditEntry, DiscussionComment
+from conference.review import discussion, reviews
+from conference.review.enums import BlindMode, OtherReviewsVisibility
+from conference.review.models import DiscussionComment
 
 from .. import factories
 from .cfp_helpers import count, outbox

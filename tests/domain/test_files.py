@@ -17,18 +17,37 @@ import pytest
 from pypdf import PdfReader
 
 from conference import config as config_module
-from conference.domain import anonymised, authoring, files
-from conference.domain import submissions as ops
-from conference.domain.cfp_setup import save_question, save_submission_type
-from conference.domain.review_common import settings_for
-from conference.enums import BlindMode, FileKind, QuestionKind, SubmissionState
+from conference.cfp import anonymised, authoring
+from conference.cfp import submissions as ops
+from conference.cfp.enums import FileKind, SubmissionState
+from conference.cfp.models import SubmissionFile
+from conference.cfp.setup import save_question, save_submission_type
+from conference.core import files
+from conference.core.enums import QuestionKind
 from conference.errors import DomainError, InvalidState, NotAllowed, ValidationFailed
-from conference.models import SubmissionFile
+from conference.review.common import settings_for
+from conference.review.enums import BlindMode
 
 from .. import factories
 from ..pdfs import encrypted_pdf, make_pdf, xmp_packet
-from .cfp_helpers import (AFTER_EDIT_UNTIL, DOCX, DURING, JPEG, LINUX_EXE, ODT, PDF, PNG, PPTX, SHELL_SCRIPT,
-                          WINDOWS_EXE, ZIP, complete_talk, count, make_call, submitted_talk)
+from .cfp_helpers import (
+    AFTER_EDIT_UNTIL,
+    DOCX,
+    DURING,
+    JPEG,
+    LINUX_EXE,
+    ODT,
+    PDF,
+    PNG,
+    PPTX,
+    SHELL_SCRIPT,
+    WINDOWS_EXE,
+    ZIP,
+    complete_talk,
+    count,
+    make_call,
+    submitted_talk,
+)
 
 MB = 1024 * 1024
 

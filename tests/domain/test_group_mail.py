@@ -10,15 +10,27 @@ import itertools
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import group_mail, group_mail_sent, mail_template_admin, opt_outs, programme
-from conference.domain import registration as registration_ops
-from conference.domain import submissions as submission_ops
-from conference.enums import AttendanceMode, EventFormat, ItemKind, MailState, ReviewState, SessionKind, SubmissionState, TeamRole
+from conference.agenda import programme
+from conference.agenda.enums import ItemKind, SessionKind
+from conference.cfp import submissions as submission_ops
+from conference.cfp.enums import SubmissionState
+from conference.core.models import AuditEntry
 from conference.errors import InvalidState, NotAllowed, ValidationFailed
+from conference.events.enums import EventFormat, TeamRole
+from conference.events.models import EventRole
 from conference.extensions import db
-from conference import mail_templates
-from conference.mail_templates import MailContext
-from conference.models import AuditEntry, EventRole, GroupMail, OutboxMessage, RegistrationForm
+from conference.group_mail import sending as group_mail
+from conference.group_mail import sent as group_mail_sent
+from conference.group_mail import template_admin as mail_template_admin
+from conference.group_mail.models import GroupMail
+from conference.mail import opt_outs, registry
+from conference.mail.enums import MailState
+from conference.mail.models import OutboxMessage
+from conference.mail.registry import MailContext
+from conference.registration import registrations as registration_ops
+from conference.registration.enums import AttendanceMode
+from conference.registration.models import RegistrationForm
+from conference.review.enums import ReviewState
 
 from .. import factories
 from ..test_query_counts import counting
@@ -538,12 +550,12 @@ def test_every_group_template_renders_its_default_and_every_placeholder_with_its
         data, name, address, user = spec.sample(c.event)
         assert address == email, audience
         context = MailContext(event=c.event, recipient_name=name, recipient_email=address, user=user, data=data)
-        default = mail_templates.render(spec, context)
+        default = registry.render(spec, context)
         assert default.text.startswith(f"Hello {name},") and "{" not in default.text + default.subject, audience
         for placeholder in spec.placeholders.values():
             assert placeholder.value(context), (audience, placeholder.name)
         every = " ".join(f"{{{n}}}" for n in spec.placeholders)
-        rendered = mail_templates.render(spec, context, subject="All", body=every)
+        rendered = registry.render(spec, context, subject="All", body=every)
         assert "<script>" not in rendered.html and "<b>Author</b>" not in rendered.html
 
 
@@ -659,7 +671,7 @@ def test_choosing_recipients_takes_the_same_queries_for_2_and_12_people(db, audi
 
 
 def _context(event, person):
-    from conference.mail_templates import MailContext
+    from conference.mail.registry import MailContext
 
     return MailContext(event=event, recipient_name=person.name, recipient_email=person.email, user=person.user,
                        data=person.data)

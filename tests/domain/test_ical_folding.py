@@ -7,7 +7,7 @@ import icalendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conference.domain.agenda_ical import fold
+from conference.agenda.ical import fold
 
 ALPHABET = st.sampled_from(list("abc ,;:\\^\"") + ["é", "€", "日", "😀"])
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference import mail_templates
-from conference.domain import decisions, mail_template_admin as admin, mailer
-from conference.enums import Decision, TeamRole
+from conference.cfp.enums import Decision
+from conference.core.models import AuditEntry
 from conference.errors import NotAllowed, ValidationFailed
+from conference.events.enums import TeamRole
 from conference.extensions import db
-from conference.models import AuditEntry, MailTemplate
+from conference.group_mail import template_admin as admin
+from conference.mail import mailer, registry
+from conference.mail.models import MailTemplate
+from conference.review import decisions
 
 from .. import factories
 from ..test_query_counts import counting
@@ -51,7 +54,7 @@ def test_rows_list_every_per_event_template_with_the_events_own_versions_in_one_
         rows = admin.template_rows(event)
 
     assert len(statements) == 1
-    assert [row.spec.key for row in rows] == [spec.key for spec in mail_templates.per_event()]
+    assert [row.spec.key for row in rows] == [spec.key for spec in registry.per_event()]
     assert "reset_password" not in [row.spec.key for row in rows]  # account mails belong to no event
     assert [row.spec.key for row in rows if row.customised] == [KEY]
     assert next(row for row in rows if row.spec.key == KEY).updated_at is not None
@@ -63,8 +66,8 @@ def test_rows_list_every_per_event_template_with_the_events_own_versions_in_one_
 def test_save_stores_then_updates_the_events_version_and_audits_it(committee):
     event, organiser = committee.event, committee.organiser
     assert admin.current_text(event, KEY) == admin.TemplateText(
-        spec=mail_templates.get(KEY), subject=str(mail_templates.get(KEY).subject),
-        body=str(mail_templates.get(KEY).body), customised=False)
+        spec=registry.get(KEY), subject=str(registry.get(KEY).subject),
+        body=str(registry.get(KEY).body), customised=False)
 
     admin.save_template(event, KEY, subject="First try {recipient_name}", body="First {link}", actor=organiser)
     admin.save_template(event, KEY, subject=SUBJECT, body=BODY, actor=organiser)
@@ -117,7 +120,7 @@ def test_only_organisers_change_templates(committee):
 
 def test_account_and_unknown_templates_are_not_editable_per_event(committee):
     assert admin.editable("reset_password") is None and admin.editable("no_such_mail") is None
-    assert admin.editable(KEY) is mail_templates.get(KEY)
+    assert admin.editable(KEY) is registry.get(KEY)
     with pytest.raises(KeyError):
         admin.save_template(committee.event, "reset_password", subject="Hi", body="Hi", actor=committee.organiser)
 
@@ -131,7 +134,7 @@ def test_reset_goes_back_to_the_default_and_audits(committee):
 
     assert overrides(event) == []
     assert admin.current_text(event, KEY).customised is False
-    assert admin.current_text(event, KEY).subject == str(mail_templates.get(KEY).subject)
+    assert admin.current_text(event, KEY).subject == str(registry.get(KEY).subject)
     [reset] = audit_entries(event, "mail.template_reset")
     assert (reset.actor_id, reset.details["key"], reset.details["subject"]) == (committee.organiser.id, KEY, SUBJECT)
 
@@ -184,7 +187,7 @@ def test_the_saved_version_is_what_the_next_release_sends(committee):
     submission = make_submission(committee, title="Open data")
     decisions.stage_decision(submission, actor=committee.organiser, decision=Decision.ACCEPT)
     # The default is looked up (and cached for the session) before the organiser saves.
-    assert mailer.template_text(mail_templates.get(KEY), event)[0] == str(mail_templates.get(KEY).subject)
+    assert mailer.template_text(registry.get(KEY), event)[0] == str(registry.get(KEY).subject)
 
     admin.save_template(event, KEY, subject=SUBJECT, body=BODY, actor=committee.organiser)
     decisions.release_decisions(event, actor=committee.organiser)
@@ -197,7 +200,7 @@ def test_the_saved_version_is_what_the_next_release_sends(committee):
 
 
 def test_saving_and_resetting_forget_the_cached_text(committee):
-    event, spec = committee.event, mail_templates.get(KEY)
+    event, spec = committee.event, registry.get(KEY)
     assert mailer.template_text(spec, event) == (str(spec.subject), str(spec.body))
 
     admin.save_template(event, KEY, subject=SUBJECT, body=BODY, actor=committee.organiser)

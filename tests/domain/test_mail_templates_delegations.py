@@ -9,9 +9,9 @@ import html
 
 import pytest
 
-from conference import mail_templates
-from conference.domain import delegations
-from conference.domain.places import settings_for
+from conference.delegations import delegations
+from conference.mail import registry
+from conference.registration.places import settings_for
 
 from .registration_helpers import DURING, register
 from .test_delegations import delegation_setup
@@ -33,11 +33,11 @@ def world(db):
 
 
 def context_for(key, event, **more):
-    spec = mail_templates.get(key)
+    spec = registry.get(key)
     found = spec.sample(event)
     assert found is not None, key
     data, name, email, user = found
-    return spec, mail_templates.MailContext(event=event, recipient_name=name, recipient_email=email, user=user,
+    return spec, registry.MailContext(event=event, recipient_name=name, recipient_email=email, user=user,
                                             data={**data, "message": "Please come & <b>see</b>.",
                                                   "nominated_by": "Fatima", "deadline": DURING, **more})
 
@@ -45,7 +45,7 @@ def context_for(key, event, **more):
 @pytest.mark.parametrize("key", KEYS)
 def test_default_renders_with_a_real_record(world, key):
     spec, context = context_for(key, world)
-    rendered = mail_templates.render(spec, context)
+    rendered = registry.render(spec, context)
     assert world.title in rendered.subject + rendered.text
     assert "{" not in rendered.subject + rendered.text + rendered.html
     assert "<script>" not in rendered.html and "<b>" not in rendered.html
@@ -55,7 +55,7 @@ def test_default_renders_with_a_real_record(world, key):
 def test_every_placeholder_renders_its_value(world, key):
     spec, context = context_for(key, world)
     body = "\n\n".join(f"{name}: {{{name}}}" for name in spec.placeholders)
-    rendered = mail_templates.render(spec, context, subject="{event_title}", body=body)
+    rendered = registry.render(spec, context, subject="{event_title}", body=body)
     for name, placeholder in spec.placeholders.items():
         value = placeholder.value(context)
         if name == "organisation_acronym" and not value:
@@ -69,4 +69,4 @@ def test_samples_find_nothing_in_an_event_without_delegations(db):
     from .. import factories
 
     event = factories.make_event(published=True)
-    assert {key: mail_templates.get(key).sample(event) for key in KEYS} == {key: None for key in KEYS}
+    assert {key: registry.get(key).sample(event) for key in KEYS} == {key: None for key in KEYS}

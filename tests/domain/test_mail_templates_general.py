@@ -12,14 +12,19 @@ import html
 import pytest
 import sqlalchemy as sa
 
-from conference import mail_templates
-from conference.domain import accounts, assignment, decisions, discussion, review_progress, review_setup, reviews, team
-from conference.domain import submissions as ops
-from conference.domain.review_common import settings_for
-from conference.enums import Decision, TeamRole
+from conference.accounts import users as accounts
+from conference.cfp import submissions as ops
+from conference.cfp.enums import Decision
+from conference.events import team
+from conference.events.enums import TeamRole
 from conference.extensions import db
-from conference.mail_templates import MailContext
-from conference.models import OutboxMessage
+from conference.mail import registry
+from conference.mail.models import OutboxMessage
+from conference.mail.registry import MailContext
+from conference.review import assignment, decisions, discussion, reviews
+from conference.review import progress as review_progress
+from conference.review import setup as review_setup
+from conference.review.common import settings_for
 
 from .. import factories
 from .cfp_helpers import DURING, make_call, submitted_talk
@@ -125,19 +130,19 @@ def html_forms(placeholder, value: str) -> list[str]:
 
 
 def test_every_mail_of_these_areas_is_a_registered_template():
-    assert set(OWN) <= set(mail_templates.TEMPLATES)
-    editable = {spec.key for spec in mail_templates.per_event()}
+    assert set(OWN) <= set(registry.TEMPLATES)
+    editable = {spec.key for spec in registry.per_event()}
     assert set(OWN) - editable == {"verify_email", "reset_password", "account_exists"}
     for key in OWN:
-        spec = mail_templates.get(key)
-        assert mail_templates.unknown_placeholders(spec, str(spec.subject), str(spec.body)) == []
+        spec = registry.get(key)
+        assert registry.unknown_placeholders(spec, str(spec.subject), str(spec.body)) == []
         assert spec.sample is not None and str(spec.label) and str(spec.when) and str(spec.group)
 
 
 @pytest.mark.parametrize("key", OWN)
 def test_the_default_renders_with_a_real_record_of_the_event(world, key):
-    spec = mail_templates.get(key)
-    rendered = mail_templates.render(spec, context_for(spec, world))
+    spec = registry.get(key)
+    rendered = registry.render(spec, context_for(spec, world))
 
     assert KEY_PHRASES[key] in rendered.text
     assert "{" not in rendered.subject + rendered.text and "}" not in rendered.subject + rendered.text
@@ -158,12 +163,12 @@ def test_the_mails_queued_by_the_domain_are_complete(world, key):
 
 @pytest.mark.parametrize("key", OWN)
 def test_an_override_with_every_placeholder_renders_every_value(world, key):
-    spec = mail_templates.get(key)
+    spec = registry.get(key)
     context = context_for(spec, world)
     placeholders = spec.placeholders
     body = "\n\n".join(f"{name}: {{{name}}}" for name in placeholders)
 
-    rendered = mail_templates.render(spec, context, subject="{recipient_email}", body=body)
+    rendered = registry.render(spec, context, subject="{recipient_email}", body=body)
 
     assert "{" not in rendered.text and "}" not in rendered.text
     empty = set()
@@ -180,12 +185,12 @@ def test_an_override_with_every_placeholder_renders_every_value(world, key):
 
 @pytest.mark.parametrize("key", OWN)
 def test_what_users_typed_is_escaped_in_html_and_plain_in_text(world, key):
-    spec = mail_templates.get(key)
+    spec = registry.get(key)
     context = context_for(spec, world)
     body = "\n\n".join(f"{{{name}}}" for name in spec.placeholders)
 
-    for rendered in (mail_templates.render(spec, context),
-                     mail_templates.render(spec, context, subject=str(spec.subject), body=body)):
+    for rendered in (registry.render(spec, context),
+                     registry.render(spec, context, subject=str(spec.subject), body=body)):
         shown = [typed for typed in TYPED if any(line in rendered.text for line in typed.split("\n"))]
         assert shown, key
         for typed in shown:
@@ -197,15 +202,15 @@ def test_what_users_typed_is_escaped_in_html_and_plain_in_text(world, key):
 
 
 def test_the_invitation_shows_the_inviter_tracks_and_message(world):
-    invitation = mail_templates.get("team_invitation")
-    rendered = mail_templates.render(invitation, context_for(invitation, world))
+    invitation = registry.get("team_invitation")
+    rendered = registry.render(invitation, context_for(invitation, world))
     assert ORGANISER in rendered.text and html.escape(ORGANISER) in rendered.html
     assert "Join <us> & review!" in rendered.text and "Join &lt;us&gt; &amp; review!" in rendered.html
     assert rendered.text.startswith("Hello,\n")
     assert "For these tracks: Data standards." in rendered.text
     assert "You do not need an account yet" in rendered.text
-    verify = mail_templates.get("verify_email")
-    rendered = mail_templates.render(verify, context_for(verify, world))
+    verify = registry.get("verify_email")
+    rendered = registry.render(verify, context_for(verify, world))
     assert f"Hello {ORGANISER}," in rendered.text and html.escape(ORGANISER) in rendered.html
 
 
@@ -217,36 +222,36 @@ def test_a_preview_never_carries_a_working_token(world):
              "team_invitation": "http://conference.test/invitations/preview",
              "coauthor_invitation": "http://conference.test/coauthorship/preview"}
     for key, link in links.items():
-        spec = mail_templates.get(key)
+        spec = registry.get(key)
         context = context_for(spec, world)
         assert context["link"] == link
-        assert link in mail_templates.render(spec, context).text
+        assert link in registry.render(spec, context).text
     sent = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template.in_(list(links)))).all()
     assert len(sent) == len(links) and not any("/preview" in row.body_text for row in sent)
 
 
 @pytest.mark.parametrize("key", OWN)
 def test_the_subject_stays_on_one_line(world, key):
-    spec = mail_templates.get(key)
+    spec = registry.get(key)
     context = context_for(spec, world)
     subject = " \n ".join(f"{{{name}}}" for name in spec.placeholders) + "\r\nBcc: everyone@example.org"
 
-    rendered = mail_templates.render(spec, context, subject=subject, body=str(spec.body))
+    rendered = registry.render(spec, context, subject=subject, body=str(spec.body))
 
     assert "\n" not in rendered.subject and "\r" not in rendered.subject
-    assert "\n" not in mail_templates.render(spec, context).subject
+    assert "\n" not in registry.render(spec, context).subject
 
 
-@pytest.mark.parametrize("key", [k for k in OWN if mail_templates.get(k).per_event])
+@pytest.mark.parametrize("key", [k for k in OWN if registry.get(k).per_event])
 def test_an_event_without_the_record_has_no_sample(db, key):
-    assert mail_templates.get(key).sample(factories.make_event()) is None
+    assert registry.get(key).sample(factories.make_event()) is None
 
 
 def test_the_review_mails_give_the_deadline_in_the_reviewers_own_zone(world):
     for key in ("review_assigned", "review_reminder"):
-        spec = mail_templates.get(key)
-        rendered = mail_templates.render(spec, context_for(spec, world))
+        spec = registry.get(key)
+        rendered = registry.render(spec, context_for(spec, world))
         assert "Jun 1, 2030, 6:00:00\u202fAM (America/New_York)" in rendered.text, key
-    reminder = mail_templates.get("review_reminder")
-    subject = mail_templates.render(reminder, context_for(reminder, world)).subject
+    reminder = registry.get("review_reminder")
+    subject = registry.render(reminder, context_for(reminder, world)).subject
     assert subject == f"Reminder: 1 review missing for {world.title}"

@@ -14,13 +14,18 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from conference import mail_templates
-from conference.domain import agenda_public, opt_outs, programme, reconfirmation, registration_setup
-from conference.domain import registration as ops
-from conference.domain.mailer import forget_template_text
-from conference.enums import AttendanceMode, EventFormat, RegistrationState
+from conference.agenda import programme
+from conference.agenda import public as agenda_public
+from conference.events.enums import EventFormat
 from conference.extensions import db
-from conference.models import MailTemplate, OutboxMessage, Registration
+from conference.mail import opt_outs, registry
+from conference.mail.mailer import forget_template_text
+from conference.mail.models import MailTemplate, OutboxMessage
+from conference.registration import reconfirmation
+from conference.registration import registrations as ops
+from conference.registration import setup as registration_setup
+from conference.registration.enums import AttendanceMode, RegistrationState
+from conference.registration.models import Registration
 
 from .. import factories
 from .agenda_helpers import Programme, at, make_programme, release
@@ -128,12 +133,12 @@ def released(world) -> World:
     return world
 
 
-def sample_context(key: str, event, **more) -> tuple[mail_templates.TemplateSpec, mail_templates.MailContext]:
-    spec = mail_templates.get(key)
+def sample_context(key: str, event, **more) -> tuple[registry.TemplateSpec, registry.MailContext]:
+    spec = registry.get(key)
     found = spec.sample(event)
     assert found is not None, key
     data, name, email, user = found
-    return spec, mail_templates.MailContext(event=event, recipient_name=name, recipient_email=email, user=user,
+    return spec, registry.MailContext(event=event, recipient_name=name, recipient_email=email, user=user,
                                             data={**data, **more})
 
 
@@ -142,9 +147,9 @@ def sample_context(key: str, event, **more) -> tuple[mail_templates.TemplateSpec
 @pytest.mark.parametrize("key", KEYS)
 def test_default_renders_with_the_sample_record_and_escapes_names(released, key):
     spec, context = sample_context(key, released.p.event)
-    assert spec.per_event and not mail_templates.unknown_placeholders(spec, str(spec.subject), str(spec.body))
+    assert spec.per_event and not registry.unknown_placeholders(spec, str(spec.subject), str(spec.body))
 
-    rendered = mail_templates.render(spec, context)
+    rendered = registry.render(spec, context)
 
     subject_start, phrase = KEY_PHRASES[key]
     assert rendered.subject.startswith(subject_start) and released.p.event.title in rendered.subject
@@ -158,7 +163,7 @@ def test_default_renders_with_the_sample_record_and_escapes_names(released, key)
 
 def test_samples_find_nothing_in_an_event_without_records(db):
     event = factories.make_event(published=True)
-    assert {key: mail_templates.get(key).sample(event) for key in KEYS} == {key: None for key in KEYS}
+    assert {key: registry.get(key).sample(event) for key in KEYS} == {key: None for key in KEYS}
 
 
 # (b): every placeholder a template offers --------------------------------------------------------------
@@ -169,7 +174,7 @@ def test_every_placeholder_renders_its_value(released, key):
     names = list(spec.placeholders)
     body = "\n\n".join(f"{name}: {{{name}}}" for name in names)
 
-    rendered = mail_templates.render(spec, context, subject="{event_title} for {recipient_name}", body=body)
+    rendered = registry.render(spec, context, subject="{event_title} for {recipient_name}", body=body)
 
     assert "{" not in rendered.subject + rendered.text + rendered.html
     assert rendered.subject == f"{released.p.event.title} for {context.recipient_name}"

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conference import mail_templates
-from conference.domain import group_mail, opt_outs
-from conference.domain.mail_wire import build_message
-from conference.domain.mailer import queue_mail
-from conference.domain.outbox import ClaimedMessage, OutboxWorker
-from conference.enums import TeamRole
-from conference.models.types import utcnow
+from conference.core.types import utcnow
+from conference.events.enums import TeamRole
+from conference.group_mail import sending as group_mail
+from conference.mail import opt_outs, registry
+from conference.mail.mailer import queue_mail
+from conference.mail.outbox import ClaimedMessage, OutboxWorker
+from conference.mail.wire import build_message
 
 from .. import factories
 
@@ -149,9 +149,9 @@ SUBJECTS = ["Programme and “quotes” ready", "Réunion du comité : très imp
             "Reminder: " + "the call for papers closes soon, " * 6, "日本語の件名と English words mixed 日本語",
             "=?utf-8?q?looks_encoded?= but is not",
             "MÜ<\U000364bd Ĕ:鯨¸ß\U000ea4acħ5\U0003ba5b\U0001dc57ĺ\U000c73bcdÔĭ¢4i)"]
-# What a subject can be once rendered (mail_templates.one_line): one line, single spaces, no
+# What a subject can be once rendered (registry.one_line): one line, single spaces, no
 # control characters; every other character of Unicode.
-TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=300).map(mail_templates.one_line)
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=300).map(registry.one_line)
 
 
 def queue_with_subject(subject: str):
@@ -186,7 +186,7 @@ def test_any_subject_comes_back_exactly_from_the_raw_message(committed_db, smtp_
 
 
 def test_control_characters_never_reach_a_subject(db, event):
-    spec = mail_templates.get("group_team")
-    context = mail_templates.MailContext(event=event, recipient_name="Ann", recipient_email="ann@example.org")
-    rendered = mail_templates.render(spec, context, subject="Bell\x07 and\x00 null\x1b[31m red\tand tab", body="x")
+    spec = registry.get("group_team")
+    context = registry.MailContext(event=event, recipient_name="Ann", recipient_email="ann@example.org")
+    rendered = registry.render(spec, context, subject="Bell\x07 and\x00 null\x1b[31m red\tand tab", body="x")
     assert rendered.subject == "Bell and null[31m red and tab"

@@ -1,4 +1,4 @@
-from conference.domain.markdown import render_markdown
+from conference.core.markdown import render_markdown
 
 
 def test_markdown_renders_formatting_and_links():

@@ -25,13 +25,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import accounts, team
-from conference.domain.mailer import queue_mail
-from conference.domain.outbox import OutboxWorker
-from conference.enums import MailState, TeamRole
+from conference.accounts import users as accounts
+from conference.core.types import utcnow
+from conference.events import team
+from conference.events.enums import TeamRole
 from conference.extensions import db as _db
-from conference.models import OutboxMessage
-from conference.models.types import utcnow
+from conference.mail.enums import MailState
+from conference.mail.mailer import queue_mail
+from conference.mail.models import OutboxMessage
+from conference.mail.outbox import OutboxWorker
 
 from .. import factories
 from ..conftest import TEST_SECRET_KEY, SMTPSink, free_port, message_text
@@ -608,7 +610,7 @@ def test_without_mail_server_the_message_is_written_to_an_eml_file(committed_db,
     )
     db.session.commit()
 
-    with caplog.at_level(logging.WARNING, logger="conference.domain.outbox"):
+    with caplog.at_level(logging.WARNING, logger="conference.mail.outbox"):
         report = OutboxWorker().run_once()
 
     assert (report.sent, report.failed) == (1, 0)

@@ -17,9 +17,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from conference.domain.mailer import queue_mail
-from conference.enums import MailState
-from conference.models import OutboxMessage
+from conference.mail.enums import MailState
+from conference.mail.mailer import queue_mail
+from conference.mail.models import OutboxMessage
 
 from .. import factories
 from .test_outbox import worker_process

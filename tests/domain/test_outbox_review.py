@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import outbox_review
-from conference.domain.mailer import queue_mail
-from conference.enums import MailState, TeamRole
 from conference.errors import InvalidState, NotAllowed, ValidationFailed
-from conference.models import OutboxMessage
+from conference.events.enums import TeamRole
+from conference.group_mail import outbox_review
+from conference.mail.enums import MailState
+from conference.mail.mailer import queue_mail
+from conference.mail.models import OutboxMessage
 
 from .. import factories
 

@@ -13,15 +13,38 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from conference.domain import places
-from conference.domain import registration as ops
-from conference.enums import AttendanceMode, CancelReason, EventFormat, RegistrationState
-from conference.errors import AlreadyExists, DeadlinePassed, InvalidState, ValidationFailed
+from conference.core.models import AuditEntry
+from conference.errors import (
+    AlreadyExists,
+    DeadlinePassed,
+    InvalidState,
+    ValidationFailed,
+)
+from conference.events.enums import EventFormat
 from conference.extensions import db as _db
-from conference.models import AuditEntry, OutboxMessage, ParticipantCategory, Registration, RegistrationForm
+from conference.mail.models import OutboxMessage
+from conference.registration import places
+from conference.registration import registrations as ops
+from conference.registration.enums import (
+    AttendanceMode,
+    CancelReason,
+    RegistrationState,
+)
+from conference.registration.models import (
+    ParticipantCategory,
+    Registration,
+    RegistrationForm,
+)
 
 from .races import race
-from .registration_helpers import CLOSES, DURING, OPENS, add_category, make_form, register
+from .registration_helpers import (
+    CLOSES,
+    DURING,
+    OPENS,
+    add_category,
+    make_form,
+    register,
+)
 
 C, W, P, O = (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.PENDING,
               RegistrationState.OFFERED)

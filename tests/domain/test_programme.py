@@ -8,11 +8,15 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import programme, programme_grid, programme_warnings
-from conference.enums import AttendanceMode, EventFormat, ItemKind, RegistrationState, SessionKind, SubmissionState
+from conference.agenda import programme, programme_grid, programme_warnings
+from conference.agenda.enums import ItemKind, SessionKind
+from conference.agenda.models import AgendaItem
+from conference.cfp.enums import SubmissionState
+from conference.cfp.models import SubmissionAuthor
 from conference.errors import DomainError, InvalidState, NotAllowed
+from conference.events.enums import EventFormat
 from conference.extensions import db
-from conference.models import AgendaItem, SubmissionAuthor
+from conference.registration.enums import AttendanceMode, RegistrationState
 
 from .. import factories
 from ..test_query_counts import counting

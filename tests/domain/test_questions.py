@@ -6,12 +6,19 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import submissions as ops
-from conference.domain.cfp_setup import save_question
-from conference.domain.questions import LONG_TEXT_MAX, SHORT_TEXT_MAX, check_question_setup, clean_answer, is_empty
-from conference.enums import QuestionKind, QuestionTarget
+from conference.cfp import submissions as ops
+from conference.cfp.enums import QuestionTarget
+from conference.cfp.models import Answer, Question
+from conference.cfp.setup import save_question
+from conference.core.enums import QuestionKind
+from conference.core.questions import (
+    LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    check_question_setup,
+    clean_answer,
+    is_empty,
+)
 from conference.errors import DomainError, InvalidState, ValidationFailed
-from conference.models import Answer, Question
 
 from .. import factories
 from .cfp_helpers import DURING, complete_talk, make_call
@@ -229,8 +236,8 @@ def test_answers_to_questions_of_another_event_are_ignored(app, db):
 def test_number_with_thousands_separators_is_read_as_thousands():
     from types import SimpleNamespace
 
-    from conference.domain.questions import clean_answer
-    from conference.enums import QuestionKind
+    from conference.core.enums import QuestionKind
+    from conference.core.questions import clean_answer
 
     question = SimpleNamespace(kind=QuestionKind.NUMBER, options=[])
     assert clean_answer(question, "1,000", field="q") == "1000"
@@ -241,8 +248,8 @@ def test_number_with_thousands_separators_is_read_as_thousands():
 def test_yes_no_ignores_letter_case_and_one_ticked_choice_is_a_list():
     from types import SimpleNamespace
 
-    from conference.domain.questions import clean_answer
-    from conference.enums import QuestionKind
+    from conference.core.enums import QuestionKind
+    from conference.core.questions import clean_answer
 
     assert clean_answer(SimpleNamespace(kind=QuestionKind.YES_NO, options=[]), " Yes ", field="q") is True
     assert clean_answer(SimpleNamespace(kind=QuestionKind.YES_NO, options=[]), "NO", field="q") is False

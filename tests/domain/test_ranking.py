@@ -7,18 +7,15 @@ import io
 
 import pytest
 
-from conference.domain import ranking as ranking_ops
-from conference.domain.decisions import stage_decision
-from conference.enums import (
-    ConflictKind,
-    ConflictSource,
-    Decision,
-    ReviewState,
-    TeamRole,
-)
+from conference.cfp.enums import Decision
 from conference.errors import NotAllowed
+from conference.events.enums import TeamRole
+from conference.events.models import EventRole
 from conference.extensions import db
-from conference.models import Conflict, EventRole
+from conference.review import ranking as ranking_ops
+from conference.review.decisions import stage_decision
+from conference.review.enums import ConflictKind, ConflictSource, ReviewState
+from conference.review.models import Conflict
 
 from .. import factories
 from .decision_helpers import add_review, make_committee, make_submission, three_reviews

@@ -10,10 +10,15 @@ import datetime as dt
 
 import pytest
 
-from conference.domain import reconfirmation
-from conference.domain import registration as ops
-from conference.enums import AttendanceMode, CancelReason, EventFormat, RegistrationState
 from conference.errors import DeadlinePassed, DomainError, InvalidState, NotAllowed
+from conference.events.enums import EventFormat
+from conference.registration import reconfirmation
+from conference.registration import registrations as ops
+from conference.registration.enums import (
+    AttendanceMode,
+    CancelReason,
+    RegistrationState,
+)
 
 from .. import factories
 from .admin_helpers import actions_on, event_actions, mail_to, one_mail

@@ -9,12 +9,18 @@ import io
 
 import pytest
 
-from conference.domain import registration_admin as admin
-from conference.domain.places import settings_for
-from conference.enums import AttendanceMode, EventFormat, ListVisibility, QuestionKind, RegistrationState, TeamRole
+from conference.core.enums import QuestionKind
 from conference.errors import DomainError, NotAllowed
+from conference.events.enums import EventFormat, TeamRole
 from conference.extensions import db
-from conference.models import RegistrationQuestion
+from conference.registration import admin
+from conference.registration.enums import (
+    AttendanceMode,
+    ListVisibility,
+    RegistrationState,
+)
+from conference.registration.models import RegistrationQuestion
+from conference.registration.places import settings_for
 
 from .. import factories
 from .admin_helpers import actions_on, mail_to

@@ -14,9 +14,9 @@ from email import policy
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
-from conference.domain.mailer import queue_mail
-from conference.domain.outbox import OutboxWorker
-from conference.domain.registration import calendar_attachment
+from conference.mail.mailer import queue_mail
+from conference.mail.outbox import OutboxWorker
+from conference.registration.registrations import calendar_attachment
 
 from .registration_helpers import add_category, make_form, register
 

@@ -8,14 +8,15 @@ import datetime as dt
 
 import pytest
 
-from conference.cli import run_registration_jobs
-from conference.domain import reconfirmation, registration_jobs
-from conference.domain import registration as ops
-from conference.domain.outbox import OutboxWorker
-from conference.enums import CancelReason, RegistrationState
+from conference.cli import run_periodic_jobs as run_registration_jobs
+from conference.core import jobs
+from conference.core.types import utcnow
 from conference.extensions import db
-from conference.models import Registration
-from conference.models.types import utcnow
+from conference.mail.outbox import OutboxWorker
+from conference.registration import reconfirmation
+from conference.registration import registrations as ops
+from conference.registration.enums import CancelReason, RegistrationState
+from conference.registration.models import Registration
 
 from .admin_helpers import mail_to
 from .registration_helpers import add_category, make_form, register
@@ -87,7 +88,7 @@ def test_the_cli_tick_runs_one_round_and_says_what_it_did(expired_offer, runner)
     assert again.output.startswith("offers expired 0,")
 
 
-def test_run_due_runs_the_reconfirmation_release_too(db):
+def test_a_round_runs_the_reconfirmation_release_too(db):
     now = utcnow()
     form = make_form()
     form.opens_at, form.closes_at = now - 10 * DAY, now + 10 * DAY
@@ -96,6 +97,6 @@ def test_run_due_runs_the_reconfirmation_release_too(db):
     reconfirmation.request_reconfirmation(form.event, actor=form.event.roles[0].user, by=now - DAY,
                                           now=now - 2 * DAY)
 
-    assert registration_jobs.run_due(now=now) == {"offers_expired": 0, "reminded": 0, "released": 1, "offered": 1,
-                                                  "focal_points_reminded": 0, "escalated": 0}
+    assert jobs.run_round(now=now) == {"offers_expired": 0, "reminded": 0, "released": 1, "offered": 1,
+                                       "focal_points_reminded": 0, "escalated": 0, "login_sessions_purged": 0}
     assert (holder.state, waiting.state) == (RegistrationState.CANCELLED, RegistrationState.OFFERED)

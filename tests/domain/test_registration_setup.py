@@ -11,17 +11,8 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import places
-from conference.domain import registration as ops
-from conference.domain import registration_setup as setup
-from conference.enums import (
-    AttendanceMode,
-    EventFormat,
-    ListVisibility,
-    QuestionKind,
-    RegistrationState,
-    TeamRole,
-)
+from conference.accounts.models import User
+from conference.core.enums import QuestionKind
 from conference.errors import (
     AlreadyExists,
     DomainError,
@@ -29,14 +20,21 @@ from conference.errors import (
     NotAllowed,
     ValidationFailed,
 )
+from conference.events.enums import EventFormat, TeamRole
 from conference.extensions import db as _db
-from conference.models import (
+from conference.registration import places, setup
+from conference.registration import registrations as ops
+from conference.registration.enums import (
+    AttendanceMode,
+    ListVisibility,
+    RegistrationState,
+)
+from conference.registration.models import (
     ParticipantCategory,
     Registration,
     RegistrationForm,
     RegistrationInvitation,
     RegistrationQuestion,
-    User,
 )
 
 from .. import factories

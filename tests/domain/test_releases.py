@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference import mail_templates
-from conference.domain import programme, programme_removal, releases
-from conference.enums import AttendanceMode, EventFormat, RegistrationState
+from conference.agenda import programme, programme_removal, releases
+from conference.core.models import AuditEntry
 from conference.errors import AlreadyExists, DomainError, NotAllowed
+from conference.events.enums import EventFormat
 from conference.extensions import db
-from conference.models import AuditEntry
+from conference.mail import registry
+from conference.registration.enums import AttendanceMode, RegistrationState
 
 from .. import factories
 from .agenda_helpers import at, make_programme, release
@@ -183,19 +184,19 @@ def test_speakers_taken_off_or_added_to_an_item_are_told(p):
 
 
 def test_the_cancelled_mail_renders_with_a_real_record_and_every_placeholder(p):
-    assert mail_templates.get("agenda_speaker_cancelled").sample(p.event) is None  # nothing released yet
+    assert registry.get("agenda_speaker_cancelled").sample(p.event) is None  # nothing released yet
     release(p)
     p.ben.name = "Ben <script>x</script> & Sons"
     programme_removal.delete_item(p.talk_one, actor=p.organiser, event=p.event)
     release(p, "Second programme", comment="Sorry & <b>goodbye</b>.")
-    spec = mail_templates.get("agenda_speaker_cancelled")
+    spec = registry.get("agenda_speaker_cancelled")
     data, name, email, user = spec.sample(p.event)
     assert (name, email) == ("Ben <script>x</script> & Sons", "ben@example.org")
-    context = mail_templates.MailContext(event=p.event, recipient_name=name, recipient_email=email, user=user,
+    context = registry.MailContext(event=p.event, recipient_name=name, recipient_email=email, user=user,
                                          data=data)
-    assert spec.per_event and mail_templates.unknown_placeholders(spec, str(spec.subject), str(spec.body)) == []
+    assert spec.per_event and registry.unknown_placeholders(spec, str(spec.subject), str(spec.body)) == []
 
-    rendered = mail_templates.render(spec, context, subject="{event_title} for {recipient_name}",
+    rendered = registry.render(spec, context, subject="{event_title} for {recipient_name}",
                                      body="\n\n".join(f"{n}: {{{n}}}" for n in spec.placeholders))
     values = {n: spec.placeholders[n].value(context) for n in spec.placeholders}
     assert [n for n, value in values.items() if not value] == []

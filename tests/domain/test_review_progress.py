@@ -7,11 +7,13 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import review_progress
-from conference.enums import ConflictKind, ConflictSource, MailState, ReviewState
+from conference.core.models import AuditEntry
 from conference.errors import InvalidState, NotAllowed
 from conference.extensions import db
-from conference.models import AuditEntry, Conflict, ReviewAssignment
+from conference.mail.enums import MailState
+from conference.review import progress as review_progress
+from conference.review.enums import ConflictKind, ConflictSource, ReviewState
+from conference.review.models import Conflict, ReviewAssignment
 
 from .. import factories
 from .cfp_helpers import outbox

@@ -7,11 +7,16 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import assignment, decisions
-from conference.enums import Decision, MailState, SubmissionState
+from conference.accounts.models import User
+from conference.cfp.enums import Decision, SubmissionState
+from conference.cfp.models import Submission
 from conference.errors import InvalidState
+from conference.events.models import Event
 from conference.extensions import db as _db
-from conference.models import AssignmentProposal, Event, OutboxMessage, ReviewAssignment, Submission, User
+from conference.mail.enums import MailState
+from conference.mail.models import OutboxMessage
+from conference.review import assignment, decisions
+from conference.review.models import AssignmentProposal, ReviewAssignment
 
 from .assignment_helpers import add_member, reviewing_call, submission
 from .decision_helpers import make_committee, make_submission

@@ -7,11 +7,17 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import review_setup
-from conference.enums import BlindMode, OtherReviewsVisibility, ReviewQuestionKind, ReviewState
+from conference.core.models import AuditEntry
 from conference.errors import DomainError, InvalidState, NotAllowed, ValidationFailed
 from conference.extensions import db
-from conference.models import AuditEntry, ReviewCriterion, ReviewQuestion, ReviewScore
+from conference.review import setup as review_setup
+from conference.review.enums import (
+    BlindMode,
+    OtherReviewsVisibility,
+    ReviewQuestionKind,
+    ReviewState,
+)
+from conference.review.models import ReviewCriterion, ReviewQuestion, ReviewScore
 
 from .. import factories
 from .cfp_helpers import make_call

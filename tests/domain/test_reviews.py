@@ -5,16 +5,23 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import assignment, reviews
-from conference.domain.reviews import Progress
-from conference.enums import OtherReviewsVisibility, ReviewState, SubmissionState
+from conference.cfp.enums import SubmissionState
+from conference.core.models import AuditEntry
 from conference.errors import DeadlinePassed, InvalidState, NotAllowed, ValidationFailed
 from conference.extensions import db
-from conference.models import AuditEntry, Review
+from conference.review import assignment, reviews
+from conference.review.enums import OtherReviewsVisibility, ReviewState
+from conference.review.models import Review
+from conference.review.reviews import Progress
 
 from .cfp_helpers import submitted_talk
-from .reviewing_helpers import (AFTER_REVIEW_DEADLINE, WHILE_REVIEWING, add_conflict, complete_review,
-                                make_reviewing)
+from .reviewing_helpers import (
+    AFTER_REVIEW_DEADLINE,
+    WHILE_REVIEWING,
+    add_conflict,
+    complete_review,
+    make_reviewing,
+)
 
 
 def audit_actions() -> list[str]:

@@ -11,19 +11,49 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.domain import authoring, cfp_setup
-from conference.domain import submissions as ops
-from conference.domain.cfp_setup import create_access_code, save_question, save_submission_type
-from conference.enums import SUBMISSION_TRANSITIONS, FileKind, QuestionKind, QuestionTarget, SubmissionState, TeamRole
-from conference.errors import (AlreadyExists, DeadlinePassed, DomainError, InvalidState, InvalidToken, NotAllowed,
-                               ValidationFailed)
+from conference.accounts.models import User
+from conference.cfp import authoring
+from conference.cfp import setup as cfp_setup
+from conference.cfp import submissions as ops
+from conference.cfp.enums import (
+    SUBMISSION_TRANSITIONS,
+    FileKind,
+    QuestionTarget,
+    SubmissionState,
+)
+from conference.cfp.models import AccessCode, Submission, SubmissionAuthor
+from conference.cfp.setup import create_access_code, save_question, save_submission_type
+from conference.core.enums import QuestionKind
+from conference.core.models import AuditEntry
+from conference.errors import (
+    AlreadyExists,
+    DeadlinePassed,
+    DomainError,
+    InvalidState,
+    InvalidToken,
+    NotAllowed,
+    ValidationFailed,
+)
+from conference.events.enums import TeamRole
+from conference.events.models import Event
 from conference.extensions import db as _db
-from conference.models import AccessCode, AuditEntry, Event, Submission, SubmissionAuthor, User
 
 from .. import factories
+from .cfp_helpers import (
+    AFTER_DEADLINE,
+    AFTER_EDIT_UNTIL,
+    DEADLINE,
+    DURING,
+    EDIT_UNTIL,
+    OPENS,
+    PDF,
+    complete_talk,
+    count,
+    make_call,
+    outbox,
+    submitted_talk,
+)
 from .races import race
-from .cfp_helpers import (AFTER_DEADLINE, AFTER_EDIT_UNTIL, DEADLINE, DURING, EDIT_UNTIL, OPENS, PDF,
-                          complete_talk, count, make_call, outbox, submitted_talk)
 
 SECOND = dt.timedelta(seconds=1)
 

@@ -1,0 +1,191 @@
+"""The agenda: rooms, speakers, sessions and their items, released versions of the programme,
+and what participants star for their personal agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.accounts.models import User
+from conference.agenda.enums import ItemKind, SessionKind
+from conference.cfp.models import Submission
+from conference.core.types import UTCDateTime, enum_type, utcnow
+from conference.events.models import Event, Track
+from conference.extensions import db
+
+session_chair = sa.Table(
+    "session_chair",
+    db.metadata,
+    sa.Column("session_id", sa.ForeignKey("agenda_session.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("speaker_id", sa.ForeignKey("speaker.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Room(db.Model):
+    __tablename__ = "room"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "name"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    capacity: Mapped[int | None]
+    is_virtual: Mapped[bool] = mapped_column(default=False)
+    join_link: Mapped[str] = mapped_column(sa.String(500), default="")  # only ever shown to confirmed participants
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Speaker(db.Model):
+    """Someone who speaks or chairs: from an accepted submission's authors, or invited directly
+    (a keynote speaker need not have submitted anything)."""
+
+    __tablename__ = "speaker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    affiliation: Mapped[str] = mapped_column(sa.String(200), default="")
+    bio: Mapped[str] = mapped_column(sa.Text, default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    # When they can speak: [["2030-03-16T08:00:00+00:00", "2030-03-16T12:00:00+00:00"], ...]; empty: any time.
+    availability: Mapped[list] = mapped_column(sa.JSON, default=list)
+
+    user: Mapped[User | None] = relationship()
+
+
+class AgendaItemSpeaker(db.Model):
+    __tablename__ = "agenda_item_speaker"
+
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(sa.ForeignKey("speaker.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    speaker: Mapped[Speaker] = relationship(lazy="joined")
+
+
+class AgendaSession(db.Model):
+    """A block of the programme in one room: a plenary, a parallel session, a workshop, a poster
+    session, a break. Unscheduled while it has no start."""
+
+    __tablename__ = "agenda_session"
+    __table_args__ = (
+        sa.CheckConstraint("(starts_at IS NULL) = (ends_at IS NULL)", name="start_and_end_together"),
+        sa.CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[SessionKind] = mapped_column(enum_type(SessionKind), default=SessionKind.PARALLEL)
+    track_id: Mapped[int | None] = mapped_column(sa.ForeignKey("track.id", ondelete="SET NULL"))
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id", ondelete="SET NULL"))
+    starts_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Raised by every change: a save based on an older version is told someone changed it meanwhile.
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    track: Mapped[Track | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+    chairs: Mapped[list[Speaker]] = relationship(secondary=session_chair, lazy="selectin")
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="session", order_by="(AgendaItem.starts_at, AgendaItem.position, AgendaItem.id)"
+    )
+
+
+class AgendaItem(db.Model):
+    """A talk (an accepted submission) or a free item (keynote, panel, opening) with its own
+    start and duration, inside a session once scheduled."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        sa.CheckConstraint("duration_minutes > 0", name="positive_duration"),
+        sa.CheckConstraint("starts_at IS NULL OR session_id IS NOT NULL", name="scheduled_in_a_session"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_session.id", ondelete="SET NULL"),
+                                                   index=True)
+    submission_id: Mapped[int | None] = mapped_column(sa.ForeignKey("submission.id", ondelete="SET NULL"),
+                                                      unique=True)
+    kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind), default=ItemKind.TALK)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    abstract: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(default=20)
+    position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    session: Mapped[AgendaSession | None] = relationship(back_populates="items")
+    submission: Mapped[Submission | None] = relationship()
+    speaker_links: Mapped[list[AgendaItemSpeaker]] = relationship(
+        cascade="all, delete-orphan", order_by="AgendaItemSpeaker.position", lazy="selectin"
+    )
+
+    @property
+    def speakers(self) -> list[Speaker]:
+        return [link.speaker for link in self.speaker_links]
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes) if self.starts_at else None
+
+
+class ScheduleRelease(db.Model):
+    """A released version of the programme: what the public sees is the latest one. The
+    snapshot (see domain.agenda_snapshot) is everything the public pages and exports need."""
+
+    __tablename__ = "schedule_release"
+    __table_args__ = (sa.UniqueConstraint("event_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(100))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    snapshot: Mapped[dict] = mapped_column(sa.JSON)
+    released_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    released_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    event: Mapped[Event] = relationship()
+
+
+class AgendaStar(db.Model):
+    """A session or item a signed-in user starred, by its stable uid ("session-12", "item-40"),
+    so stars survive new releases."""
+
+    __tablename__ = "agenda_star"
+    __table_args__ = (sa.UniqueConstraint("user_id", "event_id", "uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    uid: Mapped[str] = mapped_column(sa.String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PersonalFeed(db.Model):
+    """The secret address of one user's personal iCal feed for one event; resetting it makes a
+    new token (the old address answers 404)."""
+
+    __tablename__ = "personal_feed"
+    __table_args__ = (sa.UniqueConstraint("user_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

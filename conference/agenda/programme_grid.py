@@ -1,0 +1,133 @@
+"""The programme editor's time grid: for each day, rows of GRID_STEP by rooms, each session in
+its room from the row it starts in over the rows it lasts, and free slots elsewhere where a
+session can be dropped. Built from sessions already loaded (programme.sessions_of), so the
+editor page runs the same queries whatever the event's size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+
+from conference.agenda.enums import SessionKind
+from conference.agenda.models import AgendaSession, Room
+from conference.core.bounds import clamped, event_days
+from conference.events.models import Event
+
+GRID_STEP = dt.timedelta(minutes=15)
+STEP_MINUTES = int(GRID_STEP.total_seconds() // 60)
+# A day's grid shows at least these hours, so that there are free slots to drop sessions on, and
+# stretches to hold every session starting that day (up to midnight).
+GRID_OPENS, GRID_CLOSES = dt.time(9), dt.time(18)
+# How long a session without times lasts once it is dropped in the grid, by kind.
+USUAL_MINUTES = {SessionKind.PLENARY: 60, SessionKind.PARALLEL: 90, SessionKind.WORKSHOP: 120,
+                 SessionKind.POSTER: 90, SessionKind.BREAK: 30, SessionKind.SOCIAL: 120}
+
+
+def planned_minutes(session: AgendaSession) -> int:
+    """A session's length: its own once it has times; otherwise its kind's usual length (see
+    USUAL_MINUTES), stretched to whole grid steps that hold its items."""
+    if session.starts_at is not None and session.ends_at is not None:
+        return int((session.ends_at - session.starts_at).total_seconds() // 60)
+    needed = sum(item.duration_minutes for item in session.items)
+    return max(USUAL_MINUTES[session.kind], -(-needed // STEP_MINUTES) * STEP_MINUTES)
+
+
+@dataclass
+class GridCell:
+    """A room's cell in a row: the sessions starting there, over ``rowspan`` rows (sessions that
+    overlap in one room share a cell); or none, a free slot."""
+
+    room_id: int
+    sessions: list[AgendaSession]
+    rowspan: int = 1
+
+
+@dataclass
+class GridRow:
+    """One step of a day, as wall-clock times in the event's zone. ``cells`` leaves out the rooms
+    whose cell is taken by a session from a row above."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    cells: list[GridCell]
+
+
+@dataclass
+class GridDay:
+    day: dt.date
+    rows: list[GridRow]
+
+
+@dataclass
+class Grid:
+    days: list[GridDay]
+    placed: list[AgendaSession]  # in the grid, by start
+    elsewhere: list[AgendaSession]  # without a time or a room
+    minutes: dict[int, int]  # every session's length (planned_minutes), by id
+    step_minutes: int = STEP_MINUTES
+
+
+def grid(event: Event, sessions: list[AgendaSession], rooms: list[Room]) -> Grid:
+    """Every event day, and any other day a session starts on (in the event's zone), as rows by
+    ``rooms``; sessions without a time or a room are listed apart. Runs no query."""
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    room_ids = [room.id for room in rooms]
+    by_day: dict[dt.date, list[AgendaSession]] = defaultdict(list)
+    placed, elsewhere = [], []
+    for session in sessions:
+        if session.starts_at is None or session.room_id not in room_ids:
+            elsewhere.append(session)
+        else:
+            placed.append(session)
+            by_day[clamped(session.starts_at.astimezone(zone).date())].append(session)
+    days = [_day(day, by_day.get(day, []), room_ids, zone)
+            for day in sorted(set(event_days(event.start_date, event.end_date)) | by_day.keys())]
+    placed.sort(key=lambda s: (s.starts_at, s.id))
+    return Grid(days=days, placed=placed, elsewhere=elsewhere, minutes={s.id: planned_minutes(s) for s in sessions})
+
+
+def _steps(moment: dt.datetime, origin: dt.datetime, *, up: bool = False) -> int:
+    """Grid steps from ``origin`` to ``moment``, rounded down (or up)."""
+    steps, rest = divmod(moment - origin, GRID_STEP)
+    return steps + (1 if up and rest else 0)
+
+
+def _day(day: dt.date, sessions: list[AgendaSession], room_ids: list[int], zone: zoneinfo.ZoneInfo) -> GridDay:
+    def instant(on: dt.date, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(on, time, tzinfo=zone).astimezone(dt.UTC)
+
+    midnight, next_midnight = instant(day, dt.time()), instant(day + dt.timedelta(days=1), dt.time())
+    first = min([instant(day, GRID_OPENS)] + [s.starts_at for s in sessions])
+    last = min(max([instant(day, GRID_CLOSES)] + [s.ends_at for s in sessions]), next_midnight)
+    # Counted in UTC from midnight, the rows stay whole steps on the days the clocks change.
+    first = midnight + _steps(first, midnight) * GRID_STEP
+    count = _steps(last, first, up=True)
+
+    starting: dict[tuple[int, int], GridCell] = {}  # (row, room id): the cell that starts there
+    covered: set[tuple[int, int]] = set()
+    for room_id in room_ids:
+        spans = sorted(((_steps(s.starts_at, first), _steps(s.ends_at, first, up=True), s.id, s)
+                        for s in sessions if s.room_id == room_id), key=lambda span: span[:3])
+        cell, top, bottom = None, 0, 0
+        for row, end, _id, session in spans:
+            end = min(max(end, row + 1), count)
+            if cell is not None and row < bottom:  # overlaps the cell above: shares it
+                cell.sessions.append(session)
+                bottom = max(bottom, end)
+                cell.rowspan = bottom - top
+                continue
+            cell, top, bottom = GridCell(room_id, [session], end - row), row, end
+            starting[(row, room_id)] = cell
+    for (row, room_id), cell in starting.items():
+        covered.update((below, room_id) for below in range(row + 1, row + cell.rowspan))
+
+    rows = []
+    for n in range(count):
+        starts = first + n * GRID_STEP
+        cells = [starting.get((n, room_id)) or GridCell(room_id, []) for room_id in room_ids
+                 if (n, room_id) not in covered]
+        rows.append(GridRow(starts.astimezone(zone), (starts + GRID_STEP).astimezone(zone), cells))
+    return GridDay(day, rows)

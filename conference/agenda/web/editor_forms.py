@@ -1,0 +1,225 @@
+"""Forms of the programme editor. Times are typed as wall-clock times in the event's zone and
+handed to the domain in UTC; the rules (days, clashes, versions) are the domain's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from conference.agenda.enums import ItemKind, SessionKind
+from conference.cfp.web.manage_forms import (
+    CheckboxesField,
+    LocalDateTimeField,
+    ZonedForm,
+    local_to_utc,
+)
+from conference.web.common import BaseForm, TimezoneField
+from conference.web.common import id_or_none as _id_or_none
+from conference.web.fields import WebAddressField
+
+SESSION_KIND_LABELS = {
+    SessionKind.PLENARY: _l("Plenary"),
+    SessionKind.PARALLEL: _l("Parallel session"),
+    SessionKind.WORKSHOP: _l("Workshop"),
+    SessionKind.POSTER: _l("Poster session"),
+    SessionKind.BREAK: _l("Break"),
+    SessionKind.SOCIAL: _l("Social event"),
+}
+ITEM_KIND_LABELS = {
+    ItemKind.TALK: _l("Talk"),
+    ItemKind.KEYNOTE: _l("Keynote"),
+    ItemKind.PANEL: _l("Panel"),
+    ItemKind.OPENING: _l("Opening"),
+    ItemKind.OTHER: _l("Other"),
+}
+
+
+def _version(value):
+    return _id_or_none(value)
+
+
+def _options(pairs, blank=None) -> list[SelectChoice]:
+    choices = [SelectChoice("", blank)] if blank is not None else []
+    return choices + [SelectChoice(str(ident), label) for ident, label in pairs]
+
+
+class RoomForm(BaseForm):
+    name = StringField(_l("Name"), [InputRequired(_l("Give the room a name.")), Length(max=100)])
+    capacity = IntegerField(_l("Capacity (seats)"), [Optional(), NumberRange(min=0)],
+                            invalid_value_message=_l("Enter a whole number of seats, e.g. 120."))
+    is_virtual = BooleanField(_l("Virtual room (online)"))
+    join_link = WebAddressField(_l("Join link"), [Optional(), Length(max=500)])
+    position = IntegerField(_l("Position in the grid"), [Optional()],
+                            invalid_value_message=_l("Enter a whole number, e.g. 1 for the first column."))
+
+    def values(self) -> dict:
+        return {"name": self.name.data or "", "capacity": self.capacity.data, "is_virtual": self.is_virtual.data,
+                "join_link": self.join_link.data or "", "position": self.position.data}
+
+
+AVAILABILITY_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$")
+
+
+class SpeakerForm(BaseForm):
+    name = StringField(_l("Name"), [InputRequired(_l("Give the speaker's name.")), Length(max=200)])
+    email = StringField(_l("Email"), [Optional(), Length(max=254)])
+    affiliation = StringField(_l("Affiliation"), [Optional(), Length(max=200)])
+    bio = TextAreaField(_l("Short biography"), [Optional(), Length(max=5000)])
+    timezone = TimezoneField(_l("The speaker's time zone"))
+    availability = TextAreaField(_l("Available (optional)"), [Optional()])
+
+    def __init__(self, *args, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.windows: list[tuple[dt.datetime, dt.datetime]] = []
+
+    def validate_availability(self, field) -> None:
+        self.windows = []
+        for line in (field.data or "").splitlines():
+            match = AVAILABILITY_LINE.match(line.strip())
+            if not line.strip():
+                continue
+            if match is None:
+                raise ValidationError(_("Write each window on its own line as date, start and end, "
+                                        "e.g. 2030-03-16 09:00-12:00."))
+            try:
+                day = dt.date.fromisoformat(match[1])
+                start, end = (dt.datetime.combine(day, dt.time.fromisoformat(t.zfill(5))) for t in match[2:4])
+            except ValueError as error:
+                raise ValidationError(_("%(line)s is not a real date and time.", line=line.strip())) from error
+            try:
+                window = (local_to_utc(start, self.zone), local_to_utc(end, self.zone))
+            except ValueError as error:
+                raise ValidationError(str(error)) from error
+            if window[1] <= window[0]:
+                raise ValidationError(_("%(line)s ends before it starts.", line=line.strip()))
+            self.windows.append(window)
+
+    def values(self) -> dict:
+        return {"name": self.name.data or "", "email": self.email.data or "", "affiliation": self.affiliation.data or "",
+                "bio": self.bio.data or "", "timezone": self.timezone.data, "availability": self.windows}
+
+
+def availability_text(speaker, zone) -> str:
+    """A speaker's windows as the form shows them, in ``zone``."""
+    lines = []
+    for start, end in speaker.availability:
+        s, e = (dt.datetime.fromisoformat(v).astimezone(zoneinfo.ZoneInfo(zone)) for v in (start, end))
+        lines.append(f"{s:%Y-%m-%d %H:%M}-{e:%H:%M}")
+    return "\n".join(lines)
+
+
+class SessionForm(ZonedForm):
+    title = StringField(_l("Title"), [InputRequired(_l("Give the session a title.")), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in SESSION_KIND_LABELS.items()],
+                       default=SessionKind.PARALLEL.value)
+    track_id = SelectField(_l("Track"), coerce=_id_or_none, validate_choice=False)
+    room_id = SelectField(_l("Room"), coerce=_id_or_none, validate_choice=False)
+    starts_at = LocalDateTimeField(_l("Starts"), [Optional()])
+    ends_at = LocalDateTimeField(_l("Ends"), [Optional()])
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=20000)])
+    chair_ids = CheckboxesField(_l("Chairs"))
+    version = HiddenField(filters=[_version])
+
+    def __init__(self, *args, rooms, tracks, speakers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.track_id.choices = _options(((t.id, t.name) for t in tracks), blank=_("No track"))
+        self.room_id.choices = _options(((r.id, r.name) for r in rooms), blank=_("No room yet"))
+        self.chair_ids.choices = _options((s.id, s.name) for s in speakers)
+        if kwargs.get("obj") is not None and not self.is_submitted():
+            self.chair_ids.data = [c.id for c in kwargs["obj"].chairs]
+
+    def values(self) -> dict:
+        return {"title": self.title.data or "", "kind": SessionKind(self.kind.data), "track_id": self.track_id.data,
+                "room_id": self.room_id.data, "starts_at": self.starts_at.utc, "ends_at": self.ends_at.utc,
+                "description": self.description.data or "", "chair_ids": self.chair_ids.chosen(),
+                "expected_version": self.version.data}
+
+
+class ItemForm(BaseForm):
+    title = StringField(_l("Title"), [InputRequired(_l("Give the item a title.")), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in ITEM_KIND_LABELS.items()],
+                       default=ItemKind.KEYNOTE.value)
+    duration = IntegerField(_l("Duration (minutes)"), [InputRequired(_l("Give the duration in minutes.")),
+                                                       NumberRange(min=1, max=24 * 60)], default=20,
+                            invalid_value_message=_l("Enter the duration in whole minutes, e.g. 30."))
+    speaker_ids = CheckboxesField(_l("Speakers"))
+    abstract = TextAreaField(_l("Abstract"), [Optional(), Length(max=20000)])
+    version = HiddenField(filters=[_version])
+
+    def __init__(self, *args, speakers, **kwargs):
+        obj = kwargs.get("obj")
+        if obj is not None:
+            kwargs.setdefault("duration", obj.duration_minutes)
+        super().__init__(*args, **kwargs)
+        self.speaker_ids.choices = _options((s.id, s.name) for s in speakers)
+        if obj is not None and not self.is_submitted():
+            self.speaker_ids.data = [link.speaker_id for link in obj.speaker_links]
+
+    def values(self) -> dict:
+        return {"title": self.title.data or "", "kind": ItemKind(self.kind.data), "duration": self.duration.data,
+                "speaker_ids": self.speaker_ids.chosen(), "abstract": self.abstract.data or "",
+                "expected_version": self.version.data}
+
+
+class PlaceForm(ZonedForm):
+    """Put an unscheduled item into a session: the keyboard way (and what drag and drop submits)."""
+
+    session_id = SelectField(_l("Session"), [InputRequired(_l("Choose a session."))], coerce=_id_or_none,
+                             validate_choice=False)
+    starts_at = LocalDateTimeField(_l("Start (empty: after the session's last item)"), [Optional()])
+    version = HiddenField(filters=[_version])
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session_id.choices = _options(((s.id, s.title) for s in sessions if s.starts_at is not None),
+                                           blank=_("Choose a session"))
+
+
+class MoveForm(ZonedForm):
+    """Move or resize a session: the keyboard way, and what dragging a session onto a free slot
+    of the grid, or its resize handle, fills in and submits. The "Longer"/"Shorter" buttons send
+    ``resize`` (minutes added to the end typed in ``ends_at``)."""
+
+    room_id = SelectField(_l("Room"), coerce=_id_or_none, validate_choice=False)
+    starts_at = LocalDateTimeField(_l("Starts"), [InputRequired(_l("Give the new start."))])
+    ends_at = LocalDateTimeField(_l("Ends"), [InputRequired(_l("Give the new end."))])
+    resize = IntegerField(_l("Change of length (minutes)"), [Optional(), NumberRange(min=-24 * 60, max=24 * 60)],
+                          invalid_value_message=_l("Use the Longer or Shorter button."))
+    version = HiddenField(filters=[_version])
+
+    def __init__(self, *args, rooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room_id.choices = _options(((r.id, r.name) for r in rooms), blank=_("No room"))
+
+    @property
+    def new_end(self) -> dt.datetime | None:
+        """The end typed, made longer or shorter by the button pressed."""
+        if self.ends_at.utc is None or not self.resize.data:
+            return self.ends_at.utc
+        return self.ends_at.utc + dt.timedelta(minutes=self.resize.data)
+
+
+class ReleaseForm(BaseForm):
+    name = StringField(_l("Version name"), [InputRequired(_l("Give the version a name.")), Length(max=100)])
+    comment = TextAreaField(_l("Public comment"), [Optional(), Length(max=5000)])

@@ -1,0 +1,179 @@
+"""The public agenda: the latest release (and every earlier one), session, talk and speaker
+pages, the changes between releases (a page and an Atom feed), and the personal agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, g, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from conference.agenda import public as agenda_public
+from conference.agenda import releases as release_ops
+from conference.agenda.web.blueprint import bp
+from conference.core.timezones import is_valid_timezone
+from conference.events.web.views import load_event
+from conference.web.common import int_arg, require, run_action, safe_next
+
+
+def _zone(event) -> tuple[str, str | None]:
+    """The zone asked for with ?tz= (else the event's), and the name asked for when unknown."""
+    asked = request.args.get("tz", "").strip()
+    if asked and not is_valid_timezone(asked):
+        zone, unknown = event.timezone, asked
+    else:
+        zone, unknown = asked or event.timezone, None
+    g.viewer_timezone = zone  # the footer names the zone the page uses
+    return zone, unknown
+
+
+def _zone_choices(event, zone: str) -> list[str]:
+    own = getattr(current_user, "timezone", None) if current_user.is_authenticated else None
+    return list(dict.fromkeys(z for z in (event.timezone, own, zone) if z and is_valid_timezone(z)))
+
+
+def _day() -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return None
+
+
+def _released(event, number: int | None = None):
+    release = (release_ops.latest_release(event) if number is None
+               else agenda_public.release_by_number(event, number))
+    if release is None and number is not None:
+        abort(404)
+    return release
+
+
+VIEWS = ("list", "grid")
+KEPT_ARGS = ("tz", "day", "track", "room", "q")  # what the list/grid switch carries over
+
+
+def _view_links() -> dict[str, str]:
+    """The page in each view, with the same filters (the list is the default, without ?view=)."""
+    kept = {key: request.args[key] for key in KEPT_ARGS if request.args.get(key)}
+    return {view: url_for(request.endpoint, **request.view_args, **kept, **({"view": view} if view != "list" else {}))
+            for view in VIEWS}
+
+
+def _agenda_page(event, release, *, current: bool):
+    zone, unknown = _zone(event)
+    if release is None:
+        return render_template("agenda/show.html", event=event, release=None, unknown_zone=unknown, zone=zone)
+    q = request.args.get("q", "")[:200]
+    view = "grid" if request.args.get("view") == "grid" else "list"
+    agenda = agenda_public.view_model(release.snapshot, tz=zone, day=_day(), q=q,
+                                      track_id=int_arg("track"), room_id=int_arg("room"))
+    # Stars go to the latest release's entries (uids stay the same across releases): an older
+    # page offers them for the entries still in it.
+    latest = release if current else release_ops.latest_release(event)
+    return render_template(
+        "agenda/show.html", event=event, release=release, agenda=agenda, current=current, zone=zone,
+        unknown_zone=unknown, zones=_zone_choices(event, zone), q=q, day=_day(),
+        track=int_arg("track"), room=int_arg("room"),
+        view=view, view_links=_view_links(), grid=agenda_public.grid(agenda) if view == "grid" else None,
+        starred=agenda_public.starred_uids(event, current_user), starrable=agenda_public.starrable_uids(latest),
+    )
+
+
+@bp.get("/events/<slug>/agenda")
+def show(slug):
+    event = load_event(slug)
+    return _agenda_page(event, _released(event), current=True)
+
+
+@bp.get("/events/<slug>/agenda/releases/<int:number>")
+def show_release(slug, number):
+    event = load_event(slug)
+    return _agenda_page(event, _released(event, number), current=False)
+
+
+@bp.get("/events/<slug>/agenda/releases")
+def releases(slug):
+    event = load_event(slug)
+    return render_template("agenda/releases.html", event=event, releases=agenda_public.releases(event))
+
+
+def _entry_page(slug, template: str, find):
+    """A page about one entry of the latest release; 404 when the release has none such."""
+    event = load_event(slug)
+    release = _released(event)
+    zone, unknown = _zone(event)
+    require(release is not None, hide=True)
+    agenda = agenda_public.view_model(release.snapshot, tz=zone)
+    found = find(agenda)
+    require(bool(found), hide=True)
+    return render_template(template, event=event, release=release, agenda=agenda, zone=zone, unknown_zone=unknown,
+                           join_links=agenda_public.may_see_join_links(event, current_user),
+                           starred=agenda_public.starred_uids(event, current_user), **found)
+
+
+@bp.get("/events/<slug>/agenda/sessions/<int:session_id>")
+def show_session(slug, session_id):
+    return _entry_page(slug, "agenda/session.html",
+                       lambda agenda: {"entry": e} if (e := agenda.sessions.get(f"session-{session_id}")) else None)
+
+
+@bp.get("/events/<slug>/agenda/items/<int:item_id>")
+def show_item(slug, item_id):
+    def find(agenda):
+        item = agenda.items.get(f"item-{item_id}")
+        return {"entry": item, "session": agenda.sessions.get(item.session_uid)} if item else None
+    return _entry_page(slug, "agenda/item.html", find)
+
+
+@bp.get("/events/<slug>/agenda/speakers/<int:speaker_id>")
+def show_speaker(slug, speaker_id):
+    def find(agenda):
+        entries = agenda_public.speaker_entries(agenda, speaker_id)
+        return {"speaker": agenda.speakers[speaker_id], "entries": entries} if entries else None
+    return _entry_page(slug, "agenda/speaker.html", find)
+
+
+@bp.get("/events/<slug>/agenda/changes")
+def changelog(slug):
+    event = load_event(slug)
+    zone, unknown = _zone(event)
+    return render_template("agenda/changelog.html", event=event, zone=zone, unknown_zone=unknown,
+                           releases=agenda_public.changelog_entries(event, tz=zone))
+
+
+@bp.get("/events/<slug>/agenda/changes.atom")
+def changelog_atom(slug):
+    event = load_event(slug)
+    zone, _unknown = _zone(event)
+    body = render_template("agenda/changelog.atom", event=event, zone=zone,
+                           releases=agenda_public.changelog_entries(event, tz=zone))
+    response = make_response(body)
+    response.mimetype = "application/atom+xml"
+    return response
+
+
+@bp.post("/events/<slug>/agenda/star")
+@login_required
+def star(slug):
+    event = load_event(slug)
+    uid = request.form.get("uid", "")
+    if request.form.get("action") == "unstar":
+        run_action(lambda: agenda_public.unstar(event, user=current_user, uid=uid), _("Removed from your agenda."))
+    else:
+        run_action(lambda: agenda_public.star(event, user=current_user, uid=uid), _("Added to your agenda."))
+    return safe_next("agenda.show", slug=event.slug)
+
+
+@bp.get("/events/<slug>/agenda/mine")
+@login_required
+def my_agenda(slug):
+    event = load_event(slug)
+    release = _released(event)
+    zone, unknown = _zone(event)
+    entries, clashes = [], {}
+    if release is not None:
+        agenda = agenda_public.view_model(release.snapshot, tz=zone)
+        entries = agenda_public.personal_entries(agenda, agenda_public.starred_uids(event, current_user))
+        clashes = agenda_public.clashes(entries)
+    return render_template("agenda/my_agenda.html", event=event, release=release, entries=entries, clashes=clashes,
+                           zone=zone, unknown_zone=unknown, zones=_zone_choices(event, zone))

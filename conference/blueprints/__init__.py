@@ -1,1 +1,0 @@
-"""One blueprint per area, registered one by one in ``create_app``."""

@@ -1,0 +1,252 @@
+"""Setting up the call for papers: dates, submission types, tracks, custom questions and
+late access codes. Only the event's organisers may change these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from conference.cfp.enums import QuestionTarget
+from conference.cfp.models import (
+    AccessCode,
+    Answer,
+    CallForPapers,
+    Question,
+    Submission,
+    SubmissionFile,
+    SubmissionType,
+)
+from conference.core.audit import record
+from conference.core.enums import QuestionKind
+from conference.core.files import FORMATS
+from conference.core.questions import check_question_setup
+from conference.errors import (
+    AlreadyExists,
+    DomainError,
+    InvalidState,
+    NotAllowed,
+    ValidationFailed,
+)
+from conference.events.models import Event, Track
+from conference.extensions import db
+
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_PAGE_LIMIT = 2000
+
+
+def _require_manage(event: Event, actor) -> None:
+    if not event.can_manage(actor):
+        raise NotAllowed(_("Only the event's organisers can set up the call for papers."))
+
+
+def configure_call(event: Event, *, actor, opens_at: dt.datetime, deadline: dt.datetime,
+                   edit_until: dt.datetime | None = None, intro: str = "", track_required: bool = False) -> CallForPapers:
+    """Create or change the call's dates and text. Times are aware datetimes (UTC in storage)."""
+    _require_manage(event, actor)
+    errors = {}
+    if deadline <= opens_at:
+        errors["deadline"] = _("The deadline must be after the opening.")
+    if edit_until is not None and edit_until < deadline:
+        errors["edit_until"] = _("Editing can only end on or after the deadline.")
+    if errors:
+        raise ValidationFailed(errors)
+    call = event.call
+    created = call is None
+    if created:
+        call = CallForPapers(event=event, opens_at=opens_at, deadline=deadline)
+        db.session.add(call)
+    call.opens_at, call.deadline, call.edit_until = opens_at, deadline, edit_until
+    call.intro = intro or ""
+    call.track_required = track_required
+    db.session.flush()
+    record("cfp.created" if created else "cfp.updated", actor=actor, obj=call, event=event,
+           opens_at=opens_at.isoformat(), deadline=deadline.isoformat(),
+           edit_until=edit_until.isoformat() if edit_until else None)
+    return call
+
+
+def _next_position(model, event: Event) -> int:
+    return (db.session.scalar(sa.select(sa.func.max(model.position)).where(model.event_id == event.id)) or 0) + 1
+
+
+def _unique_name(model, event: Event, name: str, exclude_id: int | None, message: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(_("Give a name."), field="name")
+    if len(name) > 100:
+        raise DomainError(_("Keep the name under 100 characters."), field="name")
+    stmt = sa.select(model.id).where(model.event_id == event.id, sa.func.lower(model.name) == name.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(model.id != exclude_id)
+    if db.session.scalar(stmt) is not None:
+        raise AlreadyExists(message, field="name")
+    return name
+
+
+def save_submission_type(event: Event, *, actor, submission_type: SubmissionType | None = None, name: str,
+                         description: str = "", default_duration: int = 20, abstract_word_limit: int | None = None,
+                         file_required: bool = False, accepted_file_types: list[str] | None = None,
+                         max_file_size_mb: int = 10, max_pages: int | None = None,
+                         deadline: dt.datetime | None = None) -> SubmissionType:
+    """Create or change a submission type. ``max_pages`` limits the pages of a PDF paper (None:
+    no limit); it is checked when a paper is uploaded, so papers already stored keep theirs."""
+    _require_manage(event, actor)
+    name = _unique_name(SubmissionType, event, name, submission_type.id if submission_type else None,
+                        _("There is already a submission type with this name."))
+    accepted = [key for key in (accepted_file_types or []) if key in FORMATS]
+    errors = {}
+    if file_required and not accepted:
+        errors["accepted_file_types"] = _("Choose at least one accepted file type, or do not require a file.")
+    if not 1 <= int(max_file_size_mb) <= 100:
+        errors["max_file_size_mb"] = _("Choose a size limit between 1 and 100 MB.")
+    if not 5 <= int(default_duration) <= 24 * 60:
+        errors["default_duration"] = _("Choose a duration between 5 minutes and 24 hours.")
+    if abstract_word_limit is not None and abstract_word_limit < 10:
+        errors["abstract_word_limit"] = _("A word limit under 10 words leaves no room for an abstract.")
+    if max_pages is not None and not 1 <= max_pages <= MAX_PAGE_LIMIT:
+        errors["max_pages"] = _("Choose a page limit between 1 and %(most)d pages, or leave the field empty.",
+                                most=MAX_PAGE_LIMIT)
+    if errors:
+        raise ValidationFailed(errors)
+    created = submission_type is None
+    if created:
+        submission_type = SubmissionType(event_id=event.id, position=_next_position(SubmissionType, event))
+        db.session.add(submission_type)
+    submission_type.name = name
+    submission_type.description = description or ""
+    submission_type.default_duration = int(default_duration)
+    submission_type.abstract_word_limit = abstract_word_limit
+    submission_type.file_required = file_required
+    submission_type.accepted_file_types = accepted or ["pdf"]
+    submission_type.max_file_size_mb = int(max_file_size_mb)
+    submission_type.max_pages = max_pages
+    submission_type.deadline = deadline
+    db.session.flush()
+    record("cfp.type_created" if created else "cfp.type_updated", actor=actor, obj=submission_type, event=event, name=name)
+    return submission_type
+
+
+def delete_submission_type(submission_type: SubmissionType, *, actor, event: Event) -> None:
+    _require_manage(event, actor)
+    used = db.session.scalar(sa.select(sa.func.count(Submission.id)).where(Submission.type_id == submission_type.id))
+    if used:
+        raise InvalidState(ngettext("%(num)d submission uses this type; it cannot be deleted.",
+                                    "%(num)d submissions use this type; it cannot be deleted.", used))
+    record("cfp.type_deleted", actor=actor, obj=submission_type, event=event, name=submission_type.name)
+    db.session.delete(submission_type)
+    db.session.flush()
+
+
+def save_track(event: Event, *, actor, track: Track | None = None, name: str, description: str = "",
+               colour: str = "#0b5cab") -> Track:
+    _require_manage(event, actor)
+    name = _unique_name(Track, event, name, track.id if track else None, _("There is already a track with this name."))
+    if not COLOUR_RE.match(colour or ""):
+        raise DomainError(_("Give the colour as # and six hexadecimal digits, e.g. #0b5cab."), field="colour")
+    created = track is None
+    if created:
+        track = Track(event_id=event.id, position=_next_position(Track, event))
+        db.session.add(track)
+    track.name, track.description, track.colour = name, description or "", colour.lower()
+    db.session.flush()
+    record("cfp.track_created" if created else "cfp.track_updated", actor=actor, obj=track, event=event, name=name)
+    return track
+
+
+def delete_track(track: Track, *, actor, event: Event) -> None:
+    _require_manage(event, actor)
+    used = db.session.scalar(sa.select(sa.func.count(Submission.id)).where(Submission.track_id == track.id))
+    if used:
+        raise InvalidState(ngettext("%(num)d submission is in this track; it cannot be deleted.",
+                                    "%(num)d submissions are in this track; it cannot be deleted.", used))
+    record("cfp.track_deleted", actor=actor, obj=track, event=event, name=track.name)
+    db.session.delete(track)
+    db.session.flush()
+
+
+def _owned(model, event: Event, ids, field: str) -> list:
+    ids = {int(i) for i in ids or []}
+    if not ids:
+        return []
+    found = list(db.session.scalars(sa.select(model).where(model.event_id == event.id, model.id.in_(ids))))
+    if len(found) != len(ids):
+        raise DomainError(_("Choose among the listed options."), field=field)
+    return found
+
+
+def save_question(event: Event, *, actor, question: Question | None = None, label: str, kind: QuestionKind,
+                  target: QuestionTarget = QuestionTarget.SUBMISSION, help_text: str = "", required: bool = False,
+                  options: list[str] | None = None, type_ids=(), track_ids=(), visible_to_reviewers: bool = True) -> Question:
+    _require_manage(event, actor)
+    label = " ".join((label or "").split())
+    if not label:
+        raise DomainError(_("Write the question."), field="label")
+    if len(label) > 300:
+        raise DomainError(_("Keep the question under 300 characters."), field="label")
+    kind, target = QuestionKind(kind), QuestionTarget(target)
+    if target == QuestionTarget.AUTHOR and kind == QuestionKind.FILE:
+        raise DomainError(_("Files can be asked of the submission, not of each author."), field="kind")
+    if question is not None and (question.kind != kind or question.target != target):
+        # File answers are stored as files, not Answer rows: both count.
+        answered = db.session.scalar(sa.select(sa.func.count(Answer.id)).where(Answer.question_id == question.id))
+        answered = answered or db.session.scalar(
+            sa.select(sa.func.count(SubmissionFile.id)).where(SubmissionFile.question_id == question.id))
+        if answered and question.kind != kind:
+            raise InvalidState(_("This question already has answers; its kind cannot change."), field="kind")
+        if answered:
+            raise InvalidState(_("This question already has answers; whom it is asked of cannot change."), field="target")
+    cleaned = check_question_setup(kind=kind, options=options or [])
+    types = _owned(SubmissionType, event, type_ids, "type_ids")
+    tracks = _owned(Track, event, track_ids, "track_ids")
+    created = question is None
+    if created:
+        question = Question(event_id=event.id, position=_next_position(Question, event))
+        db.session.add(question)
+    question.label, question.kind, question.target = label, kind, target
+    question.help_text, question.required, question.options = help_text or "", required, cleaned
+    question.visible_to_reviewers = visible_to_reviewers
+    question.types, question.tracks = types, tracks
+    db.session.flush()
+    record("cfp.question_created" if created else "cfp.question_updated", actor=actor, obj=question, event=event, label=label)
+    return question
+
+
+def delete_question(question: Question, *, actor, event: Event) -> None:
+    _require_manage(event, actor)
+    record("cfp.question_deleted", actor=actor, obj=question, event=event, label=question.label)
+    db.session.delete(question)
+    db.session.flush()
+
+
+def create_access_code(event: Event, *, actor, code: str = "", note: str = "", valid_until: dt.datetime | None = None,
+                       max_uses: int | None = None, type_ids=(), track_ids=()) -> AccessCode:
+    """A code that lets someone submit after the deadline, within its limits."""
+    _require_manage(event, actor)
+    code = (code or "").strip() or secrets.token_urlsafe(9)
+    if not re.fullmatch(r"[A-Za-z0-9_-]{4,40}", code):
+        raise DomainError(_("Use 4 to 40 letters, digits, hyphens or underscores."), field="code")
+    if db.session.scalar(sa.select(AccessCode.id).where(AccessCode.event_id == event.id, AccessCode.code == code)):
+        raise AlreadyExists(_("This code already exists."), field="code")
+    if max_uses is not None and max_uses < 1:
+        raise DomainError(_("Allow at least one use, or leave the field empty for no limit."), field="max_uses")
+    if len((note or "").strip()) > 200:
+        raise DomainError(_("Keep the note under 200 characters."), field="note")
+    access_code = AccessCode(event_id=event.id, code=code, note=(note or "").strip(), valid_until=valid_until,
+                             max_uses=max_uses, types=_owned(SubmissionType, event, type_ids, "type_ids"),
+                             tracks=_owned(Track, event, track_ids, "track_ids"))
+    db.session.add(access_code)
+    db.session.flush()
+    record("cfp.access_code_created", actor=actor, obj=access_code, event=event, code=code)
+    return access_code
+
+
+def delete_access_code(access_code: AccessCode, *, actor, event: Event) -> None:
+    _require_manage(event, actor)
+    record("cfp.access_code_deleted", actor=actor, obj=access_code, event=event, code=access_code.code)
+    db.session.delete(access_code)
+    db.session.flush()

@@ -1,0 +1,172 @@
+"""Forms of the author's side. The submission form is built per event, with a field for each
+custom question (``q_<id>``, and ``q_<id>_a<author id>`` per author), so that the domain's
+errors land next to the field they name. Rules live in the domain: these forms only carry
+what was typed (they check nothing but the CSRF token)."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+from conference.cfp.authoring import Upload
+from conference.cfp.enums import QuestionTarget
+from conference.core.enums import QuestionKind
+from conference.web.common import BaseForm, country_choices
+from conference.web.common import id_or_none as _id_or_none
+from conference.web.fields import WebAddressField
+
+YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+
+
+class SubmissionForm(BaseForm):
+    title = StringField(_l("Title"))
+    abstract = TextAreaField(_l("Abstract"))
+    type_id = RadioField(_l("Submission type"), coerce=_id_or_none, validate_choice=False)
+    track_id = SelectField(_l("Track"), coerce=_id_or_none, validate_choice=False)
+    keywords = StringField(_l("Keywords"))
+    paper = FileField(_l("Paper"))
+    supplement = FileField(_l("Supplementary file (optional)"))
+    access_code = StringField(_l("Late access code"))
+    form_nonce = HiddenField()
+
+    # Filled by build_submission_form: the question fields, as (question, author or None, field name).
+    question_fields: list = []
+
+    def content(self) -> dict:
+        """What the domain's create_draft/update_submission take, as typed."""
+        answers, author_answers = {}, {}
+        for question, author, name in self.question_fields:
+            if question.kind == QuestionKind.FILE or name.endswith("_self"):
+                continue
+            if author is None:
+                answers[question.id] = self[name].data
+            else:
+                author_answers[(author.id, question.id)] = self[name].data
+        content = {"title": self.title.data or "", "abstract": self.abstract.data or "", "type_id": self.type_id.data,
+                   "track_id": self.track_id.data, "keywords": self.keywords.data or "", "answers": answers}
+        if author_answers:
+            content["author_answers"] = author_answers
+        return content
+
+    def own_answers(self) -> dict:
+        """On the new-submission form: the submitter's answers to the per-author questions."""
+        return {q.id: self[name].data for q, _a, name in self.question_fields if name.endswith("_self")}
+
+    def uploads(self) -> dict[str, Upload]:
+        names = ["paper", "supplement"] + [n for q, _a, n in self.question_fields if q.kind == QuestionKind.FILE]
+        return {name: Upload(self[name].data.filename or "file", self[name].data.stream)
+                for name in names if self[name].data}
+
+
+def _question_field(question):
+    label, kind = question.label, question.kind
+    if kind == QuestionKind.LONG_TEXT:
+        return TextAreaField(label)
+    if kind == QuestionKind.SINGLE_CHOICE:
+        return RadioField(label, choices=[SelectChoice(o, o) for o in question.options], validate_choice=False)
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return SelectMultipleField(label, choices=[SelectChoice(o, o) for o in question.options], validate_choice=False)
+    if kind == QuestionKind.YES_NO:
+        return RadioField(label, choices=YES_NO, validate_choice=False)
+    if kind == QuestionKind.URL:
+        return WebAddressField(label)
+    if kind == QuestionKind.DATE:
+        return StringField(label, render_kw={"type": "date"})
+    if kind == QuestionKind.NUMBER:
+        # Text with a decimal keypad: a number input would refuse "3,5", which the domain accepts.
+        return StringField(label, render_kw={"inputmode": "decimal"})
+    if kind == QuestionKind.FILE:
+        return FileField(label)
+    if kind == QuestionKind.COUNTRY:
+        return SelectField(label, choices=country_choices(gettext("Choose a country")), validate_choice=False)
+    return StringField(label)
+
+
+def _stored(value):
+    """An answer as its field shows it."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return value
+
+
+def build_submission_form(*, questions, types, tracks, track_required=False, submission=None,
+                          **initial) -> SubmissionForm:
+    """The submission form for this event: every question of the submission, and each
+    per-author question once per author (once for "you" on a new submission)."""
+    fields = []
+    for question in questions:
+        if question.target == QuestionTarget.SUBMISSION:
+            fields.append((question, None, f"q_{question.id}"))
+        elif submission is None:
+            fields.append((question, None, f"q_{question.id}_self"))
+        else:
+            fields.extend((question, author, f"q_{question.id}_a{author.id}") for author in submission.authors)
+
+    class EventSubmissionForm(SubmissionForm):
+        question_fields = fields
+
+    for question, _author, name in fields:
+        setattr(EventSubmissionForm, name, _question_field(question))
+
+    data = dict(initial)
+    if submission is not None:
+        data.update(title=submission.title, abstract=submission.abstract, type_id=submission.type_id,
+                    track_id=submission.track_id, keywords=", ".join(submission.keywords or []))
+        for answer in submission.answers:
+            suffix = f"_a{answer.author_id}" if answer.author_id else ""
+            data[f"q_{answer.question_id}{suffix}"] = _stored(answer.value)
+    form = EventSubmissionForm(data=data)
+    # Marked "required" for the person filling it in; a draft may still leave them empty.
+    required = ["title", "abstract", "type_id"] + ["track_id" if track_required and tracks else None]
+    required += [name for question, _author, name in fields if question.required]
+    for name in filter(None, required):
+        form[name].flags.required = True
+    form.type_id.choices = [SelectChoice(t.id, t.name) for t in types]
+    form.track_id.choices = [SelectChoice("", _l("No track chosen"))] + [SelectChoice(t.id, t.name) for t in tracks]
+    return form
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class AuthorForm(BaseForm):
+    name = StringField(_l("Name"))
+    email = EmailField(_l("Email address"))
+    affiliation = StringField(_l("Affiliation (optional)"))
+    is_presenter = BooleanField(_l("Presents the work"))
+    is_corresponding = BooleanField(_l("Corresponding author"))
+
+
+class AuthorUpdateForm(BaseForm):
+    name = StringField(_l("Name"))
+    affiliation = StringField(_l("Affiliation (optional)"))
+    is_presenter = BooleanField(_l("Presents the work"))
+    is_corresponding = BooleanField(_l("Corresponding author"))
+
+
+class WithdrawForm(BaseForm):
+    reason = TextAreaField(_l("Reason (optional)"))
+
+
+class AccessCodeForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET form that only carries the code to the new-submission page
+
+    access_code = StringField(_l("Access code"))

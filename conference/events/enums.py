@@ -1,0 +1,25 @@
+"""State and kind enumerations. A leaf module: it imports nothing of ours."""
+
+import enum
+
+
+class EventKind(enum.StrEnum):
+    CONFERENCE = "conference"
+    SYMPOSIUM = "symposium"
+
+
+class EventFormat(enum.StrEnum):
+    IN_PERSON = "in_person"
+    VIRTUAL = "virtual"
+    HYBRID = "hybrid"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class TeamRole(enum.StrEnum):
+    ORGANISER = "organiser"
+    TRACK_CHAIR = "track_chair"
+    REVIEWER = "reviewer"

@@ -1,0 +1,175 @@
+"""Events: creating, editing, publishing and listing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, lazyload
+
+from conference.core.audit import record
+from conference.core.bounds import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_EVENT_DAYS,
+    date_in_range,
+)
+from conference.core.models import AuditEntry
+from conference.core.timezones import is_valid_timezone
+from conference.core.types import utcnow
+from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllowed
+from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
+from conference.events.models import Event, EventRole
+from conference.extensions import db
+from conference.i18n import format_date
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+# Paths under /events/ that a slug must not shadow.
+RESERVED_SLUGS = frozenset({"new", "mine", "admin", "api", "static"})
+
+EDITABLE_FIELDS = (
+    "kind", "title", "slug", "start_date", "end_date", "timezone", "format",
+    "venue", "online_details", "contact_email", "description",
+)
+
+
+def _clean(values: dict) -> dict:
+    """The submitted values in the form they are stored in; a wrong kind or format is refused."""
+    values = dict(values)
+    for name in ("venue", "online_details", "contact_email", "description"):
+        values[name] = (values.get(name) or "").strip()
+    # One line: the title also goes into mail subjects.
+    values["title"] = " ".join((values.get("title") or "").split())
+    values["slug"] = (values.get("slug") or "").strip().lower()
+    for name, enum_class in (("kind", EventKind), ("format", EventFormat)):
+        try:
+            values[name] = enum_class(values[name])
+        except ValueError as exc:
+            raise DomainError(_("Choose one of the options."), field=name) from exc
+    return values
+
+
+def _validate(values: dict, *, exclude_id: int | None) -> None:
+    """The rules every event keeps, checked before anything is changed (the database would
+    refuse a taken slug or reversed dates only at flush, as an error page). Its dates lie in the
+    range the app accepts and span at most MAX_EVENT_DAYS (conference.core.bounds): its pages list
+    every day, and compute with each."""
+    if not values["title"]:
+        raise DomainError(_("Give the event a title."), field="title")
+    slug = values["slug"]
+    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+        raise DomainError(
+            _("Use lower-case letters, digits and hyphens (e.g. symposium-2027), not starting or ending with a hyphen."),
+            field="slug",
+        )
+    taken = sa.select(Event.id).where(Event.slug == slug)
+    if exclude_id is not None:
+        taken = taken.where(Event.id != exclude_id)
+    if db.session.scalar(taken) is not None:
+        raise AlreadyExists(_("Another event already uses this address. Choose a different one."), field="slug")
+    for name in ("start_date", "end_date"):
+        if not date_in_range(values[name]):
+            raise DomainError(_("Choose a date from %(first)s to %(last)s.", first=format_date(EARLIEST_DATE, "long"),
+                                last=format_date(LATEST_DATE, "long")), field=name)
+    if values["end_date"] < values["start_date"]:
+        raise DomainError(_("The end date must be on or after the start date."), field="end_date")
+    if (values["end_date"] - values["start_date"]).days >= MAX_EVENT_DAYS:
+        raise DomainError(_("An event lasts at most %(days)d days. Shorten it, or create one event per part.",
+                            days=MAX_EVENT_DAYS), field="end_date")
+    if not is_valid_timezone(values["timezone"]):
+        raise DomainError(_("Choose a time zone from the list, e.g. Europe/Zurich."), field="timezone")
+    if values["format"] in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not values["venue"]:
+        raise DomainError(_("Give the venue of an in-person or hybrid event."), field="venue")
+    try:
+        values["contact_email"] = validate_email(values["contact_email"], check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise DomainError(_("Enter a valid email address."), field="contact_email") from exc
+
+
+def create_event(*, actor, **fields) -> Event:
+    """Create a draft event; its creator becomes its first organiser."""
+    if not actor.can_create_event():
+        raise NotAllowed(_("You do not have the right to create events. Ask a site administrator."))
+    values = _clean({name: fields[name] for name in EDITABLE_FIELDS})
+    _validate(values, exclude_id=None)
+    event = Event(status=EventStatus.DRAFT, created_by_id=actor.id, **values)
+    event.roles.append(EventRole(user_id=actor.id, role=TeamRole.ORGANISER))
+    db.session.add(event)
+    db.session.flush()
+    record("event.created", actor=actor, obj=event, event=event, title=event.title)
+    return event
+
+
+def update_event(event: Event, *, actor, **fields) -> Event:
+    """Change an event's settings; nothing changes unless every rule holds."""
+    if not event.can_manage(actor):
+        raise NotAllowed(_("Only the event's organisers can change it."))
+    values = _clean({name: fields.get(name, getattr(event, name)) for name in EDITABLE_FIELDS})
+    _validate(values, exclude_id=event.id)
+    changed = sorted(name for name in EDITABLE_FIELDS if getattr(event, name) != values[name])
+    for name in changed:
+        setattr(event, name, values[name])
+    db.session.flush()
+    if changed:
+        record("event.updated", actor=actor, obj=event, event=event, fields=changed)
+    return event
+
+
+def publish_event(event: Event, *, actor) -> None:
+    if not event.can_manage(actor):
+        raise NotAllowed(_("Only the event's organisers can publish it."))
+    if event.is_published:
+        raise InvalidState(_("The event is already published."))
+    event.status = EventStatus.PUBLISHED
+    event.published_at = utcnow()
+    record("event.published", actor=actor, obj=event, event=event)
+    db.session.flush()
+
+
+def unpublish_event(event: Event, *, actor) -> None:
+    if not event.can_manage(actor):
+        raise NotAllowed(_("Only the event's organisers can unpublish it."))
+    if not event.is_published:
+        raise InvalidState(_("The event is not published."))
+    event.status = EventStatus.DRAFT
+    record("event.unpublished", actor=actor, obj=event, event=event)
+    db.session.flush()
+
+
+def published_events(*, today: dt.date) -> tuple[list[Event], list[Event]]:
+    """Published events split into (upcoming or running, soonest first) and (past, latest first)."""
+    published = Event.status == EventStatus.PUBLISHED
+    # Lists show no team: skip the roles (and their people) that Event loads by default.
+    listing = sa.select(Event).where(published).options(lazyload(Event.roles))
+    upcoming = db.session.scalars(
+        listing.where(Event.end_date >= today).order_by(Event.start_date, Event.title)
+    ).all()
+    past = db.session.scalars(
+        listing.where(Event.end_date < today).order_by(Event.start_date.desc(), Event.title).limit(50)
+    ).all()
+    return list(upcoming), list(past)
+
+
+def events_of(user) -> list[Event]:
+    """Events in which ``user`` holds a team role, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Event)
+            .where(Event.id.in_(sa.select(EventRole.event_id).where(EventRole.user_id == user.id)))
+            .options(lazyload(Event.roles))
+            .order_by(Event.start_date.desc(), Event.title)
+        )
+    )
+
+
+def audit_log_of(event: Event) -> sa.Select:
+    """The event's audit entries with who made them, newest first (for paging)."""
+    return (
+        sa.select(AuditEntry)
+        .where(AuditEntry.event_id == event.id)
+        .options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.id.desc())
+    )

@@ -1,0 +1,224 @@
+"""Events: the public list and pages, the dashboard, creating, editing and publishing events."""
+
+import datetime as dt
+import zoneinfo
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from conference.core.types import utcnow
+from conference.errors import DomainError
+from conference.events import setup as event_ops
+from conference.events import team
+from conference.events.models import Event, EventRole, TeamInvitation
+from conference.events.web.forms import EventForm, InviteForm
+from conference.extensions import db
+from conference.web.common import paginate, require, show_error
+from conference.web.page_values import PageValues
+
+bp = Blueprint("events", __name__)
+
+# The event's page shows what areas above events know: ``registration`` (where the visitor's
+# registration stands) and ``has_agenda``, provided by registration and agenda.
+event_page = PageValues("the event's page")
+
+
+def load_event(slug: str) -> Event:
+    """The event at ``slug``; 404 when it does not exist or is a draft the user may not see."""
+    event = db.first_or_404(db.select(Event).where(Event.slug == slug))
+    require(event.can_view(current_user), hide=True)
+    return event
+
+
+def load_managed_event(slug: str) -> Event:
+    event = load_event(slug)
+    require(event.can_manage(current_user))
+    return event
+
+
+@bp.route("/")
+def index():
+    today = dt.datetime.now(zoneinfo.ZoneInfo("UTC")).date()
+    upcoming, past = event_ops.published_events(today=today)
+    return render_template("events/index.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    invitations = team.invitations_for(current_user)
+    return render_template(
+        "events/dashboard.html",
+        events=event_ops.events_of(current_user),
+        invitations=invitations,
+        invitation_tokens={i.id: team.invitation_token(i) for i in invitations},
+    )
+
+
+def _event_fields(form: EventForm) -> dict:
+    return {name: getattr(form, name).data for name in event_ops.EDITABLE_FIELDS}
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def create_event():
+    require(current_user.can_create_event())
+    form = EventForm(contact_email=current_user.email)
+    if form.validate_on_submit():
+        try:
+            event = event_ops.create_event(actor=current_user, **_event_fields(form))
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event is created as a draft: only its team sees it until you publish it."), "success")
+            return redirect(url_for("events.show_event", slug=event.slug))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/events/<slug>/")
+def show_event(slug):
+    event = load_event(slug)
+    return render_template("events/show.html", event=event, can_manage=event.can_manage(current_user),
+                           **event_page.values(event, current_user, utcnow()))
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_event(slug):
+    event = load_managed_event(slug)
+    form = EventForm(obj=event)
+    if form.validate_on_submit():
+        try:
+            event_ops.update_event(event, actor=current_user, **_event_fields(form))
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event is saved."), "success")
+            return redirect(url_for("events.show_event", slug=event.slug))
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.post("/events/<slug>/publish")
+@login_required
+def publish_event(slug):
+    event = load_managed_event(slug)
+    try:
+        event_ops.publish_event(event, actor=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The event is published: everyone can see its page."), "success")
+    return redirect(url_for("events.show_event", slug=event.slug))
+
+
+@bp.post("/events/<slug>/unpublish")
+@login_required
+def unpublish_event(slug):
+    event = load_managed_event(slug)
+    try:
+        event_ops.unpublish_event(event, actor=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The event is back to draft: only its team sees it."), "success")
+    return redirect(url_for("events.show_event", slug=event.slug))
+
+
+# Team -------------------------------------------------------------------------------------
+
+@bp.route("/events/<slug>/team", methods=["GET", "POST"])
+@login_required
+def manage_team(slug):
+    event = load_managed_event(slug)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation = team.invite_member(event, actor=current_user, email=form.email.data,
+                                            role=form.role.data, message=form.message.data or "")
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+            return redirect(url_for("events.manage_team", slug=event.slug))
+    return render_template("events/team.html", event=event, form=form, roles=team.members(event),
+                           invitations=team.open_invitations(event))
+
+
+@bp.post("/events/<slug>/team/roles/<int:role_id>/remove")
+@login_required
+def remove_team_role(slug, role_id):
+    event = load_managed_event(slug)
+    role = db.first_or_404(sa.select(EventRole).where(EventRole.id == role_id, EventRole.event_id == event.id))
+    try:
+        team.remove_role(role, actor=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The role is removed."), "success")
+    return redirect(url_for("events.manage_team", slug=event.slug))
+
+
+@bp.post("/events/<slug>/team/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(slug, invitation_id):
+    event = load_managed_event(slug)
+    invitation = db.first_or_404(sa.select(TeamInvitation).where(
+        TeamInvitation.id == invitation_id, TeamInvitation.event_id == event.id))
+    try:
+        team.revoke_invitation(invitation, actor=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The invitation is withdrawn."), "success")
+    return redirect(url_for("events.manage_team", slug=event.slug))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def show_invitation(token):
+    try:
+        invitation = team.invitation_from_token(token)
+    except DomainError as error:
+        return render_template("auth/token_error.html", message=error.message), 400
+    if request.method == "POST":
+        declining = request.form.get("decision") == "decline"
+        # The link proves the mailbox: declining needs no account, accepting does.
+        if not current_user.is_authenticated and not declining:
+            return redirect(url_for("auth.login", next=request.path))
+        try:
+            if declining:
+                team.decline_invitation(invitation, user=current_user if current_user.is_authenticated else None)
+                message = _("You declined the invitation.")
+            else:
+                team.accept_invitation(invitation, user=current_user)
+                message = _("Welcome to the team of %(event)s.", event=invitation.event.title)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("events.dashboard" if current_user.is_authenticated else "events.index"))
+    return render_template("events/invitation.html", invitation=invitation, token=token,
+                           role_label=team.ROLE_LABELS[invitation.role])
+
+
+# Audit log --------------------------------------------------------------------------------
+
+AUDIT_PAGE_SIZE = 100
+
+
+@bp.route("/events/<slug>/audit")
+@login_required
+def audit_log(slug):
+    event = load_event(slug)
+    require(event.can_view_audit_log(current_user))
+    page = paginate(event_ops.audit_log_of(event), per_page=AUDIT_PAGE_SIZE)
+    return render_template("events/audit.html", event=event, page=page)

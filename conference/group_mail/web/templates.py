@@ -1,0 +1,72 @@
+"""The event's mail templates for organisers: the list, the editor with its preview, and the
+way back to the default text."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from conference.errors import DomainError
+from conference.events.web.views import load_managed_event
+from conference.group_mail import template_admin as admin
+from conference.group_mail.web.blueprint import bp
+from conference.group_mail.web.template_forms import ResetTemplateForm, TemplateForm
+from conference.web.common import run_action, saved_form, show_error
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _load(slug: str, key: str):
+    event = load_managed_event(slug)
+    spec = admin.editable(key)
+    if spec is None:  # unknown, or an account mail (those belong to no event)
+        abort(404)
+    return event, spec
+
+
+@bp.route("/templates")
+@login_required
+def templates(slug):
+    event = load_managed_event(slug)
+    return render_template("mail/templates.html", event=event,
+                           groups=admin.by_group(admin.template_rows(event)))
+
+
+def _preview(event, key, form):
+    if not form.validate_on_submit():
+        return None
+    try:
+        return admin.preview(event, key, **form.values())
+    except DomainError as error:
+        show_error(form, error)
+        return None
+
+
+@bp.route("/templates/<key>", methods=["GET", "POST"])
+@login_required
+def edit_template(slug, key):
+    event, spec = _load(slug, key)
+    current = admin.current_text(event, key)
+    form = TemplateForm(data={"subject": current.subject, "body": current.body})
+    preview = None
+    if request.method == "POST" and "preview" in request.form:
+        preview = _preview(event, key, form)
+    elif saved_form(form, lambda: admin.save_template(event, key, actor=_actor(), **form.values())):
+        flash(_("Your version of “%(label)s” is saved: it is sent from the next message on.", label=spec.label),
+              "success")
+        return redirect(url_for(".templates", slug=slug))
+    return render_template("mail/template_form.html", event=event, spec=spec, current=current, form=form,
+                           preview=preview, reset_form=ResetTemplateForm(formdata=None))
+
+
+@bp.post("/templates/<key>/reset")
+@login_required
+def reset_template(slug, key):
+    event, spec = _load(slug, key)
+    if ResetTemplateForm().validate_on_submit():
+        run_action(lambda: admin.reset_template(event, key, actor=_actor()),
+                   _("“%(label)s” is back to the default text.", label=spec.label))
+    return redirect(url_for(".edit_template", slug=slug, key=key))

@@ -1,0 +1,258 @@
+"""The organisers' set-up of registration: settings, forms, categories, questions and
+invitations, under /events/<slug>/manage/registration."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import login_required
+
+from conference.cfp.web.manage_forms import KIND_LABELS
+from conference.events.web.views import load_managed_event
+from conference.extensions import db
+from conference.registration import places, queries, setup
+from conference.registration.models import (
+    ParticipantCategory,
+    RegistrationForm,
+    RegistrationInvitation,
+    RegistrationQuestion,
+)
+from conference.registration.web.blueprint import actor, bp
+from conference.registration.web.setup_forms import (
+    LIST_LABELS,
+    MODE_LABELS,
+    CategoryForm,
+    InviteCsvForm,
+    InviteForm,
+    QuestionForm,
+    RegistrationFormForm,
+    SettingsForm,
+)
+from conference.web.common import run_action, saved_form
+
+PREFIX = "/events/<slug>/manage/registration"
+
+# The registration area's navigation for organisers: (endpoint, label, the endpoints under it).
+# Entries whose endpoint is not registered are left out.
+MANAGE_NAV = [
+    ("registration.setup", _l("Set-up"), {"registration.setup", "registration.new_form", "registration.edit_form",
+                                          "registration.new_category", "registration.edit_category",
+                                          "registration.new_question", "registration.edit_question",
+                                          "registration.invite", "registration.invite_csv"}),
+    ("registration.list_registrations", _l("Registrations"),
+     {"registration.list_registrations", "registration.show_registration"}),
+    ("registration.delegations_overview", _l("Delegations"),
+     {"registration.delegations_overview", "registration.new_organisation", "registration.edit_organisation",
+      "registration.import_organisations", "registration.set_focal_point_deadline",
+      "registration.add_focal_point", "registration.copy_organisations"}),
+    ("registration.checkin", _l("Check-in"), {"registration.checkin"}),
+    ("registration.reconfirmation", _l("Reconfirmation"), {"registration.reconfirmation"}),
+]
+
+
+@bp.app_context_processor
+def registration_navigation():
+    def registration_nav(event) -> list[tuple[str, str, bool]]:
+        return [(url_for(endpoint, slug=event.slug), label, request.endpoint in current)
+                for endpoint, label, current in MANAGE_NAV if endpoint in current_app.view_functions]
+
+    def registration_entry(event) -> tuple[str, bool]:
+        """The event management bar's "Registration" link, and whether the page is under it."""
+        endpoint = ("registration.list_registrations" if "registration.list_registrations" in current_app.view_functions
+                    else "registration.setup")
+        return url_for(endpoint, slug=event.slug), any(request.endpoint in current for _e, _l, current in MANAGE_NAV)
+
+    return {"registration_nav": registration_nav, "registration_entry": registration_entry}
+
+
+def _of_event(model, event, ident: int):
+    return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
+
+
+def _question_of(event, ident: int) -> RegistrationQuestion:
+    return db.first_or_404(sa.select(RegistrationQuestion).join(RegistrationQuestion.form)
+                           .where(RegistrationQuestion.id == ident, RegistrationForm.event_id == event.id))
+
+
+def _back(event):
+    return redirect(url_for("registration.setup", slug=event.slug))
+
+
+# The overview and the settings -------------------------------------------------------------------------
+
+def _overview(event, *, settings_form=None, invite_form=None, csv_form=None, csv_errors=()):
+    forms = queries.forms_of(event)
+    return render_template(
+        "registration/setup.html", event=event, forms=forms, invitations=setup.invitations_of(event),
+        taken=places.occupancy(event), firm=places.occupancy(event, states=places.FIRM_STATES),
+        modes=places.modes_of(event), mode_labels=MODE_LABELS,
+        kind_labels=KIND_LABELS, list_labels=LIST_LABELS, csv_errors=csv_errors,
+        settings_form=settings_form or SettingsForm(obj=event.registration_settings, modes=places.modes_of(event),
+                                                    formdata=None),
+        invite_form=invite_form or InviteForm(forms=forms, formdata=None),
+        csv_form=csv_form or InviteCsvForm(formdata=None),
+    )
+
+
+@bp.route(PREFIX, methods=["GET", "POST"], endpoint="setup")
+@login_required
+def setup_page(slug):
+    event = load_managed_event(slug)
+    form = SettingsForm(obj=event.registration_settings, modes=places.modes_of(event))
+    if saved_form(form, lambda: setup.update_settings(event, actor=actor(), **form.values())):
+        flash(_("The registration settings are saved."), "success")
+        return _back(event)
+    return _overview(event, settings_form=form)
+
+
+# Forms --------------------------------------------------------------------------------------------------------
+
+@bp.route(PREFIX + "/forms/new", methods=["GET", "POST"])
+@login_required
+def new_form(slug):
+    return _form_page(load_managed_event(slug), None)
+
+
+@bp.route(PREFIX + "/forms/<int:form_id>", methods=["GET", "POST"])
+@login_required
+def edit_form(slug, form_id):
+    event = load_managed_event(slug)
+    return _form_page(event, _of_event(RegistrationForm, event, form_id))
+
+
+def _form_page(event, registration_form):
+    form = RegistrationFormForm(obj=registration_form, zone=event.timezone)
+    if saved_form(form, lambda: setup.save_form(event, actor=actor(), form=registration_form, **form.values())):
+        flash(_("The registration form is saved."), "success")
+        return _back(event)
+    return render_template("registration/setup_form.html", event=event, form=form, registration_form=registration_form)
+
+
+@bp.post(PREFIX + "/forms/<int:form_id>/delete")
+@login_required
+def delete_form(slug, form_id):
+    event = load_managed_event(slug)
+    registration_form = _of_event(RegistrationForm, event, form_id)
+    run_action(lambda: setup.delete_form(registration_form, actor=actor()),
+               _("The registration form %(title)s is deleted.", title=registration_form.title))
+    return _back(event)
+
+
+# Categories ---------------------------------------------------------------------------------------------------
+
+@bp.route(PREFIX + "/forms/<int:form_id>/categories/new", methods=["GET", "POST"])
+@login_required
+def new_category(slug, form_id):
+    event = load_managed_event(slug)
+    return _category_page(event, _of_event(RegistrationForm, event, form_id), None)
+
+
+@bp.route(PREFIX + "/categories/<int:category_id>", methods=["GET", "POST"])
+@login_required
+def edit_category(slug, category_id):
+    event = load_managed_event(slug)
+    category = _of_event(ParticipantCategory, event, category_id)
+    return _category_page(event, category.form, category)
+
+
+def _category_page(event, registration_form, category):
+    form = CategoryForm(obj=category, modes=places.modes_of(event))
+    if saved_form(form, lambda: setup.save_category(registration_form, actor=actor(), category=category,
+                                                    **form.values())):
+        flash(_("The category is saved."), "success")
+        return _back(event)
+    return render_template("registration/setup_category.html", event=event, form=form,
+                           registration_form=registration_form, category=category, mode_labels=MODE_LABELS,
+                           held=places.occupancy(event) if category else None,
+                           firm=places.occupancy(event, states=places.FIRM_STATES) if category else None)
+
+
+@bp.post(PREFIX + "/categories/<int:category_id>/delete")
+@login_required
+def delete_category(slug, category_id):
+    event = load_managed_event(slug)
+    category = _of_event(ParticipantCategory, event, category_id)
+    run_action(lambda: setup.delete_category(category, actor=actor()),
+               _("The category %(name)s is deleted.", name=category.name))
+    return _back(event)
+
+
+# Questions ----------------------------------------------------------------------------------------------------
+
+@bp.route(PREFIX + "/forms/<int:form_id>/questions/new", methods=["GET", "POST"])
+@login_required
+def new_question(slug, form_id):
+    event = load_managed_event(slug)
+    return _question_page(event, _of_event(RegistrationForm, event, form_id), None)
+
+
+@bp.route(PREFIX + "/questions/<int:question_id>", methods=["GET", "POST"])
+@login_required
+def edit_question(slug, question_id):
+    event = load_managed_event(slug)
+    question = _question_of(event, question_id)
+    return _question_page(event, question.form, question)
+
+
+def _question_page(event, registration_form, question):
+    form = QuestionForm(obj=question, categories=registration_form.categories)
+    if saved_form(form, lambda: setup.save_question(registration_form, actor=actor(), question=question,
+                                                    **form.values())):
+        flash(_("The question is saved."), "success")
+        return _back(event)
+    return render_template("registration/setup_question.html", event=event, form=form,
+                           registration_form=registration_form, question=question)
+
+
+@bp.post(PREFIX + "/questions/<int:question_id>/delete")
+@login_required
+def delete_question(slug, question_id):
+    event = load_managed_event(slug)
+    question = _question_of(event, question_id)
+    run_action(lambda: setup.delete_question(question, actor=actor()),
+               _("The question %(label)s is deleted, with its answers.", label=question.label))
+    return _back(event)
+
+
+# Invitations --------------------------------------------------------------------------------------------------
+
+@bp.post(PREFIX + "/invitations")
+@login_required
+def invite(slug):
+    event = load_managed_event(slug)
+    form = InviteForm(forms=queries.forms_of(event))
+    invitation = saved_form(form, lambda: setup.invite(event, actor=actor(), **form.values()))
+    if invitation:
+        flash(_("An invitation is on its way to %(email)s.", email=invitation.email), "success")
+        return _back(event)
+    return _overview(event, invite_form=form)
+
+
+@bp.post(PREFIX + "/invitations/csv")
+@login_required
+def invite_csv(slug):
+    event = load_managed_event(slug)
+    form = InviteCsvForm()
+    errors = []
+    if form.validate_on_submit():
+        created, errors = setup.invite_from_csv(event, actor=actor(), **form.values())
+        if not errors:
+            db.session.commit()
+            flash(ngettext("%(num)d invitation is on its way.", "%(num)d invitations are on their way.",
+                           len(created)), "success")
+            return _back(event)
+        form.file.errors = [_("Nobody was invited: correct the lines listed below and upload the file again.")]
+    return _overview(event, csv_form=form, csv_errors=errors)
+
+
+@bp.post(PREFIX + "/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(slug, invitation_id):
+    event = load_managed_event(slug)
+    invitation = _of_event(RegistrationInvitation, event, invitation_id)
+    run_action(lambda: setup.revoke_invitation(invitation, actor=actor()),
+               _("The invitation to %(email)s is withdrawn.", email=invitation.email))
+    return _back(event)

@@ -1,0 +1,1 @@
+"""What views share, importing core only: the save-and-redirect helper, loaders, shared fields."""
