@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := conference
 
-.PHONY: serve test install worker messages clean
+.PHONY: serve test lint install worker messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -24,6 +24,12 @@ serve: $(VENV)/.installed
 # Tests run on every core (pytest-xdist); PYTEST_ARGS adds to that, e.g. PYTEST_ARGS="-n 0 -x tests/cfp".
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# Style, layering and types: ruff, import-linter (contracts in pyproject.toml) and mypy. CI runs it first.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 worker: $(VENV)/.installed
 	$(BIN)/flask outbox work

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from conference.core.types import UTCDateTime, utcnow
-from conference.extensions import db
+from conference.extensions import Model, db
 
 
 class User(UserMixin, db.Model):
@@ -116,7 +116,7 @@ class AnonymousUser:
         return False
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One log-in on one device, until it is logged out, revoked or too old.
 
     The browser holds a random token (in the session cookie and, with "remember me", the

@@ -13,7 +13,7 @@ from conference.agenda.enums import ItemKind, SessionKind
 from conference.cfp.models import Submission
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.models import Event, Track
-from conference.extensions import db
+from conference.extensions import Model, db
 
 session_chair = sa.Table(
     "session_chair",
@@ -23,7 +23,7 @@ session_chair = sa.Table(
 )
 
 
-class Room(db.Model):
+class Room(Model):
     __tablename__ = "room"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "name"),
@@ -39,7 +39,7 @@ class Room(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Speaker(db.Model):
+class Speaker(Model):
     """Someone who speaks or chairs: from an accepted submission's authors, or invited directly
     (a keynote speaker need not have submitted anything)."""
 
@@ -59,7 +59,7 @@ class Speaker(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class AgendaItemSpeaker(db.Model):
+class AgendaItemSpeaker(Model):
     __tablename__ = "agenda_item_speaker"
 
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True)
@@ -69,7 +69,7 @@ class AgendaItemSpeaker(db.Model):
     speaker: Mapped[Speaker] = relationship(lazy="joined")
 
 
-class AgendaSession(db.Model):
+class AgendaSession(Model):
     """A block of the programme in one room: a plenary, a parallel session, a workshop, a poster
     session, a break. Unscheduled while it has no start."""
 
@@ -102,7 +102,7 @@ class AgendaSession(db.Model):
     )
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     """A talk (an accepted submission) or a free item (keynote, panel, opening) with its own
     start and duration, inside a session once scheduled."""
 
@@ -144,7 +144,7 @@ class AgendaItem(db.Model):
         return self.starts_at + dt.timedelta(minutes=self.duration_minutes) if self.starts_at else None
 
 
-class ScheduleRelease(db.Model):
+class ScheduleRelease(Model):
     """A released version of the programme: what the public sees is the latest one. The
     snapshot (see domain.agenda_snapshot) is everything the public pages and exports need."""
 
@@ -163,7 +163,7 @@ class ScheduleRelease(db.Model):
     event: Mapped[Event] = relationship()
 
 
-class AgendaStar(db.Model):
+class AgendaStar(Model):
     """A session or item a signed-in user starred, by its stable uid ("session-12", "item-40"),
     so stars survive new releases."""
 
@@ -177,7 +177,7 @@ class AgendaStar(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PersonalFeed(db.Model):
+class PersonalFeed(Model):
     """The secret address of one user's personal iCal feed for one event; resetting it makes a
     new token (the old address answers 404)."""
 

@@ -21,7 +21,7 @@ from conference.core.enums import QuestionKind
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import TeamRole
 from conference.events.models import Event, Track
-from conference.extensions import db
+from conference.extensions import Model, db
 
 question_type_limit = sa.Table(
     "question_type_limit",
@@ -54,7 +54,7 @@ SUBMISSION_TRANSITIONS_TO_WITHDRAWN = frozenset(
 )
 
 
-class CallForPapers(db.Model):
+class CallForPapers(Model):
     __tablename__ = "call_for_papers"
     __table_args__ = (
         sa.CheckConstraint("deadline > opens_at", name="deadline_after_opening"),
@@ -78,7 +78,7 @@ class CallForPapers(db.Model):
         return self.opens_at <= now < self.deadline
 
 
-class SubmissionType(db.Model):
+class SubmissionType(Model):
     __tablename__ = "submission_type"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "name"),
@@ -102,7 +102,7 @@ class SubmissionType(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Question(db.Model):
+class Question(Model):
     """A custom question asked of each submission or of each of its authors."""
 
     __tablename__ = "question"
@@ -130,7 +130,7 @@ class Question(db.Model):
         return True
 
 
-class AccessCode(db.Model):
+class AccessCode(Model):
     """Lets someone submit after the deadline, within its limits."""
 
     __tablename__ = "access_code"
@@ -152,7 +152,7 @@ class AccessCode(db.Model):
     tracks: Mapped[list[Track]] = relationship(secondary=access_code_track_limit, lazy="selectin")
 
 
-class Submission(db.Model):
+class Submission(Model):
     __tablename__ = "submission"
     __table_args__ = (
         sa.UniqueConstraint("submitter_id", "form_nonce"),
@@ -336,7 +336,7 @@ class Submission(db.Model):
         return copies[-1] if copies else self.file_of_kind(kind)
 
 
-class SubmissionAuthor(db.Model):
+class SubmissionAuthor(Model):
     """An author in the submission's ordered list; the submitter is one of them."""
 
     __tablename__ = "submission_author"
@@ -357,7 +357,7 @@ class SubmissionAuthor(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class Answer(db.Model):
+class Answer(Model):
     __tablename__ = "answer"
     __table_args__ = (
         sa.Index("uq_answer_submission_question", "submission_id", "question_id", unique=True,
@@ -376,7 +376,7 @@ class Answer(db.Model):
     question: Mapped[Question] = relationship()
 
 
-class SubmissionFile(db.Model):
+class SubmissionFile(Model):
     """A stored file; its bytes live outside the web root under UPLOAD_FOLDER, named by their hash."""
 
     __tablename__ = "submission_file"

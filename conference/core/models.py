@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.core.types import UTCDateTime, utcnow
-from conference.extensions import db
+from conference.extensions import Model
 
 if TYPE_CHECKING:  # core knows no area at run time; the mapper finds User by name
     from conference.accounts.models import User
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entry"
     __table_args__ = (sa.Index("ix_audit_entry_event_time", "event_id", "created_at"),)
 

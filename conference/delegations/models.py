@@ -12,11 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from conference.accounts.models import User
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.delegations.enums import OrganisationKind
-from conference.extensions import db
+from conference.extensions import Model
 from conference.registration.enums import AttendanceMode
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "name"),
@@ -59,7 +59,7 @@ class Organisation(db.Model):
         return bool(self.focal_points)
 
 
-class FocalPoint(db.Model):
+class FocalPoint(Model):
     """A person who decides for their organisation's delegation: with an account (``user_id``)
     or invited by email until they sign up or log in and accept."""
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from conference.accounts.models import User
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
-from conference.extensions import db
+from conference.extensions import Model, db
 
 event_role_track = sa.Table(
     "event_role_track",
@@ -22,7 +22,7 @@ event_role_track = sa.Table(
 COMMITTEE_ROLES = frozenset({TeamRole.ORGANISER, TeamRole.TRACK_CHAIR, TeamRole.REVIEWER})
 
 
-class Event(db.Model):
+class Event(Model):
     __tablename__ = "event"
     __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),)
 
@@ -106,7 +106,7 @@ class Event(db.Model):
         return self.is_reviewer(user) or self.can_manage_reviewing(user)
 
 
-class EventRole(db.Model):
+class EventRole(Model):
     """A person's role in one event's team."""
 
     __tablename__ = "event_role"
@@ -134,7 +134,7 @@ class EventRole(db.Model):
         return ids is None or track_id in ids
 
 
-class TeamInvitation(db.Model):
+class TeamInvitation(Model):
     """An invitation by email to join an event's team, for people with or without an account."""
 
     __tablename__ = "team_invitation"
@@ -160,7 +160,7 @@ class TeamInvitation(db.Model):
         return self.accepted_at is None and self.revoked_at is None
 
 
-class Track(db.Model):
+class Track(Model):
     """A track of the event: the call for papers files submissions under it, the committee may be
     limited to some tracks, the agenda colours its sessions by it."""
 

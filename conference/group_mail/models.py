@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from conference.core.types import UTCDateTime, utcnow
-from conference.extensions import db
+from conference.extensions import Model
 
 
-class GroupMail(db.Model):
+class GroupMail(Model):
     """A mail an organiser wrote to a group chosen by filters; one outbox message per person."""
 
     __tablename__ = "group_mail"

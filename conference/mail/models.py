@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.core.types import UTCDateTime, enum_type, utcnow
-from conference.extensions import db
+from conference.extensions import Model
 from conference.mail.enums import MailState
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_message"
     __table_args__ = (sa.Index("ix_outbox_message_state_due", "state", "next_attempt_at"),)
 
@@ -53,7 +53,7 @@ class OutboxMessage(db.Model):
         return f"<OutboxMessage {self.id} {self.template} to {self.to_address} {self.state}>"
 
 
-class OutboxAttachment(db.Model):
+class OutboxAttachment(Model):
     __tablename__ = "outbox_attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,7 +65,7 @@ class OutboxAttachment(db.Model):
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
-class MailTemplate(db.Model):
+class MailTemplate(Model):
     """An organiser's version of one of the app's named mail templates for their event (the
     shipped default, in conference/mail_templates, applies where there is none)."""
 
@@ -81,7 +81,7 @@ class MailTemplate(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class MailOptOut(db.Model):
+class MailOptOut(Model):
     """An address that asked (through List-Unsubscribe or the link in a mail) to receive no more
     mail of one kind from an event: ``announcements`` (group mail) or ``agenda_updates``."""
 

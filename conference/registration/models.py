@@ -14,7 +14,7 @@ from conference.core.enums import QuestionKind
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import EventFormat
 from conference.events.models import Event
-from conference.extensions import db
+from conference.extensions import Model, db
 from conference.registration.enums import (
     ACTIVE_REGISTRATION_STATES,
     PLACE_HOLDING_STATES,
@@ -34,7 +34,7 @@ registration_question_category = sa.Table(
 _ACTIVE_SQL = "state IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(ACTIVE_REGISTRATION_STATES)))
 
 
-class RegistrationSettings(db.Model):
+class RegistrationSettings(Model):
     """One row per event that takes registrations. Every change to who holds a place locks this
     row first (SELECT ... FOR UPDATE), so concurrent registrations of one event are decided one
     after the other and capacities can never be exceeded."""
@@ -81,7 +81,7 @@ class RegistrationSettings(db.Model):
                                                   (AttendanceMode.ONLINE, self.reconfirm_online)) if asked)
 
 
-class RegistrationForm(db.Model):
+class RegistrationForm(Model):
     __tablename__ = "registration_form"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "title"),
@@ -117,7 +117,7 @@ class RegistrationForm(db.Model):
         return self.modification_deadline or self.closes_at
 
 
-class ParticipantCategory(db.Model):
+class ParticipantCategory(Model):
     """Member agency, observer, speaker, public...: its own capacity per mode (None: unlimited),
     approval, whether only invited people may choose it, and whether its participants are spared
     reconfirmation (resource persons, VIPs)."""
@@ -147,7 +147,7 @@ class ParticipantCategory(db.Model):
         return self.capacity_in_person if mode == AttendanceMode.IN_PERSON else self.capacity_online
 
 
-class RegistrationQuestion(db.Model):
+class RegistrationQuestion(Model):
     __tablename__ = "registration_question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,7 +168,7 @@ class RegistrationQuestion(db.Model):
         return not self.categories or category_id in {c.id for c in self.categories}
 
 
-class RegistrationInvitation(db.Model):
+class RegistrationInvitation(Model):
     """An invitation by email into a category (invitation-only ones included)."""
 
     __tablename__ = "registration_invitation"
@@ -200,7 +200,7 @@ class RegistrationInvitation(db.Model):
         return self.used_at is None and self.revoked_at is None
 
 
-class Registration(db.Model):
+class Registration(Model):
     __tablename__ = "registration"
     __table_args__ = (
         # One active registration per person and event, by address and by account.

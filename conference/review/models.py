@@ -12,7 +12,7 @@ from conference.accounts.models import User
 from conference.cfp.models import Submission
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.models import Event
-from conference.extensions import db
+from conference.extensions import Model
 from conference.review.enums import (
     AssignmentSource,
     BidPreference,
@@ -25,7 +25,7 @@ from conference.review.enums import (
 )
 
 
-class ReviewSettings(db.Model):
+class ReviewSettings(Model):
     """One row per event that reviews; created with defaults the first time it is needed."""
 
     __tablename__ = "review_settings"
@@ -65,7 +65,7 @@ class ReviewSettings(db.Model):
         return self.review_deadline is not None and now >= self.review_deadline
 
 
-class ReviewCriterion(db.Model):
+class ReviewCriterion(Model):
     """A scored criterion of the review form, on an integer scale with optional labels."""
 
     __tablename__ = "review_criterion"
@@ -95,7 +95,7 @@ class ReviewCriterion(db.Model):
         return (value - self.scale_min) / (self.scale_max - self.scale_min)
 
 
-class ReviewQuestion(db.Model):
+class ReviewQuestion(Model):
     """A custom, unscored question of the review form."""
 
     __tablename__ = "review_question"
@@ -111,7 +111,7 @@ class ReviewQuestion(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Conflict(db.Model):
+class Conflict(Model):
     """A conflict of interest between a committee member and a submission: never assigned,
     never shown."""
 
@@ -139,7 +139,7 @@ class Conflict(db.Model):
                 and self.source == ConflictSource.REVIEWER)
 
 
-class DismissedConflictSuggestion(db.Model):
+class DismissedConflictSuggestion(Model):
     """An organiser judged a suggested conflict not to be one; it is not suggested again."""
 
     __tablename__ = "dismissed_conflict_suggestion"
@@ -152,7 +152,7 @@ class DismissedConflictSuggestion(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Bid(db.Model):
+class Bid(Model):
     """A reviewer's preference for reviewing a submission. No row means neutral."""
 
     __tablename__ = "bid"
@@ -168,7 +168,7 @@ class Bid(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class ReviewAssignment(db.Model):
+class ReviewAssignment(Model):
     __tablename__ = "review_assignment"
     __table_args__ = (sa.UniqueConstraint("submission_id", "reviewer_id"),)
 
@@ -189,7 +189,7 @@ class ReviewAssignment(db.Model):
     )
 
 
-class Review(db.Model):
+class Review(Model):
     __tablename__ = "review"
     __table_args__ = (
         sa.CheckConstraint("state = 'draft' OR submitted_at IS NOT NULL", name="submitted_has_time"),
@@ -225,7 +225,7 @@ class Review(db.Model):
         return None
 
 
-class ReviewScore(db.Model):
+class ReviewScore(Model):
     __tablename__ = "review_score"
     __table_args__ = (sa.UniqueConstraint("review_id", "criterion_id"),)
 
@@ -238,7 +238,7 @@ class ReviewScore(db.Model):
     criterion: Mapped[ReviewCriterion] = relationship()
 
 
-class DiscussionComment(db.Model):
+class DiscussionComment(Model):
     """The committee's discussion of a submission: never shown to authors or conflicted members."""
 
     __tablename__ = "discussion_comment"
@@ -252,7 +252,7 @@ class DiscussionComment(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class AssignmentProposal(db.Model):
+class AssignmentProposal(Model):
     """An automatic assignment computed for organisers to preview, then apply or discard."""
 
     __tablename__ = "assignment_proposal"
