@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from conference.agenda import releases
+from conference.agenda import snapshot as agenda_snapshot
 from conference.extensions import db
 from conference.mail.placeholders import when
 from conference.mail.registry import (
@@ -26,6 +28,8 @@ from conference.mail.registry import (
     add_set,
     register,
 )
+from conference.registration.enums import RegistrationState
+from conference.registration.models import Registration
 
 GROUP = _l("Programme")
 GONE = ("cancelled", "removed")  # what no longer takes place, or no longer with the recipient
@@ -97,9 +101,6 @@ RELEASE = (
 
 def _latest(event):
     """The event's latest release and its changes since the one before (None: none yet)."""
-    from conference.agenda import releases
-    from conference.agenda import snapshot as agenda_snapshot
-
     found = releases.releases_of(event)[:2]
     if not found:
         return None
@@ -111,8 +112,6 @@ def _speaker_sample(event, *, cancelled: bool = False):
     """A speaker of the latest release who gets the speakers' times from it (``cancelled``: the
     mail that their items are cancelled). Before any release did so, any speaker of the latest
     one, their items shown as new (or cancelled), for a preview."""
-    from conference.agenda import releases
-
     latest = _latest(event)
     if latest is None:
         return None
@@ -134,10 +133,6 @@ def _speaker_sample(event, *, cancelled: bool = False):
 
 def _registrant_sample(event):
     """A confirmed registrant who asked for the summary (else any registrant), with their starred entries."""
-    from conference.agenda import releases
-    from conference.registration.enums import RegistrationState
-    from conference.registration.models import Registration
-
     latest = _latest(event)
     if latest is None:
         return None
@@ -182,17 +177,14 @@ register(TemplateSpec(
             "moved, when the organisers release a version of the programme. Speakers with something new or moved get "
             "\"Speakers' times\" instead, which lists their cancelled items too."),
     subject=_l("Cancelled: your part in the programme of {event_title}"),
-    body=_l("""Hello {recipient_name},
-
-The organisers of {event_title} released a new version of the programme ({release_name}). These items are no longer in the programme, or no longer with you as a speaker (times in your time zone, as they were):
-
-{schedule}
-
-{release_comment}
-
-If you have questions, please contact the organisers. The whole programme:
-
-{link}"""),
+    body=_l("Hello {recipient_name},\n\n"
+            "The organisers of {event_title} released a new version of the programme ({release_name}). These items "
+            "are no longer in the programme, or no longer with you as a speaker (times in your time zone, as they "
+            "were):\n\n"
+            "{schedule}\n\n"
+            "{release_comment}\n\n"
+            "If you have questions, please contact the organisers. The whole programme:\n\n"
+            "{link}"),
     sets=("recipient", "event", "link", "session"),
     extra=RELEASE,
     sample=partial(_speaker_sample, cancelled=True),
@@ -205,21 +197,15 @@ register(TemplateSpec(
     when=_l("To confirmed registrants who asked to be told of changes, when the organisers release a version of the "
             "programme. It can be turned off with one click (List-Unsubscribe)."),
     subject=_l("The programme of {event_title} has changed"),
-    body=_l("""Hello {recipient_name},
-
-The organisers of {event_title} released a new version of the programme: {release_name}.
-
-{release_comment}
-
-{changes}
-
-{starred_schedule}
-
-The programme:
-
-{link}
-
-You receive this because you asked to be told of changes to the programme; you can turn it off on your registration page or with the unsubscribe link of your mail program."""),
+    body=_l("Hello {recipient_name},\n\n"
+            "The organisers of {event_title} released a new version of the programme: {release_name}.\n\n"
+            "{release_comment}\n\n"
+            "{changes}\n\n"
+            "{starred_schedule}\n\n"
+            "The programme:\n\n"
+            "{link}\n\n"
+            "You receive this because you asked to be told of changes to the programme; you can turn it off on your "
+            "registration page or with the unsubscribe link of your mail program."),
     sets=("recipient", "event", "link", "session"),
     extra=(
         *RELEASE,

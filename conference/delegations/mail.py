@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from conference.core.links import external_url
+from conference.delegations.models import Organisation
 from conference.extensions import db
 from conference.mail.placeholders import when
 from conference.mail.registry import (
@@ -17,6 +19,8 @@ from conference.mail.registry import (
     add_set,
     register,
 )
+from conference.registration.models import Registration, RegistrationInvitation
+from conference.registration.registrations import manage_url
 
 GROUP = _l("Delegations")
 
@@ -32,15 +36,11 @@ add_set("organisation", [
 
 
 def _organisation(event):
-    from conference.delegations.models import Organisation
-
     return db.session.scalars(sa.select(Organisation).where(Organisation.event_id == event.id)
                               .order_by(Organisation.id).limit(1)).first()
 
 
 def _delegate(event, *states):
-    from conference.registration.models import Registration
-
     query = sa.select(Registration).where(Registration.event_id == event.id,
                                           Registration.organisation_id.is_not(None)).order_by(Registration.id)
     if states:
@@ -49,8 +49,6 @@ def _delegate(event, *states):
 
 
 def _focal_sample(event):
-    from conference.core.links import external_url
-
     organisation = _organisation(event)
     if organisation is None:
         return None
@@ -64,8 +62,6 @@ def _focal_sample(event):
 
 
 def _delegate_sample(event):
-    from conference.registration.registrations import manage_url
-
     registration = _delegate(event)
     if registration is None:
         return None
@@ -82,9 +78,6 @@ def _pending_sample(event):
 
 
 def _nomination_sample(event):
-    from conference.core.links import external_url
-    from conference.registration.models import RegistrationInvitation
-
     invitation = db.session.scalars(sa.select(RegistrationInvitation).where(
         RegistrationInvitation.event_id == event.id, RegistrationInvitation.organisation_id.is_not(None))
         .order_by(RegistrationInvitation.id).limit(1)).first()
@@ -96,8 +89,6 @@ def _nomination_sample(event):
 
 
 def _escalated_sample(event):
-    from conference.core.links import external_url
-
     registration = _delegate(event)
     if registration is None:
         return None
@@ -114,13 +105,11 @@ register(TemplateSpec(
     label=_l("Focal point: invitation"),
     when=_l("To a person an organiser makes focal point of an organisation."),
     subject=_l("You are the focal point of {organisation_name} for {event_title}"),
-    body=_l("""Hello {recipient_name},
-
-The organisers of {event_title} ({event_dates}) have made you a focal point of {organisation_name}: you nominate your organisation's delegates and approve the people who register claiming it.
-
-Your delegation's page (log in or create an account with this address):
-
-{link}"""),
+    body=_l("Hello {recipient_name},\n\n"
+            "The organisers of {event_title} ({event_dates}) have made you a focal point of {organisation_name}: you "
+            "nominate your organisation's delegates and approve the people who register claiming it.\n\n"
+            "Your delegation's page (log in or create an account with this address):\n\n"
+            "{link}"),
     sets=("recipient", "event", "organisation", "link"),
     sample=_focal_sample,
 ))
@@ -155,13 +144,11 @@ register(TemplateSpec(
     label=_l("Delegation: someone waits for the focal point"),
     when=_l("To the focal points of an organisation when someone registers claiming it."),
     subject=_l("{registrant_name} waits for your approval for {event_title}"),
-    body=_l("""Hello {recipient_name},
-
-{registrant_name} ({registrant_email}) registered for {event_title} as a member of {organisation_name} and waits for your approval.
-
-Approve or decline on your delegation's page:
-
-{link}"""),
+    body=_l("Hello {recipient_name},\n\n"
+            "{registrant_name} ({registrant_email}) registered for {event_title} as a member of {organisation_name} "
+            "and waits for your approval.\n\n"
+            "Approve or decline on your delegation's page:\n\n"
+            "{link}"),
     sets=("recipient", "event", "organisation", "link"),
     extra=(
         Placeholder("registrant_name", _l("The registrant's name"), lambda c: c["registration"].name),
@@ -176,15 +163,12 @@ register(TemplateSpec(
     label=_l("Delegation: approved by the focal point"),
     when=_l("To a delegate the focal point approved (with the calendar file)."),
     subject=_l("Confirmed: your registration for {event_title} with {organisation_name}"),
-    body=_l("""Hello {recipient_name},
-
-The focal point of {organisation_name} approved your registration: your place at {event_title} ({registration_category}, {registration_mode}) is confirmed.
-
-Your ticket, your answers and the way to cancel are on your registration page:
-
-{registration_link}
-
-The calendar file attached adds the event to your calendar."""),
+    body=_l("Hello {recipient_name},\n\n"
+            "The focal point of {organisation_name} approved your registration: your place at {event_title} "
+            "({registration_category}, {registration_mode}) is confirmed.\n\n"
+            "Your ticket, your answers and the way to cancel are on your registration page:\n\n"
+            "{registration_link}\n\n"
+            "The calendar file attached adds the event to your calendar."),
     sets=("recipient", "event", "organisation", "registration"),
     sample=_delegate_sample,
 ))
