@@ -55,7 +55,9 @@ from conference.registration.models import (
     ParticipantCategory,
     Registration,
     RegistrationInvitation,
+    RegistrationSettings,
 )
+from conference.registration.registrations import invitation_token, mail_state, manage_url, notify_filled
 from conference.registration.setup import invitee_problem
 
 # Permission -------------------------------------------------------------------------------------
@@ -361,8 +363,6 @@ def remove_focal_point(focal: FocalPoint, *, actor) -> None:
 def _nomination(organisation: Organisation, *, actor, email: str, name: str, message: str,
                 reserved_mode: AttendanceMode | None = None, substitute_for: Registration | None = None,
                 now: dt.datetime) -> RegistrationInvitation:
-    from conference.registration.registrations import invitation_token
-
     event = organisation_event(organisation)
     if organisation.category is None:
         raise InvalidState(_("The organisers have not chosen the category %(organisation)s's delegates register in; "
@@ -419,8 +419,6 @@ def withdraw_nomination(invitation: RegistrationInvitation, *, actor, now: dt.da
     db.session.flush()
     record("delegation.nomination_withdrawn", actor=actor, obj=organisation, event=event, email=invitation.email)
     if invitation.reserved_mode is not None:
-        from conference.registration.registrations import notify_filled
-
         notify_filled(event, places.fill_places(event, now=now, actor=actor))
 
 
@@ -470,8 +468,6 @@ def approve(registration: Registration, *, actor, waitlist_if_full: bool = False
     """The focal point (or an organiser) approves a pending delegate. The delegation's quota is
     checked under the event's lock: past it, the approval is refused with the quota named, or
     (``waitlist_if_full``) the person goes on the delegation's waiting list. Returns the new state."""
-    from conference.registration.registrations import mail_state, notify_filled
-
     organisation = _pending_of(registration, actor)
     now = now or utcnow()
     event = organisation_event(organisation)
@@ -503,8 +499,6 @@ def approve(registration: Registration, *, actor, waitlist_if_full: bool = False
 def decline(registration: Registration, *, actor, message: str = "", now: dt.datetime | None = None) -> None:
     """The focal point (or an organiser) declines a pending delegate; the place they held in
     their category goes down the waiting list."""
-    from conference.registration.registrations import manage_url, notify_filled
-
     organisation = _pending_of(registration, actor)
     now = now or utcnow()
     event = organisation_event(organisation)
@@ -572,8 +566,6 @@ def remind_focal_points(event: Event, *, actor=None, now: dt.datetime | None = N
 def run_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The periodic job: remind focal points once, REMIND_BEFORE the deadline; at the deadline,
     hand what is still pending to the organisers and tell them."""
-    from conference.registration.models import RegistrationSettings
-
     now = now or utcnow()
     done = {"focal_points_reminded": 0, "escalated": 0}
     due = db.session.scalars(sa.select(RegistrationSettings).where(
