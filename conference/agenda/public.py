@@ -198,7 +198,7 @@ class GridDay:
 
 def _utc(value: dt.datetime) -> dt.datetime:
     # Arithmetic in UTC: two datetimes of one ZoneInfo subtract as wall-clock times, wrong on DST days.
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 def _grid_step(times: list[dt.datetime]) -> int:
@@ -244,7 +244,7 @@ def _grid_day(day: Day, rooms: list[dict], zone: zoneinfo.ZoneInfo, step: int) -
     covered = [{r for first_row, end_row, _e in lane for r in range(first_row + 1, end_row)} for lane in lanes]
     rows = []
     for n in range(max(end_row for _first, end_row, _e in placed)):
-        cells = [begins.get(n) or GridCell(None) for begins, hidden in zip(starts, covered) if n not in hidden]
+        cells = [begins.get(n) or GridCell(None) for begins, hidden in zip(starts, covered, strict=True) if n not in hidden]
         rows.append(GridRow((origin + n * size).astimezone(zone), cells))
     return GridDay(day.date, step, columns, rows)
 

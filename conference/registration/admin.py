@@ -162,7 +162,7 @@ def category_counts(event: Event) -> Counts:
 # CSV export -------------------------------------------------------------------------------------------------
 
 def _utc_iso(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.timezone.utc).isoformat(timespec="seconds") if value else ""
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else ""
 
 
 def _answer_cell(question: RegistrationQuestion, value) -> str:
