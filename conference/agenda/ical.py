@@ -71,7 +71,8 @@ def _description(entry: dict, speakers: dict[int, dict], url: str) -> str:
 
 
 def _timezone(zone: zoneinfo.ZoneInfo, name: str, snapshot: dict, chosen: list[dict]) -> icalendar.Timezone:
-    days = [dt.date.fromisoformat(snapshot["event"]["start_date"]), dt.date.fromisoformat(snapshot["event"]["end_date"])]
+    days = [dt.date.fromisoformat(snapshot["event"]["start_date"]),
+            dt.date.fromisoformat(snapshot["event"]["end_date"])]
     days += [_local(e[k], zone).date() for e in chosen for k in ("start", "end")]
     return vtimezone(name, min(days), max(days))
 

@@ -95,8 +95,8 @@ def _escalated_sample(event):
     organiser = next((r.user for r in event.roles if r.role.value == "organiser"), None)
     if organiser is None:
         return None
-    return ({"registrations": [registration], "link": external_url("registration.delegations_overview", slug=event.slug)},
-            organiser.name, organiser.email, organiser)
+    link = external_url("registration.delegations_overview", slug=event.slug)
+    return {"registrations": [registration], "link": link}, organiser.name, organiser.email, organiser
 
 
 register(TemplateSpec(

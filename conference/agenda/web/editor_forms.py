@@ -116,8 +116,9 @@ class SpeakerForm(BaseForm):
             self.windows.append(window)
 
     def values(self) -> dict:
-        return {"name": self.name.data or "", "email": self.email.data or "", "affiliation": self.affiliation.data or "",
-                "bio": self.bio.data or "", "timezone": self.timezone.data, "availability": self.windows}
+        return {"name": self.name.data or "", "email": self.email.data or "",
+                "affiliation": self.affiliation.data or "", "bio": self.bio.data or "",
+                "timezone": self.timezone.data, "availability": self.windows}
 
 
 def availability_text(speaker, zone) -> str:

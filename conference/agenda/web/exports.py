@@ -98,10 +98,11 @@ def personal_ical(slug, token):
     release = _release_or_404(event)
     uids = agenda_public.starred_uids(event, user)
     url_for_entry, host = _links(slug)
-    body = agenda_exports.cached_export(release, "personal-ical", (tuple(sorted(uids)), host), lambda: agenda_ical.calendar(
-        release.snapshot, entries=agenda_ical.starred(release.snapshot, uids),
-        name=_("%(event)s: my agenda", event=event.title), host=host, stamp=release.released_at,
-        url_for_entry=url_for_entry))
+    body = agenda_exports.cached_export(
+        release, "personal-ical", (tuple(sorted(uids)), host), lambda: agenda_ical.calendar(
+            release.snapshot, entries=agenda_ical.starred(release.snapshot, uids),
+            name=_("%(event)s: my agenda", event=event.title), host=host, stamp=release.released_at,
+            url_for_entry=url_for_entry))
     return _export(body, "text/calendar", etag=None, filename=f"{slug}-mine.ics")
 
 
