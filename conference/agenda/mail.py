@@ -177,14 +177,18 @@ register(TemplateSpec(
             "moved, when the organisers release a version of the programme. Speakers with something new or moved get "
             "\"Speakers' times\" instead, which lists their cancelled items too."),
     subject=_l("Cancelled: your part in the programme of {event_title}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "The organisers of {event_title} released a new version of the programme ({release_name}). These items "
-            "are no longer in the programme, or no longer with you as a speaker (times in your time zone, as they "
-            "were):\n\n"
-            "{schedule}\n\n"
-            "{release_comment}\n\n"
-            "If you have questions, please contact the organisers. The whole programme:\n\n"
-            "{link}"),
+    body=_l("""Hello {recipient_name},
+
+The organisers of {event_title} released a new version of the programme ({release_name}). These items are no longer in \
+the programme, or no longer with you as a speaker (times in your time zone, as they were):
+
+{schedule}
+
+{release_comment}
+
+If you have questions, please contact the organisers. The whole programme:
+
+{link}"""),
     sets=("recipient", "event", "link", "session"),
     extra=RELEASE,
     sample=partial(_speaker_sample, cancelled=True),
@@ -197,15 +201,22 @@ register(TemplateSpec(
     when=_l("To confirmed registrants who asked to be told of changes, when the organisers release a version of the "
             "programme. It can be turned off with one click (List-Unsubscribe)."),
     subject=_l("The programme of {event_title} has changed"),
-    body=_l("Hello {recipient_name},\n\n"
-            "The organisers of {event_title} released a new version of the programme: {release_name}.\n\n"
-            "{release_comment}\n\n"
-            "{changes}\n\n"
-            "{starred_schedule}\n\n"
-            "The programme:\n\n"
-            "{link}\n\n"
-            "You receive this because you asked to be told of changes to the programme; you can turn it off on your "
-            "registration page or with the unsubscribe link of your mail program."),
+    body=_l("""Hello {recipient_name},
+
+The organisers of {event_title} released a new version of the programme: {release_name}.
+
+{release_comment}
+
+{changes}
+
+{starred_schedule}
+
+The programme:
+
+{link}
+
+You receive this because you asked to be told of changes to the programme; you can turn it off on your registration \
+page or with the unsubscribe link of your mail program."""),
     sets=("recipient", "event", "link", "session"),
     extra=(
         *RELEASE,

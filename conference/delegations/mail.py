@@ -105,11 +105,14 @@ register(TemplateSpec(
     label=_l("Focal point: invitation"),
     when=_l("To a person an organiser makes focal point of an organisation."),
     subject=_l("You are the focal point of {organisation_name} for {event_title}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "The organisers of {event_title} ({event_dates}) have made you a focal point of {organisation_name}: you "
-            "nominate your organisation's delegates and approve the people who register claiming it.\n\n"
-            "Your delegation's page (log in or create an account with this address):\n\n"
-            "{link}"),
+    body=_l("""Hello {recipient_name},
+
+The organisers of {event_title} ({event_dates}) have made you a focal point of {organisation_name}: you nominate your \
+organisation's delegates and approve the people who register claiming it.
+
+Your delegation's page (log in or create an account with this address):
+
+{link}"""),
     sets=("recipient", "event", "organisation", "link"),
     sample=_focal_sample,
 ))
@@ -144,11 +147,14 @@ register(TemplateSpec(
     label=_l("Delegation: someone waits for the focal point"),
     when=_l("To the focal points of an organisation when someone registers claiming it."),
     subject=_l("{registrant_name} waits for your approval for {event_title}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "{registrant_name} ({registrant_email}) registered for {event_title} as a member of {organisation_name} "
-            "and waits for your approval.\n\n"
-            "Approve or decline on your delegation's page:\n\n"
-            "{link}"),
+    body=_l("""Hello {recipient_name},
+
+{registrant_name} ({registrant_email}) registered for {event_title} as a member of {organisation_name} and waits for \
+your approval.
+
+Approve or decline on your delegation's page:
+
+{link}"""),
     sets=("recipient", "event", "organisation", "link"),
     extra=(
         Placeholder("registrant_name", _l("The registrant's name"), lambda c: c["registration"].name),
@@ -163,12 +169,16 @@ register(TemplateSpec(
     label=_l("Delegation: approved by the focal point"),
     when=_l("To a delegate the focal point approved (with the calendar file)."),
     subject=_l("Confirmed: your registration for {event_title} with {organisation_name}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "The focal point of {organisation_name} approved your registration: your place at {event_title} "
-            "({registration_category}, {registration_mode}) is confirmed.\n\n"
-            "Your ticket, your answers and the way to cancel are on your registration page:\n\n"
-            "{registration_link}\n\n"
-            "The calendar file attached adds the event to your calendar."),
+    body=_l("""Hello {recipient_name},
+
+The focal point of {organisation_name} approved your registration: your place at {event_title} \
+({registration_category}, {registration_mode}) is confirmed.
+
+Your ticket, your answers and the way to cancel are on your registration page:
+
+{registration_link}
+
+The calendar file attached adds the event to your calendar."""),
     sets=("recipient", "event", "organisation", "registration"),
     sample=_delegate_sample,
 ))

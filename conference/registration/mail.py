@@ -189,10 +189,12 @@ register(TemplateSpec(
     when=_l("To a participant whose category needs the organisers' approval, or whose organisation's focal point "
             "decides, when they register or take an offered place."),
     subject=_l("Received: your registration for {event_title}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "We received your registration for {event_title} ({registration_category}). It awaits approval by "
-            "{decided_by}; you will get a mail when they have decided. Your place is held meanwhile.\n\n"
-            "{registration_link}"),
+    body=_l("""Hello {recipient_name},
+
+We received your registration for {event_title} ({registration_category}). It awaits approval by {decided_by}; you \
+will get a mail when they have decided. Your place is held meanwhile.
+
+{registration_link}"""),
     sets=SETS,
     extra=(Placeholder("decided_by", _l("Who decides: the organisers, or the focal point of the participant's "
                                         "organisation"), _decided_by),),
@@ -229,13 +231,18 @@ register(TemplateSpec(
     when=_l("To a participant pending approval, when the organisers approve their registration; with the event as "
             "a calendar file."),
     subject=_l("Approved: your registration for {event_title}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "The organisers of {event_title} approved your registration: it is confirmed ({registration_category}, "
-            "{registration_mode}).\n\n"
-            "Your ticket, your answers and the way to cancel are on your registration page:\n\n"
-            "{registration_link}\n\n"
-            "{join_details}\n\n"
-            "The calendar file attached adds the event to your calendar."),
+    body=_l("""Hello {recipient_name},
+
+The organisers of {event_title} approved your registration: it is confirmed ({registration_category}, \
+{registration_mode}).
+
+Your ticket, your answers and the way to cancel are on your registration page:
+
+{registration_link}
+
+{join_details}
+
+The calendar file attached adds the event to your calendar."""),
     sets=SETS,
     extra=(JOIN_DETAILS,),
     sample=_state_sample("confirmed"),
@@ -265,11 +272,14 @@ register(TemplateSpec(
     label=_l("A place offered from the waiting list"),
     when=_l("To the first person waiting, when a place frees up; the place is held for them for a limited time."),
     subject=_l("Action required: a place for you at {event_title}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "A place has freed up at {event_title} and it is yours if you want it. It is held for you until "
-            "{offer_expires}; after that it passes to the next person waiting.\n\n"
-            "Take the place (or let it go) on your registration page:\n\n"
-            "{registration_link}"),
+    body=_l("""Hello {recipient_name},
+
+A place has freed up at {event_title} and it is yours if you want it. It is held for you until {offer_expires}; after \
+that it passes to the next person waiting.
+
+Take the place (or let it go) on your registration page:
+
+{registration_link}"""),
     sets=SETS,
     extra=(OFFER_EXPIRES,),
     sample=_state_sample("offered"),
@@ -282,12 +292,15 @@ register(TemplateSpec(
     when=_l("To a participant offered a place from the waiting list, when the organisers lower the number of places "
             "so that the offer no longer fits: they are back on the waiting list where they were."),
     subject=_l("Waiting list again: {event_title}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "The organisers of {event_title} have reduced the number of places, so the place we offered you is no "
-            "longer available. We are sorry.\n\n"
-            "You are back on the waiting list ({registration_mode}), at number {waiting_position}, ahead of everyone "
-            "who joined it after you. We will offer you the next place that frees up.\n\n"
-            "{registration_link}"),
+    body=_l("""Hello {recipient_name},
+
+The organisers of {event_title} have reduced the number of places, so the place we offered you is no longer available. \
+We are sorry.
+
+You are back on the waiting list ({registration_mode}), at number {waiting_position}, ahead of everyone who joined it \
+after you. We will offer you the next place that frees up.
+
+{registration_link}"""),
     sets=SETS,
     extra=(WAITING_POSITION,),
     sample=_state_sample("waitlisted"),
@@ -299,10 +312,12 @@ register(TemplateSpec(
     label=_l("Offer expired"),
     when=_l("To a participant who did not take an offered place in time."),
     subject=_l("Offer expired: {event_title}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "The place we offered you at {event_title} was not taken in time and has passed to the next person "
-            "waiting. You can register again if registration is still open:\n\n"
-            "{event_link}"),
+    body=_l("""Hello {recipient_name},
+
+The place we offered you at {event_title} was not taken in time and has passed to the next person waiting. You can \
+register again if registration is still open:
+
+{event_link}"""),
     sets=SETS,
     sample=_state_sample("cancelled"),
 ))
@@ -359,11 +374,12 @@ register(TemplateSpec(
     when=_l("To a participant who asked to attend the other way when there is no room that way: the request waits "
             "and they keep their place."),
     subject=_l("Waiting to attend {switch_mode}: {event_title}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "There is no room {switch_mode} at {event_title} right now. Your request waits at number "
-            "{waiting_position}; you keep your current place until it comes through, and we will tell you when it "
-            "does.\n\n"
-            "{registration_link}"),
+    body=_l("""Hello {recipient_name},
+
+There is no room {switch_mode} at {event_title} right now. Your request waits at number {waiting_position}; you keep \
+your current place until it comes through, and we will tell you when it does.
+
+{registration_link}"""),
     sets=SETS,
     extra=(SWITCH_MODE, WAITING_POSITION),
     sample=_switch_sample,
@@ -414,12 +430,15 @@ register(TemplateSpec(
     when=_l("To a participant who asks for the link to their registration page again, or when the registration "
             "form is sent again with their address (at most one every 10 minutes)."),
     subject=_l("Your registration link for {event_title}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "Someone, probably you, asked for the link to your registration for {event_title}, or sent the "
-            "registration form again with your address. You are already registered: nothing has changed. On your "
-            "registration page you see where your registration stands, change your answers and cancel it:\n\n"
-            "{registration_link}\n\n"
-            "If it was not you, you can ignore this message."),
+    body=_l("""Hello {recipient_name},
+
+Someone, probably you, asked for the link to your registration for {event_title}, or sent the registration form again \
+with your address. You are already registered: nothing has changed. On your registration page you see where your \
+registration stands, change your answers and cancel it:
+
+{registration_link}
+
+If it was not you, you can ignore this message."""),
     sets=SETS,
     sample=_state_sample("confirmed", "pending", "waitlisted", "offered"),
 ))
@@ -434,12 +453,16 @@ register(TemplateSpec(
     when=_l("To every confirmed participant the organisers ask to reconfirm by a date (those attending the ways they "
             "chose, outside the categories exempt from it)."),
     subject=_l("Action required: reconfirm your place at {event_title} by {reconfirm_by}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "You have a confirmed place at {event_title} ({registration_mode}). The organisers ask participants to "
-            "confirm that they still take part, by {reconfirm_by}.\n\n"
-            "If you do not reconfirm by then, your place goes to the next person on the waiting list.\n\n"
-            "Reconfirm (or cancel, if you cannot come) on your registration page:\n\n"
-            "{registration_link}"),
+    body=_l("""Hello {recipient_name},
+
+You have a confirmed place at {event_title} ({registration_mode}). The organisers ask participants to confirm that \
+they still take part, by {reconfirm_by}.
+
+If you do not reconfirm by then, your place goes to the next person on the waiting list.
+
+Reconfirm (or cancel, if you cannot come) on your registration page:
+
+{registration_link}"""),
     sets=SETS,
     extra=(RECONFIRM_BY,),
     sample=_reconfirmation_sample("confirmed"),
@@ -451,11 +474,14 @@ register(TemplateSpec(
     label=_l("Reminder to reconfirm"),
     when=_l("To the participants asked who have not reconfirmed yet, the chosen number of hours before the date."),
     subject=_l("Action required: reminder to reconfirm your place at {event_title} by {reconfirm_by}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "You have not yet reconfirmed your place at {event_title} ({registration_mode}). Please do so by "
-            "{reconfirm_by}; after that, your place goes to the next person on the waiting list.\n\n"
-            "Reconfirm (or cancel, if you cannot come) on your registration page:\n\n"
-            "{registration_link}"),
+    body=_l("""Hello {recipient_name},
+
+You have not yet reconfirmed your place at {event_title} ({registration_mode}). Please do so by {reconfirm_by}; after \
+that, your place goes to the next person on the waiting list.
+
+Reconfirm (or cancel, if you cannot come) on your registration page:
+
+{registration_link}"""),
     sets=SETS,
     extra=(RECONFIRM_BY,),
     sample=_reconfirmation_sample("confirmed"),
@@ -468,11 +494,13 @@ register(TemplateSpec(
     when=_l("To the participants asked who did not reconfirm by the date: their registration is cancelled and the "
             "place goes down the waiting list."),
     subject=_l("Cancelled: your place at {event_title} was released"),
-    body=_l("Hello {recipient_name},\n\n"
-            "You did not reconfirm your place at {event_title} ({registration_mode}) by {reconfirm_by}, so your "
-            "registration is cancelled and the place has gone to the next person on the waiting list.\n\n"
-            "If you would still like to come, you can register again while registration is open; you will join the "
-            "waiting list if the event is full. Questions go to the organisers at {event_contact}."),
+    body=_l("""Hello {recipient_name},
+
+You did not reconfirm your place at {event_title} ({registration_mode}) by {reconfirm_by}, so your registration is \
+cancelled and the place has gone to the next person on the waiting list.
+
+If you would still like to come, you can register again while registration is open; you will join the waiting list if \
+the event is full. Questions go to the organisers at {event_contact}."""),
     sets=SETS,
     extra=(RECONFIRM_BY,),
     sample=_released_sample,

@@ -80,14 +80,19 @@ register(TemplateSpec(
     label=_l("Decision: accepted"),
     when=_l("To every author of an accepted submission, when organisers release the decisions (held for review)."),
     subject=_l('Action required: confirm {submission_code} "{submission_title}" for {event_title}'),
-    body=_l('Hello {recipient_name},\n\n'
-            'We are pleased to tell you that your submission {submission_code} "{submission_title}" has been '
-            'accepted for {event_title} as a {submission_type}.\n\n'
-            '**Action required: please confirm that you will present it, or withdraw it if you cannot.** Open the '
-            'submission to confirm or withdraw:\n\n'
-            '{link}\n\n'
-            '{reviews}\n\n'
-            'Questions? Reply to this mail to reach the organisers.'),
+    body=_l("""Hello {recipient_name},
+
+We are pleased to tell you that your submission {submission_code} "{submission_title}" has been accepted for \
+{event_title} as a {submission_type}.
+
+**Action required: please confirm that you will present it, or withdraw it if you cannot.** Open the submission to \
+confirm or withdraw:
+
+{link}
+
+{reviews}
+
+Questions? Reply to this mail to reach the organisers."""),
     sets=("recipient", "event", "submission", "reviews", "link"),
     sample=_accepted_sample,
 ))
@@ -128,11 +133,14 @@ register(TemplateSpec(
     when=_l("To every author of an accepted submission no author has confirmed yet, when organisers send "
             "the reminder."),
     subject=_l('Action required: confirm {submission_code} "{submission_title}" for {event_title}'),
-    body=_l('Hello {recipient_name},\n\n'
-            'Your submission {submission_code} "{submission_title}" was accepted for {event_title}, and no author '
-            'has confirmed it yet.\n\n'
-            '**Please confirm that you will present it, or withdraw it if you cannot:**\n\n'
-            '{link}'),
+    body=_l("""Hello {recipient_name},
+
+Your submission {submission_code} "{submission_title}" was accepted for {event_title}, and no author has confirmed it \
+yet.
+
+**Please confirm that you will present it, or withdraw it if you cannot:**
+
+{link}"""),
     sets=("recipient", "event", "submission", "link"),
     sample=_unconfirmed_sample,
 ))
@@ -306,12 +314,16 @@ register(TemplateSpec(
     when=_l("To everyone taking part in the discussion of a submission (commenters, its reviewers and the "
             "track's chairs), when someone else comments."),
     subject=_l("Discussion of {submission_code}: new comment from {commenter}"),
-    body=_l("Hello {recipient_name},\n\n"
-            "{commenter} commented on the committee's discussion of submission {submission_code} "
-            "\"{submission_title}\" in {event_title}:\n\n"
-            "{comment}\n\n"
-            "Read the discussion and reply:\n\n"
-            "{link}"),
+    body=_l("""Hello {recipient_name},
+
+{commenter} commented on the committee's discussion of submission {submission_code} "{submission_title}" in \
+{event_title}:
+
+{comment}
+
+Read the discussion and reply:
+
+{link}"""),
     sets=("recipient", "event", "committee_submission", "link"),
     extra=(
         Placeholder("commenter", _l('Who wrote the comment, as the recipient may see them: a name, or "Reviewer 2" '
