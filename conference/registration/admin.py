@@ -273,10 +273,10 @@ def may_see_participants(event: Event, viewer) -> bool:
         return False
     if event.is_team_member(viewer):
         return True
-    return db.session.scalar(
+    return bool(db.session.scalar(
         sa.select(sa.exists().where(Registration.event_id == event.id, Registration.user_id == viewer.id,
                                     Registration.state == RegistrationState.CONFIRMED))
-    )
+    ))
 
 
 def participant_list(event: Event, viewer) -> list[ListedParticipant] | None:

@@ -327,10 +327,9 @@ def cancel(registration: Registration, *, actor, now: dt.datetime | None = None)
     if not registration.is_active:
         raise InvalidState(_("This registration is already %(state)s.", state=places.state_label(registration.state)))
     by_organiser = actor is not None and event.can_manage(actor) and not registration.is_owner(actor)
-    places.cancel_place(registration, now=now,
-                        reason=CancelReason.BY_ORGANISER if by_organiser else CancelReason.BY_PARTICIPANT)
-    record("registration.cancelled", actor=actor, obj=registration, event=event,
-           reason=registration.cancel_reason.value)
+    reason = CancelReason.BY_ORGANISER if by_organiser else CancelReason.BY_PARTICIPANT
+    places.cancel_place(registration, now=now, reason=reason)
+    record("registration.cancelled", actor=actor, obj=registration, event=event, reason=reason.value)
     queue_mail("registration_cancelled", to=registration.email, to_name=registration.name, event=event,
                user=registration.user, context={"registration": registration, "by_organiser": by_organiser})
     notify_filled(event, places.fill_places(event, now=now, actor=actor))
@@ -341,12 +340,13 @@ def accept_offer(registration: Registration, *, actor, now: dt.datetime | None =
     event's lock on the registration as it is then: the offer may just have been withdrawn)."""
     now = now or utcnow()
     places.lock_registration(registration)
-    if registration.state != RegistrationState.OFFERED:
+    expires = registration.offer_expires_at  # set while offered (a constraint)
+    if registration.state != RegistrationState.OFFERED or expires is None:
         raise InvalidState(_("There is no place on offer for this registration (it is %(state)s).",
                              state=places.state_label(registration.state)))
-    if now >= registration.offer_expires_at:
+    if now >= expires:
         raise DeadlinePassed(_("This offer expired on %(when)s and the place has passed to the next person.",
-                               when=format_datetime(registration.offer_expires_at)))
+                               when=format_datetime(expires)))
     invitation = registration.invitation
     needs_approval = registration.category.requires_approval and not (invitation and invitation.skip_approval)
     places.move(registration, RegistrationState.PENDING if needs_approval else RegistrationState.CONFIRMED)
@@ -380,7 +380,7 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
     ).all()
     expired = 0
     for event_id in event_ids:
-        event = db.session.get(Event, event_id)
+        event = db.session.get_one(Event, event_id)
         places.lock_event(event)
         due = db.session.scalars(
             sa.select(Registration).where(Registration.event_id == event_id,
@@ -506,14 +506,16 @@ def mail_state(registration: Registration, *, approved: bool = False, focal_poin
     organisation's focal point's)."""
     event = registration.event
     context = {"registration": registration, "link": manage_url(registration)}
-    common = {"to": registration.email, "to_name": registration.name, "event": event, "user": registration.user}
+    to, to_name, user = registration.email, registration.name, registration.user
     if registration.state == RegistrationState.CONFIRMED:
         template = "registration_confirmed"
         if approved:
             template = "registration_approved" if focal_point_of is None else "delegation_approved"
             context["organisation"] = focal_point_of
-        queue_mail(template, **common, context=context, attachments=[calendar_attachment(event)])
+        queue_mail(template, to=to, to_name=to_name, event=event, user=user, context=context,
+                   attachments=[calendar_attachment(event)])
     elif registration.state == RegistrationState.PENDING:
-        queue_mail("registration_received", **common, context=context)
+        queue_mail("registration_received", to=to, to_name=to_name, event=event, user=user, context=context)
     elif registration.state == RegistrationState.WAITLISTED:
-        queue_mail("registration_waitlisted", **common, context={**context, "position": places.position(registration)})
+        queue_mail("registration_waitlisted", to=to, to_name=to_name, event=event, user=user,
+                   context={**context, "position": places.position(registration)})
