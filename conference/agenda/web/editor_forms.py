@@ -104,7 +104,7 @@ class SpeakerForm(BaseForm):
                                         "e.g. 2030-03-16 09:00-12:00."))
             try:
                 day = dt.date.fromisoformat(match[1])
-                start, end = (dt.datetime.combine(day, dt.time.fromisoformat(t.zfill(5))) for t in match[2:4])
+                start, end = (dt.datetime.combine(day, dt.time.fromisoformat(t.zfill(5))) for t in match.group(2, 3))
             except ValueError as error:
                 raise ValidationError(_("%(line)s is not a real date and time.", line=line.strip())) from error
             try:
