@@ -99,7 +99,7 @@ def calendar(snapshot: dict, *, entries: list[dict] | None = None, name: str, ho
     cal.add_component(_timezone(zone, zone_name, snapshot, chosen))
     head, _, tail = b"".join(fold(line) for line in cal.content_lines() if line).rpartition(b"END:VCALENDAR")
     dtstamp = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    events = []
+    events: list[bytes] = []
     for entry in chosen:
         url = url_for_entry(entry)
         lines = [

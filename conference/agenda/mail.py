@@ -122,10 +122,10 @@ def _speaker_sample(event, *, cancelled: bool = False):
     if not schedules:
         items = [i for i in entry.snapshot["items"] if cancelled or not i.get("cancelled")]
         schedules = releases.speaker_schedules(entry.snapshot, {"cancelled" if cancelled else "new": items})
-    speaker = releases.mailed_speakers(event, schedules)[:1]
-    if not speaker:
+    mailed = releases.mailed_speakers(event, schedules)[:1]
+    if not mailed:
         return None
-    speaker = speaker[0]
+    speaker = mailed[0]
     data = {"release": entry, "changes": changes, "schedule": schedules[speaker.id], "timezone": speaker.timezone,
             "link": releases.agenda_link(event)}
     return data, speaker.name, speaker.email, speaker.user

@@ -46,9 +46,7 @@ def _release_or_404(event):
 
 def _export(body: bytes, mimetype: str, *, etag: str | None, filename: str | None = None):
     response = make_response(body)
-    response.mimetype = mimetype
-    if mimetype.startswith("text/"):
-        response.charset = "utf-8"
+    response.mimetype = mimetype  # Werkzeug adds "; charset=utf-8" to text types
     if filename:
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     if etag is None:
