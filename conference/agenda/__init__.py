@@ -5,11 +5,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # Deferred: runs in create_app, after every area's models are imported.
-    from conference.agenda import mail  # noqa: F401  (registers its templates)
-    from conference.agenda.releases import has_agenda
-    from conference.agenda.web import bp
-    from conference.events.web.views import event_page
+    # Deferred to create_app, which calls this after every area's models are imported and after
+    # the areas below registered the mail placeholder sets this area's templates build on; and
+    # importing the package (for its models) must not load its pages.
+    from conference.agenda import mail  # noqa: F401, PLC0415  (registers its templates)
+    from conference.agenda.releases import has_agenda  # noqa: PLC0415  (deferred, see above)
+    from conference.agenda.web import bp  # noqa: PLC0415  (deferred, see above)
+    from conference.events.web.views import event_page  # noqa: PLC0415  (deferred, see above)
 
     app.register_blueprint(bp)
     event_page.provide("has_agenda", has_agenda)

@@ -71,7 +71,8 @@ def _description(entry: dict, speakers: dict[int, dict], url: str) -> str:
 
 
 def _timezone(zone: zoneinfo.ZoneInfo, name: str, snapshot: dict, chosen: list[dict]) -> icalendar.Timezone:
-    days = [dt.date.fromisoformat(snapshot["event"]["start_date"]), dt.date.fromisoformat(snapshot["event"]["end_date"])]
+    days = [dt.date.fromisoformat(snapshot["event"]["start_date"]),
+            dt.date.fromisoformat(snapshot["event"]["end_date"])]
     days += [_local(e[k], zone).date() for e in chosen for k in ("start", "end")]
     return vtimezone(name, min(days), max(days))
 
@@ -98,7 +99,7 @@ def calendar(snapshot: dict, *, entries: list[dict] | None = None, name: str, ho
     cal.add_component(_timezone(zone, zone_name, snapshot, chosen))
     head, _, tail = b"".join(fold(line) for line in cal.content_lines() if line).rpartition(b"END:VCALENDAR")
     dtstamp = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    events = []
+    events: list[bytes] = []
     for entry in chosen:
         url = url_for_entry(entry)
         lines = [

@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from conference.agenda import releases
+from conference.agenda import snapshot as agenda_snapshot
 from conference.extensions import db
 from conference.mail.placeholders import when
 from conference.mail.registry import (
@@ -26,6 +28,8 @@ from conference.mail.registry import (
     add_set,
     register,
 )
+from conference.registration.enums import RegistrationState
+from conference.registration.models import Registration
 
 GROUP = _l("Programme")
 GONE = ("cancelled", "removed")  # what no longer takes place, or no longer with the recipient
@@ -97,9 +101,6 @@ RELEASE = (
 
 def _latest(event):
     """The event's latest release and its changes since the one before (None: none yet)."""
-    from conference.agenda import releases
-    from conference.agenda import snapshot as agenda_snapshot
-
     found = releases.releases_of(event)[:2]
     if not found:
         return None
@@ -111,8 +112,6 @@ def _speaker_sample(event, *, cancelled: bool = False):
     """A speaker of the latest release who gets the speakers' times from it (``cancelled``: the
     mail that their items are cancelled). Before any release did so, any speaker of the latest
     one, their items shown as new (or cancelled), for a preview."""
-    from conference.agenda import releases
-
     latest = _latest(event)
     if latest is None:
         return None
@@ -123,10 +122,10 @@ def _speaker_sample(event, *, cancelled: bool = False):
     if not schedules:
         items = [i for i in entry.snapshot["items"] if cancelled or not i.get("cancelled")]
         schedules = releases.speaker_schedules(entry.snapshot, {"cancelled" if cancelled else "new": items})
-    speaker = releases.mailed_speakers(event, schedules)[:1]
-    if not speaker:
+    mailed = releases.mailed_speakers(event, schedules)[:1]
+    if not mailed:
         return None
-    speaker = speaker[0]
+    speaker = mailed[0]
     data = {"release": entry, "changes": changes, "schedule": schedules[speaker.id], "timezone": speaker.timezone,
             "link": releases.agenda_link(event)}
     return data, speaker.name, speaker.email, speaker.user
@@ -134,10 +133,6 @@ def _speaker_sample(event, *, cancelled: bool = False):
 
 def _registrant_sample(event):
     """A confirmed registrant who asked for the summary (else any registrant), with their starred entries."""
-    from conference.agenda import releases
-    from conference.registration.enums import RegistrationState
-    from conference.registration.models import Registration
-
     latest = _latest(event)
     if latest is None:
         return None
@@ -184,7 +179,8 @@ register(TemplateSpec(
     subject=_l("Cancelled: your part in the programme of {event_title}"),
     body=_l("""Hello {recipient_name},
 
-The organisers of {event_title} released a new version of the programme ({release_name}). These items are no longer in the programme, or no longer with you as a speaker (times in your time zone, as they were):
+The organisers of {event_title} released a new version of the programme ({release_name}). These items are no longer in \
+the programme, or no longer with you as a speaker (times in your time zone, as they were):
 
 {schedule}
 
@@ -219,7 +215,8 @@ The programme:
 
 {link}
 
-You receive this because you asked to be told of changes to the programme; you can turn it off on your registration page or with the unsubscribe link of your mail program."""),
+You receive this because you asked to be told of changes to the programme; you can turn it off on your registration \
+page or with the unsubscribe link of your mail program."""),
     sets=("recipient", "event", "link", "session"),
     extra=(
         *RELEASE,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Sequence
+from typing import overload
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -47,6 +49,10 @@ def require_organiser(event: Event, actor) -> None:
         raise NotAllowed(_("Only the event's organisers may edit the programme."))
 
 
+@overload
+def _utc(value: dt.datetime, event: Event, field: str = ...) -> dt.datetime: ...
+@overload
+def _utc(value: None, event: Event, field: str = ...) -> None: ...
 def _utc(value: dt.datetime | None, event: Event, field: str = "starts_at") -> dt.datetime | None:
     """``value`` in UTC (a naive one read in the event's zone), refused outside the dates the app
     accepts (see conference.core.bounds), where converting it could overflow."""
@@ -165,7 +171,7 @@ def speakers_of(event: Event) -> list[Speaker]:
 
 def save_speaker(event: Event, *, actor, speaker: Speaker | None = None, name: str, email: str = "",
                  affiliation: str = "", bio: str = "", timezone: str = "UTC",
-                 availability: list[tuple[dt.datetime, dt.datetime]] = ()) -> Speaker:
+                 availability: Sequence[tuple[dt.datetime, dt.datetime]] = ()) -> Speaker:
     """Availability is a list of (start, end) windows; none means any time."""
     require_organiser(event, actor)
     if not name.strip():
@@ -224,23 +230,25 @@ def sessions_of(event: Event) -> list[AgendaSession]:
         .order_by(AgendaSession.starts_at, AgendaSession.id)))
 
 
-def _session_times(event: Event, starts_at, ends_at) -> tuple[dt.datetime | None, dt.datetime | None]:
+def _session_times(event: Event, starts_at: dt.datetime | None,
+                   ends_at: dt.datetime | None) -> tuple[dt.datetime | None, dt.datetime | None]:
     starts_at, ends_at = _utc(starts_at, event), _utc(ends_at, event, "ends_at")
-    if (starts_at is None) != (ends_at is None):
+    if starts_at is None and ends_at is None:
+        return None, None
+    if starts_at is None or ends_at is None:
         raise DomainError(_("Give both the start and the end, or neither to leave the session unscheduled."),
                           field="starts_at" if starts_at is None else "ends_at")
-    if starts_at is not None:
-        if ends_at <= starts_at:
-            raise DomainError(_("The session must end after it starts."), field="ends_at")
-        if not _within_event(event, starts_at, ends_at):
-            raise DomainError(_outside_days_message(event), field="starts_at")
+    if ends_at <= starts_at:
+        raise DomainError(_("The session must end after it starts."), field="ends_at")
+    if not _within_event(event, starts_at, ends_at):
+        raise DomainError(_outside_days_message(event), field="starts_at")
     return starts_at, ends_at
 
 
 def save_session(event: Event, *, actor, session: AgendaSession | None = None, title: str,
                  kind: SessionKind = SessionKind.PARALLEL, track_id: int | None = None, room_id: int | None = None,
                  starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None, description: str = "",
-                 chair_ids: list[int] = (), expected_version: int | None = None) -> AgendaSession:
+                 chair_ids: Sequence[int] = (), expected_version: int | None = None) -> AgendaSession:
     """A session lies within the event's days and ends after it starts; a save based on an older
     version of it is refused."""
     require_organiser(event, actor)
@@ -268,7 +276,7 @@ def move_session(session: AgendaSession, *, actor, room_id: int | None, starts_a
                  ends_at: dt.datetime, expected_version: int | None = None) -> AgendaSession:
     """Moves or resizes the session (within the event's days), and its items with it (each keeps
     its offset from the session's start); a move based on an older version of it is refused."""
-    event = db.session.get(Event, session.event_id)
+    event = db.session.get_one(Event, session.event_id)
     require_organiser(event, actor)
     _check_version(session, expected_version, session.title)
     _of_event(Room, event, room_id, "room_id")
@@ -324,7 +332,7 @@ def add_submissions(event: Event, *, actor) -> list[AgendaItem]:
 
 
 def save_item(event: Event, *, actor, item: AgendaItem | None = None, title: str, abstract: str = "",
-              kind: ItemKind = ItemKind.OTHER, speaker_ids: list[int] = (), duration: int = 20,
+              kind: ItemKind = ItemKind.OTHER, speaker_ids: Sequence[int] = (), duration: int = 20,
               expected_version: int | None = None) -> AgendaItem:
     """A free item (keynote, panel, opening...) or an edit of any item; its speakers are the
     event's speakers, in the order given."""
@@ -355,7 +363,7 @@ def place_item(item: AgendaItem, *, actor, session: AgendaSession, starts_at: dt
     """Puts the item into a scheduled session, at ``starts_at`` or, without one, right after the
     session's last item. A start outside the event's days is refused; one outside the session
     only warned about."""
-    event = db.session.get(Event, item.event_id)
+    event = db.session.get_one(Event, item.event_id)
     require_organiser(event, actor)
     _check_version(item, expected_version, item.title)
     if session is None or session.event_id != event.id:
@@ -364,8 +372,8 @@ def place_item(item: AgendaItem, *, actor, session: AgendaSession, starts_at: dt
         raise DomainError(_("%(session)s has no time yet: schedule the session first.", session=session.title),
                           field="session_id")
     if starts_at is None:
-        ends = [i.ends_at for i in session.items if i.starts_at is not None and i.id != item.id]
-        starts_at = max(ends + [session.starts_at])
+        ends = [end for i in session.items if i.id != item.id and (end := i.ends_at) is not None]
+        starts_at = max([*ends, session.starts_at])
     starts_at = _utc(starts_at, event)
     if not _within_event(event, starts_at, starts_at + dt.timedelta(minutes=item.duration_minutes)):
         raise DomainError(_outside_days_message(event), field="starts_at")
@@ -378,7 +386,7 @@ def place_item(item: AgendaItem, *, actor, session: AgendaSession, starts_at: dt
 
 
 def unschedule_item(item: AgendaItem, *, actor, expected_version: int | None = None) -> AgendaItem:
-    event = db.session.get(Event, item.event_id)
+    event = db.session.get_one(Event, item.event_id)
     require_organiser(event, actor)
     _check_version(item, expected_version, item.title)
     item.session_id, item.starts_at, item.session = None, None, None

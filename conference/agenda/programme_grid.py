@@ -100,8 +100,10 @@ def _day(day: dt.date, sessions: list[AgendaSession], room_ids: list[int], zone:
         return dt.datetime.combine(on, time, tzinfo=zone).astimezone(dt.UTC)
 
     midnight, next_midnight = instant(day, dt.time()), instant(day + dt.timedelta(days=1), dt.time())
-    first = min([instant(day, GRID_OPENS)] + [s.starts_at for s in sessions])
-    last = min(max([instant(day, GRID_CLOSES)] + [s.ends_at for s in sessions]), next_midnight)
+    # Every session here is scheduled (grid() passes those with a time); start and end are set together.
+    timed = [(s.starts_at, s.ends_at, s) for s in sessions if s.starts_at is not None and s.ends_at is not None]
+    first = min([instant(day, GRID_OPENS)] + [start for start, _end, _session in timed])
+    last = min(max([instant(day, GRID_CLOSES)] + [end for _start, end, _session in timed]), next_midnight)
     # Counted in UTC from midnight, the rows stay whole steps on the days the clocks change.
     first = midnight + _steps(first, midnight) * GRID_STEP
     count = _steps(last, first, up=True)
@@ -109,8 +111,8 @@ def _day(day: dt.date, sessions: list[AgendaSession], room_ids: list[int], zone:
     starting: dict[tuple[int, int], GridCell] = {}  # (row, room id): the cell that starts there
     covered: set[tuple[int, int]] = set()
     for room_id in room_ids:
-        spans = sorted(((_steps(s.starts_at, first), _steps(s.ends_at, first, up=True), s.id, s)
-                        for s in sessions if s.room_id == room_id), key=lambda span: span[:3])
+        spans = sorted(((_steps(start, first), _steps(end, first, up=True), s.id, s)
+                        for start, end, s in timed if s.room_id == room_id), key=lambda span: span[:3])
         cell, top, bottom = None, 0, 0
         for row, end, _id, session in spans:
             end = min(max(end, row + 1), count)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from conference.agenda.enums import SessionKind
-from conference.agenda.models import AgendaSession
+from conference.agenda.models import AgendaSession, Room, Speaker
 from conference.agenda.programme import event_bounds, rooms_of, sessions_of, speakers_of
 from conference.events.models import Event
 from conference.extensions import db
@@ -40,6 +40,18 @@ def expected_attendance(event: Event) -> int:
         Registration.mode == AttendanceMode.IN_PERSON)) or 0
 
 
+@dataclass(frozen=True)
+class _Commitment:
+    """Where a speaker (or chair) is due: a session they chair or an item they speak in."""
+
+    start: dt.datetime
+    end: dt.datetime
+    uid: str
+    label: str
+    session_id: int
+    chairing: bool
+
+
 def warnings(event: Event, *, sessions: list[AgendaSession] | None = None) -> list[Warning]:
     """What looks wrong in the programme. Warnings never block saving; they are listed before
     releasing. Runs a fixed number of queries (``sessions``, from sessions_of, saves some)."""
@@ -48,65 +60,89 @@ def warnings(event: Event, *, sessions: list[AgendaSession] | None = None) -> li
     scheduled = [s for s in sessions if s.starts_at is not None]
     rooms = {r.id: r for r in rooms_of(event)}
     speakers = {s.id: s for s in speakers_of(event)}
-    found: list[Warning] = []
-    first, last = event_bounds(event)
+    found, busy = _outside_warnings(event, scheduled)
+    for speaker_id, commitments in busy.items():
+        speaker = speakers.get(speaker_id)
+        if speaker is not None:
+            found += _speaker_warnings(event, speaker, commitments)
+    found += _room_warnings(event, scheduled, rooms)
+    return found
 
-    # Each speaker's commitments: (start, end, uid, label, session id, is_chair).
-    busy: dict[int, list[tuple]] = defaultdict(list)
+
+def _outside_warnings(event: Event, scheduled: list[AgendaSession]
+                      ) -> tuple[list[Warning], dict[int, list[_Commitment]]]:
+    """Sessions and items outside the event's days, items outside their session; and, for the
+    checks of each speaker, their commitments (by speaker id)."""
+    found: list[Warning] = []
+    busy: dict[int, list[_Commitment]] = defaultdict(list)
+    first, last = event_bounds(event)
     for session in scheduled:
+        starts, ends = session.starts_at, session.ends_at
+        if starts is None or ends is None:  # set together (a constraint): not scheduled
+            continue
         uid = f"session-{session.id}"
-        if not (first <= session.starts_at and session.ends_at <= last):
+        if not (first <= starts and ends <= last):
             found.append(Warning("outside_event", _("%(session)s is outside the event's days.", session=session.title),
                                  (uid,)))
         for chair in session.chairs:
-            busy[chair.id].append((session.starts_at, session.ends_at, uid, session.title, session.id, True))
+            busy[chair.id].append(_Commitment(starts, ends, uid, session.title, session.id, chairing=True))
         for item in session.items:
-            if item.starts_at is None:
+            item_starts, item_ends = item.starts_at, item.ends_at
+            if item_starts is None or item_ends is None:
                 continue
             item_uid = f"item-{item.id}"
-            if not (first <= item.starts_at and item.ends_at <= last):
+            if not (first <= item_starts and item_ends <= last):
                 found.append(Warning("outside_event", _("%(item)s is outside the event's days.", item=item.title),
                                      (item_uid,)))
-            elif not (session.starts_at <= item.starts_at and item.ends_at <= session.ends_at):
+            elif not (starts <= item_starts and item_ends <= ends):
                 found.append(Warning("outside_session", _("%(item)s (%(start)s) is outside its session %(session)s.",
-                                                          item=item.title, start=_when(item.starts_at, event),
+                                                          item=item.title, start=_when(item_starts, event),
                                                           session=session.title), (item_uid, uid)))
             for link in item.speaker_links:
-                busy[link.speaker_id].append((item.starts_at, item.ends_at, item_uid, item.title, session.id, False))
+                busy[link.speaker_id].append(_Commitment(item_starts, item_ends, item_uid, item.title, session.id,
+                                                         chairing=False))
+    return found, busy
 
-    for speaker_id, commitments in busy.items():
-        speaker = speakers.get(speaker_id)
-        if speaker is None:
-            continue
-        commitments.sort(key=lambda c: (c[0], c[2]))
-        for n, a in enumerate(commitments):
-            for b in commitments[n + 1:]:
-                if b[0] >= a[1]:
-                    break
-                if a[4] == b[4] and (a[5] or b[5]):
-                    continue  # chairing a session while speaking in it is fine
-                found.append(Warning("speaker_clash", _("%(speaker)s is in two places at once: %(a)s and %(b)s "
-                                                        "(%(start)s).", speaker=speaker.name, a=a[3], b=b[3],
-                                                        start=_when(max(a[0], b[0]), event)),
-                                     (a[2], b[2], f"speaker-{speaker_id}")))
-        windows = [(dt.datetime.fromisoformat(s), dt.datetime.fromisoformat(e)) for s, e in speaker.availability]
-        if windows:
-            for start, end, uid, label, _session, _chair in commitments:
-                if not any(ws <= start and end <= we for ws, we in windows):
-                    found.append(Warning("speaker_unavailable", _("%(speaker)s is not available for %(what)s "
-                                                                  "(%(start)s).", speaker=speaker.name, what=label,
-                                                                  start=_when(start, event)),
-                                         (uid, f"speaker-{speaker_id}")))
 
-    by_room: dict[int, list[AgendaSession]] = defaultdict(list)
+def _speaker_warnings(event: Event, speaker: Speaker, commitments: list[_Commitment]) -> list[Warning]:
+    """A speaker in two places at once (chairing a session while speaking in it is fine), and
+    outside the availability they gave."""
+    found: list[Warning] = []
+    commitments.sort(key=lambda c: (c.start, c.uid))
+    for n, a in enumerate(commitments):
+        for b in commitments[n + 1:]:
+            if b.start >= a.end:
+                break
+            if a.session_id == b.session_id and (a.chairing or b.chairing):
+                continue  # chairing a session while speaking in it is fine
+            found.append(Warning("speaker_clash", _("%(speaker)s is in two places at once: %(a)s and %(b)s "
+                                                    "(%(start)s).", speaker=speaker.name, a=a.label, b=b.label,
+                                                    start=_when(max(a.start, b.start), event)),
+                                 (a.uid, b.uid, f"speaker-{speaker.id}")))
+    windows = [(dt.datetime.fromisoformat(s), dt.datetime.fromisoformat(e)) for s, e in speaker.availability]
+    if windows:
+        for c in commitments:
+            if not any(ws <= c.start and c.end <= we for ws, we in windows):
+                found.append(Warning("speaker_unavailable", _("%(speaker)s is not available for %(what)s "
+                                                              "(%(start)s).", speaker=speaker.name, what=c.label,
+                                                              start=_when(c.start, event)),
+                                     (c.uid, f"speaker-{speaker.id}")))
+    return found
+
+
+def _room_warnings(event: Event, scheduled: list[AgendaSession], rooms: dict[int, Room]) -> list[Warning]:
+    """Two sessions in one room at once (poster sessions share a room on purpose), and rooms
+    smaller than the in-person registrations."""
+    found: list[Warning] = []
+    by_room: dict[int, list[tuple[dt.datetime, dt.datetime, AgendaSession]]] = defaultdict(list)
     for session in scheduled:
-        if session.room_id is not None:
-            by_room[session.room_id].append(session)
+        if session.room_id is not None and session.starts_at is not None and session.ends_at is not None:
+            by_room[session.room_id].append((session.starts_at, session.ends_at, session))
     for room_id, in_room in by_room.items():
-        in_room.sort(key=lambda s: (s.starts_at, s.id))
-        for n, a in enumerate(in_room):
-            for b in in_room[n + 1:]:
-                if b.starts_at >= a.ends_at:
+        in_room.sort(key=lambda timed: (timed[0], timed[2].id))
+        for n, (_starts, a_ends, a) in enumerate(in_room):
+            for b_starts, _ends, b in in_room[n + 1:]:
+                if b_starts >= a_ends:
                     break
                 if a.kind == SessionKind.POSTER and b.kind == SessionKind.POSTER:
                     continue  # poster sessions share a room on purpose

@@ -160,7 +160,8 @@ def view_model(snapshot: dict, *, tz: str, day: dt.date | None = None, track_id:
             per_day.setdefault(local_day, []).append(part)
     return Agenda(
         tz=tz, days=[Day(d, per_day[d]) for d in sorted(per_day)], all_days=sorted(all_days),
-        tracks=snapshot.get("tracks", []), rooms=sorted(snapshot.get("rooms", []), key=lambda r: (r["position"], r["id"])),
+        tracks=snapshot.get("tracks", []),
+        rooms=sorted(snapshot.get("rooms", []), key=lambda r: (r["position"], r["id"])),
         event=snapshot.get("event", {}), sessions=sessions, items=items, speakers=speakers,
     )
 
@@ -198,7 +199,7 @@ class GridDay:
 
 def _utc(value: dt.datetime) -> dt.datetime:
     # Arithmetic in UTC: two datetimes of one ZoneInfo subtract as wall-clock times, wrong on DST days.
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 def _grid_step(times: list[dt.datetime]) -> int:
@@ -244,7 +245,8 @@ def _grid_day(day: Day, rooms: list[dict], zone: zoneinfo.ZoneInfo, step: int) -
     covered = [{r for first_row, end_row, _e in lane for r in range(first_row + 1, end_row)} for lane in lanes]
     rows = []
     for n in range(max(end_row for _first, end_row, _e in placed)):
-        cells = [begins.get(n) or GridCell(None) for begins, hidden in zip(starts, covered) if n not in hidden]
+        cells = [begins.get(n) or GridCell(None)
+                 for begins, hidden in zip(starts, covered, strict=True) if n not in hidden]
         rows.append(GridRow((origin + n * size).astimezone(zone), cells))
     return GridDay(day.date, step, columns, rows)
 

@@ -146,7 +146,7 @@ def registrant_schedules(event: Event, snapshot: dict, changes: dict,
     """Per registration id, the entries its participant starred (one query for all): a starred
     session brings its items; an entry cancelled earlier than this release drops out."""
     user_ids = {r.user_id for r in registrations if r.user_id is not None}
-    stars: dict[int, set[str]] = {}
+    stars: dict[int | None, set[str]] = {}  # by account; a registration without one has none
     if user_ids:
         for user_id, uid in db.session.execute(sa.select(AgendaStar.user_id, AgendaStar.uid).where(
                 AgendaStar.event_id == event.id, AgendaStar.user_id.in_(user_ids))):

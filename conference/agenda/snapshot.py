@@ -30,6 +30,7 @@ organisers keep editing). Its shape::
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -67,7 +68,7 @@ def build(event: Event, previous: dict | None = None) -> dict:
     ).all()
     speakers = {s.id: s for s in db.session.scalars(sa.select(Speaker).where(Speaker.event_id == event.id))}
 
-    snapshot = {
+    snapshot: dict[str, Any] = {  # stored as JSON
         "version": SNAPSHOT_VERSION,
         "event": {"id": event.id, "slug": event.slug, "title": event.title, "timezone": event.timezone,
                   "start_date": event.start_date.isoformat(), "end_date": event.end_date.isoformat(),
@@ -141,7 +142,7 @@ def _carry_over(snapshot: dict, previous: dict) -> None:
 def changelog(old: dict | None, new: dict) -> dict[str, list[dict]]:
     """What changed from release ``old`` to ``new``: entries (sessions and items) that are new,
     moved (time or room), changed (content) or cancelled."""
-    result = {"new": [], "moved": [], "changed": [], "cancelled": []}
+    result: dict[str, list[dict]] = {"new": [], "moved": [], "changed": [], "cancelled": []}
     for kind in ("sessions", "items"):
         before = {e["uid"]: e for e in (old or {}).get(kind, [])}
         for entry in new.get(kind, []):

@@ -7,14 +7,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # Deferred: runs in create_app, after every area's models are imported. Runs before
+    # Deferred to create_app, which calls this after every area's models are imported and after
+    # the areas below registered the mail placeholder sets this area's templates build on; and
+    # importing the package (for its models) must not load its pages. Runs before
     # registration's init_app, which registers the blueprint these pages join.
-    from conference.core import jobs
-    from conference.delegations import mail  # noqa: F401  (registers its templates)
-    from conference.delegations.delegations import run_deadlines
-    from conference.delegations.for_registration import PROVIDED
-    from conference.delegations.web import admin, views  # noqa: F401  (routes on the registration blueprint)
-    from conference.registration import organisations
+    from conference.core import jobs  # noqa: PLC0415  (deferred, see above)
+    from conference.delegations import mail  # noqa: F401, PLC0415  (registers its templates)
+    from conference.delegations.delegations import run_deadlines  # noqa: PLC0415  (deferred, see above)
+    from conference.delegations.for_registration import PROVIDED  # noqa: PLC0415  (deferred, see above)
+    from conference.delegations.web import admin, views  # noqa: F401, PLC0415  (routes on the registration blueprint)
+    from conference.registration import organisations  # noqa: PLC0415  (deferred, see above)
 
     jobs.register("delegation_deadlines", run_deadlines)
     organisations.provide(PROVIDED)

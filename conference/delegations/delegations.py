@@ -55,7 +55,9 @@ from conference.registration.models import (
     ParticipantCategory,
     Registration,
     RegistrationInvitation,
+    RegistrationSettings,
 )
+from conference.registration.registrations import invitation_token, mail_state, manage_url, notify_filled
 from conference.registration.setup import invitee_problem
 
 # Permission -------------------------------------------------------------------------------------
@@ -66,7 +68,7 @@ def may_manage(organisation: Organisation, user) -> bool:
 
 
 def organisation_event(organisation: Organisation) -> Event:
-    return db.session.get(Event, organisation.event_id)
+    return db.session.get_one(Event, organisation.event_id)
 
 
 def require_organiser(event: Event, actor) -> None:
@@ -280,8 +282,9 @@ def save_organisation(event: Event, *, actor, organisation: Organisation | None 
     if len(acronym) > 40:
         errors["acronym"] = _("Keep the acronym under 40 characters.")
     try:
-        kind = OrganisationKind(kind)
+        chosen_kind: OrganisationKind | None = OrganisationKind(kind)
     except ValueError:
+        chosen_kind = None
         errors["kind"] = _("Choose member, observer, partner or other.")
     domains = _domains(email_domains)
     if (problem := _check_domains(domains)) is not None:
@@ -290,13 +293,13 @@ def save_organisation(event: Event, *, actor, organisation: Organisation | None 
               "quota_online": _quota(quota_online, "quota_online", errors)}
     if category is not None and category.event_id != event.id:
         errors["category_id"] = _("Choose a category of this event.")
-    if errors:
+    if errors or chosen_kind is None:  # no kind is one of the errors
         raise ValidationFailed(errors)
     created = organisation is None
-    if created:
+    if organisation is None:
         organisation = Organisation(event_id=event.id)
         db.session.add(organisation)
-    organisation.name, organisation.acronym, organisation.kind = name, acronym, kind
+    organisation.name, organisation.acronym, organisation.kind = name, acronym, chosen_kind
     organisation.country = " ".join((country or "").split())[:100]
     organisation.email_domains = domains
     organisation.quota_in_person, organisation.quota_online = quotas["quota_in_person"], quotas["quota_online"]
@@ -361,8 +364,6 @@ def remove_focal_point(focal: FocalPoint, *, actor) -> None:
 def _nomination(organisation: Organisation, *, actor, email: str, name: str, message: str,
                 reserved_mode: AttendanceMode | None = None, substitute_for: Registration | None = None,
                 now: dt.datetime) -> RegistrationInvitation:
-    from conference.registration.registrations import invitation_token
-
     event = organisation_event(organisation)
     if organisation.category is None:
         raise InvalidState(_("The organisers have not chosen the category %(organisation)s's delegates register in; "
@@ -398,7 +399,8 @@ def nominate(organisation: Organisation, *, actor, email: str, name: str = "", m
     places.lock_event(event)
     counts = delegation_counts(event)
     lefts = [counts.left(organisation, mode) for mode in places.modes_of(event)]
-    if lefts and all(left is not None for left in lefts) and sum(lefts) - counts.nominated[organisation.id] <= 0:
+    limited = [left for left in lefts if left is not None]
+    if lefts and len(limited) == len(lefts) and sum(limited) - counts.nominated[organisation.id] <= 0:
         raise InvalidState(_("The delegation's quota is full: no places are left to nominate for. Replace a "
                              "delegate instead, or ask the organisers for a larger quota."))
     invitation = _nomination(organisation, actor=actor, email=email, name=name, message=message, now=now)
@@ -419,8 +421,6 @@ def withdraw_nomination(invitation: RegistrationInvitation, *, actor, now: dt.da
     db.session.flush()
     record("delegation.nomination_withdrawn", actor=actor, obj=organisation, event=event, email=invitation.email)
     if invitation.reserved_mode is not None:
-        from conference.registration.registrations import notify_filled
-
         notify_filled(event, places.fill_places(event, now=now, actor=actor))
 
 
@@ -470,8 +470,6 @@ def approve(registration: Registration, *, actor, waitlist_if_full: bool = False
     """The focal point (or an organiser) approves a pending delegate. The delegation's quota is
     checked under the event's lock: past it, the approval is refused with the quota named, or
     (``waitlist_if_full``) the person goes on the delegation's waiting list. Returns the new state."""
-    from conference.registration.registrations import mail_state, notify_filled
-
     organisation = _pending_of(registration, actor)
     now = now or utcnow()
     event = organisation_event(organisation)
@@ -503,8 +501,6 @@ def approve(registration: Registration, *, actor, waitlist_if_full: bool = False
 def decline(registration: Registration, *, actor, message: str = "", now: dt.datetime | None = None) -> None:
     """The focal point (or an organiser) declines a pending delegate; the place they held in
     their category goes down the waiting list."""
-    from conference.registration.registrations import manage_url, notify_filled
-
     organisation = _pending_of(registration, actor)
     now = now or utcnow()
     event = organisation_event(organisation)
@@ -572,18 +568,17 @@ def remind_focal_points(event: Event, *, actor=None, now: dt.datetime | None = N
 def run_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The periodic job: remind focal points once, REMIND_BEFORE the deadline; at the deadline,
     hand what is still pending to the organisers and tell them."""
-    from conference.registration.models import RegistrationSettings
-
     now = now or utcnow()
     done = {"focal_points_reminded": 0, "escalated": 0}
     due = db.session.scalars(sa.select(RegistrationSettings).where(
         RegistrationSettings.focal_point_deadline.is_not(None))).all()
     for settings in due:
-        event = settings.event
-        if settings.focal_point_reminded_at is None and now >= settings.focal_point_deadline - REMIND_BEFORE \
-                and now < settings.focal_point_deadline:
+        event, deadline = settings.event, settings.focal_point_deadline
+        if deadline is None:  # never: the query keeps the settings with a deadline
+            continue
+        if settings.focal_point_reminded_at is None and deadline - REMIND_BEFORE <= now < deadline:
             done["focal_points_reminded"] += remind_focal_points(event, now=now)
-        if now >= settings.focal_point_deadline:
+        if now >= deadline:
             late = _awaiting([event.id])
             if late:
                 for registration in late:

@@ -51,7 +51,7 @@ def organisations_csv(event: Event) -> str:
     in (all modes together), as CSV text with a byte-order mark so spreadsheets read it as
     UTF-8. Cells that a spreadsheet would run as a formula are quoted with an apostrophe."""
     counts = delegation_counts(event)
-    categories = dict(db.session.execute(
+    category_names: dict[int | None, str] = dict(db.session.execute(
         sa.select(ParticipantCategory.id, ParticipantCategory.name).where(ParticipantCategory.event_id == event.id)
     ).all())
     buffer = io.StringIO()
@@ -66,7 +66,7 @@ def organisations_csv(event: Event) -> str:
                " ".join(organisation.email_domains or []),
                "" if organisation.quota_in_person is None else organisation.quota_in_person,
                "" if organisation.quota_online is None else organisation.quota_online,
-               categories.get(organisation.category_id, ""), _focal_points_text(organisation),
+               category_names.get(organisation.category_id, ""), _focal_points_text(organisation),
                total(counts.approved), total(counts.pending), total(counts.checked_in)]
         writer.writerow([safe_cell(cell) for cell in row])
     return buffer.getvalue()
@@ -106,7 +106,8 @@ _NAMED_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>$")
 
 def _focal_points(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     """The (email, name) pairs of "Name <email>; email; ..." and the problems found."""
-    found, problems = [], []
+    found: list[tuple[str, str]] = []
+    problems: list[str] = []
     for part in text.split(";"):
         part = part.strip()
         if not part:
@@ -206,7 +207,7 @@ def copy_sources(event: Event, user) -> list[tuple[Event, int]]:
     """The other events ``user`` organises that have organisations, with how many, newest first."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [tuple(row) for row in db.session.execute(
+    return [(other, count) for other, count in db.session.execute(
         sa.select(Event, sa.func.count(Organisation.id))
         .join(Organisation, Organisation.event_id == Event.id)
         .where(Event.id != event.id, Event.id.in_(sa.select(EventRole.event_id).where(
@@ -232,7 +233,7 @@ def copy_organisations(event: Event, *, source: Event, actor) -> Copied:
         raise NotAllowed(_("Choose another event you organise."), field="source_event_id")
     existing = {o.name.casefold() for o in organisations_of(event)}
     by_category = categories.categories_by_name(event)
-    source_categories = dict(db.session.execute(
+    source_categories: dict[int | None, str] = dict(db.session.execute(
         sa.select(ParticipantCategory.id, ParticipantCategory.name).where(ParticipantCategory.event_id == source.id)
     ).all())
     copied = Copied([], [])

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from conference.core.links import external_url
+from conference.delegations.models import Organisation
 from conference.extensions import db
 from conference.mail.placeholders import when
 from conference.mail.registry import (
@@ -17,6 +19,8 @@ from conference.mail.registry import (
     add_set,
     register,
 )
+from conference.registration.models import Registration, RegistrationInvitation
+from conference.registration.registrations import manage_url
 
 GROUP = _l("Delegations")
 
@@ -32,15 +36,11 @@ add_set("organisation", [
 
 
 def _organisation(event):
-    from conference.delegations.models import Organisation
-
     return db.session.scalars(sa.select(Organisation).where(Organisation.event_id == event.id)
                               .order_by(Organisation.id).limit(1)).first()
 
 
 def _delegate(event, *states):
-    from conference.registration.models import Registration
-
     query = sa.select(Registration).where(Registration.event_id == event.id,
                                           Registration.organisation_id.is_not(None)).order_by(Registration.id)
     if states:
@@ -49,8 +49,6 @@ def _delegate(event, *states):
 
 
 def _focal_sample(event):
-    from conference.core.links import external_url
-
     organisation = _organisation(event)
     if organisation is None:
         return None
@@ -64,8 +62,6 @@ def _focal_sample(event):
 
 
 def _delegate_sample(event):
-    from conference.registration.registrations import manage_url
-
     registration = _delegate(event)
     if registration is None:
         return None
@@ -82,9 +78,6 @@ def _pending_sample(event):
 
 
 def _nomination_sample(event):
-    from conference.core.links import external_url
-    from conference.registration.models import RegistrationInvitation
-
     invitation = db.session.scalars(sa.select(RegistrationInvitation).where(
         RegistrationInvitation.event_id == event.id, RegistrationInvitation.organisation_id.is_not(None))
         .order_by(RegistrationInvitation.id).limit(1)).first()
@@ -96,16 +89,14 @@ def _nomination_sample(event):
 
 
 def _escalated_sample(event):
-    from conference.core.links import external_url
-
     registration = _delegate(event)
     if registration is None:
         return None
     organiser = next((r.user for r in event.roles if r.role.value == "organiser"), None)
     if organiser is None:
         return None
-    return ({"registrations": [registration], "link": external_url("registration.delegations_overview", slug=event.slug)},
-            organiser.name, organiser.email, organiser)
+    link = external_url("registration.delegations_overview", slug=event.slug)
+    return {"registrations": [registration], "link": link}, organiser.name, organiser.email, organiser
 
 
 register(TemplateSpec(
@@ -116,7 +107,8 @@ register(TemplateSpec(
     subject=_l("You are the focal point of {organisation_name} for {event_title}"),
     body=_l("""Hello {recipient_name},
 
-The organisers of {event_title} ({event_dates}) have made you a focal point of {organisation_name}: you nominate your organisation's delegates and approve the people who register claiming it.
+The organisers of {event_title} ({event_dates}) have made you a focal point of {organisation_name}: you nominate your \
+organisation's delegates and approve the people who register claiming it.
 
 Your delegation's page (log in or create an account with this address):
 
@@ -157,7 +149,8 @@ register(TemplateSpec(
     subject=_l("{registrant_name} waits for your approval for {event_title}"),
     body=_l("""Hello {recipient_name},
 
-{registrant_name} ({registrant_email}) registered for {event_title} as a member of {organisation_name} and waits for your approval.
+{registrant_name} ({registrant_email}) registered for {event_title} as a member of {organisation_name} and waits for \
+your approval.
 
 Approve or decline on your delegation's page:
 
@@ -178,7 +171,8 @@ register(TemplateSpec(
     subject=_l("Confirmed: your registration for {event_title} with {organisation_name}"),
     body=_l("""Hello {recipient_name},
 
-The focal point of {organisation_name} approved your registration: your place at {event_title} ({registration_category}, {registration_mode}) is confirmed.
+The focal point of {organisation_name} approved your registration: your place at {event_title} \
+({registration_category}, {registration_mode}) is confirmed.
 
 Your ticket, your answers and the way to cancel are on your registration page:
 

@@ -78,12 +78,13 @@ class Overview:
 
 
 def _escalated(event: Event) -> dict[int, int]:
-    return dict(db.session.execute(
+    rows = db.session.execute(
         sa.select(Registration.organisation_id, sa.func.count())
         .where(Registration.event_id == event.id, Registration.state == RegistrationState.PENDING,
                Registration.organisation_id.is_not(None), Registration.escalated_at.is_not(None))
         .group_by(Registration.organisation_id)
-    ).all())
+    ).all()
+    return {organisation_id: count for organisation_id, count in rows if organisation_id is not None}
 
 
 def _matches(line: OrganisationLine, *, kind, pending_only: bool, full_only: bool, search: str) -> bool:
@@ -122,12 +123,13 @@ def overview(event: Event, *, kind: OrganisationKind | str | None = None, pendin
     totals = []
     for i, mode in enumerate(modes):
         column = [line.modes[i] for line in lines]
-        quotas = [each.quota for each in column]
-        every_quota = bool(column) and None not in quotas
+        quotas = [each.quota for each in column if each.quota is not None]
+        lefts = [each.left for each in column if each.left is not None]  # one where there is a quota
+        every_quota = bool(column) and len(quotas) == len(column)
         totals.append(ModeLine(
             mode, sum(quotas) if every_quota else None, sum(each.approved for each in column),
             sum(each.pending for each in column), sum(each.waiting for each in column),
-            sum(each.checked_in for each in column), sum(each.left for each in column) if every_quota else None))
+            sum(each.checked_in for each in column), sum(lefts) if every_quota else None))
     return Overview(lines, totals, sum(line.nominated for line in lines), sum(line.escalated for line in lines),
                     len(organisations))
 

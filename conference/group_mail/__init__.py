@@ -5,8 +5,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # Deferred: runs in create_app, after every area's models are imported.
-    from conference.group_mail import mail  # noqa: F401  (registers its templates)
-    from conference.group_mail.web import bp
+    # Deferred to create_app, which calls this after every area's models are imported and after
+    # the areas below registered the mail placeholder sets this area's templates build on; and
+    # importing the package (for its models) must not load its pages.
+    from conference.group_mail import mail  # noqa: F401, PLC0415  (registers its templates)
+    from conference.group_mail.web import bp  # noqa: PLC0415  (deferred, see above)
 
     app.register_blueprint(bp)

@@ -10,6 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from conference.cfp.enums import SubmissionState
+from conference.events.team import ROLE_LABELS
+from conference.group_mail import sending as group_mail
+from conference.mail import opt_outs
 from conference.mail.placeholders import when
 from conference.mail.registry import MailContext, Placeholder, TemplateSpec, register
 
@@ -44,17 +47,12 @@ def _review_deadline(c: MailContext) -> str:
 
 
 def _roles(c: MailContext) -> str:
-    from conference.events.team import ROLE_LABELS
-
     return ", ".join(str(ROLE_LABELS[role]) for role in c.get("roles", ()))
 
 
 def _sample(audience: str):
     def sample(event):
         """The first person of the audience (no filter), with their own data."""
-        from conference.group_mail import sending as group_mail
-        from conference.mail import opt_outs
-
         people = group_mail.recipients(event, audience, {})
         if not people:
             return None

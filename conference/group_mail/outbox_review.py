@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 import nh3
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import defer, raiseload
 
 from conference.core.audit import record
@@ -196,12 +198,13 @@ def edit_held(event: Event, message: OutboxMessage, *, actor, subject: str, body
     text += "\n"
     changed = [name for name, new in (("subject", subject), ("body_text", text)) if getattr(message, name) != new]
     html = registry.text_to_html(text, subject=subject, event=event)
-    result = db.session.execute(
+    # An UPDATE's result is a CursorResult; SQLAlchemy types Session.execute's as Result.
+    result = cast(CursorResult, db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.event_id == event.id,
                OutboxMessage.state == MailState.HELD)
         .values(subject=subject, body_text=text, body_html=html)
-    )
+    ))
     if result.rowcount != 1:
         raise InvalidState(_("This message is no longer held (sent or discarded meanwhile): it cannot be edited."))
     record("mail.edited", actor=actor, obj=message, event=event, fields=changed, to=message.to_address)

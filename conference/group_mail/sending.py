@@ -25,6 +25,8 @@ import datetime as dt
 import hashlib
 import json
 import zoneinfo
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -73,7 +75,8 @@ AUDIENCES = {
 }
 
 # Each audience's filters: name -> how a value is read. An empty list means "any".
-_FILTERS = {
+# Per audience, each filter's reader of a submitted value (raising TypeError or ValueError).
+_FILTERS: dict[str, dict[str, Callable[[Any], Any]]] = {
     "authors": {"states": SubmissionState, "track_ids": int, "type_ids": int},
     "reviewers": {"track_ids": int},
     "registrants": {"form_ids": int, "category_ids": int, "states": RegistrationState, "modes": AttendanceMode},
@@ -155,7 +158,7 @@ class Recipient:
 class _People:
     """Recipients in order of first appearance, one per lower-cased address."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.by_key: dict[str, Recipient] = {}
 
     def get_or_add(self, email: str, name: str, user, data: dict) -> Recipient | None:
@@ -251,7 +254,8 @@ def _speakers(event: Event, f: dict) -> list[Recipient]:
                                    for start, end in (_day_range(event, day) for day in f["days"]))))
     people = _People()
     for item in db.session.scalars(stmt).unique():
-        room = item.session.room.name if item.session.room else ""
+        session = item.session  # set: the query joins it
+        room = session.room.name if session is not None and session.room is not None else ""
         for speaker in item.speakers:
             # What the "session" placeholders read (see mail_templates/agenda.py): the entries,
             # and the zone the speaker gave the organisers, which wins over their account's.

@@ -86,7 +86,7 @@ def sent_group_mails(event: Event) -> list[SentGroupMail]:
     ).all()
     if not rows:
         return []
-    states: dict[int, dict[MailState, int]] = {}
+    states: dict[int | None, dict[MailState, int]] = {}  # by group mail (the query keeps group mails' only)
     for group_id, state, count in db.session.execute(
             sa.select(OutboxMessage.group_mail_id, OutboxMessage.state, sa.func.count())
             .where(OutboxMessage.group_mail_id.in_([mail.id for mail, _name in rows]))

@@ -119,7 +119,7 @@ def save_template(event: Event, key: str, *, subject: str, body: str, actor) -> 
     subject, body = mail_text.checked(subject, body, spec=spec)
     own = _override(event, key)
     created = own is None
-    if created:
+    if own is None:
         own = MailTemplate(event_id=event.id, key=key)
         db.session.add(own)
     own.subject, own.body = subject, body

@@ -5,18 +5,20 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # Deferred: runs in create_app, after every area's models are imported.
-    from conference.core import jobs
-    from conference.events.web.views import event_page
-    from conference.mail import opt_outs
-    from conference.registration import (
+    # Deferred to create_app, which calls this after every area's models are imported and after
+    # the areas below registered the mail placeholder sets this area's templates build on; and
+    # importing the package (for its models) must not load its pages.
+    from conference.core import jobs  # noqa: PLC0415  (deferred, see above)
+    from conference.events.web.views import event_page  # noqa: PLC0415  (deferred, see above)
+    from conference.mail import opt_outs  # noqa: PLC0415  (deferred, see above)
+    from conference.registration import (  # noqa: PLC0415  (deferred, see above)
         mail,  # noqa: F401  (registers its templates)
         participants,
     )
-    from conference.registration.queries import entry_for
-    from conference.registration.reconfirmation import run_reconfirmation
-    from conference.registration.registrations import expire_offers
-    from conference.registration.web import bp
+    from conference.registration.queries import entry_for  # noqa: PLC0415  (deferred, see above)
+    from conference.registration.reconfirmation import run_reconfirmation  # noqa: PLC0415  (deferred, see above)
+    from conference.registration.registrations import expire_offers  # noqa: PLC0415  (deferred, see above)
+    from conference.registration.web import bp  # noqa: PLC0415  (deferred, see above)
 
     app.register_blueprint(bp)
     event_page.provide("registration", entry_for)

@@ -162,7 +162,7 @@ def category_counts(event: Event) -> Counts:
 # CSV export -------------------------------------------------------------------------------------------------
 
 def _utc_iso(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.timezone.utc).isoformat(timespec="seconds") if value else ""
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else ""
 
 
 def _answer_cell(question: RegistrationQuestion, value) -> str:
@@ -273,10 +273,10 @@ def may_see_participants(event: Event, viewer) -> bool:
         return False
     if event.is_team_member(viewer):
         return True
-    return db.session.scalar(
+    return bool(db.session.scalar(
         sa.select(sa.exists().where(Registration.event_id == event.id, Registration.user_id == viewer.id,
                                     Registration.state == RegistrationState.CONFIRMED))
-    )
+    ))
 
 
 def participant_list(event: Event, viewer) -> list[ListedParticipant] | None:

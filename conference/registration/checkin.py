@@ -12,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+from typing import cast
 from urllib.parse import urlsplit
 
 import segno
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import joinedload
 
 from conference.accounts.models import User
@@ -201,20 +203,25 @@ def check_in(registration: Registration, *, actor, now: dt.datetime | None = Non
     _require_manage(registration, actor)
     _refuse_unconfirmed(registration)
     now = now or utcnow()
-    changed = db.session.execute(
+    # An UPDATE's result is a CursorResult; SQLAlchemy types Session.execute's as Result.
+    changed = cast(CursorResult, db.session.execute(
         sa.update(Registration)
         .where(Registration.id == registration.id, Registration.checked_in_at.is_(None),
                Registration.state == RegistrationState.CONFIRMED)
         .values(checked_in_at=now, checked_in_by_id=actor.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     # Read back what the database holds now: ours, or the first check-in's (and a
     # cancellation that came in between).
     db.session.refresh(registration, ["checked_in_at", "checked_in_by_id", "state", "updated_at"])
     if changed != 1:
         _refuse_unconfirmed(registration)
+        first_at = registration.checked_in_at
+        if first_at is None:  # confirmed and not checked in, yet the UPDATE did not find it so
+            raise RuntimeError(f"Registration {registration.id} is confirmed and not checked in, yet the UPDATE "
+                               "changed nothing")
         by = db.session.get(User, registration.checked_in_by_id) if registration.checked_in_by_id else None
-        return CheckIn(registration=registration, first_time=False, at=registration.checked_in_at, by=by)
+        return CheckIn(registration=registration, first_time=False, at=first_at, by=by)
     record("registration.checked_in", actor=actor, obj=registration, event=registration.event)
     db.session.flush()
     return CheckIn(registration=registration, first_time=True, at=now, by=actor)

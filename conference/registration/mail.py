@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from conference.core.links import external_url
 from conference.extensions import db
 from conference.mail.placeholders import when
 from conference.mail.registry import (
@@ -27,23 +28,22 @@ from conference.mail.registry import (
     add_set,
     register,
 )
+from conference.registration.enums import CancelReason, RegistrationState
+from conference.registration.models import ParticipantCategory, Registration, RegistrationInvitation
+from conference.registration.organisations import organisation_source
+from conference.registration.places import mode_label, position, state_label
+from conference.registration.registrations import manage_url
 
 
 def _registration_link(c: MailContext) -> str:
-    from conference.registration.registrations import manage_url
-
     return c.get("link") or manage_url(c["registration"])
 
 
 def _mode(c: MailContext) -> str:
-    from conference.registration.places import mode_label
-
     return mode_label(c["registration"].mode)
 
 
 def _status(c: MailContext) -> str:
-    from conference.registration.places import state_label
-
     return state_label(c["registration"].state)
 
 
@@ -67,8 +67,6 @@ PREVIEW_TOKEN = "preview"
 # Placeholders of these templates -------------------------------------------------------------------
 
 def _mode_label(mode) -> str:
-    from conference.registration.places import mode_label
-
     return "" if mode is None else mode_label(mode)
 
 
@@ -81,8 +79,6 @@ def _join_details(c: MailContext) -> str:
 
 
 def _position(c: MailContext) -> str:
-    from conference.registration.places import position
-
     value = c.get("position")
     if value is None:
         value = position(c["registration"])
@@ -117,16 +113,12 @@ RECONFIRM_BY = Placeholder("reconfirm_by", _l("The date to reconfirm by, in the 
 # Samples: a real record of the event for the preview ------------------------------------------------
 
 def _preview_link(endpoint: str) -> str:
-    from conference.core.links import external_url
-
     return external_url(endpoint, token=PREVIEW_TOKEN)
 
 
 def _registration_sample(event, *states, where=None, **data):
     """The event's latest registration in one of ``states`` (and matching ``where``), else its
     latest of any kind, to its participant."""
-    from conference.registration.models import Registration
-
     latest = (sa.select(Registration).where(Registration.event_id == event.id)
               .order_by(Registration.id.desc()).limit(1))
     fitting = latest.where(Registration.state.in_(states)) if states else latest
@@ -140,8 +132,6 @@ def _registration_sample(event, *states, where=None, **data):
 
 
 def _states(*names):
-    from conference.registration.enums import RegistrationState
-
     return tuple(RegistrationState(name) for name in names)
 
 
@@ -150,16 +140,12 @@ def _state_sample(*names):
 
 
 def _switch_sample(event):
-    from conference.registration.models import Registration
-
     return _registration_sample(event, *_states("confirmed", "pending"), where=Registration.switch_to.is_not(None))
 
 
 def _reconfirmation_sample(*names, where=None):
     """A registration of the kind the event's reconfirmation asks (its modes, not exempt)."""
     def sample(event):
-        from conference.registration.models import ParticipantCategory, Registration
-
         settings = event.registration_settings
         asked = Registration.category_id.not_in(
             sa.select(ParticipantCategory.id).where(ParticipantCategory.event_id == event.id,
@@ -173,15 +159,10 @@ def _reconfirmation_sample(*names, where=None):
 
 
 def _released_sample(event):
-    from conference.registration.enums import CancelReason
-    from conference.registration.models import Registration
-
     return _reconfirmation_sample("cancelled", where=Registration.cancel_reason == CancelReason.NOT_RECONFIRMED)(event)
 
 
 def _invitation_sample(event):
-    from conference.registration.models import RegistrationInvitation
-
     invitation = db.session.scalars(
         sa.select(RegistrationInvitation).where(RegistrationInvitation.event_id == event.id)
         .order_by(RegistrationInvitation.id.desc()).limit(1)).first()
@@ -195,8 +176,6 @@ def _invitation_sample(event):
 # Where a registration stands --------------------------------------------------------------------------
 
 def _decided_by(c: MailContext) -> str:
-    from conference.registration.organisations import organisation_source
-
     registration = c["registration"]
     if organisation_source().awaiting_focal_point(registration):
         return _("the focal point of %(organisation)s", organisation=registration.organisation.name)
@@ -212,7 +191,8 @@ register(TemplateSpec(
     subject=_l("Received: your registration for {event_title}"),
     body=_l("""Hello {recipient_name},
 
-We received your registration for {event_title} ({registration_category}). It awaits approval by {decided_by}; you will get a mail when they have decided. Your place is held meanwhile.
+We received your registration for {event_title} ({registration_category}). It awaits approval by {decided_by}; you \
+will get a mail when they have decided. Your place is held meanwhile.
 
 {registration_link}"""),
     sets=SETS,
@@ -253,7 +233,8 @@ register(TemplateSpec(
     subject=_l("Approved: your registration for {event_title}"),
     body=_l("""Hello {recipient_name},
 
-The organisers of {event_title} approved your registration: it is confirmed ({registration_category}, {registration_mode}).
+The organisers of {event_title} approved your registration: it is confirmed ({registration_category}, \
+{registration_mode}).
 
 Your ticket, your answers and the way to cancel are on your registration page:
 
@@ -293,7 +274,8 @@ register(TemplateSpec(
     subject=_l("Action required: a place for you at {event_title}"),
     body=_l("""Hello {recipient_name},
 
-A place has freed up at {event_title} and it is yours if you want it. It is held for you until {offer_expires}; after that it passes to the next person waiting.
+A place has freed up at {event_title} and it is yours if you want it. It is held for you until {offer_expires}; after \
+that it passes to the next person waiting.
 
 Take the place (or let it go) on your registration page:
 
@@ -312,9 +294,11 @@ register(TemplateSpec(
     subject=_l("Waiting list again: {event_title}"),
     body=_l("""Hello {recipient_name},
 
-The organisers of {event_title} have reduced the number of places, so the place we offered you is no longer available. We are sorry.
+The organisers of {event_title} have reduced the number of places, so the place we offered you is no longer available. \
+We are sorry.
 
-You are back on the waiting list ({registration_mode}), at number {waiting_position}, ahead of everyone who joined it after you. We will offer you the next place that frees up.
+You are back on the waiting list ({registration_mode}), at number {waiting_position}, ahead of everyone who joined it \
+after you. We will offer you the next place that frees up.
 
 {registration_link}"""),
     sets=SETS,
@@ -330,7 +314,8 @@ register(TemplateSpec(
     subject=_l("Offer expired: {event_title}"),
     body=_l("""Hello {recipient_name},
 
-The place we offered you at {event_title} was not taken in time and has passed to the next person waiting. You can register again if registration is still open:
+The place we offered you at {event_title} was not taken in time and has passed to the next person waiting. You can \
+register again if registration is still open:
 
 {event_link}"""),
     sets=SETS,
@@ -391,7 +376,8 @@ register(TemplateSpec(
     subject=_l("Waiting to attend {switch_mode}: {event_title}"),
     body=_l("""Hello {recipient_name},
 
-There is no room {switch_mode} at {event_title} right now. Your request waits at number {waiting_position}; you keep your current place until it comes through, and we will tell you when it does.
+There is no room {switch_mode} at {event_title} right now. Your request waits at number {waiting_position}; you keep \
+your current place until it comes through, and we will tell you when it does.
 
 {registration_link}"""),
     sets=SETS,
@@ -446,7 +432,9 @@ register(TemplateSpec(
     subject=_l("Your registration link for {event_title}"),
     body=_l("""Hello {recipient_name},
 
-Someone, probably you, asked for the link to your registration for {event_title}, or sent the registration form again with your address. You are already registered: nothing has changed. On your registration page you see where your registration stands, change your answers and cancel it:
+Someone, probably you, asked for the link to your registration for {event_title}, or sent the registration form again \
+with your address. You are already registered: nothing has changed. On your registration page you see where your \
+registration stands, change your answers and cancel it:
 
 {registration_link}
 
@@ -467,7 +455,8 @@ register(TemplateSpec(
     subject=_l("Action required: reconfirm your place at {event_title} by {reconfirm_by}"),
     body=_l("""Hello {recipient_name},
 
-You have a confirmed place at {event_title} ({registration_mode}). The organisers ask participants to confirm that they still take part, by {reconfirm_by}.
+You have a confirmed place at {event_title} ({registration_mode}). The organisers ask participants to confirm that \
+they still take part, by {reconfirm_by}.
 
 If you do not reconfirm by then, your place goes to the next person on the waiting list.
 
@@ -487,7 +476,8 @@ register(TemplateSpec(
     subject=_l("Action required: reminder to reconfirm your place at {event_title} by {reconfirm_by}"),
     body=_l("""Hello {recipient_name},
 
-You have not yet reconfirmed your place at {event_title} ({registration_mode}). Please do so by {reconfirm_by}; after that, your place goes to the next person on the waiting list.
+You have not yet reconfirmed your place at {event_title} ({registration_mode}). Please do so by {reconfirm_by}; after \
+that, your place goes to the next person on the waiting list.
 
 Reconfirm (or cancel, if you cannot come) on your registration page:
 
@@ -506,9 +496,11 @@ register(TemplateSpec(
     subject=_l("Cancelled: your place at {event_title} was released"),
     body=_l("""Hello {recipient_name},
 
-You did not reconfirm your place at {event_title} ({registration_mode}) by {reconfirm_by}, so your registration is cancelled and the place has gone to the next person on the waiting list.
+You did not reconfirm your place at {event_title} ({registration_mode}) by {reconfirm_by}, so your registration is \
+cancelled and the place has gone to the next person on the waiting list.
 
-If you would still like to come, you can register again while registration is open; you will join the waiting list if the event is full. Questions go to the organisers at {event_contact}."""),
+If you would still like to come, you can register again while registration is open; you will join the waiting list if \
+the event is full. Questions go to the organisers at {event_contact}."""),
     sets=SETS,
     extra=(RECONFIRM_BY,),
     sample=_released_sample,

@@ -137,10 +137,11 @@ class Occupancy:
         """Free places for ``category`` in ``mode`` (None: unlimited), within ``organisation``'s
         quota when one is given."""
         limits = []
-        if category.capacity(mode) is not None:
-            limits.append(category.capacity(mode) - self.by_category[(category.id, mode)])
-        if settings.capacity(mode) is not None:
-            limits.append(settings.capacity(mode) - self.by_mode[mode])
+        in_category, in_event = category.capacity(mode), settings.capacity(mode)
+        if in_category is not None:
+            limits.append(in_category - self.by_category[(category.id, mode)])
+        if in_event is not None:
+            limits.append(in_event - self.by_mode[mode])
         if organisation is not None and organisation.quota(mode) is not None:
             limits.append(organisation.quota(mode) - self.by_organisation[(organisation.id, mode)])
         return max(0, min(limits)) if limits else None
@@ -182,8 +183,9 @@ def occupancy(event: Event, *, states: frozenset[RegistrationState] = PLACE_HOLD
     counts = Occupancy(Counter(), Counter(), Counter())
     for category_id, mode, organisation_id, state, count in rows:
         counts.take(category_id, mode, count, organisation_id if state in QUOTA_STATES else None)
-    for category_id, mode, organisation_id, count in reserved:
-        counts.take(category_id, mode, count, organisation_id)
+    for category_id, reserved_mode, organisation_id, count in reserved:
+        if reserved_mode is not None:  # always (the query keeps reserved places only)
+            counts.take(category_id, reserved_mode, count, organisation_id)
     return counts
 
 
@@ -254,7 +256,7 @@ def initial_state(event: Event, category: ParticipantCategory, mode: AttendanceM
     """What a new registration becomes; call with the event locked. ``organisation`` is the
     delegation whose quota applies now (None for someone who waits for their focal point: the
     quota applies when the focal point approves)."""
-    found = availability(occupancy(event), event.registration_settings, category, mode, waiting_list(event, mode),
+    found = availability(occupancy(event), settings_for(event), category, mode, waiting_list(event, mode),
                          organisation)
     if found != Availability.OPEN:
         return RegistrationState.WAITLISTED
@@ -273,7 +275,7 @@ class Filled:
 def fill_places(event: Event, *, now: dt.datetime, actor=None) -> Filled:
     """Give free places to those waiting, in order; call with the event locked. The caller
     mails the people in the result (see ``registration.notify_filled``)."""
-    settings = event.registration_settings
+    settings = settings_for(event)
     hold = dt.timedelta(hours=settings.offer_hold_hours)
     filled = Filled()
     changed = True
@@ -330,7 +332,7 @@ def withdraw_excess_offers(event: Event, *, actor=None) -> list[Registration]:
     because it was lowered, withdraw the offers of those last in line until it fits; they go back
     to the waiting list where they were. Call with the event locked; the caller mails them (a
     ``Filled`` with them as ``withdrawn``, see ``registration.notify_filled``)."""
-    settings = event.registration_settings
+    settings = settings_for(event)
     counts = occupancy(event)
     offers = db.session.scalars(
         sa.select(Registration).where(Registration.event_id == event.id,

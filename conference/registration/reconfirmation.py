@@ -13,6 +13,7 @@ The reminder and the release are done by the worker's periodic round
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
@@ -41,16 +42,34 @@ from conference.registration.models import (
 MAX_REMINDER_HOURS = 720
 
 
+@dataclasses.dataclass(frozen=True)
+class OpenRequest:
+    """A request under way: its settings, the date to reconfirm by and when it was asked."""
+
+    settings: RegistrationSettings
+    by: dt.datetime
+    requested_at: dt.datetime
+
+
+def open_request(settings: RegistrationSettings | None) -> OpenRequest | None:
+    """The request under way (None: none was made, or it closed)."""
+    if settings is None or settings.reconfirm_closed_at is not None:
+        return None
+    if settings.reconfirm_by is None or settings.reconfirm_requested_at is None:
+        return None
+    return OpenRequest(settings, settings.reconfirm_by, settings.reconfirm_requested_at)
+
+
 def is_open(settings: RegistrationSettings | None) -> bool:
-    return (settings is not None and settings.reconfirm_by is not None and settings.reconfirm_requested_at is not None
-            and settings.reconfirm_closed_at is None)
+    return open_request(settings) is not None
 
 
 def reminder_time(settings: RegistrationSettings | None) -> dt.datetime | None:
     """When the reminder of the open request goes (None: no request, or no reminder)."""
-    if not is_open(settings) or not settings.reconfirm_reminder_hours:
+    request = open_request(settings)
+    if request is None or not request.settings.reconfirm_reminder_hours:
         return None
-    return settings.reconfirm_by - dt.timedelta(hours=settings.reconfirm_reminder_hours)
+    return request.by - dt.timedelta(hours=request.settings.reconfirm_reminder_hours)
 
 
 def _concerned_sql(event: Event, settings: RegistrationSettings):
@@ -149,25 +168,24 @@ def _is_concerned(registration: Registration, settings: RegistrationSettings) ->
 
 def is_asked(registration: Registration, now: dt.datetime) -> bool:
     """Whether this participant is asked to reconfirm now (``_is_asked_sql`` for one)."""
-    settings = registration.event.registration_settings
+    request = open_request(registration.event.registration_settings)
     return (
-        is_open(settings) and now < settings.reconfirm_by and _is_concerned(registration, settings)
+        request is not None and now < request.by and _is_concerned(registration, request.settings)
         and registration.reconfirmed_at is None
-        and (registration.confirmed_at is None or registration.confirmed_at <= settings.reconfirm_requested_at)
+        and (registration.confirmed_at is None or registration.confirmed_at <= request.requested_at)
     )
 
 
 def reconfirm(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
     """The participant says they still come, while the request is open."""
     now = now or utcnow()
-    settings = registration.event.registration_settings
-    if not is_open(settings):
+    request = open_request(registration.event.registration_settings)
+    if request is None:
         raise InvalidState(_("The organisers are not asking for reconfirmation at the moment."))
-    if not _is_concerned(registration, settings):
+    if not _is_concerned(registration, request.settings):
         raise InvalidState(_("The organisers do not ask this registration to reconfirm."))
-    if now >= settings.reconfirm_by:
-        raise DeadlinePassed(_("Reconfirmation was possible until %(when)s.",
-                               when=format_datetime(settings.reconfirm_by)))
+    if now >= request.by:
+        raise DeadlinePassed(_("Reconfirmation was possible until %(when)s.", when=format_datetime(request.by)))
     if registration.reconfirmed_at is not None:
         return
     registration.reconfirmed_at = now
@@ -178,7 +196,7 @@ def reconfirm(registration: Registration, *, actor, now: dt.datetime | None = No
 def progress(event: Event) -> dict[str, int]:
     """How many of the participants concerned reconfirmed, and how many have not yet."""
     settings = event.registration_settings
-    if not is_open(settings) and (settings is None or settings.reconfirm_requested_at is None):
+    if settings is None or settings.reconfirm_requested_at is None:  # never asked (an open request was)
         return {"reconfirmed": 0, "waiting": 0, "released": 0}
     rows = db.session.execute(
         sa.select(Registration.reconfirmed_at.is_not(None), sa.func.count()).where(_concerned_sql(event, settings))
@@ -188,7 +206,7 @@ def progress(event: Event) -> dict[str, int]:
     released = db.session.scalar(
         sa.select(sa.func.count()).where(Registration.event_id == event.id,
                                          Registration.cancel_reason == CancelReason.NOT_RECONFIRMED,
-                                         Registration.cancelled_at >= settings.reconfirm_requested_at))
+                                         Registration.cancelled_at >= settings.reconfirm_requested_at)) or 0
     waiting = len(_asked(event, settings)) if is_open(settings) else 0
     return {"reconfirmed": counts.get(True, 0), "waiting": waiting, "released": released}
 
@@ -206,23 +224,24 @@ def run_reconfirmation(*, now: dt.datetime | None = None) -> dict[str, int]:
         .order_by(RegistrationSettings.event_id)
     ).all()
     for event_id in event_ids:
-        event = db.session.get(Event, event_id)
-        settings = places.lock_event(event)
-        if not is_open(settings):  # closed by another worker meanwhile
+        event = db.session.get_one(Event, event_id)
+        request = open_request(places.lock_event(event))
+        if request is None:  # closed by another worker meanwhile
             continue
-        if now >= settings.reconfirm_by:
-            _release(event, settings, now, result)
+        if now >= request.by:
+            _release(event, request.settings, now, result)
         else:
-            _remind(event, settings, now, result)
+            _remind(event, request, now, result)
     return result
 
 
-def _remind(event: Event, settings: RegistrationSettings, now: dt.datetime, result: dict) -> None:
+def _remind(event: Event, request: OpenRequest, now: dt.datetime, result: dict) -> None:
+    settings = request.settings
     remind_at = reminder_time(settings)
     if remind_at is None or settings.reconfirm_reminded_at is not None or now < remind_at:
         return
     settings.reconfirm_reminded_at = now
-    if settings.reconfirm_requested_at >= remind_at:
+    if request.requested_at >= remind_at:
         return  # asked within the reminder's window: the request was the reminder
     asked = _asked(event, settings)
     for registration in asked:

@@ -7,8 +7,10 @@ module checks who may do what, stores the answers, writes the audit log and queu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -121,10 +123,8 @@ def clean_answers(form: RegistrationForm, category_id: int | None, raw: dict) ->
         field = f"q_{question.id}"
         value = raw.get(question.id, raw.get(str(question.id)))
         try:
-            if question.kind.value == "file":
-                value = value or None  # stored by the caller (domain.files) as {"sha256", "filename", ...}
-            else:
-                value = clean_answer(question, value, field=field)
+            # A file is stored by the caller (domain.files) as {"sha256", "filename", ...}.
+            value = (value or None) if question.kind.value == "file" else clean_answer(question, value, field=field)
         except DomainError as error:
             errors[field] = error.message
             continue
@@ -147,6 +147,65 @@ class AlreadyRegistered(AlreadyExists):
                            "it and lets you change or cancel it.", state=places.state_label(registration.state)),
                          field="email")
         self.registration = registration
+
+
+@dataclasses.dataclass(frozen=True)
+class _Checked:
+    """A registration form's fields once checked: the tidied name and address, the mode, the
+    organisation claimed (a nomination's own) and the cleaned answers."""
+
+    name: str
+    address: str
+    mode: AttendanceMode
+    organisation: Any
+    answers: dict[str, object]
+
+
+def _chosen_mode(event: Event, mode: AttendanceMode | str | None) -> AttendanceMode | None:
+    """The mode asked for among the event's, the only one when it has one; None otherwise."""
+    modes = places.modes_of(event)
+    if mode is None and len(modes) == 1:
+        return modes[0]
+    return next((m for m in modes if m.value == mode), None)
+
+
+def _check(form: RegistrationForm, *, category: ParticipantCategory, name: str, email: str,
+           mode: AttendanceMode | str | None, answers: dict | None, privacy_consent: bool,
+           invitation: RegistrationInvitation | None, organisation: Any) -> _Checked:
+    """Check every field at once; raises ValidationFailed with a message per field."""
+    event = form.event
+    errors: dict[str, str] = {}
+    if category.form_id != form.id:
+        errors["category_id"] = _("Choose one of the categories listed.")
+    elif category.invitation_only and (invitation is None or invitation.category_id != category.id):
+        errors["category_id"] = _("This category is by invitation only. Use the link in your invitation.")
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = _("Enter your name.")
+    try:
+        address = normalise_email(email or "")
+    except DomainError as error:
+        errors["email"] = error.message
+        address = ""
+    chosen = _chosen_mode(event, mode)
+    if chosen is None:
+        errors["mode"] = _("Choose how you will attend.")
+    if not privacy_consent:
+        errors["privacy_consent"] = _("Registering needs your consent to the privacy notice.")
+    if invitation is not None and invitation.organisation_id is not None:
+        organisation = invitation.organisation
+        if invitation.reserved_mode is not None:
+            chosen = invitation.reserved_mode  # the replaced delegate's place
+    elif organisation is not None and organisation.event_id != event.id:
+        errors["organisation_id"] = _("Choose one of the organisations listed.")
+    try:
+        cleaned = clean_answers(form, category.id, answers or {})
+    except ValidationFailed as failed:
+        errors.update(failed.errors)
+        cleaned = {}
+    if errors or chosen is None:  # no mode chosen is one of the errors
+        raise ValidationFailed(errors)
+    return _Checked(name=name, address=address, mode=chosen, organisation=organisation, answers=cleaned)
 
 
 def register(form: RegistrationForm, *, category: ParticipantCategory, name: str, email: str, affiliation: str = "",
@@ -175,58 +234,27 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
         raise DeadlinePassed(_("Registration closed on %(when)s.", when=format_datetime(form.closes_at)))
     if form.requires_account and user is None:
         raise NotAllowed(_("Log in or create an account to register with this form."))
-    errors: dict[str, str] = {}
-    if category.form_id != form.id:
-        errors["category_id"] = _("Choose one of the categories listed.")
-    elif category.invitation_only and (invitation is None or invitation.category_id != category.id):
-        errors["category_id"] = _("This category is by invitation only. Use the link in your invitation.")
-    name = " ".join((name or "").split())
-    if not name:
-        errors["name"] = _("Enter your name.")
-    try:
-        address = normalise_email(email or "")
-    except DomainError as error:
-        errors["email"] = error.message
-        address = ""
-    modes = places.modes_of(event)
-    if mode is None and len(modes) == 1:
-        mode = modes[0]
-    if mode not in [m.value for m in modes]:
-        errors["mode"] = _("Choose how you will attend.")
-    if not privacy_consent:
-        errors["privacy_consent"] = _("Registering needs your consent to the privacy notice.")
-    if invitation is not None and invitation.organisation_id is not None:
-        organisation = invitation.organisation
-        if invitation.reserved_mode is not None:
-            mode = invitation.reserved_mode.value  # the replaced delegate's place
-    elif organisation is not None and organisation.event_id != event.id:
-        errors["organisation_id"] = _("Choose one of the organisations listed.")
-    try:
-        cleaned = clean_answers(form, category.id, answers or {})
-    except ValidationFailed as failed:
-        errors.update(failed.errors)
-        cleaned = {}
-    if errors:
-        raise ValidationFailed(errors)
-    mode = AttendanceMode(mode)
+    checked = _check(form, category=category, name=name, email=email, mode=mode, answers=answers,
+                     privacy_consent=privacy_consent, invitation=invitation, organisation=organisation)
+    organisation, address, mode = checked.organisation, checked.address, checked.mode
 
     places.lock_event(event)
     existing = active_registration(event, email=address, user=user)
     if existing is not None:
         raise AlreadyRegistered(existing)
-    needs_approval = category.requires_approval and not (invitation is not None and invitation.skip_approval)
     nominated = invitation is not None and invitation.organisation_id is not None
     for_focal_point = organisation is not None and organisation.has_focal_points and not nominated
-    if nominated and invitation.reserved_mode is not None:
+    if invitation is not None and nominated and invitation.reserved_mode is not None:
         state = RegistrationState.CONFIRMED  # the place was kept for them (see delegations.substitute)
     else:
+        needs_approval = category.requires_approval and not (invitation is not None and invitation.skip_approval)
         state = places.initial_state(event, category, mode, needs_approval=needs_approval or for_focal_point,
                                      organisation=None if for_focal_point else organisation)
     registration = Registration(
         event_id=event.id, form_id=form.id, category_id=category.id, user_id=getattr(user, "id", None),
         invitation_id=getattr(invitation, "id", None), organisation_id=getattr(organisation, "id", None),
-        email=address, name=name,
-        affiliation=" ".join((affiliation or "").split()), mode=mode, state=state, answers=cleaned,
+        email=address, name=checked.name,
+        affiliation=" ".join((affiliation or "").split()), mode=mode, state=state, answers=checked.answers,
         privacy_consent_at=now, listed=bool(listed), ticket_token=secrets.token_urlsafe(24),
         agenda_updates=bool(agenda_updates) and address not in opt_outs.opted_out(event, "agenda_updates"),
         waitlisted_at=now if state == RegistrationState.WAITLISTED else None,
@@ -299,10 +327,9 @@ def cancel(registration: Registration, *, actor, now: dt.datetime | None = None)
     if not registration.is_active:
         raise InvalidState(_("This registration is already %(state)s.", state=places.state_label(registration.state)))
     by_organiser = actor is not None and event.can_manage(actor) and not registration.is_owner(actor)
-    places.cancel_place(registration, now=now,
-                        reason=CancelReason.BY_ORGANISER if by_organiser else CancelReason.BY_PARTICIPANT)
-    record("registration.cancelled", actor=actor, obj=registration, event=event,
-           reason=registration.cancel_reason.value)
+    reason = CancelReason.BY_ORGANISER if by_organiser else CancelReason.BY_PARTICIPANT
+    places.cancel_place(registration, now=now, reason=reason)
+    record("registration.cancelled", actor=actor, obj=registration, event=event, reason=reason.value)
     queue_mail("registration_cancelled", to=registration.email, to_name=registration.name, event=event,
                user=registration.user, context={"registration": registration, "by_organiser": by_organiser})
     notify_filled(event, places.fill_places(event, now=now, actor=actor))
@@ -313,12 +340,13 @@ def accept_offer(registration: Registration, *, actor, now: dt.datetime | None =
     event's lock on the registration as it is then: the offer may just have been withdrawn)."""
     now = now or utcnow()
     places.lock_registration(registration)
-    if registration.state != RegistrationState.OFFERED:
+    expires = registration.offer_expires_at  # set while offered (a constraint)
+    if registration.state != RegistrationState.OFFERED or expires is None:
         raise InvalidState(_("There is no place on offer for this registration (it is %(state)s).",
                              state=places.state_label(registration.state)))
-    if now >= registration.offer_expires_at:
+    if now >= expires:
         raise DeadlinePassed(_("This offer expired on %(when)s and the place has passed to the next person.",
-                               when=format_datetime(registration.offer_expires_at)))
+                               when=format_datetime(expires)))
     invitation = registration.invitation
     needs_approval = registration.category.requires_approval and not (invitation and invitation.skip_approval)
     places.move(registration, RegistrationState.PENDING if needs_approval else RegistrationState.CONFIRMED)
@@ -352,7 +380,7 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
     ).all()
     expired = 0
     for event_id in event_ids:
-        event = db.session.get(Event, event_id)
+        event = db.session.get_one(Event, event_id)
         places.lock_event(event)
         due = db.session.scalars(
             sa.select(Registration).where(Registration.event_id == event_id,
@@ -478,14 +506,16 @@ def mail_state(registration: Registration, *, approved: bool = False, focal_poin
     organisation's focal point's)."""
     event = registration.event
     context = {"registration": registration, "link": manage_url(registration)}
-    common = {"to": registration.email, "to_name": registration.name, "event": event, "user": registration.user}
+    to, to_name, user = registration.email, registration.name, registration.user
     if registration.state == RegistrationState.CONFIRMED:
         template = "registration_confirmed"
         if approved:
             template = "registration_approved" if focal_point_of is None else "delegation_approved"
             context["organisation"] = focal_point_of
-        queue_mail(template, **common, context=context, attachments=[calendar_attachment(event)])
+        queue_mail(template, to=to, to_name=to_name, event=event, user=user, context=context,
+                   attachments=[calendar_attachment(event)])
     elif registration.state == RegistrationState.PENDING:
-        queue_mail("registration_received", **common, context=context)
+        queue_mail("registration_received", to=to, to_name=to_name, event=event, user=user, context=context)
     elif registration.state == RegistrationState.WAITLISTED:
-        queue_mail("registration_waitlisted", **common, context={**context, "position": places.position(registration)})
+        queue_mail("registration_waitlisted", to=to, to_name=to_name, event=event, user=user,
+                   context={**context, "position": places.position(registration)})

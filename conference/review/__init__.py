@@ -5,11 +5,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # Deferred: runs in create_app, after every area's models are imported.
-    from conference.cfp.web.views import submission_page
-    from conference.review import mail  # noqa: F401  (registers its templates)
-    from conference.review.decisions import released_reviews
-    from conference.review.web import bp
+    # Deferred to create_app, which calls this after every area's models are imported and after
+    # the areas below registered the mail placeholder sets this area's templates build on; and
+    # importing the package (for its models) must not load its pages.
+    from conference.cfp.web.views import submission_page  # noqa: PLC0415  (deferred, see above)
+    from conference.review import mail  # noqa: F401, PLC0415  (registers its templates)
+    from conference.review.decisions import released_reviews  # noqa: PLC0415  (deferred, see above)
+    from conference.review.web import bp  # noqa: PLC0415  (deferred, see above)
 
     app.register_blueprint(bp)
     submission_page.provide("author_reviews", released_reviews)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -123,7 +124,7 @@ def _notify_reviewer(event: Event, reviewer: User, submissions: list[Submission]
 # Automatic assignment -----------------------------------------------------------------------------
 
 def build_problem(event: Event, *, reviews_per_submission: int, max_load: int | None,
-                  track_id: int | None = None, exclude: set[int] = frozenset()) -> tuple[Problem, dict]:
+                  track_id: int | None = None, exclude: AbstractSet[int] = frozenset()) -> tuple[Problem, dict]:
     """The assignment problem for the event as it stands: what is already assigned is kept
     (it lowers what a submission still needs and what a reviewer may still take). Submissions
     in ``exclude`` (those a track chair running it is conflicted with) are left out."""
@@ -246,7 +247,7 @@ def apply_proposal(proposal: AssignmentProposal, *, actor, now: dt.datetime | No
     """Create the proposal's assignments. Pairs that stopped being valid since the preview
     (a new conflict, a reviewer removed, a withdrawn submission, someone assigned by hand)
     are skipped; returns how many were created."""
-    event = db.session.get(Event, proposal.event_id)
+    event = db.session.get_one(Event, proposal.event_id)
     track_id = proposal.parameters.get("track_id")
     if not (event.can_manage(actor) or (track_id is not None and _chairs_track(event, actor, track_id))):
         raise NotAllowed(_("Only the event's organisers and the track's chairs can assign reviewers."))

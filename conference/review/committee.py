@@ -27,12 +27,12 @@ def invite_to_committee(event: Event, *, actor, email: str, role: TeamRole, trac
     """Invite a reviewer or a track chair by email, optionally for some of the event's tracks
     only (none: all tracks). An individual cap is set once they have joined (set_member_limits)."""
     try:
-        role = TeamRole(role)
+        chosen: TeamRole | None = TeamRole(role)
     except ValueError:
-        role = None
-    if role not in COMMITTEE_INVITE_ROLES:
+        chosen = None
+    if chosen is None or chosen not in COMMITTEE_INVITE_ROLES:
         raise DomainError(_("Invite reviewers or track chairs here."), field="role")
-    return team.invite_member(event, actor=actor, email=email, role=role, message=message, track_ids=track_ids)
+    return team.invite_member(event, actor=actor, email=email, role=chosen, message=message, track_ids=track_ids)
 
 
 def set_member_limits(role: EventRole, *, actor, track_ids, max_load: int | None) -> None:

@@ -61,7 +61,9 @@ def conflict_pairs(event: Event) -> set[tuple[int, int]]:
         .join(Submission, Submission.id == SubmissionAuthor.submission_id)
         .where(Submission.event_id == event.id, SubmissionAuthor.user_id.is_not(None))
     ).all()
-    return {tuple(row) for row in [*declared, *submitters, *authors]}
+    # Authors without an account are left out by the query.
+    return {(submission_id, user_id) for submission_id, user_id in [*declared, *submitters, *authors]
+            if user_id is not None}
 
 
 def assignment_loads(event: Event) -> dict[int, int]:

@@ -135,7 +135,7 @@ def staged(event: Event, *, lock: bool = False) -> list[Submission]:
 
 def staged_count(event: Event) -> int:
     return db.session.scalar(sa.select(sa.func.count(Submission.id)).where(
-        Submission.event_id == event.id, Submission.pending_decision.is_not(None)))
+        Submission.event_id == event.id, Submission.pending_decision.is_not(None))) or 0
 
 
 def load_for_decision(event: Event, codes) -> list[Submission]:
@@ -182,8 +182,8 @@ def reviews_for_authors(event: Event, submission_ids) -> dict[int, list[AuthorRe
         answers = [(q.label, answer_text((review.answers or {}).get(str(q.id)))) for q in questions]
         scores = []
         if settings.scores_to_authors:
-            scores = [(c.name, review.score_for(c.id), c.scale_min, c.scale_max)
-                      for c in criteria if review.score_for(c.id) is not None]
+            scores = [(c.name, value, c.scale_min, c.scale_max)
+                      for c in criteria if (value := review.score_for(c.id)) is not None]
         own.append(AuthorReview(
             number=len(own) + 1, comments=review.comments_to_authors or "",
             answers=[(label, text) for label, text in answers if text],
@@ -208,6 +208,8 @@ def release_decisions(event: Event, *, actor, now: dt.datetime | None = None) ->
     settings = settings_for(event)
     for submission in submissions:
         decision = submission.pending_decision
+        if decision is None:  # never: staged() selects the submissions with one
+            continue
         move_state(submission, TARGETS[decision])
         if decision == Decision.ACCEPT and submission.pending_type_id is not None:
             submission.type = submission.pending_type

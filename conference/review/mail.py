@@ -4,10 +4,15 @@ discussion, decisions and the reminder to confirm."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from conference.accounts.models import User
+from conference.cfp.enums import SubmissionState
+from conference.cfp.models import Submission
+from conference.core.links import external_url
 from conference.extensions import db
 from conference.mail.placeholders import when
 from conference.mail.registry import (
@@ -18,6 +23,10 @@ from conference.mail.registry import (
     add_set,
     register,
 )
+from conference.review.decisions import reviews_for_authors
+from conference.review.discussion import commenter_label, participants
+from conference.review.enums import ReviewState
+from conference.review.models import DiscussionComment, Review, ReviewAssignment
 
 
 def reviews_text(reviews) -> str:
@@ -50,10 +59,6 @@ GROUP = _l("Review and decisions")
 def _decided_submission(event, *states):
     """A real submission of the event to preview a decision mail with: one in ``states`` if
     there is one, else any; with its first author as the recipient."""
-    from conference.cfp.models import Submission
-    from conference.core.links import external_url
-    from conference.review.decisions import reviews_for_authors
-
     query = sa.select(Submission).where(Submission.event_id == event.id).order_by(Submission.id)
     submission = (db.session.scalars(query.where(Submission.state.in_(states)).limit(1)).first()
                   or db.session.scalars(query.limit(1)).first())
@@ -66,8 +71,6 @@ def _decided_submission(event, *states):
 
 
 def _accepted_sample(event):
-    from conference.cfp.enums import SubmissionState
-
     return _decided_submission(event, SubmissionState.ACCEPTED, SubmissionState.CONFIRMED)
 
 
@@ -79,9 +82,11 @@ register(TemplateSpec(
     subject=_l('Action required: confirm {submission_code} "{submission_title}" for {event_title}'),
     body=_l("""Hello {recipient_name},
 
-We are pleased to tell you that your submission {submission_code} "{submission_title}" has been accepted for {event_title} as a {submission_type}.
+We are pleased to tell you that your submission {submission_code} "{submission_title}" has been accepted for \
+{event_title} as a {submission_type}.
 
-**Action required: please confirm that you will present it, or withdraw it if you cannot.** Open the submission to confirm or withdraw:
+**Action required: please confirm that you will present it, or withdraw it if you cannot.** Open the submission to \
+confirm or withdraw:
 
 {link}
 
@@ -94,8 +99,6 @@ Questions? Reply to this mail to reach the organisers."""),
 
 
 def _rejected_sample(event):
-    from conference.cfp.enums import SubmissionState
-
     return _decided_submission(event, SubmissionState.REJECTED)
 
 
@@ -120,8 +123,6 @@ Questions? Reply to this mail to reach the organisers."""),
 
 
 def _unconfirmed_sample(event):
-    from conference.cfp.enums import SubmissionState
-
     return _decided_submission(event, SubmissionState.ACCEPTED)
 
 
@@ -134,7 +135,8 @@ register(TemplateSpec(
     subject=_l('Action required: confirm {submission_code} "{submission_title}" for {event_title}'),
     body=_l("""Hello {recipient_name},
 
-Your submission {submission_code} "{submission_title}" was accepted for {event_title}, and no author has confirmed it yet.
+Your submission {submission_code} "{submission_title}" was accepted for {event_title}, and no author has confirmed it \
+yet.
 
 **Please confirm that you will present it, or withdraw it if you cannot:**
 
@@ -149,8 +151,6 @@ Your submission {submission_code} "{submission_title}" was accepted for {event_t
 # show a submission by code, title, type and track only, and link to the committee's pages.
 
 def _review_page(submission) -> str:
-    from conference.core.links import external_url
-
     return external_url("review.show_submission", slug=submission.event.slug, code=submission.code)
 
 
@@ -170,10 +170,6 @@ def _deadline(c: MailContext) -> str:
 
 
 def _reviews_link(event) -> str:
-    from flask import current_app
-
-    from conference.core.links import external_url
-
     endpoint = "review.my_reviews" if "review.my_reviews" in current_app.view_functions else "events.show_event"
     return external_url(endpoint, slug=event.slug)
 
@@ -185,9 +181,6 @@ DEADLINE = Placeholder("review_deadline", _l("The review deadline (empty when th
 
 def _assigned_sample(event):
     """The reviewer of the event's latest assignment, with everything assigned to them."""
-    from conference.cfp.models import Submission
-    from conference.review.models import ReviewAssignment
-
     latest = db.session.scalars(
         sa.select(ReviewAssignment).join(Submission, Submission.id == ReviewAssignment.submission_id)
         .where(Submission.event_id == event.id).order_by(ReviewAssignment.id.desc()).limit(1)
@@ -243,11 +236,6 @@ Your reviews:
 
 def _reminder_sample(event):
     """A reviewer of the event with missing reviews, and the list of them."""
-    from conference.accounts.models import User
-    from conference.cfp.models import Submission
-    from conference.review.enums import ReviewState
-    from conference.review.models import Review, ReviewAssignment
-
     rows = db.session.execute(
         sa.select(ReviewAssignment.reviewer_id, Submission)
         .join(Submission, Submission.id == ReviewAssignment.submission_id)
@@ -299,17 +287,11 @@ These reviews for {event_title} are still missing:
 def _commenter(c: MailContext) -> str:
     # As the discussion page shows the comment's author to this recipient: each mail is
     # rendered for its recipient, so a reviewer reads "Reviewer 2" where organisers read a name.
-    from conference.review.discussion import commenter_label
-
     return commenter_label(c["submission"], c["comment"], c.user)
 
 
 def _discussion_sample(event):
     """The event's latest comment, to someone else in its thread (else its own author)."""
-    from conference.cfp.models import Submission
-    from conference.review.discussion import participants
-    from conference.review.models import DiscussionComment
-
     comment = db.session.scalars(
         sa.select(DiscussionComment).join(Submission, Submission.id == DiscussionComment.submission_id)
         .where(Submission.event_id == event.id).order_by(DiscussionComment.id.desc()).limit(1)
@@ -334,7 +316,8 @@ register(TemplateSpec(
     subject=_l("Discussion of {submission_code}: new comment from {commenter}"),
     body=_l("""Hello {recipient_name},
 
-{commenter} commented on the committee's discussion of submission {submission_code} "{submission_title}" in {event_title}:
+{commenter} commented on the committee's discussion of submission {submission_code} "{submission_title}" in \
+{event_title}:
 
 {comment}
 

@@ -124,9 +124,11 @@ def progress(event: Event, *, viewer) -> Progress:
     # Reviewers of the event with nothing assigned are listed too (with zeros).
     reviewer_ids = {a.reviewer_id for a in assignments}
     reviewer_ids |= {r.user_id for r in event.roles if r.role == TeamRole.REVIEWER}
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(reviewer_ids)))} if reviewer_ids else {}
+    users = ({u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(reviewer_ids)))}
+             if reviewer_ids else {})
     per_reviewer = {uid: ReviewerProgress(reviewer=user) for uid, user in users.items()}
-    per_submission = {s.id: SubmissionProgress(submission=s, wanted=settings.reviews_per_submission) for s in submissions}
+    per_submission = {s.id: SubmissionProgress(submission=s, wanted=settings.reviews_per_submission)
+                      for s in submissions}
     for a in assignments:
         row, sub = per_reviewer[a.reviewer_id], per_submission[a.submission_id]
         row.assigned += 1

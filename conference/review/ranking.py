@@ -190,7 +190,7 @@ def reviews_csv(event: Event, *, viewer) -> str:
                    submission.type.name if submission.type else "", submission.state.value,
                    _decision_text(submission), reviewer.name, reviewer.email,
                    review.confidence if review.confidence is not None else ""]
-            row += [review.score_for(c.id) if review.score_for(c.id) is not None else "" for c in criteria]
+            row += ["" if (value := review.score_for(c.id)) is None else value for c in criteria]
             row += ["" if score is None else f"{score:.2f}", review.comments_to_authors, review.comments_to_committee]
             row += [answer_text((review.answers or {}).get(str(q.id))) for q in questions]
             row.append(_utc_iso(review.submitted_at))

@@ -61,7 +61,8 @@ def _check_scores(criteria, scores: dict, errors: dict, complete: bool) -> dict[
             if complete and criterion.required:
                 errors[field] = _("Give a score for %(name)s.", name=criterion.name)
             continue
-        if isinstance(value, bool) or not isinstance(value, int) or not criterion.scale_min <= value <= criterion.scale_max:
+        if (isinstance(value, bool) or not isinstance(value, int)
+                or not criterion.scale_min <= value <= criterion.scale_max):
             errors[field] = _("Choose a score for %(name)s from %(low)d to %(high)d.", name=criterion.name,
                               low=criterion.scale_min, high=criterion.scale_max)
             continue

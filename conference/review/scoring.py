@@ -42,8 +42,9 @@ class Stats:
         return self.stdev is not None and self.count >= 2 and self.stdev >= DISAGREEMENT_STDEV
 
 
-def submission_stats(scored: list[tuple[float, int | None]]) -> Stats:
-    """Statistics over (overall score, confidence) of a submission's submitted reviews.
+def submission_stats(scored: list[tuple[float | None, int | None]]) -> Stats:
+    """Statistics over (overall score, confidence) of a submission's submitted reviews (those
+    without a score are left out).
 
     The confidence-weighted mean weighs each review by its reviewer's confidence (1-5); a
     review without a confidence counts with weight 3, the middle of the scale.

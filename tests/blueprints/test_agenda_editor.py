@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from conference.agenda import programme
 from conference.agenda.enums import SessionKind
-from conference.agenda.models import AgendaItem, AgendaSession, Room, ScheduleRelease
+from conference.agenda.models import AgendaItem, AgendaSession, Room, ScheduleRelease, Speaker
 from conference.core.models import AuditEntry
 from conference.events.enums import TeamRole
 from conference.extensions import db
@@ -88,6 +88,19 @@ def test_room_is_added(organiser, p):
     assert response.status_code == 302
     room = db.session.scalar(sa.select(Room).where(Room.name == "Room C"))
     assert (room.capacity, room.position, room.is_virtual) == (30, 4, False)
+
+
+def test_speaker_is_saved_with_availability_and_shown_again(organiser, p):
+    data = {"name": "Grace Hopper", "timezone": "Europe/Zurich", "availability": "2030-03-16 09:00-12:00\n\n"
+            "2030-03-17 14:00 – 15:30"}
+    response = organiser.post(base(p) + "/speakers/new", data=data)
+    assert response.status_code == 302
+    speaker = db.session.scalar(sa.select(Speaker).where(Speaker.name == "Grace Hopper"))
+    # Read in the event's zone (Zurich, UTC+1 in March), stored in UTC.
+    assert speaker.availability == [["2030-03-16T08:00:00+00:00", "2030-03-16T11:00:00+00:00"],
+                                    ["2030-03-17T13:00:00+00:00", "2030-03-17T14:30:00+00:00"]]
+    text = page(organiser, f"{base(p)}/speakers/{speaker.id}")
+    assert "2030-03-16 09:00-12:00\n2030-03-17 14:00-15:30" in text
 
 
 def test_session_form_errors_keep_input(organiser, p):

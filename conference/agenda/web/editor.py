@@ -34,7 +34,7 @@ from conference.agenda.web.editor_forms import (
 from conference.events.models import Track
 from conference.events.web.views import load_managed_event
 from conference.extensions import db
-from conference.web.common import run_action, saved_form
+from conference.web.common import BaseForm, run_action, saved_form
 
 BASE = "/events/<slug>/manage/agenda"
 
@@ -52,11 +52,11 @@ def _tracks(event):
                                    .order_by(Track.position, Track.id)))
 
 
-def _editor_page(event, *, failed: tuple[str, object] | None = None, release_form=None):
+def _editor_page(event, *, failed: tuple[str, BaseForm] | None = None, release_form=None):
     """The editor page; ``failed`` is the (prefix, form) just posted with errors, shown as typed."""
     sessions = programme.sessions_of(event)
     rooms, unscheduled = programme.rooms_of(event), programme.unscheduled_items(event)
-    forms = {}
+    forms: dict[str, BaseForm] = {}
     for item in unscheduled:
         forms[f"place-{item.id}"] = PlaceForm(formdata=None, prefix=f"place-{item.id}", zone=event.timezone,
                                               sessions=sessions, data={"version": item.version})
@@ -143,8 +143,9 @@ def delete_item(slug, item_id):
 def speaker_page(slug, speaker_id=None):
     event = load_managed_event(slug)
     speaker = _of_event(Speaker, event, speaker_id) if speaker_id else None
-    form = SpeakerForm(obj=speaker, zone=event.timezone,
-                       **({"availability": availability_text(speaker, event.timezone)} if speaker else {}))
+    form = SpeakerForm(obj=speaker, zone=event.timezone)
+    if speaker is not None and not form.is_submitted():  # the stored windows as text (obj gives their list)
+        form.availability.data = availability_text(speaker, event.timezone)
     if saved_form(form, lambda: programme.save_speaker(event, actor=_actor(), speaker=speaker, **form.values())):
         flash(_("The speaker is saved."), "success")
         return redirect(url_for(".editor", slug=slug))

@@ -104,7 +104,7 @@ class SpeakerForm(BaseForm):
                                         "e.g. 2030-03-16 09:00-12:00."))
             try:
                 day = dt.date.fromisoformat(match[1])
-                start, end = (dt.datetime.combine(day, dt.time.fromisoformat(t.zfill(5))) for t in match[2:4])
+                start, end = (dt.datetime.combine(day, dt.time.fromisoformat(t.zfill(5))) for t in match.group(2, 3))
             except ValueError as error:
                 raise ValidationError(_("%(line)s is not a real date and time.", line=line.strip())) from error
             try:
@@ -116,8 +116,9 @@ class SpeakerForm(BaseForm):
             self.windows.append(window)
 
     def values(self) -> dict:
-        return {"name": self.name.data or "", "email": self.email.data or "", "affiliation": self.affiliation.data or "",
-                "bio": self.bio.data or "", "timezone": self.timezone.data, "availability": self.windows}
+        return {"name": self.name.data or "", "email": self.email.data or "",
+                "affiliation": self.affiliation.data or "", "bio": self.bio.data or "",
+                "timezone": self.timezone.data, "availability": self.windows}
 
 
 def availability_text(speaker, zone) -> str:

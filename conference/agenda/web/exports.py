@@ -46,9 +46,7 @@ def _release_or_404(event):
 
 def _export(body: bytes, mimetype: str, *, etag: str | None, filename: str | None = None):
     response = make_response(body)
-    response.mimetype = mimetype
-    if mimetype.startswith("text/"):
-        response.charset = "utf-8"
+    response.mimetype = mimetype  # Werkzeug adds "; charset=utf-8" to text types
     if filename:
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     if etag is None:
@@ -98,10 +96,11 @@ def personal_ical(slug, token):
     release = _release_or_404(event)
     uids = agenda_public.starred_uids(event, user)
     url_for_entry, host = _links(slug)
-    body = agenda_exports.cached_export(release, "personal-ical", (tuple(sorted(uids)), host), lambda: agenda_ical.calendar(
-        release.snapshot, entries=agenda_ical.starred(release.snapshot, uids),
-        name=_("%(event)s: my agenda", event=event.title), host=host, stamp=release.released_at,
-        url_for_entry=url_for_entry))
+    body = agenda_exports.cached_export(
+        release, "personal-ical", (tuple(sorted(uids)), host), lambda: agenda_ical.calendar(
+            release.snapshot, entries=agenda_ical.starred(release.snapshot, uids),
+            name=_("%(event)s: my agenda", event=event.title), host=host, stamp=release.released_at,
+            url_for_entry=url_for_entry))
     return _export(body, "text/calendar", etag=None, filename=f"{slug}-mine.ics")
 
 

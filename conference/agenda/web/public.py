@@ -4,6 +4,7 @@ pages, the changes between releases (a page and an Atom feed), and the personal 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import abort, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
@@ -54,9 +55,12 @@ KEPT_ARGS = ("tz", "day", "track", "room", "q")  # what the list/grid switch car
 
 def _view_links() -> dict[str, str]:
     """The page in each view, with the same filters (the list is the default, without ?view=)."""
-    kept = {key: request.args[key] for key in KEPT_ARGS if request.args.get(key)}
-    return {view: url_for(request.endpoint, **request.view_args, **kept, **({"view": view} if view != "list" else {}))
-            for view in VIEWS}
+    endpoint = request.endpoint
+    if endpoint is None:  # never: the agenda's views have one
+        raise RuntimeError("The agenda's view links need the endpoint of the view")
+    kept: dict[str, Any] = {**(request.view_args or {}),
+                            **{key: request.args[key] for key in KEPT_ARGS if request.args.get(key)}}
+    return {view: url_for(endpoint, **(kept if view == "list" else dict(kept, view=view))) for view in VIEWS}
 
 
 def _agenda_page(event, release, *, current: bool):

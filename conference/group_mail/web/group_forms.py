@@ -101,8 +101,9 @@ class GroupMailForm(BaseForm):
     registrant_form_ids = CheckboxesField(_l("Registered through these forms"))
     registrant_category_ids = CheckboxesField(_l("In these categories"))
     registrant_states = CheckboxesField(_l("Registrations in these states"), choices=_choices(REGISTRATION_STATES),
-                                        default=[s.value for s in (RegistrationState.PENDING, RegistrationState.CONFIRMED,
-                                                                   RegistrationState.OFFERED, RegistrationState.WAITLISTED)])
+                                        default=[s.value for s in (
+                                            RegistrationState.PENDING, RegistrationState.CONFIRMED,
+                                            RegistrationState.OFFERED, RegistrationState.WAITLISTED)])
     registrant_modes = CheckboxesField(_l("Attending"), choices=_choices(MODES))
     speaker_track_ids = CheckboxesField(_l("Speaking in these tracks"))
     speaker_days = CheckboxesField(_l("Speaking on these days"))

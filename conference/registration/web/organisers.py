@@ -169,7 +169,8 @@ def reconfirmation_page(slug):
     is_open = reconfirmation.is_open(settings)
     current = SimpleNamespace(by=settings.reconfirm_by if is_open else None,
                               reminder_hours=settings.reconfirm_reminder_hours,
-                              modes=sorted(settings.reconfirm_modes() if is_open else reconfirmation.default_modes(event)))
+                              modes=sorted(settings.reconfirm_modes() if is_open
+                                           else reconfirmation.default_modes(event)))
     form = ReconfirmationForm(obj=current, zone=event.timezone, modes=places.modes_of(event))
     asked = saved_form(form, lambda: [reconfirmation.request_reconfirmation(event, actor=actor(), **form.values())])
     if asked:

@@ -25,8 +25,8 @@ from conference.web.common import BaseForm
 MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.ONLINE: _l("Online")}
 
 
-class _AnswersMixin:
-    """The question fields: (question, field name) in ``question_fields``."""
+class _AnswersForm(BaseForm):
+    """A form with question fields: (question, field name) in ``question_fields``."""
 
     question_fields: ClassVar[list] = []
 
@@ -38,7 +38,7 @@ class _AnswersMixin:
                 for q, name in self.question_fields if q.kind == QuestionKind.FILE and self[name].data}
 
 
-class RegisterForm(_AnswersMixin, BaseForm):
+class RegisterForm(_AnswersForm):
     name = StringField(_l("Name"))
     email = EmailField(_l("Email address"))
     affiliation = StringField(_l("Affiliation (optional)"))
@@ -51,7 +51,7 @@ class RegisterForm(_AnswersMixin, BaseForm):
     agenda_updates = BooleanField(_l("Mail me a summary when the agenda changes"))
 
 
-class AnswersForm(_AnswersMixin, BaseForm):
+class AnswersForm(_AnswersForm):
     name = StringField(_l("Name"))
     affiliation = StringField(_l("Affiliation (optional)"))
     listed = BooleanField(_l("List my name and affiliation in the participant list"))

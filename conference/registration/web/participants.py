@@ -58,7 +58,8 @@ def register(slug):
     form = _chosen_form(event, forms, now)
     if form is None:
         return render_template("registration/register_choose.html", event=event, forms=forms, now=now,
-                               dates={f.id: (_in_zones(f.opens_at, event), _in_zones(f.closes_at, event)) for f in forms})
+                               dates={f.id: (_in_zones(f.opens_at, event), _in_zones(f.closes_at, event))
+                                      for f in forms})
     if not form.is_open(now):
         return render_template("registration/register_closed.html", event=event, reg_form=form,
                                opens=_in_zones(form.opens_at, event), closes=_in_zones(form.closes_at, event),

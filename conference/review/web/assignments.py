@@ -109,7 +109,8 @@ def auto_assign(slug):
     tracks = [t for t in tracks_of(event) if organiser or chaired is None or t.id in chaired]
     settings = settings_for(event)
     form = AutoAssignForm(tracks=tracks, all_tracks=organiser,
-                          data={"reviews_per_submission": settings.reviews_per_submission, "max_load": settings.max_load})
+                          data={"reviews_per_submission": settings.reviews_per_submission,
+                                "max_load": settings.max_load})
     proposal = saved_form(form, lambda: assignment.propose(event, actor=actor(), **form.values()))
     if proposal is not None:
         return redirect(url_for(".show_proposal", slug=slug, proposal_id=proposal.id))

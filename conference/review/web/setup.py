@@ -37,8 +37,9 @@ def settings(slug):
         flash(_("The review settings are saved."), "success")
         return redirect(url_for(".settings", slug=slug))
     return render_template("review/settings.html", event=event, form=form,
-                           criteria=review_setup.criteria_for(event), questions=review_setup.review_questions_for(event),
-                           blind_labels=BLIND_LABELS, other_labels=OTHER_REVIEWS_LABELS, kind_labels=QUESTION_KIND_LABELS)
+                           criteria=review_setup.criteria_for(event),
+                           questions=review_setup.review_questions_for(event), blind_labels=BLIND_LABELS,
+                           other_labels=OTHER_REVIEWS_LABELS, kind_labels=QUESTION_KIND_LABELS)
 
 
 # Criteria -----------------------------------------------------------------------------------------
@@ -58,7 +59,8 @@ def edit_criterion(slug, criterion_id):
 
 def _criterion_page(event, criterion):
     form = CriterionForm(obj=criterion)
-    if saved_form(form, lambda: review_setup.save_criterion(event, actor=actor(), criterion=criterion, **form.values())):
+    if saved_form(form, lambda: review_setup.save_criterion(event, actor=actor(), criterion=criterion,
+                                                            **form.values())):
         flash(_("The criterion is saved."), "success")
         return redirect(url_for(".settings", slug=event.slug))
     scored = review_setup.submitted_scores_of(criterion) if criterion else 0
