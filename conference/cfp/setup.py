@@ -24,7 +24,6 @@ from conference.cfp.models import (
 from conference.core.audit import record
 from conference.core.enums import QuestionKind
 from conference.core.files import FORMATS
-from conference.core.questions import check_question_setup
 from conference.errors import (
     AlreadyExists,
     DomainError,
@@ -179,40 +178,61 @@ def _owned(model, event: Event, ids, field: str) -> list:
     return found
 
 
-def save_question(event: Event, *, actor, question: Question | None = None, label: str, kind: QuestionKind,
-                  target: QuestionTarget = QuestionTarget.SUBMISSION, help_text: str = "", required: bool = False,
-                  options: list[str] | None = None, type_ids=(), track_ids=(), visible_to_reviewers: bool = True) -> Question:
+def _owned_or_error(model, event: Event, ids, field: str, errors: dict[str, str]) -> list:
+    try:
+        return _owned(model, event, ids, field)
+    except DomainError as error:
+        errors[field] = error.message
+        return []
+
+
+def _asked_of(target: QuestionTarget | str, errors: dict[str, str]) -> QuestionTarget:
+    try:
+        return QuestionTarget(target)
+    except ValueError:
+        errors["target"] = _("Choose one of the options listed.")
+        return QuestionTarget.SUBMISSION  # never stored: the error refuses the question
+
+
+def _is_answered(question: Question) -> bool:
+    """File answers are stored as files, not Answer rows: both count."""
+    answered = db.session.scalar(sa.select(sa.func.count(Answer.id)).where(Answer.question_id == question.id))
+    return bool(answered or db.session.scalar(
+        sa.select(sa.func.count(SubmissionFile.id)).where(SubmissionFile.question_id == question.id)))
+
+
+def save_question(event: Event, *, actor, question: Question | None = None, label: str, kind: QuestionKind | str,
+                  target: QuestionTarget | str = QuestionTarget.SUBMISSION, help_text: str = "",
+                  required: bool = False, options: list[str] | None = None, type_ids=(), track_ids=(),
+                  visible_to_reviewers: bool = True) -> Question:
+    """Create or change a question of the call, optionally asked only in some types and tracks.
+    A file is asked of the submission, not of each author. Once answered, neither its kind nor
+    whom it is asked of can change."""
     _require_manage(event, actor)
-    label = " ".join((label or "").split())
-    if not label:
-        raise DomainError(_("Write the question."), field="label")
-    if len(label) > 300:
-        raise DomainError(_("Keep the question under 300 characters."), field="label")
-    kind, target = QuestionKind(kind), QuestionTarget(target)
-    if target == QuestionTarget.AUTHOR and kind == QuestionKind.FILE:
-        raise DomainError(_("Files can be asked of the submission, not of each author."), field="kind")
-    if question is not None and (question.kind != kind or question.target != target):
-        # File answers are stored as files, not Answer rows: both count.
-        answered = db.session.scalar(sa.select(sa.func.count(Answer.id)).where(Answer.question_id == question.id))
-        answered = answered or db.session.scalar(
-            sa.select(sa.func.count(SubmissionFile.id)).where(SubmissionFile.question_id == question.id))
-        if answered and question.kind != kind:
-            raise InvalidState(_("This question already has answers; its kind cannot change."), field="kind")
-        if answered:
-            raise InvalidState(_("This question already has answers; whom it is asked of cannot change."), field="target")
-    cleaned = check_question_setup(kind=kind, options=options or [])
-    types = _owned(SubmissionType, event, type_ids, "type_ids")
-    tracks = _owned(Track, event, track_ids, "track_ids")
-    created = question is None
-    if created:
+    errors: dict[str, str] = {}
+    asked_of = _asked_of(target, errors)
+    if asked_of == QuestionTarget.AUTHOR and kind == QuestionKind.FILE:
+        errors["kind"] = _("Files can be asked of the submission, not of each author.")
+    answered_as = None
+    changes = question is not None and (question.kind != kind or question.target != asked_of)
+    if question is not None and changes and _is_answered(question):
+        answered_as = question.kind
+        if asked_of != question.target:
+            errors["target"] = _("This question already has answers; whom it is asked of cannot change.")
+    types = _owned_or_error(SubmissionType, event, type_ids, "type_ids", errors)
+    tracks = _owned_or_error(Track, event, track_ids, "track_ids", errors)
+    setup = Question.check_setup(label=label, kind=kind, help_text=help_text, required=required,
+                                 options=options or (), answered_as=answered_as, errors=errors)
+    action = "cfp.question_updated"
+    if question is None:
         question = Question(event_id=event.id, position=_next_position(Question, event))
         db.session.add(question)
-    question.label, question.kind, question.target = label, kind, target
-    question.help_text, question.required, question.options = help_text or "", required, cleaned
-    question.visible_to_reviewers = visible_to_reviewers
+        action = "cfp.question_created"
+    question.set_up(setup)
+    question.target, question.visible_to_reviewers = asked_of, visible_to_reviewers
     question.types, question.tracks = types, tracks
     db.session.flush()
-    record("cfp.question_created" if created else "cfp.question_updated", actor=actor, obj=question, event=event, label=label)
+    record(action, actor=actor, obj=question, event=event, label=setup.label)
     return question
 
 

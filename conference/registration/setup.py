@@ -25,7 +25,6 @@ from conference.core import csv_files as csv_import
 from conference.core.audit import record
 from conference.core.enums import QuestionKind
 from conference.core.links import external_url
-from conference.core.questions import check_question_setup
 from conference.core.types import utcnow
 from conference.errors import (
     AlreadyExists,
@@ -305,38 +304,23 @@ def save_question(form: RegistrationForm, *, actor, question: RegistrationQuesti
     event = form.event
     _require_manage(event, actor)
     errors: dict[str, str] = {}
-    label = " ".join((label or "").split())
-    if not label:
-        errors["label"] = _("Write the question.")
-    elif len(label) > 300:
-        errors["label"] = _("Keep the question under 300 characters.")
-    try:
-        kind = QuestionKind(kind)
-    except ValueError:
-        raise DomainError(_("Choose one of the options listed."), field="kind") from None
-    if question is not None and question.kind != kind and _answered(question):
-        errors["kind"] = _("This question already has answers; its kind cannot change.")
-    try:
-        cleaned = check_question_setup(kind=kind, options=options or [])
-    except DomainError as error:
-        errors[error.field] = error.message
-        cleaned = []
     wanted = {int(i) for i in category_ids or ()}
     chosen = [c for c in form.categories if c.id in wanted]
     if len(chosen) != len(wanted):
         errors["category_ids"] = _("Choose among the categories of this form.")
-    if errors:
-        raise ValidationFailed(errors)
-    created = question is None
-    if created:
+    answered_as = question.kind if question is not None and question.kind != kind and _answered(question) else None
+    setup = RegistrationQuestion.check_setup(label=label, kind=kind, help_text=help_text, required=required,
+                                             options=options or (), answered_as=answered_as, errors=errors)
+    action = "registration.question_updated"
+    if question is None:
         question = RegistrationQuestion(form=form, position=len(form.questions))
         db.session.add(question)
-    question.label, question.kind, question.help_text = label, kind, (help_text or "").strip()
-    question.required, question.options, question.categories = bool(required), cleaned, chosen
+        action = "registration.question_created"
+    question.set_up(setup)
+    question.categories = chosen
     db.session.flush()
-    record("registration.question_created" if created else "registration.question_updated", actor=actor,
-           obj=question, event=event, form=form.title, label=label, kind=kind.value, required=question.required,
-           categories=[c.name for c in chosen] or None)
+    record(action, actor=actor, obj=question, event=event, form=form.title, label=setup.label, kind=setup.kind.value,
+           required=setup.required, categories=[c.name for c in chosen] or None)
     return question
 
 

@@ -12,13 +12,14 @@ from conference.cfp.models import Answer, Question
 from conference.cfp.setup import save_question
 from conference.core.enums import QuestionKind
 from conference.core.questions import (
+    ALL_KINDS,
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
     check_question_setup,
     clean_answer,
     is_empty,
 )
-from conference.errors import DomainError, InvalidState, ValidationFailed
+from conference.errors import DomainError, ValidationFailed
 
 from .. import factories
 from .cfp_helpers import DURING, complete_talk, make_call
@@ -143,19 +144,23 @@ def test_is_empty_counts_no_as_an_answer(value, empty):
 
 # Setting questions up --------------------------------------------------------------------------
 
+def setup_options(kind: QuestionKind, options) -> tuple[str, ...]:
+    return check_question_setup(ALL_KINDS, label="Q", kind=kind, options=options).options
+
+
 def test_choice_questions_need_two_distinct_options_and_others_take_none():
-    assert check_question_setup(kind=QuestionKind.SINGLE_CHOICE, options=[" Yes ", "No", "Yes", ""]) == ["Yes", "No"]
-    with pytest.raises(DomainError) as error:
-        check_question_setup(kind=QuestionKind.MULTIPLE_CHOICE, options=["Only", " Only "])
-    assert (error.value.field, error.value.message) == ("options", "Give at least two options, one per line.")
-    assert check_question_setup(kind=QuestionKind.SHORT_TEXT, options=["ignored"]) == []
+    assert setup_options(QuestionKind.SINGLE_CHOICE, [" Yes ", "No", "Yes", ""]) == ("Yes", "No")
+    with pytest.raises(ValidationFailed) as error:
+        setup_options(QuestionKind.MULTIPLE_CHOICE, ["Only", " Only "])
+    assert error.value.errors == {"options": "Give at least two options, one per line."}
+    assert setup_options(QuestionKind.SHORT_TEXT, ["ignored"]) == ()
 
 
 def test_a_file_cannot_be_asked_of_each_author(app, db):
     call = make_call()
-    with pytest.raises(DomainError) as error:
+    with pytest.raises(ValidationFailed) as error:
         save_question(call.event, actor=call.organiser, label="CV", kind=QuestionKind.FILE, target=QuestionTarget.AUTHOR)
-    assert error.value.field == "kind"
+    assert error.value.errors == {"kind": "Files can be asked of the submission, not of each author."}
 
 
 def test_an_answered_questions_kind_cannot_change(app, db):
@@ -163,9 +168,10 @@ def test_an_answered_questions_kind_cannot_change(app, db):
     question = save_question(call.event, actor=call.organiser, label="Participants", kind=QuestionKind.NUMBER)
     author = factories.make_user()
     complete_talk(call, author, answers={question.id: "40"})
-    with pytest.raises(InvalidState):
+    with pytest.raises(ValidationFailed) as error:
         save_question(call.event, actor=call.organiser, question=question, label="Participants",
                       kind=QuestionKind.SHORT_TEXT)
+    assert error.value.errors == {"kind": "This question already has answers; its kind cannot change."}
     save_question(call.event, actor=call.organiser, question=question, label="Number of participants",
                   kind=QuestionKind.NUMBER)
     assert question.label == "Number of participants"
