@@ -152,3 +152,35 @@ def test_review_questions_in_order_and_choices_need_options(db):
     review_setup.delete_review_question(first, actor=call.organiser, event=call.event)
     assert review_setup.review_questions_for(call.event) == [second]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewQuestion)) == 1
+
+
+def test_review_questions_take_only_the_kinds_review_allows(db):
+    call = make_call()
+    for kind in QuestionKind:
+        options = ["Talk", "Poster"] if kind == QuestionKind.SINGLE_CHOICE else []
+        if kind in ReviewQuestion.allowed_kinds:
+            question = review_setup.save_review_question(call.event, actor=call.organiser, label=f"A {kind}", kind=kind,
+                                                         options=options)
+            assert question.kind == kind
+            continue
+        with pytest.raises(ValidationFailed) as caught:
+            review_setup.save_review_question(call.event, actor=call.organiser, label=f"A {kind}", kind=kind)
+        assert caught.value.errors == {"kind": "Choose one of the options listed."}
+    saved = [q.kind for q in review_setup.review_questions_for(call.event)]
+    assert sorted(saved) == sorted(ReviewQuestion.allowed_kinds) == sorted(
+        [QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE])
+
+
+def test_an_answered_review_questions_kind_cannot_change(db):
+    r = make_reviewing()
+    complete_review(r, r.reviewer, submit=False)
+    with pytest.raises(ValidationFailed) as caught:
+        review_setup.save_review_question(r.event, actor=r.organiser, question=r.remarks, label="Anything else?",
+                                          kind=QuestionKind.SHORT_TEXT)
+    assert caught.value.errors == {"kind": "This question already has answers; its kind cannot change."}
+    unanswered = review_setup.save_review_question(r.event, actor=r.organiser, label="Poster instead?",
+                                                   kind=QuestionKind.YES_NO)
+    review_setup.save_review_question(r.event, actor=r.organiser, question=unanswered, label="Which format?",
+                                      kind=QuestionKind.SINGLE_CHOICE, options=["Talk", "Poster"], required=True)
+    assert (unanswered.kind, unanswered.options, unanswered.required) == (
+        QuestionKind.SINGLE_CHOICE, ["Talk", "Poster"], True)
