@@ -118,11 +118,8 @@ class Question(QuestionColumns, Model):
 
     def applies_to(self, type_id: int | None, track_id: int | None) -> bool:
         """A question limited to types or tracks is asked only of submissions in them."""
-        if self.types and type_id not in {t.id for t in self.types}:
-            return False
-        if self.tracks and track_id not in {t.id for t in self.tracks}:
-            return False
-        return True
+        in_types = not self.types or type_id in {t.id for t in self.types}
+        return in_types and (not self.tracks or track_id in {t.id for t in self.tracks})
 
 
 class AccessCode(Model):

@@ -44,7 +44,8 @@ def _require_manage(event: Event, actor) -> None:
 
 
 def configure_call(event: Event, *, actor, opens_at: dt.datetime, deadline: dt.datetime,
-                   edit_until: dt.datetime | None = None, intro: str = "", track_required: bool = False) -> CallForPapers:
+                   edit_until: dt.datetime | None = None, intro: str = "",
+                   track_required: bool = False) -> CallForPapers:
     """Create or change the call's dates and text. Times are aware datetimes (UTC in storage)."""
     _require_manage(event, actor)
     errors = {}
@@ -55,15 +56,16 @@ def configure_call(event: Event, *, actor, opens_at: dt.datetime, deadline: dt.d
     if errors:
         raise ValidationFailed(errors)
     call = event.call
-    created = call is None
-    if created:
+    action = "cfp.updated"
+    if call is None:
         call = CallForPapers(event=event, opens_at=opens_at, deadline=deadline)
         db.session.add(call)
+        action = "cfp.created"
     call.opens_at, call.deadline, call.edit_until = opens_at, deadline, edit_until
     call.intro = intro or ""
     call.track_required = track_required
     db.session.flush()
-    record("cfp.created" if created else "cfp.updated", actor=actor, obj=call, event=event,
+    record(action, actor=actor, obj=call, event=event,
            opens_at=opens_at.isoformat(), deadline=deadline.isoformat(),
            edit_until=edit_until.isoformat() if edit_until else None)
     return call
@@ -112,10 +114,11 @@ def save_submission_type(event: Event, *, actor, submission_type: SubmissionType
                                 most=MAX_PAGE_LIMIT)
     if errors:
         raise ValidationFailed(errors)
-    created = submission_type is None
-    if created:
+    action = "cfp.type_updated"
+    if submission_type is None:
         submission_type = SubmissionType(event_id=event.id, position=_next_position(SubmissionType, event))
         db.session.add(submission_type)
+        action = "cfp.type_created"
     submission_type.name = name
     submission_type.description = description or ""
     submission_type.default_duration = int(default_duration)
@@ -126,7 +129,7 @@ def save_submission_type(event: Event, *, actor, submission_type: SubmissionType
     submission_type.max_pages = max_pages
     submission_type.deadline = deadline
     db.session.flush()
-    record("cfp.type_created" if created else "cfp.type_updated", actor=actor, obj=submission_type, event=event, name=name)
+    record(action, actor=actor, obj=submission_type, event=event, name=name)
     return submission_type
 
 
@@ -147,13 +150,14 @@ def save_track(event: Event, *, actor, track: Track | None = None, name: str, de
     name = _unique_name(Track, event, name, track.id if track else None, _("There is already a track with this name."))
     if not COLOUR_RE.match(colour or ""):
         raise DomainError(_("Give the colour as # and six hexadecimal digits, e.g. #0b5cab."), field="colour")
-    created = track is None
-    if created:
+    action = "cfp.track_updated"
+    if track is None:
         track = Track(event_id=event.id, position=_next_position(Track, event))
         db.session.add(track)
+        action = "cfp.track_created"
     track.name, track.description, track.colour = name, description or "", colour.lower()
     db.session.flush()
-    record("cfp.track_created" if created else "cfp.track_updated", actor=actor, obj=track, event=event, name=name)
+    record(action, actor=actor, obj=track, event=event, name=name)
     return track
 
 

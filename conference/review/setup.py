@@ -152,18 +152,18 @@ def save_criterion(event: Event, *, actor, criterion: ReviewCriterion | None = N
                 cleaned_labels[str(point)] = text
     if errors:
         raise ValidationFailed(errors)
-    created = criterion is None
-    if created:
+    action = "review.criterion_updated"
+    if criterion is None:
         criterion = ReviewCriterion(event_id=event.id, position=_next_position(ReviewCriterion, event))
         db.session.add(criterion)
+        action = "review.criterion_created"
     criterion.name, criterion.description = name, description or ""
     criterion.scale_min, criterion.scale_max = int(scale_min), int(scale_max)
     criterion.labels = {k: cleaned_labels[k] for k in sorted(cleaned_labels, key=int)}
     criterion.weight, criterion.required = float(weight), bool(required)
     db.session.flush()
-    record("review.criterion_created" if created else "review.criterion_updated", actor=actor, obj=criterion,
-           event=event, name=name, scale_min=criterion.scale_min, scale_max=criterion.scale_max,
-           weight=criterion.weight)
+    record(action, actor=actor, obj=criterion, event=event, name=name, scale_min=criterion.scale_min,
+           scale_max=criterion.scale_max, weight=criterion.weight)
     return criterion
 
 

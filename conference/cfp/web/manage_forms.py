@@ -83,7 +83,9 @@ def local_to_utc(local: dt.datetime, zone_name: str) -> dt.datetime:
 class LocalDateTimeField(DateTimeLocalField):
     """A date and time typed in the form's zone. After validation ``utc`` holds the instant."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    data: dt.datetime | None
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
         super().__init__(label, validators, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                          invalid_value_message=_l("Enter a date and time, e.g. 2027-03-16 at 17:00."), **kwargs)
         self.stored: dt.datetime | None = None
@@ -273,8 +275,8 @@ class SubmissionFilterForm(Form):
     keyword = SelectField(_l("Keyword"), validate_choice=False)
     q = StringField(_l("Title or author contains"), [Optional(), _at_most(200)])
     sort = SelectField(_l("Sort by"), choices=_choices(SORT_LABELS), default="code", validate_choice=False)
-    order = SelectField(_l("Order"), choices=[SelectChoice("asc", _l("Ascending")), SelectChoice("desc", _l("Descending"))],
-                        default="asc", validate_choice=False)
+    order = SelectField(_l("Order"), default="asc", validate_choice=False,
+                        choices=[SelectChoice("asc", _l("Ascending")), SelectChoice("desc", _l("Descending"))])
 
     def __init__(self, formdata, *, types, tracks, keywords):
         super().__init__(formdata)
@@ -285,8 +287,8 @@ class SubmissionFilterForm(Form):
 
     def query(self, **overrides) -> dict:
         """The filters as query-string arguments (only these: nothing else typed in the URL passes)."""
-        values = {name: self[name].raw_data[0] for name in ("state", "type_id", "track_id", "keyword", "q", "sort", "order")
-                  if self[name].raw_data and self[name].raw_data[0]}
+        names = ("state", "type_id", "track_id", "keyword", "q", "sort", "order")
+        values = {name: self[name].raw_data[0] for name in names if self[name].raw_data and self[name].raw_data[0]}
         values.update(overrides)
         return values
 
