@@ -17,7 +17,7 @@ from conference.cfp.enums import (
     QuestionTarget,
     SubmissionState,
 )
-from conference.core.enums import QuestionKind
+from conference.core.questions import QuestionColumns
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import TeamRole
 from conference.events.models import Event, Track
@@ -102,32 +102,24 @@ class SubmissionType(Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Question(Model):
-    """A custom question asked of each submission or of each of its authors."""
+class Question(QuestionColumns, Model):
+    """A custom question asked of each submission or of each of its authors (any kind; a file
+    only of the submission). Its kind, label, help text, options... are QuestionColumns'."""
 
     __tablename__ = "question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     target: Mapped[QuestionTarget] = mapped_column(enum_type(QuestionTarget), default=QuestionTarget.SUBMISSION)
-    kind: Mapped[QuestionKind] = mapped_column(enum_type(QuestionKind))
-    label: Mapped[str] = mapped_column(sa.String(300))
-    help_text: Mapped[str] = mapped_column(sa.Text, default="")
-    required: Mapped[bool] = mapped_column(default=False)
-    options: Mapped[list] = mapped_column(sa.JSON, default=list)
     visible_to_reviewers: Mapped[bool] = mapped_column(default=True)
-    position: Mapped[int] = mapped_column(default=0)
 
     types: Mapped[list[SubmissionType]] = relationship(secondary=question_type_limit, lazy="selectin")
     tracks: Mapped[list[Track]] = relationship(secondary=question_track_limit, lazy="selectin")
 
     def applies_to(self, type_id: int | None, track_id: int | None) -> bool:
         """A question limited to types or tracks is asked only of submissions in them."""
-        if self.types and type_id not in {t.id for t in self.types}:
-            return False
-        if self.tracks and track_id not in {t.id for t in self.tracks}:
-            return False
-        return True
+        in_types = not self.types or type_id in {t.id for t in self.types}
+        return in_types and (not self.tracks or track_id in {t.id for t in self.tracks})
 
 
 class AccessCode(Model):

@@ -24,7 +24,6 @@ from conference.cfp.models import (
 from conference.core.audit import record
 from conference.core.enums import QuestionKind
 from conference.core.files import FORMATS
-from conference.core.questions import check_question_setup
 from conference.errors import (
     AlreadyExists,
     DomainError,
@@ -45,7 +44,8 @@ def _require_manage(event: Event, actor) -> None:
 
 
 def configure_call(event: Event, *, actor, opens_at: dt.datetime, deadline: dt.datetime,
-                   edit_until: dt.datetime | None = None, intro: str = "", track_required: bool = False) -> CallForPapers:
+                   edit_until: dt.datetime | None = None, intro: str = "",
+                   track_required: bool = False) -> CallForPapers:
     """Create or change the call's dates and text. Times are aware datetimes (UTC in storage)."""
     _require_manage(event, actor)
     errors = {}
@@ -56,15 +56,16 @@ def configure_call(event: Event, *, actor, opens_at: dt.datetime, deadline: dt.d
     if errors:
         raise ValidationFailed(errors)
     call = event.call
-    created = call is None
-    if created:
+    action = "cfp.updated"
+    if call is None:
         call = CallForPapers(event=event, opens_at=opens_at, deadline=deadline)
         db.session.add(call)
+        action = "cfp.created"
     call.opens_at, call.deadline, call.edit_until = opens_at, deadline, edit_until
     call.intro = intro or ""
     call.track_required = track_required
     db.session.flush()
-    record("cfp.created" if created else "cfp.updated", actor=actor, obj=call, event=event,
+    record(action, actor=actor, obj=call, event=event,
            opens_at=opens_at.isoformat(), deadline=deadline.isoformat(),
            edit_until=edit_until.isoformat() if edit_until else None)
     return call
@@ -113,10 +114,11 @@ def save_submission_type(event: Event, *, actor, submission_type: SubmissionType
                                 most=MAX_PAGE_LIMIT)
     if errors:
         raise ValidationFailed(errors)
-    created = submission_type is None
-    if created:
+    action = "cfp.type_updated"
+    if submission_type is None:
         submission_type = SubmissionType(event_id=event.id, position=_next_position(SubmissionType, event))
         db.session.add(submission_type)
+        action = "cfp.type_created"
     submission_type.name = name
     submission_type.description = description or ""
     submission_type.default_duration = int(default_duration)
@@ -127,7 +129,7 @@ def save_submission_type(event: Event, *, actor, submission_type: SubmissionType
     submission_type.max_pages = max_pages
     submission_type.deadline = deadline
     db.session.flush()
-    record("cfp.type_created" if created else "cfp.type_updated", actor=actor, obj=submission_type, event=event, name=name)
+    record(action, actor=actor, obj=submission_type, event=event, name=name)
     return submission_type
 
 
@@ -148,13 +150,14 @@ def save_track(event: Event, *, actor, track: Track | None = None, name: str, de
     name = _unique_name(Track, event, name, track.id if track else None, _("There is already a track with this name."))
     if not COLOUR_RE.match(colour or ""):
         raise DomainError(_("Give the colour as # and six hexadecimal digits, e.g. #0b5cab."), field="colour")
-    created = track is None
-    if created:
+    action = "cfp.track_updated"
+    if track is None:
         track = Track(event_id=event.id, position=_next_position(Track, event))
         db.session.add(track)
+        action = "cfp.track_created"
     track.name, track.description, track.colour = name, description or "", colour.lower()
     db.session.flush()
-    record("cfp.track_created" if created else "cfp.track_updated", actor=actor, obj=track, event=event, name=name)
+    record(action, actor=actor, obj=track, event=event, name=name)
     return track
 
 
@@ -179,40 +182,61 @@ def _owned(model, event: Event, ids, field: str) -> list:
     return found
 
 
-def save_question(event: Event, *, actor, question: Question | None = None, label: str, kind: QuestionKind,
-                  target: QuestionTarget = QuestionTarget.SUBMISSION, help_text: str = "", required: bool = False,
-                  options: list[str] | None = None, type_ids=(), track_ids=(), visible_to_reviewers: bool = True) -> Question:
+def _owned_or_error(model, event: Event, ids, field: str, errors: dict[str, str]) -> list:
+    try:
+        return _owned(model, event, ids, field)
+    except DomainError as error:
+        errors[field] = error.message
+        return []
+
+
+def _asked_of(target: QuestionTarget | str, errors: dict[str, str]) -> QuestionTarget:
+    try:
+        return QuestionTarget(target)
+    except ValueError:
+        errors["target"] = _("Choose one of the options listed.")
+        return QuestionTarget.SUBMISSION  # never stored: the error refuses the question
+
+
+def _is_answered(question: Question) -> bool:
+    """File answers are stored as files, not Answer rows: both count."""
+    answered = db.session.scalar(sa.select(sa.func.count(Answer.id)).where(Answer.question_id == question.id))
+    return bool(answered or db.session.scalar(
+        sa.select(sa.func.count(SubmissionFile.id)).where(SubmissionFile.question_id == question.id)))
+
+
+def save_question(event: Event, *, actor, question: Question | None = None, label: str, kind: QuestionKind | str,
+                  target: QuestionTarget | str = QuestionTarget.SUBMISSION, help_text: str = "",
+                  required: bool = False, options: list[str] | None = None, type_ids=(), track_ids=(),
+                  visible_to_reviewers: bool = True) -> Question:
+    """Create or change a question of the call, optionally asked only in some types and tracks.
+    A file is asked of the submission, not of each author. Once answered, neither its kind nor
+    whom it is asked of can change."""
     _require_manage(event, actor)
-    label = " ".join((label or "").split())
-    if not label:
-        raise DomainError(_("Write the question."), field="label")
-    if len(label) > 300:
-        raise DomainError(_("Keep the question under 300 characters."), field="label")
-    kind, target = QuestionKind(kind), QuestionTarget(target)
-    if target == QuestionTarget.AUTHOR and kind == QuestionKind.FILE:
-        raise DomainError(_("Files can be asked of the submission, not of each author."), field="kind")
-    if question is not None and (question.kind != kind or question.target != target):
-        # File answers are stored as files, not Answer rows: both count.
-        answered = db.session.scalar(sa.select(sa.func.count(Answer.id)).where(Answer.question_id == question.id))
-        answered = answered or db.session.scalar(
-            sa.select(sa.func.count(SubmissionFile.id)).where(SubmissionFile.question_id == question.id))
-        if answered and question.kind != kind:
-            raise InvalidState(_("This question already has answers; its kind cannot change."), field="kind")
-        if answered:
-            raise InvalidState(_("This question already has answers; whom it is asked of cannot change."), field="target")
-    cleaned = check_question_setup(kind=kind, options=options or [])
-    types = _owned(SubmissionType, event, type_ids, "type_ids")
-    tracks = _owned(Track, event, track_ids, "track_ids")
-    created = question is None
-    if created:
+    errors: dict[str, str] = {}
+    asked_of = _asked_of(target, errors)
+    if asked_of == QuestionTarget.AUTHOR and kind == QuestionKind.FILE:
+        errors["kind"] = _("Files can be asked of the submission, not of each author.")
+    answered_as = None
+    changes = question is not None and (question.kind != kind or question.target != asked_of)
+    if question is not None and changes and _is_answered(question):
+        answered_as = question.kind
+        if asked_of != question.target:
+            errors["target"] = _("This question already has answers; whom it is asked of cannot change.")
+    types = _owned_or_error(SubmissionType, event, type_ids, "type_ids", errors)
+    tracks = _owned_or_error(Track, event, track_ids, "track_ids", errors)
+    setup = Question.check_setup(label=label, kind=kind, help_text=help_text, required=required,
+                                 options=options or (), answered_as=answered_as, errors=errors)
+    action = "cfp.question_updated"
+    if question is None:
         question = Question(event_id=event.id, position=_next_position(Question, event))
         db.session.add(question)
-    question.label, question.kind, question.target = label, kind, target
-    question.help_text, question.required, question.options = help_text or "", required, cleaned
-    question.visible_to_reviewers = visible_to_reviewers
+        action = "cfp.question_created"
+    question.set_up(setup)
+    question.target, question.visible_to_reviewers = asked_of, visible_to_reviewers
     question.types, question.tracks = types, tracks
     db.session.flush()
-    record("cfp.question_created" if created else "cfp.question_updated", actor=actor, obj=question, event=event, label=label)
+    record(action, actor=actor, obj=question, event=event, label=setup.label)
     return question
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Callable
 from typing import BinaryIO
 
 import sqlalchemy as sa
@@ -37,7 +38,7 @@ from conference.core.bounds import id_or_none
 from conference.core.enums import QuestionKind
 from conference.core.keywords import parse_keywords
 from conference.core.links import external_url
-from conference.core.questions import clean_answer, is_empty
+from conference.core.questions import clean_answers, is_empty
 from conference.core.tokens import make_token, read_token
 from conference.core.types import utcnow
 from conference.errors import (
@@ -162,6 +163,33 @@ def questions_for(event: Event, *, target: QuestionTarget | None = None) -> list
     return list(db.session.scalars(stmt))
 
 
+def _author_field(author_id: int) -> Callable[[Question], str]:
+    return lambda question: f"q_{question.id}_a{author_id}"
+
+
+def _clean_answers(submission: Submission, answers: dict, author_answers: dict,
+                   errors: dict[str, str]) -> dict[tuple[int, int | None], object]:
+    """The answers given, cleaned, by (question id, author id or None); only the questions given
+    (the others keep their answers). File questions are answered by upload, not here."""
+    questions = questions_for(submission.event)
+    given = {_as_id(key): raw for key, raw in answers.items()}
+    asked = [q for q in questions if q.target == QuestionTarget.SUBMISSION and q.kind != QuestionKind.FILE
+             and q.id in given]
+    found = clean_answers(asked, given, field_of=lambda q: f"q_{q.id}", errors=errors, complete=False)
+    cleaned: dict[tuple[int, int | None], object] = {(question_id, None): v for question_id, v in found.items()}
+    author_ids = {a.id for a in submission.authors}
+    by_author: dict[int, dict] = {}
+    for (author_id, question_id), raw in author_answers.items():
+        author = _as_id(author_id)
+        if author is not None and author in author_ids:
+            by_author.setdefault(author, {})[_as_id(question_id)] = raw
+    for author_id, raw_answers in by_author.items():
+        asked = [q for q in questions if q.target == QuestionTarget.AUTHOR and q.id in raw_answers]
+        found = clean_answers(asked, raw_answers, field_of=_author_field(author_id), errors=errors, complete=False)
+        cleaned.update({(question_id, author_id): v for question_id, v in found.items()})
+    return cleaned
+
+
 def _apply_content(submission: Submission, *, title, abstract, type_id, track_id, keywords,
                    answers: dict | None, author_answers: dict | None) -> None:
     """Set what the author typed; check what must hold even in a draft (limits, formats)."""
@@ -183,25 +211,7 @@ def _apply_content(submission: Submission, *, title, abstract, type_id, track_id
     if type_ is not None and type_.abstract_word_limit and word_count(abstract) > type_.abstract_word_limit:
         errors["abstract"] = _("The abstract has %(n)d words; a %(type)s allows at most %(limit)d. Shorten it.",
                                n=word_count(abstract), type=type_.name, limit=type_.abstract_word_limit)
-    cleaned: dict[tuple[int, int | None], object] = {}
-    by_id = {q.id: q for q in questions_for(event)}
-    for question_id, raw in (answers or {}).items():
-        question = by_id.get(int(question_id))
-        if question is None or question.target != QuestionTarget.SUBMISSION or question.kind == QuestionKind.FILE:
-            continue
-        try:
-            cleaned[(question.id, None)] = clean_answer(question, raw, field=f"q_{question.id}")
-        except DomainError as error:
-            errors[error.field] = error.message
-    author_ids = {a.id for a in submission.authors}
-    for (author_id, question_id), raw in (author_answers or {}).items():
-        question = by_id.get(int(question_id))
-        if question is None or question.target != QuestionTarget.AUTHOR or int(author_id) not in author_ids:
-            continue
-        try:
-            cleaned[(question.id, int(author_id))] = clean_answer(question, raw, field=f"q_{question.id}_a{author_id}")
-        except DomainError as error:
-            errors[error.field] = error.message
+    cleaned = _clean_answers(submission, answers or {}, author_answers or {}, errors)
     if errors:
         raise ValidationFailed(errors)
     submission.title = title

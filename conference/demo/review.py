@@ -18,6 +18,7 @@ from conference.cfp.enums import Decision, SubmissionState
 from conference.cfp.models import Submission
 from conference.cfp.submissions import confirm as confirm_submission
 from conference.core.audit import record
+from conference.core.enums import QuestionKind
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, Track
 from conference.extensions import db
@@ -36,7 +37,6 @@ from conference.review.enums import (
     BidPreference,
     BlindMode,
     ConflictKind,
-    ReviewQuestionKind,
 )
 
 # email, name, affiliation, country, time zone, expertise
@@ -133,7 +133,7 @@ def load_review(event: Event, *, organiser: User, chair: User, reviewer: User, p
         review_setup.save_criterion(event, actor=organiser, name=name, description=description, scale_min=1,
                                     scale_max=5, labels=labels, weight=weight, required=required)
     review_setup.save_review_question(event, actor=organiser, label="Would this work better as a poster?",
-                                      kind=ReviewQuestionKind.YES_NO, help_text="", options=[], required=False,
+                                      kind=QuestionKind.YES_NO, help_text="", options=[], required=False,
                                       visible_to_authors=False)
     criteria = review_setup.criteria_for(event)
 

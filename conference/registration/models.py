@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from conference.accounts.models import User
-from conference.core.enums import QuestionKind
+from conference.core.questions import QuestionColumns
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import EventFormat
 from conference.events.models import Event
@@ -147,17 +147,14 @@ class ParticipantCategory(Model):
         return self.capacity_in_person if mode == AttendanceMode.IN_PERSON else self.capacity_online
 
 
-class RegistrationQuestion(Model):
+class RegistrationQuestion(QuestionColumns, Model):
+    """A custom question of a registration form (any kind), optionally asked only in some of its
+    categories. Its kind, label, help text, options... are QuestionColumns'."""
+
     __tablename__ = "registration_question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     form_id: Mapped[int] = mapped_column(sa.ForeignKey("registration_form.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[QuestionKind] = mapped_column(enum_type(QuestionKind))
-    label: Mapped[str] = mapped_column(sa.String(300))
-    help_text: Mapped[str] = mapped_column(sa.Text, default="")
-    required: Mapped[bool] = mapped_column(default=False)
-    options: Mapped[list] = mapped_column(sa.JSON, default=list)
-    position: Mapped[int] = mapped_column(default=0)
 
     form: Mapped[RegistrationForm] = relationship(back_populates="questions")
     categories: Mapped[list[ParticipantCategory]] = relationship(

@@ -21,7 +21,7 @@ from conference.accounts.users import normalise_email
 from conference.core.audit import record
 from conference.core.ical import event_calendar
 from conference.core.links import external_url, site_host
-from conference.core.questions import clean_answer, is_empty
+from conference.core.questions import clean_answers as clean_each_answer
 from conference.core.tokens import make_token, read_token
 from conference.core.types import utcnow
 from conference.errors import (
@@ -116,25 +116,13 @@ def questions_for(form: RegistrationForm, category_id: int | None) -> list[Regis
 
 def clean_answers(form: RegistrationForm, category_id: int | None, raw: dict) -> dict[str, object]:
     """Check every applicable question's answer; required ones must be given. Raises
-    ValidationFailed with a message per field (``q_<id>``)."""
+    ValidationFailed with a message per field (``q_<id>``). A file's answer is what the
+    upload stored (``answer_files``)."""
     errors: dict[str, str] = {}
-    cleaned: dict[str, object] = {}
-    for question in questions_for(form, category_id):
-        field = f"q_{question.id}"
-        value = raw.get(question.id, raw.get(str(question.id)))
-        try:
-            # A file is stored by the caller (domain.files) as {"sha256", "filename", ...}.
-            value = (value or None) if question.kind.value == "file" else clean_answer(question, value, field=field)
-        except DomainError as error:
-            errors[field] = error.message
-            continue
-        if question.required and is_empty(value):
-            errors[field] = _("Answer this question.")
-        elif not is_empty(value):
-            cleaned[str(question.id)] = value
+    cleaned = clean_each_answer(questions_for(form, category_id), raw, field_of=lambda q: f"q_{q.id}", errors=errors)
     if errors:
         raise ValidationFailed(errors)
-    return cleaned
+    return {str(question_id): value for question_id, value in cleaned.items() if value is not None}
 
 
 # Registering -----------------------------------------------------------------------------------------

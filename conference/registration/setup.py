@@ -14,10 +14,12 @@ it) passes the new room down the waiting list at once. All of it under the event
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import joinedload
 
 from conference.accounts.users import normalise_email
@@ -25,7 +27,6 @@ from conference.core import csv_files as csv_import
 from conference.core.audit import record
 from conference.core.enums import QuestionKind
 from conference.core.links import external_url
-from conference.core.questions import check_question_setup
 from conference.core.types import utcnow
 from conference.errors import (
     AlreadyExists,
@@ -80,7 +81,8 @@ def _check_lowered(event: Event, capacities: dict[AttendanceMode, int | None],
     """A capacity lowered (the event locked) keeps at least the places that belong to someone:
     ``places.lowest_capacity`` of ``category``, or of the event as a whole."""
     for mode, value in capacities.items():
-        if value is None or CAPACITY_FIELDS[mode] in errors or (before[mode] is not None and value >= before[mode]):
+        was = before[mode]
+        if value is None or CAPACITY_FIELDS[mode] in errors or (was is not None and value >= was):
             continue
         lowest = places.lowest_capacity(event, mode, category)
         if value < lowest:
@@ -120,9 +122,10 @@ def update_settings(event: Event, *, actor, capacity_in_person: int | None, capa
     if offer_hold_hours is None or not 1 <= offer_hold_hours <= MAX_HOLD_HOURS:
         errors["offer_hold_hours"] = _("Hold an offered place for 1 to %(max)d hours (30 days).", max=MAX_HOLD_HOURS)
     try:
-        participant_list = ListVisibility(participant_list)
+        visibility = ListVisibility(participant_list)
     except ValueError:
         errors["participant_list"] = _("Choose one of the options listed.")
+        visibility = ListVisibility.HIDDEN  # never stored: the error refuses the change
     if errors:
         raise ValidationFailed(errors)
     settings = places.lock_event(event)
@@ -132,11 +135,11 @@ def update_settings(event: Event, *, actor, capacity_in_person: int | None, capa
         raise ValidationFailed(errors)
     settings.capacity_in_person, settings.capacity_online = capacity_in_person, capacity_online
     settings.offer_hold_hours = offer_hold_hours
-    settings.participant_list = participant_list
+    settings.participant_list = visibility
     db.session.flush()
     record("registration.settings_updated", actor=actor, obj=settings, event=event,
            capacity_in_person=capacity_in_person, capacity_online=capacity_online,
-           offer_hold_hours=offer_hold_hours, participant_list=participant_list.value)
+           offer_hold_hours=offer_hold_hours, participant_list=visibility.value)
     _fill_waiting(event, actor=actor, now=now)
     return settings
 
@@ -172,18 +175,19 @@ def save_form(event: Event, *, actor, form: RegistrationForm | None = None, titl
         errors["modification_deadline"] = _("Changes can only end on or after the opening.")
     if errors:
         raise ValidationFailed(errors)
-    created = form is None
-    if created:
+    action = "registration.form_updated"
+    if form is None:
         last = db.session.scalar(sa.select(sa.func.max(RegistrationForm.position))
                                  .where(RegistrationForm.event_id == event.id))
         form = RegistrationForm(event_id=event.id, position=(last or 0) + 1)
         db.session.add(form)
+        action = "registration.form_created"
     form.title, form.intro = title, (intro or "").strip()
     form.opens_at, form.closes_at, form.modification_deadline = opens_at, closes_at, modification_deadline
     form.requires_account = bool(requires_account)
     db.session.flush()
-    record("registration.form_created" if created else "registration.form_updated", actor=actor, obj=form,
-           event=event, title=title, opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(),
+    record(action, actor=actor, obj=form, event=event, title=title, opens_at=opens_at.isoformat(),
+           closes_at=closes_at.isoformat(),
            modification_deadline=modification_deadline.isoformat() if modification_deadline else None,
            requires_account=form.requires_account)
     return form
@@ -248,7 +252,7 @@ def save_category(form: RegistrationForm, *, actor, category: ParticipantCategor
         if errors:
             raise ValidationFailed(errors)
     created = category is None
-    if created:
+    if category is None:
         category = ParticipantCategory(event_id=event.id, form=form, position=len(form.categories))
         db.session.add(category)
     category.name, category.description = name, (description or "").strip()
@@ -274,9 +278,10 @@ def delete_category(category: ParticipantCategory, *, actor) -> None:
     if used:
         raise InvalidState(ngettext("%(num)d registration is in this category; it cannot be deleted.",
                                     "%(num)d registrations are in this category; it cannot be deleted.", used))
-    invitations = db.session.execute(
+    # SQLAlchemy types Session.execute's result as Result; a DELETE gives a CursorResult.
+    invitations = cast(CursorResult, db.session.execute(
         sa.delete(RegistrationInvitation).where(RegistrationInvitation.category_id == category.id)
-    ).rowcount
+    )).rowcount
     db.session.execute(sa.delete(registration_question_category)
                        .where(registration_question_category.c.category_id == category.id))
     record("registration.category_deleted", actor=actor, obj=category, event=event, name=category.name,
@@ -305,38 +310,23 @@ def save_question(form: RegistrationForm, *, actor, question: RegistrationQuesti
     event = form.event
     _require_manage(event, actor)
     errors: dict[str, str] = {}
-    label = " ".join((label or "").split())
-    if not label:
-        errors["label"] = _("Write the question.")
-    elif len(label) > 300:
-        errors["label"] = _("Keep the question under 300 characters.")
-    try:
-        kind = QuestionKind(kind)
-    except ValueError:
-        raise DomainError(_("Choose one of the options listed."), field="kind") from None
-    if question is not None and question.kind != kind and _answered(question):
-        errors["kind"] = _("This question already has answers; its kind cannot change.")
-    try:
-        cleaned = check_question_setup(kind=kind, options=options or [])
-    except DomainError as error:
-        errors[error.field] = error.message
-        cleaned = []
     wanted = {int(i) for i in category_ids or ()}
     chosen = [c for c in form.categories if c.id in wanted]
     if len(chosen) != len(wanted):
         errors["category_ids"] = _("Choose among the categories of this form.")
-    if errors:
-        raise ValidationFailed(errors)
-    created = question is None
-    if created:
+    answered_as = question.kind if question is not None and question.kind != kind and _answered(question) else None
+    setup = RegistrationQuestion.check_setup(label=label, kind=kind, help_text=help_text, required=required,
+                                             options=options or (), answered_as=answered_as, errors=errors)
+    action = "registration.question_updated"
+    if question is None:
         question = RegistrationQuestion(form=form, position=len(form.questions))
         db.session.add(question)
-    question.label, question.kind, question.help_text = label, kind, (help_text or "").strip()
-    question.required, question.options, question.categories = bool(required), cleaned, chosen
+        action = "registration.question_created"
+    question.set_up(setup)
+    question.categories = chosen
     db.session.flush()
-    record("registration.question_created" if created else "registration.question_updated", actor=actor,
-           obj=question, event=event, form=form.title, label=label, kind=kind.value, required=question.required,
-           categories=[c.name for c in chosen] or None)
+    record(action, actor=actor, obj=question, event=event, form=form.title, label=setup.label, kind=setup.kind.value,
+           required=setup.required, categories=[c.name for c in chosen] or None)
     return question
 
 
@@ -441,7 +431,7 @@ def invite_from_csv(event: Event, *, actor, text: str, skip_approval: bool,
         return [], [(2, _("There is nobody to invite: the file has no lines after the column names."))]
     by_name = categories.categories_by_name(event)
     seen: dict[str, int] = {}
-    valid = []
+    valid: list[tuple[str, str, ParticipantCategory]] = []
     for line, row in rows:
         problems = []
         name = " ".join(row["name"].split())
@@ -465,7 +455,7 @@ def invite_from_csv(event: Event, *, actor, text: str, skip_approval: bool,
                     problems.append(refused)
         if problems:
             errors.append((line, "; ".join(p.rstrip(".") for p in problems) + "."))
-        else:
+        elif address is not None and category is not None:  # no problem: both found
             valid.append((address, name, category))
     if errors:
         return [], errors
@@ -478,7 +468,7 @@ def invite_from_csv(event: Event, *, actor, text: str, skip_approval: bool,
 
 def revoke_invitation(invitation: RegistrationInvitation, *, actor, now: dt.datetime | None = None) -> None:
     """Withdraw an invitation not yet used: its link stops working."""
-    event = db.session.get(Event, invitation.event_id)
+    event = db.session.get_one(Event, invitation.event_id)
     _require_manage(event, actor)
     if invitation.used_at is not None:
         raise InvalidState(_("This invitation was already used to register; cancel the registration instead."))

@@ -47,9 +47,3 @@ class AssignmentSource(enum.StrEnum):
     MANUAL = "manual"
     AUTOMATIC = "automatic"
 
-
-class ReviewQuestionKind(enum.StrEnum):
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    YES_NO = "yes_no"
-    SINGLE_CHOICE = "single_choice"

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from conference.accounts.models import User
 from conference.cfp.models import Submission
+from conference.core.enums import QuestionKind
+from conference.core.questions import QuestionColumns
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.models import Event
 from conference.extensions import Model
@@ -20,7 +22,6 @@ from conference.review.enums import (
     ConflictKind,
     ConflictSource,
     OtherReviewsVisibility,
-    ReviewQuestionKind,
     ReviewState,
 )
 
@@ -95,20 +96,16 @@ class ReviewCriterion(Model):
         return (value - self.scale_min) / (self.scale_max - self.scale_min)
 
 
-class ReviewQuestion(Model):
-    """A custom, unscored question of the review form."""
+class ReviewQuestion(QuestionColumns, Model):
+    """A custom, unscored question of the review form. Its kind, label, help text, options...
+    are QuestionColumns'; the review form asks in words or choices, never for a file."""
 
     __tablename__ = "review_question"
+    allowed_kinds = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[ReviewQuestionKind] = mapped_column(enum_type(ReviewQuestionKind))
-    label: Mapped[str] = mapped_column(sa.String(300))
-    help_text: Mapped[str] = mapped_column(sa.Text, default="")
-    options: Mapped[list] = mapped_column(sa.JSON, default=list)
-    required: Mapped[bool] = mapped_column(default=False)
     visible_to_authors: Mapped[bool] = mapped_column(default=False)
-    position: Mapped[int] = mapped_column(default=0)
 
 
 class Conflict(Model):

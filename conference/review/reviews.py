@@ -17,11 +17,10 @@ from conference.cfp.submissions import questions_for as submission_questions
 from conference.core.audit import record
 from conference.core.enums import QuestionKind
 from conference.core.files import FORMATS
-from conference.core.questions import clean_answer, is_empty
+from conference.core.questions import clean_answers
 from conference.core.types import utcnow
 from conference.errors import (
     DeadlinePassed,
-    DomainError,
     InvalidState,
     NotAllowed,
     ValidationFailed,
@@ -71,20 +70,9 @@ def _check_scores(criteria, scores: dict, errors: dict, complete: bool) -> dict[
 
 
 def _check_answers(questions, answers: dict, errors: dict, complete: bool) -> dict[str, object]:
-    cleaned = {}
-    for question in questions:
-        field = f"question_{question.id}"
-        try:
-            value = clean_answer(question, answers.get(question.id), field=field)
-        except DomainError as error:
-            errors[field] = error.message
-            continue
-        if is_empty(value):
-            if complete and question.required:
-                errors[field] = _("Answer this question to submit the review.")
-            continue
-        cleaned[str(question.id)] = value
-    return cleaned
+    cleaned = clean_answers(questions, answers, field_of=lambda q: f"question_{q.id}", errors=errors, complete=complete,
+                            missing=_("Answer this question to submit the review."))
+    return {str(question_id): value for question_id, value in cleaned.items() if value is not None}
 
 
 def save_review(assignment: ReviewAssignment, *, actor, scores: dict[int, int | None], confidence: int | None,

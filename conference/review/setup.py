@@ -8,20 +8,21 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from conference.cfp.models import Submission
 from conference.core.audit import record
-from conference.core.questions import check_question_setup
-from conference.errors import DomainError, InvalidState, NotAllowed, ValidationFailed
+from conference.core.enums import QuestionKind
+from conference.errors import InvalidState, NotAllowed, ValidationFailed
 from conference.events.models import Event
 from conference.extensions import db
 from conference.review.common import settings_for
 from conference.review.enums import (
     BlindMode,
     OtherReviewsVisibility,
-    ReviewQuestionKind,
     ReviewState,
 )
 from conference.review.models import (
     Review,
+    ReviewAssignment,
     ReviewCriterion,
     ReviewQuestion,
     ReviewScore,
@@ -151,18 +152,18 @@ def save_criterion(event: Event, *, actor, criterion: ReviewCriterion | None = N
                 cleaned_labels[str(point)] = text
     if errors:
         raise ValidationFailed(errors)
-    created = criterion is None
-    if created:
+    action = "review.criterion_updated"
+    if criterion is None:
         criterion = ReviewCriterion(event_id=event.id, position=_next_position(ReviewCriterion, event))
         db.session.add(criterion)
+        action = "review.criterion_created"
     criterion.name, criterion.description = name, description or ""
     criterion.scale_min, criterion.scale_max = int(scale_min), int(scale_max)
     criterion.labels = {k: cleaned_labels[k] for k in sorted(cleaned_labels, key=int)}
     criterion.weight, criterion.required = float(weight), bool(required)
     db.session.flush()
-    record("review.criterion_created" if created else "review.criterion_updated", actor=actor, obj=criterion,
-           event=event, name=name, scale_min=criterion.scale_min, scale_max=criterion.scale_max,
-           weight=criterion.weight)
+    record(action, actor=actor, obj=criterion, event=event, name=name, scale_min=criterion.scale_min,
+           scale_max=criterion.scale_max, weight=criterion.weight)
     return criterion
 
 
@@ -198,32 +199,35 @@ def review_questions_for(event: Event) -> list[ReviewQuestion]:
     ))
 
 
+def _answered(question: ReviewQuestion) -> bool:
+    """Whether a review (a draft too) has answered ``question``."""
+    answers = db.session.scalars(
+        sa.select(Review.answers).join(ReviewAssignment, ReviewAssignment.id == Review.assignment_id)
+        .join(Submission, Submission.id == ReviewAssignment.submission_id)
+        .where(Submission.event_id == question.event_id)
+    )
+    key = str(question.id)
+    return any(key in (each or {}) for each in answers)
+
+
 def save_review_question(event: Event, *, actor, question: ReviewQuestion | None = None, label: str,
-                         kind: ReviewQuestionKind, help_text: str = "", options: list[str] | None = None,
+                         kind: QuestionKind | str, help_text: str = "", options: list[str] | None = None,
                          required: bool = False, visible_to_authors: bool = False) -> ReviewQuestion:
-    """Create or change an unscored question of the review form; choices need two options."""
+    """Create or change an unscored question of the review form (of the kinds ReviewQuestion
+    allows). Once answered, its kind cannot change."""
     _require_manage(event, actor)
-    label = " ".join((label or "").split())
-    if not label:
-        raise DomainError(_("Write the question."), field="label")
-    if len(label) > 300:
-        raise DomainError(_("Keep the question under 300 characters."), field="label")
-    try:
-        kind = ReviewQuestionKind(kind)
-    except ValueError:
-        raise DomainError(_("Choose one of the options listed."), field="kind") from None
-    if len(help_text or "") > 2000:
-        raise DomainError(_("Keep the help text under 2000 characters."), field="help_text")
-    cleaned = check_question_setup(kind=kind, options=options or [])
-    created = question is None
-    if created:
+    answered_as = question.kind if question is not None and question.kind != kind and _answered(question) else None
+    setup = ReviewQuestion.check_setup(label=label, kind=kind, help_text=help_text, required=required,
+                                       options=options or (), answered_as=answered_as)
+    action = "review.question_updated"
+    if question is None:
         question = ReviewQuestion(event_id=event.id, position=_next_position(ReviewQuestion, event))
         db.session.add(question)
-    question.label, question.kind, question.help_text = label, kind, help_text or ""
-    question.options, question.required, question.visible_to_authors = cleaned, bool(required), bool(visible_to_authors)
+        action = "review.question_created"
+    question.set_up(setup)
+    question.visible_to_authors = bool(visible_to_authors)
     db.session.flush()
-    record("review.question_created" if created else "review.question_updated", actor=actor, obj=question,
-           event=event, label=label)
+    record(action, actor=actor, obj=question, event=event, label=setup.label)
     return question
 
 

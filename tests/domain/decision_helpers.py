@@ -12,10 +12,11 @@ import sqlalchemy as sa
 
 from conference.accounts.models import User
 from conference.cfp.models import Submission
+from conference.core.enums import QuestionKind
 from conference.events.enums import TeamRole
 from conference.events.models import EventRole, Track
 from conference.extensions import db
-from conference.review.enums import ReviewQuestionKind, ReviewState
+from conference.review.enums import ReviewState
 from conference.review.models import (
     Review,
     ReviewAssignment,
@@ -57,9 +58,9 @@ def make_committee(*, reviewers: int = 3, slug: str | None = None) -> Committee:
     event = call.event
     originality = ReviewCriterion(event_id=event.id, name="Originality", scale_min=1, scale_max=5, weight=2.0, position=0)
     relevance = ReviewCriterion(event_id=event.id, name="Relevance", scale_min=0, scale_max=3, weight=1.0, position=1)
-    shown = ReviewQuestion(event_id=event.id, kind=ReviewQuestionKind.LONG_TEXT, label="Suggestions for the talk",
+    shown = ReviewQuestion(event_id=event.id, kind=QuestionKind.LONG_TEXT, label="Suggestions for the talk",
                            visible_to_authors=True, position=0)
-    hidden = ReviewQuestion(event_id=event.id, kind=ReviewQuestionKind.YES_NO, label="Best paper candidate?",
+    hidden = ReviewQuestion(event_id=event.id, kind=QuestionKind.YES_NO, label="Best paper candidate?",
                             visible_to_authors=False, position=1)
     settings = ReviewSettings(event_id=event.id, reviews_per_submission=3, reviews_to_authors=True,
                               scores_to_authors=False)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from conference.accounts.models import User
 from conference.cfp.models import Submission
+from conference.core.enums import QuestionKind
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole
 from conference.extensions import db
@@ -20,7 +21,6 @@ from conference.review.enums import (
     ConflictKind,
     ConflictSource,
     OtherReviewsVisibility,
-    ReviewQuestionKind,
 )
 from conference.review.models import (
     Conflict,
@@ -90,9 +90,9 @@ def make_reviewing(*, blind_mode: BlindMode = BlindMode.SINGLE_BLIND,
     relevance = review_setup.save_criterion(event, actor=organiser, name="Relevance", scale_min=0, scale_max=3,
                                             labels={}, weight=1.0, required=False)
     verdict = review_setup.save_review_question(event, actor=organiser, label="Would you attend this talk?",
-                                                kind=ReviewQuestionKind.YES_NO, required=True)
+                                                kind=QuestionKind.YES_NO, required=True)
     remarks = review_setup.save_review_question(event, actor=organiser, label="Anything else?",
-                                                kind=ReviewQuestionKind.LONG_TEXT)
+                                                kind=QuestionKind.LONG_TEXT)
     for person in (reviewer, second):
         assignment.assign(submission, person, actor=organiser, notify=False)
     db.session.flush()

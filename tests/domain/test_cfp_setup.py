@@ -218,9 +218,9 @@ def test_delete_track_refused_while_a_submission_is_in_it(db, event, organiser):
 
 def test_choice_questions_need_two_distinct_options(db, event, organiser):
     for options in ([], ["Only"], ["Same", " Same ", "", "  "]):
-        with pytest.raises(DomainError) as caught:
+        with pytest.raises(ValidationFailed) as caught:
             cfp_setup.save_question(event, actor=organiser, label="Pick", kind=QuestionKind.SINGLE_CHOICE, options=options)
-        assert caught.value.field == "options"
+        assert caught.value.errors == {"options": "Give at least two options, one per line."}
     question = cfp_setup.save_question(event, actor=organiser, label="Pick", kind=QuestionKind.MULTIPLE_CHOICE,
                                        options=[" A ", "B", "A", ""])
     assert question.options == ["A", "B"]
@@ -229,10 +229,10 @@ def test_choice_questions_need_two_distinct_options(db, event, organiser):
 
 
 def test_file_questions_are_asked_of_the_submission_only(db, event, organiser):
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(ValidationFailed) as caught:
         cfp_setup.save_question(event, actor=organiser, label="Your CV", kind=QuestionKind.FILE,
                                 target=QuestionTarget.AUTHOR)
-    assert caught.value.field == "kind"
+    assert caught.value.errors == {"kind": "Files can be asked of the submission, not of each author."}
     assert db.session.scalar(sa.select(sa.func.count(Question.id))) == 0
 
 
@@ -259,9 +259,9 @@ def test_question_limits_must_belong_to_the_event(db, event, organiser):
     foreign_type = cfp_setup.save_submission_type(other, actor=organiser, name="Talk")
     foreign_track = cfp_setup.save_track(other, actor=organiser, name="Networks")
     for limits, field in (({"type_ids": [foreign_type.id]}, "type_ids"), ({"track_ids": [foreign_track.id]}, "track_ids")):
-        with pytest.raises(DomainError) as caught:
+        with pytest.raises(ValidationFailed) as caught:
             cfp_setup.save_question(event, actor=organiser, label="Why?", kind=QuestionKind.LONG_TEXT, **limits)
-        assert caught.value.field == field
+        assert caught.value.errors == {field: "Choose among the listed options."}
     assert db.session.scalar(sa.select(sa.func.count(Question.id)).where(Question.event_id == event.id)) == 0
 
 
@@ -274,14 +274,14 @@ def test_question_kind_and_target_fixed_once_answered(db, event, organiser):
     cfp_setup.save_question(event, actor=organiser, question=question, label="Affiliation type",
                             kind=QuestionKind.SHORT_TEXT)
     a_draft(event, answers={question.id: "University"})
-    with pytest.raises(InvalidState) as caught:
+    with pytest.raises(ValidationFailed) as caught:
         cfp_setup.save_question(event, actor=organiser, question=question, label="Affiliation type",
                                 kind=QuestionKind.NUMBER)
-    assert caught.value.field == "kind"
-    with pytest.raises(InvalidState) as caught:
+    assert caught.value.errors == {"kind": "This question already has answers; its kind cannot change."}
+    with pytest.raises(ValidationFailed) as caught:
         cfp_setup.save_question(event, actor=organiser, question=question, label="Affiliation type",
                                 kind=QuestionKind.SHORT_TEXT, target=QuestionTarget.AUTHOR)
-    assert caught.value.field == "target"
+    assert caught.value.errors == {"target": "This question already has answers; whom it is asked of cannot change."}
     # The wording and the rest may still change.
     cfp_setup.save_question(event, actor=organiser, question=question, label="Kind of affiliation",
                             kind=QuestionKind.SHORT_TEXT, required=True)
@@ -295,10 +295,10 @@ def test_file_question_kind_fixed_once_a_file_answers_it(db, event, organiser):
     draft = a_draft(event)
     submissions.attach_file(draft, actor=draft.submitter, kind=FileKind.ANSWER, filename="draft.pdf", data=PDF,
                             question=question, now=DURING)
-    with pytest.raises(InvalidState) as caught:
+    with pytest.raises(ValidationFailed) as caught:
         cfp_setup.save_question(event, actor=organiser, question=question, label="Poster draft",
                                 kind=QuestionKind.URL)
-    assert caught.value.field == "kind"
+    assert caught.value.errors == {"kind": "This question already has answers; its kind cannot change."}
 
 
 def test_delete_question_deletes_its_answers(db, event, organiser):

@@ -3,6 +3,8 @@ submissions a question limited to types or tracks is asked of."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 import sqlalchemy as sa
 
@@ -12,13 +14,17 @@ from conference.cfp.models import Answer, Question
 from conference.cfp.setup import save_question
 from conference.core.enums import QuestionKind
 from conference.core.questions import (
+    ALL_KINDS,
+    CLEANERS,
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
+    QuestionSetup,
     check_question_setup,
     clean_answer,
+    clean_answers,
     is_empty,
 )
-from conference.errors import DomainError, InvalidState, ValidationFailed
+from conference.errors import DomainError, ValidationFailed
 
 from .. import factories
 from .cfp_helpers import DURING, complete_talk, make_call
@@ -143,19 +149,63 @@ def test_is_empty_counts_no_as_an_answer(value, empty):
 
 # Setting questions up --------------------------------------------------------------------------
 
+def setup_options(kind: QuestionKind, options) -> tuple[str, ...]:
+    return check_question_setup(ALL_KINDS, label="Q", kind=kind, options=options).options
+
+
 def test_choice_questions_need_two_distinct_options_and_others_take_none():
-    assert check_question_setup(kind=QuestionKind.SINGLE_CHOICE, options=[" Yes ", "No", "Yes", ""]) == ["Yes", "No"]
-    with pytest.raises(DomainError) as error:
-        check_question_setup(kind=QuestionKind.MULTIPLE_CHOICE, options=["Only", " Only "])
-    assert (error.value.field, error.value.message) == ("options", "Give at least two options, one per line.")
-    assert check_question_setup(kind=QuestionKind.SHORT_TEXT, options=["ignored"]) == []
+    assert setup_options(QuestionKind.SINGLE_CHOICE, [" Yes ", "No", "Yes", ""]) == ("Yes", "No")
+    with pytest.raises(ValidationFailed) as error:
+        setup_options(QuestionKind.MULTIPLE_CHOICE, ["Only", " Only "])
+    assert error.value.errors == {"options": "Give at least two options, one per line."}
+    assert setup_options(QuestionKind.SHORT_TEXT, ["ignored"]) == ()
+
+
+def test_every_kind_has_its_cleaner():
+    assert set(CLEANERS) == set(QuestionKind)
+
+
+def test_a_file_answer_is_what_the_upload_stored():
+    stored = {"sha256": "ab" * 32, "filename": "letter.pdf", "size": 10}
+    assert clean(QuestionKind.FILE, stored) == stored
+    assert clean(QuestionKind.FILE, {}) is None and clean(QuestionKind.FILE, None) is None
+
+
+def test_a_setup_is_checked_field_by_field_at_once():
+    with pytest.raises(ValidationFailed) as error:
+        check_question_setup((QuestionKind.SHORT_TEXT, QuestionKind.SINGLE_CHOICE), label=" ", kind="number",
+                             help_text="x" * 2001, options=["Only"], errors={"target": "Asked of whom?"})
+    assert error.value.errors == {"target": "Asked of whom?", "label": "Write the question.",
+                                  "kind": "Choose one of the options listed.",
+                                  "help_text": "Keep the help text under 2000 characters."}
+    with pytest.raises(ValidationFailed) as error:
+        check_question_setup(ALL_KINDS, label="x" * 301, kind=QuestionKind.YES_NO, answered_as=QuestionKind.SHORT_TEXT)
+    assert error.value.errors == {"label": "Keep the question under 300 characters.",
+                                  "kind": "This question already has answers; its kind cannot change."}
+    setup = check_question_setup(ALL_KINDS, label="  Which   format? ", kind="single_choice", help_text=" Pick. ",
+                                 required=1, options=["Talk", " Poster ", "Talk"], answered_as=QuestionKind.SINGLE_CHOICE)
+    assert setup == QuestionSetup(label="Which format?", kind=QuestionKind.SINGLE_CHOICE, help_text="Pick.",
+                                  required=True, options=("Talk", "Poster"))
+
+
+def test_answers_are_cleaned_together_required_ones_only_when_complete():
+    student = SimpleNamespace(id=1, kind=QuestionKind.YES_NO, options=[], required=True, label="Student?")
+    pages = SimpleNamespace(id=2, kind=QuestionKind.NUMBER, options=[], required=False, label="Pages")
+    errors: dict[str, str] = {}
+    cleaned = clean_answers([student, pages], {"2": "12"}, field_of=lambda q: f"q_{q.id}", errors=errors,
+                            complete=False)
+    assert (cleaned, errors) == ({1: None, 2: "12"}, {})
+    cleaned = clean_answers([student, pages], {2: "many"}, field_of=lambda q: f"q_{q.id}", errors=errors,
+                            missing="Answer this question to submit the review.")
+    assert cleaned == {}
+    assert errors == {"q_1": "Answer this question to submit the review.", "q_2": "Enter a number, e.g. 12 or 3.5."}
 
 
 def test_a_file_cannot_be_asked_of_each_author(app, db):
     call = make_call()
-    with pytest.raises(DomainError) as error:
+    with pytest.raises(ValidationFailed) as error:
         save_question(call.event, actor=call.organiser, label="CV", kind=QuestionKind.FILE, target=QuestionTarget.AUTHOR)
-    assert error.value.field == "kind"
+    assert error.value.errors == {"kind": "Files can be asked of the submission, not of each author."}
 
 
 def test_an_answered_questions_kind_cannot_change(app, db):
@@ -163,9 +213,10 @@ def test_an_answered_questions_kind_cannot_change(app, db):
     question = save_question(call.event, actor=call.organiser, label="Participants", kind=QuestionKind.NUMBER)
     author = factories.make_user()
     complete_talk(call, author, answers={question.id: "40"})
-    with pytest.raises(InvalidState):
+    with pytest.raises(ValidationFailed) as error:
         save_question(call.event, actor=call.organiser, question=question, label="Participants",
                       kind=QuestionKind.SHORT_TEXT)
+    assert error.value.errors == {"kind": "This question already has answers; its kind cannot change."}
     save_question(call.event, actor=call.organiser, question=question, label="Number of participants",
                   kind=QuestionKind.NUMBER)
     assert question.label == "Number of participants"

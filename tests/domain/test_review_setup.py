@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from conference.core.enums import QuestionKind
 from conference.core.models import AuditEntry
-from conference.errors import DomainError, InvalidState, NotAllowed, ValidationFailed
+from conference.errors import InvalidState, NotAllowed, ValidationFailed
 from conference.extensions import db
 from conference.review import setup as review_setup
 from conference.review.enums import (
     BlindMode,
     OtherReviewsVisibility,
-    ReviewQuestionKind,
     ReviewState,
 )
 from conference.review.models import ReviewCriterion, ReviewQuestion, ReviewScore
@@ -67,7 +67,7 @@ def test_only_organisers_change_settings_and_the_form(db):
         with pytest.raises(NotAllowed):
             review_setup.save_criterion(r.event, actor=person, **criterion_args(name="Clarity"))
         with pytest.raises(NotAllowed):
-            review_setup.save_review_question(r.event, actor=person, label="Q?", kind=ReviewQuestionKind.SHORT_TEXT)
+            review_setup.save_review_question(r.event, actor=person, label="Q?", kind=QuestionKind.SHORT_TEXT)
         with pytest.raises(NotAllowed):
             review_setup.delete_criterion(r.relevance, actor=person, event=r.event)
 
@@ -140,15 +140,47 @@ def test_delete_criterion_removes_draft_scores(db):
 def test_review_questions_in_order_and_choices_need_options(db):
     call = make_call()
     first = review_setup.save_review_question(call.event, actor=call.organiser, label="Best paper?",
-                                              kind=ReviewQuestionKind.YES_NO)
+                                              kind=QuestionKind.YES_NO)
     second = review_setup.save_review_question(call.event, actor=call.organiser, label="Format",
-                                               kind=ReviewQuestionKind.SINGLE_CHOICE, options=["Talk", "Poster", "Talk"])
+                                               kind=QuestionKind.SINGLE_CHOICE, options=["Talk", "Poster", "Talk"])
     assert second.options == ["Talk", "Poster"]
     assert review_setup.review_questions_for(call.event) == [first, second]
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(ValidationFailed) as caught:
         review_setup.save_review_question(call.event, actor=call.organiser, label="Room",
-                                          kind=ReviewQuestionKind.SINGLE_CHOICE, options=["Big"])
-    assert caught.value.field == "options"
+                                          kind=QuestionKind.SINGLE_CHOICE, options=["Big"])
+    assert caught.value.errors == {"options": "Give at least two options, one per line."}
     review_setup.delete_review_question(first, actor=call.organiser, event=call.event)
     assert review_setup.review_questions_for(call.event) == [second]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewQuestion)) == 1
+
+
+def test_review_questions_take_only_the_kinds_review_allows(db):
+    call = make_call()
+    for kind in QuestionKind:
+        options = ["Talk", "Poster"] if kind == QuestionKind.SINGLE_CHOICE else []
+        if kind in ReviewQuestion.allowed_kinds:
+            question = review_setup.save_review_question(call.event, actor=call.organiser, label=f"A {kind}", kind=kind,
+                                                         options=options)
+            assert question.kind == kind
+            continue
+        with pytest.raises(ValidationFailed) as caught:
+            review_setup.save_review_question(call.event, actor=call.organiser, label=f"A {kind}", kind=kind)
+        assert caught.value.errors == {"kind": "Choose one of the options listed."}
+    saved = [q.kind for q in review_setup.review_questions_for(call.event)]
+    assert sorted(saved) == sorted(ReviewQuestion.allowed_kinds) == sorted(
+        [QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE])
+
+
+def test_an_answered_review_questions_kind_cannot_change(db):
+    r = make_reviewing()
+    complete_review(r, r.reviewer, submit=False)
+    with pytest.raises(ValidationFailed) as caught:
+        review_setup.save_review_question(r.event, actor=r.organiser, question=r.remarks, label="Anything else?",
+                                          kind=QuestionKind.SHORT_TEXT)
+    assert caught.value.errors == {"kind": "This question already has answers; its kind cannot change."}
+    unanswered = review_setup.save_review_question(r.event, actor=r.organiser, label="Poster instead?",
+                                                   kind=QuestionKind.YES_NO)
+    review_setup.save_review_question(r.event, actor=r.organiser, question=unanswered, label="Which format?",
+                                      kind=QuestionKind.SINGLE_CHOICE, options=["Talk", "Poster"], required=True)
+    assert (unanswered.kind, unanswered.options, unanswered.required) == (
+        QuestionKind.SINGLE_CHOICE, ["Talk", "Poster"], True)

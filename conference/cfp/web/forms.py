@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -17,7 +16,6 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -25,11 +23,9 @@ from wtforms import (
 from conference.cfp.authoring import Upload
 from conference.cfp.enums import QuestionTarget
 from conference.core.enums import QuestionKind
-from conference.web.common import BaseForm, country_choices
+from conference.web.common import BaseForm
 from conference.web.common import id_or_none as _id_or_none
-from conference.web.fields import WebAddressField
-
-YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+from conference.web.questions import mark_required, shown_answer, with_answer_fields
 
 
 class SubmissionForm(BaseForm):
@@ -72,39 +68,6 @@ class SubmissionForm(BaseForm):
                 for name in names if self[name].data}
 
 
-def _question_field(question):
-    label, kind = question.label, question.kind
-    if kind == QuestionKind.LONG_TEXT:
-        return TextAreaField(label)
-    if kind == QuestionKind.SINGLE_CHOICE:
-        return RadioField(label, choices=[SelectChoice(o, o) for o in question.options], validate_choice=False)
-    if kind == QuestionKind.MULTIPLE_CHOICE:
-        return SelectMultipleField(label, choices=[SelectChoice(o, o) for o in question.options], validate_choice=False)
-    if kind == QuestionKind.YES_NO:
-        return RadioField(label, choices=YES_NO, validate_choice=False)
-    if kind == QuestionKind.URL:
-        return WebAddressField(label)
-    if kind == QuestionKind.DATE:
-        return StringField(label, render_kw={"type": "date"})
-    if kind == QuestionKind.NUMBER:
-        # Text with a decimal keypad: a number input would refuse "3,5", which the domain accepts.
-        return StringField(label, render_kw={"inputmode": "decimal"})
-    if kind == QuestionKind.FILE:
-        return FileField(label)
-    if kind == QuestionKind.COUNTRY:
-        return SelectField(label, choices=country_choices(gettext("Choose a country")), validate_choice=False)
-    return StringField(label)
-
-
-def _stored(value):
-    """An answer as its field shows it."""
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return value
-
-
 def build_submission_form(*, questions, types, tracks, track_required=False, submission=None,
                           **initial) -> SubmissionForm:
     """The submission form for this event: every question of the submission, and each
@@ -118,25 +81,21 @@ def build_submission_form(*, questions, types, tracks, track_required=False, sub
         else:
             fields.extend((question, author, f"q_{question.id}_a{author.id}") for author in submission.authors)
 
-    class EventSubmissionForm(SubmissionForm):
-        question_fields = fields
-
-    for question, _author, name in fields:
-        setattr(EventSubmissionForm, name, _question_field(question))
-
+    named = [(name, question) for question, _author, name in fields]
+    form_class = with_answer_fields(SubmissionForm, named, question_fields=fields)
     data = dict(initial)
     if submission is not None:
         data.update(title=submission.title, abstract=submission.abstract, type_id=submission.type_id,
                     track_id=submission.track_id, keywords=", ".join(submission.keywords or []))
         for answer in submission.answers:
             suffix = f"_a{answer.author_id}" if answer.author_id else ""
-            data[f"q_{answer.question_id}{suffix}"] = _stored(answer.value)
-    form = EventSubmissionForm(data=data)
+            data[f"q_{answer.question_id}{suffix}"] = shown_answer(answer.value)
+    form = form_class(data=data)
     # Marked "required" for the person filling it in; a draft may still leave them empty.
     required = ["title", "abstract", "type_id"] + ["track_id" if track_required and tracks else None]
-    required += [name for question, _author, name in fields if question.required]
     for name in filter(None, required):
         form[name].flags.required = True
+    mark_required(form, named)
     form.type_id.choices = [SelectChoice(t.id, t.name) for t in types]
     form.track_id.choices = [SelectChoice("", _l("No track chosen"))] + [SelectChoice(t.id, t.name) for t in tracks]
     return form

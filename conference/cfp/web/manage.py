@@ -19,7 +19,6 @@ from conference.cfp import queries, submissions
 from conference.cfp import setup as cfp_setup
 from conference.cfp.models import AccessCode, Question, SubmissionType
 from conference.cfp.web.manage_forms import (
-    KIND_LABELS,
     STATE_LABELS,
     TARGET_LABELS,
     AccessCodeForm,
@@ -36,6 +35,7 @@ from conference.extensions import db
 from conference.web.common import require
 from conference.web.common import run_action as _done
 from conference.web.common import saved_form as _saved
+from conference.web.questions import KIND_LABELS
 
 bp = Blueprint("cfp_manage", __name__, url_prefix="/events/<slug>/manage")
 

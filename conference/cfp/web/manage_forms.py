@@ -26,27 +26,16 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ColorInput, ListWidget
 
 from conference.cfp.enums import QuestionTarget, SubmissionState
+from conference.cfp.models import Question
 from conference.cfp.queries import SORT_KEYS, SubmissionFilter
 from conference.core.bounds import date_in_range
-from conference.core.enums import QuestionKind
 from conference.core.files import FORMATS
 from conference.web.common import BaseForm, date_range_message
 from conference.web.common import (
     id_or_none as _id_or_none,  # other forms modules import it from here
 )
+from conference.web.questions import WRONG_CHOICE, QuestionEditorForm
 
-KIND_LABELS = {
-    QuestionKind.SHORT_TEXT: _l("Short text"),
-    QuestionKind.LONG_TEXT: _l("Long text"),
-    QuestionKind.NUMBER: _l("Number"),
-    QuestionKind.SINGLE_CHOICE: _l("Single choice"),
-    QuestionKind.MULTIPLE_CHOICE: _l("Multiple choice"),
-    QuestionKind.YES_NO: _l("Yes or no"),
-    QuestionKind.URL: _l("Web address (URL)"),
-    QuestionKind.DATE: _l("Date"),
-    QuestionKind.COUNTRY: _l("Country"),
-    QuestionKind.FILE: _l("File"),
-}
 TARGET_LABELS = {
     QuestionTarget.SUBMISSION: _l("Each submission"),
     QuestionTarget.AUTHOR: _l("Each author of a submission"),
@@ -79,8 +68,8 @@ def local_to_utc(local: dt.datetime, zone_name: str) -> dt.datetime:
         raise ValueError(date_range_message())
     zone = zoneinfo.ZoneInfo(zone_name)
     local = local.replace(tzinfo=None, fold=0, second=0, microsecond=0)
-    earlier = local.replace(tzinfo=zone, fold=0).astimezone(dt.timezone.utc)
-    later = local.replace(tzinfo=zone, fold=1).astimezone(dt.timezone.utc)
+    earlier = local.replace(tzinfo=zone, fold=0).astimezone(dt.UTC)
+    later = local.replace(tzinfo=zone, fold=1).astimezone(dt.UTC)
     shown = babel_format_datetime(local, "medium", rebase=False)
     if earlier.astimezone(zone).replace(tzinfo=None, fold=0) != local:
         raise ValueError(_("%(time)s does not exist in %(zone)s: the clocks skip that hour when summer time starts. "
@@ -94,7 +83,9 @@ def local_to_utc(local: dt.datetime, zone_name: str) -> dt.datetime:
 class LocalDateTimeField(DateTimeLocalField):
     """A date and time typed in the form's zone. After validation ``utc`` holds the instant."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    data: dt.datetime | None
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
         super().__init__(label, validators, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                          invalid_value_message=_l("Enter a date and time, e.g. 2027-03-16 at 17:00."), **kwargs)
         self.stored: dt.datetime | None = None
@@ -144,7 +135,6 @@ class ZonedForm(BaseForm):
 
 
 DEFAULT_COLOUR = "#0b5cab"
-WRONG_CHOICE = _l("Choose one of the options listed.")
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -233,33 +223,24 @@ class TrackForm(BaseForm):
                 "colour": typed if typed and (changed or not picked) else picked}
 
 
-class QuestionForm(BaseForm):
-    label = StringField(_l("Question"), [InputRequired(_l("Write the question.")), _at_most(300)])
-    help_text = TextAreaField(_l("Help text (optional)"), [Optional(), _at_most(2000)])
+class QuestionForm(QuestionEditorForm):
     target = RadioField(_l("Asked of"), choices=_choices(TARGET_LABELS), default=QuestionTarget.SUBMISSION.value,
                         invalid_choice_message=WRONG_CHOICE)
-    kind = SelectField(_l("Kind of answer"), choices=_choices(KIND_LABELS), default=QuestionKind.SHORT_TEXT.value,
-                       invalid_choice_message=WRONG_CHOICE)
-    required = BooleanField(_l("An answer is required"))
-    options = TextAreaField(_l("Options, one per line"), [Optional(), _at_most(5000)])
     type_ids = CheckboxesField(_l("Only for these submission types"))
     track_ids = CheckboxesField(_l("Only for these tracks"))
     visible_to_reviewers = BooleanField(_l("Reviewers see the answers"), default=True)
 
     def __init__(self, *args, types, tracks, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, kinds=Question.allowed_kinds, **kwargs)
         question = kwargs.get("obj")
         if question is not None and not self.is_submitted():
-            self.options.data = "\n".join(question.options or [])
             self.type_ids.data = [t.id for t in question.types]
             self.track_ids.data = [t.id for t in question.tracks]
         self.type_ids.choices = [SelectChoice(t.id, t.name) for t in types]
         self.track_ids.choices = [SelectChoice(t.id, t.name) for t in tracks]
 
     def values(self) -> dict:
-        return {"label": self.label.data, "help_text": self.help_text.data or "", "target": self.target.data,
-                "kind": self.kind.data, "required": self.required.data,
-                "options": (self.options.data or "").splitlines(), "type_ids": self.type_ids.chosen(),
+        return {**super().values(), "target": self.target.data, "type_ids": self.type_ids.chosen(),
                 "track_ids": self.track_ids.chosen(), "visible_to_reviewers": self.visible_to_reviewers.data}
 
 
@@ -294,8 +275,8 @@ class SubmissionFilterForm(Form):
     keyword = SelectField(_l("Keyword"), validate_choice=False)
     q = StringField(_l("Title or author contains"), [Optional(), _at_most(200)])
     sort = SelectField(_l("Sort by"), choices=_choices(SORT_LABELS), default="code", validate_choice=False)
-    order = SelectField(_l("Order"), choices=[SelectChoice("asc", _l("Ascending")), SelectChoice("desc", _l("Descending"))],
-                        default="asc", validate_choice=False)
+    order = SelectField(_l("Order"), default="asc", validate_choice=False,
+                        choices=[SelectChoice("asc", _l("Ascending")), SelectChoice("desc", _l("Descending"))])
 
     def __init__(self, formdata, *, types, tracks, keywords):
         super().__init__(formdata)
@@ -306,8 +287,8 @@ class SubmissionFilterForm(Form):
 
     def query(self, **overrides) -> dict:
         """The filters as query-string arguments (only these: nothing else typed in the URL passes)."""
-        values = {name: self[name].raw_data[0] for name in ("state", "type_id", "track_id", "keyword", "q", "sort", "order")
-                  if self[name].raw_data and self[name].raw_data[0]}
+        names = ("state", "type_id", "track_id", "keyword", "q", "sort", "order")
+        values = {name: self[name].raw_data[0] for name in names if self[name].raw_data and self[name].raw_data[0]}
         values.update(overrides)
         return values
 

@@ -17,10 +17,10 @@ from wtforms import (
     StringField,
 )
 
-from conference.cfp.web.forms import _question_field, _stored
 from conference.core.enums import QuestionKind
 from conference.registration.enums import AttendanceMode
 from conference.web.common import BaseForm
+from conference.web.questions import mark_required, shown_answer, with_answer_fields
 
 MODE_LABELS = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.ONLINE: _l("Online")}
 
@@ -81,10 +81,7 @@ class ButtonForm(BaseForm):
 
 def _add_questions(cls, questions):
     fields = [(q, f"q_{q.id}") for q in questions]
-    subclass = type(cls.__name__, (cls,), {"question_fields": fields})
-    for question, name in fields:
-        setattr(subclass, name, _question_field(question))
-    return subclass
+    return with_answer_fields(cls, [(name, q) for q, name in fields], question_fields=fields)
 
 
 def build_register_form(*, questions, categories, modes, consent_label: str, organisations=(), **data) -> RegisterForm:
@@ -99,8 +96,7 @@ def build_register_form(*, questions, categories, modes, consent_label: str, org
     form.privacy_consent.label.text = consent_label
     for name in ["name", "email", "category_id", "privacy_consent"] + (["mode"] if len(modes) > 1 else []):
         form[name].flags.required = True
-    for question, name in form.question_fields:
-        form[name].flags.required = question.required
+    mark_required(form, [(name, question) for question, name in form.question_fields])
     return form
 
 
@@ -109,7 +105,7 @@ def build_answers_form(registration, *, questions, formdata=None) -> AnswersForm
     for question in questions:
         value = registration.answers.get(str(question.id))
         if question.kind != QuestionKind.FILE and value is not None:
-            data[f"q_{question.id}"] = _stored(value)
+            data[f"q_{question.id}"] = shown_answer(value)
     kwargs = {} if formdata is None else {"formdata": formdata}
     form = _add_questions(AnswersForm, questions)(data=data, **kwargs)
     form.name.flags.required = True

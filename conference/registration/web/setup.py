@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import login_required
 
-from conference.cfp.web.manage_forms import KIND_LABELS
 from conference.events.web.views import load_managed_event
 from conference.extensions import db
 from conference.registration import places, queries, setup
@@ -32,6 +31,7 @@ from conference.registration.web.setup_forms import (
     SettingsForm,
 )
 from conference.web.common import run_action, saved_form
+from conference.web.questions import KIND_LABELS
 
 PREFIX = "/events/<slug>/manage/registration"
 

@@ -19,16 +19,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from conference.cfp.web.manage_forms import (
-    KIND_LABELS,
-    WRONG_CHOICE,
-    CheckboxesField,
-    LocalDateTimeField,
-    ZonedForm,
-)
-from conference.core.enums import QuestionKind
+from conference.cfp.web.manage_forms import CheckboxesField, LocalDateTimeField, ZonedForm
 from conference.registration.enums import AttendanceMode, ListVisibility
+from conference.registration.models import RegistrationQuestion
 from conference.web.common import BaseForm
+from conference.web.questions import WRONG_CHOICE, QuestionEditorForm
 
 LIST_LABELS = {
     ListVisibility.HIDDEN: _l("Nobody: there is no participant list"),
@@ -111,27 +106,18 @@ class CategoryForm(_ModesForm):
                 "reconfirmation_exempt": self.reconfirmation_exempt.data}
 
 
-class QuestionForm(BaseForm):
-    label = StringField(_l("Question"), [InputRequired(_l("Write the question.")), _at_most(300)])
-    help_text = TextAreaField(_l("Help text (optional)"), [Optional(), _at_most(2000)])
-    kind = SelectField(_l("Kind of answer"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()],
-                       default=QuestionKind.SHORT_TEXT.value, invalid_choice_message=WRONG_CHOICE)
-    required = BooleanField(_l("An answer is required"))
-    options = TextAreaField(_l("Options, one per line"), [Optional(), _at_most(5000)])
+class QuestionForm(QuestionEditorForm):
     category_ids = CheckboxesField(_l("Only for these categories"))
 
     def __init__(self, *args, categories, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, kinds=RegistrationQuestion.allowed_kinds, **kwargs)
         question = kwargs.get("obj")
         if question is not None and not self.is_submitted():
-            self.options.data = "\n".join(question.options or [])
             self.category_ids.data = [c.id for c in question.categories]
         self.category_ids.choices = [SelectChoice(c.id, c.name) for c in categories]
 
     def values(self) -> dict:
-        return {"label": self.label.data, "help_text": self.help_text.data or "", "kind": self.kind.data,
-                "required": self.required.data, "options": (self.options.data or "").splitlines(),
-                "category_ids": self.category_ids.chosen()}
+        return {**super().values(), "category_ids": self.category_ids.chosen()}
 
 
 def _category_choices(forms) -> list[SelectChoice]:

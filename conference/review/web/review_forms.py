@@ -14,7 +14,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -23,12 +22,11 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from conference.cfp.enums import FileKind
 from conference.cfp.web.manage_forms import LocalDateTimeField, ZonedForm
-from conference.review.enums import (
-    BlindMode,
-    OtherReviewsVisibility,
-    ReviewQuestionKind,
-)
+from conference.core.enums import QuestionKind
+from conference.review.enums import BlindMode, OtherReviewsVisibility
+from conference.review.models import ReviewQuestion
 from conference.web.common import BaseForm
+from conference.web.questions import QuestionEditorForm, mark_required, shown_answer, with_answer_fields
 
 BLIND_LABELS = {
     BlindMode.OPEN: _l("Open: authors and reviewers see each other's names"),
@@ -39,12 +37,6 @@ OTHER_REVIEWS_LABELS = {
     OtherReviewsVisibility.ALWAYS: _l("Always"),
     OtherReviewsVisibility.AFTER_OWN: _l("Once they have submitted their own review"),
     OtherReviewsVisibility.NEVER: _l("Never"),
-}
-QUESTION_KIND_LABELS = {
-    ReviewQuestionKind.SHORT_TEXT: _l("Short text"),
-    ReviewQuestionKind.LONG_TEXT: _l("Long text"),
-    ReviewQuestionKind.YES_NO: _l("Yes or no"),
-    ReviewQuestionKind.SINGLE_CHOICE: _l("Single choice"),
 }
 CONFIDENCE_LABELS = {
     1: _l("1 – Not confident: an educated guess"),
@@ -137,24 +129,15 @@ class CriterionForm(BaseForm):
                 "labels": self.parsed_labels() or {}, "weight": self.weight.data, "required": self.required.data}
 
 
-class ReviewQuestionForm(BaseForm):
-    label = StringField(_l("Question"), [InputRequired(_l("Write the question.")), _at_most(300)])
-    help_text = TextAreaField(_l("Help text (optional)"), [Optional(), _at_most(2000)])
-    kind = SelectField(_l("Kind of answer"), choices=_choices(QUESTION_KIND_LABELS),
-                       default=ReviewQuestionKind.LONG_TEXT.value, invalid_choice_message=WRONG_CHOICE)
-    options = TextAreaField(_l("Options, one per line"), [Optional(), _at_most(5000)])
+class ReviewQuestionForm(QuestionEditorForm):
     required = BooleanField(_l("An answer is required to submit a review"))
     visible_to_authors = BooleanField(_l("Authors see the answers with the reviews"))
 
-    def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, obj=obj, **kwargs)
-        if obj is not None and not self.is_submitted():
-            self.options.data = "\n".join(obj.options or [])
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, kinds=ReviewQuestion.allowed_kinds, default_kind=QuestionKind.LONG_TEXT, **kwargs)
 
     def values(self) -> dict:
-        return {"label": self.label.data, "help_text": self.help_text.data or "", "kind": self.kind.data,
-                "options": (self.options.data or "").splitlines(), "required": self.required.data,
-                "visible_to_authors": self.visible_to_authors.data}
+        return {**super().values(), "visible_to_authors": self.visible_to_authors.data}
 
 
 # Reviewing --------------------------------------------------------------------------------------------
@@ -200,17 +183,6 @@ class ReviewFormBase(BaseForm):
         }
 
 
-def _question_field(question):
-    if question.kind == ReviewQuestionKind.LONG_TEXT:
-        return TextAreaField(question.label)
-    if question.kind == ReviewQuestionKind.YES_NO:
-        return ChoiceField(question.label, choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
-                           coerce=str)
-    if question.kind == ReviewQuestionKind.SINGLE_CHOICE:
-        return ChoiceField(question.label, choices=[SelectChoice(o, o) for o in question.options], coerce=str)
-    return StringField(question.label)
-
-
 def review_form(criteria, questions, *, ask_confidence: bool, review=None) -> ReviewFormBase:
     """The review form of an event: a radio group per criterion, the confidence when asked, the
     comments and the custom questions; filled with ``review`` until something is posted."""
@@ -228,19 +200,18 @@ def review_form(criteria, questions, *, ask_confidence: bool, review=None) -> Re
     if ask_confidence:
         ReviewForm.confidence = ChoiceField(_l("Your confidence"), coerce=_whole_or_raw,
                                             choices=[SelectChoice(k, v) for k, v in CONFIDENCE_LABELS.items()])
-    for question in questions:
-        setattr(ReviewForm, f"question_{question.id}", _question_field(question))
+    named = [(f"question_{question.id}", question) for question in questions]
+    form_class = with_answer_fields(ReviewForm, named)
     data = {}
     if review is not None:
         data = {f"score_{s.criterion_id}": s.value for s in review.scores}
         data.update({"confidence": review.confidence, "comments_to_authors": review.comments_to_authors,
                      "comments_to_committee": review.comments_to_committee})
         for question in questions:
-            value = (review.answers or {}).get(str(question.id))
-            if question.kind == ReviewQuestionKind.YES_NO and value is not None:
-                value = "yes" if value else "no"
-            data[f"question_{question.id}"] = value
-    return ReviewForm(data=data)
+            data[f"question_{question.id}"] = shown_answer((review.answers or {}).get(str(question.id)))
+    form = form_class(data=data)
+    mark_required(form, named)
+    return form
 
 
 class CommentForm(BaseForm):

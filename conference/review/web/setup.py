@@ -16,12 +16,12 @@ from conference.review.web.blueprint import actor, bp
 from conference.review.web.review_forms import (
     BLIND_LABELS,
     OTHER_REVIEWS_LABELS,
-    QUESTION_KIND_LABELS,
     CriterionForm,
     ReviewQuestionForm,
     SettingsForm,
 )
 from conference.web.common import run_action, saved_form
+from conference.web.questions import KIND_LABELS
 
 
 def _of_event(model, event, ident: int):
@@ -39,7 +39,7 @@ def settings(slug):
     return render_template("review/settings.html", event=event, form=form,
                            criteria=review_setup.criteria_for(event),
                            questions=review_setup.review_questions_for(event), blind_labels=BLIND_LABELS,
-                           other_labels=OTHER_REVIEWS_LABELS, kind_labels=QUESTION_KIND_LABELS)
+                           other_labels=OTHER_REVIEWS_LABELS, kind_labels=KIND_LABELS)
 
 
 # Criteria -----------------------------------------------------------------------------------------
