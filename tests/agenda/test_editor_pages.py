@@ -20,7 +20,7 @@ from conference.extensions import db
 from .. import factories
 from ..app.test_query_counts import queries_for
 from ..conftest import login
-from ..domain.agenda_helpers import at, make_programme
+from .builders import at, make_programme
 
 
 def base(p) -> str:

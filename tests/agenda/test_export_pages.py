@@ -16,15 +16,7 @@ from conference.core.models import AuditEntry
 from .. import factories
 from ..app.test_query_counts import counting
 from ..conftest import login
-from ..domain.export_helpers import (
-    JOIN_LINK,
-    add_talks,
-    at,
-    programme,
-    release,
-    second_release,
-    session,
-)
+from .builders import JOIN_LINK, add_session, add_talks, on_day, second_release, store_release, two_day_programme
 from .frab_readers import (
     read_json_with_down_frab_videos,
     read_xml_with_schedule_convert,
@@ -45,21 +37,21 @@ def summaries(data: bytes) -> list[str]:
 
 @pytest.mark.parametrize("path", [*EXPORTS, "/agenda.ics?track=1"])
 def test_exports_404_without_a_release(client, event, path):
-    programme(event)
+    two_day_programme(event)
     assert client.get(f"/events/sym{path}").status_code == 404
 
 
 def test_exports_of_a_draft_event_are_hidden(client, db):
     draft = factories.make_event(slug="draft")
-    programme(draft)
-    release(draft)
+    two_day_programme(draft)
+    store_release(draft)
     assert client.get("/events/draft/agenda.ics").status_code == 404
 
 
 @pytest.mark.parametrize("path", list(EXPORTS))
 def test_exports_content_types_and_cache_headers(client, event, path):
-    programme(event)
-    rel = release(event)
+    two_day_programme(event)
+    rel = store_release(event)
     response = client.get(f"/events/sym{path}")
     assert response.status_code == 200
     assert response.content_type == EXPORTS[path]
@@ -71,8 +63,8 @@ def test_exports_content_types_and_cache_headers(client, event, path):
 
 
 def test_ical_filters_and_unknown_ids(client, event):
-    p = programme(event)
-    release(event)
+    p = two_day_programme(event)
+    store_release(event)
     response = client.get(f"/events/sym/agenda.ics?track={p['systems'].id}")
     assert summaries(response.data) == ["Kernels"]
     assert response.headers["Content-Disposition"] == f'inline; filename="sym-track-{p["systems"].id}.ics"'
@@ -85,8 +77,8 @@ def test_ical_filters_and_unknown_ids(client, event):
 
 
 def test_personal_feed_shows_only_starred_entries_and_resets(app, db, event):
-    p = programme(event)
-    release(event)
+    p = two_day_programme(event)
+    store_release(event)
     owner = factories.make_user()
     db.session.add_all([AgendaStar(user_id=owner.id, event_id=event.id, uid=f"item-{p['talk3'].id}"),
                         AgendaStar(user_id=owner.id, event_id=event.id, uid=f"session-{p['break'].id}")])
@@ -142,15 +134,15 @@ def personal_path(db, event, p) -> str:
 
 
 def test_each_export_runs_a_fixed_number_of_queries_and_uses_the_cache(client, db, event):
-    p = programme(event)
+    p = two_day_programme(event)
     paths = [f"/events/sym{path}" for path in EXPORTS] + [
         f"/events/sym/agenda.ics?speaker={p['ada'].id}", personal_path(db, event, p)]
-    release(event)
+    store_release(event)
     cold_small = {path: queries(db, client, path, warm=False) for path in paths}
     warm_small = {path: queries(db, client, path, warm=False) for path in paths}
 
     add_talks(event, 25)
-    release(event)
+    store_release(event)
     cold_large = {path: queries(db, client, path, warm=False) for path in paths}
     warm_large = {path: queries(db, client, path, warm=True) for path in paths}
 
@@ -160,8 +152,8 @@ def test_each_export_runs_a_fixed_number_of_queries_and_uses_the_cache(client, d
 
 
 def test_a_new_release_is_served_at_once(client, event):
-    p = programme(event)
-    release(event)
+    p = two_day_programme(event)
+    store_release(event)
     first = client.get("/events/sym/schedule.json")
     assert "Stable solvers" in json.dumps(first.json)
     second_release(event, p)
@@ -177,9 +169,9 @@ def test_a_new_release_is_served_at_once(client, event):
 def test_frab_readers_read_the_served_schedules(client, event, tmp_path):
     """What the site serves, read by two frab readers from PyPI: talks without a description, a
     break and a poster session without persons, a speaker without a bio."""
-    p = programme(event)
-    session(event, "Posters", at(event, 1, 8), at(event, 1, 9), room=p["hall"], kind=SessionKind.POSTER)
-    release(event)
+    p = two_day_programme(event)
+    add_session(event, "Posters", on_day(event, 1, 8), on_day(event, 1, 9), room=p["hall"], kind=SessionKind.POSTER)
+    store_release(event)
     titles = ["Coffee", "Fast solvers", "Kernels", "Posters", "Stable solvers"]
 
     conference = read_xml_with_schedule_convert(client.get("/events/sym/schedule.xml").data)

@@ -14,15 +14,7 @@ from conference.agenda import frab as agenda_frab
 from conference.agenda.enums import SessionKind
 
 from .. import factories
-from ..domain.export_helpers import (
-    JOIN_LINK,
-    at,
-    programme,
-    release,
-    schema_path,
-    second_release,
-    session,
-)
+from .builders import JOIN_LINK, add_session, on_day, schema_path, second_release, store_release, two_day_programme
 from .frab_readers import (
     read_json_with_down_frab_videos,
     read_xml_with_schedule_convert,
@@ -36,8 +28,8 @@ OPTIONS = {"base_url": "http://conference.test/events/sym/", "release_name": "Ve
 @pytest.fixture
 def releases(db):
     event = factories.make_event(timezone="Europe/Zurich", start_date=dt.date(2030, 3, 14), slug="sym-2030")
-    p = programme(event)
-    first = release(event).snapshot
+    p = two_day_programme(event)
+    first = store_release(event).snapshot
     return event, p, first, second_release(event, p).snapshot
 
 
@@ -133,10 +125,10 @@ def test_guids_are_stable_across_releases_and_cancelled_entries_leave(releases):
 @pytest.fixture
 def awkward(db):
     event = factories.make_event(timezone="Europe/Zurich", start_date=dt.date(2030, 3, 14), slug="sym-2030")
-    p = programme(event)
-    p["posters"] = session(event, "Posters", at(event, 1, 8), at(event, 1, 9), room=p["hall"], kind=SessionKind.POSTER,
-                           description="Posters in the foyer.")
-    return p, release(event).snapshot
+    p = two_day_programme(event)
+    p["posters"] = add_session(event, "Posters", on_day(event, 1, 8), on_day(event, 1, 9), room=p["hall"],
+                               kind=SessionKind.POSTER, description="Posters in the foyer.")
+    return p, store_release(event).snapshot
 
 
 def test_xml_events_have_every_element_readers_expect(awkward):

@@ -12,7 +12,7 @@ import vobject
 from conference.agenda import ical as agenda_ical
 
 from .. import factories
-from ..domain.export_helpers import JOIN_LINK, at, programme, release, second_release
+from .builders import JOIN_LINK, on_day, second_release, store_release, two_day_programme
 
 STAMP = dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 
@@ -35,8 +35,8 @@ def by_uid_icalendar(data: bytes) -> dict:
 @pytest.fixture
 def releases(db):
     event = factories.make_event(timezone="Europe/Zurich", start_date=dt.date(2030, 3, 14))  # winter: UTC+1
-    p = programme(event)
-    first = release(event)
+    p = two_day_programme(event)
+    first = store_release(event)
     snapshot1 = first.snapshot
     second = second_release(event, p)
     return event, p, snapshot1, second.snapshot
@@ -51,7 +51,7 @@ def test_calendar_has_the_event_zone_and_local_times(releases):
     events = {str(e["SUMMARY"]): e for e in cal.walk("VEVENT")}
     assert sorted(events) == ["Coffee", "Fast solvers", "Kernels", "Stable solvers"]  # sessions with items are not doubled
     start = events["Fast solvers"]["DTSTART"]
-    first_start = at(event, 0, 8)  # as released first (the fixture's second release moves it)
+    first_start = on_day(event, 0, 8)  # as released first (the fixture's second release moves it)
     assert start.params["TZID"] == "Europe/Zurich"
     assert start.dt == first_start
     assert start.dt.hour == 9

@@ -20,9 +20,9 @@ from conference.registration.enums import AttendanceMode, RegistrationState
 
 from .. import factories
 from ..app.test_query_counts import counting
-from ..domain.agenda_helpers import at, make_programme, warning_kinds
-from ..domain.cfp_helpers import make_call, submitted_talk
-from ..domain.registration_helpers import add_category, make_form, register
+from ..cfp.builders import make_call, submitted_talk
+from ..registration.builders import add_category, make_form, register
+from .builders import at, make_programme, warning_kinds
 
 DAYS = "The event runs from March 16, 2030 to March 18, 2030 (Europe/Zurich): choose a time on those days."
 

@@ -17,9 +17,8 @@ from conference.registration import registrations as registration_ops
 from conference.registration.enums import RegistrationState
 
 from .. import factories
-from ..domain.participant_helpers import open_form, register_now
-from ..domain.public_agenda_helpers import add_room, add_session, at, release, small_programme
-from ..domain.registration_helpers import add_category
+from ..registration.builders import add_category, open_form, register_now
+from .builders import add_room, add_session, small_programme, store_release, utc_on
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def titles(agenda):
 
 
 def test_view_model_in_the_event_zone_groups_by_local_day(event, programme):
-    snapshot = release(event).snapshot
+    snapshot = store_release(event).snapshot
     agenda = agenda_public.view_model(snapshot, tz="Europe/Zurich")
     day = event.start_date
     assert titles(agenda) == [(day, [("Morning models", ["Ensemble forecasts", "Data assimilation"]),
@@ -48,7 +47,7 @@ def test_view_model_in_the_event_zone_groups_by_local_day(event, programme):
 
 
 def test_a_session_crossing_midnight_in_the_viewer_zone_appears_on_both_days(event, programme):
-    snapshot = release(event).snapshot
+    snapshot = store_release(event).snapshot
     agenda = agenda_public.view_model(snapshot, tz="Europe/Moscow")  # UTC+3: 20-22 UTC is 23:00-01:00
     day, next_day = event.start_date, event.start_date + dt.timedelta(days=1)
     assert titles(agenda) == [(day, [("Morning models", ["Ensemble forecasts", "Data assimilation"]),
@@ -64,14 +63,15 @@ def test_a_session_crossing_midnight_in_the_viewer_zone_appears_on_both_days(eve
 
 
 def test_a_session_ending_at_midnight_stays_on_its_day(event, programme):
-    add_session(event, "Until midnight", at(event.start_date, 22), at(event.start_date + dt.timedelta(days=1), 0))
-    agenda = agenda_public.view_model(release(event).snapshot, tz="UTC")
+    add_session(event, "Until midnight", utc_on(event.start_date, 22),
+                utc_on(event.start_date + dt.timedelta(days=1), 0))
+    agenda = agenda_public.view_model(store_release(event).snapshot, tz="UTC")
     assert [[e.title for e in d.entries] for d in agenda.days] == [
         ["Morning models", "Evening online", "Until midnight"]]
 
 
 def test_filters_by_track_and_room(event, programme):
-    snapshot = release(event).snapshot
+    snapshot = store_release(event).snapshot
     by_track = agenda_public.view_model(snapshot, tz="UTC", track_id=programme["track"].id)
     assert [e.title for d in by_track.days for e in d.entries] == ["Morning models"]
     by_room = agenda_public.view_model(snapshot, tz="UTC", room_id=programme["online"].id)
@@ -87,15 +87,15 @@ def test_filters_by_track_and_room(event, programme):
     ("nothing like this", []),
 ])
 def test_search_over_titles_abstracts_and_speakers(event, programme, q, expected):
-    agenda = agenda_public.view_model(release(event).snapshot, tz="UTC", q=q)
+    agenda = agenda_public.view_model(store_release(event).snapshot, tz="UTC", q=q)
     assert [(e.title, [i.title for i in e.items]) for d in agenda.days for e in d.entries] == expected
 
 
 def test_cancelled_entries_leave_the_agenda_and_enter_the_changelog(event, programme):
-    release(event)
+    store_release(event)
     db.session.delete(programme["other"])
-    programme["talk"].starts_at = at(event.start_date, 9)
-    release(event)
+    programme["talk"].starts_at = utc_on(event.start_date, 9)
+    store_release(event)
     agenda = agenda_public.view_model(releases.latest_release(event).snapshot, tz="UTC")
     assert "item-%d" % programme["other"].id not in agenda.items
     assert [i.title for i in agenda.days[0].entries[0].items] == ["Ensemble forecasts"]
@@ -115,7 +115,7 @@ def layout(grid_day):
 
 
 def test_grid_has_a_column_per_room_and_a_row_per_step(event, programme):
-    days = agenda_public.grid(agenda_public.view_model(release(event).snapshot, tz="UTC"))
+    days = agenda_public.grid(agenda_public.view_model(store_release(event).snapshot, tz="UTC"))
     assert [d.date for d in days] == [event.start_date]
     day = days[0]
     assert (day.step, [(c.room["name"], c.lanes) for c in day.columns]) == (30, [("Main hall", 1), ("Online room", 1)])
@@ -131,7 +131,7 @@ def test_grid_has_a_column_per_room_and_a_row_per_step(event, programme):
 
 
 def test_grid_splits_a_session_crossing_midnight_in_the_viewer_zone(event, programme):
-    days = agenda_public.grid(agenda_public.view_model(release(event).snapshot, tz="Europe/Moscow"))
+    days = agenda_public.grid(agenda_public.view_model(store_release(event).snapshot, tz="Europe/Moscow"))
     first, second = days
     assert (first.date, second.date) == (event.start_date, event.start_date + dt.timedelta(days=1))
     rows = layout(first)
@@ -147,7 +147,7 @@ def test_grid_splits_a_session_crossing_midnight_in_the_viewer_zone(event, progr
 
 
 def test_grid_follows_the_filters(event, programme):
-    snapshot = release(event).snapshot
+    snapshot = store_release(event).snapshot
     by_room = agenda_public.grid(agenda_public.view_model(snapshot, tz="UTC", room_id=programme["online"].id))
     assert [[c.room["name"] for c in d.columns] for d in by_room] == [["Online room"]]
     assert layout(by_room[0]) == [("20:00", [("Evening online", 4)]), ("20:30", []), ("21:00", []), ("21:30", [])]
@@ -164,11 +164,11 @@ def test_grid_rounds_off_step_times_and_puts_overlaps_in_lanes(event):
     day = event.start_date
     hall = add_room(event, "Hall", position=0)
     add_room(event, "Unused", position=1)
-    add_session(event, "Posters A", at(day, 9), at(day, 10), room=hall)
-    add_session(event, "Posters B", at(day, 9, 30), at(day, 10, 10), room=hall)
-    add_session(event, "Late start", at(day, 10, 15), at(day, 10, 30), room=hall)
-    add_session(event, "Roomless", at(day, 9), at(day, 9, 15))
-    days = agenda_public.grid(agenda_public.view_model(release(event).snapshot, tz="UTC"))
+    add_session(event, "Posters A", utc_on(day, 9), utc_on(day, 10), room=hall)
+    add_session(event, "Posters B", utc_on(day, 9, 30), utc_on(day, 10, 10), room=hall)
+    add_session(event, "Late start", utc_on(day, 10, 15), utc_on(day, 10, 30), room=hall)
+    add_session(event, "Roomless", utc_on(day, 9), utc_on(day, 9, 15))
+    days = agenda_public.grid(agenda_public.view_model(store_release(event).snapshot, tz="UTC"))
     grid_day = days[0]
     assert grid_day.step == 15  # 10:10 and 10:15 are off the half hours
     assert [(c.room and c.room["name"], c.lanes) for c in grid_day.columns] == [("Hall", 2), (None, 1)]
@@ -185,15 +185,15 @@ def test_grid_rounds_off_step_times_and_puts_overlaps_in_lanes(event):
 def test_grid_rows_are_real_time_on_a_daylight_saving_day(db):
     event = factories.make_event(timezone="Europe/Zurich")
     spring = dt.date(2030, 3, 31)  # clocks go from 02:00 to 03:00 in Zurich
-    add_session(event, "Through the night", at(spring - dt.timedelta(days=1), 23), at(spring, 2))
-    grid_day, = agenda_public.grid(agenda_public.view_model(release(event).snapshot, tz="Europe/Zurich"))
+    add_session(event, "Through the night", utc_on(spring - dt.timedelta(days=1), 23), utc_on(spring, 2))
+    grid_day, = agenda_public.grid(agenda_public.view_model(store_release(event).snapshot, tz="Europe/Zurich"))
     assert layout(grid_day) == [("00:00", [("Through the night", 6)]), ("00:30", []), ("01:00", []), ("01:30", []),
                                 ("03:00", []), ("03:30", [])]  # 00:00 to 04:00 local is three hours
 
 
 def test_clashes_between_starred_entries(event, programme):
-    clash = add_session(event, "Parallel", at(event.start_date, 8, 15), at(event.start_date, 8, 45))
-    agenda = agenda_public.view_model(release(event).snapshot, tz="UTC")
+    clash = add_session(event, "Parallel", utc_on(event.start_date, 8, 15), utc_on(event.start_date, 8, 45))
+    agenda = agenda_public.view_model(store_release(event).snapshot, tz="UTC")
     uids = {f"session-{programme['morning'].id}", f"item-{programme['talk'].id}", f"item-{programme['other'].id}",
             f"session-{clash.id}", f"item-{programme['late'].id}"}
     entries = agenda_public.personal_entries(agenda, uids)
@@ -211,14 +211,14 @@ def test_clashes_between_starred_entries(event, programme):
 
 def test_stars_survive_a_new_release_and_refuse_unknown_uids(event, programme):
     user = factories.make_user()
-    release(event)
+    store_release(event)
     uid = f"item-{programme['talk'].id}"
     agenda_public.star(event, user=user, uid=uid)
     agenda_public.star(event, user=user, uid=uid)
     with pytest.raises(InvalidState):
         agenda_public.star(event, user=user, uid="item-999999")
     programme["talk"].title = "Ensemble forecasts, revised"
-    release(event)
+    store_release(event)
     assert agenda_public.starred_uids(event, user) == {uid}
     agenda = agenda_public.view_model(releases.latest_release(event).snapshot, tz="UTC")
     assert [e.title for e in agenda_public.personal_entries(agenda, {uid})] == ["Ensemble forecasts, revised"]

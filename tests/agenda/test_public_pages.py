@@ -14,17 +14,8 @@ from conference.registration.enums import RegistrationState
 from .. import factories
 from ..app.test_query_counts import queries_for
 from ..conftest import login
-from ..domain.participant_helpers import open_form, register_now
-from ..domain.public_agenda_helpers import (
-    add_item,
-    add_room,
-    add_session,
-    add_speaker,
-    at,
-    release,
-    small_programme,
-)
-from ..domain.registration_helpers import add_category
+from ..registration.builders import add_category, open_form, register_now
+from .builders import add_item, add_room, add_session, add_speaker, small_programme, store_release, utc_on
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -50,17 +41,17 @@ def test_unreleased_agenda_is_hidden(client, published):
 def test_draft_event_agenda_is_404(client, db):
     event = factories.make_event(slug="draft-agenda")
     small_programme(event)
-    release(event)
+    store_release(event)
     assert client.get("/events/draft-agenda/agenda").status_code == 404
 
 
 def test_draft_changes_after_release_are_not_shown_and_older_release_is_reachable(client, published):
     event, programme = published
-    release(event)
+    store_release(event)
     programme["talk"].title = "Renamed talk"
-    release(event)
+    store_release(event)
     programme["other"].title = "Draft title nobody may see"
-    add_session(event, "Draft session", at(event.start_date, 12), at(event.start_date, 13))
+    add_session(event, "Draft session", utc_on(event.start_date, 12), utc_on(event.start_date, 13))
     _db.session.flush()
     page = text(client.get("/events/agenda-event/agenda"))
     assert "Renamed talk" in page and "Data assimilation" in page
@@ -75,7 +66,7 @@ def test_draft_changes_after_release_are_not_shown_and_older_release_is_reachabl
 
 def test_time_zone_switch_and_unknown_zone(client, published):
     event, _programme = published
-    release(event)
+    store_release(event)
     moscow = text(client.get("/events/agenda-event/agenda?tz=Europe/Moscow"))
     assert "Times are shown in Europe/Moscow." in moscow
     assert "Continues on the next day." in moscow and "Continued from the previous day." in moscow
@@ -89,7 +80,7 @@ def test_time_zone_switch_and_unknown_zone(client, published):
 
 def test_filters_and_search(client, published):
     event, programme = published
-    release(event)
+    store_release(event)
     page = text(client.get(f"/events/agenda-event/agenda?room={programme['online'].id}"))
     assert "Evening online" in page and "Morning models" not in page
     page = text(client.get("/events/agenda-event/agenda?q=kalman"))
@@ -151,7 +142,7 @@ def grids(response) -> list[dict]:
 
 def test_grid_view_is_an_accessible_table_per_day(client, published):
     event, _programme = published
-    release(event)
+    store_release(event)
     listing = client.get("/events/agenda-event/agenda")
     assert grids(listing) == [] and 'class="agenda-list"' in text(listing)
     response = client.get("/events/agenda-event/agenda?view=grid&tz=Europe/Moscow")
@@ -176,7 +167,7 @@ def test_grid_view_is_an_accessible_table_per_day(client, published):
 
 def test_grid_view_keeps_the_filters_and_the_switch_keeps_them_too(client, published):
     event, programme = published
-    release(event)
+    store_release(event)
     online = programme["online"].id
     response = client.get(f"/events/agenda-event/agenda?view=grid&tz=Europe/Moscow&room={online}&q=late")
     assert [table["rows"][0] for table in grids(response)] == [
@@ -199,10 +190,10 @@ def test_grid_view_keeps_the_filters_and_the_switch_keeps_them_too(client, publi
 
 def test_older_release_pages_offer_stars_for_entries_still_in_the_agenda(app, published):
     event, programme = published
-    release(event)
+    store_release(event)
     gone = programme["other"]
     _db.session.delete(gone)
-    release(event)
+    store_release(event)
     user = factories.make_user()
     client = login(app.test_client(), user)
     older = "/events/agenda-event/agenda/releases/1?tz=Europe/Moscow"
@@ -229,7 +220,7 @@ def test_older_release_pages_offer_stars_for_entries_still_in_the_agenda(app, pu
 
 def test_session_item_and_speaker_pages(client, published):
     event, programme = published
-    release(event)
+    store_release(event)
     item = text(client.get(f"/events/agenda-event/agenda/items/{programme['talk'].id}"))
     assert "Perturbed initial conditions." in item and "Ada Lovelace" in item and "Grace Hopper" in item
     speaker = text(client.get(f"/events/agenda-event/agenda/speakers/{programme['grace'].id}"))
@@ -243,7 +234,7 @@ def test_join_link_only_for_confirmed_participants(app, db):
     form = open_form(slug="joinable")
     event = form.event
     programme = small_programme(event)
-    release(event)
+    store_release(event)
     category = add_category(form)
     participant = factories.make_user(email="part@example.org")
     registration = register_now(form, category, email="part@example.org", user=participant)
@@ -259,15 +250,15 @@ def test_join_link_only_for_confirmed_participants(app, db):
 
 def test_star_and_unstar_and_my_agenda(app, published):
     event, programme = published
-    release(event)
+    store_release(event)
     user = factories.make_user()
     client = login(app.test_client(), user)
     for uid in (f"item-{programme['talk'].id}", f"session-{programme['morning'].id}"):
         response = client.post("/events/agenda-event/agenda/star",
                                data={"uid": uid, "next": "/events/agenda-event/agenda"})
         assert response.status_code == 302 and response.headers["Location"] == "/events/agenda-event/agenda"
-    clash = add_session(event, "Clashing", at(event.start_date, 8), at(event.start_date, 9))
-    release(event)
+    clash = add_session(event, "Clashing", utc_on(event.start_date, 8), utc_on(event.start_date, 9))
+    store_release(event)
     client.post("/events/agenda-event/agenda/star", data={"uid": f"session-{clash.id}"})
     mine = text(client.get("/events/agenda-event/agenda/mine"))
     assert "Ensemble forecasts" in mine and "Morning models" in mine and "Clashing" in mine
@@ -284,10 +275,10 @@ def test_star_and_unstar_and_my_agenda(app, published):
 
 def test_changelog_page_and_atom_feed(client, published):
     event, programme = published
-    release(event, "First")
-    programme["talk"].starts_at = at(event.start_date, 9)
+    store_release(event, "First")
+    programme["talk"].starts_at = utc_on(event.start_date, 9)
     _db.session.delete(programme["other"])
-    release(event, "Second")
+    store_release(event, "Second")
     page = text(client.get("/events/agenda-event/agenda/changes"))
     assert "Moved:</strong> Ensemble forecasts" in page and "Cancelled:</strong> Data assimilation" in page
     response = client.get("/events/agenda-event/agenda/changes.atom")
@@ -305,9 +296,9 @@ def _grow(event, n: int):
     room = add_room(event, "Extra room", position=5)
     speaker = add_speaker(event, "Someone Else")
     for i in range(n):
-        session = add_session(event, f"Session {i}", at(event.start_date, 6), at(event.start_date, 7), room=room,
-                              chairs=[speaker])
-        add_item(session, f"Talk {i}", at(event.start_date, 6), 20, speakers=[speaker])
+        session = add_session(event, f"Session {i}", utc_on(event.start_date, 6), utc_on(event.start_date, 7),
+                              room=room, chairs=[speaker])
+        add_item(session, f"Talk {i}", utc_on(event.start_date, 6), 20, speakers=[speaker])
 
 
 @pytest.mark.parametrize("path", ["/events/agenda-event/agenda", "/events/agenda-event/agenda/mine",
@@ -318,19 +309,19 @@ def test_query_count_does_not_grow_with_the_programme(app, published, path):
     client = login(app.test_client(), user)
     if path == "session":
         path = f"/events/agenda-event/agenda/sessions/{programme['morning'].id}"
-    release(event)
+    store_release(event)
     client.post("/events/agenda-event/agenda/star", data={"uid": f"item-{programme['talk'].id}"})
     if path == "older":  # an earlier release's page, with its stars, small then large
-        release(event)
+        store_release(event)
         small = queries_for(_db, client, "/events/agenda-event/agenda/releases/1")
         _grow(event, 30)
-        release(event)
-        release(event)
+        store_release(event)
+        store_release(event)
         assert "Session 29" in text(client.get("/events/agenda-event/agenda/releases/3"))
         large = queries_for(_db, client, "/events/agenda-event/agenda/releases/3")
     else:
         small = queries_for(_db, client, path)
         _grow(event, 30)
-        release(event)
+        store_release(event)
         large = queries_for(_db, client, path)
     assert small == large

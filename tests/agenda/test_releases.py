@@ -15,9 +15,9 @@ from conference.mail import registry
 from conference.registration.enums import AttendanceMode, RegistrationState
 
 from .. import factories
-from ..domain.agenda_helpers import at, make_programme, release
-from ..domain.cfp_helpers import outbox
-from ..domain.registration_helpers import add_category, make_form, register
+from ..mail.builders import outbox
+from ..registration.builders import add_category, make_form, register
+from .builders import at, make_programme, release
 
 
 @pytest.fixture

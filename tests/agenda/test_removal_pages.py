@@ -14,7 +14,7 @@ from conference.extensions import db
 
 from .. import factories
 from ..conftest import login
-from ..domain.agenda_helpers import make_programme, release
+from .builders import make_programme, release
 from .test_editor_pages import base, page
 
 

@@ -22,8 +22,8 @@ from conference.events.models import Event
 from conference.web.common import BaseForm
 
 from .. import factories
+from ..agenda.builders import make_programme
 from ..conftest import make_test_config
-from ..domain.agenda_helpers import make_programme
 
 HUGE_IDS = ["2147483648", "9223372036854775808", "99999999999999999999"]
 

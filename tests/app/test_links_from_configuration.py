@@ -16,8 +16,8 @@ from conference.agenda.models import AgendaStar, PersonalFeed
 from conference.mail.models import OutboxMessage
 
 from .. import factories
+from ..agenda.builders import store_release, two_day_programme
 from ..conftest import login
-from ..domain.export_helpers import programme, release
 
 HOSTS = ("http://conference.test", "http://other-name.example", "http://forged.attacker.example:8080")
 
@@ -37,8 +37,8 @@ def base_url(request, app, monkeypatch, tmp_path) -> str:
 def released(db):
     event = factories.make_event(published=True, slug="hosts", timezone="Europe/Zurich",
                                  start_date=dt.date(2030, 3, 14))
-    p = programme(event)
-    release(event)
+    p = two_day_programme(event)
+    store_release(event)
     return event, p
 
 

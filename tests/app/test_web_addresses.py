@@ -19,12 +19,10 @@ from conference.registration.enums import RegistrationState
 from conference.registration.models import Registration
 
 from .. import factories
-from ..cfp.test_author_pages import make_call
+from ..agenda.builders import make_programme, small_programme, store_release
+from ..cfp.builders import make_open_call
 from ..conftest import login
-from ..domain.agenda_helpers import make_programme
-from ..domain.participant_helpers import add_question, open_form, register_now
-from ..domain.public_agenda_helpers import release, small_programme
-from ..domain.registration_helpers import add_category
+from ..registration.builders import add_category, add_question, open_form, register_now
 
 MESSAGE = "Enter a full web address, starting with https://"
 
@@ -70,7 +68,7 @@ def room_form(app, db) -> Case:
 
 
 def submission_form(app, db) -> Case:
-    call = make_call()
+    call = make_open_call()
     question = cfp_setup.save_question(call.event, actor=call.organiser, label="Dataset", kind=QuestionKind.URL)
     data = {"title": "Flood warnings that work", "abstract": "Warnings that reach people.", "type_id": str(call.talk.id),
             "track_id": str(call.track.id), "keywords": "floods", "form_nonce": "nonce-1", "action": "save"}
@@ -165,7 +163,7 @@ def test_a_join_link_stored_before_is_shown_as_text_not_as_a_link(app, db, store
     form = open_form(slug="joinable")
     programme = small_programme(form.event)
     programme["online"].join_link = stored  # as an older version, an import or the database let it be
-    release(form.event)
+    store_release(form.event)
     participant = factories.make_user(email="part@example.org")
     registration = register_now(form, add_category(form), email="part@example.org", user=participant)
     assert registration.state == RegistrationState.CONFIRMED
@@ -181,7 +179,7 @@ def test_a_join_link_stored_before_is_shown_as_text_not_as_a_link(app, db, store
 def test_a_good_join_link_is_still_a_link(app, db):
     form = open_form(slug="joinable")
     programme = small_programme(form.event)
-    release(form.event)
+    store_release(form.event)
     participant = factories.make_user(email="part@example.org")
     register_now(form, add_category(form), email="part@example.org", user=participant)
 

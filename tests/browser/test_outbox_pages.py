@@ -9,7 +9,7 @@ import re
 
 from .. import factories
 from ..conftest import message_text
-from ..group_mail.test_outbox_pages import make_group_mail, queue
+from ..group_mail.builders import make_group_mail, queue
 from .test_account_and_event_journey import expect, log_in
 
 

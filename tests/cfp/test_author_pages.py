@@ -8,7 +8,6 @@ import datetime as dt
 import itertools
 import re
 import tracemalloc
-from dataclasses import dataclass
 from html import unescape
 
 import pytest
@@ -26,13 +25,11 @@ from conference.cfp.models import (
     Submission,
     SubmissionAuthor,
     SubmissionFile,
-    SubmissionType,
 )
 from conference.core.enums import QuestionKind
 from conference.core.models import AuditEntry
 from conference.core.types import utcnow
 from conference.events.enums import TeamRole
-from conference.events.models import Event, Track
 from conference.mail.models import OutboxMessage
 from conference.review.common import settings_for
 from conference.review.enums import BlindMode
@@ -40,38 +37,13 @@ from conference.review.enums import BlindMode
 from .. import factories
 from ..conftest import first_link, login
 from ..pdfs import encrypted_pdf, make_pdf
+from .builders import OpenCall, make_open_call
 
 PDF = make_pdf("A small paper")
 EXE = b"MZ\x90\x00" + b"\x00" * 500
 
 
-@dataclass
-class Call:
-    event: Event
-    organiser: User
-    paper: SubmissionType  # abstract of at most 20 words, a PDF of at most 1 MB required
-    talk: SubmissionType  # no file, no limit
-    track: Track
-
-
-def make_call(*, slug: str = "ews", opens: dt.timedelta = dt.timedelta(days=-10),
-              deadline: dt.timedelta = dt.timedelta(days=10), edit_until: dt.timedelta | None = None,
-              published: bool = True, timezone: str = "Europe/Zurich", organiser: User | None = None) -> Call:
-    now = utcnow()
-    organiser = organiser or factories.make_user(name="Olga Organiser", may_create_events=True)
-    event = factories.make_event(organiser=organiser, slug=slug, published=published, timezone=timezone,
-                                 title="Early Warning Symposium")
-    cfp_setup.configure_call(event, actor=organiser, opens_at=now + opens, deadline=now + deadline,
-                             edit_until=now + edit_until if edit_until is not None else None,
-                             intro="We welcome **papers** on early warnings.")
-    paper = cfp_setup.save_submission_type(event, actor=organiser, name="Full paper", abstract_word_limit=20,
-                                           file_required=True, accepted_file_types=["pdf"], max_file_size_mb=1)
-    talk = cfp_setup.save_submission_type(event, actor=organiser, name="Talk", default_duration=30)
-    track = cfp_setup.save_track(event, actor=organiser, name="Forecasting")
-    return Call(event=event, organiser=organiser, paper=paper, talk=talk, track=track)
-
-
-def form(call: Call, **changes) -> dict:
+def form(call: OpenCall, **changes) -> dict:
     data = {"title": "Flood warnings that work", "abstract": "We show how **flood** warnings reach people in time.",
             "type_id": str(call.paper.id), "track_id": str(call.track.id), "keywords": "floods, warnings",
             "form_nonce": "nonce-1"}
@@ -98,7 +70,7 @@ def multipart(data: dict) -> dict:
     return {"data": body, "content_type": f'multipart/form-data; boundary="{boundary}"'}
 
 
-def submitted(call: Call, author: User, *, title: str = "Flood warnings that work", now: dt.datetime | None = None,
+def submitted(call: OpenCall, author: User, *, title: str = "Flood warnings that work", now: dt.datetime | None = None,
               coauthors: tuple[User | str, ...] = ()) -> Submission:
     """A submitted talk by ``author`` (through the domain, as the demo would)."""
     now = now or utcnow()
@@ -141,7 +113,7 @@ def author(db, email: str = "ada@example.org", **profile) -> User:
 # The call page --------------------------------------------------------------------------------------
 
 def test_call_page_shows_dates_in_event_and_viewer_zones_types_tracks_and_submit(app, db):
-    make_call()
+    make_open_call()
     viewer = author(db, timezone="America/New_York")
     client = login(app.test_client(), viewer)
 
@@ -160,7 +132,7 @@ def test_call_page_shows_dates_in_event_and_viewer_zones_types_tracks_and_submit
 
 
 def test_call_page_for_visitors_shows_only_the_event_zone(app, db):
-    make_call()
+    make_open_call()
 
     html = text(app.test_client().get("/events/ews/call"))
 
@@ -169,7 +141,7 @@ def test_call_page_for_visitors_shows_only_the_event_zone(app, db):
 
 
 def test_call_page_after_the_deadline_says_closed_and_takes_an_access_code(app, db):
-    make_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
+    make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
 
     html = text(app.test_client().get("/events/ews/call"))
 
@@ -180,7 +152,7 @@ def test_call_page_after_the_deadline_says_closed_and_takes_an_access_code(app, 
 
 @pytest.mark.parametrize("path", ["/events/ews/call", "/events/ews/submissions/new"])
 def test_call_of_a_draft_event_is_hidden_from_outsiders(app, db, path):
-    make_call(published=False)
+    make_open_call(published=False)
     client = login(app.test_client(), author(db))
 
     assert client.get(path).status_code == 404
@@ -194,7 +166,7 @@ def test_event_without_a_call_has_no_call_page(app, db):
 # Submitting --------------------------------------------------------------------------------------------
 
 def test_author_submits_a_full_paper_with_a_coauthor_and_a_pdf(app, db):
-    call = make_call()
+    call = make_open_call()
     ada = author(db)
     bob = factories.make_user(email="bob@example.org", name="Bob Coauthor")
     client = login(app.test_client(), ada)
@@ -241,7 +213,7 @@ def test_author_submits_a_full_paper_with_a_coauthor_and_a_pdf(app, db):
 
 
 def test_submit_straight_from_the_new_form(app, db):
-    call = make_call()
+    call = make_open_call()
     client = login(app.test_client(), author(db))
 
     response = client.post("/events/ews/submissions/new", data=form(call, action="submit", paper=pdf()),
@@ -255,7 +227,7 @@ def test_submit_straight_from_the_new_form(app, db):
 
 @pytest.mark.parametrize("action", ["save", "submit"])
 def test_the_same_new_form_sent_twice_creates_one_submission(app, db, action):
-    call = make_call()
+    call = make_open_call()
     client = login(app.test_client(), author(db))
     data = form(call, action=action, form_nonce="double-click", type_id=str(call.talk.id))
 
@@ -270,7 +242,7 @@ def test_the_same_new_form_sent_twice_creates_one_submission(app, db, action):
 
 
 def test_saving_a_draft_never_requires_every_field(app, db):
-    call = make_call()
+    call = make_open_call()
     client = login(app.test_client(), author(db))
 
     response = client.post("/events/ews/submissions/new",
@@ -286,7 +258,7 @@ def test_saving_a_draft_never_requires_every_field(app, db):
 
 
 def test_unverified_user_cannot_submit(app, db):
-    call = make_call()
+    call = make_open_call()
     client = login(app.test_client(), author(db, verified=False))
 
     response = client.post("/events/ews/submissions/new", data=form(call, action="save"))
@@ -320,7 +292,7 @@ LONG_ABSTRACT = " ".join(["word"] * 21)
          "oversize", "text-named-pdf", "encrypted-pdf", "foreign-type"],
 )
 def test_bad_input_on_the_new_form_shows_the_message_keeps_the_typing_and_stores_nothing(app, db, changes, field, message):
-    call = make_call()
+    call = make_open_call()
     client = login(app.test_client(), author(db))
     files = {"exe": EXE, "zip": b"PK\x03\x04not really a zip", "big": PDF + b"x" * (1024 * 1024),
              "text": b"%PDF-1.4\nOnly text that starts like a PDF.\n", "encrypted": encrypted_pdf()}
@@ -346,7 +318,7 @@ def test_bad_input_on_the_new_form_shows_the_message_keeps_the_typing_and_stores
 
 
 def test_closed_call_refuses_a_new_submission_next_to_the_access_code(app, db):
-    call = make_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
+    call = make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
     client = login(app.test_client(), author(db))
 
     response = client.post("/events/ews/submissions/new", data=form(call, action="submit", type_id=str(call.talk.id)))
@@ -359,7 +331,7 @@ def test_closed_call_refuses_a_new_submission_next_to_the_access_code(app, db):
 
 
 def test_an_access_code_lets_an_author_submit_after_the_deadline(app, db):
-    call = make_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
+    call = make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
     cfp_setup.create_access_code(call.event, actor=call.organiser, code="LATE-2027", max_uses=1)
     client = login(app.test_client(), author(db))
 
@@ -379,7 +351,7 @@ def test_an_access_code_lets_an_author_submit_after_the_deadline(app, db):
     ("EXPIRED", "This access code expired on"),
 ])
 def test_bad_access_codes_are_refused_next_to_the_field(app, db, code, message):
-    call = make_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
+    call = make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
     used = cfp_setup.create_access_code(call.event, actor=call.organiser, code="USED-UP", max_uses=1)
     used.uses = 1
     cfp_setup.create_access_code(call.event, actor=call.organiser, code="EXPIRED",
@@ -397,7 +369,7 @@ def test_bad_access_codes_are_refused_next_to_the_field(app, db, code, message):
 
 
 def test_submitting_an_incomplete_draft_shows_every_missing_field_and_keeps_it_a_draft(app, db):
-    call = make_call()
+    call = make_open_call()
     client = login(app.test_client(), author(db))
     client.post("/events/ews/submissions/new", data={"title": "Draft", "action": "save", "form_nonce": "n"})
     submission = db.session.scalar(sa.select(Submission))
@@ -416,7 +388,7 @@ def test_submitting_an_incomplete_draft_shows_every_missing_field_and_keeps_it_a
 
 
 def test_a_bad_file_on_the_edit_form_keeps_the_rest_unsaved(app, db):
-    call = make_call()
+    call = make_open_call()
     ada = author(db)
     submission = submitted(call, ada)
     client = login(app.test_client(), ada)
@@ -441,7 +413,7 @@ def test_a_bad_file_on_the_edit_form_keeps_the_rest_unsaved(app, db):
     ({"type_id": "paper"}, "paper", "Upload the file: a Full paper needs one."),
 ])
 def test_a_submitted_submission_must_stay_complete(app, db, changes, field, message):
-    call = make_call()
+    call = make_open_call()
     ada = author(db)
     submission = submitted(call, ada)
     client = login(app.test_client(), ada)
@@ -458,7 +430,7 @@ def test_a_submitted_submission_must_stay_complete(app, db, changes, field, mess
 
 
 def test_editing_after_the_deadline_is_refused_with_the_typing_kept(app, db):
-    call = make_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
+    call = make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
     ada = author(db)
     submission = submitted(call, ada, now=utcnow() - dt.timedelta(days=2))
     client = login(app.test_client(), ada)
@@ -476,7 +448,8 @@ def test_editing_after_the_deadline_is_refused_with_the_typing_kept(app, db):
 
 
 def test_after_the_deadline_the_pages_are_read_only(app, db):
-    call = make_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-2), edit_until=dt.timedelta(days=-1))
+    call = make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-2),
+                          edit_until=dt.timedelta(days=-1))
     ada = author(db)
     submission = submitted(call, ada, now=utcnow() - dt.timedelta(days=3), coauthors=("bob@example.org",))
     client = login(app.test_client(), ada)
@@ -493,7 +466,7 @@ def test_after_the_deadline_the_pages_are_read_only(app, db):
 
 
 def test_someone_elses_submission_is_not_found(app, db):
-    call = make_call()
+    call = make_open_call()
     submission = submitted(call, author(db))
     client = login(app.test_client(), factories.make_user())
 
@@ -508,7 +481,7 @@ def test_someone_elses_submission_is_not_found(app, db):
 # Custom questions ----------------------------------------------------------------------------------------
 
 def test_custom_questions_get_fitting_inputs_and_their_answers_are_kept(app, db):
-    call = make_call()
+    call = make_open_call()
     org, event = call.organiser, call.event
     q = {kind: cfp_setup.save_question(event, actor=org, label=f"Q {kind.value}", kind=kind,
                                        options=["Red", "Green", "Blue"] if kind in (QuestionKind.SINGLE_CHOICE,
@@ -573,7 +546,7 @@ def error_summary(response) -> str:
     (QuestionKind.SHORT_TEXT, "", "Answer this question."),
 ])
 def test_bad_answers_are_shown_next_to_their_question(app, db, kind, value, message):
-    call = make_call()
+    call = make_open_call()
     question = cfp_setup.save_question(call.event, actor=call.organiser, label="Tell us", kind=kind, required=True)
     client = login(app.test_client(), author(db))
 
@@ -586,7 +559,7 @@ def test_bad_answers_are_shown_next_to_their_question(app, db, kind, value, mess
 
 
 def test_per_author_questions_are_asked_in_each_authors_block(app, db):
-    call = make_call()
+    call = make_open_call()
     diet = cfp_setup.save_question(call.event, actor=call.organiser, label="Dietary needs",
                                    kind=QuestionKind.SHORT_TEXT, target=QuestionTarget.AUTHOR, required=True)
     ada = author(db)
@@ -611,7 +584,7 @@ def test_per_author_questions_are_asked_in_each_authors_block(app, db):
 # Co-authors ------------------------------------------------------------------------------------------------
 
 def test_coauthor_with_an_account_sees_the_submission_on_their_dashboard_at_once(app, db):
-    call = make_call()
+    call = make_open_call()
     ada, bob = author(db), factories.make_user(email="bob@example.org", name="Bob Coauthor")
     submission = submitted(call, ada)
     login(app.test_client(), ada).post(f"/events/ews/submissions/{submission.code}/authors",
@@ -628,7 +601,7 @@ def test_coauthor_with_an_account_sees_the_submission_on_their_dashboard_at_once
 
 
 def test_coauthor_without_an_account_signs_up_follows_the_link_and_accepts(app, db):
-    call = make_call()
+    call = make_open_call()
     ada = author(db)
     submission = submitted(call, ada)
     login(app.test_client(), ada).post(f"/events/ews/submissions/{submission.code}/authors",
@@ -672,7 +645,7 @@ def test_a_tampered_coauthor_link_is_refused(app, db):
 
 
 def test_authors_are_reordered_updated_and_removed(app, db):
-    call = make_call()
+    call = make_open_call()
     ada = author(db)
     submission = submitted(call, ada, coauthors=("bob@example.org", "carla@example.org"))
     ids = [a.id for a in submission.authors]
@@ -708,7 +681,7 @@ def test_authors_are_reordered_updated_and_removed(app, db):
     ({"name": "Ada again", "email": "ada@example.org"}, "email", "This person is already an author of this submission."),
 ])
 def test_adding_a_coauthor_with_bad_input_keeps_the_typing(app, db, data, field, message):
-    call = make_call()
+    call = make_open_call()
     ada = author(db)
     submission = submitted(call, ada)
     client = login(app.test_client(), ada)
@@ -724,7 +697,7 @@ def test_adding_a_coauthor_with_bad_input_keeps_the_typing(app, db, data, field,
 
 
 def test_updating_an_author_with_no_name_shows_the_error_in_their_block(app, db):
-    call = make_call()
+    call = make_open_call()
     ada = author(db)
     submission = submitted(call, ada, coauthors=("bob@example.org",))
     bob_id = submission.authors[1].id
@@ -741,7 +714,7 @@ def test_updating_an_author_with_no_name_shows_the_error_in_their_block(app, db)
 
 
 def test_coauthors_cannot_be_changed_after_the_deadline(app, db):
-    call = make_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
+    call = make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
     ada = author(db)
     submission = submitted(call, ada, now=utcnow() - dt.timedelta(days=2), coauthors=("bob@example.org",))
     client = login(app.test_client(), ada)
@@ -759,7 +732,7 @@ def test_coauthors_cannot_be_changed_after_the_deadline(app, db):
 # Withdrawing and deleting -------------------------------------------------------------------------------------
 
 def test_withdrawing_asks_for_confirmation_tells_each_organiser_and_is_audited(app, db):
-    call = make_call()
+    call = make_open_call()
     second = factories.make_user(email="second@example.org", name="Second Organiser")
     factories.add_role(call.event, second, TeamRole.ORGANISER)
     ada = author(db)
@@ -787,7 +760,7 @@ def test_withdrawing_asks_for_confirmation_tells_each_organiser_and_is_audited(a
 
 
 def test_a_draft_is_deleted_after_confirmation(app, db):
-    call = make_call()
+    call = make_open_call()
     ada = author(db)
     draft = submission_ops.create_draft(call.event, actor=ada, title="Half-baked")
     client = login(app.test_client(), ada)
@@ -802,7 +775,7 @@ def test_a_draft_is_deleted_after_confirmation(app, db):
 
 
 def test_organisers_edit_any_submission_and_the_audit_log_says_so(app, db):
-    call = make_call()
+    call = make_open_call()
     submission = submitted(call, author(db))
     client = login(app.test_client(), call.organiser)
 
@@ -818,7 +791,7 @@ def test_organisers_edit_any_submission_and_the_audit_log_says_so(app, db):
 # Files and the dashboard ---------------------------------------------------------------------------------------
 
 def test_download_sends_the_stored_file_as_an_attachment(app, db):
-    call = make_call()
+    call = make_open_call()
     ada = author(db)
     client = login(app.test_client(), ada)
     client.post("/events/ews/submissions/new", data=form(call, action="submit", paper=pdf("Flood paper.pdf")),
@@ -838,7 +811,7 @@ def test_download_sends_the_stored_file_as_an_attachment(app, db):
 
 
 def test_a_paper_over_the_types_page_limit_is_refused_next_to_the_field(app, db):
-    call = make_call()
+    call = make_open_call()
     cfp_setup.save_submission_type(call.event, actor=call.organiser, submission_type=call.paper, name="Full paper",
                                    abstract_word_limit=20, file_required=True, accepted_file_types=["pdf"],
                                    max_file_size_mb=1, max_pages=2)
@@ -862,7 +835,7 @@ def test_a_paper_over_the_types_page_limit_is_refused_next_to_the_field(app, db)
 
 
 def test_in_a_double_blind_event_a_paper_naming_its_author_is_kept_with_a_warning(app, db):
-    call = make_call()
+    call = make_open_call()
     settings_for(call.event).blind_mode = BlindMode.DOUBLE_BLIND
     client = login(app.test_client(), author(db))
     named = make_pdf("Flood warnings that work, by Ada Author", info={"Author": "Ada Author"})
@@ -887,7 +860,7 @@ def test_in_a_double_blind_event_a_paper_naming_its_author_is_kept_with_a_warnin
 
 
 def test_an_upload_is_streamed_to_disk_not_held_in_memory(app, db):
-    call = make_call()
+    call = make_open_call()
     cfp_setup.save_submission_type(call.event, actor=call.organiser, submission_type=call.paper, name="Full paper",
                                    abstract_word_limit=20, file_required=True, accepted_file_types=["pdf"],
                                    max_file_size_mb=10)
@@ -910,9 +883,9 @@ def test_an_upload_is_streamed_to_disk_not_held_in_memory(app, db):
 
 
 def test_dashboard_lists_each_submission_with_its_next_step(app, db):
-    open_call = make_call()
-    closed = make_call(slug="closed", opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-2),
-                       edit_until=dt.timedelta(days=-1), organiser=open_call.organiser)
+    open_call = make_open_call()
+    closed = make_open_call(slug="closed", opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-2),
+                            edit_until=dt.timedelta(days=-1), organiser=open_call.organiser)
     ada = author(db)
     draft = submission_ops.create_draft(open_call.event, actor=ada, title="My draft")
     editable = submitted(open_call, ada, title="Still editable")
@@ -942,7 +915,7 @@ def test_dashboard_lists_each_submission_with_its_next_step(app, db):
 def test_submission_pages_run_a_fixed_number_of_queries_whatever_the_number_of_authors(app, db):
     from ..app.test_query_counts import grow
 
-    call = make_call()
+    call = make_open_call()
     diet = cfp_setup.save_question(call.event, actor=call.organiser, label="Dietary needs",
                                    kind=QuestionKind.SHORT_TEXT, target=QuestionTarget.AUTHOR)
     cfp_setup.save_question(call.event, actor=call.organiser, label="Data", kind=QuestionKind.URL,
@@ -969,7 +942,7 @@ def test_submission_pages_run_a_fixed_number_of_queries_whatever_the_number_of_a
 def test_dashboard_runs_a_fixed_number_of_queries_whatever_the_number_of_submissions(app, db):
     from ..app.test_query_counts import grow
 
-    calls = [make_call(slug="one"), make_call(slug="two")]
+    calls = [make_open_call(slug="one"), make_open_call(slug="two")]
     ada = author(db)
     client = login(app.test_client(), ada)
 
@@ -986,7 +959,7 @@ def test_dashboard_runs_a_fixed_number_of_queries_whatever_the_number_of_submiss
 
 
 def test_a_draft_started_before_the_deadline_is_submitted_later_with_an_access_code(app, db):
-    call = make_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
+    call = make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
     cfp_setup.create_access_code(call.event, actor=call.organiser, code="LATE-DRAFT")
     ada = author(db)
     draft = submission_ops.create_draft(call.event, actor=ada, title="Started in time", abstract="A.",
@@ -1009,7 +982,7 @@ def test_a_draft_started_before_the_deadline_is_submitted_later_with_an_access_c
 
 
 def test_a_tampered_type_or_track_is_refused_next_to_the_field(app, db):
-    call = make_call()
+    call = make_open_call()
     client = login(app.test_client(), author(db))
 
     response = client.post("/events/ews/submissions/new", data=form(call, action="save", type_id="abc", track_id="1x"))
@@ -1019,7 +992,7 @@ def test_a_tampered_type_or_track_is_refused_next_to_the_field(app, db):
 
 
 def test_the_domain_refuses_an_id_that_is_not_a_number(app, db):
-    call = make_call()
+    call = make_open_call()
     with pytest.raises(submission_ops.ValidationFailed) as refused:
         submission_ops.create_draft(call.event, actor=author(db), type_id="abc", track_id="x")
     assert refused.value.errors == {"type_id": "Choose one of the submission types listed.",

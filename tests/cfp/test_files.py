@@ -29,7 +29,9 @@ from conference.review.common import settings_for
 from conference.review.enums import BlindMode
 
 from .. import factories
-from ..domain.cfp_helpers import (
+from ..core.builders import count
+from ..pdfs import encrypted_pdf, make_pdf, xmp_packet
+from .builders import (
     AFTER_EDIT_UNTIL,
     DOCX,
     DURING,
@@ -43,11 +45,9 @@ from ..domain.cfp_helpers import (
     WINDOWS_EXE,
     ZIP,
     complete_talk,
-    count,
     make_call,
     submitted_talk,
 )
-from ..pdfs import encrypted_pdf, make_pdf, xmp_packet
 
 MB = 1024 * 1024
 

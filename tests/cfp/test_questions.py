@@ -21,7 +21,7 @@ from conference.core.questions import (
 from conference.errors import DomainError, InvalidState, ValidationFailed
 
 from .. import factories
-from ..domain.cfp_helpers import DURING, complete_talk, make_call
+from .builders import DURING, complete_talk, make_call
 
 SDGS = ["1 No poverty", "3 Good health", "5 Gender equality", "17 Partnerships"]
 

@@ -39,7 +39,10 @@ from conference.events.models import Event
 from conference.extensions import db as _db
 
 from .. import factories
-from ..domain.cfp_helpers import (
+from ..core.builders import count
+from ..mail.builders import outbox
+from ..races import race
+from .builders import (
     AFTER_DEADLINE,
     AFTER_EDIT_UNTIL,
     DEADLINE,
@@ -48,12 +51,9 @@ from ..domain.cfp_helpers import (
     OPENS,
     PDF,
     complete_talk,
-    count,
     make_call,
-    outbox,
     submitted_talk,
 )
-from ..races import race
 
 SECOND = dt.timedelta(seconds=1)
 

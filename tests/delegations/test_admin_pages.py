@@ -33,8 +33,8 @@ from conference.registration.enums import AttendanceMode, ListVisibility
 from .. import factories
 from ..app.test_query_counts import queries_for
 from ..conftest import login
-from ..domain.admin_helpers import mail_to
-from ..domain.registration_helpers import DURING, add_category, make_form, register
+from ..mail.builders import mail_to
+from ..registration.builders import DURING, add_category, make_form, register
 
 IN, ON = AttendanceMode.IN_PERSON, AttendanceMode.ONLINE
 

@@ -24,14 +24,9 @@ from conference.registration.places import settings_for
 from .. import factories
 from ..app.test_query_counts import counting
 from ..conftest import first_link, login
-from ..domain.delegation_page_helpers import (
-    add_wmo,
-    claim,
-    delegation_path,
-    delegation_world,
-)
-from ..domain.participant_helpers import error_of, mails, register_now, text
-from ..domain.registration_helpers import add_category
+from ..mail.builders import outbox
+from ..registration.builders import add_category, error_of, register_now, text
+from .builders import add_wmo, claim, delegation_path, delegation_world
 
 C, P, W, R, X = (RegistrationState.CONFIRMED, RegistrationState.PENDING, RegistrationState.WAITLISTED,
                  RegistrationState.REJECTED, RegistrationState.CANCELLED)
@@ -95,7 +90,7 @@ def test_nominating_mails_the_colleague_and_lists_the_nomination(app, db, world,
     [invitation] = invitations(db, world.unep)
     assert (invitation.email, invitation.name, invitation.category_id) == ("nadia@unep.org", "Nadia Nominee",
                                                                          world.members.id)
-    [mail] = mails("delegation_nomination")
+    [mail] = outbox("delegation_nomination")
     assert mail.to_address == "nadia@unep.org" and "Please come." in mail.body_text
     page = focal.get(response.headers["Location"])
     assert flashes(page) == ["nadia@unep.org is nominated: we sent them a link that registers them with the "
@@ -110,7 +105,7 @@ def test_a_bad_nomination_keeps_what_was_typed_with_the_error_next_to_the_field(
     assert response.status_code == 200
     assert "Enter a valid email address." in error_of(html, "email")
     assert 'value="Nadia Nominee"' in html and "Please come.</textarea>" in html
-    assert invitations(db, world.unep) == [] and mails("delegation_nomination") == []
+    assert invitations(db, world.unep) == [] and outbox("delegation_nomination") == []
 
 
 def test_nominating_past_a_full_quota_is_refused_with_the_domains_message(app, db):
@@ -131,7 +126,7 @@ def test_approving_confirms_and_past_the_quota_is_refused_clearly_or_goes_to_the
     base = delegation_path(world) + "/registrations/{}/approve"
     response = focal.post(base.format(first.id), follow_redirects=True)
     assert state_of(db, first) == C and flashes(response) == ["Ana First is approved and told by mail."]
-    assert [m.to_address for m in mails("delegation_approved")] == [first.email]
+    assert [m.to_address for m in outbox("delegation_approved")] == [first.email]
 
     refused = focal.post(base.format(second.id))
     html = text(refused)
@@ -161,7 +156,7 @@ def test_declining_sends_the_message_and_a_too_long_one_is_kept_next_to_its_fiel
 
     response = focal.post(path, data={f"p{person.id}-message": "We send two people only."}, follow_redirects=True)
     assert state_of(db, person) == R and flashes(response) == ["Dan Declined is declined and told by mail."]
-    [mail] = mails("delegation_declined")
+    [mail] = outbox("delegation_declined")
     assert mail.to_address == person.email and "We send two people only." in mail.body_text
     assert "Dan Declined" in section(text(response), "past-title")
 
@@ -342,7 +337,7 @@ def test_after_an_error_the_form_suggests_the_organisation_of_the_address(app, d
 
 def mailed_page(app, template: str, address: str) -> str:
     """The registrant's page, opened from the link of their last ``template`` mail."""
-    [*_, mail] = [m for m in mails(template) if m.to_address == address]
+    [*_, mail] = [m for m in outbox(template) if m.to_address == address]
     return text(app.test_client().get(first_link(mail.body_text).replace("http://conference.test", "")))
 
 
@@ -363,7 +358,7 @@ def test_registering_for_an_organisation_waits_for_its_focal_point(app, db, worl
     html = mailed_page(app, "registration_received", "rita@unep.org")
     assert "Awaiting approval by the focal point of UN Environment Programme." in html
     assert "The organisers look at your registration" not in html
-    assert [m.to_address for m in mails("delegation_pending")] == ["fatima@unep.org"] * 2  # Rita, then Ravi
+    assert [m.to_address for m in outbox("delegation_pending")] == ["fatima@unep.org"] * 2  # Rita, then Ravi
 
 
 def test_an_unknown_organisation_is_refused_next_to_the_field(app, db, world):

@@ -26,37 +26,13 @@ from conference.registration.models import Registration, RegistrationInvitation
 from conference.registration.places import settings_for
 
 from .. import factories
-from ..domain.registration_helpers import DURING, add_category, make_form, register
+from ..mail.builders import mail_to
 from ..races import race
+from ..registration.builders import DURING, make_form, register
+from .builders import delegation_setup, organiser_of
 
 C, P, W, R, X = (RegistrationState.CONFIRMED, RegistrationState.PENDING, RegistrationState.WAITLISTED,
                  RegistrationState.REJECTED, RegistrationState.CANCELLED)
-
-
-def organiser_of(event):
-    return next(role.user for role in event.roles if role.role.value == "organiser")
-
-
-def delegation_setup(*, format=EventFormat.IN_PERSON, in_person=3, online=None, focal=True, category_capacity=None,
-                     slug=None):
-    form = make_form(format=format, **({"slug": slug} if slug else {}))
-    event = form.event
-    members = add_category(form, "Member agency", in_person=category_capacity,
-                           online=category_capacity if format != EventFormat.IN_PERSON else None)
-    organiser = organiser_of(event)
-    unep = delegations.save_organisation(event, actor=organiser, name="UN Environment Programme", acronym="UNEP",
-                                         kind="member", country="KE", email_domains="unep.org",
-                                         quota_in_person=in_person, quota_online=online, category=members)
-    focal_user = None
-    if focal:
-        focal_user = factories.make_user(name="Fatima Focal", email="fatima@unep.org")
-        delegations.add_focal_point(unep, actor=organiser, email="fatima@unep.org")
-    return form, members, unep, organiser, focal_user
-
-
-def mails(template):
-    return [m.to_address for m in _db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.template == template).order_by(OutboxMessage.id))]
 
 
 # Organisations and focal points ---------------------------------------------------------------------------
@@ -85,7 +61,7 @@ def test_an_organisation_is_checked_and_saved(app, db):
 
 def test_a_focal_point_with_an_account_acts_at_once_and_one_invited_by_address_on_arrival(app, db):
     form, _members, unep, organiser, fatima = delegation_setup()
-    assert unep.is_focal_point(fatima) and mails("focal_point_invitation") == ["fatima@unep.org"]
+    assert unep.is_focal_point(fatima) and mail_to("focal_point_invitation") == ["fatima@unep.org"]
     delegations.add_focal_point(unep, actor=organiser, email="Omar@UNEP.org", name="Omar")
     with pytest.raises(AlreadyExists):
         delegations.add_focal_point(unep, actor=organiser, email="omar@unep.org")
@@ -105,11 +81,11 @@ def test_a_registration_claiming_an_organisation_waits_for_its_focal_point(app, 
     form, members, unep, _organiser, fatima = delegation_setup()
     person = register(form, members, email="ali@unep.org", organisation=unep)
     assert person.state == P and delegations.awaiting_focal_point(person)
-    assert mails("delegation_pending") == ["fatima@unep.org"]
+    assert mail_to("delegation_pending") == ["fatima@unep.org"]
     received = _db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template == "registration_received")).one()
     assert "It awaits approval by the focal point of UN Environment Programme" in received.body_text
     assert delegations.approve(person, actor=fatima, now=DURING) == C
-    assert mails("delegation_approved") == ["ali@unep.org"]
+    assert mail_to("delegation_approved") == ["ali@unep.org"]
     entry = _db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "delegation.approved")).one()
     assert entry.actor_id == fatima.id
 
@@ -132,7 +108,7 @@ def test_approvals_past_the_quota_are_refused_or_go_to_the_delegations_waiting_l
     ops.cancel(first, actor=None, now=DURING + dt.timedelta(hours=1))
     assert second.state == RegistrationState.OFFERED
     delegations.decline(third, actor=fatima, message="We send two people only.", now=DURING)
-    assert third.state == R and mails("delegation_declined") == [third.email]
+    assert third.state == R and mail_to("delegation_declined") == [third.email]
 
 
 def test_quotas_are_per_mode_in_a_hybrid_event(app, db):
@@ -162,7 +138,7 @@ def test_a_focal_point_acts_only_on_their_own_organisation(app, db):
     with pytest.raises(NotAllowed):
         delegations.approve(theirs, actor=participant)
     assert delegations.approve(theirs, actor=organiser, now=DURING) == C  # organisers may always decide
-    assert mails("registration_approved") == [theirs.email]
+    assert mail_to("registration_approved") == [theirs.email]
 
 
 def test_an_organiser_approving_from_the_registration_pages_keeps_to_the_quota(app, db):
@@ -180,12 +156,12 @@ def test_a_nominee_registers_straight_into_the_delegation(app, db):
     form, members, unep, _organiser, fatima = delegation_setup(in_person=2)
     invitation = delegations.nominate(unep, actor=fatima, email="Nadia@unep.org", name="Nadia",
                                       message="Please come.", now=DURING)
-    assert mails("delegation_nomination") == ["nadia@unep.org"]
+    assert mail_to("delegation_nomination") == ["nadia@unep.org"]
     with pytest.raises(AlreadyExists):
         delegations.nominate(unep, actor=fatima, email="nadia@unep.org")
     nadia = register(form, members, email="nadia@unep.org", invitation=invitation)
     assert (nadia.state, nadia.organisation_id) == (C, unep.id)
-    assert mails("delegation_pending") == []  # nobody waits for the focal point
+    assert mail_to("delegation_pending") == []  # nobody waits for the focal point
 
 
 def test_nominating_past_a_full_quota_is_refused(app, db):
@@ -230,11 +206,11 @@ def test_focal_points_are_reminded_and_after_the_deadline_the_organisers_decide(
     assert delegations.run_deadlines(now=DURING) == {"focal_points_reminded": 0, "escalated": 0}
     assert delegations.run_deadlines(now=deadline - dt.timedelta(hours=47)) == {
         "focal_points_reminded": 1, "escalated": 0}
-    assert mails("delegation_reminder") == ["fatima@unep.org"]
+    assert mail_to("delegation_reminder") == ["fatima@unep.org"]
     assert delegations.run_deadlines(now=deadline - dt.timedelta(hours=1))["focal_points_reminded"] == 0  # once
     assert delegations.run_deadlines(now=deadline) == {"focal_points_reminded": 0, "escalated": 1}
     assert waiting.escalated_at == deadline and not delegations.awaiting_focal_point(waiting)
-    assert mails("delegation_escalated") == [organiser.email]
+    assert mail_to("delegation_escalated") == [organiser.email]
     assert delegations.run_deadlines(now=deadline + dt.timedelta(hours=1))["escalated"] == 0
     ops.approve(waiting, actor=organiser, now=deadline)
     assert waiting.state == C

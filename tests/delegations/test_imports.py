@@ -16,19 +16,16 @@ from conference.delegations import imports as delegation_import
 from conference.delegations.enums import OrganisationKind
 from conference.delegations.models import Organisation
 from conference.errors import NotAllowed
-from conference.events.enums import EventFormat, TeamRole
+from conference.events.enums import EventFormat
 from conference.extensions import db as _db
 from conference.registration.enums import AttendanceMode
 
 from .. import factories
-from ..domain.admin_helpers import mail_to
-from ..domain.registration_helpers import DURING, add_category, make_form, register
+from ..mail.builders import mail_to
+from ..registration.builders import DURING, add_category, make_form, register
+from .builders import organiser_of
 
 HEADER = ",".join(delegation_import.CSV_COLUMNS)
-
-
-def organiser_of(event):
-    return next(role.user for role in event.roles if role.role == TeamRole.ORGANISER)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from conference.delegations import delegations
 from conference.mail import registry
 from conference.registration.places import settings_for
 
-from ..domain.registration_helpers import DURING, register
-from .test_delegations import delegation_setup
+from ..registration.builders import DURING, register
+from .builders import delegation_setup
 
 KEYS = ["focal_point_invitation", "delegation_nomination", "delegation_pending", "delegation_approved",
         "delegation_declined", "delegation_reminder", "delegation_escalated"]

@@ -23,8 +23,8 @@ from conference.registration.enums import (
 from conference.registration.models import Registration
 
 from .. import factories
-from ..domain.admin_helpers import mail_to
-from ..domain.registration_helpers import DURING, add_category, make_form, register
+from ..mail.builders import mail_to
+from ..registration.builders import DURING, add_category, make_form, register
 
 IN, ON = AttendanceMode.IN_PERSON, AttendanceMode.ONLINE
 

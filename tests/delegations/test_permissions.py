@@ -28,7 +28,7 @@ from conference.registration.models import Registration, RegistrationInvitation
 
 from .. import factories
 from ..conftest import login
-from ..domain.delegation_page_helpers import add_wmo, claim, delegation_world
+from .builders import add_wmo, claim, delegation_world
 
 ROLES = ["anonymous", "participant", "focal_point", "other_focal_point", "organiser", "other_organiser"]
 N, P, F, OF, O, OO = range(6)

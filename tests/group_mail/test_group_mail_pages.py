@@ -22,7 +22,7 @@ from conference.mail.models import MailOptOut, OutboxMessage
 from .. import factories
 from ..app.test_query_counts import counting
 from ..conftest import login
-from ..domain.decision_helpers import make_committee, make_submission
+from ..review.builders import make_committee, make_submission
 
 BASE = "/events/grouped/mail"
 

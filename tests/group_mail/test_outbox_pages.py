@@ -16,36 +16,17 @@ from conference.events import team
 from conference.events.enums import TeamRole
 from conference.extensions import db
 from conference.group_mail import outbox_review
-from conference.group_mail.models import GroupMail
 from conference.mail import opt_outs
 from conference.mail.enums import MailState
-from conference.mail.mailer import queue_mail
 from conference.mail.models import OutboxMessage
 from conference.mail.outbox import OutboxWorker
 
 from .. import factories
 from ..app.test_query_counts import queries_for
 from ..conftest import login, message_text
+from .builders import make_group_mail, queue
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
-
-
-def queue(event, address: str, *, name: str = "", subject: str = "News for {recipient_name}",
-          body: str = "Hello {recipient_name},\n\nnews from {event_title}.", hold: bool = False,
-          group_mail=None, key: str = "group_team", attachments=(), headers=None):
-    """A message written for one sending (as group mail is) and queued as the app does."""
-    message = queue_mail(key, to=address, to_name=name, event=event, context={}, written=(subject, body),
-                         hold=hold, group_mail=group_mail, attachments=attachments, headers=headers)
-    db.session.flush()
-    return message
-
-
-def make_group_mail(event, organiser, *, subject: str, held: bool = True) -> GroupMail:
-    group = GroupMail(event_id=event.id, audience="team", filters={}, held=held, subject=subject,
-                      body="Hello {recipient_name}", created_by_id=organiser.id)
-    db.session.add(group)
-    db.session.flush()
-    return group
 
 
 def fold(text: str) -> str:

@@ -33,11 +33,11 @@ from conference.registration.models import RegistrationForm
 from conference.review.enums import ReviewState
 
 from .. import factories
+from ..agenda.builders import at, make_programme
 from ..app.test_query_counts import counting
-from ..domain.agenda_helpers import at, make_programme
-from ..domain.cfp_helpers import DURING, complete_talk
-from ..domain.decision_helpers import add_review, assign, make_committee, make_submission
-from ..domain.registration_helpers import CLOSES, OPENS, add_category, make_form, register
+from ..cfp.builders import DURING, complete_talk
+from ..registration.builders import CLOSES, OPENS, add_category, make_form, register
+from ..review.builders import add_review, assign, make_committee, make_submission
 
 HELLO = "Hello {recipient_name},\n\nA word from us."
 

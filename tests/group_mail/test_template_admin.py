@@ -19,8 +19,8 @@ from conference.review import decisions
 
 from .. import factories
 from ..app.test_query_counts import counting
-from ..domain.cfp_helpers import outbox
-from ..domain.decision_helpers import make_committee, make_submission
+from ..mail.builders import outbox
+from ..review.builders import make_committee, make_submission
 
 KEY = "decision_accepted"
 SUBJECT = "Welcome aboard, {recipient_name}: {submission_title}"

@@ -19,7 +19,7 @@ from conference.mail.registry import TemplateSpec
 from .. import factories
 from ..app.test_query_counts import queries_for
 from ..conftest import login
-from ..domain.decision_helpers import make_committee, make_submission
+from ..review.builders import make_committee, make_submission
 
 KEY = "decision_accepted"
 BASE = "/events/tmpl/mail/templates"

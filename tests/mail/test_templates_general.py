@@ -27,7 +27,7 @@ from conference.review import setup as review_setup
 from conference.review.common import settings_for
 
 from .. import factories
-from ..domain.cfp_helpers import DURING, make_call, submitted_talk
+from ..cfp.builders import DURING, make_call, submitted_talk
 
 UTC = dt.UTC
 REVIEW_DEADLINE = dt.datetime(2030, 6, 1, 10, 0, tzinfo=UTC)

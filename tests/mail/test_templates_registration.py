@@ -28,9 +28,9 @@ from conference.registration.enums import AttendanceMode, RegistrationState
 from conference.registration.models import Registration
 
 from .. import factories
-from ..domain.agenda_helpers import Programme, at, make_programme, release
-from ..domain.cfp_helpers import outbox
-from ..domain.registration_helpers import DURING, add_category, make_form, register
+from ..agenda.builders import Programme, at, make_programme, release
+from ..registration.builders import DURING, add_category, make_form, register
+from .builders import outbox
 
 IN_PERSON, ONLINE = AttendanceMode.IN_PERSON, AttendanceMode.ONLINE
 HOSTILE = "<script>alert(1)</script> & Sons"

@@ -23,8 +23,8 @@ from conference.registration.models import RegistrationQuestion
 from conference.registration.places import settings_for
 
 from .. import factories
-from ..domain.admin_helpers import actions_on, mail_to
-from ..domain.registration_helpers import DURING, add_category, make_form, register
+from ..mail.builders import mail_to
+from .builders import DURING, actions_on, add_category, make_form, register
 
 C, P, W, R, X = (RegistrationState.CONFIRMED, RegistrationState.PENDING, RegistrationState.WAITLISTED,
                  RegistrationState.REJECTED, RegistrationState.CANCELLED)

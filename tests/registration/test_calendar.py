@@ -18,7 +18,7 @@ from conference.mail.mailer import queue_mail
 from conference.mail.outbox import OutboxWorker
 from conference.registration.registrations import calendar_attachment
 
-from ..domain.registration_helpers import add_category, make_form, register
+from .builders import add_category, make_form, register
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 

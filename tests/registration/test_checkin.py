@@ -19,9 +19,8 @@ from conference.registration.enums import AttendanceMode, RegistrationState
 from conference.registration.models import Registration
 
 from .. import factories
-from ..domain.checkin_helpers import cancelled, confirmed, make_desk, pending
-from ..domain.registration_helpers import add_category, make_form, register
 from ..races import race
+from .builders import add_category, cancelled, confirmed, make_desk, make_form, pending, register
 
 AT_DOOR = dt.datetime(2030, 4, 2, 7, 14, tzinfo=dt.UTC)
 

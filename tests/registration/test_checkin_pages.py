@@ -21,8 +21,7 @@ from conference.registration.models import Registration
 from .. import factories
 from ..app.test_query_counts import queries_for
 from ..conftest import login
-from ..domain.checkin_helpers import cancelled, confirmed, make_desk, pending
-from ..domain.registration_helpers import add_category
+from .builders import add_category, cancelled, confirmed, make_desk, pending
 
 AT_DOOR = dt.datetime(2030, 4, 2, 7, 14, tzinfo=dt.UTC)  # 09:14 in Zurich
 SVG = "{http://www.w3.org/2000/svg}"

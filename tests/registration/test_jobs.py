@@ -18,8 +18,8 @@ from conference.registration import registrations as ops
 from conference.registration.enums import CancelReason, RegistrationState
 from conference.registration.models import Registration
 
-from ..domain.admin_helpers import mail_to
-from ..domain.registration_helpers import add_category, make_form, register
+from ..mail.builders import mail_to
+from .builders import add_category, make_form, register
 
 DAY = dt.timedelta(days=1)
 

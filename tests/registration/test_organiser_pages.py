@@ -27,9 +27,9 @@ from conference.registration.enums import (
 from .. import factories
 from ..app.test_query_counts import queries_for
 from ..conftest import login
-from ..domain import registration_helpers
-from ..domain.admin_helpers import actions_on, mail_to
-from ..domain.registration_helpers import add_category, make_form
+from ..mail.builders import mail_to
+from . import builders
+from .builders import actions_on, add_category, make_form
 
 DAY = dt.timedelta(days=1)
 C, P, W, R, X = (RegistrationState.CONFIRMED, RegistrationState.PENDING, RegistrationState.WAITLISTED,
@@ -73,7 +73,7 @@ def hybrid(db):
 
 
 def register(form, category, **kwargs):
-    return registration_helpers.register(form, category, now=utcnow() - 5 * DAY, **kwargs)
+    return builders.register(form, category, now=utcnow() - 5 * DAY, **kwargs)
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_organiser_pages_are_for_organisers_only(app, hybrid, people):
     other_event = make_form()
     assert owner.get(f"/events/{other_event.event.slug}/manage/registrations").status_code == 403
     # A registration of another event is not found through this one.
-    stranger = registration_helpers.register(other_event, add_category(other_event))
+    stranger = builders.register(other_event, add_category(other_event))
     assert owner.get(f"{base(event)}/{stranger.id}").status_code == 404
     assert post(owner, f"{base(event)}/{stranger.id}/cancel").status_code == 404
     assert stranger.state == C

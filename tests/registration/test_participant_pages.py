@@ -27,16 +27,9 @@ from conference.registration.models import Registration
 from .. import factories
 from ..app.test_query_counts import counting
 from ..conftest import first_link, login
-from ..domain.participant_helpers import (
-    add_question,
-    error_of,
-    mails,
-    open_form,
-    register_now,
-    text,
-)
-from ..domain.registration_helpers import add_category
+from ..mail.builders import outbox
 from ..pdfs import make_pdf
+from .builders import add_category, add_question, error_of, open_form, register_now, text
 
 PDF = make_pdf("A letter")
 
@@ -87,7 +80,7 @@ def sent(address: str) -> list[str]:
 
 def open_mailed_link(client, template: str, address: str = "rita@example.org"):
     """The registration page, opened from the link in the last ``template`` mail to ``address``."""
-    [*_, mail] = [m for m in mails(template) if m.to_address == address]
+    [*_, mail] = [m for m in outbox(template) if m.to_address == address]
     return client.get(first_link(mail.body_text).replace("http://conference.test", ""))
 
 
@@ -105,7 +98,7 @@ def test_registering_with_room_confirms_by_mail_whose_link_opens_the_page(app, d
     assert response.status_code == 302 and response.headers["Location"] == "/events/symp/register/sent"
     assert (registration.state, registration.name, registration.affiliation, registration.listed) == (
         RegistrationState.CONFIRMED, "Rita Registrant", "Met Office", True)
-    assert [m.to_address for m in mails("registration_confirmed")] == ["rita@example.org"]
+    assert [m.to_address for m in outbox("registration_confirmed")] == ["rita@example.org"]
     told = client.get(response.headers["Location"])
     assert flashes(told) == sent("rita@example.org")
     assert "Check your mail" in text(told) and "Confirmed" not in text(told)
@@ -119,7 +112,7 @@ def test_a_category_needing_approval_leaves_the_registration_pending(app, db):
     response = app.test_client().post("/events/symp/register", data=fields(category), follow_redirects=True)
     assert the_registration(db).state == RegistrationState.PENDING
     assert flashes(response) == sent("rita@example.org")
-    assert [m.to_address for m in mails("registration_received")] == ["rita@example.org"]
+    assert [m.to_address for m in outbox("registration_received")] == ["rita@example.org"]
     assert "The organisers look at your registration" in text(open_mailed_link(app.test_client(),
                                                                                 "registration_received"))
 
@@ -134,7 +127,7 @@ def test_a_full_category_says_so_and_registering_joins_the_waiting_list(app, db)
     response = app.test_client().post("/events/symp/register", data=fields(category), follow_redirects=True)
     assert the_registration(db).state == RegistrationState.WAITLISTED
     assert flashes(response) == sent("rita@example.org")
-    [mail] = [m for m in mails("registration_waitlisted") if m.to_address == "rita@example.org"]
+    [mail] = [m for m in outbox("registration_waitlisted") if m.to_address == "rita@example.org"]
     assert "You are number 2 on the waiting list" in mail.body_text
     assert "you are number 2 on the waiting list." in text(open_mailed_link(app.test_client(),
                                                                             "registration_waitlisted"))
@@ -214,10 +207,10 @@ def test_an_address_already_registered_gets_the_same_answer_as_a_new_one_and_its
     assert flashes(again) == sent("rita@example.org")
 
     assert count(db) == 2 and the_registration(db).name == "Rita Registrant"
-    [link] = mails("registration_link")
+    [link] = outbox("registration_link")
     assert link.to_address == "rita@example.org" and "sent the registration form again" in link.body_text
     assert ops.registration_from_token(first_link(link.body_text).rsplit("/", 1)[1]).id == rita.id
-    assert sorted(m.to_address for m in mails("registration_confirmed")) == ["nina@example.org", "rita@example.org"]
+    assert sorted(m.to_address for m in outbox("registration_confirmed")) == ["nina@example.org", "rita@example.org"]
 
 
 def test_a_signed_in_person_typing_another_address_learns_nothing_and_does_not_own_it(app, db):
@@ -232,7 +225,7 @@ def test_a_signed_in_person_typing_another_address_learns_nothing_and_does_not_o
     nina = the_registration(db, "nina@example.org")
     assert nina.state == RegistrationState.CONFIRMED and nina.user_id is None  # not Mallory's to see
     assert mallory.get("/events/symp/registration").headers["Location"] == "/events/symp/register"
-    assert [m.to_address for m in mails("registration_link")] == ["rita@example.org"]
+    assert [m.to_address for m in outbox("registration_link")] == ["rita@example.org"]
 
 
 def test_an_account_whose_address_is_not_verified_does_not_reach_a_registration_made_with_it(app, db):
@@ -274,12 +267,12 @@ def test_the_link_is_sent_again_without_revealing_who_registered(app, db):
                           follow_redirects=True)
     expected = ["If this address has a registration for " + form.event.title + ", we sent it the link to its page."]
     assert flashes(known) == flashes(unknown) == expected
-    links = mails("registration_link")
+    links = outbox("registration_link")
     assert [m.to_address for m in links] == ["rita@example.org"]
     link = first_link(links[0].body_text)
     assert ops.registration_from_token(link.rsplit("/", 1)[1]).id == registration.id
     client.post("/events/symp/registration-link", data={"email": "rita@example.org"})
-    assert len(mails("registration_link")) == 1  # not again within ten minutes
+    assert len(outbox("registration_link")) == 1  # not again within ten minutes
 
 
 def test_a_logged_in_owner_is_pointed_to_their_registration(app, db):
@@ -339,7 +332,7 @@ def test_missing_consent_and_invalid_answers_keep_what_was_typed_and_store_nothi
     assert error_of(page, f"q_{size.id}").endswith("Enter a number, e.g. 12 or 3.5.")
     assert error_of(page, f"q_{diet.id}").endswith("Answer this question.")
     assert 'value="Rita Kept"' in page and 'value="many"' in page and 'value="Met Office"' in page
-    assert count(db) == 0 and mails("registration_confirmed") == []
+    assert count(db) == 0 and outbox("registration_confirmed") == []
 
 
 def test_questions_say_which_categories_they_are_for_and_file_answers_are_stored(app, db):
@@ -453,7 +446,7 @@ def test_cancelling_asks_first_then_frees_the_place_for_the_next_person(app, db)
     assert flashes(done) == ["Your registration is cancelled."]
     assert the_registration(db, "holder@example.org").state == RegistrationState.CANCELLED
     assert the_registration(db, "waiting@example.org").state == RegistrationState.OFFERED
-    assert [m.to_address for m in mails("registration_offer")] == ["waiting@example.org"]
+    assert [m.to_address for m in outbox("registration_offer")] == ["waiting@example.org"]
     offer_page = text(client.get(manage_path(waiting)))
     assert "A place is held for you until" in offer_page and "Accept the place" in offer_page
 
@@ -496,7 +489,7 @@ def test_hybrid_switch_happens_with_room_and_waits_without(app, db):
     switched = client.post(f"{manage_path(rita)}/switch", data={"mode": "in_person"}, follow_redirects=True)
     assert flashes(switched) == ["You now attend in person."]
     assert the_registration(db).mode == AttendanceMode.IN_PERSON
-    assert [m.to_address for m in mails("registration_switched")] == ["rita@example.org"]
+    assert [m.to_address for m in outbox("registration_switched")] == ["rita@example.org"]
     wrong = client.post(f"{manage_path(rita)}/switch", data={"mode": "teleport"})
     assert error_of(text(wrong), "mode").endswith("Choose how you want to attend.")
 
@@ -523,8 +516,8 @@ def test_join_details_are_shown_only_to_confirmed_participants(app, db):
     assert "secret-room" in text(client.get(manage_path(confirmed)))
     assert "secret-room" not in text(client.get(manage_path(waiting)))
     assert "secret-room" not in text(client.get("/events/symp/"))  # not on the public page either
-    assert "secret-room" in mails("registration_confirmed")[0].body_text
-    assert "secret-room" not in mails("registration_waitlisted")[0].body_text
+    assert "secret-room" in outbox("registration_confirmed")[0].body_text
+    assert "secret-room" not in outbox("registration_waitlisted")[0].body_text
 
 
 # Who may open a registration -----------------------------------------------------------------------------

@@ -36,15 +36,8 @@ from conference.registration.models import (
     RegistrationForm,
 )
 
-from ..domain.registration_helpers import (
-    CLOSES,
-    DURING,
-    OPENS,
-    add_category,
-    make_form,
-    register,
-)
 from ..races import race
+from .builders import CLOSES, DURING, OPENS, add_category, make_form, register
 
 C, W, P, O = (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.PENDING,
               RegistrationState.OFFERED)

@@ -21,8 +21,8 @@ from conference.registration.enums import (
 )
 
 from .. import factories
-from ..domain.admin_helpers import actions_on, event_actions, mail_to, one_mail
-from ..domain.registration_helpers import DURING, add_category, make_form, register
+from ..mail.builders import mail_to, one_mail
+from .builders import DURING, actions_on, add_category, event_actions, make_form, register
 
 HOUR = dt.timedelta(hours=1)
 ASKED = DURING + HOUR

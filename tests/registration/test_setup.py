@@ -38,9 +38,10 @@ from conference.registration.models import (
 )
 
 from .. import factories
-from ..domain.registration_helpers import CLOSES, DURING, OPENS, add_category, register
-from ..domain.setup_helpers import audit_actions, mails, organised_form
+from ..core.builders import audit_actions
+from ..mail.builders import outbox
 from ..races import race
+from .builders import CLOSES, DURING, OPENS, add_category, organised_form, register
 
 C, W, O, P = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.OFFERED, RegistrationState.PENDING
 HOUR = dt.timedelta(hours=1)
@@ -61,7 +62,7 @@ def test_settings_are_saved_and_audited(app, db):
                          participant_list="participants")
     assert (settings.capacity_in_person, settings.capacity_online, settings.offer_hold_hours,
             settings.participant_list) == (100, None, 24, ListVisibility.PARTICIPANTS)
-    assert audit_actions(event) == ["registration.settings_updated"]
+    assert audit_actions(event, "registration.") == ["registration.settings_updated"]
 
 
 def test_settings_refuse_bad_values_field_by_field(app, db):
@@ -76,7 +77,7 @@ def test_settings_refuse_bad_values_field_by_field(app, db):
         "participant_list": "Choose one of the options listed.",
     }
     assert form.event.registration_settings.offer_hold_hours == 48
-    assert audit_actions(form.event) == []
+    assert audit_actions(form.event, "registration.") == []
 
 
 def test_only_organisers_set_up_registration(app, db):
@@ -103,7 +104,7 @@ def test_only_organisers_set_up_registration(app, db):
             setup.delete_category(category, actor=who)
         with pytest.raises(NotAllowed):
             setup.delete_form(form, actor=who)
-    assert audit_actions(event) == []
+    assert audit_actions(event, "registration.") == []
 
 
 def test_raising_the_overall_capacity_offers_places_to_the_waiting_list(app, db):
@@ -115,11 +116,11 @@ def test_raising_the_overall_capacity_offers_places_to_the_waiting_list(app, db)
     _settings(event, organiser, capacity_in_person=3, offer_hold_hours=24)
     assert [p.state for p in people] == [C, O, O, W]
     assert people[1].offer_expires_at == DURING + dt.timedelta(hours=24)
-    assert [m.to_address for m in mails("registration_offer")] == [people[1].email, people[2].email]
+    assert [m.to_address for m in outbox("registration_offer")] == [people[1].email, people[2].email]
     # No limit at all: the last one waiting gets an offer too.
     _settings(event, organiser, capacity_in_person=None, offer_hold_hours=24)
     assert people[3].state == O
-    assert audit_actions(event)[4:] == ["registration.settings_updated", "registration.offered",
+    assert audit_actions(event, "registration.")[4:] == ["registration.settings_updated", "registration.offered",
                                         "registration.offered", "registration.settings_updated",
                                         "registration.offered"]
 
@@ -199,10 +200,11 @@ def test_lowering_a_category_with_offers_open_withdraws_the_last_ones_and_never_
 
     assert (first.state, second.state, third.state) == (O, W, W)
     assert (second.offer_expires_at, places.position(second), places.position(third)) == (None, 1, 2)
-    [withdrawn] = mails("registration_offer_withdrawn")
+    [withdrawn] = outbox("registration_offer_withdrawn")
     assert withdrawn.to_address == second.email
     assert "You are back on the waiting list (in person), at number 1" in withdrawn.body_text
-    assert audit_actions(form.event)[-2:] == ["registration.category_updated", "registration.offer_withdrawn"]
+    assert audit_actions(form.event, "registration.")[-2:] == ["registration.category_updated",
+                                                               "registration.offer_withdrawn"]
 
     ops.accept_offer(first, actor=None, now=DURING + 2 * HOUR)
     with pytest.raises(InvalidState):
@@ -265,7 +267,7 @@ def test_a_form_is_created_changed_and_audited(app, db):
                     modification_deadline=OPENS + dt.timedelta(days=5))
     assert (public.title, public.modification_deadline, public.requires_account) == (
         "General public", OPENS + dt.timedelta(days=5), False)
-    assert audit_actions(event) == ["registration.form_created", "registration.form_updated"]
+    assert audit_actions(event, "registration.") == ["registration.form_created", "registration.form_updated"]
 
 
 def test_a_form_refuses_bad_dates_and_a_title_taken(app, db):
@@ -295,7 +297,7 @@ def test_a_form_with_registrations_cannot_be_deleted_and_one_without_can(app, db
     setup.delete_form(other, actor=organiser)
     assert db.session.scalars(sa.select(RegistrationForm.title)).all() == ["Members and observers"]
     assert db.session.scalar(sa.select(sa.func.count(RegistrationInvitation.id))) == 0
-    assert audit_actions(event)[-1] == "registration.form_deleted"
+    assert audit_actions(event, "registration.")[-1] == "registration.form_deleted"
 
 
 # Categories ------------------------------------------------------------------------------------------------
@@ -316,7 +318,7 @@ def test_a_category_takes_capacities_only_for_the_events_modes(app, db):
     with pytest.raises(ValidationFailed) as failed:
         setup.save_category(form, actor=organiser, name="SPEAKERS")
     assert failed.value.errors == {"name": "This form already has a category with this name."}
-    assert audit_actions(form.event) == ["registration.category_created"]
+    assert audit_actions(form.event, "registration.") == ["registration.category_created"]
 
 
 def test_hybrid_categories_have_separate_capacities_and_raising_one_fills_only_that_mode(app, db):
@@ -328,7 +330,7 @@ def test_hybrid_categories_have_separate_capacities_and_raising_one_fills_only_t
     setup.save_category(form, actor=organiser, category=members, name="Members", capacity_in_person=2,
                         capacity_online=1, now=DURING)
     assert [p.state for p in people] == [C, O, C, W]
-    assert [m.to_address for m in mails("registration_offer")] == [people[1].email]
+    assert [m.to_address for m in outbox("registration_offer")] == [people[1].email]
     assert people[1].offer_expires_at == DURING + dt.timedelta(hours=12)
 
 
@@ -346,7 +348,7 @@ def test_a_category_in_use_cannot_be_deleted_and_an_unused_one_goes_with_its_inv
     assert [c.name for c in form.categories] == ["Members"]
     assert db.session.scalar(sa.select(sa.func.count(RegistrationInvitation.id))) == 0
     assert question.categories == []
-    assert audit_actions(form.event)[-1] == "registration.category_deleted"
+    assert audit_actions(form.event, "registration.")[-1] == "registration.category_deleted"
 
 
 # Questions ---------------------------------------------------------------------------------------------------
@@ -394,7 +396,7 @@ def test_an_answered_question_keeps_its_kind_and_deleting_it_deletes_the_answers
     setup.delete_question(question, actor=organiser)
     assert person.answers == {}
     assert form.questions == []
-    assert audit_actions(form.event)[-3:] == ["registration.created", "registration.question_updated",
+    assert audit_actions(form.event, "registration.")[-3:] == ["registration.created", "registration.question_updated",
                                               "registration.question_deleted"]
 
 
@@ -408,7 +410,7 @@ def test_an_invitation_is_mailed_with_its_link_and_nobody_is_invited_twice(app, 
                               name="Ann  Lee", message="We would love to hear you.", now=DURING)
     assert (invitation.email, invitation.name, invitation.skip_approval, invitation.invited_by_id,
             invitation.created_at) == ("ann@example.org", "Ann Lee", True, organiser.id, DURING)
-    [mail] = mails("registration_invitation")
+    [mail] = outbox("registration_invitation")
     token = ops.invitation_token(invitation)
     assert mail.to_address == "ann@example.org"
     assert mail.subject == f"Invitation to register for {event.title}"
@@ -424,7 +426,7 @@ def test_an_invitation_is_mailed_with_its_link_and_nobody_is_invited_twice(app, 
         setup.invite(event, actor=organiser, category=speakers, email="bob@example.org")
     with pytest.raises(DomainError, match="^Enter a valid email address.$"):
         setup.invite(event, actor=organiser, category=speakers, email="not an address")
-    assert audit_actions(event) == ["registration.invited", "registration.created"]
+    assert audit_actions(event, "registration.") == ["registration.invited", "registration.created"]
 
 
 def test_an_invitation_into_another_events_category_is_refused(app, db):
@@ -447,7 +449,7 @@ def test_a_revoked_invitation_stops_working_and_the_person_can_be_invited_again(
         setup.revoke_invitation(invitation, actor=organiser)
     again = setup.invite(form.event, actor=organiser, category=speakers, email="ann@example.org")
     assert again.is_open
-    assert audit_actions(form.event) == ["registration.invited", "registration.invitation_revoked",
+    assert audit_actions(form.event, "registration.") == ["registration.invited", "registration.invitation_revoked",
                                          "registration.invited"]
 
 
@@ -466,8 +468,8 @@ def test_a_csv_with_a_bom_and_semicolons_invites_everyone(app, db):
     assert [(i.name, i.email, i.category.name, i.skip_approval) for i in created] == [
         ("Ann Lee", "ann@example.org", "Speakers", False),
         ("Bob; the builder", "bob@example.org", "Resource person", False)]
-    assert [m.to_address for m in mails("registration_invitation")] == ["ann@example.org", "bob@example.org"]
-    assert audit_actions(form.event) == ["registration.invited", "registration.invited",
+    assert [m.to_address for m in outbox("registration_invitation")] == ["ann@example.org", "bob@example.org"]
+    assert audit_actions(form.event, "registration.") == ["registration.invited", "registration.invited",
                                          "registration.invitations_imported"]
 
 
@@ -490,7 +492,7 @@ def test_a_csv_with_wrong_lines_invites_nobody_and_names_every_wrong_line(app, d
         (6, "ann@example.org is already on line 2."),
     ]
     assert db.session.scalar(sa.select(sa.func.count(RegistrationInvitation.id))) == 0
-    assert mails("registration_invitation") == []
+    assert outbox("registration_invitation") == []
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -27,8 +27,8 @@ from conference.registration.models import (
 from .. import factories
 from ..app.test_query_counts import grow
 from ..conftest import login
-from ..domain.registration_helpers import add_category, make_form, register
-from ..domain.setup_helpers import mails
+from ..mail.builders import outbox
+from .builders import add_category, make_form, register
 
 UTC = dt.timezone.utc
 
@@ -191,7 +191,7 @@ def test_raising_a_capacity_offers_the_places_to_the_waiting_list(app, db, organ
     assert response.status_code == 302 and response.location == base(form.event)
     db.session.expire_all()
     assert second.state == RegistrationState.OFFERED
-    [offer] = mails("registration_offer")
+    [offer] = outbox("registration_offer")
     assert offer.to_address == second.email
     link = re.search(r"http://conference\.test/registrations/(\S+)", offer.body_text)
     assert ops.registration_from_token(link.group(1)).id == second.id  # (signed with the time: not recomputable)
@@ -347,7 +347,7 @@ def test_an_invitation_mail_carries_a_working_link(app, db, form, organiser, cli
     assert response.status_code == 302 and response.location == base(form.event)
     db.session.expire_all()
     invitation = db.session.scalars(sa.select(RegistrationInvitation)).one()
-    [mail] = mails("registration_invitation")
+    [mail] = outbox("registration_invitation")
     link = re.search(r"http://conference\.test/registration-invitations/(\S+)", mail.body_text)
     assert ops.invitation_from_token(link.group(1)).id == invitation.id  # (signed with the time: not recomputable)
     assert (mail.to_address, mail.to_name) == ("ann@example.org", "Ann Lee")
@@ -368,7 +368,7 @@ def test_inviting_someone_already_invited_shows_the_reason_and_keeps_the_input(a
     assert "ann@example.org already has an open invitation to this event." in error_of(page, "invite-email")
     assert (value_of(page, "invite-email"), value_of(page, "invite-name")) == ("ann@example.org", "Ann")
     assert "Typed message" in page
-    assert len(mails("registration_invitation")) == 1
+    assert len(outbox("registration_invitation")) == 1
 
 
 def test_a_csv_with_wrong_lines_3_and_5_invites_nobody_and_lists_both(app, db, form, organiser, client_of):
@@ -388,7 +388,7 @@ def test_a_csv_with_wrong_lines_3_and_5_invites_nobody_and_lists_both(app, db, f
                      "Line 5: there is no category “Journalists”."]
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(RegistrationInvitation.id))) == 0
-    assert mails("registration_invitation") == []
+    assert outbox("registration_invitation") == []
 
 
 def test_a_good_csv_invites_everyone(app, db, form, organiser, client_of):

@@ -27,14 +27,10 @@ from conference.review.enums import (
 from conference.review.models import Bid, Review, ReviewAssignment
 
 from .. import factories
-from ..domain.assignment_helpers import (
-    add_member,
-    audit_actions,
-    pairs,
-    reviewing_call,
-    submission,
-)
-from ..domain.cfp_helpers import DURING, outbox
+from ..cfp.builders import DURING
+from ..core.builders import audit_actions
+from ..mail.builders import outbox
+from .builders import add_member, pairs, reviewing_call, submission
 
 UTC = dt.UTC
 

@@ -26,7 +26,7 @@ from conference.review.models import AssignmentProposal, Bid, Conflict, ReviewAs
 from .. import factories
 from ..app.test_query_counts import queries_for
 from ..conftest import login
-from ..domain.assignment_helpers import add_member, pairs, reviewing_call, submission
+from .builders import add_member, pairs, reviewing_call, submission
 
 
 def flashes(page: str) -> list[str]:

@@ -18,8 +18,9 @@ from conference.review.models import Bid, Conflict
 
 from .. import factories
 from ..app.test_query_counts import counting
-from ..domain.assignment_helpers import add_member, audit_actions, reviewing_call, submission
-from ..domain.cfp_helpers import DURING
+from ..cfp.builders import DURING
+from ..core.builders import audit_actions
+from .builders import add_member, reviewing_call, submission
 
 NOW = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.UTC)
 

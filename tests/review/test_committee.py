@@ -15,8 +15,9 @@ from conference.review import committee as ops
 from conference.review.models import ReviewAssignment
 
 from .. import factories
-from ..domain.cfp_helpers import make_call, outbox
-from ..domain.review_helpers import make_reviewer, make_submitted, make_track_chair
+from ..cfp.builders import make_call
+from ..mail.builders import outbox
+from .builders import make_reviewer, make_submitted, make_track_chair
 
 
 @pytest.fixture

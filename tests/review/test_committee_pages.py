@@ -24,9 +24,9 @@ from conference.review.models import Conflict, ReviewAssignment
 
 from .. import factories
 from ..app.test_query_counts import grow
+from ..cfp.builders import DURING, make_call
 from ..conftest import login
-from ..domain.cfp_helpers import DURING, make_call
-from ..domain.review_helpers import make_reviewer, make_submitted, make_track_chair
+from .builders import make_reviewer, make_submitted, make_track_chair
 
 UTC = dt.timezone.utc
 

@@ -22,8 +22,8 @@ from conference.review.models import (
 
 from .. import factories
 from ..app.test_query_counts import counting
-from ..domain.cfp_helpers import AFTER_EDIT_UNTIL, DURING, make_call
-from ..domain.review_helpers import make_reviewer, make_submitted, make_track_chair
+from ..cfp.builders import AFTER_EDIT_UNTIL, DURING, make_call
+from .builders import make_reviewer, make_submitted, make_track_chair
 
 
 @pytest.fixture

@@ -23,13 +23,8 @@ from conference.review.models import Conflict
 from .. import factories
 from ..app.test_query_counts import grow
 from ..conftest import login, message_text
-from ..domain.cfp_helpers import outbox
-from ..domain.decision_helpers import (
-    add_review,
-    make_committee,
-    make_submission,
-    three_reviews,
-)
+from ..mail.builders import outbox
+from .builders import add_review, make_committee, make_submission, three_reviews
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ from conference.mail.enums import MailState
 from conference.review import decisions
 
 from .. import factories
-from ..domain.cfp_helpers import complete_talk, outbox
-from ..domain.decision_helpers import UTC, make_committee, make_submission, three_reviews
+from ..cfp.builders import complete_talk
+from ..mail.builders import outbox
+from .builders import UTC, make_committee, make_submission, three_reviews
 
 STAGED_AT = dt.datetime(2030, 5, 1, 9, 0, tzinfo=UTC)
 RELEASED_AT = dt.datetime(2030, 5, 2, 9, 0, tzinfo=UTC)

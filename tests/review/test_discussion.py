@@ -12,8 +12,9 @@ from conference.review.enums import BlindMode, OtherReviewsVisibility
 from conference.review.models import DiscussionComment
 
 from .. import factories
-from ..domain.cfp_helpers import count, outbox
-from ..domain.reviewing_helpers import add_conflict, complete_review, make_reviewing
+from ..core.builders import count
+from ..mail.builders import outbox
+from .builders import add_conflict, complete_review, make_reviewing
 
 
 def test_a_reviewer_with_a_submitted_review_posts_and_the_thread_is_mailed(db):

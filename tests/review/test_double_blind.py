@@ -35,8 +35,8 @@ from conference.review.common import settings_for
 from conference.review.enums import BlindMode, OtherReviewsVisibility, ReviewState
 
 from .. import factories
+from ..cfp.builders import DURING, make_call
 from ..conftest import login
-from ..domain.cfp_helpers import DURING, make_call
 from ..pdfs import make_pdf, xmp_packet
 
 AUTHOR_DETAILS = [

@@ -25,9 +25,9 @@ from conference.review.enums import ConflictKind, ConflictSource
 from conference.review.models import Conflict, ReviewQuestion
 
 from .. import factories
+from ..cfp.builders import DURING, PDF, make_call
 from ..conftest import login
-from ..domain.cfp_helpers import DURING, PDF, make_call
-from ..domain.review_helpers import make_reviewer, make_track_chair
+from .builders import make_reviewer, make_track_chair
 
 ROLES = ["organiser", "chair", "other_chair", "reviewer", "conflicted", "unassigned", "author", "stranger", "anonymous"]
 

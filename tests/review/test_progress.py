@@ -16,8 +16,8 @@ from conference.review.enums import ConflictKind, ConflictSource, ReviewState
 from conference.review.models import Conflict, ReviewAssignment
 
 from .. import factories
-from ..domain.cfp_helpers import outbox
-from ..domain.decision_helpers import UTC, add_review, assign, make_committee, make_submission
+from ..mail.builders import outbox
+from .builders import UTC, add_review, assign, make_committee, make_submission
 
 REMINDED_AT = dt.datetime(2030, 4, 20, 9, 0, tzinfo=UTC)
 

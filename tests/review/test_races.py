@@ -18,9 +18,8 @@ from conference.mail.models import OutboxMessage
 from conference.review import assignment, decisions
 from conference.review.models import AssignmentProposal, ReviewAssignment
 
-from ..domain.assignment_helpers import add_member, reviewing_call, submission
-from ..domain.decision_helpers import make_committee, make_submission
 from ..races import race
+from .builders import add_member, make_committee, make_submission, reviewing_call, submission
 
 
 @pytest.mark.postgres_only

@@ -18,7 +18,7 @@ from conference.review.enums import ConflictKind, ConflictSource, ReviewState
 from conference.review.models import Conflict
 
 from .. import factories
-from ..domain.decision_helpers import add_review, make_committee, make_submission, three_reviews
+from .builders import add_review, make_committee, make_submission, three_reviews
 
 
 @pytest.fixture

@@ -25,15 +25,10 @@ from conference.review.models import DiscussionComment, ReviewCriterion
 
 from .. import factories
 from ..app.test_query_counts import queries_for
+from ..cfp.builders import DURING, PDF
 from ..conftest import login
-from ..domain.cfp_helpers import DURING, PDF
-from ..domain.reviewing_helpers import (
-    AFTER_REVIEW_DEADLINE,
-    add_conflict,
-    complete_review,
-    make_reviewing,
-)
 from ..pdfs import make_pdf, xmp_packet
+from .builders import AFTER_REVIEW_DEADLINE, add_conflict, complete_review, make_reviewing
 
 ANON_PDF = make_pdf("Tidal statistics (anonymised)")
 

@@ -14,14 +14,8 @@ from conference.review.enums import OtherReviewsVisibility, ReviewState
 from conference.review.models import Review
 from conference.review.reviews import Progress
 
-from ..domain.cfp_helpers import submitted_talk
-from ..domain.reviewing_helpers import (
-    AFTER_REVIEW_DEADLINE,
-    WHILE_REVIEWING,
-    add_conflict,
-    complete_review,
-    make_reviewing,
-)
+from ..cfp.builders import submitted_talk
+from .builders import AFTER_REVIEW_DEADLINE, WHILE_REVIEWING, add_conflict, complete_review, make_reviewing
 
 
 def audit_actions() -> list[str]:

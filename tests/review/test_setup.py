@@ -20,8 +20,8 @@ from conference.review.enums import (
 from conference.review.models import ReviewCriterion, ReviewQuestion, ReviewScore
 
 from .. import factories
-from ..domain.cfp_helpers import make_call
-from ..domain.reviewing_helpers import complete_review, make_reviewing
+from ..cfp.builders import make_call
+from .builders import complete_review, make_reviewing
 
 UTC = dt.timezone.utc
 SETTINGS = {"blind_mode": BlindMode.DOUBLE_BLIND, "other_reviews": OtherReviewsVisibility.NEVER,

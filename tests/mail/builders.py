@@ -1,12 +1,19 @@
-"""Helpers of the organisers' registration tests: reading the outbox and the audit log."""
+"""Reading the outbox: what the domain queued, in order."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.core.models import AuditEntry
 from conference.extensions import db
 from conference.mail.models import OutboxMessage
+
+
+def outbox(template: str | None = None) -> list[OutboxMessage]:
+    """Every queued message, or those of ``template``, oldest first."""
+    stmt = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+    if template is not None:
+        stmt = stmt.where(OutboxMessage.template == template)
+    return list(db.session.scalars(stmt))
 
 
 def mail_to(template: str) -> list[str]:
@@ -18,14 +25,3 @@ def mail_to(template: str) -> list[str]:
 def one_mail(template: str, address: str) -> OutboxMessage:
     return db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template == template,
                                                              OutboxMessage.to_address == address)).one()
-
-
-def actions_on(registration) -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEntry.action).where(
-        AuditEntry.object_type == "Registration", AuditEntry.object_id == registration.id).order_by(AuditEntry.id)))
-
-
-def event_actions(event, prefix: str = "registration.") -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEntry.action).where(
-        AuditEntry.event_id == event.id, AuditEntry.object_type == "Event",
-        AuditEntry.action.like(prefix + "%")).order_by(AuditEntry.id)))

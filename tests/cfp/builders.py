@@ -1,7 +1,9 @@
-"""A call for papers on a fixed timeline, and sample files, for the domain tests of the call.
+"""Builders of the call for papers' tests: a call on a fixed timeline, a call open now, talks, and
+sample files.
 
-Every domain function takes ``now=``; the tests pass the moments below instead of the clock,
-so they say exactly where in the call's life they happen.
+Every domain function takes ``now=``; the domain tests pass the moments below instead of the
+clock, so they say exactly where in the call's life they happen. Pages use the clock: for them,
+``make_open_call`` opens a call around the present moment.
 """
 
 from __future__ import annotations
@@ -11,20 +13,17 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from conference.accounts.models import User
 from conference.cfp import setup as cfp_setup
 from conference.cfp import submissions as ops
 from conference.cfp.models import Submission, SubmissionType
+from conference.core.types import utcnow
 from conference.events.models import Event, Track
-from conference.extensions import db
-from conference.mail.models import OutboxMessage
 
 from .. import factories
 from ..pdfs import make_pdf
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 OPENS = dt.datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
 DEADLINE = dt.datetime(2030, 4, 1, 12, 0, tzinfo=UTC)
 EDIT_UNTIL = DEADLINE + dt.timedelta(days=7)
@@ -72,15 +71,32 @@ def submitted_talk(call: Call, author: User, *, now: dt.datetime = DURING, **cha
     return submission
 
 
-def outbox(template: str | None = None) -> list[OutboxMessage]:
-    stmt = sa.select(OutboxMessage).order_by(OutboxMessage.id)
-    if template is not None:
-        stmt = stmt.where(OutboxMessage.template == template)
-    return list(db.session.scalars(stmt))
+@dataclass
+class OpenCall:
+    event: Event
+    organiser: User
+    paper: SubmissionType  # abstract of at most 20 words, a PDF of at most 1 MB required
+    talk: SubmissionType  # no file, no limit
+    track: Track
 
 
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+def make_open_call(*, slug: str = "ews", opens: dt.timedelta = dt.timedelta(days=-10),
+                   deadline: dt.timedelta = dt.timedelta(days=10), edit_until: dt.timedelta | None = None,
+                   published: bool = True, timezone: str = "Europe/Zurich",
+                   organiser: User | None = None) -> OpenCall:
+    """A call that opened ``-opens`` ago and closes in ``deadline``, for the pages (which use the clock)."""
+    now = utcnow()
+    organiser = organiser or factories.make_user(name="Olga Organiser", may_create_events=True)
+    event = factories.make_event(organiser=organiser, slug=slug, published=published, timezone=timezone,
+                                 title="Early Warning Symposium")
+    cfp_setup.configure_call(event, actor=organiser, opens_at=now + opens, deadline=now + deadline,
+                             edit_until=now + edit_until if edit_until is not None else None,
+                             intro="We welcome **papers** on early warnings.")
+    paper = cfp_setup.save_submission_type(event, actor=organiser, name="Full paper", abstract_word_limit=20,
+                                           file_required=True, accepted_file_types=["pdf"], max_file_size_mb=1)
+    talk = cfp_setup.save_submission_type(event, actor=organiser, name="Talk", default_duration=30)
+    track = cfp_setup.save_track(event, actor=organiser, name="Forecasting")
+    return OpenCall(event=event, organiser=organiser, paper=paper, talk=talk, track=track)
 
 
 # Sample files, each the smallest thing its format's reader accepts ------------------------------
