@@ -18,8 +18,8 @@ from conference.events.enums import TeamRole
 from conference.extensions import db
 
 from .. import factories
-from ..app.test_query_counts import queries_for
 from ..conftest import login
+from ..query_counting import queries_for
 from .builders import at, make_programme
 
 

@@ -14,8 +14,8 @@ from conference.agenda.models import AgendaStar, PersonalFeed
 from conference.core.models import AuditEntry
 
 from .. import factories
-from ..app.test_query_counts import counting
 from ..conftest import login
+from ..query_counting import counting
 from .builders import JOIN_LINK, add_session, add_talks, on_day, second_release, store_release, two_day_programme
 from .frab_readers import (
     read_json_with_down_frab_videos,

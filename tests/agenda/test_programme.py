@@ -19,8 +19,8 @@ from conference.extensions import db
 from conference.registration.enums import AttendanceMode, RegistrationState
 
 from .. import factories
-from ..app.test_query_counts import counting
 from ..cfp.builders import make_call, submitted_talk
+from ..query_counting import counting
 from ..registration.builders import add_category, make_form, register
 from .builders import at, make_programme, warning_kinds
 

@@ -12,8 +12,8 @@ from conference.extensions import db as _db
 from conference.registration.enums import RegistrationState
 
 from .. import factories
-from ..app.test_query_counts import queries_for
 from ..conftest import login
+from ..query_counting import queries_for
 from ..registration.builders import add_category, open_form, register_now
 from .builders import add_item, add_room, add_session, add_speaker, small_programme, store_release, utc_on
 

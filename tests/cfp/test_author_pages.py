@@ -913,7 +913,7 @@ def test_dashboard_lists_each_submission_with_its_next_step(app, db):
 # Fixed numbers of queries ----------------------------------------------------------------------------------------
 
 def test_submission_pages_run_a_fixed_number_of_queries_whatever_the_number_of_authors(app, db):
-    from ..app.test_query_counts import grow
+    from ..query_counting import grow
 
     call = make_open_call()
     diet = cfp_setup.save_question(call.event, actor=call.organiser, label="Dietary needs",
@@ -940,7 +940,7 @@ def test_submission_pages_run_a_fixed_number_of_queries_whatever_the_number_of_a
 
 
 def test_dashboard_runs_a_fixed_number_of_queries_whatever_the_number_of_submissions(app, db):
-    from ..app.test_query_counts import grow
+    from ..query_counting import grow
 
     calls = [make_open_call(slug="one"), make_open_call(slug="two")]
     ada = author(db)

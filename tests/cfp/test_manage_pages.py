@@ -26,9 +26,9 @@ from conference.events.models import Track
 from conference.extensions import db
 
 from .. import factories
-from ..app.test_query_counts import queries_for
 from ..conftest import login
 from ..pdfs import make_pdf
+from ..query_counting import queries_for
 
 UTC = dt.timezone.utc
 OPENS = dt.datetime(2027, 1, 10, 9, 0, tzinfo=UTC)

@@ -31,9 +31,9 @@ from conference.registration import places
 from conference.registration.enums import AttendanceMode, ListVisibility
 
 from .. import factories
-from ..app.test_query_counts import queries_for
 from ..conftest import login
 from ..mail.builders import mail_to
+from ..query_counting import queries_for
 from ..registration.builders import DURING, add_category, make_form, register
 
 IN, ON = AttendanceMode.IN_PERSON, AttendanceMode.ONLINE

@@ -22,9 +22,9 @@ from conference.registration.models import Registration, RegistrationInvitation
 from conference.registration.places import settings_for
 
 from .. import factories
-from ..app.test_query_counts import counting
 from ..conftest import first_link, login
 from ..mail.builders import outbox
+from ..query_counting import counting
 from ..registration.builders import add_category, error_of, register_now, text
 from .builders import add_wmo, claim, delegation_path, delegation_world
 

@@ -20,8 +20,8 @@ from conference.mail.enums import MailState
 from conference.mail.models import MailOptOut, OutboxMessage
 
 from .. import factories
-from ..app.test_query_counts import counting
 from ..conftest import login
+from ..query_counting import counting
 from ..review.builders import make_committee, make_submission
 
 BASE = "/events/grouped/mail"

@@ -22,8 +22,8 @@ from conference.mail.models import OutboxMessage
 from conference.mail.outbox import OutboxWorker
 
 from .. import factories
-from ..app.test_query_counts import queries_for
 from ..conftest import login, message_text
+from ..query_counting import queries_for
 from .builders import make_group_mail, queue
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"

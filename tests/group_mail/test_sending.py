@@ -34,8 +34,8 @@ from conference.review.enums import ReviewState
 
 from .. import factories
 from ..agenda.builders import at, make_programme
-from ..app.test_query_counts import counting
 from ..cfp.builders import DURING, complete_talk
+from ..query_counting import counting
 from ..registration.builders import CLOSES, OPENS, add_category, make_form, register
 from ..review.builders import add_review, assign, make_committee, make_submission
 

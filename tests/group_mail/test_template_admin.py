@@ -18,8 +18,8 @@ from conference.mail.models import MailTemplate
 from conference.review import decisions
 
 from .. import factories
-from ..app.test_query_counts import counting
 from ..mail.builders import outbox
+from ..query_counting import counting
 from ..review.builders import make_committee, make_submission
 
 KEY = "decision_accepted"

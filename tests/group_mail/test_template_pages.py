@@ -17,8 +17,8 @@ from conference.mail.models import MailTemplate
 from conference.mail.registry import TemplateSpec
 
 from .. import factories
-from ..app.test_query_counts import queries_for
 from ..conftest import login
+from ..query_counting import queries_for
 from ..review.builders import make_committee, make_submission
 
 KEY = "decision_accepted"

@@ -19,8 +19,8 @@ from conference.registration.enums import AttendanceMode
 from conference.registration.models import Registration
 
 from .. import factories
-from ..app.test_query_counts import queries_for
 from ..conftest import login
+from ..query_counting import queries_for
 from .builders import add_category, cancelled, confirmed, make_desk, pending
 
 AT_DOOR = dt.datetime(2030, 4, 2, 7, 14, tzinfo=dt.UTC)  # 09:14 in Zurich

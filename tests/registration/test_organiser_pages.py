@@ -25,9 +25,9 @@ from conference.registration.enums import (
 )
 
 from .. import factories
-from ..app.test_query_counts import queries_for
 from ..conftest import login
 from ..mail.builders import mail_to
+from ..query_counting import queries_for
 from . import builders
 from .builders import actions_on, add_category, make_form
 

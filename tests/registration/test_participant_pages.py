@@ -25,10 +25,10 @@ from conference.registration.enums import AttendanceMode, RegistrationState
 from conference.registration.models import Registration
 
 from .. import factories
-from ..app.test_query_counts import counting
 from ..conftest import first_link, login
 from ..mail.builders import outbox
 from ..pdfs import make_pdf
+from ..query_counting import counting
 from .builders import add_category, add_question, error_of, open_form, register_now, text
 
 PDF = make_pdf("A letter")

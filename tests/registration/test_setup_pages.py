@@ -25,9 +25,9 @@ from conference.registration.models import (
 )
 
 from .. import factories
-from ..app.test_query_counts import grow
 from ..conftest import login
 from ..mail.builders import outbox
+from ..query_counting import grow
 from .builders import add_category, make_form, register
 
 UTC = dt.timezone.utc

@@ -24,8 +24,8 @@ from conference.review.enums import (
 from conference.review.models import AssignmentProposal, Bid, Conflict, ReviewAssignment
 
 from .. import factories
-from ..app.test_query_counts import queries_for
 from ..conftest import login
+from ..query_counting import queries_for
 from .builders import add_member, pairs, reviewing_call, submission
 
 

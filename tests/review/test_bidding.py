@@ -17,9 +17,9 @@ from conference.review.enums import BidPreference, ConflictSource
 from conference.review.models import Bid, Conflict
 
 from .. import factories
-from ..app.test_query_counts import counting
 from ..cfp.builders import DURING
 from ..core.builders import audit_actions
+from ..query_counting import counting
 from .builders import add_member, reviewing_call, submission
 
 NOW = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.UTC)

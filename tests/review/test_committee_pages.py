@@ -23,9 +23,9 @@ from conference.review.enums import BlindMode, ConflictKind, ConflictSource
 from conference.review.models import Conflict, ReviewAssignment
 
 from .. import factories
-from ..app.test_query_counts import grow
 from ..cfp.builders import DURING, make_call
 from ..conftest import login
+from ..query_counting import grow
 from .builders import make_reviewer, make_submitted, make_track_chair
 
 UTC = dt.timezone.utc

@@ -21,8 +21,8 @@ from conference.review.models import (
 )
 
 from .. import factories
-from ..app.test_query_counts import counting
 from ..cfp.builders import AFTER_EDIT_UNTIL, DURING, make_call
+from ..query_counting import counting
 from .builders import make_reviewer, make_submitted, make_track_chair
 
 

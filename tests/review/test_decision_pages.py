@@ -21,9 +21,9 @@ from conference.review.enums import ConflictKind, ConflictSource
 from conference.review.models import Conflict
 
 from .. import factories
-from ..app.test_query_counts import grow
 from ..conftest import login, message_text
 from ..mail.builders import outbox
+from ..query_counting import grow
 from .builders import add_review, make_committee, make_submission, three_reviews
 
 

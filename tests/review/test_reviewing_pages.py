@@ -24,10 +24,10 @@ from conference.review.enums import BlindMode, OtherReviewsVisibility, ReviewSta
 from conference.review.models import DiscussionComment, ReviewCriterion
 
 from .. import factories
-from ..app.test_query_counts import queries_for
 from ..cfp.builders import DURING, PDF
 from ..conftest import login
 from ..pdfs import make_pdf, xmp_packet
+from ..query_counting import queries_for
 from .builders import AFTER_REVIEW_DEADLINE, add_conflict, complete_review, make_reviewing
 
 ANON_PDF = make_pdf("Tidal statistics (anonymised)")
