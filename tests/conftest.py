@@ -42,6 +42,7 @@ from conference.registration import mail as _registration_mail  # noqa: F401
 from conference.review import mail as _review_mail  # noqa: F401
 
 from . import factories
+from .races import RACE_SKIP
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -189,6 +190,15 @@ def committed_db(app):
             with _db.engine.begin() as conn:
                 for table in reversed(_db.metadata.sorted_tables):
                     conn.execute(table.delete())
+
+
+@pytest.fixture
+def postgres_db(database_url, request):
+    """``committed_db`` on PostgreSQL, skipped on SQLite: for races and concurrent workers, which need two
+    connections writing at once."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip(RACE_SKIP)
+    return request.getfixturevalue("committed_db")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from conference.agenda.enums import SessionKind
 from conference.agenda.models import AgendaItem, AgendaSession
 
 from .. import factories
-from ..domain.agenda_helpers import at, make_programme
+from ..agenda.builders import at, make_programme
 from .test_account_and_event_journey import expect, fresh, log_in
 
 

@@ -11,7 +11,7 @@ import re
 import icalendar
 
 from .. import factories
-from ..domain.public_agenda_helpers import release, small_programme
+from ..agenda.builders import small_programme, store_release
 from .test_account_and_event_journey import expect, log_in
 
 
@@ -24,10 +24,10 @@ def test_a_participant_stars_on_an_older_release_uses_the_grid_and_resets_the_fe
     event = factories.make_event(published=True, slug="feed-agenda", timezone="America/New_York",
                                  start_date=dt.date(2040, 1, 16))
     programme = small_programme(event)
-    release(event, "First")
+    store_release(event, "First")
     programme["talk"].title = "Ensemble forecasts, revised"
     committed_db.session.delete(programme["other"])
-    release(event, "Second")
+    store_release(event, "Second")
     factories.make_user(email="pat@example.org", name="Pat Participant")
     committed_db.session.commit()
     log_in(page, "pat@example.org", factories.DEFAULT_PASSWORD)

@@ -7,16 +7,16 @@ from __future__ import annotations
 import re
 
 from .. import factories
-from ..domain.public_agenda_helpers import release, small_programme
+from ..agenda.builders import small_programme, store_release
 from .test_account_and_event_journey import expect, log_in
 
 
 def test_a_participant_switches_zone_stars_a_talk_and_opens_my_agenda(page, live_server, committed_db):
     event = factories.make_event(published=True, slug="public-agenda", timezone="America/New_York")
     programme = small_programme(event)
-    release(event, "First")
+    store_release(event, "First")
     programme["talk"].title = "Ensemble forecasts, revised"
-    release(event, "Second")
+    store_release(event, "Second")
     factories.make_user(email="pat@example.org", name="Pat Participant")
     committed_db.session.commit()
 

@@ -14,7 +14,7 @@ from conference.registration.enums import AttendanceMode
 from conference.registration.models import Registration
 
 from .. import factories
-from ..domain.checkin_helpers import confirmed, make_desk
+from ..registration.builders import confirmed, make_desk
 from .test_account_and_event_journey import expect, log_in
 
 

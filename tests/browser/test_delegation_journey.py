@@ -17,9 +17,8 @@ from conference.registration.models import Registration
 
 from .. import factories
 from ..conftest import first_link, message_text
-from ..domain.delegation_page_helpers import organiser_of
-from ..domain.participant_helpers import open_form
-from ..domain.registration_helpers import add_category
+from ..delegations.builders import organiser_of
+from ..registration.builders import add_category, open_form
 from .test_account_and_event_journey import expect, fresh, log_in
 
 

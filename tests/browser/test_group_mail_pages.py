@@ -12,7 +12,7 @@ from conference.mail.models import MailOptOut
 
 from .. import factories
 from ..conftest import message_text
-from ..domain.decision_helpers import make_committee, make_submission
+from ..review.builders import make_committee, make_submission
 from .test_account_and_event_journey import expect, fresh, log_in
 
 

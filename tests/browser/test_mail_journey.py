@@ -16,7 +16,7 @@ from conference.review import decisions
 
 from .. import factories
 from ..conftest import message_text
-from ..domain.decision_helpers import make_committee, make_submission, three_reviews
+from ..review.builders import make_committee, make_submission, three_reviews
 from .test_account_and_event_journey import expect, log_in
 
 

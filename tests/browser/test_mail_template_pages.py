@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from conference.mail.models import MailTemplate
 
 from .. import factories
-from ..domain.decision_helpers import make_committee, make_submission
+from ..review.builders import make_committee, make_submission
 from .test_account_and_event_journey import expect, fresh, log_in
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from .. import factories
-from ..blueprints.test_outbox_pages import make_group_mail, queue
 from ..conftest import message_text
+from ..group_mail.builders import make_group_mail, queue
 from .test_account_and_event_journey import expect, log_in
 
 

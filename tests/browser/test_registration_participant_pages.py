@@ -14,8 +14,7 @@ from conference.registration.enums import AttendanceMode, RegistrationState
 from conference.registration.models import Registration
 
 from ..conftest import first_link, message_text
-from ..domain.participant_helpers import add_question, open_form
-from ..domain.registration_helpers import add_category
+from ..registration.builders import add_category, add_question, open_form
 from .test_account_and_event_journey import expect, fresh
 
 

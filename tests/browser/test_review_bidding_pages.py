@@ -11,7 +11,7 @@ from conference.review.enums import BidPreference
 from conference.review.models import Bid, ReviewAssignment
 
 from .. import factories
-from ..domain.assignment_helpers import add_member, reviewing_call, submission
+from ..review.builders import add_member, reviewing_call, submission
 from .test_account_and_event_journey import expect, log_in
 
 

@@ -11,8 +11,8 @@ from conference.review.enums import ConflictKind, ConflictSource
 from conference.review.models import Conflict
 
 from .. import factories
-from ..domain.cfp_helpers import make_call
-from ..domain.review_helpers import make_reviewer, make_submitted
+from ..cfp.builders import make_call
+from ..review.builders import make_reviewer, make_submitted
 from .test_account_and_event_journey import expect, fresh, log_in
 
 

@@ -8,13 +8,7 @@ from conference.cfp.enums import SubmissionState
 
 from .. import factories
 from ..conftest import message_text
-from ..domain.decision_helpers import (
-    add_review,
-    assign,
-    make_committee,
-    make_submission,
-    three_reviews,
-)
+from ..review.builders import add_review, assign, make_committee, make_submission, three_reviews
 from .test_account_and_event_journey import expect, log_in
 
 

@@ -17,7 +17,7 @@ from conference.review.models import ReviewAssignment
 
 from .. import factories
 from ..conftest import first_link, message_text
-from ..domain.assignment_helpers import add_member, reviewing_call, submission
+from ..review.builders import add_member, reviewing_call, submission
 from .test_account_and_event_journey import expect, log_in
 
 

@@ -11,7 +11,7 @@ from conference.review.enums import ReviewState
 from conference.review.models import Review, ReviewCriterion
 
 from .. import factories
-from ..domain.reviewing_helpers import make_reviewing
+from ..review.builders import make_reviewing
 from .test_account_and_event_journey import expect, log_in
 
 

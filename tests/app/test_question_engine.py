@@ -1,0 +1,181 @@
+"""The call for papers, registration and review ask their custom questions through one engine
+(conference.core.questions, conference.web.questions, _macros/questions.html): the same bad
+answer gets the same message next to its field on the three forms, the three editors are one
+editor offering each use the kinds it allows, and refuse the same setups the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from conference.cfp import setup as cfp_setup
+from conference.cfp.models import Question, Submission
+from conference.core.enums import QuestionKind
+from conference.core.types import utcnow
+from conference.registration import setup as registration_setup
+from conference.registration.models import Registration, RegistrationQuestion
+from conference.review import setup as review_setup
+from conference.review.models import ReviewQuestion
+
+from .. import factories
+from ..conftest import login
+from ..registration.builders import add_category, open_form
+from ..review.builders import make_reviewing
+
+FORMATS = ["Talk", "Poster"]
+
+
+def error_of(page: str, field: str) -> str:
+    """The message next to ``field``, as a screen reader reads it ("Error: ...")."""
+    start = page.index(f'<p class="error" id="error-{field}">')
+    return html.unescape(re.sub(r"<[^>]+>", "", page[start:page.index("</p>", start)]))
+
+
+def count(db, model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def kind_options(page: str) -> list[str]:
+    select = re.search(r'<select[^>]*name="kind".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option[^>]*value="([^"]*)"', select)
+
+
+# The three answer forms ---------------------------------------------------------------------------------------
+
+def answer_in_the_call(app, db, kind: QuestionKind, value: str) -> str:
+    organiser = factories.make_user(name="Olga Organiser", may_create_events=True)
+    event = factories.make_event(organiser=organiser, slug="call", published=True)
+    now = utcnow()
+    cfp_setup.configure_call(event, actor=organiser, opens_at=now - dt.timedelta(days=1),
+                             deadline=now + dt.timedelta(days=10))
+    talk = cfp_setup.save_submission_type(event, actor=organiser, name="Talk")
+    question = cfp_setup.save_question(event, actor=organiser, label="Tell us", kind=kind, options=FORMATS)
+    client = login(app.test_client(), factories.make_user(name="Ada Author"))
+    response = client.post("/events/call/submissions/new", data={
+        "title": "Floods", "abstract": "Warnings.", "type_id": str(talk.id), "form_nonce": "n", "action": "save",
+        f"q_{question.id}": value})
+    assert response.status_code == 200 and count(db, Submission) == 0
+    return error_of(response.get_data(as_text=True), f"q_{question.id}")
+
+
+def answer_in_registration(app, db, kind: QuestionKind, value: str) -> str:
+    organiser = factories.make_user(name="Olga Organiser", may_create_events=True)
+    form = open_form(slug="register", organiser=organiser)
+    category = add_category(form)
+    question = registration_setup.save_question(form, actor=organiser, label="Tell us", kind=kind, options=FORMATS)
+    response = app.test_client().post("/events/register/register", data={
+        "name": "Rita Registrant", "email": "rita@example.org", "category_id": str(category.id),
+        "privacy_consent": "y", f"q_{question.id}": value})
+    assert response.status_code == 200 and count(db, Registration) == 0
+    return error_of(response.get_data(as_text=True), f"q_{question.id}")
+
+
+def answer_in_review(app, db, kind: QuestionKind, value: str) -> str:
+    r = make_reviewing(slug="review")
+    question = review_setup.save_review_question(r.event, actor=r.organiser, label="Tell us", kind=kind,
+                                                 options=FORMATS)
+    client = login(app.test_client(), r.reviewer)
+    response = client.post(f"/events/review/review/submissions/{r.submission.code}/review", data={
+        "comments_to_authors": "Clear.", "save_draft": "1", f"question_{question.id}": value})
+    assert response.status_code == 200 and r.submission.assignment_of(r.reviewer).review is None
+    return error_of(response.get_data(as_text=True), f"question_{question.id}")
+
+
+@pytest.mark.parametrize(("kind", "value", "message"), [
+    (QuestionKind.SHORT_TEXT, "two\nlines", "Keep this to one line of at most 300 characters."),
+    (QuestionKind.LONG_TEXT, "x" * 10001, "Keep this under 10000 characters."),
+    (QuestionKind.YES_NO, "maybe", "Answer yes or no."),
+    (QuestionKind.SINGLE_CHOICE, "Keynote", "Choose one of the options given."),
+])
+def test_the_same_bad_answer_gets_the_same_message_on_the_three_forms(app, db, kind, value, message):
+    shown = {"call": answer_in_the_call(app, db, kind, value),
+             "registration": answer_in_registration(app, db, kind, value),
+             "review": answer_in_review(app, db, kind, value)}
+    assert shown == dict.fromkeys(shown, f"Error: {message}")
+
+
+def yes_no_on_the_three_forms(app, db) -> dict[str, tuple[str, str]]:
+    """Each form's page with a required yes-or-no question, and the question's field name."""
+    pages = {}
+    organiser = factories.make_user(name="Olga Organiser", may_create_events=True)
+    event = factories.make_event(organiser=organiser, slug="call", published=True)
+    now = utcnow()
+    cfp_setup.configure_call(event, actor=organiser, opens_at=now - dt.timedelta(days=1),
+                             deadline=now + dt.timedelta(days=10))
+    asked = cfp_setup.save_question(event, actor=organiser, label="Best paper?", kind=QuestionKind.YES_NO,
+                                    help_text="Only the very best.", required=True)
+    author = login(app.test_client(), factories.make_user(name="Ada Author"))
+    pages["call"] = (author.get("/events/call/submissions/new").get_data(as_text=True), f"q_{asked.id}")
+    form = open_form(slug="register", organiser=organiser)
+    add_category(form)
+    asked = registration_setup.save_question(form, actor=organiser, label="Best paper?", kind=QuestionKind.YES_NO,
+                                             help_text="Only the very best.", required=True)
+    pages["registration"] = (app.test_client().get("/events/register/register").get_data(as_text=True),
+                             f"q_{asked.id}")
+    r = make_reviewing(slug="review")
+    asked = review_setup.save_review_question(r.event, actor=r.organiser, label="Best paper?",
+                                              kind=QuestionKind.YES_NO, help_text="Only the very best.", required=True)
+    reviewer = login(app.test_client(), r.reviewer)
+    pages["review"] = (reviewer.get(f"/events/review/review/submissions/{r.submission.code}/review")
+                       .get_data(as_text=True), f"question_{asked.id}")
+    return pages
+
+
+def test_the_three_forms_render_a_question_the_same_way(app, db):
+    """A radio group named by the question, marked required (in review: to submit), its help
+    text as the group's hint, yes and no as its buttons."""
+    notes = {"call": "required", "registration": "required", "review": "required to submit"}
+    for use, (page, name) in yes_no_on_the_three_forms(app, db).items():
+        assert re.search(rf'<fieldset id="field-{name}" aria-describedby="hint-{name}">\s*<legend>Best paper\? '
+                         rf'<span class="required">\({notes[use]}\)</span></legend>\s*'
+                         rf'<p class="hint" id="hint-{name}">Only the very best.</p>', page), use
+        assert f'id="{name}-0" name="{name}" type="radio" value="yes"' in page, use
+        assert f'id="{name}-1" name="{name}" type="radio" value="no"' in page, use
+
+
+# The three editors ------------------------------------------------------------------------------------------
+
+def editors(db, organiser):
+    """Each use's editor page of a new question, and where its questions are stored."""
+    factories.make_event(organiser=organiser, slug="call")
+    form = open_form(slug="register", organiser=organiser)
+    factories.make_event(organiser=organiser, slug="review")
+    return {
+        "call": ("/events/call/manage/call/questions/new", Question),
+        "registration": (f"/events/register/manage/registration/forms/{form.id}/questions/new",
+                         RegistrationQuestion),
+        "review": ("/events/review/review/questions/new", ReviewQuestion),
+    }
+
+
+def test_each_editor_offers_the_kinds_its_use_allows(app, db, organiser):
+    client = login(app.test_client(), organiser)
+    pages = {use: kind_options(client.get(url).get_data(as_text=True))
+             for use, (url, _model) in editors(db, organiser).items()}
+    everything = [kind.value for kind in QuestionKind]
+    assert pages == {"call": everything, "registration": everything,
+                     "review": ["short_text", "long_text", "yes_no", "single_choice"]}
+
+
+def test_a_kind_the_use_does_not_allow_is_refused_next_to_the_field(app, db, organiser):
+    client = login(app.test_client(), organiser)
+    url, _model = editors(db, organiser)["review"]
+    page = client.post(url, data={"label": "Pages", "kind": "number"}).get_data(as_text=True)
+    assert error_of(page, "kind") == "Error: Choose one of the options listed."
+    assert count(db, ReviewQuestion) == 0
+
+
+@pytest.mark.parametrize("use", ["call", "registration", "review"])
+def test_the_three_editors_refuse_a_choice_of_one_option_the_same_way(app, db, organiser, use):
+    client = login(app.test_client(), organiser)
+    url, model = editors(db, organiser)[use]
+    response = client.post(url, data={"label": "Format", "kind": "single_choice", "options": "Talk\n Talk \nTalk"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert error_of(page, "options") == "Error: Give at least two options, one per line."
+    assert "Talk\n Talk \nTalk" in html.unescape(page)  # what was typed is kept
+    assert count(db, model) == 0

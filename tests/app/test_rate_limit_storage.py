@@ -1,0 +1,54 @@
+"""Rate-limit counters live in Redis when it is configured, so all app processes share them.
+
+Runs in a subprocess: the limiter is a process-wide extension and the rest of the suite uses
+in-memory counters.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+
+import pytest
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_skip():
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL} (set TEST_REDIS_URL)")
+    return client
+
+
+def test_login_limit_counts_in_redis(tmp_path):
+    client = _redis_or_skip()
+    prefix = f"conftest-{uuid.uuid4().hex[:8]}"
+    script = textwrap.dedent(f"""
+        from flask_migrate import upgrade
+        from conference import create_app
+        from tests.conftest import make_test_config
+
+        config = make_test_config("sqlite:///{tmp_path}/rl.sqlite", __import__("pathlib").Path("{tmp_path}"))
+        config.update(RATELIMIT_STORAGE_URI="{REDIS_URL}", RATELIMIT_KEY_PREFIX="{prefix}")
+        app = create_app(config)
+        with app.app_context():
+            upgrade()
+        client = app.test_client()
+        codes = [client.post("/auth/login", data={{"email": "a@example.org", "password": "wrong password"}}).status_code
+                 for _ in range(11)]
+        print(codes)
+    """)
+    try:
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                                cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == str([200] * 10 + [429])
+        assert client.keys(f"*{prefix}*"), "no rate-limit counters were written to Redis"
+    finally:
+        for key in client.keys(f"*{prefix}*"):
+            client.delete(key)
