@@ -207,7 +207,7 @@ def audit_of(submission: Submission) -> list[AuditEntry]:
 # CSV export ---------------------------------------------------------------------------------------
 
 def _utc_iso(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.timezone.utc).isoformat(timespec="seconds") if value else ""
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else ""
 
 
 def _author_text(author: SubmissionAuthor) -> str:

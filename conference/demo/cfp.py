@@ -77,7 +77,7 @@ DEMO_TEMPLATES = ("submission_received", "coauthor_invitation", "submission_with
 
 def _local(day: dt.date, hour: int, minute: int, timezone: str) -> dt.datetime:
     local = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(timezone))
-    return local.astimezone(dt.timezone.utc)
+    return local.astimezone(dt.UTC)
 
 
 def _ensure_setup(event: Event, *, organiser: User) -> tuple[dict, dict, dict]:

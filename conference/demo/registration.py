@@ -89,7 +89,7 @@ def load_registrations(symposium: Event, conference: Event, *, organiser: User, 
 
 
 def _symposium(event: Event, *, organiser: User, participant: User, opened: dt.datetime, now: dt.datetime) -> str:
-    closes = dt.datetime.combine(event.start_date - dt.timedelta(days=7), dt.time(12), tzinfo=dt.timezone.utc)
+    closes = dt.datetime.combine(event.start_date - dt.timedelta(days=7), dt.time(12), tzinfo=dt.UTC)
     registration_setup.update_settings(event, actor=organiser, capacity_in_person=None, capacity_online=250,
                                        offer_hold_hours=48, participant_list=ListVisibility.PARTICIPANTS)
     main = registration_setup.save_form(
@@ -232,7 +232,7 @@ def _delegations(event: Event, *, organiser: User, opened: dt.datetime, now: dt.
                 counts["approved"] += 1
             else:
                 counts["nominated"] += 1
-    deadline = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(17), tzinfo=dt.timezone.utc)
+    deadline = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(17), tzinfo=dt.UTC)
     delegation_overview.set_focal_point_deadline(event, actor=organiser, deadline=max(deadline, now + dt.timedelta(
         days=2)), now=now)
     return (f"{len(ORGANISATIONS)} delegations with {counts['approved']} delegates approved, {counts['pending']} "
@@ -241,7 +241,7 @@ def _delegations(event: Event, *, organiser: User, opened: dt.datetime, now: dt.
 
 
 def _conference(event: Event, *, organiser: User, opened: dt.datetime, now: dt.datetime) -> str:
-    closes = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(12), tzinfo=dt.timezone.utc)
+    closes = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(12), tzinfo=dt.UTC)
     registration_setup.update_settings(event, actor=organiser, capacity_in_person=None, capacity_online=None,
                                        offer_hold_hours=72, participant_list=ListVisibility.PUBLIC)
     form = registration_setup.save_form(event, actor=organiser, title="Conference registration", opens_at=opened,

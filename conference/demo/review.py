@@ -126,7 +126,7 @@ def load_review(event: Event, *, organiser: User, chair: User, reviewer: User, p
         event, actor=organiser, blind_mode=BlindMode.DOUBLE_BLIND, other_reviews=event.review_settings.other_reviews,
         reviews_per_submission=3, max_load=11, bidding_open=True,
         review_deadline=dt.datetime.combine(event.start_date - dt.timedelta(days=120), dt.time(22, 0),
-                                            tzinfo=dt.timezone.utc),
+                                            tzinfo=dt.UTC),
         ask_confidence=True, reviews_to_authors=True, scores_to_authors=False,
     )
     for name, description, weight, required, labels in CRITERIA:
