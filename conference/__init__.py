@@ -182,11 +182,17 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(_error):
-        return render_error(404, _l("Page not found"), _l("There is nothing at this address. Check the link or go back to the home page."))
+        return render_error(
+            404, _l("Page not found"),
+            _l("There is nothing at this address. Check the link or go back to the home page.")
+        )
 
     @app.errorhandler(413)
     def too_large(_error):
-        return render_error(413, _l("File too large"), _l("The upload is larger than this site accepts. Go back, choose a smaller file and send the form again."))
+        return render_error(
+            413, _l("File too large"),
+            _l("The upload is larger than this site accepts. Go back, choose a smaller file and send the form again.")
+        )
 
     @app.errorhandler(429)
     def too_many(_error):
@@ -194,11 +200,18 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(UnreadableAddress)
     def unreadable_address(_error):
-        return render_error(400, _l("This address cannot be read"), _l("The address holds a character no page of this site can have (an invisible control character). Check the link, or type the address again."))
+        return render_error(
+            400, _l("This address cannot be read"),
+            _l("The address holds a character no page of this site can have (an invisible control character). "
+               "Check the link, or type the address again.")
+        )
 
     @app.errorhandler(400)
     def bad_request(_error):
-        return render_error(400, _l("Bad request"), _l("This site could not read what your browser sent. Go back, reload the page and try again."))
+        return render_error(
+            400, _l("Bad request"),
+            _l("This site could not read what your browser sent. Go back, reload the page and try again.")
+        )
 
     @app.errorhandler(DomainError)
     def refused(error):
@@ -208,12 +221,20 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
-        return render_error(400, _l("Form expired"), _l("The form expired or was sent from elsewhere. Go back, reload the page and try again; what you typed may need re-entering."))
+        return render_error(
+            400, _l("Form expired"),
+            _l("The form expired or was sent from elsewhere. Go back, reload the page and try again; "
+               "what you typed may need re-entering.")
+        )
 
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
-        return render_error(500, _l("Something went wrong"), _l("An unexpected error stopped this request. Nothing was saved. Try again, and tell the organisers if it keeps happening."))
+        return render_error(
+            500, _l("Something went wrong"),
+            _l("An unexpected error stopped this request. Nothing was saved. "
+               "Try again, and tell the organisers if it keeps happening.")
+        )
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -55,7 +55,8 @@ Someone asked to reset the password of your account. To choose a new password, o
 
 {link}
 
-The link works for two hours and only once. If you did not ask for it, ignore this message: your password stays as it is."""),
+The link works for two hours and only once. If you did not ask for it, ignore this message: \
+your password stays as it is."""),
     sets=("recipient", "link"),
     per_event=False,
     sample=lambda event: _organiser_sample(event, "auth.reset_password"),
@@ -83,7 +84,8 @@ register(TemplateSpec(
     subject=_l("Someone tried to create an account with your address"),
     body=_l("""Hello {recipient_name},
 
-Someone tried to create an account with your email address, {recipient_email}. You already have an account, so no second one was created.
+Someone tried to create an account with your email address, {recipient_email}. \
+You already have an account, so no second one was created.
 
 If it was you, log in:
 

@@ -174,7 +174,9 @@ class Submission(Model):
     type_id: Mapped[int | None] = mapped_column(sa.ForeignKey("submission_type.id", ondelete="RESTRICT"))
     track_id: Mapped[int | None] = mapped_column(sa.ForeignKey("track.id", ondelete="SET NULL"))
     keywords: Mapped[list] = mapped_column(sa.JSON, default=list)
-    state: Mapped[SubmissionState] = mapped_column(enum_type(SubmissionState), default=SubmissionState.DRAFT, index=True)
+    state: Mapped[SubmissionState] = mapped_column(
+        enum_type(SubmissionState), default=SubmissionState.DRAFT, index=True
+    )
     access_code_id: Mapped[int | None] = mapped_column(sa.ForeignKey("access_code.id", ondelete="SET NULL"))
     # One per "new submission" form: a double click re-sends the same nonce and finds the first row.
     form_nonce: Mapped[str | None] = mapped_column(sa.String(64))

@@ -211,7 +211,8 @@ def _utc_iso(value: dt.datetime | None) -> str:
 
 
 def _author_text(author: SubmissionAuthor) -> str:
-    roles = ([_("presenter")] if author.is_presenter else []) + ([_("corresponding")] if author.is_corresponding else [])
+    roles = [_("presenter")] if author.is_presenter else []
+    roles += [_("corresponding")] if author.is_corresponding else []
     return f"{author.name} ({', '.join(roles)})" if roles else author.name
 
 

@@ -105,13 +105,15 @@ def find_access_code(event: Event, text: str | None) -> AccessCode | None:
         sa.select(AccessCode).where(AccessCode.event_id == event.id, AccessCode.code == text.strip())
     )
     if code is None:
-        raise DomainError(_("This access code is not valid for this event. Check it with the organisers."), field="access_code")
+        raise DomainError(_("This access code is not valid for this event. Check it with the organisers."),
+                          field="access_code")
     return code
 
 
 def _check_access_code(code: AccessCode, *, type_id: int | None, track_id: int | None, now: dt.datetime) -> None:
     if code.valid_until is not None and now >= code.valid_until:
-        raise DomainError(_("This access code expired on %(when)s.", when=format_datetime(code.valid_until)), field="access_code")
+        raise DomainError(_("This access code expired on %(when)s.", when=format_datetime(code.valid_until)),
+                          field="access_code")
     if code.max_uses is not None and code.uses >= code.max_uses:
         raise DomainError(_("This access code has been used as often as it allows."), field="access_code")
     if code.types and type_id not in {t.id for t in code.types}:
@@ -134,7 +136,8 @@ def _check_window(event: Event, *, type_: SubmissionType | None, track_id: int |
     if now < deadline:
         return
     if access_code is None:
-        raise DeadlinePassed(_("The call for papers closed on %(when)s. With an access code from the organisers you can still submit.",
+        raise DeadlinePassed(_("The call for papers closed on %(when)s. "
+                               "With an access code from the organisers you can still submit.",
                                when=format_datetime(deadline)), field="access_code")
     _check_access_code(access_code, type_id=type_.id if type_ else None, track_id=track_id, now=now)
 
@@ -234,8 +237,9 @@ def completeness_errors(submission: Submission) -> dict[str, str]:
     has_tracks = db.session.scalar(sa.select(sa.func.count(Track.id)).where(Track.event_id == submission.event_id))
     if call is not None and call.track_required and has_tracks and submission.track is None:
         errors["track_id"] = _("Choose a track.")
-    if submission.type is not None and submission.type.file_required and submission.file_of_kind(FileKind.PAPER) is None:
-        errors["paper"] = _("Upload the file: a %(type)s needs one.", type=submission.type.name)
+    type_ = submission.type
+    if type_ is not None and type_.file_required and submission.file_of_kind(FileKind.PAPER) is None:
+        errors["paper"] = _("Upload the file: a %(type)s needs one.", type=type_.name)
     answered = {(a.question_id, a.author_id) for a in submission.answers if not is_empty(a.value)}
     answered |= {(f.question_id, None) for f in submission.files if f.question_id is not None}
     type_id = submission.type.id if submission.type else None
@@ -345,7 +349,8 @@ def submit(submission: Submission, *, actor, access_code: str | None = None, now
         # Count the use atomically, so two authors cannot both take the last use.
         used = db.session.execute(
             sa.update(AccessCode)
-            .where(AccessCode.id == code.id, sa.or_(AccessCode.max_uses.is_(None), AccessCode.uses < AccessCode.max_uses))
+            .where(AccessCode.id == code.id,
+                   sa.or_(AccessCode.max_uses.is_(None), AccessCode.uses < AccessCode.max_uses))
             .values(uses=AccessCode.uses + 1)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -389,7 +394,8 @@ def withdraw(submission: Submission, *, actor, reason: str = "", now: dt.datetim
             "submission_withdrawn",
             to=organiser.email, to_name=organiser.name, event=submission.event, user=organiser,
             context={"submission": submission, "actor": actor, "reason": reason.strip(),
-                     "link": external_url("cfp_manage.show_submission", slug=submission.event.slug, code=submission.code)},
+                     "link": external_url("cfp_manage.show_submission", slug=submission.event.slug,
+                                          code=submission.code)},
         )
 
 
@@ -412,7 +418,8 @@ def coauthor_token(author: SubmissionAuthor) -> str:
 
 
 def add_author(submission: Submission, *, actor, name: str, email: str, affiliation: str = "",
-               is_presenter: bool = False, is_corresponding: bool = False, now: dt.datetime | None = None) -> SubmissionAuthor:
+               is_presenter: bool = False, is_corresponding: bool = False,
+               now: dt.datetime | None = None) -> SubmissionAuthor:
     """Add a co-author at the end of the list. People with an account see the submission at once;
     everyone gets a mail with a link to it (to sign up first, if they have no account)."""
     now = now or utcnow()
@@ -432,7 +439,8 @@ def add_author(submission: Submission, *, actor, name: str, email: str, affiliat
     )
     submission.authors.append(author)
     db.session.flush()
-    record("submission.author_added", actor=actor, obj=submission, event=submission.event, code=submission.code, email=address)
+    record("submission.author_added", actor=actor, obj=submission, event=submission.event, code=submission.code,
+           email=address)
     queue_mail(
         "coauthor_invitation",
         to=address, to_name=name, event=submission.event, user=account,
@@ -466,7 +474,8 @@ def remove_author(author: SubmissionAuthor, *, actor, now: dt.datetime | None = 
     for position, remaining in enumerate(sorted(submission.authors, key=lambda a: a.position)):
         remaining.position = position
     db.session.flush()
-    record("submission.author_removed", actor=actor, obj=submission, event=submission.event, code=submission.code, email=author.email)
+    record("submission.author_removed", actor=actor, obj=submission, event=submission.event, code=submission.code,
+           email=author.email)
 
 
 def move_author(author: SubmissionAuthor, *, actor, offset: int, now: dt.datetime | None = None) -> None:

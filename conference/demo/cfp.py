@@ -87,7 +87,8 @@ def _ensure_setup(event: Event, *, organiser: User) -> tuple[dict, dict, dict]:
         deadline = _local(today + dt.timedelta(weeks=5), 23, 59, event.timezone)
         cfp_setup.configure_call(event, actor=organiser, opens_at=opens_at, deadline=deadline,
                                  edit_until=deadline + dt.timedelta(weeks=1), intro=CALL_INTRO, track_required=True)
-    types = {t.name: t for t in db.session.scalars(sa.select(SubmissionType).where(SubmissionType.event_id == event.id))}
+    types = {t.name: t
+             for t in db.session.scalars(sa.select(SubmissionType).where(SubmissionType.event_id == event.id))}
     for name, description, minutes, words, file_required, accepted, mb, days_early in TYPES:
         if name not in types:
             deadline = event.call.deadline - dt.timedelta(days=days_early) if days_early else None
@@ -98,7 +99,8 @@ def _ensure_setup(event: Event, *, organiser: User) -> tuple[dict, dict, dict]:
     tracks = {t.name: t for t in db.session.scalars(sa.select(Track).where(Track.event_id == event.id))}
     for name, description, colour in TRACKS:
         if name not in tracks:
-            tracks[name] = cfp_setup.save_track(event, actor=organiser, name=name, description=description, colour=colour)
+            tracks[name] = cfp_setup.save_track(event, actor=organiser, name=name, description=description,
+                                                colour=colour)
     questions = {q.label: q for q in db.session.scalars(sa.select(Question).where(Question.event_id == event.id))}
     wanted = [
         dict(label=STUDENT, kind=QuestionKind.YES_NO, required=True,

@@ -214,7 +214,8 @@ def one_line(text: str) -> str:
     return " ".join("".join(c for c in text if unicodedata.category(c) != "Cc" or c.isspace()).split())
 
 
-def render(spec: TemplateSpec, context: MailContext, *, subject: str | None = None, body: str | None = None) -> Rendered:
+def render(spec: TemplateSpec, context: MailContext, *, subject: str | None = None,
+           body: str | None = None) -> Rendered:
     """Render ``spec`` (or the given subject and body written for it) for one recipient."""
     subject = str(spec.subject) if subject is None else subject
     body = str(spec.body) if body is None else body
