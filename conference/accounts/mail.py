@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from conference.core.links import external_url
 from conference.mail.registry import Placeholder, TemplateSpec, register
 
 GROUP = _l("Accounts and team")
@@ -17,8 +18,6 @@ PREVIEW_TOKEN = "preview"
 def _organiser_sample(event, endpoint: str):
     """An organiser of the event as the recipient of an account mail, with a link that
     looks like the real one but carries no working token."""
-    from conference.core.links import external_url
-
     if not event.organisers:
         return None
     user = event.organisers[0]
@@ -65,8 +64,6 @@ your password stays as it is."""),
 
 def _signup_attempt_sample(event):
     """An organiser of the event, with the real log-in and reset pages (they carry no token)."""
-    from conference.core.links import external_url
-
     found = _organiser_sample(event, "auth.verify_email")
     if found is None:
         return None
