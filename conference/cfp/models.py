@@ -4,6 +4,7 @@ and the submissions with their authors, answers and files."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
@@ -22,6 +23,9 @@ from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import TeamRole
 from conference.events.models import Event, Track
 from conference.extensions import Model, db
+
+if TYPE_CHECKING:  # review, above, for the type checker only (see Submission's backrefs)
+    from conference.review.models import Conflict, ReviewAssignment
 
 question_type_limit = sa.Table(
     "question_type_limit",
@@ -207,6 +211,12 @@ class Submission(Model):
         back_populates="submission", cascade="all, delete-orphan", order_by="SubmissionFile.id"
     )
 
+    # Review attaches these as backrefs when its models are mapped; declared here for the type
+    # checker only, so that this area names none of review's tables.
+    if TYPE_CHECKING:
+        conflicts: Mapped[list[Conflict]]
+        review_assignments: Mapped[list[ReviewAssignment]]
+
     def __repr__(self) -> str:
         return f"<Submission {self.code} {self.state}>"
 
@@ -311,7 +321,8 @@ class Submission(Model):
             return True
         if self.state != SubmissionState.SUBMITTED:
             return False
-        return now < self.edit_deadline()
+        deadline = self.edit_deadline()
+        return deadline is not None and now < deadline
 
     def submission_deadline(self) -> dt.datetime | None:
         call = self.event.call
@@ -321,10 +332,13 @@ class Submission(Model):
             return self.type.deadline
         return call.deadline
 
-    def edit_deadline(self) -> dt.datetime:
+    def edit_deadline(self) -> dt.datetime | None:
+        """The submission deadline, or the call's later "edit until"; None when the event has no call."""
         call = self.event.call
         deadline = self.submission_deadline()
-        if call is not None and call.edit_until is not None and call.edit_until > deadline:
+        if call is None or deadline is None:
+            return None
+        if call.edit_until is not None and call.edit_until > deadline:
             return call.edit_until
         return deadline
 
