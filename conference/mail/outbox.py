@@ -26,6 +26,7 @@ import flask_mail
 import sqlalchemy as sa
 from flask import current_app
 
+from conference.core.rows import affected_rows
 from conference.core.types import utcnow
 from conference.extensions import db, mail
 from conference.mail.enums import MailState
@@ -445,4 +446,4 @@ def retry_failed(*, message_ids: list[int] | None = None, event_id: int | None =
         stmt.values(state=MailState.QUEUED, attempts=0, next_attempt_at=utcnow(), claimed_by=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return affected_rows(result)
