@@ -38,6 +38,7 @@ from conference.core.enums import QuestionKind
 from conference.core.keywords import parse_keywords
 from conference.core.links import external_url
 from conference.core.questions import clean_answer, is_empty
+from conference.core.rows import affected_rows
 from conference.core.tokens import make_token, read_token
 from conference.core.types import utcnow
 from conference.errors import (
@@ -125,8 +126,9 @@ def _check_access_code(code: AccessCode, *, type_id: int | None, track_id: int |
 
 
 def _check_window(event: Event, *, type_: SubmissionType | None, track_id: int | None, now: dt.datetime,
-                  access_code: AccessCode | None) -> None:
-    """The call must be open for this type, or a valid access code must let the author in."""
+                  access_code: AccessCode | None) -> dt.datetime:
+    """The call must be open for this type, or a valid access code must let the author in.
+    Returns the deadline that applies (the type's own, else the call's)."""
     call = event.call
     if call is None:
         raise DomainError(_("This event has no call for papers."))
@@ -134,12 +136,13 @@ def _check_window(event: Event, *, type_: SubmissionType | None, track_id: int |
         raise DeadlinePassed(_("The call for papers opens on %(when)s.", when=format_datetime(call.opens_at)))
     deadline = type_.deadline if type_ is not None and type_.deadline is not None else call.deadline
     if now < deadline:
-        return
+        return deadline
     if access_code is None:
         raise DeadlinePassed(_("The call for papers closed on %(when)s. "
                                "With an access code from the organisers you can still submit.",
                                when=format_datetime(deadline)), field="access_code")
     _check_access_code(access_code, type_id=type_.id if type_ else None, track_id=track_id, now=now)
+    return deadline
 
 
 # Content --------------------------------------------------------------------------------------
@@ -174,11 +177,11 @@ def _apply_content(submission: Submission, *, title, abstract, type_id, track_id
     try:
         type_ = _load_choice(SubmissionType, event, type_id, "type_id", _("Choose one of the submission types listed."))
     except DomainError as error:
-        errors[error.field] = error.message
+        errors["type_id"] = error.message
     try:
         track = _load_choice(Track, event, track_id, "track_id", _("Choose one of the tracks listed."))
     except DomainError as error:
-        errors[error.field] = error.message
+        errors["track_id"] = error.message
     title = " ".join((title or "").split())
     if len(title) > 300:
         errors["title"] = _("Keep the title under 300 characters.")
@@ -192,19 +195,21 @@ def _apply_content(submission: Submission, *, title, abstract, type_id, track_id
         question = by_id.get(int(question_id))
         if question is None or question.target != QuestionTarget.SUBMISSION or question.kind == QuestionKind.FILE:
             continue
+        field = f"q_{question.id}"
         try:
-            cleaned[(question.id, None)] = clean_answer(question, raw, field=f"q_{question.id}")
+            cleaned[(question.id, None)] = clean_answer(question, raw, field=field)
         except DomainError as error:
-            errors[error.field] = error.message
+            errors[field] = error.message
     author_ids = {a.id for a in submission.authors}
     for (author_id, question_id), raw in (author_answers or {}).items():
         question = by_id.get(int(question_id))
         if question is None or question.target != QuestionTarget.AUTHOR or int(author_id) not in author_ids:
             continue
+        field = f"q_{question.id}_a{author_id}"
         try:
-            cleaned[(question.id, int(author_id))] = clean_answer(question, raw, field=f"q_{question.id}_a{author_id}")
+            cleaned[(question.id, int(author_id))] = clean_answer(question, raw, field=field)
         except DomainError as error:
-            errors[error.field] = error.message
+            errors[field] = error.message
     if errors:
         raise ValidationFailed(errors)
     submission.title = title
@@ -340,20 +345,20 @@ def submit(submission: Submission, *, actor, access_code: str | None = None, now
     if submission.state != SubmissionState.DRAFT:
         raise InvalidState(_("This submission has already been submitted."))
     code = find_access_code(submission.event, access_code) or submission.access_code
-    _check_window(submission.event, type_=submission.type, track_id=submission.track_id, now=now, access_code=code)
+    deadline = _check_window(submission.event, type_=submission.type, track_id=submission.track_id, now=now,
+                             access_code=code)
     missing = completeness_errors(submission)
     if missing:
         raise ValidationFailed(missing)
-    deadline = submission.submission_deadline()
     if code is not None and now >= deadline:
         # Count the use atomically, so two authors cannot both take the last use.
-        used = db.session.execute(
+        used = affected_rows(db.session.execute(
             sa.update(AccessCode)
             .where(AccessCode.id == code.id,
                    sa.or_(AccessCode.max_uses.is_(None), AccessCode.uses < AccessCode.max_uses))
             .values(uses=AccessCode.uses + 1)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         if not used:
             raise DomainError(_("This access code has been used as often as it allows."), field="access_code")
         submission.access_code = code
@@ -568,8 +573,8 @@ def stored_file(submission: Submission, received: files.Received, *, kind: FileK
                           content_type=received.format.content_type, size=received.size, sha256=received.sha256,
                           uploaded_by_id=uploaded_by.id, for_reviewers=for_reviewers,
                           page_count=pdf.pages if pdf else None,
-                          names_in_metadata=bool(pdf) and pdfs.names_someone(pdf.metadata_text, people),
-                          names_on_first_page=bool(pdf) and pdfs.names_someone(pdf.first_page_text, people))
+                          names_in_metadata=pdf is not None and pdfs.names_someone(pdf.metadata_text, people),
+                          names_on_first_page=pdf is not None and pdfs.names_someone(pdf.first_page_text, people))
 
 
 # Reading ----------------------------------------------------------------------------------------
