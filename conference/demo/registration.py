@@ -195,7 +195,9 @@ def _delegations(event: Event, *, organiser: User, opened: dt.datetime, now: dt.
         sa.select(ParticipantCategory).where(ParticipantCategory.event_id == event.id))}
     main = db.session.scalar(sa.select(RegistrationForm).where(RegistrationForm.event_id == event.id,
                                                                RegistrationForm.title == "Members and observers"))
-    days = {"answers": {q.id: q.options[:2] for q in main.questions if q.kind == QuestionKind.MULTIPLE_CHOICE}}
+    if main is None:  # _symposium made it
+        raise RuntimeError("the symposium's registration form is missing")
+    days = {q.id: q.options[:2] for q in main.questions if q.kind == QuestionKind.MULTIPLE_CHOICE}
     focal_logins = []
     counts = {"approved": 0, "pending": 0, "nominated": 0}
     at = opened + dt.timedelta(days=3)
@@ -217,7 +219,7 @@ def _delegations(event: Event, *, organiser: User, opened: dt.datetime, now: dt.
             at += dt.timedelta(hours=3)
             delegate = registration.register(main, category=category, name=person, email=_address(person, domain),
                                              affiliation=acronym, privacy_consent=True, listed=True,
-                                             organisation=organisation, now=at, **days)
+                                             organisation=organisation, now=at, answers=days)
             if approve and delegate.state == RegistrationState.PENDING:
                 delegations.approve(delegate, actor=focal_user or organiser, now=at + dt.timedelta(hours=5))
             counts["approved" if delegate.state == RegistrationState.CONFIRMED else "pending"] += 1
@@ -228,7 +230,7 @@ def _delegations(event: Event, *, organiser: User, opened: dt.datetime, now: dt.
             if registers:
                 registration.register(main, category=category, name=person, email=invitation.email,
                                       affiliation=acronym, privacy_consent=True, listed=True, invitation=invitation,
-                                      now=at + dt.timedelta(hours=2), **days)
+                                      now=at + dt.timedelta(hours=2), answers=days)
                 counts["approved"] += 1
             else:
                 counts["nominated"] += 1
