@@ -65,7 +65,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Behind N reverse proxies: trust their X-Forwarded-* headers for client address
         # (rate limits), scheme (secure cookies, https links) and host.
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # Flask's documented way to add WSGI middleware; its types declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     app.jinja_loader = _template_loader(app)
     _init_extensions(app)
     _register_input_checks(app)
