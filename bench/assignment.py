@@ -99,7 +99,7 @@ def end_to_end(args) -> None:
             for person in reviewers:
                 person.expertise = rng.sample(keywords, 3)
                 db.session.add(EventRole(event_id=event.id, user_id=person.id, role=TeamRole.REVIEWER))
-            now = dt.datetime.now(dt.timezone.utc)
+            now = dt.datetime.now(dt.UTC)
             submissions = [Submission(event_id=event.id, code=f"B{n:05d}", submitter_id=authors[n % 50].id,
                                       title=f"Paper {n}", type_id=talk.id, keywords=rng.sample(keywords, 3),
                                       state=SubmissionState.SUBMITTED, submitted_at=now)

@@ -234,7 +234,7 @@ def run_in_processes(config: dict, workers: int) -> tuple[list[tuple[int, int, i
     processes = [context.Process(target=_worker_process, args=(config, ready, go, results)) for ready in readies]
     for process in processes:
         process.start()
-    for ready, process in zip(readies, processes):
+    for ready, process in zip(readies, processes, strict=True):
         while not ready.wait(0.1):
             if not process.is_alive():
                 raise RuntimeError("a worker process ended before it was ready")

@@ -95,7 +95,7 @@ def prepare(url: str, places: int) -> str:
                              contact_email="rush@example.org", description="")
         publish_event(event, actor=organiser)
         settings_for(event)
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         form = RegistrationForm(event_id=event.id, title="Everyone", opens_at=now - dt.timedelta(days=1),
                                 closes_at=now + dt.timedelta(days=30))
         db.session.add(form)

@@ -11,16 +11,42 @@ import os
 
 import sqlalchemy as sa
 from flask import Flask, render_template, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from conference import (
+    accounts,
+    agenda,
+    cfp,
+    delegations,
+    events,
+    group_mail,
+    registration,
+    review,
+    tables,  # noqa: F401  (registers every table on the metadata)
+)
 from conference import config as config_module
+from conference.accounts.models import AnonymousUser
 from conference.cli import register_cli
 from conference.core.bounds import storable
+from conference.core.links import external_url, web_link
+from conference.core.markdown import render_markdown
 from conference.errors import DomainError, NotAllowed
 from conference.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from conference.i18n import (
+    format_date,
+    format_date_range,
+    format_datetime,
+    select_locale,
+    select_timezone,
+    viewer_timezone_name,
+)
+from conference.mail.outbox import OutboxWorker
+from conference.web.common import BoundedIntegerConverter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -39,7 +65,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Behind N reverse proxies: trust their X-Forwarded-* headers for client address
         # (rate limits), scheme (secure cookies, https links) and host.
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # Flask's documented way to add WSGI middleware; its types declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     app.jinja_loader = _template_loader(app)
     _init_extensions(app)
     _register_input_checks(app)
@@ -65,10 +92,6 @@ def _template_loader(app: Flask) -> ChoiceLoader:
 
 
 def _init_extensions(app: Flask) -> None:
-    from conference import tables  # noqa: F401  (registers every table on the metadata)
-    from conference.accounts.models import AnonymousUser
-    from conference.i18n import select_locale, select_timezone
-
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
@@ -116,8 +139,6 @@ def _register_input_checks(app: Flask) -> None:
     holds (a larger id answers 404), and an address whose path or query string holds a character
     the database cannot store answers 400 before any view runs. (Forms check their fields
     themselves, see blueprints.common.BaseForm, so that the message stands next to the field.)"""
-    from conference.web.common import BoundedIntegerConverter
-
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any rule is added
 
     @app.before_request
@@ -130,33 +151,11 @@ def _register_input_checks(app: Flask) -> None:
 def _register_areas(app: Flask) -> None:
     """Each area registers its blueprints, mail templates, periodic jobs and hooks, by name and
     in this order (delegations before registration: their pages join its blueprint)."""
-    from conference import (
-        accounts,
-        agenda,
-        cfp,
-        delegations,
-        events,
-        group_mail,
-        registration,
-        review,
-    )
-
     for area in (events, accounts, cfp, review, delegations, registration, agenda, group_mail):
         area.init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import get_locale
-
-    from conference.core.links import external_url, web_link
-    from conference.core.markdown import render_markdown
-    from conference.i18n import (
-        format_date,
-        format_date_range,
-        format_datetime,
-        viewer_timezone_name,
-    )
-
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["web_link"] = web_link  # a stored address as a link's target, or None
     app.jinja_env.filters["datetime"] = format_datetime
@@ -171,8 +170,6 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFError
-
     def render_error(code: int, title: str, message: str):
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
@@ -182,11 +179,17 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(_error):
-        return render_error(404, _l("Page not found"), _l("There is nothing at this address. Check the link or go back to the home page."))
+        return render_error(
+            404, _l("Page not found"),
+            _l("There is nothing at this address. Check the link or go back to the home page.")
+        )
 
     @app.errorhandler(413)
     def too_large(_error):
-        return render_error(413, _l("File too large"), _l("The upload is larger than this site accepts. Go back, choose a smaller file and send the form again."))
+        return render_error(
+            413, _l("File too large"),
+            _l("The upload is larger than this site accepts. Go back, choose a smaller file and send the form again.")
+        )
 
     @app.errorhandler(429)
     def too_many(_error):
@@ -194,11 +197,18 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(UnreadableAddress)
     def unreadable_address(_error):
-        return render_error(400, _l("This address cannot be read"), _l("The address holds a character no page of this site can have (an invisible control character). Check the link, or type the address again."))
+        return render_error(
+            400, _l("This address cannot be read"),
+            _l("The address holds a character no page of this site can have (an invisible control character). "
+               "Check the link, or type the address again.")
+        )
 
     @app.errorhandler(400)
     def bad_request(_error):
-        return render_error(400, _l("Bad request"), _l("This site could not read what your browser sent. Go back, reload the page and try again."))
+        return render_error(
+            400, _l("Bad request"),
+            _l("This site could not read what your browser sent. Go back, reload the page and try again.")
+        )
 
     @app.errorhandler(DomainError)
     def refused(error):
@@ -208,12 +218,20 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
-        return render_error(400, _l("Form expired"), _l("The form expired or was sent from elsewhere. Go back, reload the page and try again; what you typed may need re-entering."))
+        return render_error(
+            400, _l("Form expired"),
+            _l("The form expired or was sent from elsewhere. Go back, reload the page and try again; "
+               "what you typed may need re-entering.")
+        )
 
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
-        return render_error(500, _l("Something went wrong"), _l("An unexpected error stopped this request. Nothing was saved. Try again, and tell the organisers if it keeps happening."))
+        return render_error(
+            500, _l("Something went wrong"),
+            _l("An unexpected error stopped this request. Nothing was saved. "
+               "Try again, and tell the organisers if it keeps happening.")
+        )
 
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -251,7 +269,6 @@ def _register_outbox_after_request(app: Flask) -> None:
     sees verification mails in instance/mail/ without running a worker."""
     if not app.config["OUTBOX_SEND_AFTER_REQUEST"]:
         return
-    from conference.mail.outbox import OutboxWorker
 
     @app.after_request
     def deliver_after_response(response):

@@ -134,6 +134,8 @@ def demo(talks: int | None) -> None:
     summary = load_demo()
     if talks:
         organiser = find_user_by_email("organiser@example.org")
+        if organiser is None:  # load_demo made this account
+            raise click.ClickException("the demo's organiser account is missing")
         summary += "\n" + load_agenda_at_scale(talks, organiser=organiser)
     db.session.commit()
     click.echo(summary)

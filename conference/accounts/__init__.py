@@ -2,15 +2,17 @@
 
 from flask import Flask
 
+from conference.core import jobs
+
 
 def init_app(app: Flask) -> None:
-    # Deferred: runs in create_app, after every area's models are imported.
-    from conference.accounts import mail  # noqa: F401  (registers its templates)
-    from conference.accounts.login_sessions import purge
-    from conference.accounts.web.admin import bp as admin_bp
-    from conference.accounts.web.login import init_login
-    from conference.accounts.web.views import bp as auth_bp
-    from conference.core import jobs
+    # Importing any of the area's modules runs this package first: its pages, mail and jobs are
+    # imported here, when create_app calls, after every area's models.
+    from conference.accounts import mail  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
+    from conference.accounts.login_sessions import purge  # noqa: PLC0415  (deferred: runs in create_app)
+    from conference.accounts.web.admin import bp as admin_bp  # noqa: PLC0415  (deferred: runs in create_app)
+    from conference.accounts.web.login import init_login  # noqa: PLC0415  (deferred: runs in create_app)
+    from conference.accounts.web.views import bp as auth_bp  # noqa: PLC0415  (deferred: runs in create_app)
 
     init_login(app)  # the loader accepts only a live login session
     app.register_blueprint(auth_bp)

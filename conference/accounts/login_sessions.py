@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from conference.accounts.models import LoginSession, User
 from conference.core.audit import record
+from conference.core.rows import affected_rows
 from conference.core.types import utcnow
 from conference.errors import NotAllowed
 from conference.extensions import db
@@ -116,7 +117,8 @@ def end_other_sessions(user: User, *, actor: User, keep: LoginSession | None,
     stmt = sa.update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
     if keep is not None:
         stmt = stmt.where(LoginSession.id != keep.id)
-    ended = db.session.execute(stmt.values(revoked_at=now).execution_options(synchronize_session="fetch")).rowcount
+    ended = affected_rows(db.session.execute(stmt.values(revoked_at=now)
+                                             .execution_options(synchronize_session="fetch")))
     if ended:
         record("account.sessions_ended", actor=actor, obj=user, count=ended, kept_current=keep is not None)
     db.session.flush()
@@ -138,7 +140,7 @@ def purge(*, now: dt.datetime | None = None) -> int:
     result = db.session.execute(sa.delete(LoginSession).where(
         sa.or_(LoginSession.revoked_at.is_not(None), LoginSession.created_at <= now - max_age())))
     db.session.flush()
-    return result.rowcount
+    return affected_rows(result)
 
 
 _BROWSERS = [("Edg/", "Edge"), ("EdgA/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from conference.core.links import external_url
 from conference.mail.registry import Placeholder, TemplateSpec, register
 
 GROUP = _l("Accounts and team")
@@ -17,8 +18,6 @@ PREVIEW_TOKEN = "preview"
 def _organiser_sample(event, endpoint: str):
     """An organiser of the event as the recipient of an account mail, with a link that
     looks like the real one but carries no working token."""
-    from conference.core.links import external_url
-
     if not event.organisers:
         return None
     user = event.organisers[0]
@@ -55,7 +54,8 @@ Someone asked to reset the password of your account. To choose a new password, o
 
 {link}
 
-The link works for two hours and only once. If you did not ask for it, ignore this message: your password stays as it is."""),
+The link works for two hours and only once. If you did not ask for it, ignore this message: \
+your password stays as it is."""),
     sets=("recipient", "link"),
     per_event=False,
     sample=lambda event: _organiser_sample(event, "auth.reset_password"),
@@ -64,8 +64,6 @@ The link works for two hours and only once. If you did not ask for it, ignore th
 
 def _signup_attempt_sample(event):
     """An organiser of the event, with the real log-in and reset pages (they carry no token)."""
-    from conference.core.links import external_url
-
     found = _organiser_sample(event, "auth.verify_email")
     if found is None:
         return None
@@ -83,7 +81,8 @@ register(TemplateSpec(
     subject=_l("Someone tried to create an account with your address"),
     body=_l("""Hello {recipient_name},
 
-Someone tried to create an account with your email address, {recipient_email}. You already have an account, so no second one was created.
+Someone tried to create an account with your email address, {recipient_email}. \
+You already have an account, so no second one was created.
 
 If it was you, log in:
 

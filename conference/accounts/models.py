@@ -12,10 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from conference.core.types import UTCDateTime, utcnow
-from conference.extensions import Model, db
+from conference.extensions import Model
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +79,9 @@ class User(UserMixin, db.Model):
         )
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            return False
+        return check_password_hash(self.password_hash, password)
 
     def can_create_event(self) -> bool:
         if not self.is_authenticated or not self.is_verified:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
+from werkzeug.security import generate_password_hash
 
 from conference.accounts import login_sessions
 from conference.accounts.models import LoginSession, User
@@ -151,10 +152,8 @@ def authenticate(*, email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
         method = current_app.config["PASSWORD_HASH_METHOD"]
-        if method not in _DUMMY_HASH_CACHE:
-            dummy = User(email="", name="")
-            dummy.set_password("not a real password")
-            _DUMMY_HASH_CACHE[method] = dummy.password_hash
+        if method not in _DUMMY_HASH_CACHE:  # made as User.set_password makes one
+            _DUMMY_HASH_CACHE[method] = generate_password_hash("not a real password", method=method)
         User(email="", name="", password_hash=_DUMMY_HASH_CACHE[method]).check_password(password)
         return None
     if not user.check_password(password) or user.disabled:

@@ -32,8 +32,9 @@ from conference.i18n import format_datetime
 FILE_FIELDS = {"paper": FileKind.PAPER, "supplement": FileKind.SUPPLEMENT}
 
 
-def start_submission(event: Event, *, actor: User, form_nonce: str | None, content: dict, own_answers: dict | None = None,
-                     uploads: dict[str, Upload] | None = None, submit_now: bool = False, access_code: str | None = None,
+def start_submission(event: Event, *, actor: User, form_nonce: str | None, content: dict,
+                     own_answers: dict | None = None, uploads: dict[str, Upload] | None = None,
+                     submit_now: bool = False, access_code: str | None = None,
                      now: dt.datetime | None = None) -> tuple[Submission, bool]:
     """Create a submission from the "new submission" form, and submit it when asked.
 
@@ -58,7 +59,8 @@ def start_submission(event: Event, *, actor: User, form_nonce: str | None, conte
                               author_answers={(me.id, qid): raw for qid, raw in own.items()})
         except ValidationFailed as error:
             suffix = f"_a{me.id}"
-            errors.update({(k[:-len(suffix)] + "_self" if k.endswith(suffix) else k): v for k, v in error.errors.items()})
+            errors.update({(k[:-len(suffix)] + "_self" if k.endswith(suffix) else k): v
+                           for k, v in error.errors.items()})
     errors.update(_attach_all(submission, actor=actor, uploads=uploads, now=now))
     _finish(submission, errors, actor=actor, submit_now=submit_now, access_code=access_code, now=now)
     return submission, True
@@ -101,7 +103,8 @@ def _finish(submission: Submission, errors: dict[str, str], *, actor, submit_now
         submit(submission, actor=actor, access_code=access_code, now=now)
 
 
-def _attach_all(submission: Submission, *, actor, uploads: dict[str, Upload] | None, now: dt.datetime) -> dict[str, str]:
+def _attach_all(submission: Submission, *, actor, uploads: dict[str, Upload] | None,
+                now: dt.datetime) -> dict[str, str]:
     """Store each upload; the problems found, by field."""
     errors: dict[str, str] = {}
     for field, upload in (uploads or {}).items():
@@ -154,7 +157,8 @@ def types_of(event: Event) -> list[SubmissionType]:
 
 
 def tracks_of(event: Event) -> list[Track]:
-    return list(db.session.scalars(sa.select(Track).where(Track.event_id == event.id).order_by(Track.position, Track.id)))
+    return list(db.session.scalars(sa.select(Track).where(Track.event_id == event.id)
+                                   .order_by(Track.position, Track.id)))
 
 
 def call_state(call: CallForPapers, types: list[SubmissionType], now: dt.datetime) -> str:

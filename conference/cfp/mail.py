@@ -7,6 +7,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from conference.cfp.enums import SubmissionState
+from conference.cfp.models import Submission, SubmissionAuthor
+from conference.core.links import external_url
+from conference.core.models import AuditEntry
+from conference.events.enums import TeamRole
 from conference.extensions import db
 from conference.mail.placeholders import when
 from conference.mail.registry import (
@@ -19,8 +24,6 @@ from conference.mail.registry import (
 
 
 def _submission_link(c: MailContext) -> str:
-    from conference.core.links import external_url
-
     submission = c["submission"]
     return external_url("cfp.show_submission", slug=submission.event.slug, code=submission.code)
 
@@ -45,8 +48,6 @@ PREVIEW_TOKEN = "preview"
 
 def _latest_submission(event, *states):
     """The event's most recently created submission in ``states`` (any state: none given)."""
-    from conference.cfp.models import Submission
-
     query = sa.select(Submission).where(Submission.event_id == event.id).order_by(Submission.id.desc()).limit(1)
     if states:
         query = query.where(Submission.state.in_(states))
@@ -58,8 +59,6 @@ def _latest_submission(event, *states):
 def _received_sample(event):
     """The event's latest submission under review (else any submitted one, else a draft), to its
     first author."""
-    from conference.cfp.enums import SubmissionState
-
     submitted = [state for state in SubmissionState if state != SubmissionState.DRAFT]
     submission = (_latest_submission(event, SubmissionState.SUBMITTED) or _latest_submission(event, *submitted)
                   or _latest_submission(event))
@@ -121,9 +120,6 @@ def _how_to_open(c: MailContext) -> str:
 def _coauthor_sample(event):
     """A co-author (an author who is not the submitter) of the event's latest submission that
     has one, else the first author of any; the link carries no working token."""
-    from conference.cfp.models import Submission, SubmissionAuthor
-    from conference.core.links import external_url
-
     author = db.session.scalars(
         sa.select(SubmissionAuthor).join(Submission, Submission.id == SubmissionAuthor.submission_id)
         .where(Submission.event_id == event.id)
@@ -178,11 +174,6 @@ def _reason(c: MailContext) -> str:
 def _withdrawn_sample(event):
     """The event's latest withdrawn submission (else any), to the first organiser, with who
     withdrew it and why as the audit log recorded it."""
-    from conference.cfp.enums import SubmissionState
-    from conference.core.links import external_url
-    from conference.core.models import AuditEntry
-    from conference.events.enums import TeamRole
-
     submission = _latest_submission(event, SubmissionState.WITHDRAWN) or _latest_submission(event)
     organisers = sorted((r for r in event.roles if r.role == TeamRole.ORGANISER), key=lambda r: r.user_id)
     if submission is None or not organisers:

@@ -4,6 +4,7 @@ and the submissions with their authors, answers and files."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
@@ -22,6 +23,9 @@ from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import TeamRole
 from conference.events.models import Event, Track
 from conference.extensions import Model, db
+
+if TYPE_CHECKING:  # review, above, for the type checker only (see Submission's backrefs)
+    from conference.review.models import Conflict, ReviewAssignment
 
 question_type_limit = sa.Table(
     "question_type_limit",
@@ -166,7 +170,9 @@ class Submission(Model):
     type_id: Mapped[int | None] = mapped_column(sa.ForeignKey("submission_type.id", ondelete="RESTRICT"))
     track_id: Mapped[int | None] = mapped_column(sa.ForeignKey("track.id", ondelete="SET NULL"))
     keywords: Mapped[list] = mapped_column(sa.JSON, default=list)
-    state: Mapped[SubmissionState] = mapped_column(enum_type(SubmissionState), default=SubmissionState.DRAFT, index=True)
+    state: Mapped[SubmissionState] = mapped_column(
+        enum_type(SubmissionState), default=SubmissionState.DRAFT, index=True
+    )
     access_code_id: Mapped[int | None] = mapped_column(sa.ForeignKey("access_code.id", ondelete="SET NULL"))
     # One per "new submission" form: a double click re-sends the same nonce and finds the first row.
     form_nonce: Mapped[str | None] = mapped_column(sa.String(64))
@@ -196,6 +202,12 @@ class Submission(Model):
     files: Mapped[list[SubmissionFile]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="SubmissionFile.id"
     )
+
+    # Review attaches these as backrefs when its models are mapped; declared here for the type
+    # checker only, so that this area names none of review's tables.
+    if TYPE_CHECKING:
+        conflicts: Mapped[list[Conflict]]
+        review_assignments: Mapped[list[ReviewAssignment]]
 
     def __repr__(self) -> str:
         return f"<Submission {self.code} {self.state}>"
@@ -301,7 +313,8 @@ class Submission(Model):
             return True
         if self.state != SubmissionState.SUBMITTED:
             return False
-        return now < self.edit_deadline()
+        deadline = self.edit_deadline()
+        return deadline is not None and now < deadline
 
     def submission_deadline(self) -> dt.datetime | None:
         call = self.event.call
@@ -311,10 +324,13 @@ class Submission(Model):
             return self.type.deadline
         return call.deadline
 
-    def edit_deadline(self) -> dt.datetime:
+    def edit_deadline(self) -> dt.datetime | None:
+        """The submission deadline, or the call's later "edit until"; None when the event has no call."""
         call = self.event.call
         deadline = self.submission_deadline()
-        if call is not None and call.edit_until is not None and call.edit_until > deadline:
+        if call is None or deadline is None:
+            return None
+        if call.edit_until is not None and call.edit_until > deadline:
             return call.edit_until
         return deadline
 

@@ -207,11 +207,12 @@ def audit_of(submission: Submission) -> list[AuditEntry]:
 # CSV export ---------------------------------------------------------------------------------------
 
 def _utc_iso(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.timezone.utc).isoformat(timespec="seconds") if value else ""
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else ""
 
 
 def _author_text(author: SubmissionAuthor) -> str:
-    roles = ([_("presenter")] if author.is_presenter else []) + ([_("corresponding")] if author.is_corresponding else [])
+    roles = [_("presenter")] if author.is_presenter else []
+    roles += [_("corresponding")] if author.is_corresponding else []
     return f"{author.name} ({', '.join(roles)})" if roles else author.name
 
 

@@ -39,6 +39,7 @@ from conference.core.enums import QuestionKind
 from conference.core.keywords import parse_keywords
 from conference.core.links import external_url
 from conference.core.questions import clean_answers, is_empty
+from conference.core.rows import affected_rows
 from conference.core.tokens import make_token, read_token
 from conference.core.types import utcnow
 from conference.errors import (
@@ -106,13 +107,15 @@ def find_access_code(event: Event, text: str | None) -> AccessCode | None:
         sa.select(AccessCode).where(AccessCode.event_id == event.id, AccessCode.code == text.strip())
     )
     if code is None:
-        raise DomainError(_("This access code is not valid for this event. Check it with the organisers."), field="access_code")
+        raise DomainError(_("This access code is not valid for this event. Check it with the organisers."),
+                          field="access_code")
     return code
 
 
 def _check_access_code(code: AccessCode, *, type_id: int | None, track_id: int | None, now: dt.datetime) -> None:
     if code.valid_until is not None and now >= code.valid_until:
-        raise DomainError(_("This access code expired on %(when)s.", when=format_datetime(code.valid_until)), field="access_code")
+        raise DomainError(_("This access code expired on %(when)s.", when=format_datetime(code.valid_until)),
+                          field="access_code")
     if code.max_uses is not None and code.uses >= code.max_uses:
         raise DomainError(_("This access code has been used as often as it allows."), field="access_code")
     if code.types and type_id not in {t.id for t in code.types}:
@@ -124,8 +127,9 @@ def _check_access_code(code: AccessCode, *, type_id: int | None, track_id: int |
 
 
 def _check_window(event: Event, *, type_: SubmissionType | None, track_id: int | None, now: dt.datetime,
-                  access_code: AccessCode | None) -> None:
-    """The call must be open for this type, or a valid access code must let the author in."""
+                  access_code: AccessCode | None) -> dt.datetime:
+    """The call must be open for this type, or a valid access code must let the author in.
+    Returns the deadline that applies (the type's own, else the call's)."""
     call = event.call
     if call is None:
         raise DomainError(_("This event has no call for papers."))
@@ -133,11 +137,13 @@ def _check_window(event: Event, *, type_: SubmissionType | None, track_id: int |
         raise DeadlinePassed(_("The call for papers opens on %(when)s.", when=format_datetime(call.opens_at)))
     deadline = type_.deadline if type_ is not None and type_.deadline is not None else call.deadline
     if now < deadline:
-        return
+        return deadline
     if access_code is None:
-        raise DeadlinePassed(_("The call for papers closed on %(when)s. With an access code from the organisers you can still submit.",
+        raise DeadlinePassed(_("The call for papers closed on %(when)s. "
+                               "With an access code from the organisers you can still submit.",
                                when=format_datetime(deadline)), field="access_code")
     _check_access_code(access_code, type_id=type_.id if type_ else None, track_id=track_id, now=now)
+    return deadline
 
 
 # Content --------------------------------------------------------------------------------------
@@ -199,11 +205,11 @@ def _apply_content(submission: Submission, *, title, abstract, type_id, track_id
     try:
         type_ = _load_choice(SubmissionType, event, type_id, "type_id", _("Choose one of the submission types listed."))
     except DomainError as error:
-        errors[error.field] = error.message
+        errors["type_id"] = error.message
     try:
         track = _load_choice(Track, event, track_id, "track_id", _("Choose one of the tracks listed."))
     except DomainError as error:
-        errors[error.field] = error.message
+        errors["track_id"] = error.message
     title = " ".join((title or "").split())
     if len(title) > 300:
         errors["title"] = _("Keep the title under 300 characters.")
@@ -244,8 +250,9 @@ def completeness_errors(submission: Submission) -> dict[str, str]:
     has_tracks = db.session.scalar(sa.select(sa.func.count(Track.id)).where(Track.event_id == submission.event_id))
     if call is not None and call.track_required and has_tracks and submission.track is None:
         errors["track_id"] = _("Choose a track.")
-    if submission.type is not None and submission.type.file_required and submission.file_of_kind(FileKind.PAPER) is None:
-        errors["paper"] = _("Upload the file: a %(type)s needs one.", type=submission.type.name)
+    type_ = submission.type
+    if type_ is not None and type_.file_required and submission.file_of_kind(FileKind.PAPER) is None:
+        errors["paper"] = _("Upload the file: a %(type)s needs one.", type=type_.name)
     answered = {(a.question_id, a.author_id) for a in submission.answers if not is_empty(a.value)}
     answered |= {(f.question_id, None) for f in submission.files if f.question_id is not None}
     type_id = submission.type.id if submission.type else None
@@ -346,19 +353,20 @@ def submit(submission: Submission, *, actor, access_code: str | None = None, now
     if submission.state != SubmissionState.DRAFT:
         raise InvalidState(_("This submission has already been submitted."))
     code = find_access_code(submission.event, access_code) or submission.access_code
-    _check_window(submission.event, type_=submission.type, track_id=submission.track_id, now=now, access_code=code)
+    deadline = _check_window(submission.event, type_=submission.type, track_id=submission.track_id, now=now,
+                             access_code=code)
     missing = completeness_errors(submission)
     if missing:
         raise ValidationFailed(missing)
-    deadline = submission.submission_deadline()
     if code is not None and now >= deadline:
         # Count the use atomically, so two authors cannot both take the last use.
-        used = db.session.execute(
+        used = affected_rows(db.session.execute(
             sa.update(AccessCode)
-            .where(AccessCode.id == code.id, sa.or_(AccessCode.max_uses.is_(None), AccessCode.uses < AccessCode.max_uses))
+            .where(AccessCode.id == code.id,
+                   sa.or_(AccessCode.max_uses.is_(None), AccessCode.uses < AccessCode.max_uses))
             .values(uses=AccessCode.uses + 1)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         if not used:
             raise DomainError(_("This access code has been used as often as it allows."), field="access_code")
         submission.access_code = code
@@ -399,7 +407,8 @@ def withdraw(submission: Submission, *, actor, reason: str = "", now: dt.datetim
             "submission_withdrawn",
             to=organiser.email, to_name=organiser.name, event=submission.event, user=organiser,
             context={"submission": submission, "actor": actor, "reason": reason.strip(),
-                     "link": external_url("cfp_manage.show_submission", slug=submission.event.slug, code=submission.code)},
+                     "link": external_url("cfp_manage.show_submission", slug=submission.event.slug,
+                                          code=submission.code)},
         )
 
 
@@ -422,7 +431,8 @@ def coauthor_token(author: SubmissionAuthor) -> str:
 
 
 def add_author(submission: Submission, *, actor, name: str, email: str, affiliation: str = "",
-               is_presenter: bool = False, is_corresponding: bool = False, now: dt.datetime | None = None) -> SubmissionAuthor:
+               is_presenter: bool = False, is_corresponding: bool = False,
+               now: dt.datetime | None = None) -> SubmissionAuthor:
     """Add a co-author at the end of the list. People with an account see the submission at once;
     everyone gets a mail with a link to it (to sign up first, if they have no account)."""
     now = now or utcnow()
@@ -442,7 +452,8 @@ def add_author(submission: Submission, *, actor, name: str, email: str, affiliat
     )
     submission.authors.append(author)
     db.session.flush()
-    record("submission.author_added", actor=actor, obj=submission, event=submission.event, code=submission.code, email=address)
+    record("submission.author_added", actor=actor, obj=submission, event=submission.event, code=submission.code,
+           email=address)
     queue_mail(
         "coauthor_invitation",
         to=address, to_name=name, event=submission.event, user=account,
@@ -476,7 +487,8 @@ def remove_author(author: SubmissionAuthor, *, actor, now: dt.datetime | None = 
     for position, remaining in enumerate(sorted(submission.authors, key=lambda a: a.position)):
         remaining.position = position
     db.session.flush()
-    record("submission.author_removed", actor=actor, obj=submission, event=submission.event, code=submission.code, email=author.email)
+    record("submission.author_removed", actor=actor, obj=submission, event=submission.event, code=submission.code,
+           email=author.email)
 
 
 def move_author(author: SubmissionAuthor, *, actor, offset: int, now: dt.datetime | None = None) -> None:
@@ -569,8 +581,8 @@ def stored_file(submission: Submission, received: files.Received, *, kind: FileK
                           content_type=received.format.content_type, size=received.size, sha256=received.sha256,
                           uploaded_by_id=uploaded_by.id, for_reviewers=for_reviewers,
                           page_count=pdf.pages if pdf else None,
-                          names_in_metadata=bool(pdf) and pdfs.names_someone(pdf.metadata_text, people),
-                          names_on_first_page=bool(pdf) and pdfs.names_someone(pdf.first_page_text, people))
+                          names_in_metadata=pdf is not None and pdfs.names_someone(pdf.metadata_text, people),
+                          names_on_first_page=pdf is not None and pdfs.names_someone(pdf.first_page_text, people))
 
 
 # Reading ----------------------------------------------------------------------------------------

@@ -48,17 +48,23 @@ FORMATS: dict[str, FileFormat] = {
     f.key: f
     for f in (
         FileFormat("pdf", "PDF", (".pdf",), "application/pdf"),
-        FileFormat("docx", "Word (.docx)", (".docx",), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        FileFormat("docx", "Word (.docx)", (".docx",),
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         FileFormat("odt", "OpenDocument text (.odt)", (".odt",), "application/vnd.oasis.opendocument.text"),
-        FileFormat("pptx", "PowerPoint (.pptx)", (".pptx",), "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-        FileFormat("odp", "OpenDocument presentation (.odp)", (".odp",), "application/vnd.oasis.opendocument.presentation"),
+        FileFormat("pptx", "PowerPoint (.pptx)", (".pptx",),
+                   "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+        FileFormat("odp", "OpenDocument presentation (.odp)", (".odp",),
+                   "application/vnd.oasis.opendocument.presentation"),
         FileFormat("png", "PNG image", (".png",), "image/png"),
         FileFormat("jpeg", "JPEG image", (".jpg", ".jpeg"), "image/jpeg"),
         FileFormat("zip", "ZIP archive", (".zip",), "application/zip"),
     )
 }
 
-_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
+_EXECUTABLE_MAGIC = (
+    b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe", b"#!",
+)
 
 
 @dataclass(frozen=True)
@@ -228,8 +234,8 @@ def _check_format(handle: BinaryIO, size: int, *, filename: str, accepted: list[
                           field=field) from None
     if kind is None or kind not in accepted:
         raise DomainError(
-            _("The file %(name)s is not in an accepted format (its content was checked, not only its name). Upload %(allowed)s.",
-              name=filename, allowed=allowed),
+            _("The file %(name)s is not in an accepted format (its content was checked, not only its name). "
+              "Upload %(allowed)s.", name=filename, allowed=allowed),
             field=field,
         )
     return FORMATS[kind]

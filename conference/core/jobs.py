@@ -1,6 +1,7 @@
 """Periodic jobs: each area registers its own (offers whose time is up, reconfirmation,
 delegation deadlines, expired login sessions) and the outbox worker runs a round of them every
-REGISTRATION_JOBS_SECONDS (the name is older than the other jobs); ``flask registrations tick`` runs one round by hand."""
+REGISTRATION_JOBS_SECONDS (the name is older than the other jobs); ``flask registrations tick`` runs
+one round by hand."""
 
 from __future__ import annotations
 

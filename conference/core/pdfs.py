@@ -64,7 +64,7 @@ class PdfFacts:
 def _guarded() -> Iterator[None]:
     """pypdf with the limits above; any failure of the library on the file becomes UnreadablePdf."""
     try:
-        with apply_configuration(**LIMITS):
+        with apply_configuration(None, **LIMITS):  # None: on top of the current configuration
             yield
     except (UnreadablePdf, EncryptedPdf):
         raise
@@ -110,9 +110,9 @@ def write_without_metadata(source: Path, target: Path) -> None:
         for page in writer.pages:
             _drop_keys(page, ("/Metadata", "/PieceInfo"))
         writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        fd, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
         try:
-            with os.fdopen(handle, "wb") as out:
+            with os.fdopen(fd, "wb") as out:
                 writer.write(out)
             os.replace(temporary, target)
         finally:

@@ -88,5 +88,7 @@ def is_valid_timezone(name: str | None) -> bool:
 def countries(locale: str = "en") -> tuple[tuple[str, str], ...]:
     """ISO 3166-1 alpha-2 codes with their names, sorted by name."""
     territories = Locale.parse(locale).territories
-    pairs = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in {"ZZ", "XA", "XB", "QO", "EU", "EZ", "UN"}]
+    not_countries = {"ZZ", "XA", "XB", "QO", "EU", "EZ", "UN"}  # unknown, pseudo-locales, groupings
+    pairs = [(code, name) for code, name in territories.items()
+             if len(code) == 2 and code.isalpha() and code not in not_countries]
     return tuple(sorted(pairs, key=lambda pair: pair[1]))

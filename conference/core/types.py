@@ -25,7 +25,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given for a UTC column")
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -34,8 +34,8 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
 
 
 def enum_type(enum_class: type[enum.Enum], length: int = 20, name: str | None = None) -> sa.Enum:
@@ -53,4 +53,4 @@ def enum_type(enum_class: type[enum.Enum], length: int = 20, name: str | None = 
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)

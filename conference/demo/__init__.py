@@ -130,7 +130,7 @@ def load_demo() -> str:
     call_summary = load_call(conference, organiser=organiser)
     review_summary = load_review(conference, organiser=organiser, chair=users["chair"], reviewer=users["reviewer"],
                                  password=DEMO_PASSWORD)
-    lines = ["Demo loaded. Log in with any of these (password: %s):" % DEMO_PASSWORD]
+    lines = [f"Demo loaded. Log in with any of these (password: {DEMO_PASSWORD}):"]
     lines += [f"  {email:26} {name}" for email, name, *_ in DEMO_USERS]
     lines.append(f"The submissions' other authors ({DEMO_AUTHORS[0][0]} and {len(DEMO_AUTHORS) - 1} more"
                  " at example.net) have the same password.")

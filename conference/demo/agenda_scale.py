@@ -54,13 +54,15 @@ def load_agenda_at_scale(talks: int, *, organiser: User) -> str:
     tracks = [Track(event_id=event.id, name=name, position=n) for n, name in enumerate(TRACKS)]
     speakers = [Speaker(event_id=event.id, name=f"Speaker {n + 1}", affiliation=f"Agency {n % 40 + 1}",
                         timezone="Europe/Vienna") for n in range(max(1, talks // 2))]
-    db.session.add_all(rooms + tracks + speakers)
+    db.session.add_all([*rooms, *tracks, *speakers])
     db.session.flush()
 
     sessions_needed = math.ceil(talks / PER_SESSION)
     per_room_day = math.ceil(sessions_needed / (DAYS * ROOMS))
     minutes = max(10, min(30, (11 * 60) // (per_room_day * PER_SESSION) - 2))
-    session_rows, placed = [], 0
+    session_rows: list[AgendaSession] = []
+    session_starts: list[dt.datetime] = []
+    placed = 0
     for n in range(sessions_needed):
         slot, cell = divmod(n, DAYS * ROOMS)
         day, room = divmod(cell, ROOMS)
@@ -71,17 +73,18 @@ def load_agenda_at_scale(talks: int, *, organiser: User) -> str:
             event_id=event.id, title=f"Session {n + 1}", kind=SessionKind.PARALLEL, track_id=tracks[n % 4].id,
             room_id=rooms[room].id, starts_at=begins, ends_at=begins + dt.timedelta(minutes=count * minutes),
             description=f"Six talks on {TRACKS[n % 4].lower()}."))
+        session_starts.append(begins)
         placed += count
     db.session.add_all(session_rows)
     db.session.flush()
 
     items, links, placed = [], [], 0
-    for session in session_rows:
+    for session, session_start in zip(session_rows, session_starts, strict=True):
         for k in range(min(PER_SESSION, talks - placed)):
             items.append(AgendaItem(
                 event_id=event.id, session_id=session.id, kind=ItemKind.TALK, title=f"Talk {placed + 1}",
                 abstract=f"What talk {placed + 1} found, in a paragraph or two of text for the agenda. " * 3,
-                starts_at=session.starts_at + dt.timedelta(minutes=k * minutes), duration_minutes=minutes,
+                starts_at=session_start + dt.timedelta(minutes=k * minutes), duration_minutes=minutes,
                 position=k))
             placed += 1
     db.session.add_all(items)
@@ -94,7 +97,9 @@ def load_agenda_at_scale(talks: int, *, organiser: User) -> str:
     db.session.add_all(links)
     db.session.flush()
     db.session.expire_all()
-    event = db.session.get(Event, event.id)
-    release = releases.release(event, actor=organiser, name="Measured programme")
+    reloaded = db.session.get(Event, event.id)
+    if reloaded is None:
+        raise RuntimeError("the event just made is gone")
+    release = releases.release(reloaded, actor=organiser, name="Measured programme")
     return (f"Agenda at scale: /events/{SLUG}/agenda with {talks} talks in {len(session_rows)} sessions, "
             f"{ROOMS} rooms, {DAYS} days, released as version {release.number}.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 import zoneinfo
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -23,7 +24,7 @@ from conference.accounts.models import User
 from conference.cfp import setup as cfp_setup
 from conference.cfp import submissions as submission_ops
 from conference.cfp.enums import FileKind, QuestionTarget, SubmissionState
-from conference.cfp.models import AccessCode, Question, Submission, SubmissionType
+from conference.cfp.models import AccessCode, CallForPapers, Question, Submission, SubmissionType
 from conference.core.enums import QuestionKind
 from conference.demo.papers import SUBMISSIONS, DemoSubmission
 from conference.events.models import Event, Track
@@ -77,30 +78,38 @@ DEMO_TEMPLATES = ("submission_received", "coauthor_invitation", "submission_with
 
 def _local(day: dt.date, hour: int, minute: int, timezone: str) -> dt.datetime:
     local = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(timezone))
-    return local.astimezone(dt.timezone.utc)
+    return local.astimezone(dt.UTC)
 
 
-def _ensure_setup(event: Event, *, organiser: User) -> tuple[dict, dict, dict]:
-    if event.call is None:
-        today = dt.date.today()
-        opens_at = _local(today - dt.timedelta(weeks=6), 9, 0, event.timezone)
-        deadline = _local(today + dt.timedelta(weeks=5), 23, 59, event.timezone)
-        cfp_setup.configure_call(event, actor=organiser, opens_at=opens_at, deadline=deadline,
-                                 edit_until=deadline + dt.timedelta(weeks=1), intro=CALL_INTRO, track_required=True)
-    types = {t.name: t for t in db.session.scalars(sa.select(SubmissionType).where(SubmissionType.event_id == event.id))}
+def _ensure_call(event: Event, *, organiser: User) -> CallForPapers:
+    call = event.call
+    if call is not None:
+        return call
+    today = dt.date.today()
+    opens_at = _local(today - dt.timedelta(weeks=6), 9, 0, event.timezone)
+    deadline = _local(today + dt.timedelta(weeks=5), 23, 59, event.timezone)
+    return cfp_setup.configure_call(event, actor=organiser, opens_at=opens_at, deadline=deadline,
+                                    edit_until=deadline + dt.timedelta(weeks=1), intro=CALL_INTRO,
+                                    track_required=True)
+
+
+def _ensure_setup(event: Event, *, call: CallForPapers, organiser: User) -> tuple[dict, dict, dict]:
+    types = {t.name: t
+             for t in db.session.scalars(sa.select(SubmissionType).where(SubmissionType.event_id == event.id))}
     for name, description, minutes, words, file_required, accepted, mb, days_early in TYPES:
         if name not in types:
-            deadline = event.call.deadline - dt.timedelta(days=days_early) if days_early else None
+            type_deadline = call.deadline - dt.timedelta(days=days_early) if days_early else None
             types[name] = cfp_setup.save_submission_type(
                 event, actor=organiser, name=name, description=description, default_duration=minutes,
                 abstract_word_limit=words, file_required=file_required, accepted_file_types=accepted,
-                max_file_size_mb=mb, max_pages=PAGE_LIMITS.get(name), deadline=deadline)
+                max_file_size_mb=mb, max_pages=PAGE_LIMITS.get(name), deadline=type_deadline)
     tracks = {t.name: t for t in db.session.scalars(sa.select(Track).where(Track.event_id == event.id))}
     for name, description, colour in TRACKS:
         if name not in tracks:
-            tracks[name] = cfp_setup.save_track(event, actor=organiser, name=name, description=description, colour=colour)
+            tracks[name] = cfp_setup.save_track(event, actor=organiser, name=name, description=description,
+                                                colour=colour)
     questions = {q.label: q for q in db.session.scalars(sa.select(Question).where(Question.event_id == event.id))}
-    wanted = [
+    wanted: list[dict[str, Any]] = [
         dict(label=STUDENT, kind=QuestionKind.YES_NO, required=True,
              help_text="Student presenters can apply for a travel grant."),
         dict(label=SDG_QUESTION, kind=QuestionKind.MULTIPLE_CHOICE, options=SDGS),
@@ -118,7 +127,7 @@ def _ensure_setup(event: Event, *, organiser: User) -> tuple[dict, dict, dict]:
         cfp_setup.create_access_code(
             event, actor=organiser, code=ACCESS_CODE, max_uses=5,
             note="For authors whose submission was held up by the regional internet outage",
-            valid_until=event.call.deadline + dt.timedelta(weeks=2),
+            valid_until=call.deadline + dt.timedelta(weeks=2),
             type_ids=[types["Full paper"].id, types["Extended abstract"].id])
     return types, tracks, questions
 
@@ -128,7 +137,7 @@ def _ensure_setup(event: Event, *, organiser: User) -> tuple[dict, dict, dict]:
 def _add_submission(event: Event, demo: DemoSubmission, *, people: dict[str, User], types: dict, tracks: dict,
                     questions: dict, at: dt.datetime) -> Submission:
     author = people[demo.submitter]
-    answers = {}
+    answers: dict[int, str | list[str]] = {}
     if demo.student is not None:
         answers[questions[STUDENT].id] = "yes" if demo.student else "no"
     if demo.sdgs:
@@ -164,12 +173,13 @@ def _add_submission(event: Event, demo: DemoSubmission, *, people: dict[str, Use
 def load_call(event: Event, *, organiser: User) -> str:
     """Set up ``event``'s call and add the demo submissions that are missing; a line to print."""
     queued_before = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
-    types, tracks, questions = _ensure_setup(event, organiser=organiser)
+    call = _ensure_call(event, organiser=organiser)
+    types, tracks, questions = _ensure_setup(event, call=call, organiser=organiser)
     emails = {d.submitter for d in SUBMISSIONS}
     people = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
     existing = set(db.session.scalars(sa.select(Submission.form_nonce).where(Submission.event_id == event.id)))
     # Spread over the call's first weeks, in the past and before every type's deadline.
-    start = event.call.opens_at + dt.timedelta(hours=3)
+    start = call.opens_at + dt.timedelta(hours=3)
     for n, demo in enumerate(SUBMISSIONS):
         if f"demo-{demo.key}" not in existing:
             at = start + dt.timedelta(hours=17 * n)

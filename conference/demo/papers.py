@@ -23,7 +23,8 @@ DEMO_AUTHORS = [
     ("daniel.mwangi@example.net", "Daniel Mwangi", "University of Nairobi", "KE", "Africa/Nairobi", False, False),
     ("sophie.laurent@example.net", "Sophie Laurent", "Member Agency for Food and Agriculture", "FR", "Europe/Paris",
      False, False),
-    ("ana.souza@example.net", "Ana Carolina Souza", "Universidade de São Paulo", "BR", "America/Sao_Paulo", False, False),
+    ("ana.souza@example.net", "Ana Carolina Souza", "Universidade de São Paulo", "BR", "America/Sao_Paulo",
+     False, False),
 ]
 
 
@@ -60,7 +61,8 @@ SUBMISSIONS = [
         "kwame-migration", KWAME, "Full paper", "Statistical methods", D,
         "Mobile phone data for measuring internal migration in Ghana",
         "We compare call-detail records from two operators with the 2021 census migration module. "
-        "Aggregated origin-destination matrices reproduce district-level census flows with a median error of 12 per cent. "
+        "Aggregated origin-destination matrices reproduce district-level census flows with a median error of "
+        "12 per cent. "
         "We discuss what this means for annual migration estimates between censuses.",
         "migration, mobile phone data, census", sdgs=(11,)),
     DemoSubmission(
@@ -99,8 +101,8 @@ SUBMISSIONS = [
         "We converted the codebooks of eleven household surveys to DDI Cross-Domain Integration and generated "
         "harmonisation scripts from them. The extended abstract describes the mapping, the gaps we found in the "
         "standard, and a proposal for variable cascades.",
-        "DDI, metadata, household surveys", coauthors=(("Ingrid Berg", "ingrid.berg@example.com", "Statistics Norway"),),
-        sdgs=(16,), pdf=True),
+        "DDI, metadata, household surveys",
+        coauthors=(("Ingrid Berg", "ingrid.berg@example.com", "Statistics Norway"),), sdgs=(16,), pdf=True),
     DemoSubmission(
         "classifications-api", "tomas.novak@example.net", "Talk", "Data standards", S,
         "A shared classification service for occupations, activities and countries",
@@ -169,7 +171,8 @@ SUBMISSIONS = [
     DemoSubmission(
         "ethics-review", "daniel.mwangi@example.net", "Extended abstract", "Privacy and ethics", D,
         "Ethics review for administrative data research: a light procedure",
-        "A two-page procedure for ethics review of research on administrative data.", "ethics review, administrative data"),
+        "A two-page procedure for ethics review of research on administrative data.",
+        "ethics review, administrative data"),
     # Statistical methods
     DemoSubmission(
         "nowcasting-food-prices", "sophie.laurent@example.net", "Full paper", "Statistical methods", S,

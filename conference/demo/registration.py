@@ -89,7 +89,7 @@ def load_registrations(symposium: Event, conference: Event, *, organiser: User, 
 
 
 def _symposium(event: Event, *, organiser: User, participant: User, opened: dt.datetime, now: dt.datetime) -> str:
-    closes = dt.datetime.combine(event.start_date - dt.timedelta(days=7), dt.time(12), tzinfo=dt.timezone.utc)
+    closes = dt.datetime.combine(event.start_date - dt.timedelta(days=7), dt.time(12), tzinfo=dt.UTC)
     registration_setup.update_settings(event, actor=organiser, capacity_in_person=None, capacity_online=250,
                                        offer_hold_hours=48, participant_list=ListVisibility.PARTICIPANTS)
     main = registration_setup.save_form(
@@ -195,7 +195,9 @@ def _delegations(event: Event, *, organiser: User, opened: dt.datetime, now: dt.
         sa.select(ParticipantCategory).where(ParticipantCategory.event_id == event.id))}
     main = db.session.scalar(sa.select(RegistrationForm).where(RegistrationForm.event_id == event.id,
                                                                RegistrationForm.title == "Members and observers"))
-    days = {"answers": {q.id: q.options[:2] for q in main.questions if q.kind == QuestionKind.MULTIPLE_CHOICE}}
+    if main is None:  # _symposium made it
+        raise RuntimeError("the symposium's registration form is missing")
+    days = {q.id: q.options[:2] for q in main.questions if q.kind == QuestionKind.MULTIPLE_CHOICE}
     focal_logins = []
     counts = {"approved": 0, "pending": 0, "nominated": 0}
     at = opened + dt.timedelta(days=3)
@@ -217,7 +219,7 @@ def _delegations(event: Event, *, organiser: User, opened: dt.datetime, now: dt.
             at += dt.timedelta(hours=3)
             delegate = registration.register(main, category=category, name=person, email=_address(person, domain),
                                              affiliation=acronym, privacy_consent=True, listed=True,
-                                             organisation=organisation, now=at, **days)
+                                             organisation=organisation, now=at, answers=days)
             if approve and delegate.state == RegistrationState.PENDING:
                 delegations.approve(delegate, actor=focal_user or organiser, now=at + dt.timedelta(hours=5))
             counts["approved" if delegate.state == RegistrationState.CONFIRMED else "pending"] += 1
@@ -228,11 +230,11 @@ def _delegations(event: Event, *, organiser: User, opened: dt.datetime, now: dt.
             if registers:
                 registration.register(main, category=category, name=person, email=invitation.email,
                                       affiliation=acronym, privacy_consent=True, listed=True, invitation=invitation,
-                                      now=at + dt.timedelta(hours=2), **days)
+                                      now=at + dt.timedelta(hours=2), answers=days)
                 counts["approved"] += 1
             else:
                 counts["nominated"] += 1
-    deadline = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(17), tzinfo=dt.timezone.utc)
+    deadline = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(17), tzinfo=dt.UTC)
     delegation_overview.set_focal_point_deadline(event, actor=organiser, deadline=max(deadline, now + dt.timedelta(
         days=2)), now=now)
     return (f"{len(ORGANISATIONS)} delegations with {counts['approved']} delegates approved, {counts['pending']} "
@@ -241,7 +243,7 @@ def _delegations(event: Event, *, organiser: User, opened: dt.datetime, now: dt.
 
 
 def _conference(event: Event, *, organiser: User, opened: dt.datetime, now: dt.datetime) -> str:
-    closes = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(12), tzinfo=dt.timezone.utc)
+    closes = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(12), tzinfo=dt.UTC)
     registration_setup.update_settings(event, actor=organiser, capacity_in_person=None, capacity_online=None,
                                        offer_hold_hours=72, participant_list=ListVisibility.PUBLIC)
     form = registration_setup.save_form(event, actor=organiser, title="Conference registration", opens_at=opened,

@@ -96,7 +96,7 @@ def _bid_for(index: int, submission: Submission, reviewer: User) -> BidPreferenc
     return [None, BidPreference.WILLING, None, BidPreference.NOT_WILLING, None, None, BidPreference.WILLING][index % 7]
 
 
-def _scores(criteria, n: int, quality: int) -> dict[int, int]:
+def _scores(criteria, n: int, quality: int) -> dict[int, int | None]:  # as save_review takes them
     """Scores around a submission's ``quality`` (1-5), varying a little by reviewer ``n``."""
     wobble = [0, 1, -1, 0, 1][n % 5]
     return {c.id: max(c.scale_min, min(c.scale_max, quality + wobble + (1 if c.name == "Relevance" else 0)))
@@ -121,12 +121,12 @@ def load_review(event: Event, *, organiser: User, chair: User, reviewer: User, p
     db.session.flush()
 
     # The review form: double-blind, four criteria, one question; bidding open.
-    settings_for(event)
+    settings = settings_for(event)
     review_setup.update_settings(
-        event, actor=organiser, blind_mode=BlindMode.DOUBLE_BLIND, other_reviews=event.review_settings.other_reviews,
+        event, actor=organiser, blind_mode=BlindMode.DOUBLE_BLIND, other_reviews=settings.other_reviews,
         reviews_per_submission=3, max_load=11, bidding_open=True,
         review_deadline=dt.datetime.combine(event.start_date - dt.timedelta(days=120), dt.time(22, 0),
-                                            tzinfo=dt.timezone.utc),
+                                            tzinfo=dt.UTC),
         ask_confidence=True, reviews_to_authors=True, scores_to_authors=False,
     )
     for name, description, weight, required, labels in CRITERIA:

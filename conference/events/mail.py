@@ -7,6 +7,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from conference.accounts.models import User
+from conference.core.links import external_url
+from conference.events.models import TeamInvitation, Track
+from conference.events.team import ROLE_LABELS
 from conference.extensions import db
 from conference.mail.registry import MailContext, Placeholder, TemplateSpec, register
 
@@ -57,11 +61,6 @@ INVITATION_PLACEHOLDERS = (
 
 def _invitation_sample(event):
     """The event's newest invitation, its link without a working token."""
-    from conference.accounts.models import User
-    from conference.core.links import external_url
-    from conference.events.models import TeamInvitation, Track
-    from conference.events.team import ROLE_LABELS
-
     invitation = db.session.scalars(
         sa.select(TeamInvitation).where(TeamInvitation.event_id == event.id)
         .order_by(TeamInvitation.created_at.desc(), TeamInvitation.id.desc()).limit(1)

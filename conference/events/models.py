@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,11 @@ from conference.accounts.models import User
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
 from conference.extensions import Model, db
+
+if TYPE_CHECKING:  # the areas above, for the type checker only (see Event's backrefs)
+    from conference.cfp.models import CallForPapers
+    from conference.registration.models import RegistrationSettings
+    from conference.review.models import ReviewSettings
 
 event_role_track = sa.Table(
     "event_role_track",
@@ -46,6 +52,13 @@ class Event(Model):
     roles: Mapped[list[EventRole]] = relationship(
         back_populates="event", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    # The areas above attach their one-per-event settings as backrefs when their models are
+    # mapped; declared here for the type checker only, so that this area names none of them.
+    if TYPE_CHECKING:
+        call: Mapped[CallForPapers | None]
+        review_settings: Mapped[ReviewSettings | None]
+        registration_settings: Mapped[RegistrationSettings | None]
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"

@@ -62,7 +62,8 @@ def _validate(values: dict, *, exclude_id: int | None) -> None:
     slug = values["slug"]
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
         raise DomainError(
-            _("Use lower-case letters, digits and hyphens (e.g. symposium-2027), not starting or ending with a hyphen."),
+            _("Use lower-case letters, digits and hyphens (e.g. symposium-2027), "
+              "not starting or ending with a hyphen."),
             field="slug",
         )
     taken = sa.select(Event.id).where(Event.slug == slug)

@@ -207,7 +207,8 @@ def open_invitations(event: Event) -> list[TeamInvitation]:
     return list(
         db.session.scalars(
             sa.select(TeamInvitation)
-            .where(TeamInvitation.event_id == event.id, TeamInvitation.accepted_at.is_(None), TeamInvitation.revoked_at.is_(None))
+            .where(TeamInvitation.event_id == event.id, TeamInvitation.accepted_at.is_(None),
+                   TeamInvitation.revoked_at.is_(None))
             .order_by(TeamInvitation.created_at)
         )
     )
@@ -220,7 +221,8 @@ def invitations_for(user: User) -> list[TeamInvitation]:
     return list(
         db.session.scalars(
             sa.select(TeamInvitation)
-            .where(TeamInvitation.email == user.email, TeamInvitation.accepted_at.is_(None), TeamInvitation.revoked_at.is_(None))
+            .where(TeamInvitation.email == user.email, TeamInvitation.accepted_at.is_(None),
+                   TeamInvitation.revoked_at.is_(None))
             .options(joinedload(TeamInvitation.event).lazyload(Event.roles))
             .order_by(TeamInvitation.created_at, TeamInvitation.id)
         )

@@ -4,6 +4,7 @@ outbox row in the current transaction; the worker turns a row into bytes with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from email.utils import make_msgid, parseaddr
 
 import sqlalchemy as sa
@@ -54,7 +55,7 @@ def queue_mail(
     user=None,
     reply_to: str | None = None,
     headers: dict | None = None,
-    attachments: list[tuple[str, str, bytes]] = (),
+    attachments: Sequence[tuple[str, str, bytes]] = (),
     hold: bool = False,
     group_mail=None,
     written: tuple[str, str] | None = None,

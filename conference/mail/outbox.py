@@ -17,6 +17,7 @@ import smtplib
 import socket
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -25,9 +26,11 @@ from pathlib import Path
 import flask_mail
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import scoped_session
 
+from conference.core.rows import affected_rows
 from conference.core.types import utcnow
-from conference.extensions import db, mail
+from conference.extensions import Model, db, mail
 from conference.mail.enums import MailState
 from conference.mail.models import OutboxAttachment, OutboxMessage
 from conference.mail.wire import OutgoingMail, build_message
@@ -122,6 +125,8 @@ class SMTPTransport:
         return self
 
     def send(self, message: OutgoingMail) -> None:
+        if self.host is None:
+            raise RuntimeError("send within 'with SMTPTransport()', which connects")
         self.host.sendmail(message.envelope_from, message.recipients, message.data)
 
     def __exit__(self, *exc_info):
@@ -194,8 +199,16 @@ class ClaimedMessage:
     error: Exception | None = None  # the row cannot be turned into a message
 
 
-_outbox = OutboxMessage.__table__
-_attachment = OutboxAttachment.__table__
+def _table_of(model: type[Model]) -> sa.Table:
+    """The Table a model is mapped to (the declarative base types it only as a FromClause)."""
+    table = model.__table__
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
+_outbox = _table_of(OutboxMessage)
+_attachment = _table_of(OutboxAttachment)
 _CLAIMED_COLUMNS = [
     _outbox.c[name]
     for name in ("id", "attempts", "claimed_by", "claimed_at", "to_address", "to_name", "reply_to",
@@ -210,8 +223,12 @@ _RECORD_OUTCOME = sa.update(_outbox).where(
 )
 
 
+# Where the worker runs its statements: a connection of its own, or the session.
+WorkerConnection = sa.Connection | scoped_session
+
+
 @contextmanager
-def _worker_connection():
+def _worker_connection() -> Iterator[WorkerConnection]:
     """Where the worker runs its statements, each one a transaction of its own (a claim is
     one UPDATE, an outcome another): a connection of its own, in autocommit on PostgreSQL,
     so recording an outcome is one round trip instead of three (BEGIN, UPDATE, COMMIT).
@@ -239,11 +256,17 @@ class OutboxWorker:
         self.lease = dt.timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
         self.transport_factory = transport_factory or default_transport
         self._postgresql = db.session.get_bind().dialect.name == "postgresql"
-        self._conn = None  # set by run_once: a Connection, or the session (see _worker_connection)
+        self._conn: WorkerConnection | None = None  # set by run_once (see _worker_connection)
+
+    @property
+    def _connection(self) -> WorkerConnection:
+        if self._conn is None:
+            raise RuntimeError("the worker reaches the database only within run_once")
+        return self._conn
 
     def _write(self, statement, parameters=None) -> None:
-        self._conn.execute(statement, parameters)
-        self._conn.commit()
+        self._connection.execute(statement, parameters)
+        self._connection.commit()
 
     # Claiming ---------------------------------------------------------------------------
     def claim(self) -> list[ClaimedMessage]:
@@ -267,7 +290,7 @@ class OutboxWorker:
         )
         claimed = [
             ClaimedMessage(**row._asdict())
-            for row in self._conn.execute(
+            for row in self._connection.execute(
                 sa.select(*_CLAIMED_COLUMNS)
                 .where(_outbox.c.claimed_by == claim_token, _outbox.c.state == MailState.SENDING)
                 .order_by(_outbox.c.id)
@@ -275,14 +298,14 @@ class OutboxWorker:
         ]
         if claimed:
             by_id = {item.id: item for item in claimed}
-            for message_id, filename, content_type, data in self._conn.execute(
+            for message_id, filename, content_type, data in self._connection.execute(
                 sa.select(_attachment.c.message_id, _attachment.c.filename,
                           _attachment.c.content_type, _attachment.c.data)
                 .where(_attachment.c.message_id.in_(list(by_id)))
                 .order_by(_attachment.c.id)
             ):
                 by_id[message_id].attachments.append((filename, content_type, data))
-        self._conn.commit()  # end the read: no snapshot held while sending
+        self._connection.commit()  # end the read: no snapshot held while sending
         for item in claimed:
             try:
                 item.mail = build_message(item)
@@ -331,7 +354,9 @@ class OutboxWorker:
         A slow server can make a batch outlast the lease, and another worker would then take
         and send rows this one is still going to send. So past half the lease the rest of
         the batch is given back and claimed afresh (at least one message goes per claim)."""
-        renew_at = items[0].claimed_at + self.lease / 2 if items else None
+        if not items:
+            return True
+        renew_at = items[0].claimed_at + self.lease / 2
         for index, item in enumerate(items):
             if index and utcnow() >= renew_at:
                 self._release(items[index:])
@@ -445,4 +470,4 @@ def retry_failed(*, message_ids: list[int] | None = None, event_id: int | None =
         stmt.values(state=MailState.QUEUED, attempts=0, next_attempt_at=utcnow(), claimed_by=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return affected_rows(result)

@@ -19,6 +19,7 @@ its ``mail.py``, which ``create_app`` imports by name (through the area's ``init
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import secrets
@@ -26,6 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 from flask import render_template
 from markupsafe import Markup
@@ -33,6 +35,26 @@ from markupsafe import Markup
 from conference.core.markdown import render_markdown
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class MailEvent(Protocol):
+    """What mail reads of the event a message belongs to (the events area's Event has it; this
+    module names no area)."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def start_date(self) -> dt.date: ...
+    @property
+    def end_date(self) -> dt.date: ...
+    @property
+    def venue(self) -> str: ...
+    @property
+    def contact_email(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +73,7 @@ class MailContext:
     """What a template is rendered with: the event, the recipient and the records the caller
     passed (``data``: submission, registration, link...)."""
 
-    event: object | None
+    event: MailEvent | None
     recipient_name: str
     recipient_email: str
     user: object | None = None
@@ -214,7 +236,8 @@ def one_line(text: str) -> str:
     return " ".join("".join(c for c in text if unicodedata.category(c) != "Cc" or c.isspace()).split())
 
 
-def render(spec: TemplateSpec, context: MailContext, *, subject: str | None = None, body: str | None = None) -> Rendered:
+def render(spec: TemplateSpec, context: MailContext, *, subject: str | None = None,
+           body: str | None = None) -> Rendered:
     """Render ``spec`` (or the given subject and body written for it) for one recipient."""
     subject = str(spec.subject) if subject is None else subject
     body = str(spec.body) if body is None else body

@@ -15,7 +15,7 @@ MESSAGE_TEXT_MAX = 100_000  # a message as it goes out (reviews included)
 
 
 def unknown_placeholder_message(names: list[str]) -> str:
-    listed = ", ".join("{%s}" % name for name in names)
+    listed = ", ".join(f"{{{name}}}" for name in names)
     return ngettext("Unknown placeholder %(names)s: use one of the placeholders listed.",
                     "Unknown placeholders %(names)s: use the placeholders listed.", len(names), names=listed)
 

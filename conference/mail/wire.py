@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from email.header import Header
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, formataddr, parseaddr, quote
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
@@ -39,8 +40,16 @@ AUTOMATIC = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "OO
 HARD_LINE_LIMIT = 998
 MAX_TEXT_LINE = 78  # RFC 5322's recommended length: a longer line of a body is quoted-printable
 
+# The header registry makes each header's class by mixing the class registered for its name
+# with BaseHeader (which brings ``name`` and ``fold``); the type checker is told of that mix.
+if TYPE_CHECKING:
+    class _UnstructuredHeader(email.headerregistry.UnstructuredHeader, email.headerregistry.BaseHeader):
+        pass
+else:
+    _UnstructuredHeader = email.headerregistry.UnstructuredHeader
 
-class _ListHeader(email.headerregistry.UnstructuredHeader):
+
+class _ListHeader(_UnstructuredHeader):
     """A header holding ``<URL>`` items separated by commas (RFC 2369: List-Unsubscribe,
     List-Help, List-Post...): folded after a comma, never encoded."""
 
@@ -54,7 +63,7 @@ class _ListHeader(email.headerregistry.UnstructuredHeader):
         return _fold_items(f"{self.name}:", items, separator=",", policy=policy)
 
 
-class _ListIdHeader(email.headerregistry.UnstructuredHeader):
+class _ListIdHeader(_UnstructuredHeader):
     """``List-Id: "Description" <label.namespace>`` (RFC 2919), stored as ``Description
     <label.namespace>``: the description a quoted string (or encoded words when it is not
     ASCII), the identifier never encoded."""
@@ -71,6 +80,8 @@ class _EncodedWords(str):
     """A text header written wholly as RFC 2047 encoded words, for a text that readers would
     otherwise take for encoded words (``=?utf-8?q?...?=`` typed as it is): the standard folding
     would write it unchanged, and every reader would decode it."""
+
+    name: str
 
     def __new__(cls, name: str, text: str):
         self = super().__new__(cls, text)
@@ -228,7 +239,8 @@ def _text_part(text: str, subtype: str) -> MIMEPart:
 def _container(subtype: str, parts: list[MIMEPart]) -> MIMEPart:
     container = MIMEPart(policy=WIRE_POLICY)
     container["Content-Type"] = f'multipart/{subtype}; boundary="{_boundary()}"'
-    container.set_payload(parts)
+    for part in parts:
+        container.attach(part)
     return container
 
 

@@ -39,14 +39,24 @@ class KeywordsField(StringField):
             raise ValidationError(_l("List at most %(max)d keywords.", max=MAX_KEYWORDS))
 
 
+def _new_password_validators() -> list:
+    """A new password's checks (fresh validators for each field that asks for one)."""
+    return [
+        DataRequired(_l("Choose a password.")),
+        Length(min=MIN_PASSWORD_LENGTH, max=128, message=_l("Use between %(min)d and %(max)d characters.")),
+    ]
+
+
+def _repeat_validators(password_field: str) -> list:
+    """The repeated password: given, and equal to ``password_field``."""
+    return [DataRequired(_l("Repeat the password.")), EqualTo(password_field, _l("The two passwords differ."))]
+
+
 class SignupForm(BaseForm):
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)])
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(_l("Choose a password.")), Length(min=MIN_PASSWORD_LENGTH, max=128, message=_l("Use between %(min)d and %(max)d characters."))],
-    )
-    confirm = PasswordField(_l("Repeat the password"), validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))])
+    password = PasswordField(_l("Password"), validators=_new_password_validators())
+    confirm = PasswordField(_l("Repeat the password"), validators=_repeat_validators("password"))
     timezone = TimezoneField(_l("Your time zone"))
     invitation = HiddenField()
 
@@ -63,20 +73,16 @@ class ResetRequestForm(BaseForm):
 
 
 class ResetPasswordForm(BaseForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Choose a password.")), Length(min=MIN_PASSWORD_LENGTH, max=128, message=_l("Use between %(min)d and %(max)d characters."))],
-    )
-    confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))])
+    password = PasswordField(_l("New password"), validators=_new_password_validators())
+    confirm = PasswordField(_l("Repeat the new password"), validators=_repeat_validators("password"))
 
 
 class ChangePasswordForm(BaseForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Choose a password.")), Length(min=MIN_PASSWORD_LENGTH, max=128, message=_l("Use between %(min)d and %(max)d characters."))],
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
-    confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(_l("Repeat the password.")), EqualTo("new_password", _l("The two passwords differ."))])
+    new_password = PasswordField(_l("New password"), validators=_new_password_validators())
+    confirm = PasswordField(_l("Repeat the new password"), validators=_repeat_validators("new_password"))
 
 
 class ProfileForm(BaseForm):

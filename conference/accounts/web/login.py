@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 
 from conference.accounts import login_sessions
 from conference.accounts.models import LoginSession, User
-from conference.extensions import db
+from conference.extensions import db, login_manager
 
 
 def load_user(login_id: str) -> User | None:
@@ -55,8 +55,6 @@ def init_login(app: Flask) -> None:
     """Install the loader, and note the use of a session at most every few minutes. That write
     happens once the response is sent, in its own transaction: it never mixes with the
     request's own work, nor waits for it."""
-    from conference.extensions import login_manager
-
     login_manager.user_loader(load_user)
 
     @app.after_request

@@ -73,7 +73,8 @@ def login():
             log_in(user, remember=form.remember.data)
             db.session.commit()
             if not user.is_verified:
-                flash(_("Confirm your email address with the link we sent you; until then you cannot join teams or create events."), "info")
+                flash(_("Confirm your email address with the link we sent you; "
+                        "until then you cannot join teams or create events."), "info")
             return safe_next()
     return render_template("auth/login.html", form=form)
 
@@ -94,7 +95,8 @@ def request_reset():
         accounts.request_password_reset(email=form.email.data)
         db.session.commit()
         # The same answer whether or not the address has an account.
-        flash(_("If an account uses %(email)s, we sent it a link to choose a new password. It works for two hours.", email=form.email.data), "info")
+        flash(_("If an account uses %(email)s, we sent it a link to choose a new password. It works for two hours.",
+                email=form.email.data), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 

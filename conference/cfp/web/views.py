@@ -88,7 +88,10 @@ def _render_form(form, *, event, submission, context, files_dropped=False):
     now = utcnow()
     reason = authoring.read_only_reason(submission, current_user, now) if submission else None
     state = authoring.call_state(event.call, context["types"], now)
-    closed = state != "open" if submission is None else authoring.next_step(submission, current_user, now).key == "closed"
+    if submission is None:
+        closed = state != "open"
+    else:
+        closed = authoring.next_step(submission, current_user, now).key == "closed"
     return render_template("cfp/form.html", form=form, event=event, submission=submission, read_only=reason,
                            call_closed=closed, can_submit=authoring.can_submit(submission, current_user),
                            formats=files.FORMATS, question_file_formats=submissions.QUESTION_FILE_FORMATS,
@@ -105,7 +108,8 @@ def show_call(slug):
     require(call is not None, hide=True)
     types = authoring.types_of(event)
     times = {"opens": _in_zones(call.opens_at, event), "deadline": _in_zones(call.deadline, event),
-             "edit_until": _in_zones(call.edit_until, event), "types": {t.id: _in_zones(t.deadline, event) for t in types}}
+             "edit_until": _in_zones(call.edit_until, event),
+             "types": {t.id: _in_zones(t.deadline, event) for t in types}}
     return render_template("cfp/call.html", event=event, call=call, types=types, tracks=authoring.tracks_of(event),
                            state=authoring.call_state(call, types, utcnow()), times=times, formats=files.FORMATS,
                            code_form=AccessCodeForm(formdata=None))
@@ -213,15 +217,17 @@ def add_author(slug, code):
     form = AuthorForm()
     if form.validate_on_submit():
         try:
-            author = submissions.add_author(submission, actor=_actor(), name=form.name.data, email=form.email.data or "",
-                                            affiliation=form.affiliation.data, is_presenter=form.is_presenter.data,
+            author = submissions.add_author(submission, actor=_actor(), name=form.name.data,
+                                            email=form.email.data or "", affiliation=form.affiliation.data,
+                                            is_presenter=form.is_presenter.data,
                                             is_corresponding=form.is_corresponding.data)
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
         else:
             db.session.commit()
-            flash(_("%(name)s is added to the authors. We sent them a link to the submission.", name=author.name), "success")
+            flash(_("%(name)s is added to the authors. We sent them a link to the submission.", name=author.name),
+                  "success")
             return _back_to_authors(submission)
     return _render_submission(submission, add_form=form)
 
@@ -299,7 +305,8 @@ def accept_coauthorship(token):
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("You are an author of %(code)s: it is on your list of submissions.", code=submission.code), "success")
+            flash(_("You are an author of %(code)s: it is on your list of submissions.", code=submission.code),
+                  "success")
             return redirect(url_for("cfp.show_submission", slug=submission.event.slug, code=submission.code))
     return render_template("cfp/coauthorship.html", author=author, submission=submission, token=token,
                            accepted=current_user.is_authenticated and author.user_id == current_user.id)
@@ -321,7 +328,8 @@ def withdraw_submission(slug, code):
             show_error(form, error)
         else:
             db.session.commit()
-            flash(_("Submission %(code)s is withdrawn. The organisers have been told.", code=submission.code), "success")
+            flash(_("Submission %(code)s is withdrawn. The organisers have been told.", code=submission.code),
+                  "success")
             return redirect(url_for("cfp.show_submission", slug=slug, code=submission.code))
     return render_template("cfp/withdraw.html", form=form, submission=submission, event=submission.event)
 

@@ -13,7 +13,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from conference.events.enums import EventFormat, EventKind, TeamRole
 from conference.web.common import BaseForm, TimezoneField
 
-KIND_CHOICES = [SelectChoice(EventKind.CONFERENCE.value, _l("Conference")), SelectChoice(EventKind.SYMPOSIUM.value, _l("Symposium"))]
+KIND_CHOICES = [
+    SelectChoice(EventKind.CONFERENCE.value, _l("Conference")),
+    SelectChoice(EventKind.SYMPOSIUM.value, _l("Symposium")),
+]
 FORMAT_CHOICES = [
     SelectChoice(EventFormat.IN_PERSON.value, _l("In person")),
     SelectChoice(EventFormat.VIRTUAL.value, _l("Virtual")),
@@ -28,7 +31,8 @@ ROLE_CHOICES = [
 
 class EventForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the event a title.")), Length(max=200)])
-    slug = StringField(_l("Web address"), validators=[DataRequired(_l("Choose the event's web address.")), Length(max=64)])
+    slug = StringField(_l("Web address"),
+                       validators=[DataRequired(_l("Choose the event's web address.")), Length(max=64)])
     kind = RadioField(_l("Kind of event"), choices=KIND_CHOICES, default=EventKind.SYMPOSIUM.value,
                       validators=[DataRequired(_l("Choose the kind of event."))])
     start_date = DateField(_l("First day"), validators=[DataRequired(_l("Give the first day as a date."))])
@@ -38,11 +42,15 @@ class EventForm(BaseForm):
                         validators=[DataRequired(_l("Choose the format."))])
     venue = TextAreaField(_l("Venue"), validators=[Optional(), Length(max=2000)])
     online_details = TextAreaField(_l("Online details"), validators=[Optional(), Length(max=2000)])
-    contact_email = EmailField(_l("Contact email"), validators=[DataRequired(_l("Give an address where participants can reach the organisers.")), Length(max=254)])
+    contact_email = EmailField(
+        _l("Contact email"),
+        validators=[DataRequired(_l("Give an address where participants can reach the organisers.")), Length(max=254)],
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50000)])
 
 
 class InviteForm(BaseForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter the email address to invite.")), Length(max=254)])
+    email = EmailField(_l("Email address"),
+                       validators=[DataRequired(_l("Enter the email address to invite.")), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=TeamRole.REVIEWER.value)
     message = TextAreaField(_l("Personal message (optional)"), validators=[Optional(), Length(max=2000)])
