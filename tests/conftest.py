@@ -15,6 +15,7 @@ gets a scratch database built by the real migrations.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -152,10 +153,8 @@ def _fresh_rate_limits(request):
     # Rate limiting stays on in tests; each test starts with empty counters.
     yield
     if "app" in request.fixturenames:
-        try:
+        with contextlib.suppress(Exception):
             limiter.reset()
-        except Exception:
-            pass
 
 
 @pytest.fixture

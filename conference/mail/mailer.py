@@ -4,6 +4,7 @@ outbox row in the current transaction; the worker turns a row into bytes with
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from email.utils import make_msgid, parseaddr
 
@@ -22,6 +23,13 @@ TEMPLATE_CACHE = "mail_template_text"
 def _sender_domain() -> str:
     address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
     return address.rpartition("@")[2] or "localhost"
+
+
+def new_message_id() -> str:
+    """A Message-ID unique to this message. ``make_msgid`` alone draws on the ``random`` module,
+    whose state a library or a test may seed (two messages within 10 ms then get the same id and
+    the outbox refuses the second); a token from ``secrets`` cannot repeat that way."""
+    return make_msgid(idstring=secrets.token_hex(8), domain=_sender_domain())
 
 
 def template_text(spec, event) -> tuple[str, str]:
@@ -86,7 +94,7 @@ def queue_mail(
         body_text=rendered.text,
         body_html=rendered.html,
         headers=headers or {},
-        message_id=make_msgid(domain=_sender_domain()),
+        message_id=new_message_id(),
         event_id=getattr(event, "id", None),
         user_id=getattr(user, "id", None),
         group_mail_id=getattr(group_mail, "id", None),

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from conference.accounts.models import User
+from conference.cfp import mail as cfp_mail  # noqa: F401  (registers the "submission" set ours builds on)
 from conference.cfp.enums import SubmissionState
 from conference.cfp.models import Submission
 from conference.core.links import external_url

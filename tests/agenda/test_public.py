@@ -97,7 +97,7 @@ def test_cancelled_entries_leave_the_agenda_and_enter_the_changelog(event, progr
     programme["talk"].starts_at = utc_on(event.start_date, 9)
     store_release(event)
     agenda = agenda_public.view_model(releases.latest_release(event).snapshot, tz="UTC")
-    assert "item-%d" % programme["other"].id not in agenda.items
+    assert f"item-{programme['other'].id}" not in agenda.items
     assert [i.title for i in agenda.days[0].entries[0].items] == ["Ensemble forecasts"]
     second, first = agenda_public.changelog_entries(event, tz="UTC")
     assert [(c.kind, c.entry.title) for c in second.changes] == [

@@ -135,7 +135,7 @@ def test_demo_conference_has_a_call_and_submissions_in_every_state_that_follow_t
     assert {"Member Agency for Statistics", "Observer Institute for Data", "University of Ghana"} <= affiliations
 
     kwame = db.session.scalar(sa.select(User).where(User.email == "author@example.org"))
-    own = sorted((s.state.value for s in submissions if s.submitter_id == kwame.id))
+    own = sorted(s.state.value for s in submissions if s.submitter_id == kwame.id)
     assert own == ["accepted", "draft", "withdrawn"]
     mine = submission_ops.submissions_of(kwame)
     assert len(mine) == 5 and sum(s.submitter_id != kwame.id for s in mine) == 2  # co-author of two more

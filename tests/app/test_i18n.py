@@ -16,7 +16,7 @@ from conference.i18n import format_date_range, format_datetime
 from .. import factories
 from ..conftest import login
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_format_datetime_uses_the_requested_zone(app):

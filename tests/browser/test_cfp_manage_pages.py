@@ -14,7 +14,7 @@ from conference.core.enums import QuestionKind
 from .. import factories
 from .test_account_and_event_journey import expect, log_in
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DURING = dt.datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
 
 

@@ -528,7 +528,7 @@ def test_custom_questions_get_fitting_inputs_and_their_answers_are_kept(app, db)
 
     edit = text(client.get(f"/events/ews/submissions/{submission.code}/edit"))
     assert 'value="Short"' in edit and 'value="3.5"' in edit and "Long\ntext</textarea>" in edit
-    assert 'checked id="field-q_%d"' % ids[QuestionKind.MULTIPLE_CHOICE] not in edit  # Red is first and checked:
+    assert f'checked id="field-q_{ids[QuestionKind.MULTIPLE_CHOICE]}"' not in edit  # Red is first and checked:
     assert re.search(rf'id="field-q_{ids[QuestionKind.MULTIPLE_CHOICE]}" name="q_\d+" value="Red" checked', edit)
     assert f'name="q_{diet.id}_a{submission.authors[0].id}"' in edit and 'value="Vegetarian"' in edit
     assert "consent.pdf" in edit

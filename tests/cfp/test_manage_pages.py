@@ -30,7 +30,7 @@ from ..conftest import login
 from ..pdfs import make_pdf
 from ..query_counting import queries_for
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 OPENS = dt.datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 DEADLINE = dt.datetime(2027, 6, 1, 16, 0, tzinfo=UTC)
 DURING = dt.datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
@@ -695,7 +695,7 @@ def test_export_has_a_row_per_submission_with_authors_and_answers(organiser_clie
                       "Authors", "Author emails", "Author affiliations", "Pages of the paper",
                       "Which format?", "Topics", "Travel grant?", "Slides", "Budget"]
     [row] = rows
-    record = dict(zip(header, row))
+    record = dict(zip(header, row, strict=True))
     assert record == {
         "Code": full_submission.code, "State": "submitted", "Title": 'Engines, "difference" and analytical',
         "Abstract": "First line, with a comma.\nSecond line with **bold**.", "Type": "Talk", "Track": "",

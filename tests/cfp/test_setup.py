@@ -29,7 +29,7 @@ from conference.events.models import Track
 from .. import factories
 from ..pdfs import make_pdf
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 OPENS = dt.datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 DEADLINE = dt.datetime(2027, 3, 1, 17, 0, tzinfo=UTC)
 DURING = dt.datetime(2027, 2, 1, 12, 0, tzinfo=UTC)

@@ -235,9 +235,8 @@ def test_a_submitted_submission_must_stay_complete_and_a_refused_edit_changes_no
     call = make_call()
     author = factories.make_user()
     submission = submitted_talk(call, author, title="Kept")
-    with pytest.raises(ValidationFailed) as error:
-        with _db.session.begin_nested():  # what the caller's rollback does
-            edit(submission, author, now=DURING, title="", type_id=None)
+    with pytest.raises(ValidationFailed) as error, _db.session.begin_nested():  # what the caller's rollback does
+        edit(submission, author, now=DURING, title="", type_id=None)
     assert error.value.errors == {"title": "Give the title.", "type_id": "Choose the submission type."}
     _db.session.refresh(submission)
     assert (submission.title, submission.type_id, submission.state) == ("Kept", call.talk.id, SubmissionState.SUBMITTED)
@@ -391,23 +390,22 @@ def test_the_database_refuses_more_uses_than_the_maximum(app, db):
     call = make_call()
     code = create_access_code(call.event, actor=call.organiser, code="LATE-2030", max_uses=1)
     code.uses = 2
-    with pytest.raises(sa.exc.IntegrityError, match="uses_within_maximum"):
-        with _db.session.begin_nested():
-            _db.session.flush()
+    with pytest.raises(sa.exc.IntegrityError, match="uses_within_maximum"), _db.session.begin_nested():
+        _db.session.flush()
 
 
 # The state machine -------------------------------------------------------------------------------
 
 def test_the_state_machine_moves_through_review_decisions_and_ends_at_withdrawn():
     S = SubmissionState
-    assert SUBMISSION_TRANSITIONS == {
+    assert {
         S.DRAFT: {S.SUBMITTED},
         S.SUBMITTED: {S.WITHDRAWN, S.ACCEPTED, S.REJECTED},
         S.ACCEPTED: {S.CONFIRMED, S.WITHDRAWN, S.REJECTED},
         S.REJECTED: {S.ACCEPTED},
         S.CONFIRMED: {S.WITHDRAWN, S.REJECTED},
         S.WITHDRAWN: set(),
-    }
+    } == SUBMISSION_TRANSITIONS
 
 
 def test_each_operation_moves_only_along_an_allowed_transition(app, db):
@@ -761,15 +759,12 @@ def test_the_database_refuses_a_withdrawn_row_without_its_time(app, db):
     call = make_call()
     author = factories.make_user()
     submission = submitted_talk(call, author)
-    with pytest.raises(sa.exc.IntegrityError, match="withdrawn_has_time"):
-        with _db.session.begin_nested():
-            _db.session.execute(sa.update(Submission).where(Submission.id == submission.id).values(state="withdrawn"))
-    with pytest.raises(sa.exc.IntegrityError):
-        with _db.session.begin_nested():
-            _db.session.execute(sa.text("UPDATE submission SET state = 'bogus' WHERE id = :id"), {"id": submission.id})
-    with pytest.raises(sa.exc.IntegrityError, match="confirmed_has_time"):
-        with _db.session.begin_nested():
-            _db.session.execute(sa.update(Submission).where(Submission.id == submission.id).values(state="confirmed"))
+    with pytest.raises(sa.exc.IntegrityError, match="withdrawn_has_time"), _db.session.begin_nested():
+        _db.session.execute(sa.update(Submission).where(Submission.id == submission.id).values(state="withdrawn"))
+    with pytest.raises(sa.exc.IntegrityError), _db.session.begin_nested():
+        _db.session.execute(sa.text("UPDATE submission SET state = 'bogus' WHERE id = :id"), {"id": submission.id})
+    with pytest.raises(sa.exc.IntegrityError, match="confirmed_has_time"), _db.session.begin_nested():
+        _db.session.execute(sa.update(Submission).where(Submission.id == submission.id).values(state="confirmed"))
     _db.session.refresh(submission)
     assert submission.state == SubmissionState.SUBMITTED
 

@@ -254,7 +254,7 @@ def test_the_page_runs_a_fixed_number_of_queries(app, db, world, focal):
         claim(world)
     delegations.nominate(world.unep, actor=world.fatima, email="n0@unep.org")
     few = statements()
-    for i in range(8):
+    for _i in range(8):
         delegations.approve(claim(world), actor=world.fatima, waitlist_if_full=True)
         claim(world)
     delegations.substitute(db.session.scalars(sa.select(Registration).where(Registration.state == C)).first(),

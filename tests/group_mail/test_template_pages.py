@@ -71,9 +71,9 @@ def test_list_groups_the_templates_and_says_which_the_event_changed(app, committ
     page = text_of(response)
     for spec in registry.per_event():
         assert str(spec.label) in page and str(spec.when) in page and f'href="{BASE}/{spec.key}"' in page
-        assert re.search(r'<h2 id="group-\d+">%s</h2>' % re.escape(str(spec.group)), page)
+        assert re.search(rf'<h2 id="group-\d+">{re.escape(str(spec.group))}</h2>', page)
     assert "Account: choose a new password" not in page  # an account mail: not per event
-    row = re.search(r'<tr>\s*<th scope="row"><a href="%s">.*?</tr>' % re.escape(EDIT), page, re.S).group(0)
+    row = re.search(rf'<tr>\s*<th scope="row"><a href="{re.escape(EDIT)}">.*?</tr>', page, re.S).group(0)
     assert "Your version" in row and "Default" not in row
     assert page.count("Your version") == 1
     assert page.count('<span class="badge">Default</span>') == len(registry.per_event()) - 1
@@ -118,7 +118,7 @@ def test_save_error_is_shown_on_the_field_and_keeps_what_was_typed(app, committe
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     message = "Unknown placeholder {sumbission_title}: use one of the placeholders listed."
-    assert re.search(r'<p class="error" id="error-body">.*?%s</p>' % re.escape(message), page)
+    assert re.search(rf'<p class="error" id="error-body">.*?{re.escape(message)}</p>', page)
     assert 'id="error-summary"' in page and f'<a href="#field-body">Message: {message}</a>' in page
     assert 'aria-invalid="true"' in page
     assert 'value="Typed subject {event_title}"' in page

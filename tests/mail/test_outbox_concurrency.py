@@ -79,7 +79,7 @@ def test_two_workers_deliver_each_of_500_messages_exactly_once(postgres_db, data
             gate.commit()  # both go
         outputs = [worker.communicate(timeout=120) for worker in workers]
 
-    for worker, (out, err) in zip(workers, outputs):
+    for worker, (_out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, err
     sent = [int(out.split(",")[0].removeprefix("sent ")) for out, _err in outputs]
     assert [out for out, _err in outputs] == [f"sent {n}, retrying 0, failed 0\n" for n in sent]

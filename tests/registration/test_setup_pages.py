@@ -30,7 +30,7 @@ from ..mail.builders import outbox
 from ..query_counting import grow
 from .builders import add_category, make_form, register
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def base(event) -> str:

@@ -28,7 +28,7 @@ from ..conftest import login
 from ..query_counting import grow
 from .builders import make_reviewer, make_submitted, make_track_chair
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture

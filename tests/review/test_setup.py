@@ -23,7 +23,7 @@ from .. import factories
 from ..cfp.builders import make_call
 from .builders import complete_review, make_reviewing
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SETTINGS = {"blind_mode": BlindMode.DOUBLE_BLIND, "other_reviews": OtherReviewsVisibility.NEVER,
             "reviews_per_submission": 2, "max_load": 5, "bidding_open": True,
             "review_deadline": dt.datetime(2030, 6, 1, 10, 0, tzinfo=UTC), "ask_confidence": False,
