@@ -1,13 +1,15 @@
-"""Small helpers shared by the views: showing domain errors on forms, safe redirects, the base
-of every form and the one way to read a number from an address."""
+"""Small helpers shared by the views: who is acting, showing domain errors on forms, safe
+redirects, the base of every form and the one way to read a number from an address."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import format_date, format_number, gettext
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
 from wtforms import (
@@ -40,6 +42,12 @@ from conference.core.timezones import (
 )
 from conference.errors import DomainError, ValidationFailed
 from conference.extensions import db
+
+
+def current_actor() -> Any:
+    """Who is acting, for an operation's ``actor``: the logged-in User itself (the audit log
+    records the User, not Flask-Login's proxy), or None for a visitor (who came by a signed link)."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def show_error(form, error: DomainError) -> None:

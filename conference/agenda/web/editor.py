@@ -8,7 +8,7 @@ import zoneinfo
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from conference.agenda import (
     programme,
@@ -34,13 +34,10 @@ from conference.agenda.web.editor_forms import (
 from conference.events.models import Track
 from conference.events.web.views import load_managed_event
 from conference.extensions import db
-from conference.web.common import BaseForm, run_action, saved_form
+from conference.web.common import BaseForm, current_actor, run_action, saved_form
 
 BASE = "/events/<slug>/manage/agenda"
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _of_event(model, event, ident: int):
@@ -89,7 +86,7 @@ def room_page(slug, room_id=None):
     event = load_managed_event(slug)
     room = _of_event(Room, event, room_id) if room_id else None
     form = RoomForm(obj=room)
-    if saved_form(form, lambda: programme.save_room(event, actor=_actor(), room=room, **form.values())):
+    if saved_form(form, lambda: programme.save_room(event, actor=current_actor(), room=room, **form.values())):
         flash(_("The room is saved."), "success")
         return redirect(url_for(".editor", slug=slug))
     return render_template("agenda/editor_room.html", event=event, form=form, room=room)
@@ -100,7 +97,7 @@ def room_page(slug, room_id=None):
 def delete_room(slug, room_id):
     event = load_managed_event(slug)
     room = _of_event(Room, event, room_id)
-    run_action(lambda: programme.delete_room(room, actor=_actor(), event=event),
+    run_action(lambda: programme.delete_room(room, actor=current_actor(), event=event),
                _("The room %(name)s is deleted.", name=room.name))
     return redirect(url_for(".editor", slug=slug))
 
@@ -110,7 +107,7 @@ def delete_room(slug, room_id):
 def delete_speaker(slug, speaker_id):
     event = load_managed_event(slug)
     speaker = _of_event(Speaker, event, speaker_id)
-    run_action(lambda: programme_removal.delete_speaker(speaker, actor=_actor(), event=event),
+    run_action(lambda: programme_removal.delete_speaker(speaker, actor=current_actor(), event=event),
                _("The speaker %(name)s is deleted.", name=speaker.name))
     return redirect(url_for(".editor", slug=slug))
 
@@ -120,7 +117,7 @@ def delete_speaker(slug, speaker_id):
 def delete_session(slug, session_id):
     event = load_managed_event(slug)
     session = _of_event(AgendaSession, event, session_id)
-    run_action(lambda: programme_removal.delete_session(session, actor=_actor(), event=event),
+    run_action(lambda: programme_removal.delete_session(session, actor=current_actor(), event=event),
                _("The session %(title)s is deleted; its items wait in the unscheduled list.", title=session.title))
     return redirect(url_for(".editor", slug=slug))
 
@@ -130,7 +127,7 @@ def delete_session(slug, session_id):
 def delete_item(slug, item_id):
     event = load_managed_event(slug)
     item = _of_event(AgendaItem, event, item_id)
-    run_action(lambda: programme_removal.delete_item(item, actor=_actor(), event=event),
+    run_action(lambda: programme_removal.delete_item(item, actor=current_actor(), event=event),
                _("%(title)s is taken out of the programme.", title=item.title))
     return redirect(url_for(".editor", slug=slug))
 
@@ -146,7 +143,7 @@ def speaker_page(slug, speaker_id=None):
     form = SpeakerForm(obj=speaker, zone=event.timezone)
     if speaker is not None and not form.is_submitted():  # the stored windows as text (obj gives their list)
         form.availability.data = availability_text(speaker, event.timezone)
-    if saved_form(form, lambda: programme.save_speaker(event, actor=_actor(), speaker=speaker, **form.values())):
+    if saved_form(form, lambda: programme.save_speaker(event, actor=current_actor(), speaker=speaker, **form.values())):
         flash(_("The speaker is saved."), "success")
         return redirect(url_for(".editor", slug=slug))
     return render_template("agenda/editor_speaker.html", event=event, form=form, speaker=speaker,
@@ -163,7 +160,7 @@ def session_page(slug, session_id=None):
     session = _of_event(AgendaSession, event, session_id) if session_id else None
     form = SessionForm(obj=session, zone=event.timezone, rooms=programme.rooms_of(event), tracks=_tracks(event),
                        speakers=programme.speakers_of(event))
-    if saved_form(form, lambda: programme.save_session(event, actor=_actor(), session=session, **form.values())):
+    if saved_form(form, lambda: programme.save_session(event, actor=current_actor(), session=session, **form.values())):
         flash(_("The session is saved."), "success")
         return redirect(url_for(".editor", slug=slug))
     return render_template("agenda/editor_session.html", event=event, form=form, session=session)
@@ -177,7 +174,7 @@ def move_session(slug, session_id):
     form = MoveForm(prefix=f"move-{session.id}", zone=event.timezone, rooms=programme.rooms_of(event))
     placed_at = (session.room_id, session.starts_at)
     if saved_form(form, lambda: programme.move_session(
-            session, actor=_actor(), room_id=form.room_id.data, starts_at=form.starts_at.utc,
+            session, actor=current_actor(), room_id=form.room_id.data, starts_at=form.starts_at.utc,
             ends_at=form.new_end, expected_version=form.version.data)):
         if (session.room_id, session.starts_at) == placed_at:  # only its end changed
             flash(_("%(session)s now lasts %(minutes)d minutes.", session=session.title,
@@ -194,7 +191,7 @@ def move_session(slug, session_id):
 @login_required
 def add_submissions(slug):
     event = load_managed_event(slug)
-    run_action(lambda: programme.add_submissions(event, actor=_actor()),
+    run_action(lambda: programme.add_submissions(event, actor=current_actor()),
                _("The accepted submissions not yet in the programme are added to the unscheduled items."))
     return redirect(url_for(".editor", slug=slug))
 
@@ -206,7 +203,7 @@ def item_page(slug, item_id=None):
     event = load_managed_event(slug)
     item = _of_event(AgendaItem, event, item_id) if item_id else None
     form = ItemForm(obj=item, speakers=programme.speakers_of(event))
-    if saved_form(form, lambda: programme.save_item(event, actor=_actor(), item=item, **form.values())):
+    if saved_form(form, lambda: programme.save_item(event, actor=current_actor(), item=item, **form.values())):
         flash(_("The item is saved."), "success")
         return redirect(url_for(".editor", slug=slug))
     return render_template("agenda/editor_item.html", event=event, form=form, item=item)
@@ -220,7 +217,8 @@ def place_item(slug, item_id):
     sessions = programme.sessions_of(event)
     form = PlaceForm(prefix=f"place-{item.id}", zone=event.timezone, sessions=sessions)
     by_id = {s.id: s for s in sessions}
-    if saved_form(form, lambda: programme.place_item(item, actor=_actor(), session=by_id.get(form.session_id.data),
+    if saved_form(form, lambda: programme.place_item(item, actor=current_actor(),
+                                                     session=by_id.get(form.session_id.data),
                                                      starts_at=form.starts_at.utc,
                                                      expected_version=form.version.data)):
         flash(_("%(item)s is placed.", item=item.title), "success")
@@ -233,7 +231,7 @@ def place_item(slug, item_id):
 def unschedule_item(slug, item_id):
     event = load_managed_event(slug)
     item = _of_event(AgendaItem, event, item_id)
-    run_action(lambda: programme.unschedule_item(item, actor=_actor()),
+    run_action(lambda: programme.unschedule_item(item, actor=current_actor()),
                _("%(item)s is back among the unscheduled items.", item=item.title))
     return redirect(url_for(".editor", slug=slug))
 
@@ -245,7 +243,7 @@ def unschedule_item(slug, item_id):
 def release(slug):
     event = load_managed_event(slug)
     form = ReleaseForm()
-    saved = saved_form(form, lambda: releases.release(event, actor=_actor(), name=form.name.data,
+    saved = saved_form(form, lambda: releases.release(event, actor=current_actor(), name=form.name.data,
                                                       comment=form.comment.data or ""))
     if saved:
         flash(_("Version %(number)d, %(name)s, is released.", number=saved.number, name=saved.name), "success")

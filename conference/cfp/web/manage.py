@@ -32,7 +32,7 @@ from conference.core.types import utcnow
 from conference.events.models import Track
 from conference.events.web.views import load_managed_event
 from conference.extensions import db
-from conference.web.common import require
+from conference.web.common import current_actor, require
 from conference.web.common import run_action as _done
 from conference.web.common import saved_form as _saved
 from conference.web.questions import KIND_LABELS
@@ -44,9 +44,6 @@ bp = Blueprint("cfp_manage", __name__, url_prefix="/events/<slug>/manage")
 def labels():
     return {"state_labels": STATE_LABELS, "kind_labels": KIND_LABELS, "target_labels": TARGET_LABELS}
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _of_event(model, event, ident: int):
@@ -61,7 +58,7 @@ def _of_event(model, event, ident: int):
 def edit_call(slug):
     event = load_managed_event(slug)
     form = CallForm(obj=event.call, zone=event.timezone)
-    if _saved(form, lambda: cfp_setup.configure_call(event, actor=_actor(), **form.values())):
+    if _saved(form, lambda: cfp_setup.configure_call(event, actor=current_actor(), **form.values())):
         flash(_("The call for papers is saved."), "success")
         return redirect(url_for(".edit_call", slug=slug))
     return render_template("cfp_manage/call.html", event=event, form=form)
@@ -92,8 +89,8 @@ def edit_type(slug, type_id):
 
 def _type_page(event, submission_type):
     form = SubmissionTypeForm(obj=submission_type, zone=event.timezone)
-    if _saved(form, lambda: cfp_setup.save_submission_type(event, actor=_actor(), submission_type=submission_type,
-                                                           **form.values())):
+    if _saved(form, lambda: cfp_setup.save_submission_type(event, actor=current_actor(),
+                                                           submission_type=submission_type, **form.values())):
         flash(_("The submission type is saved."), "success")
         return redirect(url_for(".list_types", slug=event.slug))
     return render_template("cfp_manage/type_form.html", event=event, form=form, submission_type=submission_type)
@@ -104,7 +101,7 @@ def _type_page(event, submission_type):
 def delete_type(slug, type_id):
     event = load_managed_event(slug)
     submission_type = _of_event(SubmissionType, event, type_id)
-    _done(lambda: cfp_setup.delete_submission_type(submission_type, actor=_actor(), event=event),
+    _done(lambda: cfp_setup.delete_submission_type(submission_type, actor=current_actor(), event=event),
           _("The submission type %(name)s is deleted.", name=submission_type.name))
     return redirect(url_for(".list_types", slug=slug))
 
@@ -134,7 +131,7 @@ def edit_track(slug, track_id):
 
 def _track_page(event, track):
     form = TrackForm(obj=track)
-    if _saved(form, lambda: cfp_setup.save_track(event, actor=_actor(), track=track, **form.values())):
+    if _saved(form, lambda: cfp_setup.save_track(event, actor=current_actor(), track=track, **form.values())):
         flash(_("The track is saved."), "success")
         return redirect(url_for(".list_tracks", slug=event.slug))
     return render_template("cfp_manage/track_form.html", event=event, form=form, track=track)
@@ -145,7 +142,7 @@ def _track_page(event, track):
 def delete_track(slug, track_id):
     event = load_managed_event(slug)
     track = _of_event(Track, event, track_id)
-    _done(lambda: cfp_setup.delete_track(track, actor=_actor(), event=event),
+    _done(lambda: cfp_setup.delete_track(track, actor=current_actor(), event=event),
           _("The track %(name)s is deleted.", name=track.name))
     return redirect(url_for(".list_tracks", slug=slug))
 
@@ -175,7 +172,7 @@ def edit_question(slug, question_id):
 
 def _question_page(event, question):
     form = QuestionForm(obj=question, types=queries.types_of(event), tracks=queries.tracks_of(event))
-    if _saved(form, lambda: cfp_setup.save_question(event, actor=_actor(), question=question, **form.values())):
+    if _saved(form, lambda: cfp_setup.save_question(event, actor=current_actor(), question=question, **form.values())):
         flash(_("The question is saved."), "success")
         return redirect(url_for(".list_questions", slug=event.slug))
     answered = queries.answer_counts(event).get(question.id, 0) if question else 0
@@ -188,7 +185,7 @@ def _question_page(event, question):
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
     question = _of_event(Question, event, question_id)
-    _done(lambda: cfp_setup.delete_question(question, actor=_actor(), event=event),
+    _done(lambda: cfp_setup.delete_question(question, actor=current_actor(), event=event),
           _("The question %(label)s is deleted, with its answers.", label=question.label))
     return redirect(url_for(".list_questions", slug=slug))
 
@@ -200,7 +197,7 @@ def delete_question(slug, question_id):
 def manage_access_codes(slug):
     event = load_managed_event(slug)
     form = AccessCodeForm(zone=event.timezone, types=queries.types_of(event), tracks=queries.tracks_of(event))
-    access_code = _saved(form, lambda: cfp_setup.create_access_code(event, actor=_actor(), **form.values()))
+    access_code = _saved(form, lambda: cfp_setup.create_access_code(event, actor=current_actor(), **form.values()))
     if access_code is not None:
         flash(_("The access code %(code)s is ready to hand out.", code=access_code.code), "success")
         return redirect(url_for(".manage_access_codes", slug=slug))
@@ -213,7 +210,7 @@ def manage_access_codes(slug):
 def delete_access_code(slug, code_id):
     event = load_managed_event(slug)
     access_code = _of_event(AccessCode, event, code_id)
-    _done(lambda: cfp_setup.delete_access_code(access_code, actor=_actor(), event=event),
+    _done(lambda: cfp_setup.delete_access_code(access_code, actor=current_actor(), event=event),
           _("The access code %(code)s is deleted.", code=access_code.code))
     return redirect(url_for(".manage_access_codes", slug=slug))
 

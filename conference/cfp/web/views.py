@@ -31,7 +31,7 @@ from conference.errors import DomainError
 from conference.events.web.views import load_event
 from conference.extensions import db
 from conference.i18n import format_datetime, viewer_timezone_name
-from conference.web.common import require, show_error
+from conference.web.common import current_actor, require, show_error
 from conference.web.page_values import PageValues
 
 bp = Blueprint("cfp", __name__)
@@ -75,9 +75,6 @@ def _in_zones(when, event):
     return (format_datetime(when, tz=event.timezone),
             format_datetime(when, tz=own) if current_user.is_authenticated and own != event.timezone else None)
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _action_wants_submit() -> bool:
@@ -128,7 +125,7 @@ def new_submission(slug):
     if form.validate_on_submit():
         try:
             submission, created = authoring.start_submission(
-                event, actor=_actor(), form_nonce=form.form_nonce.data or None, content=form.content(),
+                event, actor=current_actor(), form_nonce=form.form_nonce.data or None, content=form.content(),
                 own_answers=form.own_answers(), uploads=uploads, submit_now=_action_wants_submit(),
                 access_code=form.access_code.data)
         except DomainError as error:
@@ -166,7 +163,7 @@ def edit_submission(slug, code):
     uploads = form.uploads() if request.method == "POST" else {}
     if form.validate_on_submit():
         try:
-            authoring.save_submission(submission, actor=_actor(), content=form.content(), uploads=uploads,
+            authoring.save_submission(submission, actor=current_actor(), content=form.content(), uploads=uploads,
                                       submit_now=_action_wants_submit(), access_code=form.access_code.data)
         except DomainError as error:
             db.session.rollback()
@@ -217,7 +214,7 @@ def add_author(slug, code):
     form = AuthorForm()
     if form.validate_on_submit():
         try:
-            author = submissions.add_author(submission, actor=_actor(), name=form.name.data,
+            author = submissions.add_author(submission, actor=current_actor(), name=form.name.data,
                                             email=form.email.data or "", affiliation=form.affiliation.data,
                                             is_presenter=form.is_presenter.data,
                                             is_corresponding=form.is_corresponding.data)
@@ -241,8 +238,9 @@ def update_author(slug, code, author_id):
     form = AuthorUpdateForm(prefix=f"a{author.id}")
     if form.validate_on_submit():
         try:
-            submissions.update_author(author, actor=_actor(), name=form.name.data, affiliation=form.affiliation.data,
-                                      is_presenter=form.is_presenter.data, is_corresponding=form.is_corresponding.data)
+            submissions.update_author(author, actor=current_actor(), name=form.name.data,
+                                      affiliation=form.affiliation.data, is_presenter=form.is_presenter.data,
+                                      is_corresponding=form.is_corresponding.data)
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -261,7 +259,7 @@ def remove_author(slug, code, author_id):
     author = _author_or_404(submission, author_id)
     name = author.name
     try:
-        submissions.remove_author(author, actor=_actor())
+        submissions.remove_author(author, actor=current_actor())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -278,7 +276,8 @@ def move_author(slug, code, author_id):
     require_changer(submission)
     author = _author_or_404(submission, author_id)
     try:
-        submissions.move_author(author, actor=_actor(), offset=-1 if request.form.get("direction") == "up" else 1)
+        submissions.move_author(author, actor=current_actor(),
+                                offset=-1 if request.form.get("direction") == "up" else 1)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -299,7 +298,7 @@ def accept_coauthorship(token):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         try:
-            submissions.accept_coauthorship(author, user=_actor())
+            submissions.accept_coauthorship(author, user=current_actor())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -322,7 +321,7 @@ def withdraw_submission(slug, code):
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            submissions.withdraw(submission, actor=_actor(), reason=form.reason.data or "")
+            submissions.withdraw(submission, actor=current_actor(), reason=form.reason.data or "")
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -340,7 +339,7 @@ def confirm_submission(slug, code):
     submission = load_submission(slug, code)
     require(submission.is_author(current_user))
     try:
-        submissions.confirm(submission, actor=_actor())
+        submissions.confirm(submission, actor=current_actor())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -358,7 +357,7 @@ def delete_submission(slug, code):
     require(authoring.can_delete(submission, current_user))
     if request.method == "POST":
         try:
-            submissions.delete_draft(submission, actor=_actor())
+            submissions.delete_draft(submission, actor=current_actor())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")

@@ -30,9 +30,9 @@ from conference.errors import DomainError
 from conference.events.web.views import load_managed_event
 from conference.extensions import db
 from conference.registration import admin, places
-from conference.registration.web.blueprint import actor, bp
+from conference.registration.web.blueprint import bp
 from conference.registration.web.setup_forms import MODE_LABELS
-from conference.web.common import run_action, saved_form
+from conference.web.common import current_actor, run_action, saved_form
 
 PREFIX = "/events/<slug>/manage/delegations"
 
@@ -75,7 +75,7 @@ def delegations_overview(slug):
 def set_focal_point_deadline(slug):
     event = load_managed_event(slug)
     form = _deadline_form(event, formdata=request.form)
-    if saved_form(form, lambda: delegation_overview.set_focal_point_deadline(event, actor=actor(),
+    if saved_form(form, lambda: delegation_overview.set_focal_point_deadline(event, actor=current_actor(),
                                                                              deadline=form.deadline.utc)):
         flash(_("The focal point deadline is saved.") if form.deadline.utc else
               _("There is no focal point deadline now: focal points decide as long as registration is open."),
@@ -89,7 +89,7 @@ def set_focal_point_deadline(slug):
 def remind_focal_points(slug):
     event = load_managed_event(slug)
     try:
-        sent = delegation_overview.remind_focal_points_now(event, actor=actor())
+        sent = delegation_overview.remind_focal_points_now(event, actor=current_actor())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -116,8 +116,8 @@ def _organisation_page(event, organisation, *, form=None, focal_form=None):
 
 def _save_page(event, organisation):
     form = OrganisationForm(obj=organisation, modes=places.modes_of(event), categories=admin.categories_of(event))
-    saved = saved_form(form, lambda: delegations.save_organisation(event, actor=actor(), organisation=organisation,
-                                                                   **form.values()))
+    saved = saved_form(form, lambda: delegations.save_organisation(event, actor=current_actor(),
+                                                                   organisation=organisation, **form.values()))
     if saved:
         flash(_("%(name)s is saved.", name=saved.name), "success")
         if organisation is None:  # on to its focal points
@@ -145,7 +145,7 @@ def delete_organisation(slug, organisation_id):
     event = load_managed_event(slug)
     organisation = _organisation_of(event, organisation_id)
     name = organisation.name
-    if run_action(lambda: delegations.delete_organisation(organisation, actor=actor()),
+    if run_action(lambda: delegations.delete_organisation(organisation, actor=current_actor()),
                   _("%(name)s is deleted from the list.", name=name)):
         return _back(event)
     return redirect(url_for("registration.edit_organisation", slug=slug, organisation_id=organisation_id))
@@ -157,7 +157,7 @@ def add_focal_point(slug, organisation_id):
     event = load_managed_event(slug)
     organisation = _organisation_of(event, organisation_id)
     form = FocalPointForm()
-    focal = saved_form(form, lambda: delegations.add_focal_point(organisation, actor=actor(), **form.values()))
+    focal = saved_form(form, lambda: delegations.add_focal_point(organisation, actor=current_actor(), **form.values()))
     if focal:
         flash(_("%(email)s is a focal point of %(organisation)s; a mail tells them.", email=focal.email,
                 organisation=organisation.name), "success")
@@ -173,7 +173,7 @@ def remove_focal_point(slug, organisation_id, focal_point_id):
     focal = db.first_or_404(sa.select(FocalPoint).where(FocalPoint.id == focal_point_id,
                                                         FocalPoint.organisation_id == organisation.id))
     email = focal.email
-    run_action(lambda: delegations.remove_focal_point(focal, actor=actor()),
+    run_action(lambda: delegations.remove_focal_point(focal, actor=current_actor()),
                _("%(email)s is no longer a focal point of %(organisation)s.", email=email,
                  organisation=organisation.name))
     return redirect(url_for("registration.edit_organisation", slug=slug, organisation_id=organisation_id))
@@ -195,7 +195,7 @@ def export_organisations(slug):
 def _import_page(event, *, form=None, copy_form=None, errors=()):
     return render_template(
         "delegations/delegations_import.html", event=event, form=form or ImportForm(formdata=None), errors=errors,
-        copy_form=copy_form or CopyForm(sources=delegation_import.copy_sources(event, actor()), formdata=None),
+        copy_form=copy_form or CopyForm(sources=delegation_import.copy_sources(event, current_actor()), formdata=None),
         columns=delegation_import.CSV_COLUMNS,
     )
 
@@ -207,7 +207,7 @@ def import_organisations(slug):
     form = ImportForm()
     errors = []
     if form.validate_on_submit():
-        imported, errors = delegation_import.import_organisations(event, actor=actor(), text=form.csv_text)
+        imported, errors = delegation_import.import_organisations(event, actor=current_actor(), text=form.csv_text)
         if not errors:
             db.session.commit()
             flash(_("Imported: %(created)d organisations added, %(updated)d updated, %(focal)d focal points "
@@ -223,9 +223,9 @@ def import_organisations(slug):
 @login_required
 def copy_organisations(slug):
     event = load_managed_event(slug)
-    form = CopyForm(sources=delegation_import.copy_sources(event, actor()))
+    form = CopyForm(sources=delegation_import.copy_sources(event, current_actor()))
     copied = saved_form(form, lambda: delegation_import.copy_organisations(event, source=form.source(),
-                                                                           actor=actor()))
+                                                                           actor=current_actor()))
     if copied:
         flash(ngettext("%(num)d organisation copied from %(event)s.", "%(num)d organisations copied from %(event)s.",
                        len(copied.created), event=form.source().title), "success")

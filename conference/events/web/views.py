@@ -15,7 +15,7 @@ from conference.events import team
 from conference.events.models import Event, EventRole, TeamInvitation
 from conference.events.web.forms import EventForm, InviteForm
 from conference.extensions import db
-from conference.web.common import paginate, require, show_error
+from conference.web.common import current_actor, paginate, require, show_error
 from conference.web.page_values import PageValues
 
 bp = Blueprint("events", __name__)
@@ -68,7 +68,7 @@ def create_event():
     form = EventForm(contact_email=current_user.email)
     if form.validate_on_submit():
         try:
-            event = event_ops.create_event(actor=current_user, **_event_fields(form))
+            event = event_ops.create_event(actor=current_actor(), **_event_fields(form))
         except DomainError as error:
             show_error(form, error)
         else:
@@ -92,7 +92,7 @@ def edit_event(slug):
     form = EventForm(obj=event)
     if form.validate_on_submit():
         try:
-            event_ops.update_event(event, actor=current_user, **_event_fields(form))
+            event_ops.update_event(event, actor=current_actor(), **_event_fields(form))
         except DomainError as error:
             show_error(form, error)
         else:
@@ -107,7 +107,7 @@ def edit_event(slug):
 def publish_event(slug):
     event = load_managed_event(slug)
     try:
-        event_ops.publish_event(event, actor=current_user)
+        event_ops.publish_event(event, actor=current_actor())
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -121,7 +121,7 @@ def publish_event(slug):
 def unpublish_event(slug):
     event = load_managed_event(slug)
     try:
-        event_ops.unpublish_event(event, actor=current_user)
+        event_ops.unpublish_event(event, actor=current_actor())
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -139,7 +139,7 @@ def manage_team(slug):
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            invitation = team.invite_member(event, actor=current_user, email=form.email.data,
+            invitation = team.invite_member(event, actor=current_actor(), email=form.email.data,
                                             role=form.role.data, message=form.message.data or "")
         except DomainError as error:
             show_error(form, error)
@@ -157,7 +157,7 @@ def remove_team_role(slug, role_id):
     event = load_managed_event(slug)
     role = db.first_or_404(sa.select(EventRole).where(EventRole.id == role_id, EventRole.event_id == event.id))
     try:
-        team.remove_role(role, actor=current_user)
+        team.remove_role(role, actor=current_actor())
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -173,7 +173,7 @@ def revoke_invitation(slug, invitation_id):
     invitation = db.first_or_404(sa.select(TeamInvitation).where(
         TeamInvitation.id == invitation_id, TeamInvitation.event_id == event.id))
     try:
-        team.revoke_invitation(invitation, actor=current_user)
+        team.revoke_invitation(invitation, actor=current_actor())
     except DomainError as error:
         flash(error.message, "error")
     else:

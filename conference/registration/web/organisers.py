@@ -32,7 +32,7 @@ from conference.registration import registrations as ops
 from conference.registration.enums import ListVisibility, RegistrationState
 from conference.registration.models import Registration
 from conference.registration.organisations import organisation_source
-from conference.registration.web.blueprint import actor, bp
+from conference.registration.web.blueprint import bp
 from conference.registration.web.organiser_forms import (
     ACTION_LABELS,
     STATE_LABELS,
@@ -43,7 +43,7 @@ from conference.registration.web.organiser_forms import (
     RejectForm,
 )
 from conference.registration.web.setup_forms import MODE_LABELS
-from conference.web.common import require, run_action, safe_next, saved_form
+from conference.web.common import current_actor, require, run_action, safe_next, saved_form
 
 PREFIX = "/events/<slug>/manage/registrations"
 
@@ -80,8 +80,8 @@ def bulk_registrations(slug):
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return safe_next("registration.list_registrations", slug=slug)
     try:
-        done, refused = admin.bulk(event, actor=actor(), action=form.action.data, registration_ids=form.chosen(),
-                                   message=form.message.data or "")
+        done, refused = admin.bulk(event, actor=current_actor(), action=form.action.data,
+                                   registration_ids=form.chosen(), message=form.message.data or "")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -137,7 +137,8 @@ def _decide(slug, registration_id, operation, message):
     form = RejectForm() if operation is ops.reject else ButtonForm()
     if form.validate_on_submit():
         extra = {"message": form.message.data or ""} if operation is ops.reject else {}
-        run_action(lambda: operation(registration, actor=actor(), **extra), message % {"name": registration.name})
+        run_action(lambda: operation(registration, actor=current_actor(), **extra),
+                   message % {"name": registration.name})
     return redirect(url_for("registration.show_registration", slug=slug, registration_id=registration_id))
 
 
@@ -172,7 +173,8 @@ def reconfirmation_page(slug):
                               modes=sorted(settings.reconfirm_modes() if is_open
                                            else reconfirmation.default_modes(event)))
     form = ReconfirmationForm(obj=current, zone=event.timezone, modes=places.modes_of(event))
-    asked = saved_form(form, lambda: [reconfirmation.request_reconfirmation(event, actor=actor(), **form.values())])
+    asked = saved_form(form, lambda: [reconfirmation.request_reconfirmation(event, actor=current_actor(),
+                                                                            **form.values())])
     if asked:
         flash(ngettext("Reconfirmation is requested; %(num)d participant is asked by mail.",
                        "Reconfirmation is requested; %(num)d participants are asked by mail.", asked[0]), "success")
@@ -194,7 +196,7 @@ def reconfirm(token):
     if current_user.is_authenticated and registration.user_id is not None:
         require(registration.can_view(current_user))
     if ButtonForm().validate_on_submit():
-        run_action(lambda: reconfirmation.reconfirm(registration, actor=actor()),
+        run_action(lambda: reconfirmation.reconfirm(registration, actor=current_actor()),
                    _("Thank you: your place is reconfirmed."))
     return redirect(url_for("registration.manage", token=token))
 

@@ -19,7 +19,7 @@ from conference.registration.models import (
     RegistrationInvitation,
     RegistrationQuestion,
 )
-from conference.registration.web.blueprint import actor, bp
+from conference.registration.web.blueprint import bp
 from conference.registration.web.setup_forms import (
     LIST_LABELS,
     MODE_LABELS,
@@ -30,7 +30,7 @@ from conference.registration.web.setup_forms import (
     RegistrationFormForm,
     SettingsForm,
 )
-from conference.web.common import run_action, saved_form
+from conference.web.common import current_actor, run_action, saved_form
 from conference.web.questions import KIND_LABELS
 
 PREFIX = "/events/<slug>/manage/registration"
@@ -102,7 +102,7 @@ def _overview(event, *, settings_form=None, invite_form=None, csv_form=None, csv
 def setup_page(slug):
     event = load_managed_event(slug)
     form = SettingsForm(obj=event.registration_settings, modes=places.modes_of(event))
-    if saved_form(form, lambda: setup.update_settings(event, actor=actor(), **form.values())):
+    if saved_form(form, lambda: setup.update_settings(event, actor=current_actor(), **form.values())):
         flash(_("The registration settings are saved."), "success")
         return _back(event)
     return _overview(event, settings_form=form)
@@ -125,7 +125,7 @@ def edit_form(slug, form_id):
 
 def _form_page(event, registration_form):
     form = RegistrationFormForm(obj=registration_form, zone=event.timezone)
-    if saved_form(form, lambda: setup.save_form(event, actor=actor(), form=registration_form, **form.values())):
+    if saved_form(form, lambda: setup.save_form(event, actor=current_actor(), form=registration_form, **form.values())):
         flash(_("The registration form is saved."), "success")
         return _back(event)
     return render_template("registration/setup_form.html", event=event, form=form, registration_form=registration_form)
@@ -136,7 +136,7 @@ def _form_page(event, registration_form):
 def delete_form(slug, form_id):
     event = load_managed_event(slug)
     registration_form = _of_event(RegistrationForm, event, form_id)
-    run_action(lambda: setup.delete_form(registration_form, actor=actor()),
+    run_action(lambda: setup.delete_form(registration_form, actor=current_actor()),
                _("The registration form %(title)s is deleted.", title=registration_form.title))
     return _back(event)
 
@@ -160,7 +160,7 @@ def edit_category(slug, category_id):
 
 def _category_page(event, registration_form, category):
     form = CategoryForm(obj=category, modes=places.modes_of(event))
-    if saved_form(form, lambda: setup.save_category(registration_form, actor=actor(), category=category,
+    if saved_form(form, lambda: setup.save_category(registration_form, actor=current_actor(), category=category,
                                                     **form.values())):
         flash(_("The category is saved."), "success")
         return _back(event)
@@ -175,7 +175,7 @@ def _category_page(event, registration_form, category):
 def delete_category(slug, category_id):
     event = load_managed_event(slug)
     category = _of_event(ParticipantCategory, event, category_id)
-    run_action(lambda: setup.delete_category(category, actor=actor()),
+    run_action(lambda: setup.delete_category(category, actor=current_actor()),
                _("The category %(name)s is deleted.", name=category.name))
     return _back(event)
 
@@ -199,7 +199,7 @@ def edit_question(slug, question_id):
 
 def _question_page(event, registration_form, question):
     form = QuestionForm(obj=question, categories=registration_form.categories)
-    if saved_form(form, lambda: setup.save_question(registration_form, actor=actor(), question=question,
+    if saved_form(form, lambda: setup.save_question(registration_form, actor=current_actor(), question=question,
                                                     **form.values())):
         flash(_("The question is saved."), "success")
         return _back(event)
@@ -212,7 +212,7 @@ def _question_page(event, registration_form, question):
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
     question = _question_of(event, question_id)
-    run_action(lambda: setup.delete_question(question, actor=actor()),
+    run_action(lambda: setup.delete_question(question, actor=current_actor()),
                _("The question %(label)s is deleted, with its answers.", label=question.label))
     return _back(event)
 
@@ -224,7 +224,7 @@ def delete_question(slug, question_id):
 def invite(slug):
     event = load_managed_event(slug)
     form = InviteForm(forms=queries.forms_of(event))
-    invitation = saved_form(form, lambda: setup.invite(event, actor=actor(), **form.values()))
+    invitation = saved_form(form, lambda: setup.invite(event, actor=current_actor(), **form.values()))
     if invitation:
         flash(_("An invitation is on its way to %(email)s.", email=invitation.email), "success")
         return _back(event)
@@ -238,7 +238,7 @@ def invite_csv(slug):
     form = InviteCsvForm()
     errors = []
     if form.validate_on_submit():
-        created, errors = setup.invite_from_csv(event, actor=actor(), **form.values())
+        created, errors = setup.invite_from_csv(event, actor=current_actor(), **form.values())
         if not errors:
             db.session.commit()
             flash(ngettext("%(num)d invitation is on its way.", "%(num)d invitations are on their way.",
@@ -253,6 +253,6 @@ def invite_csv(slug):
 def revoke_invitation(slug, invitation_id):
     event = load_managed_event(slug)
     invitation = _of_event(RegistrationInvitation, event, invitation_id)
-    run_action(lambda: setup.revoke_invitation(invitation, actor=actor()),
+    run_action(lambda: setup.revoke_invitation(invitation, actor=current_actor()),
                _("The invitation to %(email)s is withdrawn.", email=invitation.email))
     return _back(event)

@@ -24,8 +24,8 @@ from conference.review.web.assignment_forms import (
     AssignForm,
     AutoAssignForm,
 )
-from conference.review.web.blueprint import actor, bp, load_reviewing_manager_event
-from conference.web.common import require, run_action, safe_next, saved_form
+from conference.review.web.blueprint import bp, load_reviewing_manager_event
+from conference.web.common import current_actor, require, run_action, safe_next, saved_form
 
 
 @bp.context_processor
@@ -73,7 +73,7 @@ def assign(slug):
         return safe_next("review.assignments", slug=slug)
     submission = _managed_submission(event, form.submission_id.data)
     reviewer = db.get_or_404(User, form.reviewer_id.data)
-    run_action(lambda: assignment.assign(submission, reviewer, actor=actor()),
+    run_action(lambda: assignment.assign(submission, reviewer, actor=current_actor()),
                _("%(name)s now reviews %(code)s.", name=reviewer.name, code=submission.code))
     return safe_next("review.assignments", slug=slug)
 
@@ -85,7 +85,7 @@ def unassign(slug, assignment_id):
     row = db.first_or_404(sa.select(ReviewAssignment).join(Submission)
                           .where(ReviewAssignment.id == assignment_id, Submission.event_id == event.id))
     submission = _managed_submission(event, row.submission_id)
-    run_action(lambda: assignment.unassign(row, actor=actor()),
+    run_action(lambda: assignment.unassign(row, actor=current_actor()),
                _("%(name)s no longer reviews %(code)s.", name=row.reviewer.name, code=submission.code))
     return safe_next("review.assignments", slug=slug)
 
@@ -111,7 +111,7 @@ def auto_assign(slug):
     form = AutoAssignForm(tracks=tracks, all_tracks=organiser,
                           data={"reviews_per_submission": settings.reviews_per_submission,
                                 "max_load": settings.max_load})
-    proposal = saved_form(form, lambda: assignment.propose(event, actor=actor(), **form.values()))
+    proposal = saved_form(form, lambda: assignment.propose(event, actor=current_actor(), **form.values()))
     if proposal is not None:
         return redirect(url_for(".show_proposal", slug=slug, proposal_id=proposal.id))
     return render_template("review/auto_assign.html", event=event, form=form)
@@ -132,7 +132,7 @@ def apply_proposal(slug, proposal_id):
     event = load_reviewing_manager_event(slug)
     proposal = _proposal(event, proposal_id)
     try:
-        created = assignment.apply_proposal(proposal, actor=actor())
+        created = assignment.apply_proposal(proposal, actor=current_actor())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -13,9 +13,9 @@ from conference.events.models import EventRole, TeamInvitation
 from conference.events.web.views import load_event
 from conference.extensions import db
 from conference.review import committee as committee_ops
-from conference.review.web.blueprint import actor, bp
+from conference.review.web.blueprint import bp
 from conference.review.web.committee_forms import CommitteeInviteForm, MemberLimitsForm
-from conference.web.common import require, run_action, saved_form
+from conference.web.common import current_actor, require, run_action, saved_form
 
 
 def _organised_event(slug: str):
@@ -30,7 +30,8 @@ def committee(slug):
     event = _organised_event(slug)
     tracks = committee_ops.event_tracks_of(event)
     form = CommitteeInviteForm(tracks=tracks)
-    invitation = saved_form(form, lambda: committee_ops.invite_to_committee(event, actor=actor(), **form.values()))
+    invitation = saved_form(form, lambda: committee_ops.invite_to_committee(event, actor=current_actor(),
+                                                                            **form.values()))
     if invitation:
         flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
         return redirect(url_for("review.committee", slug=slug))
@@ -46,7 +47,7 @@ def edit_member(slug, role_id):
     require(role.role in committee_ops.COMMITTEE_INVITE_ROLES, hide=True)
     tracks = committee_ops.event_tracks_of(event)
     form = MemberLimitsForm(tracks=tracks, data={"track_ids": [t.id for t in role.tracks], "max_load": role.max_load})
-    if saved_form(form, lambda: committee_ops.set_member_limits(role, actor=actor(), **form.values())):
+    if saved_form(form, lambda: committee_ops.set_member_limits(role, actor=current_actor(), **form.values())):
         flash(_("The limits of %(name)s are saved.", name=role.user.name), "success")
         return redirect(url_for("review.committee", slug=slug))
     return render_template("review/committee_member.html", event=event, role=role, form=form,
@@ -59,5 +60,5 @@ def withdraw_invitation(slug, invitation_id):
     event = _organised_event(slug)
     invitation = db.first_or_404(sa.select(TeamInvitation).where(
         TeamInvitation.id == invitation_id, TeamInvitation.event_id == event.id))
-    run_action(lambda: team.revoke_invitation(invitation, actor=actor()), _("The invitation is withdrawn."))
+    run_action(lambda: team.revoke_invitation(invitation, actor=current_actor()), _("The invitation is withdrawn."))
     return redirect(url_for("review.committee", slug=slug))

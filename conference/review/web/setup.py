@@ -12,7 +12,7 @@ from conference.extensions import db
 from conference.review import setup as review_setup
 from conference.review.common import settings_for
 from conference.review.models import ReviewCriterion, ReviewQuestion
-from conference.review.web.blueprint import actor, bp
+from conference.review.web.blueprint import bp
 from conference.review.web.review_forms import (
     BLIND_LABELS,
     OTHER_REVIEWS_LABELS,
@@ -20,7 +20,7 @@ from conference.review.web.review_forms import (
     ReviewQuestionForm,
     SettingsForm,
 )
-from conference.web.common import run_action, saved_form
+from conference.web.common import current_actor, run_action, saved_form
 from conference.web.questions import KIND_LABELS
 
 
@@ -33,7 +33,7 @@ def _of_event(model, event, ident: int):
 def settings(slug):
     event = load_managed_event(slug)
     form = SettingsForm(obj=settings_for(event), zone=event.timezone)
-    if saved_form(form, lambda: review_setup.update_settings(event, actor=actor(), **form.values())):
+    if saved_form(form, lambda: review_setup.update_settings(event, actor=current_actor(), **form.values())):
         flash(_("The review settings are saved."), "success")
         return redirect(url_for(".settings", slug=slug))
     return render_template("review/settings.html", event=event, form=form,
@@ -59,7 +59,7 @@ def edit_criterion(slug, criterion_id):
 
 def _criterion_page(event, criterion):
     form = CriterionForm(obj=criterion)
-    if saved_form(form, lambda: review_setup.save_criterion(event, actor=actor(), criterion=criterion,
+    if saved_form(form, lambda: review_setup.save_criterion(event, actor=current_actor(), criterion=criterion,
                                                             **form.values())):
         flash(_("The criterion is saved."), "success")
         return redirect(url_for(".settings", slug=event.slug))
@@ -72,7 +72,7 @@ def _criterion_page(event, criterion):
 def delete_criterion(slug, criterion_id):
     event = load_managed_event(slug)
     criterion = _of_event(ReviewCriterion, event, criterion_id)
-    if run_action(lambda: review_setup.delete_criterion(criterion, actor=actor(), event=event),
+    if run_action(lambda: review_setup.delete_criterion(criterion, actor=current_actor(), event=event),
                   _("The criterion %(name)s is deleted.", name=criterion.name)):
         return redirect(url_for(".settings", slug=slug))
     return redirect(url_for(".edit_criterion", slug=slug, criterion_id=criterion_id))
@@ -95,7 +95,7 @@ def edit_question(slug, question_id):
 
 def _question_page(event, question):
     form = ReviewQuestionForm(obj=question)
-    if saved_form(form, lambda: review_setup.save_review_question(event, actor=actor(), question=question,
+    if saved_form(form, lambda: review_setup.save_review_question(event, actor=current_actor(), question=question,
                                                                   **form.values())):
         flash(_("The question is saved."), "success")
         return redirect(url_for(".settings", slug=event.slug))
@@ -107,6 +107,6 @@ def _question_page(event, question):
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
     question = _of_event(ReviewQuestion, event, question_id)
-    run_action(lambda: review_setup.delete_review_question(question, actor=actor(), event=event),
+    run_action(lambda: review_setup.delete_review_question(question, actor=current_actor(), event=event),
                _("The question is deleted."))
     return redirect(url_for(".settings", slug=slug))
