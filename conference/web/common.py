@@ -1,5 +1,6 @@
-"""Small helpers shared by the views: who is acting, showing domain errors on forms, safe
-redirects, the base of every form and the one way to read a number from an address."""
+"""Small helpers shared by the views: who is acting, loading an event's row, showing domain
+errors on forms, safe redirects, the base of every form and the one way to read a number from
+an address."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import format_date, format_number, gettext
 from flask_login import current_user
@@ -48,6 +50,12 @@ def current_actor() -> Any:
     """Who is acting, for an operation's ``actor``: the logged-in User itself (the audit log
     records the User, not Flask-Login's proxy), or None for a visitor (who came by a signed link)."""
     return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def load_of_event(model, event, ident: int):
+    """``model`` number ``ident`` (a row with an ``event_id``) of ``event``: 404 when it does not
+    exist or belongs to another event."""
+    return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
 
 
 def show_error(form, error: DomainError) -> None:

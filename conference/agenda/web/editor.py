@@ -34,14 +34,11 @@ from conference.agenda.web.editor_forms import (
 from conference.events.models import Track
 from conference.events.web.views import load_managed_event
 from conference.extensions import db
-from conference.web.common import BaseForm, current_actor, run_action, saved_form
+from conference.web.common import BaseForm, current_actor, load_of_event, run_action, saved_form
 
 BASE = "/events/<slug>/manage/agenda"
 
 
-
-def _of_event(model, event, ident: int):
-    return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
 
 
 def _tracks(event):
@@ -84,7 +81,7 @@ def editor(slug):
 @login_required
 def room_page(slug, room_id=None):
     event = load_managed_event(slug)
-    room = _of_event(Room, event, room_id) if room_id else None
+    room = load_of_event(Room, event, room_id) if room_id else None
     form = RoomForm(obj=room)
     if saved_form(form, lambda: programme.save_room(event, actor=current_actor(), room=room, **form.values())):
         flash(_("The room is saved."), "success")
@@ -96,7 +93,7 @@ def room_page(slug, room_id=None):
 @login_required
 def delete_room(slug, room_id):
     event = load_managed_event(slug)
-    room = _of_event(Room, event, room_id)
+    room = load_of_event(Room, event, room_id)
     run_action(lambda: programme.delete_room(room, actor=current_actor(), event=event),
                _("The room %(name)s is deleted.", name=room.name))
     return redirect(url_for(".editor", slug=slug))
@@ -106,7 +103,7 @@ def delete_room(slug, room_id):
 @login_required
 def delete_speaker(slug, speaker_id):
     event = load_managed_event(slug)
-    speaker = _of_event(Speaker, event, speaker_id)
+    speaker = load_of_event(Speaker, event, speaker_id)
     run_action(lambda: programme_removal.delete_speaker(speaker, actor=current_actor(), event=event),
                _("The speaker %(name)s is deleted.", name=speaker.name))
     return redirect(url_for(".editor", slug=slug))
@@ -116,7 +113,7 @@ def delete_speaker(slug, speaker_id):
 @login_required
 def delete_session(slug, session_id):
     event = load_managed_event(slug)
-    session = _of_event(AgendaSession, event, session_id)
+    session = load_of_event(AgendaSession, event, session_id)
     run_action(lambda: programme_removal.delete_session(session, actor=current_actor(), event=event),
                _("The session %(title)s is deleted; its items wait in the unscheduled list.", title=session.title))
     return redirect(url_for(".editor", slug=slug))
@@ -126,7 +123,7 @@ def delete_session(slug, session_id):
 @login_required
 def delete_item(slug, item_id):
     event = load_managed_event(slug)
-    item = _of_event(AgendaItem, event, item_id)
+    item = load_of_event(AgendaItem, event, item_id)
     run_action(lambda: programme_removal.delete_item(item, actor=current_actor(), event=event),
                _("%(title)s is taken out of the programme.", title=item.title))
     return redirect(url_for(".editor", slug=slug))
@@ -139,7 +136,7 @@ def delete_item(slug, item_id):
 @login_required
 def speaker_page(slug, speaker_id=None):
     event = load_managed_event(slug)
-    speaker = _of_event(Speaker, event, speaker_id) if speaker_id else None
+    speaker = load_of_event(Speaker, event, speaker_id) if speaker_id else None
     form = SpeakerForm(obj=speaker, zone=event.timezone)
     if speaker is not None and not form.is_submitted():  # the stored windows as text (obj gives their list)
         form.availability.data = availability_text(speaker, event.timezone)
@@ -157,7 +154,7 @@ def speaker_page(slug, speaker_id=None):
 @login_required
 def session_page(slug, session_id=None):
     event = load_managed_event(slug)
-    session = _of_event(AgendaSession, event, session_id) if session_id else None
+    session = load_of_event(AgendaSession, event, session_id) if session_id else None
     form = SessionForm(obj=session, zone=event.timezone, rooms=programme.rooms_of(event), tracks=_tracks(event),
                        speakers=programme.speakers_of(event))
     if saved_form(form, lambda: programme.save_session(event, actor=current_actor(), session=session, **form.values())):
@@ -170,7 +167,7 @@ def session_page(slug, session_id=None):
 @login_required
 def move_session(slug, session_id):
     event = load_managed_event(slug)
-    session = _of_event(AgendaSession, event, session_id)
+    session = load_of_event(AgendaSession, event, session_id)
     form = MoveForm(prefix=f"move-{session.id}", zone=event.timezone, rooms=programme.rooms_of(event))
     placed_at = (session.room_id, session.starts_at)
     if saved_form(form, lambda: programme.move_session(
@@ -201,7 +198,7 @@ def add_submissions(slug):
 @login_required
 def item_page(slug, item_id=None):
     event = load_managed_event(slug)
-    item = _of_event(AgendaItem, event, item_id) if item_id else None
+    item = load_of_event(AgendaItem, event, item_id) if item_id else None
     form = ItemForm(obj=item, speakers=programme.speakers_of(event))
     if saved_form(form, lambda: programme.save_item(event, actor=current_actor(), item=item, **form.values())):
         flash(_("The item is saved."), "success")
@@ -213,7 +210,7 @@ def item_page(slug, item_id=None):
 @login_required
 def place_item(slug, item_id):
     event = load_managed_event(slug)
-    item = _of_event(AgendaItem, event, item_id)
+    item = load_of_event(AgendaItem, event, item_id)
     sessions = programme.sessions_of(event)
     form = PlaceForm(prefix=f"place-{item.id}", zone=event.timezone, sessions=sessions)
     by_id = {s.id: s for s in sessions}
@@ -230,7 +227,7 @@ def place_item(slug, item_id):
 @login_required
 def unschedule_item(slug, item_id):
     event = load_managed_event(slug)
-    item = _of_event(AgendaItem, event, item_id)
+    item = load_of_event(AgendaItem, event, item_id)
     run_action(lambda: programme.unschedule_item(item, actor=current_actor()),
                _("%(item)s is back among the unscheduled items.", item=item.title))
     return redirect(url_for(".editor", slug=slug))

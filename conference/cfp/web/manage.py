@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -31,8 +30,7 @@ from conference.cfp.web.manage_forms import (
 from conference.core.types import utcnow
 from conference.events.models import Track
 from conference.events.web.views import load_managed_event
-from conference.extensions import db
-from conference.web.common import current_actor, require
+from conference.web.common import current_actor, load_of_event, require
 from conference.web.common import run_action as _done
 from conference.web.common import saved_form as _saved
 from conference.web.questions import KIND_LABELS
@@ -45,10 +43,6 @@ def labels():
     return {"state_labels": STATE_LABELS, "kind_labels": KIND_LABELS, "target_labels": TARGET_LABELS}
 
 
-
-def _of_event(model, event, ident: int):
-    """``model`` number ``ident``; 404 when it does not exist or belongs to another event."""
-    return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
 
 
 # The call's dates and text -------------------------------------------------------------------------
@@ -84,7 +78,7 @@ def new_type(slug):
 @login_required
 def edit_type(slug, type_id):
     event = load_managed_event(slug)
-    return _type_page(event, _of_event(SubmissionType, event, type_id))
+    return _type_page(event, load_of_event(SubmissionType, event, type_id))
 
 
 def _type_page(event, submission_type):
@@ -100,7 +94,7 @@ def _type_page(event, submission_type):
 @login_required
 def delete_type(slug, type_id):
     event = load_managed_event(slug)
-    submission_type = _of_event(SubmissionType, event, type_id)
+    submission_type = load_of_event(SubmissionType, event, type_id)
     _done(lambda: cfp_setup.delete_submission_type(submission_type, actor=current_actor(), event=event),
           _("The submission type %(name)s is deleted.", name=submission_type.name))
     return redirect(url_for(".list_types", slug=slug))
@@ -126,7 +120,7 @@ def new_track(slug):
 @login_required
 def edit_track(slug, track_id):
     event = load_managed_event(slug)
-    return _track_page(event, _of_event(Track, event, track_id))
+    return _track_page(event, load_of_event(Track, event, track_id))
 
 
 def _track_page(event, track):
@@ -141,7 +135,7 @@ def _track_page(event, track):
 @login_required
 def delete_track(slug, track_id):
     event = load_managed_event(slug)
-    track = _of_event(Track, event, track_id)
+    track = load_of_event(Track, event, track_id)
     _done(lambda: cfp_setup.delete_track(track, actor=current_actor(), event=event),
           _("The track %(name)s is deleted.", name=track.name))
     return redirect(url_for(".list_tracks", slug=slug))
@@ -167,7 +161,7 @@ def new_question(slug):
 @login_required
 def edit_question(slug, question_id):
     event = load_managed_event(slug)
-    return _question_page(event, _of_event(Question, event, question_id))
+    return _question_page(event, load_of_event(Question, event, question_id))
 
 
 def _question_page(event, question):
@@ -184,7 +178,7 @@ def _question_page(event, question):
 @login_required
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
-    question = _of_event(Question, event, question_id)
+    question = load_of_event(Question, event, question_id)
     _done(lambda: cfp_setup.delete_question(question, actor=current_actor(), event=event),
           _("The question %(label)s is deleted, with its answers.", label=question.label))
     return redirect(url_for(".list_questions", slug=slug))
@@ -209,7 +203,7 @@ def manage_access_codes(slug):
 @login_required
 def delete_access_code(slug, code_id):
     event = load_managed_event(slug)
-    access_code = _of_event(AccessCode, event, code_id)
+    access_code = load_of_event(AccessCode, event, code_id)
     _done(lambda: cfp_setup.delete_access_code(access_code, actor=current_actor(), event=event),
           _("The access code %(code)s is deleted.", code=access_code.code))
     return redirect(url_for(".manage_access_codes", slug=slug))

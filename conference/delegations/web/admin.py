@@ -32,14 +32,9 @@ from conference.extensions import db
 from conference.registration import admin, places
 from conference.registration.web.blueprint import bp
 from conference.registration.web.setup_forms import MODE_LABELS
-from conference.web.common import current_actor, run_action, saved_form
+from conference.web.common import current_actor, load_of_event, run_action, saved_form
 
 PREFIX = "/events/<slug>/manage/delegations"
-
-
-def _organisation_of(event, organisation_id: int) -> Organisation:
-    return db.first_or_404(sa.select(Organisation).where(Organisation.id == organisation_id,
-                                                         Organisation.event_id == event.id))
 
 
 def _back(event):
@@ -136,14 +131,14 @@ def new_organisation(slug):
 @login_required
 def edit_organisation(slug, organisation_id):
     event = load_managed_event(slug)
-    return _save_page(event, _organisation_of(event, organisation_id))
+    return _save_page(event, load_of_event(Organisation, event, organisation_id))
 
 
 @bp.post(PREFIX + "/<int:organisation_id>/delete")
 @login_required
 def delete_organisation(slug, organisation_id):
     event = load_managed_event(slug)
-    organisation = _organisation_of(event, organisation_id)
+    organisation = load_of_event(Organisation, event, organisation_id)
     name = organisation.name
     if run_action(lambda: delegations.delete_organisation(organisation, actor=current_actor()),
                   _("%(name)s is deleted from the list.", name=name)):
@@ -155,7 +150,7 @@ def delete_organisation(slug, organisation_id):
 @login_required
 def add_focal_point(slug, organisation_id):
     event = load_managed_event(slug)
-    organisation = _organisation_of(event, organisation_id)
+    organisation = load_of_event(Organisation, event, organisation_id)
     form = FocalPointForm()
     focal = saved_form(form, lambda: delegations.add_focal_point(organisation, actor=current_actor(), **form.values()))
     if focal:
@@ -169,7 +164,7 @@ def add_focal_point(slug, organisation_id):
 @login_required
 def remove_focal_point(slug, organisation_id, focal_point_id):
     event = load_managed_event(slug)
-    organisation = _organisation_of(event, organisation_id)
+    organisation = load_of_event(Organisation, event, organisation_id)
     focal = db.first_or_404(sa.select(FocalPoint).where(FocalPoint.id == focal_point_id,
                                                         FocalPoint.organisation_id == organisation.id))
     email = focal.email

@@ -3,7 +3,6 @@
 import datetime as dt
 import zoneinfo
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +14,7 @@ from conference.events import team
 from conference.events.models import Event, EventRole, TeamInvitation
 from conference.events.web.forms import EventForm, InviteForm
 from conference.extensions import db
-from conference.web.common import current_actor, paginate, require, show_error
+from conference.web.common import current_actor, load_of_event, paginate, require, show_error
 from conference.web.page_values import PageValues
 
 bp = Blueprint("events", __name__)
@@ -155,7 +154,7 @@ def manage_team(slug):
 @login_required
 def remove_team_role(slug, role_id):
     event = load_managed_event(slug)
-    role = db.first_or_404(sa.select(EventRole).where(EventRole.id == role_id, EventRole.event_id == event.id))
+    role = load_of_event(EventRole, event, role_id)
     try:
         team.remove_role(role, actor=current_actor())
     except DomainError as error:
@@ -170,8 +169,7 @@ def remove_team_role(slug, role_id):
 @login_required
 def revoke_invitation(slug, invitation_id):
     event = load_managed_event(slug)
-    invitation = db.first_or_404(sa.select(TeamInvitation).where(
-        TeamInvitation.id == invitation_id, TeamInvitation.event_id == event.id))
+    invitation = load_of_event(TeamInvitation, event, invitation_id)
     try:
         team.revoke_invitation(invitation, actor=current_actor())
     except DomainError as error:

@@ -30,7 +30,7 @@ from conference.registration.web.setup_forms import (
     RegistrationFormForm,
     SettingsForm,
 )
-from conference.web.common import current_actor, run_action, saved_form
+from conference.web.common import current_actor, load_of_event, run_action, saved_form
 from conference.web.questions import KIND_LABELS
 
 PREFIX = "/events/<slug>/manage/registration"
@@ -67,9 +67,6 @@ def registration_navigation():
 
     return {"registration_nav": registration_nav, "registration_entry": registration_entry}
 
-
-def _of_event(model, event, ident: int):
-    return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
 
 
 def _question_of(event, ident: int) -> RegistrationQuestion:
@@ -120,7 +117,7 @@ def new_form(slug):
 @login_required
 def edit_form(slug, form_id):
     event = load_managed_event(slug)
-    return _form_page(event, _of_event(RegistrationForm, event, form_id))
+    return _form_page(event, load_of_event(RegistrationForm, event, form_id))
 
 
 def _form_page(event, registration_form):
@@ -135,7 +132,7 @@ def _form_page(event, registration_form):
 @login_required
 def delete_form(slug, form_id):
     event = load_managed_event(slug)
-    registration_form = _of_event(RegistrationForm, event, form_id)
+    registration_form = load_of_event(RegistrationForm, event, form_id)
     run_action(lambda: setup.delete_form(registration_form, actor=current_actor()),
                _("The registration form %(title)s is deleted.", title=registration_form.title))
     return _back(event)
@@ -147,14 +144,14 @@ def delete_form(slug, form_id):
 @login_required
 def new_category(slug, form_id):
     event = load_managed_event(slug)
-    return _category_page(event, _of_event(RegistrationForm, event, form_id), None)
+    return _category_page(event, load_of_event(RegistrationForm, event, form_id), None)
 
 
 @bp.route(PREFIX + "/categories/<int:category_id>", methods=["GET", "POST"])
 @login_required
 def edit_category(slug, category_id):
     event = load_managed_event(slug)
-    category = _of_event(ParticipantCategory, event, category_id)
+    category = load_of_event(ParticipantCategory, event, category_id)
     return _category_page(event, category.form, category)
 
 
@@ -174,7 +171,7 @@ def _category_page(event, registration_form, category):
 @login_required
 def delete_category(slug, category_id):
     event = load_managed_event(slug)
-    category = _of_event(ParticipantCategory, event, category_id)
+    category = load_of_event(ParticipantCategory, event, category_id)
     run_action(lambda: setup.delete_category(category, actor=current_actor()),
                _("The category %(name)s is deleted.", name=category.name))
     return _back(event)
@@ -186,7 +183,7 @@ def delete_category(slug, category_id):
 @login_required
 def new_question(slug, form_id):
     event = load_managed_event(slug)
-    return _question_page(event, _of_event(RegistrationForm, event, form_id), None)
+    return _question_page(event, load_of_event(RegistrationForm, event, form_id), None)
 
 
 @bp.route(PREFIX + "/questions/<int:question_id>", methods=["GET", "POST"])
@@ -252,7 +249,7 @@ def invite_csv(slug):
 @login_required
 def revoke_invitation(slug, invitation_id):
     event = load_managed_event(slug)
-    invitation = _of_event(RegistrationInvitation, event, invitation_id)
+    invitation = load_of_event(RegistrationInvitation, event, invitation_id)
     run_action(lambda: setup.revoke_invitation(invitation, actor=current_actor()),
                _("The invitation to %(email)s is withdrawn.", email=invitation.email))
     return _back(event)

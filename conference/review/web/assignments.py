@@ -25,7 +25,7 @@ from conference.review.web.assignment_forms import (
     AutoAssignForm,
 )
 from conference.review.web.blueprint import bp, load_reviewing_manager_event
-from conference.web.common import current_actor, require, run_action, safe_next, saved_form
+from conference.web.common import current_actor, load_of_event, require, run_action, safe_next, saved_form
 
 
 @bp.context_processor
@@ -46,8 +46,7 @@ def _managed_submission(event, submission_id) -> Submission:
 
 
 def _proposal(event, proposal_id) -> AssignmentProposal:
-    proposal = db.first_or_404(sa.select(AssignmentProposal).where(AssignmentProposal.id == proposal_id,
-                                                                   AssignmentProposal.event_id == event.id))
+    proposal = load_of_event(AssignmentProposal, event, proposal_id)
     track_id = proposal.parameters.get("track_id")
     chair = event.role_row(current_user, TeamRole.TRACK_CHAIR)
     require(event.can_manage(current_user) or (track_id is not None and chair is not None

@@ -3,7 +3,6 @@ reviewers and track chairs; changing a member's tracks and cap; withdrawing invi
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,11 +10,10 @@ from flask_login import current_user, login_required
 from conference.events import team
 from conference.events.models import EventRole, TeamInvitation
 from conference.events.web.views import load_event
-from conference.extensions import db
 from conference.review import committee as committee_ops
 from conference.review.web.blueprint import bp
 from conference.review.web.committee_forms import CommitteeInviteForm, MemberLimitsForm
-from conference.web.common import current_actor, require, run_action, saved_form
+from conference.web.common import current_actor, load_of_event, require, run_action, saved_form
 
 
 def _organised_event(slug: str):
@@ -43,7 +41,7 @@ def committee(slug):
 @login_required
 def edit_member(slug, role_id):
     event = _organised_event(slug)
-    role = db.first_or_404(sa.select(EventRole).where(EventRole.id == role_id, EventRole.event_id == event.id))
+    role = load_of_event(EventRole, event, role_id)
     require(role.role in committee_ops.COMMITTEE_INVITE_ROLES, hide=True)
     tracks = committee_ops.event_tracks_of(event)
     form = MemberLimitsForm(tracks=tracks, data={"track_ids": [t.id for t in role.tracks], "max_load": role.max_load})
@@ -58,7 +56,6 @@ def edit_member(slug, role_id):
 @login_required
 def withdraw_invitation(slug, invitation_id):
     event = _organised_event(slug)
-    invitation = db.first_or_404(sa.select(TeamInvitation).where(
-        TeamInvitation.id == invitation_id, TeamInvitation.event_id == event.id))
+    invitation = load_of_event(TeamInvitation, event, invitation_id)
     run_action(lambda: team.revoke_invitation(invitation, actor=current_actor()), _("The invitation is withdrawn."))
     return redirect(url_for("review.committee", slug=slug))

@@ -31,7 +31,7 @@ from conference.review.web.committee_forms import (
     DeclareOwnConflictForm,
     author_conflicts_form,
 )
-from conference.web.common import current_actor, id_or_none, require, run_action, saved_form
+from conference.web.common import current_actor, id_or_none, load_of_event, require, run_action, saved_form
 
 
 def _conflicts_page(event, add_form=None):
@@ -71,7 +71,7 @@ def add_conflict(slug):
 @login_required
 def remove_conflict(slug, conflict_id):
     event = load_reviewing_manager_event(slug)
-    conflict = db.first_or_404(sa.select(Conflict).where(Conflict.id == conflict_id, Conflict.event_id == event.id))
+    conflict = load_of_event(Conflict, event, conflict_id)
     require(conflict.submission.can_manage_review(current_user), hide=True)
     run_action(lambda: ops.remove_conflict(conflict, actor=current_actor()), _("The conflict is removed."))
     return redirect(url_for("review.conflicts", slug=slug))
@@ -142,7 +142,7 @@ def own_conflicts(slug):
 @login_required
 def withdraw_own_conflict(slug, conflict_id):
     event = load_committee_event(slug)
-    conflict = db.first_or_404(sa.select(Conflict).where(Conflict.id == conflict_id, Conflict.event_id == event.id))
+    conflict = load_of_event(Conflict, event, conflict_id)
     require(conflict.can_withdraw(current_user), hide=True)
     run_action(lambda: ops.withdraw_own_conflict(conflict, actor=current_actor()),
                _("Your conflict with %(code)s is withdrawn. Nothing it removed comes back: you may bid on the "

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from conference.events.web.views import load_managed_event
-from conference.extensions import db
 from conference.review import setup as review_setup
 from conference.review.common import settings_for
 from conference.review.models import ReviewCriterion, ReviewQuestion
@@ -20,12 +18,8 @@ from conference.review.web.review_forms import (
     ReviewQuestionForm,
     SettingsForm,
 )
-from conference.web.common import current_actor, run_action, saved_form
+from conference.web.common import current_actor, load_of_event, run_action, saved_form
 from conference.web.questions import KIND_LABELS
-
-
-def _of_event(model, event, ident: int):
-    return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
 
 
 @bp.route("/events/<slug>/review/settings", methods=["GET", "POST"])
@@ -54,7 +48,7 @@ def new_criterion(slug):
 @login_required
 def edit_criterion(slug, criterion_id):
     event = load_managed_event(slug)
-    return _criterion_page(event, _of_event(ReviewCriterion, event, criterion_id))
+    return _criterion_page(event, load_of_event(ReviewCriterion, event, criterion_id))
 
 
 def _criterion_page(event, criterion):
@@ -71,7 +65,7 @@ def _criterion_page(event, criterion):
 @login_required
 def delete_criterion(slug, criterion_id):
     event = load_managed_event(slug)
-    criterion = _of_event(ReviewCriterion, event, criterion_id)
+    criterion = load_of_event(ReviewCriterion, event, criterion_id)
     if run_action(lambda: review_setup.delete_criterion(criterion, actor=current_actor(), event=event),
                   _("The criterion %(name)s is deleted.", name=criterion.name)):
         return redirect(url_for(".settings", slug=slug))
@@ -90,7 +84,7 @@ def new_question(slug):
 @login_required
 def edit_question(slug, question_id):
     event = load_managed_event(slug)
-    return _question_page(event, _of_event(ReviewQuestion, event, question_id))
+    return _question_page(event, load_of_event(ReviewQuestion, event, question_id))
 
 
 def _question_page(event, question):
@@ -106,7 +100,7 @@ def _question_page(event, question):
 @login_required
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
-    question = _of_event(ReviewQuestion, event, question_id)
+    question = load_of_event(ReviewQuestion, event, question_id)
     run_action(lambda: review_setup.delete_review_question(question, actor=current_actor(), event=event),
                _("The question is deleted."))
     return redirect(url_for(".settings", slug=slug))
