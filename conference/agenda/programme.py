@@ -34,7 +34,7 @@ from conference.core import audit
 from conference.core.bounds import EARLIEST_DATE, LATEST_DATE, clamped, date_in_range
 from conference.core.links import check_web_address
 from conference.core.timezones import is_valid_timezone
-from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllowed
+from conference.errors import AlreadyExists, DomainError, InvalidState
 from conference.events.models import Event, Track
 from conference.extensions import db
 from conference.i18n import format_date
@@ -45,8 +45,7 @@ SCHEDULED_STATES = (SubmissionState.ACCEPTED, SubmissionState.CONFIRMED)
 # Shared checks ------------------------------------------------------------------------------------
 
 def require_organiser(event: Event, actor) -> None:
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers may edit the programme."))
+    event.require_manager(actor, _("Only the event's organisers may edit the programme."))
 
 
 @overload

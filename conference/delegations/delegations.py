@@ -72,8 +72,7 @@ def organisation_event(organisation: Organisation) -> Event:
 
 
 def require_organiser(event: Event, actor) -> None:
-    if actor is None or not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can do this."))
+    event.require_manager(actor, _("Only the event's organisers can do this."))
 
 
 def _require_delegation(organisation: Organisation, actor) -> None:

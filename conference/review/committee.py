@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from conference.core.audit import record
 from conference.core.models import AuditEntry
-from conference.errors import DomainError, NotAllowed
+from conference.errors import DomainError
 from conference.events import team
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, TeamInvitation, Track
@@ -39,8 +39,7 @@ def set_member_limits(role: EventRole, *, actor, track_ids, max_load: int | None
     """Limit a reviewer or track chair to some tracks (none: all), and give a reviewer a cap of
     their own on assigned reviews (None: the event's cap). Organisers only."""
     event = role.event
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can change the committee."))
+    event.require_manager(actor, _("Only the event's organisers can change the committee."))
     if role.role not in COMMITTEE_INVITE_ROLES:
         raise DomainError(_("Only reviewers and track chairs have tracks and caps."))
     tracks = team.event_tracks(event, track_ids, role=role.role)

@@ -199,8 +199,7 @@ def release_decisions(event: Event, *, actor, now: dt.datetime | None = None) ->
     staged type, if one was chosen) or rejected, and the notification mails wait in the
     outbox (held) for an organiser to send. Returns how many were released."""
     now = now or utcnow()
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only organisers release decisions."))
+    event.require_manager(actor, _("Only organisers release decisions."))
     submissions = staged(event, lock=True)
     if not submissions:
         raise InvalidState(_("There are no staged decisions to release."))
@@ -256,8 +255,7 @@ def remind_unconfirmed(event: Event, *, actor, now: dt.datetime | None = None) -
     """Remind the authors of every accepted, unconfirmed submission to confirm or withdraw.
     Returns how many submissions were reminded."""
     now = now or utcnow()
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only organisers remind authors."))
+    event.require_manager(actor, _("Only organisers remind authors."))
     waiting = unconfirmed(event)
     if not waiting:
         raise InvalidState(_("Every accepted submission is confirmed: there is nobody to remind."))
