@@ -5,11 +5,13 @@ an address."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_number, gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -58,6 +60,12 @@ def load_of_event(model, event, ident: int):
     return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
 
 
+def load_if_given(model, event, ident: int | None):
+    """For a create-or-edit page: the row to edit (as load_of_event), or None, a new one, when
+    the address gives no id."""
+    return None if ident is None else load_of_event(model, event, ident)
+
+
 def show_error(form, error: DomainError) -> None:
     """Put a domain error next to its field (each field's, for ValidationFailed), or at the
     top of the form."""
@@ -82,6 +90,19 @@ def saved_form(form, operation):
         return None
     db.session.commit()
     return saved if saved is not None else True
+
+
+def edit_page(form, save: Callable[[], Any], *, saved: str | Callable[[Any], str], back: str | Callable[[Any], str],
+              page: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+    """The one create-or-edit page. On a valid submit, ``save`` (one domain operation) runs and
+    commits (saved_form), ``saved`` is flashed and the browser goes to ``back``; either may be a
+    function of what ``save`` gave back. Otherwise ``page()`` shows the form: as typed, with the
+    domain's refusal beside its field."""
+    done = saved_form(form, save)
+    if done is None:
+        return page()
+    flash(saved(done) if callable(saved) else saved, "success")
+    return redirect(back(done) if callable(back) else back)
 
 
 def run_action(operation, message: str) -> bool:

@@ -34,7 +34,15 @@ from conference.agenda.web.editor_forms import (
 from conference.events.models import Track
 from conference.events.web.views import load_managed_event
 from conference.extensions import db
-from conference.web.common import BaseForm, current_actor, load_of_event, run_action, saved_form
+from conference.web.common import (
+    BaseForm,
+    current_actor,
+    edit_page,
+    load_if_given,
+    load_of_event,
+    run_action,
+    saved_form,
+)
 
 BASE = "/events/<slug>/manage/agenda"
 
@@ -81,12 +89,11 @@ def editor(slug):
 @login_required
 def room_page(slug, room_id=None):
     event = load_managed_event(slug)
-    room = load_of_event(Room, event, room_id) if room_id else None
+    room = load_if_given(Room, event, room_id)
     form = RoomForm(obj=room)
-    if saved_form(form, lambda: programme.save_room(event, actor=current_actor(), room=room, **form.values())):
-        flash(_("The room is saved."), "success")
-        return redirect(url_for(".editor", slug=slug))
-    return render_template("agenda/editor_room.html", event=event, form=form, room=room)
+    return edit_page(form, lambda: programme.save_room(event, actor=current_actor(), room=room, **form.values()),
+                     saved=_("The room is saved."), back=url_for(".editor", slug=slug),
+                     page=lambda: render_template("agenda/editor_room.html", event=event, form=form, room=room))
 
 
 @bp.post(BASE + "/rooms/<int:room_id>/delete")
@@ -136,15 +143,15 @@ def delete_item(slug, item_id):
 @login_required
 def speaker_page(slug, speaker_id=None):
     event = load_managed_event(slug)
-    speaker = load_of_event(Speaker, event, speaker_id) if speaker_id else None
+    speaker = load_if_given(Speaker, event, speaker_id)
     form = SpeakerForm(obj=speaker, zone=event.timezone)
     if speaker is not None and not form.is_submitted():  # the stored windows as text (obj gives their list)
         form.availability.data = availability_text(speaker, event.timezone)
-    if saved_form(form, lambda: programme.save_speaker(event, actor=current_actor(), speaker=speaker, **form.values())):
-        flash(_("The speaker is saved."), "success")
-        return redirect(url_for(".editor", slug=slug))
-    return render_template("agenda/editor_speaker.html", event=event, form=form, speaker=speaker,
-                           speakers=programme.speakers_of(event))
+    return edit_page(form, lambda: programme.save_speaker(event, actor=current_actor(), speaker=speaker,
+                                                          **form.values()),
+                     saved=_("The speaker is saved."), back=url_for(".editor", slug=slug),
+                     page=lambda: render_template("agenda/editor_speaker.html", event=event, form=form,
+                                                  speaker=speaker, speakers=programme.speakers_of(event)))
 
 
 # Sessions -------------------------------------------------------------------------------------------
@@ -154,13 +161,14 @@ def speaker_page(slug, speaker_id=None):
 @login_required
 def session_page(slug, session_id=None):
     event = load_managed_event(slug)
-    session = load_of_event(AgendaSession, event, session_id) if session_id else None
+    session = load_if_given(AgendaSession, event, session_id)
     form = SessionForm(obj=session, zone=event.timezone, rooms=programme.rooms_of(event), tracks=_tracks(event),
                        speakers=programme.speakers_of(event))
-    if saved_form(form, lambda: programme.save_session(event, actor=current_actor(), session=session, **form.values())):
-        flash(_("The session is saved."), "success")
-        return redirect(url_for(".editor", slug=slug))
-    return render_template("agenda/editor_session.html", event=event, form=form, session=session)
+    return edit_page(form, lambda: programme.save_session(event, actor=current_actor(), session=session,
+                                                          **form.values()),
+                     saved=_("The session is saved."), back=url_for(".editor", slug=slug),
+                     page=lambda: render_template("agenda/editor_session.html", event=event, form=form,
+                                                  session=session))
 
 
 @bp.post(BASE + "/sessions/<int:session_id>/move")
@@ -198,12 +206,11 @@ def add_submissions(slug):
 @login_required
 def item_page(slug, item_id=None):
     event = load_managed_event(slug)
-    item = load_of_event(AgendaItem, event, item_id) if item_id else None
+    item = load_if_given(AgendaItem, event, item_id)
     form = ItemForm(obj=item, speakers=programme.speakers_of(event))
-    if saved_form(form, lambda: programme.save_item(event, actor=current_actor(), item=item, **form.values())):
-        flash(_("The item is saved."), "success")
-        return redirect(url_for(".editor", slug=slug))
-    return render_template("agenda/editor_item.html", event=event, form=form, item=item)
+    return edit_page(form, lambda: programme.save_item(event, actor=current_actor(), item=item, **form.values()),
+                     saved=_("The item is saved."), back=url_for(".editor", slug=slug),
+                     page=lambda: render_template("agenda/editor_item.html", event=event, form=form, item=item))
 
 
 @bp.post(BASE + "/items/<int:item_id>/place")

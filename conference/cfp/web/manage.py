@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    flash,
     redirect,
     render_template,
     request,
@@ -30,9 +29,7 @@ from conference.cfp.web.manage_forms import (
 from conference.core.types import utcnow
 from conference.events.models import Track
 from conference.events.web.views import load_managed_event
-from conference.web.common import current_actor, load_of_event, require
-from conference.web.common import run_action as _done
-from conference.web.common import saved_form as _saved
+from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, require, run_action
 from conference.web.questions import KIND_LABELS
 
 bp = Blueprint("cfp_manage", __name__, url_prefix="/events/<slug>/manage")
@@ -52,10 +49,9 @@ def labels():
 def edit_call(slug):
     event = load_managed_event(slug)
     form = CallForm(obj=event.call, zone=event.timezone)
-    if _saved(form, lambda: cfp_setup.configure_call(event, actor=current_actor(), **form.values())):
-        flash(_("The call for papers is saved."), "success")
-        return redirect(url_for(".edit_call", slug=slug))
-    return render_template("cfp_manage/call.html", event=event, form=form)
+    return edit_page(form, lambda: cfp_setup.configure_call(event, actor=current_actor(), **form.values()),
+                     saved=_("The call for papers is saved."), back=url_for(".edit_call", slug=slug),
+                     page=lambda: render_template("cfp_manage/call.html", event=event, form=form))
 
 
 # Submission types ------------------------------------------------------------------------------------
@@ -68,26 +64,18 @@ def list_types(slug):
                            usage=queries.type_usage(event))
 
 
-@bp.route("/call/types/new", methods=["GET", "POST"])
+@bp.route("/call/types/new", methods=["GET", "POST"], endpoint="new_type")
+@bp.route("/call/types/<int:type_id>", methods=["GET", "POST"], endpoint="edit_type")
 @login_required
-def new_type(slug):
-    return _type_page(load_managed_event(slug), None)
-
-
-@bp.route("/call/types/<int:type_id>", methods=["GET", "POST"])
-@login_required
-def edit_type(slug, type_id):
+def type_page(slug, type_id=None):
     event = load_managed_event(slug)
-    return _type_page(event, load_of_event(SubmissionType, event, type_id))
-
-
-def _type_page(event, submission_type):
+    submission_type = load_if_given(SubmissionType, event, type_id)
     form = SubmissionTypeForm(obj=submission_type, zone=event.timezone)
-    if _saved(form, lambda: cfp_setup.save_submission_type(event, actor=current_actor(),
-                                                           submission_type=submission_type, **form.values())):
-        flash(_("The submission type is saved."), "success")
-        return redirect(url_for(".list_types", slug=event.slug))
-    return render_template("cfp_manage/type_form.html", event=event, form=form, submission_type=submission_type)
+    return edit_page(form, lambda: cfp_setup.save_submission_type(event, actor=current_actor(),
+                                                                  submission_type=submission_type, **form.values()),
+                     saved=_("The submission type is saved."), back=url_for(".list_types", slug=slug),
+                     page=lambda: render_template("cfp_manage/type_form.html", event=event, form=form,
+                                                  submission_type=submission_type))
 
 
 @bp.post("/call/types/<int:type_id>/delete")
@@ -95,8 +83,8 @@ def _type_page(event, submission_type):
 def delete_type(slug, type_id):
     event = load_managed_event(slug)
     submission_type = load_of_event(SubmissionType, event, type_id)
-    _done(lambda: cfp_setup.delete_submission_type(submission_type, actor=current_actor(), event=event),
-          _("The submission type %(name)s is deleted.", name=submission_type.name))
+    run_action(lambda: cfp_setup.delete_submission_type(submission_type, actor=current_actor(), event=event),
+               _("The submission type %(name)s is deleted.", name=submission_type.name))
     return redirect(url_for(".list_types", slug=slug))
 
 
@@ -110,25 +98,16 @@ def list_tracks(slug):
                            usage=queries.track_usage(event))
 
 
-@bp.route("/call/tracks/new", methods=["GET", "POST"])
+@bp.route("/call/tracks/new", methods=["GET", "POST"], endpoint="new_track")
+@bp.route("/call/tracks/<int:track_id>", methods=["GET", "POST"], endpoint="edit_track")
 @login_required
-def new_track(slug):
-    return _track_page(load_managed_event(slug), None)
-
-
-@bp.route("/call/tracks/<int:track_id>", methods=["GET", "POST"])
-@login_required
-def edit_track(slug, track_id):
+def track_page(slug, track_id=None):
     event = load_managed_event(slug)
-    return _track_page(event, load_of_event(Track, event, track_id))
-
-
-def _track_page(event, track):
+    track = load_if_given(Track, event, track_id)
     form = TrackForm(obj=track)
-    if _saved(form, lambda: cfp_setup.save_track(event, actor=current_actor(), track=track, **form.values())):
-        flash(_("The track is saved."), "success")
-        return redirect(url_for(".list_tracks", slug=event.slug))
-    return render_template("cfp_manage/track_form.html", event=event, form=form, track=track)
+    return edit_page(form, lambda: cfp_setup.save_track(event, actor=current_actor(), track=track, **form.values()),
+                     saved=_("The track is saved."), back=url_for(".list_tracks", slug=slug),
+                     page=lambda: render_template("cfp_manage/track_form.html", event=event, form=form, track=track))
 
 
 @bp.post("/call/tracks/<int:track_id>/delete")
@@ -136,8 +115,8 @@ def _track_page(event, track):
 def delete_track(slug, track_id):
     event = load_managed_event(slug)
     track = load_of_event(Track, event, track_id)
-    _done(lambda: cfp_setup.delete_track(track, actor=current_actor(), event=event),
-          _("The track %(name)s is deleted.", name=track.name))
+    run_action(lambda: cfp_setup.delete_track(track, actor=current_actor(), event=event),
+               _("The track %(name)s is deleted.", name=track.name))
     return redirect(url_for(".list_tracks", slug=slug))
 
 
@@ -151,27 +130,19 @@ def list_questions(slug):
                            answered=queries.answer_counts(event))
 
 
-@bp.route("/call/questions/new", methods=["GET", "POST"])
+@bp.route("/call/questions/new", methods=["GET", "POST"], endpoint="new_question")
+@bp.route("/call/questions/<int:question_id>", methods=["GET", "POST"], endpoint="edit_question")
 @login_required
-def new_question(slug):
-    return _question_page(load_managed_event(slug), None)
-
-
-@bp.route("/call/questions/<int:question_id>", methods=["GET", "POST"])
-@login_required
-def edit_question(slug, question_id):
+def question_page(slug, question_id=None):
     event = load_managed_event(slug)
-    return _question_page(event, load_of_event(Question, event, question_id))
-
-
-def _question_page(event, question):
+    question = load_if_given(Question, event, question_id)
     form = QuestionForm(obj=question, types=queries.types_of(event), tracks=queries.tracks_of(event))
-    if _saved(form, lambda: cfp_setup.save_question(event, actor=current_actor(), question=question, **form.values())):
-        flash(_("The question is saved."), "success")
-        return redirect(url_for(".list_questions", slug=event.slug))
-    answered = queries.answer_counts(event).get(question.id, 0) if question else 0
-    return render_template("cfp_manage/question_form.html", event=event, form=form, question=question,
-                           answered=answered)
+    return edit_page(form, lambda: cfp_setup.save_question(event, actor=current_actor(), question=question,
+                                                           **form.values()),
+                     saved=_("The question is saved."), back=url_for(".list_questions", slug=slug),
+                     page=lambda: render_template(
+                         "cfp_manage/question_form.html", event=event, form=form, question=question,
+                         answered=queries.answer_counts(event).get(question.id, 0) if question else 0))
 
 
 @bp.post("/call/questions/<int:question_id>/delete")
@@ -179,8 +150,8 @@ def _question_page(event, question):
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
     question = load_of_event(Question, event, question_id)
-    _done(lambda: cfp_setup.delete_question(question, actor=current_actor(), event=event),
-          _("The question %(label)s is deleted, with its answers.", label=question.label))
+    run_action(lambda: cfp_setup.delete_question(question, actor=current_actor(), event=event),
+               _("The question %(label)s is deleted, with its answers.", label=question.label))
     return redirect(url_for(".list_questions", slug=slug))
 
 
@@ -191,12 +162,12 @@ def delete_question(slug, question_id):
 def manage_access_codes(slug):
     event = load_managed_event(slug)
     form = AccessCodeForm(zone=event.timezone, types=queries.types_of(event), tracks=queries.tracks_of(event))
-    access_code = _saved(form, lambda: cfp_setup.create_access_code(event, actor=current_actor(), **form.values()))
-    if access_code is not None:
-        flash(_("The access code %(code)s is ready to hand out.", code=access_code.code), "success")
-        return redirect(url_for(".manage_access_codes", slug=slug))
-    return render_template("cfp_manage/access_codes.html", event=event, form=form,
-                           codes=queries.access_codes_of(event))
+    return edit_page(form, lambda: cfp_setup.create_access_code(event, actor=current_actor(), **form.values()),
+                     saved=lambda access_code: _("The access code %(code)s is ready to hand out.",
+                                                 code=access_code.code),
+                     back=url_for(".manage_access_codes", slug=slug),
+                     page=lambda: render_template("cfp_manage/access_codes.html", event=event, form=form,
+                                                  codes=queries.access_codes_of(event)))
 
 
 @bp.post("/call/access-codes/<int:code_id>/delete")
@@ -204,8 +175,8 @@ def manage_access_codes(slug):
 def delete_access_code(slug, code_id):
     event = load_managed_event(slug)
     access_code = load_of_event(AccessCode, event, code_id)
-    _done(lambda: cfp_setup.delete_access_code(access_code, actor=current_actor(), event=event),
-          _("The access code %(code)s is deleted.", code=access_code.code))
+    run_action(lambda: cfp_setup.delete_access_code(access_code, actor=current_actor(), event=event),
+               _("The access code %(code)s is deleted.", code=access_code.code))
     return redirect(url_for(".manage_access_codes", slug=slug))
 
 

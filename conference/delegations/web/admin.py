@@ -32,13 +32,17 @@ from conference.extensions import db
 from conference.registration import admin, places
 from conference.registration.web.blueprint import bp
 from conference.registration.web.setup_forms import MODE_LABELS
-from conference.web.common import current_actor, load_of_event, run_action, saved_form
+from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, run_action, saved_form
 
 PREFIX = "/events/<slug>/manage/delegations"
 
 
+def _overview_url(event) -> str:
+    return url_for("registration.delegations_overview", slug=event.slug)
+
+
 def _back(event):
-    return redirect(url_for("registration.delegations_overview", slug=event.slug))
+    return redirect(_overview_url(event))
 
 
 # The overview --------------------------------------------------------------------------------------------
@@ -109,29 +113,25 @@ def _organisation_page(event, organisation, *, form=None, focal_form=None):
     )
 
 
-def _save_page(event, organisation):
-    form = OrganisationForm(obj=organisation, modes=places.modes_of(event), categories=admin.categories_of(event))
-    saved = saved_form(form, lambda: delegations.save_organisation(event, actor=current_actor(),
-                                                                   organisation=organisation, **form.values()))
-    if saved:
-        flash(_("%(name)s is saved.", name=saved.name), "success")
-        if organisation is None:  # on to its focal points
-            return redirect(url_for("registration.edit_organisation", slug=event.slug, organisation_id=saved.id))
-        return _back(event)
-    return _organisation_page(event, organisation, form=form)
+def _after_saving(event, organisation, saved) -> str:
+    """A new organisation goes on to its page, for its focal points; an edited one back to the list."""
+    if organisation is None:
+        return url_for("registration.edit_organisation", slug=event.slug, organisation_id=saved.id)
+    return _overview_url(event)
 
 
-@bp.route(PREFIX + "/new", methods=["GET", "POST"])
+@bp.route(PREFIX + "/new", methods=["GET", "POST"], endpoint="new_organisation")
+@bp.route(PREFIX + "/<int:organisation_id>", methods=["GET", "POST"], endpoint="edit_organisation")
 @login_required
-def new_organisation(slug):
-    return _save_page(load_managed_event(slug), None)
-
-
-@bp.route(PREFIX + "/<int:organisation_id>", methods=["GET", "POST"])
-@login_required
-def edit_organisation(slug, organisation_id):
+def organisation_page(slug, organisation_id=None):
     event = load_managed_event(slug)
-    return _save_page(event, load_of_event(Organisation, event, organisation_id))
+    organisation = load_if_given(Organisation, event, organisation_id)
+    form = OrganisationForm(obj=organisation, modes=places.modes_of(event), categories=admin.categories_of(event))
+    return edit_page(form, lambda: delegations.save_organisation(event, actor=current_actor(),
+                                                                 organisation=organisation, **form.values()),
+                     saved=lambda saved: _("%(name)s is saved.", name=saved.name),
+                     back=lambda saved: _after_saving(event, organisation, saved),
+                     page=lambda: _organisation_page(event, organisation, form=form))
 
 
 @bp.post(PREFIX + "/<int:organisation_id>/delete")
