@@ -548,7 +548,7 @@ def remind_focal_points(event: Event, *, actor=None, now: dt.datetime | None = N
     waiting: dict[int, list[Registration]] = {}
     for registration in _awaiting([event.id]):
         waiting.setdefault(registration.organisation_id, []).append(registration)
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     sent = 0
     for registrations in waiting.values():
         organisation = registrations[0].organisation

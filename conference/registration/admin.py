@@ -132,7 +132,7 @@ class Counts:
 def category_counts(event: Event) -> Counts:
     """Per category and mode, and for the event per mode: places taken (pending, confirmed,
     offered), waiting, checked in, against the capacity (None: unlimited)."""
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     modes = places.modes_of(event)
     rows = db.session.execute(
         sa.select(Registration.category_id, Registration.mode, Registration.state,

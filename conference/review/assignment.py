@@ -28,8 +28,8 @@ from conference.review.common import (
     assignment_loads,
     conflict_pairs,
     conflicted_submission_ids,
+    ensure_review_settings,
     reviewer_roles,
-    settings_for,
 )
 from conference.review.enums import AssignmentSource, BidPreference, ReviewState
 from conference.review.models import AssignmentProposal, Bid, ReviewAssignment
@@ -128,7 +128,7 @@ def build_problem(event: Event, *, reviews_per_submission: int, max_load: int | 
     """The assignment problem for the event as it stands: what is already assigned is kept
     (it lowers what a submission still needs and what a reviewer may still take). Submissions
     in ``exclude`` (those a track chair running it is conflicted with) are left out."""
-    settings_for(event)
+    ensure_review_settings(event)
     roles = reviewer_roles(event)
     query = (
         sa.select(Submission)
@@ -179,7 +179,7 @@ def propose(event: Event, *, actor, reviews_per_submission: int | None = None, m
     """Compute the optimal assignment that fills the gaps, and store it for a preview."""
     if not (event.can_manage(actor) or (track_id is not None and _chairs_track(event, actor, track_id))):
         raise NotAllowed(str(_ASSIGNERS_ONLY))
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     reviews_per_submission = reviews_per_submission or settings.reviews_per_submission
     if not 1 <= reviews_per_submission <= 20:
         raise DomainError(_("Ask for between 1 and 20 reviews per submission."), field="reviews_per_submission")

@@ -16,7 +16,7 @@ from conference.events import team
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, TeamInvitation, Track
 from conference.extensions import db
-from conference.review.common import assignment_loads, cap_of, settings_for
+from conference.review.common import assignment_loads, cap_of, ensure_review_settings
 
 COMMITTEE_INVITE_ROLES = (TeamRole.REVIEWER, TeamRole.TRACK_CHAIR)
 MAX_INDIVIDUAL_LOAD = 500
@@ -96,7 +96,7 @@ ROLE_ORDER = {TeamRole.ORGANISER: 0, TeamRole.TRACK_CHAIR: 1, TeamRole.REVIEWER:
 def committee_of(event: Event) -> Committee:
     """The committee with loads and caps, and the committee invitations with their answer, in a
     fixed number of queries."""
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     loads = assignment_loads(event)
     members = [
         Member(role=r, load=loads.get(r.user_id, 0) if r.role == TeamRole.REVIEWER else 0,

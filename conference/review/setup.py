@@ -15,7 +15,7 @@ from conference.core.enums import QuestionKind
 from conference.errors import InvalidState, NotAllowed, ValidationFailed
 from conference.events.models import Event
 from conference.extensions import db
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import (
     BlindMode,
     OtherReviewsVisibility,
@@ -69,7 +69,7 @@ def update_settings(event: Event, *, actor, blind_mode: BlindMode, other_reviews
         errors["scores_to_authors"] = _("Scores can only be sent to authors with the reviews' comments.")
     if errors:
         raise ValidationFailed(errors)
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     settings.blind_mode, settings.other_reviews = blind_mode, other_reviews
     settings.reviews_per_submission, settings.max_load = int(reviews_per_submission), max_load
     settings.bidding_open, settings.review_deadline = bool(bidding_open), review_deadline

@@ -48,7 +48,7 @@ def _back(event):
 # The overview --------------------------------------------------------------------------------------------
 
 def _deadline_form(event, formdata=None):
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     return DeadlineForm(formdata=formdata, obj=SimpleNamespace(deadline=settings.focal_point_deadline),
                         zone=event.timezone)
 
@@ -59,7 +59,7 @@ def _overview(event, *, deadline_form=None):
         "delegations/delegations.html", event=event, filters=filters,
         overview=delegation_overview.overview(event, **filters.filters()), modes=places.modes_of(event),
         mode_labels=MODE_LABELS, kind_labels=KIND_LABELS, country_names=dict(countries()),
-        settings=places.settings_for(event), deadline_form=deadline_form or _deadline_form(event),
+        settings=places.ensure_registration_settings(event), deadline_form=deadline_form or _deadline_form(event),
     )
 
 

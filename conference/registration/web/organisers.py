@@ -166,7 +166,7 @@ def cancel_registration(slug, registration_id):
 @login_required
 def reconfirmation_page(slug):
     event = load_managed_event(slug)
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     is_open = reconfirmation.is_open(settings)
     current = SimpleNamespace(by=settings.reconfirm_by if is_open else None,
                               reminder_hours=settings.reconfirm_reminder_hours,

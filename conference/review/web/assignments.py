@@ -17,7 +17,7 @@ from conference.events.enums import TeamRole
 from conference.extensions import db
 from conference.review import assignment
 from conference.review import assignment_queries as queries
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.models import AssignmentProposal, ReviewAssignment
 from conference.review.web.assignment_forms import (
     BID_LABELS,
@@ -106,7 +106,7 @@ def auto_assign(slug):
     organiser = event.can_manage(current_user)
     chaired = event.track_ids_for(current_user, TeamRole.TRACK_CHAIR)
     tracks = [t for t in tracks_of(event) if organiser or chaired is None or t.id in chaired]
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     form = AutoAssignForm(tracks=tracks, all_tracks=organiser,
                           data={"reviews_per_submission": settings.reviews_per_submission,
                                 "max_load": settings.max_load})

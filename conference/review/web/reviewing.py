@@ -12,7 +12,7 @@ from conference.core import files
 from conference.core.types import utcnow
 from conference.review import discussion, reviews, visibility
 from conference.review import setup as review_setup
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.web.blueprint import (
     bp,
     load_committee_event,
@@ -65,7 +65,7 @@ def edit_review(slug, code):
     submission = load_submission_for_review(event, code)
     require(submission.can_review(current_user))
     assignment = submission.assignment_of(current_user)
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     criteria, questions = review_setup.criteria_for(event), review_setup.review_questions_for(event)
     form = review_form(criteria, questions, ask_confidence=settings.ask_confidence, review=assignment.review)
     saved = saved_form(form, lambda: reviews.save_review(assignment, actor=current_actor(), **form.values()))

@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from conference.events.web.views import load_managed_event
 from conference.review import setup as review_setup
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.models import ReviewCriterion, ReviewQuestion
 from conference.review.web.blueprint import bp
 from conference.review.web.review_forms import (
@@ -26,7 +26,7 @@ from conference.web.questions import KIND_LABELS
 @login_required
 def settings(slug):
     event = load_managed_event(slug)
-    form = SettingsForm(obj=settings_for(event), zone=event.timezone)
+    form = SettingsForm(obj=ensure_review_settings(event), zone=event.timezone)
     return edit_page(form, lambda: review_setup.update_settings(event, actor=current_actor(), **form.values()),
                      saved=_("The review settings are saved."), back=url_for(".settings", slug=slug),
                      page=lambda: render_template(
