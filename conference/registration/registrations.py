@@ -113,7 +113,9 @@ def active_registration(event: Event, *, email: str | None = None, user=None) ->
     )
 
 
-def questions_for(form: RegistrationForm, category_id: int | None) -> list[RegistrationQuestion]:
+def questions_for_category(form: RegistrationForm, category_id: int | None) -> list[RegistrationQuestion]:
+    """The form's questions that apply to the category: those for every category, and those
+    limited to some categories among which this one is."""
     return [q for q in form.questions if q.applies_to(category_id)]
 
 
@@ -122,7 +124,8 @@ def clean_answers(form: RegistrationForm, category_id: int | None, raw: dict) ->
     ValidationFailed with a message per field (``q_<id>``). A file's answer is what the
     upload stored (``answer_files``)."""
     errors: dict[str, str] = {}
-    cleaned = clean_each_answer(questions_for(form, category_id), raw, field_of=lambda q: f"q_{q.id}", errors=errors)
+    cleaned = clean_each_answer(questions_for_category(form, category_id), raw, field_of=lambda q: f"q_{q.id}",
+                                errors=errors)
     if errors:
         raise ValidationFailed(errors)
     return {str(question_id): value for question_id, value in cleaned.items() if value is not None}

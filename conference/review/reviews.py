@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from conference.accounts.models import User
 from conference.cfp.enums import REVIEWABLE_STATES, FileKind, QuestionTarget
 from conference.cfp.models import Question, Submission, SubmissionFile
-from conference.cfp.submissions import questions_for as submission_questions
+from conference.cfp.submissions import submission_questions
 from conference.core.audit import record
 from conference.core.enums import QuestionKind
 from conference.core.files import FORMATS

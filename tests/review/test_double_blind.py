@@ -132,7 +132,7 @@ def build_event(mode: BlindMode):
     for person in (reviewer, second):
         factories.add_role(event, person, TeamRole.REVIEWER)
 
-    questions = {q.label: q for q in ops.questions_for(event)}
+    questions = {q.label: q for q in ops.submission_questions(event)}
     papers = []
     for n, title in enumerate(["Tidal statistics for small islands", "Harmonised codes for river basins"]):
         submission = ops.create_draft(

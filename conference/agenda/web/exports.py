@@ -39,7 +39,7 @@ def _links(slug: str):
 
 
 def _release_or_404(event):
-    release = agenda_exports.latest_release(event)
+    release = agenda_exports.latest_release_without_snapshot(event)
     require(release is not None, hide=True)
     return release
 

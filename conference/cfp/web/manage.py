@@ -126,7 +126,7 @@ def delete_track(slug, track_id):
 @login_required
 def list_questions(slug):
     event = load_managed_event(slug)
-    return render_template("cfp_manage/questions.html", event=event, questions=submissions.questions_for(event),
+    return render_template("cfp_manage/questions.html", event=event, questions=submissions.submission_questions(event),
                            answered=queries.answer_counts(event))
 
 
@@ -199,7 +199,7 @@ def export_submissions(slug):
     event = load_managed_event(slug)
     filters = SubmissionFilterForm(request.args, types=(), tracks=(), keywords=()).filters()
     text = queries.submissions_csv(queries.list_submissions(event, filters, with_answers=True),
-                                   submissions.questions_for(event))
+                                   submissions.submission_questions(event))
     response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-submissions.csv"'
     response.cache_control.private = True
@@ -215,6 +215,7 @@ def show_submission(slug, code):
     require(submission is not None, hide=True)
     return render_template(
         "cfp_manage/submission.html", event=event, submission=submission,
-        answers=queries.answers_of(submission, submissions.questions_for(event)), audit=queries.audit_of(submission),
+        answers=queries.answers_of(submission, submissions.submission_questions(event)),
+        audit=queries.audit_of(submission),
         can_edit=submission.can_edit(current_user, utcnow()), can_withdraw=submission.can_withdraw(current_user),
     )

@@ -62,7 +62,7 @@ def _author_or_404(submission, author_id: int):
 
 
 def _form_context(event) -> dict:
-    return {"questions": submissions.questions_for(event), "types": authoring.types_of(event),
+    return {"questions": submissions.submission_questions(event), "types": authoring.types_of(event),
             "tracks": authoring.tracks_of(event), "track_required": event.call.track_required}
 
 
@@ -177,7 +177,7 @@ def _render_submission(submission, *, add_form=None, update_form=None, updating=
         update_forms[updating] = update_form
     return render_template(
         "cfp/submission.html", submission=submission, event=submission.event,
-        questions=submissions.questions_for(submission.event), formats=files.FORMATS,
+        questions=submissions.submission_questions(submission.event), formats=files.FORMATS,
         can_edit=submission.can_edit(current_user, now), can_withdraw=submission.can_withdraw(current_user),
         can_delete=authoring.can_delete(submission, current_user),
         read_only=authoring.read_only_reason(submission, current_user, now),

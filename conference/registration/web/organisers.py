@@ -111,7 +111,7 @@ def show_registration(slug, registration_id):
     event = load_managed_event(slug)
     registration = _registration_of(event, registration_id)
     answers = [(q, _answer(q, (registration.answers or {}).get(str(q.id))))
-               for q in ops.questions_for(registration.form, registration.category_id)]
+               for q in ops.questions_for_category(registration.form, registration.category_id)]
     return render_template(
         "registration/show.html", event=event, registration=registration, answers=answers,
         history=admin.history_of(registration), state_labels=STATE_LABELS, mode_labels=MODE_LABELS,

@@ -243,7 +243,7 @@ def manage(token):
 
 def _manage_page(registration, token, *, answers_form=None, switch_form=None):
     event, now = registration.event, utcnow()
-    questions = ops.questions_for(registration.form, registration.category_id)
+    questions = ops.questions_for_category(registration.form, registration.category_id)
     settings = event.registration_settings
     views = current_app.view_functions
     return render_template(
@@ -282,7 +282,7 @@ def _delegation_status(registration, settings) -> dict:
 @bp.post("/registrations/<token>/answers")
 def manage_answers(token):
     registration = _load(token)
-    questions = ops.questions_for(registration.form, registration.category_id)
+    questions = ops.questions_for_category(registration.form, registration.category_id)
     form = build_answers_form(registration, questions=questions)
     if form.validate_on_submit():
         try:
