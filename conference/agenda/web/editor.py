@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import zoneinfo
 
-import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -31,9 +30,8 @@ from conference.agenda.web.editor_forms import (
     SpeakerForm,
     availability_text,
 )
-from conference.events.models import Track
+from conference.cfp.queries import tracks_of
 from conference.events.web.views import load_managed_event
-from conference.extensions import db
 from conference.web.common import (
     BaseForm,
     current_actor,
@@ -47,11 +45,6 @@ from conference.web.common import (
 BASE = "/events/<slug>/manage/agenda"
 
 
-
-
-def _tracks(event):
-    return list(db.session.scalars(sa.select(Track).where(Track.event_id == event.id)
-                                   .order_by(Track.position, Track.id)))
 
 
 def _editor_page(event, *, failed: tuple[str, BaseForm] | None = None, release_form=None):
@@ -162,7 +155,7 @@ def speaker_page(slug, speaker_id=None):
 def session_page(slug, session_id=None):
     event = load_managed_event(slug)
     session = load_if_given(AgendaSession, event, session_id)
-    form = SessionForm(obj=session, zone=event.timezone, rooms=programme.rooms_of(event), tracks=_tracks(event),
+    form = SessionForm(obj=session, zone=event.timezone, rooms=programme.rooms_of(event), tracks=tracks_of(event),
                        speakers=programme.speakers_of(event))
     return edit_page(form, lambda: programme.save_session(event, actor=current_actor(), session=session,
                                                           **form.values()),

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from conference.cfp import authoring, submissions
+from conference.cfp import authoring, queries, submissions
 from conference.cfp.enums import SubmissionState
 from conference.cfp.web.forms import (
     AccessCodeForm,
@@ -62,8 +62,8 @@ def _author_or_404(submission, author_id: int):
 
 
 def _form_context(event) -> dict:
-    return {"questions": submissions.submission_questions(event), "types": authoring.types_of(event),
-            "tracks": authoring.tracks_of(event), "track_required": event.call.track_required}
+    return {"questions": submissions.submission_questions(event), "types": queries.types_of(event),
+            "tracks": queries.tracks_of(event), "track_required": event.call.track_required}
 
 
 def _in_zones(when, event):
@@ -102,11 +102,11 @@ def show_call(slug):
     event = load_event(slug)
     call = event.call
     require(call is not None, hide=True)
-    types = authoring.types_of(event)
+    types = queries.types_of(event)
     times = {"opens": _in_zones(call.opens_at, event), "deadline": _in_zones(call.deadline, event),
              "edit_until": _in_zones(call.edit_until, event),
              "types": {t.id: _in_zones(t.deadline, event) for t in types}}
-    return render_template("cfp/call.html", event=event, call=call, types=types, tracks=authoring.tracks_of(event),
+    return render_template("cfp/call.html", event=event, call=call, types=types, tracks=queries.tracks_of(event),
                            state=authoring.call_state(call, types, utcnow()), times=times, formats=files.FORMATS,
                            code_form=AccessCodeForm(formdata=None))
 
