@@ -28,8 +28,6 @@ event_role_track = sa.Table(
     sa.Column("track_id", sa.ForeignKey("track.id", ondelete="CASCADE"), primary_key=True),
 )
 
-COMMITTEE_ROLES = frozenset({TeamRole.ORGANISER, TeamRole.TRACK_CHAIR, TeamRole.REVIEWER})
-
 
 class Event(Model):
     __tablename__ = "event"
