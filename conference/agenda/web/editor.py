@@ -45,8 +45,6 @@ from conference.web.common import (
 BASE = "/events/<slug>/manage/agenda"
 
 
-
-
 def _editor_page(event, *, failed: tuple[str, BaseForm] | None = None, release_form=None):
     """The editor page; ``failed`` is the (prefix, form) just posted with errors, shown as typed."""
     sessions = programme.sessions_of(event)

@@ -40,8 +40,6 @@ def labels():
     return {"state_labels": STATE_LABELS, "kind_labels": KIND_LABELS, "target_labels": TARGET_LABELS}
 
 
-
-
 # The call's dates and text -------------------------------------------------------------------------
 
 @bp.route("/call", methods=["GET", "POST"])

@@ -75,7 +75,6 @@ def _in_zones(when, event):
             format_datetime(when, tz=own) if current_user.is_authenticated and own != event.timezone else None)
 
 
-
 def _action_wants_submit() -> bool:
     return request.form.get("action") == "submit"
 

@@ -68,7 +68,6 @@ def registration_navigation():
     return {"registration_nav": registration_nav, "registration_entry": registration_entry}
 
 
-
 def _question_of(event, ident: int) -> RegistrationQuestion:
     return db.first_or_404(sa.select(RegistrationQuestion).join(RegistrationQuestion.form)
                            .where(RegistrationQuestion.id == ident, RegistrationForm.event_id == event.id))

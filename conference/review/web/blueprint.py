@@ -40,7 +40,6 @@ MEMBER_NAV = [
 ]
 
 
-
 def load_committee_event(slug: str) -> Event:
     """An event the current user reviews, chairs a track of, or organises (403 otherwise)."""
     event = load_event(slug)
