@@ -65,7 +65,7 @@ def end_to_end(args) -> None:
     from conference.events.setup import create_event
     from conference.extensions import db
     from conference.review import assignment
-    from conference.review.common import settings_for
+    from conference.review.common import ensure_review_settings
     from conference.review.enums import BidPreference, ConflictKind, ConflictSource
     from conference.review.models import Bid, Conflict, ReviewAssignment
 
@@ -89,7 +89,7 @@ def end_to_end(args) -> None:
                                  description="")
             talk = SubmissionType(event_id=event.id, name="Talk")
             db.session.add(talk)
-            settings = settings_for(event)
+            settings = ensure_review_settings(event)
             settings.reviews_per_submission, settings.max_load = args.reviews, args.cap
             authors = [create_user(email=f"author{n}@example.org", name=f"Author {n}", password="x" * 12, verified=True)
                        for n in range(50)]

@@ -80,7 +80,7 @@ def prepare(url: str, places: int) -> str:
     from conference.events.setup import create_event, publish_event
     from conference.extensions import db
     from conference.registration.models import ParticipantCategory, RegistrationForm
-    from conference.registration.places import settings_for
+    from conference.registration.places import ensure_registration_settings
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "APP_ENV": "testing",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "RATELIMIT_STORAGE_URI": "memory://"})
@@ -94,7 +94,7 @@ def prepare(url: str, places: int) -> str:
                              timezone="UTC", format=EventFormat.VIRTUAL, venue="", online_details="Video link",
                              contact_email="rush@example.org", description="")
         publish_event(event, actor=organiser)
-        settings_for(event)
+        ensure_registration_settings(event)
         now = dt.datetime.now(dt.UTC)
         form = RegistrationForm(event_id=event.id, title="Everyone", opens_at=now - dt.timedelta(days=1),
                                 closes_at=now + dt.timedelta(days=30))

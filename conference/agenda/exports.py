@@ -30,7 +30,7 @@ CACHE_SIZE = 128
 _lock = threading.Lock()
 
 
-def latest_release(event) -> ScheduleRelease | None:
+def latest_release_without_snapshot(event) -> ScheduleRelease | None:
     """The event's latest release, its snapshot not yet loaded."""
     return db.session.scalars(
         sa.select(ScheduleRelease).where(ScheduleRelease.event_id == event.id)

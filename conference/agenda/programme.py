@@ -34,7 +34,7 @@ from conference.core import audit
 from conference.core.bounds import EARLIEST_DATE, LATEST_DATE, clamped, date_in_range
 from conference.core.links import check_web_address
 from conference.core.timezones import is_valid_timezone
-from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllowed
+from conference.errors import AlreadyExists, DomainError, InvalidState
 from conference.events.models import Event, Track
 from conference.extensions import db
 from conference.i18n import format_date
@@ -45,8 +45,7 @@ SCHEDULED_STATES = (SubmissionState.ACCEPTED, SubmissionState.CONFIRMED)
 # Shared checks ------------------------------------------------------------------------------------
 
 def require_organiser(event: Event, actor) -> None:
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers may edit the programme."))
+    event.require_manager(actor, _("Only the event's organisers may edit the programme."))
 
 
 @overload
@@ -102,7 +101,9 @@ def _flush(label: str) -> None:
                             what=label)) from error
 
 
-def _of_event(model, event: Event, ident: int | None, field_name: str):
+def _load_choice(model, event: Event, ident: int | None, field_name: str):
+    """The row chosen in ``field_name`` (None when nothing is chosen); a DomainError on that
+    field when it does not exist or belongs to another event (as cfp's _load_choice)."""
     if ident is None:
         return None
     obj = db.session.get(model, ident)
@@ -256,10 +257,10 @@ def save_session(event: Event, *, actor, session: AgendaSession | None = None, t
     _check_version(session, expected_version, label)
     if not title.strip():
         raise DomainError(_("Give the session a title."), field="title")
-    _of_event(Track, event, track_id, "track_id")
-    _of_event(Room, event, room_id, "room_id")
+    _load_choice(Track, event, track_id, "track_id")
+    _load_choice(Room, event, room_id, "room_id")
     starts_at, ends_at = _session_times(event, starts_at, ends_at)
-    chairs = [_of_event(Speaker, event, i, "chair_ids") for i in dict.fromkeys(chair_ids)]
+    chairs = [_load_choice(Speaker, event, i, "chair_ids") for i in dict.fromkeys(chair_ids)]
     if session is None:
         session = AgendaSession(event_id=event.id)
         db.session.add(session)
@@ -279,7 +280,7 @@ def move_session(session: AgendaSession, *, actor, room_id: int | None, starts_a
     event = db.session.get_one(Event, session.event_id)
     require_organiser(event, actor)
     _check_version(session, expected_version, session.title)
-    _of_event(Room, event, room_id, "room_id")
+    _load_choice(Room, event, room_id, "room_id")
     new_start, new_end = _session_times(event, starts_at, ends_at)
     if new_start is None:
         raise DomainError(_("Give the session's new start and end."), field="starts_at")
@@ -343,7 +344,7 @@ def save_item(event: Event, *, actor, item: AgendaItem | None = None, title: str
         raise DomainError(_("Give the item a title."), field="title")
     if duration is None or duration <= 0:
         raise DomainError(_("The duration must be at least one minute."), field="duration")
-    speakers = [_of_event(Speaker, event, i, "speaker_ids") for i in dict.fromkeys(speaker_ids)]
+    speakers = [_load_choice(Speaker, event, i, "speaker_ids") for i in dict.fromkeys(speaker_ids)]
     if item is None:
         item = AgendaItem(event_id=event.id)
         db.session.add(item)

@@ -22,7 +22,7 @@ from conference.agenda.models import AgendaStar, ScheduleRelease, Speaker
 from conference.core import audit
 from conference.core.links import external_url
 from conference.core.types import utcnow
-from conference.errors import AlreadyExists, DomainError, NotAllowed
+from conference.errors import AlreadyExists, DomainError
 from conference.events.models import Event
 from conference.extensions import db
 from conference.mail import opt_outs
@@ -45,8 +45,7 @@ def releases_of(event: Event) -> list[ScheduleRelease]:
 def release(event: Event, *, actor, name: str, comment: str = "", now: dt.datetime | None = None) -> ScheduleRelease:
     """Organisers release the current programme under a name unique to the event; the release
     gets the next number and a snapshot carrying on from the previous one."""
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers may release the programme."))
+    event.require_manager(actor, _("Only the event's organisers may release the programme."))
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Give the version a name, e.g. \"First programme\"."), field="name")

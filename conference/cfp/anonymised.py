@@ -12,7 +12,7 @@ from conference.cfp.models import Submission, SubmissionFile
 from conference.cfp.submissions import is_double_blind, stored_file
 from conference.core import files
 from conference.core.audit import record
-from conference.errors import DomainError, NotAllowed
+from conference.errors import DomainError
 from conference.extensions import db
 
 DEFAULT_MAX_MB = 10
@@ -25,8 +25,7 @@ def attach_anonymised_copy(submission: Submission, *, actor, kind: FileKind | st
     file (the type's formats and size limit; not its page limit, which is the authors' to keep).
     It replaces an earlier copy of the same kind; the uploaded name is kept for organisers only,
     downloads by reviewers get a neutral name and, in a double-blind event, no document metadata."""
-    if not submission.event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can upload an anonymised copy."))
+    submission.event.require_manager(actor, _("Only the event's organisers can upload an anonymised copy."))
     file_kind = _anonymisable_kind(kind)
     if not data and not filename:
         raise DomainError(_("Choose the file to upload."), field="file")

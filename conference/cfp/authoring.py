@@ -25,7 +25,7 @@ from conference.cfp.submissions import (
 from conference.core.files import Upload
 from conference.core.types import utcnow
 from conference.errors import DomainError, ValidationFailed
-from conference.events.models import Event, Track
+from conference.events.models import Event
 from conference.extensions import db
 from conference.i18n import format_datetime
 
@@ -149,16 +149,6 @@ def file_warnings(submission: Submission) -> list[str]:
                               "Reviewers get a copy without them, but remove them from your file too before you "
                               "share it elsewhere.", file=stored.filename))
     return warnings
-
-
-def types_of(event: Event) -> list[SubmissionType]:
-    return list(db.session.scalars(sa.select(SubmissionType).where(SubmissionType.event_id == event.id)
-                                   .order_by(SubmissionType.position, SubmissionType.id)))
-
-
-def tracks_of(event: Event) -> list[Track]:
-    return list(db.session.scalars(sa.select(Track).where(Track.event_id == event.id)
-                                   .order_by(Track.position, Track.id)))
 
 
 def call_state(call: CallForPapers, types: list[SubmissionType], now: dt.datetime) -> str:

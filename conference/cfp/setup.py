@@ -9,6 +9,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from conference.cfp.enums import QuestionTarget
@@ -28,26 +29,22 @@ from conference.errors import (
     AlreadyExists,
     DomainError,
     InvalidState,
-    NotAllowed,
     ValidationFailed,
 )
 from conference.events.models import Event, Track
 from conference.extensions import db
 
+_ORGANISERS_ONLY = _l("Only the event's organisers can set up the call for papers.")
+
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_PAGE_LIMIT = 2000
-
-
-def _require_manage(event: Event, actor) -> None:
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can set up the call for papers."))
 
 
 def configure_call(event: Event, *, actor, opens_at: dt.datetime, deadline: dt.datetime,
                    edit_until: dt.datetime | None = None, intro: str = "",
                    track_required: bool = False) -> CallForPapers:
     """Create or change the call's dates and text. Times are aware datetimes (UTC in storage)."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     errors = {}
     if deadline <= opens_at:
         errors["deadline"] = _("The deadline must be after the opening.")
@@ -96,7 +93,7 @@ def save_submission_type(event: Event, *, actor, submission_type: SubmissionType
                          deadline: dt.datetime | None = None) -> SubmissionType:
     """Create or change a submission type. ``max_pages`` limits the pages of a PDF paper (None:
     no limit); it is checked when a paper is uploaded, so papers already stored keep theirs."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     name = _unique_name(SubmissionType, event, name, submission_type.id if submission_type else None,
                         _("There is already a submission type with this name."))
     accepted = [key for key in (accepted_file_types or []) if key in FORMATS]
@@ -134,7 +131,7 @@ def save_submission_type(event: Event, *, actor, submission_type: SubmissionType
 
 
 def delete_submission_type(submission_type: SubmissionType, *, actor, event: Event) -> None:
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     used = db.session.scalar(sa.select(sa.func.count(Submission.id)).where(Submission.type_id == submission_type.id))
     if used:
         raise InvalidState(ngettext("%(num)d submission uses this type; it cannot be deleted.",
@@ -146,7 +143,7 @@ def delete_submission_type(submission_type: SubmissionType, *, actor, event: Eve
 
 def save_track(event: Event, *, actor, track: Track | None = None, name: str, description: str = "",
                colour: str = "#0b5cab") -> Track:
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     name = _unique_name(Track, event, name, track.id if track else None, _("There is already a track with this name."))
     if not COLOUR_RE.match(colour or ""):
         raise DomainError(_("Give the colour as # and six hexadecimal digits, e.g. #0b5cab."), field="colour")
@@ -162,7 +159,7 @@ def save_track(event: Event, *, actor, track: Track | None = None, name: str, de
 
 
 def delete_track(track: Track, *, actor, event: Event) -> None:
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     used = db.session.scalar(sa.select(sa.func.count(Submission.id)).where(Submission.track_id == track.id))
     if used:
         raise InvalidState(ngettext("%(num)d submission is in this track; it cannot be deleted.",
@@ -212,7 +209,7 @@ def save_question(event: Event, *, actor, question: Question | None = None, labe
     """Create or change a question of the call, optionally asked only in some types and tracks.
     A file is asked of the submission, not of each author. Once answered, neither its kind nor
     whom it is asked of can change."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     errors: dict[str, str] = {}
     asked_of = _asked_of(target, errors)
     if asked_of == QuestionTarget.AUTHOR and kind == QuestionKind.FILE:
@@ -241,7 +238,7 @@ def save_question(event: Event, *, actor, question: Question | None = None, labe
 
 
 def delete_question(question: Question, *, actor, event: Event) -> None:
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     record("cfp.question_deleted", actor=actor, obj=question, event=event, label=question.label)
     db.session.delete(question)
     db.session.flush()
@@ -250,7 +247,7 @@ def delete_question(question: Question, *, actor, event: Event) -> None:
 def create_access_code(event: Event, *, actor, code: str = "", note: str = "", valid_until: dt.datetime | None = None,
                        max_uses: int | None = None, type_ids=(), track_ids=()) -> AccessCode:
     """A code that lets someone submit after the deadline, within its limits."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     code = (code or "").strip() or secrets.token_urlsafe(9)
     if not re.fullmatch(r"[A-Za-z0-9_-]{4,40}", code):
         raise DomainError(_("Use 4 to 40 letters, digits, hyphens or underscores."), field="code")
@@ -270,7 +267,7 @@ def create_access_code(event: Event, *, actor, code: str = "", note: str = "", v
 
 
 def delete_access_code(access_code: AccessCode, *, actor, event: Event) -> None:
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     record("cfp.access_code_deleted", actor=actor, obj=access_code, event=event, code=access_code.code)
     db.session.delete(access_code)
     db.session.flush()

@@ -162,7 +162,8 @@ def _load_choice(model, event: Event, ident, field: str, message: str):
     return obj
 
 
-def questions_for(event: Event, *, target: QuestionTarget | None = None) -> list[Question]:
+def submission_questions(event: Event, *, target: QuestionTarget | None = None) -> list[Question]:
+    """The call's custom questions (of one target, when given), in their order."""
     stmt = sa.select(Question).where(Question.event_id == event.id).order_by(Question.position, Question.id)
     if target is not None:
         stmt = stmt.where(Question.target == target)
@@ -177,7 +178,7 @@ def _clean_answers(submission: Submission, answers: dict, author_answers: dict,
                    errors: dict[str, str]) -> dict[tuple[int, int | None], object]:
     """The answers given, cleaned, by (question id, author id or None); only the questions given
     (the others keep their answers). File questions are answered by upload, not here."""
-    questions = questions_for(submission.event)
+    questions = submission_questions(submission.event)
     given = {_as_id(key): raw for key, raw in answers.items()}
     asked = [q for q in questions if q.target == QuestionTarget.SUBMISSION and q.kind != QuestionKind.FILE
              and q.id in given]
@@ -257,7 +258,7 @@ def completeness_errors(submission: Submission) -> dict[str, str]:
     answered |= {(f.question_id, None) for f in submission.files if f.question_id is not None}
     type_id = submission.type.id if submission.type else None
     track_id = submission.track.id if submission.track else None
-    for question in questions_for(submission.event):
+    for question in submission_questions(submission.event):
         if not question.required or not question.applies_to(type_id, track_id):
             continue
         if question.target == QuestionTarget.SUBMISSION:

@@ -72,8 +72,7 @@ def organisation_event(organisation: Organisation) -> Event:
 
 
 def require_organiser(event: Event, actor) -> None:
-    if actor is None or not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can do this."))
+    event.require_manager(actor, _("Only the event's organisers can do this."))
 
 
 def _require_delegation(organisation: Organisation, actor) -> None:
@@ -549,7 +548,7 @@ def remind_focal_points(event: Event, *, actor=None, now: dt.datetime | None = N
     waiting: dict[int, list[Registration]] = {}
     for registration in _awaiting([event.id]):
         waiting.setdefault(registration.organisation_id, []).append(registration)
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     sent = 0
     for registrations in waiting.values():
         organisation = registrations[0].organisation

@@ -147,7 +147,7 @@ def set_focal_point_deadline(event: Event, *, actor, deadline: dt.datetime | Non
     before it. People already handed to the organisers stay with them."""
     delegations.require_organiser(event, actor)
     now = now or utcnow()
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     if deadline == settings.focal_point_deadline:
         return settings
     if deadline is not None and deadline <= now:

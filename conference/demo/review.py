@@ -32,7 +32,7 @@ from conference.review import (
     reviews,
 )
 from conference.review import setup as review_setup
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import (
     BidPreference,
     BlindMode,
@@ -121,7 +121,7 @@ def load_review(event: Event, *, organiser: User, chair: User, reviewer: User, p
     db.session.flush()
 
     # The review form: double-blind, four criteria, one question; bidding open.
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     review_setup.update_settings(
         event, actor=organiser, blind_mode=BlindMode.DOUBLE_BLIND, other_reviews=settings.other_reviews,
         reviews_per_submission=3, max_load=11, bidding_open=True,

@@ -10,10 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.accounts.models import User
 from conference.core.types import UTCDateTime, enum_type, utcnow
+from conference.errors import NotAllowed
 from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
 from conference.extensions import Model, db
 
-if TYPE_CHECKING:  # the areas above, for the type checker only (see Event's backrefs)
+if TYPE_CHECKING:  # for the type checker only: lazy messages, and the areas above (see Event's backrefs)
+    from flask_babel.speaklater import LazyString
+
     from conference.cfp.models import CallForPapers
     from conference.registration.models import RegistrationSettings
     from conference.review.models import ReviewSettings
@@ -24,8 +27,6 @@ event_role_track = sa.Table(
     sa.Column("event_role_id", sa.ForeignKey("event_role.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("track_id", sa.ForeignKey("track.id", ondelete="CASCADE"), primary_key=True),
 )
-
-COMMITTEE_ROLES = frozenset({TeamRole.ORGANISER, TeamRole.TRACK_CHAIR, TeamRole.REVIEWER})
 
 
 class Event(Model):
@@ -88,6 +89,13 @@ class Event(Model):
     def can_manage(self, user) -> bool:
         """Organisers (and site admins) change the event, its team and everything in it."""
         return user.can_administer() or TeamRole.ORGANISER in self.roles_of(user)
+
+    def require_manager(self, actor, message: str | LazyString) -> None:
+        """What an organisers' operation checks first: NotAllowed with ``message`` (the
+        operation's own words) unless ``actor`` may manage the event. None, a visitor who came
+        by a signed link, may not."""
+        if actor is None or not self.can_manage(actor):
+            raise NotAllowed(str(message))
 
     def can_view_audit_log(self, user) -> bool:
         return self.can_manage(user)

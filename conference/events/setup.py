@@ -106,8 +106,7 @@ def create_event(*, actor, **fields) -> Event:
 
 def update_event(event: Event, *, actor, **fields) -> Event:
     """Change an event's settings; nothing changes unless every rule holds."""
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can change it."))
+    event.require_manager(actor, _("Only the event's organisers can change it."))
     values = _clean({name: fields.get(name, getattr(event, name)) for name in EDITABLE_FIELDS})
     _validate(values, exclude_id=event.id)
     changed = sorted(name for name in EDITABLE_FIELDS if getattr(event, name) != values[name])
@@ -120,8 +119,7 @@ def update_event(event: Event, *, actor, **fields) -> Event:
 
 
 def publish_event(event: Event, *, actor) -> None:
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can publish it."))
+    event.require_manager(actor, _("Only the event's organisers can publish it."))
     if event.is_published:
         raise InvalidState(_("The event is already published."))
     event.status = EventStatus.PUBLISHED
@@ -131,8 +129,7 @@ def publish_event(event: Event, *, actor) -> None:
 
 
 def unpublish_event(event: Event, *, actor) -> None:
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can unpublish it."))
+    event.require_manager(actor, _("Only the event's organisers can unpublish it."))
     if not event.is_published:
         raise InvalidState(_("The event is not published."))
     event.status = EventStatus.DRAFT

@@ -19,7 +19,6 @@ from conference.errors import (
     DomainError,
     InvalidState,
     InvalidToken,
-    NotAllowed,
 )
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, TeamInvitation, Track
@@ -67,8 +66,7 @@ def invite_member(event: Event, *, actor, email: str, role: TeamRole, message: s
 
     One open invitation per person and event: to change the role, withdraw it and invite again.
     """
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can invite team members."))
+    event.require_manager(actor, _("Only the event's organisers can invite team members."))
     address = normalise_email(email)
     role = TeamRole(role)
     tracks = event_tracks(event, track_ids, role=role)
@@ -176,8 +174,7 @@ def decline_invitation(invitation: TeamInvitation, *, user: User | None) -> None
 
 
 def revoke_invitation(invitation: TeamInvitation, *, actor) -> None:
-    if not invitation.event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can withdraw invitations."))
+    invitation.event.require_manager(actor, _("Only the event's organisers can withdraw invitations."))
     if not invitation.is_open:
         raise InvalidState(_("This invitation is no longer open."))
     invitation.revoked_at = utcnow()
@@ -187,8 +184,7 @@ def revoke_invitation(invitation: TeamInvitation, *, actor) -> None:
 
 def remove_role(role: EventRole, *, actor) -> None:
     event = role.event
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can change the team."))
+    event.require_manager(actor, _("Only the event's organisers can change the team."))
     if role.role == TeamRole.ORGANISER:
         organisers = [r for r in event.roles if r.role == TeamRole.ORGANISER]
         if len(organisers) <= 1:

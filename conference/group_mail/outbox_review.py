@@ -21,7 +21,7 @@ from sqlalchemy.orm import defer, raiseload
 from conference.core.audit import record
 from conference.core.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from conference.core.types import utcnow
-from conference.errors import InvalidState, NotAllowed
+from conference.errors import InvalidState
 from conference.events.models import Event
 from conference.extensions import db
 from conference.group_mail.models import GroupMail
@@ -137,8 +137,7 @@ def readable_html(body_html: str | None) -> Markup:
 # Held messages ------------------------------------------------------------------------------
 
 def _check_organiser(event: Event, actor) -> None:
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only organisers look after the event's outbox."))
+    event.require_manager(actor, _("Only organisers look after the event's outbox."))
 
 
 def _chosen(event: Event, actor, state: MailState, message_ids, *, what, none_left: str) -> list:

@@ -45,7 +45,7 @@ from conference.cfp.enums import REVIEWABLE_STATES, SubmissionState
 from conference.cfp.models import Submission, SubmissionAuthor, SubmissionType
 from conference.core.audit import record
 from conference.core.links import external_url
-from conference.errors import InvalidState, NotAllowed, ValidationFailed
+from conference.errors import InvalidState, ValidationFailed
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, Track
 from conference.extensions import db
@@ -391,8 +391,7 @@ def send(event: Event, *, actor, audience: str, filters: dict | None, subject: s
     Organisers only; unknown placeholders are refused by name; an announcement skips those who
     opted out of announcements and lets each recipient opt out. ``confirmation`` is the
     preview's: the same mail and choices, reaching as many people now as then."""
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers write to groups."))
+    event.require_manager(actor, _("Only the event's organisers write to groups."))
     spec = spec_for(audience)
     subject, body = _check_text(spec, subject, body)
     cleaned = clean_filters(audience, filters)

@@ -19,7 +19,6 @@ from markupsafe import Markup
 
 from conference.core.audit import record
 from conference.core.types import utcnow
-from conference.errors import NotAllowed
 from conference.events.models import Event
 from conference.extensions import db
 from conference.mail import mailer, registry
@@ -107,8 +106,7 @@ def current_text(event: Event, key: str) -> TemplateText:
 
 
 def _check_manager(event: Event, actor) -> None:
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only organisers change the event's mail templates."))
+    event.require_manager(actor, _("Only organisers change the event's mail templates."))
 
 
 def save_template(event: Event, key: str, *, subject: str, body: str, actor) -> MailTemplate:

@@ -20,7 +20,7 @@ from conference.core.csv_files import safe_cell
 from conference.core.enums import QuestionKind
 from conference.core.models import AuditEntry
 from conference.core.questions import answer_text
-from conference.errors import DomainError, NotAllowed
+from conference.errors import DomainError
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import places
@@ -132,7 +132,7 @@ class Counts:
 def category_counts(event: Event) -> Counts:
     """Per category and mode, and for the event per mode: places taken (pending, confirmed,
     offered), waiting, checked in, against the capacity (None: unlimited)."""
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     modes = places.modes_of(event)
     rows = db.session.execute(
         sa.select(Registration.category_id, Registration.mode, Registration.state,
@@ -223,8 +223,7 @@ def bulk(event: Event, *, actor, action: str, registration_ids, message: str = "
     """Approve, reject or cancel the chosen registrations one by one, each with its mail. Those
     refused (a state that does not allow it) are listed as (name, reason) and left as they were;
     ``message`` goes with rejections."""
-    if actor is None or not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can do this."))
+    event.require_manager(actor, _("Only the event's organisers can do this."))
     if action not in BULK_ACTIONS:
         raise DomainError(_("Choose what to do with the selected registrations."), field="action")
     chosen = registrations_by_id(event, registration_ids)

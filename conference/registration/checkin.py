@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import segno
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import joinedload
 
@@ -25,7 +26,7 @@ from conference.accounts.models import User
 from conference.core.audit import record
 from conference.core.links import external_url
 from conference.core.types import utcnow
-from conference.errors import InvalidState, InvalidToken, NotAllowed
+from conference.errors import InvalidState, InvalidToken
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import places
@@ -35,6 +36,8 @@ from conference.registration.models import (
     Registration,
     RegistrationForm,
 )
+
+_ORGANISERS_ONLY = _l("Only the event's organisers can check people in.")
 
 TOKEN_MAX_LENGTH = 64  # the column's width: anything longer is no ticket of ours
 
@@ -185,11 +188,6 @@ def counts(event: Event) -> Counts:
 
 # Checking in -------------------------------------------------------------------------------------------
 
-def _require_manage(registration: Registration, actor) -> None:
-    if actor is None or not registration.event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can check people in."))
-
-
 def _refuse_unconfirmed(registration: Registration) -> None:
     if registration.state != RegistrationState.CONFIRMED:
         raise InvalidState(_("%(name)s cannot be checked in: their registration is %(state)s, not confirmed.",
@@ -200,7 +198,7 @@ def check_in(registration: Registration, *, actor, now: dt.datetime | None = Non
     """Check a confirmed participant in. The first check-in wins: one UPDATE that only
     changes a row not yet checked in, so of two desks scanning the same ticket at once one
     is first and the other is told when and by whom. Only confirmed registrations."""
-    _require_manage(registration, actor)
+    registration.event.require_manager(actor, _ORGANISERS_ONLY)
     _refuse_unconfirmed(registration)
     now = now or utcnow()
     # An UPDATE's result is a CursorResult; SQLAlchemy types Session.execute's as Result.
@@ -240,7 +238,7 @@ def check_in_by_code(event: Event, code: str, *, actor, now: dt.datetime | None 
 
 def undo_check_in(registration: Registration, *, actor) -> None:
     """Take back a check-in made by mistake."""
-    _require_manage(registration, actor)
+    registration.event.require_manager(actor, _ORGANISERS_ONLY)
     if registration.checked_in_at is None:
         raise InvalidState(_("%(name)s is not checked in.", name=registration.name))
     first = registration.checked_in_at

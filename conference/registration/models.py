@@ -292,9 +292,6 @@ class Registration(Model):
     def can_change_answers(self, now: dt.datetime) -> bool:
         return self.is_active and now < self.form.changes_until()
 
-    def can_check_in(self, user) -> bool:
-        return self.event.can_manage(user) and self.state == RegistrationState.CONFIRMED
-
     def sees_online_details(self) -> bool:
         """The online join details are for confirmed participants only (of either mode)."""
         return self.state == RegistrationState.CONFIRMED and self.event.format != EventFormat.IN_PERSON

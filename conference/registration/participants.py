@@ -38,7 +38,7 @@ from conference.registration.registrations import (
     AlreadyRegistered,
     active_registration,
     manage_url,
-    questions_for,
+    questions_for_category,
     register,
 )
 
@@ -55,7 +55,7 @@ def answer_files(form: RegistrationForm, category_id: int | None,
     keep, ``{"<question id>": {"sha256", "filename", "size", "content_type"}}``. Files are
     stored by their content, once, so a refused registration leaves nothing half-way."""
     answers, errors = {}, {}
-    for question in questions_for(form, category_id):
+    for question in questions_for_category(form, category_id):
         if question.kind.value != "file" or question.id not in uploads:
             continue
         filename, data = uploads[question.id]

@@ -72,7 +72,8 @@ def modes_of(event: Event) -> tuple[AttendanceMode, ...]:
     return MODES_BY_FORMAT[event.format]
 
 
-def settings_for(event: Event) -> RegistrationSettings:
+def ensure_registration_settings(event: Event) -> RegistrationSettings:
+    """The event's registration settings, created (and flushed) with their defaults the first time."""
     if event.registration_settings is None:
         event.registration_settings = RegistrationSettings()
         db.session.flush()
@@ -82,7 +83,7 @@ def settings_for(event: Event) -> RegistrationSettings:
 def lock_event(event: Event) -> RegistrationSettings:
     """Take the event's registration lock for the rest of the transaction (see the module's
     docstring), and return its settings as they are now."""
-    settings = settings_for(event)
+    settings = ensure_registration_settings(event)
     db.session.execute(
         sa.select(RegistrationSettings).where(RegistrationSettings.id == settings.id)
         .with_for_update().execution_options(populate_existing=True)
@@ -256,8 +257,8 @@ def initial_state(event: Event, category: ParticipantCategory, mode: AttendanceM
     """What a new registration becomes; call with the event locked. ``organisation`` is the
     delegation whose quota applies now (None for someone who waits for their focal point: the
     quota applies when the focal point approves)."""
-    found = availability(occupancy(event), settings_for(event), category, mode, waiting_list(event, mode),
-                         organisation)
+    found = availability(occupancy(event), ensure_registration_settings(event), category, mode,
+                         waiting_list(event, mode), organisation)
     if found != Availability.OPEN:
         return RegistrationState.WAITLISTED
     return RegistrationState.PENDING if needs_approval else RegistrationState.CONFIRMED
@@ -275,7 +276,7 @@ class Filled:
 def fill_places(event: Event, *, now: dt.datetime, actor=None) -> Filled:
     """Give free places to those waiting, in order; call with the event locked. The caller
     mails the people in the result (see ``registration.notify_filled``)."""
-    settings = settings_for(event)
+    settings = ensure_registration_settings(event)
     hold = dt.timedelta(hours=settings.offer_hold_hours)
     filled = Filled()
     changed = True
@@ -332,7 +333,7 @@ def withdraw_excess_offers(event: Event, *, actor=None) -> list[Registration]:
     because it was lowered, withdraw the offers of those last in line until it fits; they go back
     to the waiting list where they were. Call with the event locked; the caller mails them (a
     ``Filled`` with them as ``withdrawn``, see ``registration.notify_filled``)."""
-    settings = settings_for(event)
+    settings = ensure_registration_settings(event)
     counts = occupancy(event)
     offers = db.session.scalars(
         sa.select(Registration).where(Registration.event_id == event.id,

@@ -56,7 +56,7 @@ def availability(event: Event, categories: list[ParticipantCategory]) -> dict[in
     """For each category, the modes in which a newcomer would not get a place, with why:
     ``"full"`` (no room) or ``"queue"`` (room, but people already waiting come first). Decided by
     ``places.availability``, the rule registering applies; one query per mode and one in all."""
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     taken = places.occupancy(event)
     result: dict[int, dict[AttendanceMode, str]] = {c.id: {} for c in categories}
     for mode in places.modes_of(event):

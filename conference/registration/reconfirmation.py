@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from conference.core.audit import record
 from conference.core.types import utcnow
-from conference.errors import DeadlinePassed, InvalidState, NotAllowed, ValidationFailed
+from conference.errors import DeadlinePassed, InvalidState, ValidationFailed
 from conference.events.models import Event
 from conference.extensions import db
 from conference.i18n import format_datetime
@@ -116,8 +116,7 @@ def request_reconfirmation(event: Event, *, actor, by: dt.datetime, reminder_hou
     how many were asked. While a request is open this moves its date and may change its modes
     (those who reconfirmed already stay reconfirmed); after one closed, it starts a new round."""
     now = now or utcnow()
-    if actor is None or not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can do this."))
+    event.require_manager(actor, _("Only the event's organisers can do this."))
     errors = {}
     if by is None or by <= now:
         errors["by"] = _("Choose a date and time in the future.")

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from conference.accounts.models import User
 from conference.accounts.users import normalise_email
@@ -52,6 +53,8 @@ from conference.registration.models import (
     RegistrationQuestion,
 )
 from conference.registration.organisations import organisation_source
+
+_ORGANISERS_ONLY = _l("Only the event's organisers can do this.")
 
 MANAGE_LINK_MAX_AGE = 3 * 366 * 24 * 3600  # a registration's own link works for years
 
@@ -110,7 +113,9 @@ def active_registration(event: Event, *, email: str | None = None, user=None) ->
     )
 
 
-def questions_for(form: RegistrationForm, category_id: int | None) -> list[RegistrationQuestion]:
+def questions_for_category(form: RegistrationForm, category_id: int | None) -> list[RegistrationQuestion]:
+    """The form's questions that apply to the category: those for every category, and those
+    limited to some categories among which this one is."""
     return [q for q in form.questions if q.applies_to(category_id)]
 
 
@@ -119,7 +124,8 @@ def clean_answers(form: RegistrationForm, category_id: int | None, raw: dict) ->
     ValidationFailed with a message per field (``q_<id>``). A file's answer is what the
     upload stored (``answer_files``)."""
     errors: dict[str, str] = {}
-    cleaned = clean_each_answer(questions_for(form, category_id), raw, field_of=lambda q: f"q_{q.id}", errors=errors)
+    cleaned = clean_each_answer(questions_for_category(form, category_id), raw, field_of=lambda q: f"q_{q.id}",
+                                errors=errors)
     if errors:
         raise ValidationFailed(errors)
     return {str(question_id): value for question_id, value in cleaned.items() if value is not None}
@@ -265,13 +271,8 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
 
 # Organisers decide -------------------------------------------------------------------------------------
 
-def _require_manage(registration: Registration, actor) -> None:
-    if not registration.event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can do this."))
-
-
 def approve(registration: Registration, *, actor, now: dt.datetime | None = None) -> None:
-    _require_manage(registration, actor)
+    registration.event.require_manager(actor, _ORGANISERS_ONLY)
     places.lock_registration(registration)
     if registration.state != RegistrationState.PENDING:
         raise InvalidState(_("Only a registration pending approval can be approved; this one is %(state)s.",
@@ -289,7 +290,7 @@ def approve(registration: Registration, *, actor, now: dt.datetime | None = None
 def reject(registration: Registration, *, actor, message: str = "", now: dt.datetime | None = None) -> None:
     """Reject a pending or waiting registration; a place it held goes down the waiting list."""
     now = now or utcnow()
-    _require_manage(registration, actor)
+    registration.event.require_manager(actor, _ORGANISERS_ONLY)
     event = registration.event
     places.lock_registration(registration)
     if registration.state not in (RegistrationState.PENDING, RegistrationState.WAITLISTED):

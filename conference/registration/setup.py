@@ -18,6 +18,7 @@ from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import joinedload
@@ -32,7 +33,6 @@ from conference.errors import (
     AlreadyExists,
     DomainError,
     InvalidState,
-    NotAllowed,
     ValidationFailed,
 )
 from conference.events.models import Event
@@ -51,13 +51,10 @@ from conference.registration.models import (
     registration_question_category,
 )
 
+_ORGANISERS_ONLY = _l("Only the event's organisers can set up registration.")
+
 MAX_HOLD_HOURS = 720
 CAPACITY_FIELDS = {AttendanceMode.IN_PERSON: "capacity_in_person", AttendanceMode.ONLINE: "capacity_online"}
-
-
-def _require_manage(event: Event, actor) -> None:
-    if actor is None or not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can set up registration."))
 
 
 def _check_capacities(event: Event, capacities: dict[AttendanceMode, int | None], errors: dict) -> None:
@@ -114,7 +111,7 @@ def update_settings(event: Event, *, actor, capacity_in_person: int | None, capa
     offered from the waiting list is held, and who sees the participant list. More room goes
     to the people waiting at once; less is refused below the places that belong to someone and
     withdraws the open offers beyond it (see the module's docstring)."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     now = now or utcnow()
     errors: dict[str, str] = {}
     _check_capacities(event, {AttendanceMode.IN_PERSON: capacity_in_person,
@@ -151,7 +148,7 @@ def save_form(event: Event, *, actor, form: RegistrationForm | None = None, titl
               requires_account: bool = False) -> RegistrationForm:
     """Create or change a registration form. Titles are unique within the event; it closes
     after it opens, and answers can be changed from the opening on."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     errors: dict[str, str] = {}
     title = " ".join((title or "").split())
     if not title:
@@ -201,7 +198,7 @@ def delete_form(form: RegistrationForm, *, actor) -> None:
     """Only a form nobody registered through can go (cancelled registrations count: they are
     the record of what happened)."""
     event = form.event
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     used = _registrations_using(Registration.form_id, form.id)
     if used:
         raise InvalidState(ngettext("%(num)d registration was made with this form; it cannot be deleted.",
@@ -226,7 +223,7 @@ def save_category(form: RegistrationForm, *, actor, category: ParticipantCategor
     it; a higher one offers the new places to the people waiting. ``reconfirmation_exempt``:
     its participants are never asked to reconfirm (resource persons, VIPs)."""
     event = form.event
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     now = now or utcnow()
     errors: dict[str, str] = {}
     name = " ".join((name or "").split())
@@ -273,7 +270,7 @@ def delete_category(category: ParticipantCategory, *, actor) -> None:
     """Only a category nobody registered in can go; its open invitations go with it, and the
     questions limited to it no longer are."""
     event = category.form.event
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     used = _registrations_using(Registration.category_id, category.id)
     if used:
         raise InvalidState(ngettext("%(num)d registration is in this category; it cannot be deleted.",
@@ -308,7 +305,7 @@ def save_question(form: RegistrationForm, *, actor, question: RegistrationQuesti
     """Create or change a question of ``form``, optionally asked only in some of its
     categories. Once answered, its kind cannot change."""
     event = form.event
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     errors: dict[str, str] = {}
     wanted = {int(i) for i in category_ids or ()}
     chosen = [c for c in form.categories if c.id in wanted]
@@ -334,7 +331,7 @@ def delete_question(question: RegistrationQuestion, *, actor) -> None:
     """The question goes, and so do the answers people gave to it."""
     form = question.form
     event = form.event
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     key = str(question.id)
     answered = db.session.scalars(sa.select(Registration).where(Registration.form_id == form.id))
     removed = 0
@@ -391,7 +388,7 @@ def invite(event: Event, *, actor, category: ParticipantCategory, email: str, na
     """Invite one person by email into ``category`` (invitation-only categories included). The
     mailed link lets them register there, skipping approval if ``skip_approval``. Nobody is
     invited twice: not with an open invitation, not once registered."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     category = _category_of(event, category)
     address = normalise_email(email or "")
     name = " ".join((name or "").split())
@@ -422,7 +419,7 @@ def invite_from_csv(event: Event, *, actor, text: str, skip_approval: bool,
     """Invite everyone in a CSV with the columns name, email and category (a category's name,
     in any case). All or nothing: when any line is wrong, nobody is invited and every wrong
     line is reported with its number."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     now = now or utcnow()
     rows, errors = _read_csv(text)
     if errors:
@@ -469,7 +466,7 @@ def invite_from_csv(event: Event, *, actor, text: str, skip_approval: bool,
 def revoke_invitation(invitation: RegistrationInvitation, *, actor, now: dt.datetime | None = None) -> None:
     """Withdraw an invitation not yet used: its link stops working."""
     event = db.session.get_one(Event, invitation.event_id)
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     if invitation.used_at is not None:
         raise InvalidState(_("This invitation was already used to register; cancel the registration instead."))
     if invitation.revoked_at is not None:

@@ -9,6 +9,7 @@ from collections.abc import Set as AbstractSet
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from conference.accounts.models import User
@@ -27,11 +28,13 @@ from conference.review.common import (
     assignment_loads,
     conflict_pairs,
     conflicted_submission_ids,
+    ensure_review_settings,
     reviewer_roles,
-    settings_for,
 )
 from conference.review.enums import AssignmentSource, BidPreference, ReviewState
 from conference.review.models import AssignmentProposal, Bid, ReviewAssignment
+
+_ASSIGNERS_ONLY = _l("Only the event's organisers and the track's chairs can assign reviewers.")
 
 # How much each bid is worth to the objective; no bid counts as neutral.
 BID_POINTS = {
@@ -58,14 +61,10 @@ def preference_score(bid: BidPreference | None, submission_keywords, expertise, 
 
 # Manual assignment ------------------------------------------------------------------------------
 
-def _require_manage(submission: Submission, actor) -> None:
-    if not submission.can_manage_review(actor):
-        raise NotAllowed(_("Only the event's organisers and the track's chairs can assign reviewers."))
-
-
 def assign(submission: Submission, reviewer: User, *, actor, notify: bool = True) -> ReviewAssignment:
     """Assign one reviewer to one submission. A conflict (declared, or authorship) is refused."""
-    _require_manage(submission, actor)
+    if not submission.can_manage_review(actor):
+        raise NotAllowed(str(_ASSIGNERS_ONLY))
     event = submission.event
     if submission.state != SubmissionState.SUBMITTED:
         raise InvalidState(_("Only submissions under review can get reviewers."), field="reviewer")
@@ -97,7 +96,8 @@ def assign(submission: Submission, reviewer: User, *, actor, notify: bool = True
 def unassign(assignment: ReviewAssignment, *, actor) -> None:
     """Remove an assignment; a draft review goes with it, a submitted review keeps it in place."""
     submission = assignment.submission
-    _require_manage(submission, actor)
+    if not submission.can_manage_review(actor):
+        raise NotAllowed(str(_ASSIGNERS_ONLY))
     if assignment.review is not None and assignment.review.state == ReviewState.SUBMITTED:
         raise InvalidState(_("%(name)s has already submitted a review; it cannot be unassigned.",
                              name=assignment.reviewer.name))
@@ -128,7 +128,7 @@ def build_problem(event: Event, *, reviews_per_submission: int, max_load: int | 
     """The assignment problem for the event as it stands: what is already assigned is kept
     (it lowers what a submission still needs and what a reviewer may still take). Submissions
     in ``exclude`` (those a track chair running it is conflicted with) are left out."""
-    settings_for(event)
+    ensure_review_settings(event)
     roles = reviewer_roles(event)
     query = (
         sa.select(Submission)
@@ -178,8 +178,8 @@ def propose(event: Event, *, actor, reviews_per_submission: int | None = None, m
             track_id: int | None = None) -> AssignmentProposal:
     """Compute the optimal assignment that fills the gaps, and store it for a preview."""
     if not (event.can_manage(actor) or (track_id is not None and _chairs_track(event, actor, track_id))):
-        raise NotAllowed(_("Only the event's organisers and the track's chairs can assign reviewers."))
-    settings = settings_for(event)
+        raise NotAllowed(str(_ASSIGNERS_ONLY))
+    settings = ensure_review_settings(event)
     reviews_per_submission = reviews_per_submission or settings.reviews_per_submission
     if not 1 <= reviews_per_submission <= 20:
         raise DomainError(_("Ask for between 1 and 20 reviews per submission."), field="reviews_per_submission")
@@ -250,7 +250,7 @@ def apply_proposal(proposal: AssignmentProposal, *, actor, now: dt.datetime | No
     event = db.session.get_one(Event, proposal.event_id)
     track_id = proposal.parameters.get("track_id")
     if not (event.can_manage(actor) or (track_id is not None and _chairs_track(event, actor, track_id))):
-        raise NotAllowed(_("Only the event's organisers and the track's chairs can assign reviewers."))
+        raise NotAllowed(str(_ASSIGNERS_ONLY))
     # Lock the proposal: a second "apply" (a double click, another organiser) waits here, then
     # sees it applied.
     db.session.execute(

@@ -20,8 +20,8 @@ from conference.review.common import (
     cap_of,
     conflict_pairs,
     conflicted_submission_ids,
+    ensure_review_settings,
     reviewer_roles,
-    settings_for,
 )
 from conference.review.enums import BidPreference
 from conference.review.models import AssignmentProposal, Bid, ReviewAssignment
@@ -112,7 +112,7 @@ def _event_bids(event: Event, hidden: set[int]) -> dict[tuple[int, int], BidPref
 
 
 def assignment_overview(event: Event, viewer) -> AssignmentOverview:
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     hidden = hidden_from(event, viewer)
     submissions = _visible_submissions(event, viewer, hidden)
     roles = reviewer_roles(event)
@@ -152,7 +152,7 @@ class ReviewerOverview:
 
 
 def reviewer_overview(event: Event, viewer, role: EventRole) -> ReviewerOverview:
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     hidden = hidden_from(event, viewer)
     submissions = _visible_submissions(event, viewer, hidden)
     conflicts = conflict_pairs(event)
@@ -181,7 +181,7 @@ class ProposalPreview:
 
 def proposal_preview(event: Event, viewer, proposal: AssignmentProposal) -> ProposalPreview:
     """The proposal's figures with names, leaving out what the viewer may not see."""
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     hidden = hidden_from(event, viewer)
     summary = proposal.summary or {}
     missing_ids = {int(s) for s in summary.get("missing", {})} - hidden

@@ -19,7 +19,7 @@ from conference.events.enums import TeamRole
 from conference.events.models import Event
 from conference.extensions import db
 from conference.review import conflicts
-from conference.review.common import conflicted_submission_ids, settings_for
+from conference.review.common import conflicted_submission_ids, ensure_review_settings
 from conference.review.enums import BidPreference, ConflictKind
 from conference.review.models import Bid
 
@@ -74,7 +74,7 @@ def place_bids(event: Event, *, reviewer, preferences: dict[int, BidPreference],
     """
     if actor.id != reviewer.id:
         raise NotAllowed(_("Reviewers state their own preferences."))
-    if not settings_for(event).bidding_open:
+    if not ensure_review_settings(event).bidding_open:
         raise InvalidState(_("Bidding is closed: the organisers have not opened it, or have closed it again."))
     now = now or utcnow()
     submissions = {

@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 
 from conference.core.audit import record
 from conference.core.models import AuditEntry
-from conference.errors import DomainError, NotAllowed
+from conference.errors import DomainError
 from conference.events import team
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, TeamInvitation, Track
 from conference.extensions import db
-from conference.review.common import assignment_loads, cap_of, settings_for
+from conference.review.common import assignment_loads, cap_of, ensure_review_settings
 
 COMMITTEE_INVITE_ROLES = (TeamRole.REVIEWER, TeamRole.TRACK_CHAIR)
 MAX_INDIVIDUAL_LOAD = 500
@@ -39,8 +39,7 @@ def set_member_limits(role: EventRole, *, actor, track_ids, max_load: int | None
     """Limit a reviewer or track chair to some tracks (none: all), and give a reviewer a cap of
     their own on assigned reviews (None: the event's cap). Organisers only."""
     event = role.event
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can change the committee."))
+    event.require_manager(actor, _("Only the event's organisers can change the committee."))
     if role.role not in COMMITTEE_INVITE_ROLES:
         raise DomainError(_("Only reviewers and track chairs have tracks and caps."))
     tracks = team.event_tracks(event, track_ids, role=role.role)
@@ -97,7 +96,7 @@ ROLE_ORDER = {TeamRole.ORGANISER: 0, TeamRole.TRACK_CHAIR: 1, TeamRole.REVIEWER:
 def committee_of(event: Event) -> Committee:
     """The committee with loads and caps, and the committee invitations with their answer, in a
     fixed number of queries."""
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     loads = assignment_loads(event)
     members = [
         Member(role=r, load=loads.get(r.user_id, 0) if r.role == TeamRole.REVIEWER else 0,

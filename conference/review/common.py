@@ -15,8 +15,8 @@ from conference.extensions import db
 from conference.review.models import Conflict, ReviewAssignment, ReviewSettings
 
 
-def settings_for(event: Event) -> ReviewSettings:
-    """The event's review settings, created with their defaults the first time."""
+def ensure_review_settings(event: Event) -> ReviewSettings:
+    """The event's review settings, created (and flushed) with their defaults the first time."""
     if event.review_settings is None:
         event.review_settings = ReviewSettings()
         db.session.flush()

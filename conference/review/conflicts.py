@@ -17,12 +17,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from conference.accounts.models import User
-from conference.cfp.enums import REVIEWABLE_STATES
 from conference.cfp.models import Submission
 from conference.core.audit import record
 from conference.core.types import utcnow
 from conference.errors import DeadlinePassed, DomainError, NotAllowed
-from conference.events.models import Event, EventRole
+from conference.events.models import Event
 from conference.extensions import db
 from conference.review.enums import ConflictKind, ConflictSource
 from conference.review.models import Bid, Conflict
@@ -244,23 +243,9 @@ def own_declarations(event: Event, member: User) -> list[Conflict]:
     ))
 
 
-def managed_submissions(event: Event, actor) -> list[Submission]:
-    """Submissions under review whose conflicts ``actor`` manages, by code."""
-    rows = db.session.scalars(
-        sa.select(Submission).where(Submission.event_id == event.id, Submission.state.in_(REVIEWABLE_STATES))
-        .options(selectinload(Submission.conflicts), selectinload(Submission.authors))
-        .order_by(Submission.code)
-    )
-    return [s for s in rows if s.can_manage_review(actor)]
-
-
 def find_submission(event: Event, code: str) -> Submission | None:
     return db.session.scalar(
         sa.select(Submission).where(Submission.event_id == event.id, Submission.code == (code or "").strip().upper())
         .options(selectinload(Submission.conflicts), selectinload(Submission.review_assignments),
                  selectinload(Submission.authors))
     )
-
-
-def member_role(event: Event, user_id: int) -> EventRole | None:
-    return next((r for r in event.roles if r.user_id == user_id), None)

@@ -27,7 +27,7 @@ from conference.errors import DomainError, InvalidState, NotAllowed
 from conference.events.models import Event
 from conference.extensions import db
 from conference.mail.mailer import queue_mail
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import ReviewState
 from conference.review.models import Review, ReviewAssignment
 from conference.review.ranking import criteria_of, overall_score, review_questions_of
@@ -165,7 +165,7 @@ class AuthorReview:
 def reviews_for_authors(event: Event, submission_ids) -> dict[int, list[AuthorReview]]:
     """Submission id -> the reviews its authors may read, as the event's settings allow
     (empty when the event does not send reviews to authors)."""
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     if not settings.reviews_to_authors or not submission_ids:
         return {}
     criteria = criteria_of(event)
@@ -199,13 +199,12 @@ def release_decisions(event: Event, *, actor, now: dt.datetime | None = None) ->
     staged type, if one was chosen) or rejected, and the notification mails wait in the
     outbox (held) for an organiser to send. Returns how many were released."""
     now = now or utcnow()
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only organisers release decisions."))
+    event.require_manager(actor, _("Only organisers release decisions."))
     submissions = staged(event, lock=True)
     if not submissions:
         raise InvalidState(_("There are no staged decisions to release."))
     reviews = reviews_for_authors(event, [s.id for s in submissions])
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     for submission in submissions:
         decision = submission.pending_decision
         if decision is None:  # never: staged() selects the submissions with one
@@ -256,8 +255,7 @@ def remind_unconfirmed(event: Event, *, actor, now: dt.datetime | None = None) -
     """Remind the authors of every accepted, unconfirmed submission to confirm or withdraw.
     Returns how many submissions were reminded."""
     now = now or utcnow()
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only organisers remind authors."))
+    event.require_manager(actor, _("Only organisers remind authors."))
     waiting = unconfirmed(event)
     if not waiting:
         raise InvalidState(_("Every accepted submission is confirmed: there is nobody to remind."))

@@ -24,7 +24,7 @@ from conference.events.enums import TeamRole
 from conference.events.models import Event
 from conference.extensions import db
 from conference.mail.mailer import queue_mail
-from conference.review.common import conflicted_submission_ids, settings_for
+from conference.review.common import conflicted_submission_ids, ensure_review_settings
 from conference.review.enums import ReviewState
 from conference.review.models import Review, ReviewAssignment
 
@@ -118,7 +118,7 @@ def _assignments(submission_ids) -> list[_Assignment]:
 
 def progress(event: Event, *, viewer) -> Progress:
     """Reviews done and missing, per reviewer (by name) and per submission (by code)."""
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     submissions = _submissions(event, viewer)
     assignments = _assignments([s.id for s in submissions])
     # Reviewers of the event with nothing assigned are listed too (with zeros).
@@ -159,7 +159,7 @@ def remind_reviewers(event: Event, *, actor, reviewer_ids=None, now: dt.datetime
     for a in missing:
         by_reviewer.setdefault(a.reviewer_id, []).append(a)
     users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(list(by_reviewer))))}
-    deadline = settings_for(event).review_deadline
+    deadline = ensure_review_settings(event).review_deadline
     link = external_url("review.my_reviews" if "review.my_reviews" in current_app.view_functions
                         else "events.show_event", slug=event.slug)
     for reviewer_id, own in by_reviewer.items():

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from conference.accounts.models import User
 from conference.cfp.enums import REVIEWABLE_STATES, FileKind, QuestionTarget
 from conference.cfp.models import Question, Submission, SubmissionFile
-from conference.cfp.submissions import questions_for as submission_questions
+from conference.cfp.submissions import submission_questions
 from conference.core.audit import record
 from conference.core.enums import QuestionKind
 from conference.core.files import FORMATS
@@ -30,9 +30,9 @@ from conference.extensions import db
 from conference.review import visibility
 from conference.review.common import (
     conflicted_submission_ids,
+    ensure_review_settings,
     pseudonym,
     reviewer_numbers,
-    settings_for,
 )
 from conference.review.discussion import ShownComment, shown_comments
 from conference.review.enums import ReviewState
@@ -90,7 +90,7 @@ def save_review(assignment: ReviewAssignment, *, actor, scores: dict[int, int | 
         raise NotAllowed(_("Only the assigned reviewer can write this review."))
     if not submission.can_review(actor):
         raise InvalidState(_("This submission is no longer under review."))
-    settings = settings_for(submission.event)
+    settings = ensure_review_settings(submission.event)
     if settings.review_deadline_passed(now):
         raise DeadlinePassed(_("The review deadline has passed: reviews can no longer be changed."))
     review = assignment.review

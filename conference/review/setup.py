@@ -7,6 +7,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from conference.cfp.models import Submission
 from conference.core.audit import record
@@ -14,7 +15,7 @@ from conference.core.enums import QuestionKind
 from conference.errors import InvalidState, NotAllowed, ValidationFailed
 from conference.events.models import Event
 from conference.extensions import db
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import (
     BlindMode,
     OtherReviewsVisibility,
@@ -29,14 +30,11 @@ from conference.review.models import (
     ReviewSettings,
 )
 
+_ORGANISERS_ONLY = _l("Only the event's organisers can set up review.")
+
 MAX_SCALE_POINTS = 11  # e.g. 0 to 10
 MAX_LABEL_LENGTH = 100
 MAX_WEIGHT = 100.0
-
-
-def _require_manage(event: Event, actor) -> None:
-    if not event.can_manage(actor):
-        raise NotAllowed(_("Only the event's organisers can set up review."))
 
 
 def _next_position(model, event: Event) -> int:
@@ -51,7 +49,7 @@ def update_settings(event: Event, *, actor, blind_mode: BlindMode, other_reviews
                     scores_to_authors: bool) -> ReviewSettings:
     """Change how the event reviews. Times are aware datetimes; scores reach authors only with
     the reviews' comments."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     errors = {}
     try:
         blind_mode = BlindMode(blind_mode)
@@ -71,7 +69,7 @@ def update_settings(event: Event, *, actor, blind_mode: BlindMode, other_reviews
         errors["scores_to_authors"] = _("Scores can only be sent to authors with the reviews' comments.")
     if errors:
         raise ValidationFailed(errors)
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     settings.blind_mode, settings.other_reviews = blind_mode, other_reviews
     settings.reviews_per_submission, settings.max_load = int(reviews_per_submission), max_load
     settings.bidding_open, settings.review_deadline = bool(bidding_open), review_deadline
@@ -108,7 +106,7 @@ def save_criterion(event: Event, *, actor, criterion: ReviewCriterion | None = N
     """Create or change a scored criterion: a scale of 2 to 11 whole points, labels only for
     points of the scale, a positive weight and a name no other criterion of the event has. A
     scale cannot shrink past scores reviewers already gave."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     errors = {}
     name = " ".join((name or "").split())
     if not name:
@@ -176,7 +174,7 @@ def submitted_scores_of(criterion: ReviewCriterion) -> int:
 
 def delete_criterion(criterion: ReviewCriterion, *, actor, event: Event) -> None:
     """Delete a criterion nobody has scored in a submitted review (drafts lose their score)."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     if criterion.event_id != event.id:
         raise NotAllowed(_("This criterion belongs to another event."))
     if submitted_scores_of(criterion):
@@ -215,7 +213,7 @@ def save_review_question(event: Event, *, actor, question: ReviewQuestion | None
                          required: bool = False, visible_to_authors: bool = False) -> ReviewQuestion:
     """Create or change an unscored question of the review form (of the kinds ReviewQuestion
     allows). Once answered, its kind cannot change."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     answered_as = question.kind if question is not None and question.kind != kind and _answered(question) else None
     setup = ReviewQuestion.check_setup(label=label, kind=kind, help_text=help_text, required=required,
                                        options=options or (), answered_as=answered_as)
@@ -233,7 +231,7 @@ def save_review_question(event: Event, *, actor, question: ReviewQuestion | None
 
 def delete_review_question(question: ReviewQuestion, *, actor, event: Event) -> None:
     """Delete a question; answers already given stay in the reviews but are no longer shown."""
-    _require_manage(event, actor)
+    event.require_manager(actor, _ORGANISERS_ONLY)
     if question.event_id != event.id:
         raise NotAllowed(_("This question belongs to another event."))
     record("review.question_deleted", actor=actor, obj=question, event=event, label=question.label)

@@ -1,13 +1,19 @@
-"""Small helpers shared by the views: showing domain errors on forms, safe redirects, the base
-of every form and the one way to read a number from an address."""
+"""Small helpers shared by the views: who is acting, loading an event's row, showing domain
+errors on forms, safe redirects, the base of every form and the one way to read a number from
+an address."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_number, gettext
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
 from wtforms import (
@@ -42,6 +48,24 @@ from conference.errors import DomainError, ValidationFailed
 from conference.extensions import db
 
 
+def current_actor() -> Any:
+    """Who is acting, for an operation's ``actor``: the logged-in User itself (the audit log
+    records the User, not Flask-Login's proxy), or None for a visitor (who came by a signed link)."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def load_of_event(model, event, ident: int):
+    """``model`` number ``ident`` (a row with an ``event_id``) of ``event``: 404 when it does not
+    exist or belongs to another event."""
+    return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
+
+
+def load_if_given(model, event, ident: int | None):
+    """For a create-or-edit page: the row to edit (as load_of_event), or None, a new one, when
+    the address gives no id."""
+    return None if ident is None else load_of_event(model, event, ident)
+
+
 def show_error(form, error: DomainError) -> None:
     """Put a domain error next to its field (each field's, for ValidationFailed), or at the
     top of the form."""
@@ -66,6 +90,19 @@ def saved_form(form, operation):
         return None
     db.session.commit()
     return saved if saved is not None else True
+
+
+def edit_page(form, save: Callable[[], Any], *, saved: str | Callable[[Any], str], back: str | Callable[[Any], str],
+              page: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+    """The one create-or-edit page. On a valid submit, ``save`` (one domain operation) runs and
+    commits (saved_form), ``saved`` is flashed and the browser goes to ``back``; either may be a
+    function of what ``save`` gave back. Otherwise ``page()`` shows the form: as typed, with the
+    domain's refusal beside its field."""
+    done = saved_form(form, save)
+    if done is None:
+        return page()
+    flash(saved(done) if callable(saved) else saved, "success")
+    return redirect(back(done) if callable(back) else back)
 
 
 def run_action(operation, message: str) -> bool:

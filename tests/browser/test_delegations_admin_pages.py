@@ -41,7 +41,7 @@ def test_organiser_keeps_the_list_of_organisations_and_follows_the_delegations(p
     organiser = factories.make_user(name="Olga Organiser", may_create_events=True)
     event = factories.make_event(organiser=organiser, title="Task Force Symposium", slug="iatf",
                                  published=True, format=EventFormat.HYBRID, venue="Geneva")
-    places.settings_for(event).participant_list = ListVisibility.PARTICIPANTS
+    places.ensure_registration_settings(event).participant_list = ListVisibility.PARTICIPANTS
     form = RegistrationForm(event_id=event.id, title="Members and observers", opens_at=now - 10 * DAY,
                             closes_at=now + 10 * DAY)
     db.session.add(form)

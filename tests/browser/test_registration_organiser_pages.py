@@ -39,7 +39,7 @@ def test_organiser_filters_approves_two_opens_one_and_exports(page, committed_db
     organiser = factories.make_user(name="Olga Organiser", may_create_events=True)
     event = factories.make_event(organiser=organiser, title="Safeguards Symposium", slug="safeguards",
                                  published=True, format=EventFormat.HYBRID, venue="Vienna International Centre")
-    places.settings_for(event).participant_list = ListVisibility.PARTICIPANTS
+    places.ensure_registration_settings(event).participant_list = ListVisibility.PARTICIPANTS
     form = RegistrationForm(event_id=event.id, title="Members and observers", opens_at=now - 10 * DAY,
                             closes_at=now + 10 * DAY)
     db.session.add(form)

@@ -31,7 +31,7 @@ from conference.core.models import AuditEntry
 from conference.core.types import utcnow
 from conference.events.enums import TeamRole
 from conference.mail.models import OutboxMessage
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import BlindMode
 
 from .. import factories
@@ -836,7 +836,7 @@ def test_a_paper_over_the_types_page_limit_is_refused_next_to_the_field(app, db)
 
 def test_in_a_double_blind_event_a_paper_naming_its_author_is_kept_with_a_warning(app, db):
     call = make_open_call()
-    settings_for(call.event).blind_mode = BlindMode.DOUBLE_BLIND
+    ensure_review_settings(call.event).blind_mode = BlindMode.DOUBLE_BLIND
     client = login(app.test_client(), author(db))
     named = make_pdf("Flood warnings that work, by Ada Author", info={"Author": "Ada Author"})
 

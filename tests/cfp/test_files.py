@@ -25,7 +25,7 @@ from conference.cfp.setup import save_question, save_submission_type
 from conference.core import files
 from conference.core.enums import QuestionKind
 from conference.errors import DomainError, InvalidState, NotAllowed, ValidationFailed
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import BlindMode
 
 from .. import factories
@@ -512,7 +512,7 @@ REVEALING = make_pdf("Tidal statistics, by Zebulon Quintavalle", "Page two",
 
 def double_blind_call():
     call = make_call()
-    settings_for(call.event).blind_mode = BlindMode.DOUBLE_BLIND
+    ensure_review_settings(call.event).blind_mode = BlindMode.DOUBLE_BLIND
     return call
 
 

@@ -411,7 +411,7 @@ def test_the_focal_point_deadline_is_typed_in_the_events_zone(organiser_client, 
     form, _members, _organiser = hybrid
     event = form.event  # Europe/Zurich
     url = f"{base(event)}/deadline"
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
 
     gap = post(organiser_client, url, {"deadline": "2031-03-30T02:30"})  # the clocks skip that hour
     assert gap.status_code == 200
@@ -450,7 +450,7 @@ def test_the_reminder_button_mails_focal_points_with_people_waiting(organiser_cl
 
 def test_the_participant_list_grouped_by_organisation(app, db, hybrid, unep):
     form, members, organiser = hybrid
-    places.settings_for(form.event).participant_list = ListVisibility.PUBLIC
+    places.ensure_registration_settings(form.event).participant_list = ListVisibility.PUBLIC
     wmo = delegations.save_organisation(form.event, actor=organiser, name="WMO", quota_online=5)
     register(form, members, organisation=wmo, mode=ON, name="Wen Wind", affiliation="WMO", listed=True)
     register(form, members, organisation=wmo, mode=ON, name="Quiet Quinn")
@@ -473,7 +473,7 @@ def test_the_participant_list_grouped_by_organisation(app, db, hybrid, unep):
     plain = page_of(visitor, url)
     assert re.findall(r'<tr><th scope="row">(.*?)</th>', plain) == ["Ana Alvarez", "Free Frida", "Wen Wind"]
     assert f'href="{url}?by=organisation"' in plain
-    places.settings_for(form.event).participant_list = ListVisibility.HIDDEN
+    places.ensure_registration_settings(form.event).participant_list = ListVisibility.HIDDEN
     db.session.flush()
     assert visitor.get(f"{url}?by=organisation").status_code == 404
 
@@ -483,7 +483,7 @@ def test_the_participant_list_grouped_by_organisation(app, db, hybrid, unep):
 def test_the_pages_run_the_same_queries_for_3_and_30_organisations(app, db, hybrid):
     form, members, organiser = hybrid
     event = form.event
-    places.settings_for(event).participant_list = ListVisibility.PUBLIC
+    places.ensure_registration_settings(event).participant_list = ListVisibility.PUBLIC
     client = login(app.test_client(), organiser)
     added = []
 

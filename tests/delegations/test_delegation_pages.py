@@ -19,7 +19,7 @@ from conference.delegations.models import FocalPoint
 from conference.registration import registrations as ops
 from conference.registration.enums import CancelReason, RegistrationState
 from conference.registration.models import Registration, RegistrationInvitation
-from conference.registration.places import settings_for
+from conference.registration.places import ensure_registration_settings
 
 from .. import factories
 from ..conftest import first_link, login
@@ -388,7 +388,7 @@ def manage_page(app, registration) -> str:
 
 def test_the_registrant_page_says_who_decides_and_the_organisers_after_the_deadline(app, db, world):
     deadline = utcnow().replace(microsecond=0) + dt.timedelta(days=3)
-    settings_for(world.event).focal_point_deadline = deadline
+    ensure_registration_settings(world.event).focal_point_deadline = deadline
     person = claim(world)
     html = manage_page(app, person)
     assert "Awaiting approval by the focal point of UN Environment Programme." in html

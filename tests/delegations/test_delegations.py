@@ -23,7 +23,7 @@ from conference.registration.enums import (
     RegistrationState,
 )
 from conference.registration.models import Registration, RegistrationInvitation
-from conference.registration.places import settings_for
+from conference.registration.places import ensure_registration_settings
 
 from .. import factories
 from ..mail.builders import mail_to
@@ -202,7 +202,7 @@ def test_focal_points_are_reminded_and_after_the_deadline_the_organisers_decide(
     form, members, unep, organiser, fatima = delegation_setup()
     waiting = register(form, members, organisation=unep)
     deadline = DURING + dt.timedelta(days=5)
-    settings_for(form.event).focal_point_deadline = deadline
+    ensure_registration_settings(form.event).focal_point_deadline = deadline
     assert delegations.run_deadlines(now=DURING) == {"focal_points_reminded": 0, "escalated": 0}
     assert delegations.run_deadlines(now=deadline - dt.timedelta(hours=47)) == {
         "focal_points_reminded": 1, "escalated": 0}

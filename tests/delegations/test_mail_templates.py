@@ -11,7 +11,7 @@ import pytest
 
 from conference.delegations import delegations
 from conference.mail import registry
-from conference.registration.places import settings_for
+from conference.registration.places import ensure_registration_settings
 
 from ..registration.builders import DURING, register
 from .builders import delegation_setup
@@ -28,7 +28,7 @@ def world(db):
     unep.focal_points[0].name = fatima.name
     register(form, members, name=f"Ali {HOSTILE}", organisation=unep)
     delegations.nominate(unep, actor=fatima, email="nadia@unep.org", name="Nadia", now=DURING)
-    settings_for(form.event).focal_point_deadline = DURING + dt.timedelta(days=3)
+    ensure_registration_settings(form.event).focal_point_deadline = DURING + dt.timedelta(days=3)
     return form.event
 
 

@@ -99,7 +99,7 @@ def test_the_overview_filters(setup):
 def test_the_deadline_is_set_in_the_future_and_rearms_the_reminder(setup):
     form, _members, organiser, _fatima, _unep, _wmo, _ifrc = setup
     event = form.event
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     settings.focal_point_reminded_at = DURING
     deadline = DURING + dt.timedelta(days=3)
 
@@ -121,7 +121,7 @@ def test_the_deadline_is_set_in_the_future_and_rearms_the_reminder(setup):
 
 def test_reminding_now_mails_focal_points_with_people_waiting_only(setup):
     form, members, organiser, _fatima, unep, _wmo, _ifrc = setup
-    settings = places.settings_for(form.event)
+    settings = places.ensure_registration_settings(form.event)
     assert delegation_overview.remind_focal_points_now(form.event, actor=organiser, now=DURING) == 0
     assert settings.focal_point_reminded_at is None  # the reminder before the deadline is still due
     register(form, members, organisation=unep, mode=IN)
@@ -134,7 +134,7 @@ def test_reminding_now_mails_focal_points_with_people_waiting_only(setup):
 
 def test_the_participant_list_by_organisation_shows_consenting_confirmed_people(setup):
     form, members, organiser, fatima, unep, wmo, _ifrc = setup
-    places.settings_for(form.event).participant_list = ListVisibility.PUBLIC
+    places.ensure_registration_settings(form.event).participant_list = ListVisibility.PUBLIC
     register(form, members, organisation=wmo, mode=ON, name="Zoe Wind", affiliation="WMO", listed=True)
     register(form, members, organisation=wmo, mode=ON, name="Adam Rain", listed=True)
     register(form, members, organisation=wmo, mode=ON, name="Quiet Quentin")  # did not agree to be listed
@@ -148,6 +148,6 @@ def test_the_participant_list_by_organisation_shows_consenting_confirmed_people(
         ("World Meteorological Organization (WMO)", [("Adam Rain", ""), ("Zoe Wind", "WMO")]),
         (None, [("Free Frida", "Independent")]),
     ]
-    places.settings_for(form.event).participant_list = ListVisibility.HIDDEN
+    places.ensure_registration_settings(form.event).participant_list = ListVisibility.HIDDEN
     assert delegation_overview.participants_by_organisation(form.event, None) is None
     assert delegation_overview.participants_by_organisation(form.event, organiser) is not None

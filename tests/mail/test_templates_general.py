@@ -24,7 +24,7 @@ from conference.mail.registry import MailContext
 from conference.review import assignment, decisions, discussion, reviews
 from conference.review import progress as review_progress
 from conference.review import setup as review_setup
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 
 from .. import factories
 from ..cfp.builders import DURING, make_call, submitted_talk
@@ -75,7 +75,7 @@ def world(db):
     event, organiser = call.event, call.organiser
     organiser.name = ORGANISER
     event.venue = "Hall <B> & C"
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     settings.review_deadline = REVIEW_DEADLINE
     settings.reviews_to_authors = True
     criterion = review_setup.save_criterion(event, actor=organiser, name="Originality", scale_min=1, scale_max=5,

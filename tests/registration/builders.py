@@ -32,7 +32,7 @@ from conference.registration.models import (
     RegistrationForm,
     RegistrationQuestion,
 )
-from conference.registration.places import settings_for
+from conference.registration.places import ensure_registration_settings
 
 from .. import factories
 
@@ -52,7 +52,7 @@ def make_form(*, format: EventFormat = EventFormat.IN_PERSON, organiser=None, sl
     organiser = organiser or factories.make_user(name="Olga Organiser", may_create_events=True)
     event = factories.make_event(organiser=organiser, published=True, format=format, venue="Vienna International Centre",
                                  **({"slug": slug} if slug else {}))
-    settings = settings_for(event)
+    settings = ensure_registration_settings(event)
     settings.capacity_in_person, settings.capacity_online = capacity_in_person, capacity_online
     settings.offer_hold_hours = hold_hours
     form = RegistrationForm(event_id=event.id, title=form_fields.pop("title", "Members and observers"),

@@ -20,7 +20,7 @@ from conference.registration.enums import (
     RegistrationState,
 )
 from conference.registration.models import RegistrationQuestion
-from conference.registration.places import settings_for
+from conference.registration.places import ensure_registration_settings
 
 from .. import factories
 from ..mail.builders import mail_to
@@ -172,7 +172,7 @@ def test_bulk_refuses_other_people_unknown_actions_and_an_empty_choice(setup):
 ])
 def test_participant_list_visibility_and_consent(setup, visibility, seen_by):
     form, members, _speakers, organiser = setup
-    settings_for(form.event).participant_list = visibility
+    ensure_registration_settings(form.event).participant_list = visibility
     chair, participant, waiting, stranger = (factories.make_user() for _ in range(4))
     factories.add_role(form.event, chair, TeamRole.TRACK_CHAIR)
     register(form, members, name="zoë Listed", affiliation="IAEA", mode=AttendanceMode.IN_PERSON, listed=True,

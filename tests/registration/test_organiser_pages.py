@@ -252,7 +252,7 @@ def test_csv_export(organiser_client, hybrid, people):
 ])
 def test_participant_list_per_setting_and_consent(app, db, hybrid, visibility, statuses):
     form, members, _speakers, organiser = hybrid
-    places.settings_for(form.event).participant_list = visibility
+    places.ensure_registration_settings(form.event).participant_list = visibility
     chair, participant, stranger = factories.make_user(), factories.make_user(), factories.make_user()
     factories.add_role(form.event, chair, TeamRole.TRACK_CHAIR)
     register(form, members, name="Listed Lea", affiliation="IAEA", email="lea@example.org", user=participant,

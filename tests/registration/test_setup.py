@@ -363,8 +363,8 @@ def test_questions_of_every_kind_limited_to_categories(app, db):
                                        category_ids=[str(public.id)])
         assert (question.kind, question.options, question.categories, question.help_text) == (
             kind, ["Vegetarian", "Vegan", "vegan"] if kind.value.endswith("choice") else [], [public], "Why we ask")
-    assert [q.label for q in ops.questions_for(form, members.id)] == []
-    assert len(ops.questions_for(form, public.id)) == len(QuestionKind)
+    assert [q.label for q in ops.questions_for_category(form, members.id)] == []
+    assert len(ops.questions_for_category(form, public.id)) == len(QuestionKind)
 
 
 def test_a_question_refuses_bad_setups(app, db):

@@ -28,7 +28,7 @@ from conference.extensions import db
 from conference.review import assignment as assignment_ops
 from conference.review import reviews
 from conference.review import setup as review_setup
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import (
     BlindMode,
     ConflictKind,
@@ -108,7 +108,7 @@ def make_submitted(event, author: User, *, coauthors=(), now=DURING, **fields):
 def reviewing_call(*, bidding_open: bool = True, reviews_per_submission: int = 2, max_load: int | None = 10,
                    slug: str | None = None) -> Call:
     call = make_call(slug=slug)
-    settings = settings_for(call.event)
+    settings = ensure_review_settings(call.event)
     settings.bidding_open = bidding_open
     settings.reviews_per_submission = reviews_per_submission
     settings.max_load = max_load
@@ -155,7 +155,7 @@ class Reviewing:
 
     @property
     def settings(self) -> ReviewSettings:
-        return settings_for(self.event)
+        return ensure_review_settings(self.event)
 
 
 def make_reviewing(*, blind_mode: BlindMode = BlindMode.SINGLE_BLIND,
@@ -174,7 +174,7 @@ def make_reviewing(*, blind_mode: BlindMode = BlindMode.SINGLE_BLIND,
     other_chair = factories.make_user(name="Otto Otherchair")
     add_chair(event, chair, call.data)
     add_chair(event, other_chair, call.privacy)
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     settings.blind_mode, settings.other_reviews, settings.review_deadline = blind_mode, other_reviews, deadline
     originality = review_setup.save_criterion(event, actor=organiser, name="Originality", scale_min=1, scale_max=5,
                                               labels={"1": "Poor", "5": "Excellent"}, weight=2.0, required=True)

@@ -15,7 +15,7 @@ from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllow
 from conference.events.enums import TeamRole
 from conference.extensions import db
 from conference.review import assignment, conflicts
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import (
     AssignmentSource,
     BidPreference,
@@ -78,8 +78,8 @@ def test_build_problem_honours_conflicts_authorship_tracks_caps_and_existing_ass
 def test_propose_then_apply_creates_assignments_mails_and_audit(db):
     call = reviewing_call(reviews_per_submission=2)
     event = call.event
-    settings_for(event).review_deadline = dt.datetime(2030, 6, 1, 10, 0, tzinfo=UTC)
-    settings_for(event).blind_mode = BlindMode.DOUBLE_BLIND
+    ensure_review_settings(event).review_deadline = dt.datetime(2030, 6, 1, 10, 0, tzinfo=UTC)
+    ensure_review_settings(event).blind_mode = BlindMode.DOUBLE_BLIND
     ada, bob = add_member(event, name="Ada"), add_member(event, name="Bob")
     ada.timezone = "Europe/Zurich"  # the deadline is given in each reviewer's own zone
     one = submission(call, title="First talk", author=factories.make_user(name="Secret Author"))

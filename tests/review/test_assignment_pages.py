@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from conference.events.enums import TeamRole
 from conference.extensions import db
 from conference.review import assignment, conflicts
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import (
     BidPreference,
     BlindMode,
@@ -194,7 +194,7 @@ def test_reviewers_page_of_someone_not_reviewing_is_404(app, setting):
 
 @pytest.mark.parametrize("mode, shows_authors", [(BlindMode.DOUBLE_BLIND, False), (BlindMode.SINGLE_BLIND, True)])
 def test_bidding_page_hides_authors_when_double_blind(app, setting, mode, shows_authors):
-    settings_for(setting.event).blind_mode = mode
+    ensure_review_settings(setting.event).blind_mode = mode
     db.session.flush()
     page = client_as(app, setting, "reviewer").get(url(setting, "bidding")).get_data(as_text=True)
     assert "Data talk" in page and "Privacy talk" in page
@@ -244,7 +244,7 @@ def test_bidding_filter_by_track(app, setting):
 
 
 def test_bidding_closed_shows_it_and_refuses_a_post(app, setting):
-    settings_for(setting.event).bidding_open = False
+    ensure_review_settings(setting.event).bidding_open = False
     db.session.flush()
     client = client_as(app, setting, "reviewer")
     page = client.get(url(setting, "bidding")).get_data(as_text=True)

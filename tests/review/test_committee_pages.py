@@ -18,7 +18,7 @@ from conference.events import team
 from conference.events.enums import TeamRole
 from conference.events.models import TeamInvitation
 from conference.review import conflicts as conflict_ops
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import BlindMode, ConflictKind, ConflictSource
 from conference.review.models import Conflict, ReviewAssignment
 
@@ -224,7 +224,7 @@ def test_suggestions_are_confirmed_or_dismissed(org, call, author, db):
 
 
 def test_a_chair_of_a_double_blind_event_reads_suggestions_without_authors(app, call, author, db):
-    settings_for(call.event).blind_mode = BlindMode.DOUBLE_BLIND
+    ensure_review_settings(call.event).blind_mode = BlindMode.DOUBLE_BLIND
     chair = make_track_chair(call.event, tracks=[call.data], name="Cleo Chair", email="cleo@chairs.example")
     make_reviewer(call.event, name="Carl", email="carl@uni-a.edu", affiliation="University A")
     rex = make_reviewer(call.event, name="Rex", email="rex@other.org")

@@ -11,7 +11,7 @@ from conference.errors import DeadlinePassed, DomainError, NotAllowed
 from conference.extensions import db
 from conference.review import conflict_suggestions as suggestions
 from conference.review import conflicts as ops
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import BlindMode, ConflictKind, ConflictSource, ReviewState
 from conference.review.models import (
     Conflict,
@@ -193,7 +193,7 @@ def test_a_member_cannot_withdraw_a_conflict_others_declared(call, author, sourc
 
 
 def test_a_chair_who_may_not_see_authors_is_not_told_a_member_is_one(call, author):
-    settings_for(call.event).blind_mode = BlindMode.DOUBLE_BLIND
+    ensure_review_settings(call.event).blind_mode = BlindMode.DOUBLE_BLIND
     chair = make_track_chair(call.event, tracks=[call.data])
     member = make_reviewer(call.event, name="Ada's Colleague", email="col@uni-a.edu")
     submission = make_submitted(call.event, author, track_id=call.data.id,
@@ -334,7 +334,7 @@ def test_only_managers_confirm_or_dismiss(call, author):
 
 @pytest.mark.parametrize("mode", [BlindMode.DOUBLE_BLIND, BlindMode.SINGLE_BLIND, BlindMode.OPEN])
 def test_suggestions_name_authors_only_to_those_who_may_see_them(call, author, mode):
-    settings_for(call.event).blind_mode = mode
+    ensure_review_settings(call.event).blind_mode = mode
     chair = make_track_chair(call.event, tracks=[call.data], name="Cleo Chair", email="cleo@chairs.example")
     make_reviewer(call.event, name="Carl", email="carl@uni-a.edu", affiliation="University A")
     make_reviewer(call.event, name="Rex", email="rex@other.org")

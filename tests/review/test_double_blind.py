@@ -31,7 +31,7 @@ from conference.extensions import db
 from conference.mail.models import OutboxMessage
 from conference.review import assignment, decisions, discussion, reviews
 from conference.review import setup as review_setup
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import BlindMode, OtherReviewsVisibility, ReviewState
 
 from .. import factories
@@ -112,7 +112,7 @@ def readable_text(headers: dict, body: bytes) -> str:
 def build_event(mode: BlindMode):
     call = make_call()
     event, organiser = call.event, call.organiser
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     settings.blind_mode = mode
     settings.bidding_open = True
     settings.other_reviews = OtherReviewsVisibility.ALWAYS
@@ -132,7 +132,7 @@ def build_event(mode: BlindMode):
     for person in (reviewer, second):
         factories.add_role(event, person, TeamRole.REVIEWER)
 
-    questions = {q.label: q for q in ops.questions_for(event)}
+    questions = {q.label: q for q in ops.submission_questions(event)}
     papers = []
     for n, title in enumerate(["Tidal statistics for small islands", "Harmonised codes for river basins"]):
         submission = ops.create_draft(

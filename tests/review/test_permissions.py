@@ -20,7 +20,7 @@ from conference.mail import opt_outs
 from conference.mail.mailer import queue_mail
 from conference.review import assignment
 from conference.review import setup as review_setup
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import ConflictKind, ConflictSource
 from conference.review.models import Conflict, ReviewQuestion
 
@@ -87,7 +87,7 @@ PAGES = {
 def world(app, db):
     call = make_call()
     event, organiser = call.event, call.organiser
-    settings_for(event).bidding_open = False
+    ensure_review_settings(event).bidding_open = False
     criterion = review_setup.save_criterion(event, actor=organiser, name="Originality", description="",
                                             scale_min=1, scale_max=5, labels={}, weight=1.0, required=True)
     question = ReviewQuestion(event_id=event.id, kind="yes_no", label="Poster?")

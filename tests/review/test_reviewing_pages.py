@@ -19,7 +19,7 @@ from conference.core import files
 from conference.events.enums import TeamRole
 from conference.extensions import db
 from conference.review import assignment, discussion, reviews
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.enums import BlindMode, OtherReviewsVisibility, ReviewState
 from conference.review.models import DiscussionComment, ReviewCriterion
 
@@ -174,7 +174,7 @@ def test_organisers_see_reviewers_by_name_and_reviewers_do_in_an_open_event(app,
     r = make_reviewing(blind_mode=BlindMode.OPEN, other_reviews=OtherReviewsVisibility.ALWAYS)
     complete_review(r, r.second)
     assert "Sam Second" in page(client_of(app, r.reviewer), urls(r, 0)["show"])
-    settings_for(r.event).blind_mode = BlindMode.DOUBLE_BLIND
+    ensure_review_settings(r.event).blind_mode = BlindMode.DOUBLE_BLIND
     db.session.flush()
     assert "Sam Second" in page(client_of(app, r.organiser), urls(r, 0)["show"])
     assert "Sam Second" not in page(client_of(app, r.reviewer), urls(r, 0)["show"])
@@ -288,7 +288,7 @@ def test_save_a_draft_then_submit(app, db):
 def test_after_the_deadline_the_form_is_read_only_and_a_post_keeps_what_was_typed(app, db):
     r = make_reviewing()
     complete_review(r, r.reviewer, submit=False)
-    settings_for(r.event).review_deadline = AFTER_REVIEW_DEADLINE.replace(year=2020)
+    ensure_review_settings(r.event).review_deadline = AFTER_REVIEW_DEADLINE.replace(year=2020)
     db.session.flush()
     client = client_of(app, r.reviewer)
     text = page(client, urls(r, 0)["review"])
@@ -371,7 +371,7 @@ def test_settings_are_saved_with_the_deadline_in_the_event_zone(app, db):
             "max_load": "", "review_deadline": "2030-07-01T18:00", "ask_confidence": "y"}
     response = client.post(f"/events/{r.event.slug}/review/settings", data=data)
     assert response.status_code == 302
-    settings = settings_for(r.event)
+    settings = ensure_review_settings(r.event)
     db.session.refresh(settings)
     assert settings.blind_mode == BlindMode.DOUBLE_BLIND and settings.max_load is None
     assert settings.review_deadline.isoformat() == "2030-07-01T16:00:00+00:00"  # Zurich summer time

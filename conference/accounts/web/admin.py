@@ -8,7 +8,7 @@ from conference.accounts.admin import set_site_rights, users_matching
 from conference.accounts.models import User
 from conference.errors import DomainError
 from conference.extensions import db
-from conference.web.common import paginate, require
+from conference.web.common import current_actor, paginate, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -30,7 +30,7 @@ def list_users():
 def update_rights(user_id):
     user = db.get_or_404(User, user_id)
     try:
-        set_site_rights(user, actor=current_user, may_create_events=bool(request.form.get("may_create_events")),
+        set_site_rights(user, actor=current_actor(), may_create_events=bool(request.form.get("may_create_events")),
                         is_admin=bool(request.form.get("is_admin")))
     except DomainError as error:
         flash(error.message, "error")

@@ -26,7 +26,7 @@ from conference.accounts.web.forms import (
 from conference.accounts.web.login import current_login_session, log_in, log_out
 from conference.errors import DomainError, InvalidToken
 from conference.extensions import db, limiter
-from conference.web.common import safe_next, show_error
+from conference.web.common import current_actor, safe_next, show_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")  # the sign-up page joins it from events.web.signup
 
@@ -53,7 +53,7 @@ def verify_email(token):
 @post_limit("RATELIMIT_RESET")
 def resend_verification():
     if not current_user.is_verified:
-        accounts.send_verification(current_user._get_current_object())
+        accounts.send_verification(current_actor())
         db.session.commit()
         flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("events.dashboard"))
@@ -127,7 +127,7 @@ def reset_password(token):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()  # the audit log records the User, not the proxy
+        user = current_actor()  # the audit log records the User, not the proxy
         try:
             accounts.change_password(user, current_password=form.current_password.data,
                                      new_password=form.new_password.data, keep_session=current_login_session())
@@ -145,7 +145,7 @@ def change_password():
 def edit_profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = current_actor()
         try:
             accounts.update_profile(user, actor=user, name=form.name.data,
                                     affiliation=form.affiliation.data or "", country=form.country.data or "",
@@ -168,7 +168,7 @@ def end_session(session_id: int):
     row = login_sessions.own_session(current_user, session_id)
     if row is None:
         abort(404)
-    login_sessions.end_session(row, actor=current_user._get_current_object())
+    login_sessions.end_session(row, actor=current_actor())
     db.session.commit()
     flash(_("That session has ended: the device is logged out."), "success")
     return redirect(url_for("auth.edit_profile") + "#sessions")
@@ -179,7 +179,7 @@ def end_session(session_id: int):
 def end_all_sessions():
     """"Log out everywhere": every session ends, this device's too (a stolen password, a
     device one no longer has)."""
-    user = current_user._get_current_object()
+    user = current_actor()
     login_sessions.end_other_sessions(user, actor=user, keep=current_login_session())
     log_out()
     db.session.commit()
@@ -192,7 +192,7 @@ def end_all_sessions():
 def end_other_sessions():
     """"Log out everywhere else": every other session ends, this one stays (as GitHub does); this
     device logs out with the ordinary "Log out", so the two together log out everywhere."""
-    user = current_user._get_current_object()
+    user = current_actor()
     ended = login_sessions.end_other_sessions(user, actor=user, keep=current_login_session())
     db.session.commit()
     flash(ngettext("You are logged out everywhere else (%(num)d session ended). This device stays logged in.",

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import zoneinfo
 
-import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from conference.agenda import (
     programme,
@@ -31,25 +30,19 @@ from conference.agenda.web.editor_forms import (
     SpeakerForm,
     availability_text,
 )
-from conference.events.models import Track
+from conference.cfp.queries import tracks_of
 from conference.events.web.views import load_managed_event
-from conference.extensions import db
-from conference.web.common import BaseForm, run_action, saved_form
+from conference.web.common import (
+    BaseForm,
+    current_actor,
+    edit_page,
+    load_if_given,
+    load_of_event,
+    run_action,
+    saved_form,
+)
 
 BASE = "/events/<slug>/manage/agenda"
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def _of_event(model, event, ident: int):
-    return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
-
-
-def _tracks(event):
-    return list(db.session.scalars(sa.select(Track).where(Track.event_id == event.id)
-                                   .order_by(Track.position, Track.id)))
 
 
 def _editor_page(event, *, failed: tuple[str, BaseForm] | None = None, release_form=None):
@@ -87,20 +80,19 @@ def editor(slug):
 @login_required
 def room_page(slug, room_id=None):
     event = load_managed_event(slug)
-    room = _of_event(Room, event, room_id) if room_id else None
+    room = load_if_given(Room, event, room_id)
     form = RoomForm(obj=room)
-    if saved_form(form, lambda: programme.save_room(event, actor=_actor(), room=room, **form.values())):
-        flash(_("The room is saved."), "success")
-        return redirect(url_for(".editor", slug=slug))
-    return render_template("agenda/editor_room.html", event=event, form=form, room=room)
+    return edit_page(form, lambda: programme.save_room(event, actor=current_actor(), room=room, **form.values()),
+                     saved=_("The room is saved."), back=url_for(".editor", slug=slug),
+                     page=lambda: render_template("agenda/editor_room.html", event=event, form=form, room=room))
 
 
 @bp.post(BASE + "/rooms/<int:room_id>/delete")
 @login_required
 def delete_room(slug, room_id):
     event = load_managed_event(slug)
-    room = _of_event(Room, event, room_id)
-    run_action(lambda: programme.delete_room(room, actor=_actor(), event=event),
+    room = load_of_event(Room, event, room_id)
+    run_action(lambda: programme.delete_room(room, actor=current_actor(), event=event),
                _("The room %(name)s is deleted.", name=room.name))
     return redirect(url_for(".editor", slug=slug))
 
@@ -109,8 +101,8 @@ def delete_room(slug, room_id):
 @login_required
 def delete_speaker(slug, speaker_id):
     event = load_managed_event(slug)
-    speaker = _of_event(Speaker, event, speaker_id)
-    run_action(lambda: programme_removal.delete_speaker(speaker, actor=_actor(), event=event),
+    speaker = load_of_event(Speaker, event, speaker_id)
+    run_action(lambda: programme_removal.delete_speaker(speaker, actor=current_actor(), event=event),
                _("The speaker %(name)s is deleted.", name=speaker.name))
     return redirect(url_for(".editor", slug=slug))
 
@@ -119,8 +111,8 @@ def delete_speaker(slug, speaker_id):
 @login_required
 def delete_session(slug, session_id):
     event = load_managed_event(slug)
-    session = _of_event(AgendaSession, event, session_id)
-    run_action(lambda: programme_removal.delete_session(session, actor=_actor(), event=event),
+    session = load_of_event(AgendaSession, event, session_id)
+    run_action(lambda: programme_removal.delete_session(session, actor=current_actor(), event=event),
                _("The session %(title)s is deleted; its items wait in the unscheduled list.", title=session.title))
     return redirect(url_for(".editor", slug=slug))
 
@@ -129,8 +121,8 @@ def delete_session(slug, session_id):
 @login_required
 def delete_item(slug, item_id):
     event = load_managed_event(slug)
-    item = _of_event(AgendaItem, event, item_id)
-    run_action(lambda: programme_removal.delete_item(item, actor=_actor(), event=event),
+    item = load_of_event(AgendaItem, event, item_id)
+    run_action(lambda: programme_removal.delete_item(item, actor=current_actor(), event=event),
                _("%(title)s is taken out of the programme.", title=item.title))
     return redirect(url_for(".editor", slug=slug))
 
@@ -142,15 +134,15 @@ def delete_item(slug, item_id):
 @login_required
 def speaker_page(slug, speaker_id=None):
     event = load_managed_event(slug)
-    speaker = _of_event(Speaker, event, speaker_id) if speaker_id else None
+    speaker = load_if_given(Speaker, event, speaker_id)
     form = SpeakerForm(obj=speaker, zone=event.timezone)
     if speaker is not None and not form.is_submitted():  # the stored windows as text (obj gives their list)
         form.availability.data = availability_text(speaker, event.timezone)
-    if saved_form(form, lambda: programme.save_speaker(event, actor=_actor(), speaker=speaker, **form.values())):
-        flash(_("The speaker is saved."), "success")
-        return redirect(url_for(".editor", slug=slug))
-    return render_template("agenda/editor_speaker.html", event=event, form=form, speaker=speaker,
-                           speakers=programme.speakers_of(event))
+    return edit_page(form, lambda: programme.save_speaker(event, actor=current_actor(), speaker=speaker,
+                                                          **form.values()),
+                     saved=_("The speaker is saved."), back=url_for(".editor", slug=slug),
+                     page=lambda: render_template("agenda/editor_speaker.html", event=event, form=form,
+                                                  speaker=speaker, speakers=programme.speakers_of(event)))
 
 
 # Sessions -------------------------------------------------------------------------------------------
@@ -160,24 +152,25 @@ def speaker_page(slug, speaker_id=None):
 @login_required
 def session_page(slug, session_id=None):
     event = load_managed_event(slug)
-    session = _of_event(AgendaSession, event, session_id) if session_id else None
-    form = SessionForm(obj=session, zone=event.timezone, rooms=programme.rooms_of(event), tracks=_tracks(event),
+    session = load_if_given(AgendaSession, event, session_id)
+    form = SessionForm(obj=session, zone=event.timezone, rooms=programme.rooms_of(event), tracks=tracks_of(event),
                        speakers=programme.speakers_of(event))
-    if saved_form(form, lambda: programme.save_session(event, actor=_actor(), session=session, **form.values())):
-        flash(_("The session is saved."), "success")
-        return redirect(url_for(".editor", slug=slug))
-    return render_template("agenda/editor_session.html", event=event, form=form, session=session)
+    return edit_page(form, lambda: programme.save_session(event, actor=current_actor(), session=session,
+                                                          **form.values()),
+                     saved=_("The session is saved."), back=url_for(".editor", slug=slug),
+                     page=lambda: render_template("agenda/editor_session.html", event=event, form=form,
+                                                  session=session))
 
 
 @bp.post(BASE + "/sessions/<int:session_id>/move")
 @login_required
 def move_session(slug, session_id):
     event = load_managed_event(slug)
-    session = _of_event(AgendaSession, event, session_id)
+    session = load_of_event(AgendaSession, event, session_id)
     form = MoveForm(prefix=f"move-{session.id}", zone=event.timezone, rooms=programme.rooms_of(event))
     placed_at = (session.room_id, session.starts_at)
     if saved_form(form, lambda: programme.move_session(
-            session, actor=_actor(), room_id=form.room_id.data, starts_at=form.starts_at.utc,
+            session, actor=current_actor(), room_id=form.room_id.data, starts_at=form.starts_at.utc,
             ends_at=form.new_end, expected_version=form.version.data)):
         if (session.room_id, session.starts_at) == placed_at:  # only its end changed
             flash(_("%(session)s now lasts %(minutes)d minutes.", session=session.title,
@@ -194,7 +187,7 @@ def move_session(slug, session_id):
 @login_required
 def add_submissions(slug):
     event = load_managed_event(slug)
-    run_action(lambda: programme.add_submissions(event, actor=_actor()),
+    run_action(lambda: programme.add_submissions(event, actor=current_actor()),
                _("The accepted submissions not yet in the programme are added to the unscheduled items."))
     return redirect(url_for(".editor", slug=slug))
 
@@ -204,23 +197,23 @@ def add_submissions(slug):
 @login_required
 def item_page(slug, item_id=None):
     event = load_managed_event(slug)
-    item = _of_event(AgendaItem, event, item_id) if item_id else None
+    item = load_if_given(AgendaItem, event, item_id)
     form = ItemForm(obj=item, speakers=programme.speakers_of(event))
-    if saved_form(form, lambda: programme.save_item(event, actor=_actor(), item=item, **form.values())):
-        flash(_("The item is saved."), "success")
-        return redirect(url_for(".editor", slug=slug))
-    return render_template("agenda/editor_item.html", event=event, form=form, item=item)
+    return edit_page(form, lambda: programme.save_item(event, actor=current_actor(), item=item, **form.values()),
+                     saved=_("The item is saved."), back=url_for(".editor", slug=slug),
+                     page=lambda: render_template("agenda/editor_item.html", event=event, form=form, item=item))
 
 
 @bp.post(BASE + "/items/<int:item_id>/place")
 @login_required
 def place_item(slug, item_id):
     event = load_managed_event(slug)
-    item = _of_event(AgendaItem, event, item_id)
+    item = load_of_event(AgendaItem, event, item_id)
     sessions = programme.sessions_of(event)
     form = PlaceForm(prefix=f"place-{item.id}", zone=event.timezone, sessions=sessions)
     by_id = {s.id: s for s in sessions}
-    if saved_form(form, lambda: programme.place_item(item, actor=_actor(), session=by_id.get(form.session_id.data),
+    if saved_form(form, lambda: programme.place_item(item, actor=current_actor(),
+                                                     session=by_id.get(form.session_id.data),
                                                      starts_at=form.starts_at.utc,
                                                      expected_version=form.version.data)):
         flash(_("%(item)s is placed.", item=item.title), "success")
@@ -232,8 +225,8 @@ def place_item(slug, item_id):
 @login_required
 def unschedule_item(slug, item_id):
     event = load_managed_event(slug)
-    item = _of_event(AgendaItem, event, item_id)
-    run_action(lambda: programme.unschedule_item(item, actor=_actor()),
+    item = load_of_event(AgendaItem, event, item_id)
+    run_action(lambda: programme.unschedule_item(item, actor=current_actor()),
                _("%(item)s is back among the unscheduled items.", item=item.title))
     return redirect(url_for(".editor", slug=slug))
 
@@ -245,7 +238,7 @@ def unschedule_item(slug, item_id):
 def release(slug):
     event = load_managed_event(slug)
     form = ReleaseForm()
-    saved = saved_form(form, lambda: releases.release(event, actor=_actor(), name=form.name.data,
+    saved = saved_form(form, lambda: releases.release(event, actor=current_actor(), name=form.name.data,
                                                       comment=form.comment.data or ""))
     if saved:
         flash(_("Version %(number)d, %(name)s, is released.", number=saved.number, name=saved.name), "success")

@@ -23,7 +23,7 @@ from conference.core.bounds import parse_int
 from conference.core.links import external_url
 from conference.events.web.views import load_event
 from conference.extensions import db
-from conference.web.common import require, run_action
+from conference.web.common import current_actor, require, run_action
 
 
 def _links(slug: str):
@@ -39,7 +39,7 @@ def _links(slug: str):
 
 
 def _release_or_404(event):
-    release = agenda_exports.latest_release(event)
+    release = agenda_exports.latest_release_without_snapshot(event)
     require(release is not None, hide=True)
     return release
 
@@ -118,7 +118,7 @@ def personal_feed(slug):
 @login_required
 def reset_feed(slug):
     event = load_event(slug)
-    run_action(lambda: agenda_exports.reset_personal_feed(event, user=current_user, actor=current_user),
+    run_action(lambda: agenda_exports.reset_personal_feed(event, user=current_user, actor=current_actor()),
                _("Your feed has a new address. The old one no longer works: subscribe to the new one."))
     return redirect(url_for("agenda.personal_feed", slug=slug))
 

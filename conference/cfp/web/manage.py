@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
-    flash,
     redirect,
     render_template,
     request,
@@ -31,10 +29,7 @@ from conference.cfp.web.manage_forms import (
 from conference.core.types import utcnow
 from conference.events.models import Track
 from conference.events.web.views import load_managed_event
-from conference.extensions import db
-from conference.web.common import require
-from conference.web.common import run_action as _done
-from conference.web.common import saved_form as _saved
+from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, require, run_action
 from conference.web.questions import KIND_LABELS
 
 bp = Blueprint("cfp_manage", __name__, url_prefix="/events/<slug>/manage")
@@ -45,15 +40,6 @@ def labels():
     return {"state_labels": STATE_LABELS, "kind_labels": KIND_LABELS, "target_labels": TARGET_LABELS}
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
-def _of_event(model, event, ident: int):
-    """``model`` number ``ident``; 404 when it does not exist or belongs to another event."""
-    return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
-
-
 # The call's dates and text -------------------------------------------------------------------------
 
 @bp.route("/call", methods=["GET", "POST"])
@@ -61,10 +47,9 @@ def _of_event(model, event, ident: int):
 def edit_call(slug):
     event = load_managed_event(slug)
     form = CallForm(obj=event.call, zone=event.timezone)
-    if _saved(form, lambda: cfp_setup.configure_call(event, actor=_actor(), **form.values())):
-        flash(_("The call for papers is saved."), "success")
-        return redirect(url_for(".edit_call", slug=slug))
-    return render_template("cfp_manage/call.html", event=event, form=form)
+    return edit_page(form, lambda: cfp_setup.configure_call(event, actor=current_actor(), **form.values()),
+                     saved=_("The call for papers is saved."), back=url_for(".edit_call", slug=slug),
+                     page=lambda: render_template("cfp_manage/call.html", event=event, form=form))
 
 
 # Submission types ------------------------------------------------------------------------------------
@@ -77,35 +62,27 @@ def list_types(slug):
                            usage=queries.type_usage(event))
 
 
-@bp.route("/call/types/new", methods=["GET", "POST"])
+@bp.route("/call/types/new", methods=["GET", "POST"], endpoint="new_type")
+@bp.route("/call/types/<int:type_id>", methods=["GET", "POST"], endpoint="edit_type")
 @login_required
-def new_type(slug):
-    return _type_page(load_managed_event(slug), None)
-
-
-@bp.route("/call/types/<int:type_id>", methods=["GET", "POST"])
-@login_required
-def edit_type(slug, type_id):
+def type_page(slug, type_id=None):
     event = load_managed_event(slug)
-    return _type_page(event, _of_event(SubmissionType, event, type_id))
-
-
-def _type_page(event, submission_type):
+    submission_type = load_if_given(SubmissionType, event, type_id)
     form = SubmissionTypeForm(obj=submission_type, zone=event.timezone)
-    if _saved(form, lambda: cfp_setup.save_submission_type(event, actor=_actor(), submission_type=submission_type,
-                                                           **form.values())):
-        flash(_("The submission type is saved."), "success")
-        return redirect(url_for(".list_types", slug=event.slug))
-    return render_template("cfp_manage/type_form.html", event=event, form=form, submission_type=submission_type)
+    return edit_page(form, lambda: cfp_setup.save_submission_type(event, actor=current_actor(),
+                                                                  submission_type=submission_type, **form.values()),
+                     saved=_("The submission type is saved."), back=url_for(".list_types", slug=slug),
+                     page=lambda: render_template("cfp_manage/type_form.html", event=event, form=form,
+                                                  submission_type=submission_type))
 
 
 @bp.post("/call/types/<int:type_id>/delete")
 @login_required
 def delete_type(slug, type_id):
     event = load_managed_event(slug)
-    submission_type = _of_event(SubmissionType, event, type_id)
-    _done(lambda: cfp_setup.delete_submission_type(submission_type, actor=_actor(), event=event),
-          _("The submission type %(name)s is deleted.", name=submission_type.name))
+    submission_type = load_of_event(SubmissionType, event, type_id)
+    run_action(lambda: cfp_setup.delete_submission_type(submission_type, actor=current_actor(), event=event),
+               _("The submission type %(name)s is deleted.", name=submission_type.name))
     return redirect(url_for(".list_types", slug=slug))
 
 
@@ -119,34 +96,25 @@ def list_tracks(slug):
                            usage=queries.track_usage(event))
 
 
-@bp.route("/call/tracks/new", methods=["GET", "POST"])
+@bp.route("/call/tracks/new", methods=["GET", "POST"], endpoint="new_track")
+@bp.route("/call/tracks/<int:track_id>", methods=["GET", "POST"], endpoint="edit_track")
 @login_required
-def new_track(slug):
-    return _track_page(load_managed_event(slug), None)
-
-
-@bp.route("/call/tracks/<int:track_id>", methods=["GET", "POST"])
-@login_required
-def edit_track(slug, track_id):
+def track_page(slug, track_id=None):
     event = load_managed_event(slug)
-    return _track_page(event, _of_event(Track, event, track_id))
-
-
-def _track_page(event, track):
+    track = load_if_given(Track, event, track_id)
     form = TrackForm(obj=track)
-    if _saved(form, lambda: cfp_setup.save_track(event, actor=_actor(), track=track, **form.values())):
-        flash(_("The track is saved."), "success")
-        return redirect(url_for(".list_tracks", slug=event.slug))
-    return render_template("cfp_manage/track_form.html", event=event, form=form, track=track)
+    return edit_page(form, lambda: cfp_setup.save_track(event, actor=current_actor(), track=track, **form.values()),
+                     saved=_("The track is saved."), back=url_for(".list_tracks", slug=slug),
+                     page=lambda: render_template("cfp_manage/track_form.html", event=event, form=form, track=track))
 
 
 @bp.post("/call/tracks/<int:track_id>/delete")
 @login_required
 def delete_track(slug, track_id):
     event = load_managed_event(slug)
-    track = _of_event(Track, event, track_id)
-    _done(lambda: cfp_setup.delete_track(track, actor=_actor(), event=event),
-          _("The track %(name)s is deleted.", name=track.name))
+    track = load_of_event(Track, event, track_id)
+    run_action(lambda: cfp_setup.delete_track(track, actor=current_actor(), event=event),
+               _("The track %(name)s is deleted.", name=track.name))
     return redirect(url_for(".list_tracks", slug=slug))
 
 
@@ -156,40 +124,32 @@ def delete_track(slug, track_id):
 @login_required
 def list_questions(slug):
     event = load_managed_event(slug)
-    return render_template("cfp_manage/questions.html", event=event, questions=submissions.questions_for(event),
+    return render_template("cfp_manage/questions.html", event=event, questions=submissions.submission_questions(event),
                            answered=queries.answer_counts(event))
 
 
-@bp.route("/call/questions/new", methods=["GET", "POST"])
+@bp.route("/call/questions/new", methods=["GET", "POST"], endpoint="new_question")
+@bp.route("/call/questions/<int:question_id>", methods=["GET", "POST"], endpoint="edit_question")
 @login_required
-def new_question(slug):
-    return _question_page(load_managed_event(slug), None)
-
-
-@bp.route("/call/questions/<int:question_id>", methods=["GET", "POST"])
-@login_required
-def edit_question(slug, question_id):
+def question_page(slug, question_id=None):
     event = load_managed_event(slug)
-    return _question_page(event, _of_event(Question, event, question_id))
-
-
-def _question_page(event, question):
+    question = load_if_given(Question, event, question_id)
     form = QuestionForm(obj=question, types=queries.types_of(event), tracks=queries.tracks_of(event))
-    if _saved(form, lambda: cfp_setup.save_question(event, actor=_actor(), question=question, **form.values())):
-        flash(_("The question is saved."), "success")
-        return redirect(url_for(".list_questions", slug=event.slug))
-    answered = queries.answer_counts(event).get(question.id, 0) if question else 0
-    return render_template("cfp_manage/question_form.html", event=event, form=form, question=question,
-                           answered=answered)
+    return edit_page(form, lambda: cfp_setup.save_question(event, actor=current_actor(), question=question,
+                                                           **form.values()),
+                     saved=_("The question is saved."), back=url_for(".list_questions", slug=slug),
+                     page=lambda: render_template(
+                         "cfp_manage/question_form.html", event=event, form=form, question=question,
+                         answered=queries.answer_counts(event).get(question.id, 0) if question else 0))
 
 
 @bp.post("/call/questions/<int:question_id>/delete")
 @login_required
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
-    question = _of_event(Question, event, question_id)
-    _done(lambda: cfp_setup.delete_question(question, actor=_actor(), event=event),
-          _("The question %(label)s is deleted, with its answers.", label=question.label))
+    question = load_of_event(Question, event, question_id)
+    run_action(lambda: cfp_setup.delete_question(question, actor=current_actor(), event=event),
+               _("The question %(label)s is deleted, with its answers.", label=question.label))
     return redirect(url_for(".list_questions", slug=slug))
 
 
@@ -200,21 +160,21 @@ def delete_question(slug, question_id):
 def manage_access_codes(slug):
     event = load_managed_event(slug)
     form = AccessCodeForm(zone=event.timezone, types=queries.types_of(event), tracks=queries.tracks_of(event))
-    access_code = _saved(form, lambda: cfp_setup.create_access_code(event, actor=_actor(), **form.values()))
-    if access_code is not None:
-        flash(_("The access code %(code)s is ready to hand out.", code=access_code.code), "success")
-        return redirect(url_for(".manage_access_codes", slug=slug))
-    return render_template("cfp_manage/access_codes.html", event=event, form=form,
-                           codes=queries.access_codes_of(event))
+    return edit_page(form, lambda: cfp_setup.create_access_code(event, actor=current_actor(), **form.values()),
+                     saved=lambda access_code: _("The access code %(code)s is ready to hand out.",
+                                                 code=access_code.code),
+                     back=url_for(".manage_access_codes", slug=slug),
+                     page=lambda: render_template("cfp_manage/access_codes.html", event=event, form=form,
+                                                  codes=queries.access_codes_of(event)))
 
 
 @bp.post("/call/access-codes/<int:code_id>/delete")
 @login_required
 def delete_access_code(slug, code_id):
     event = load_managed_event(slug)
-    access_code = _of_event(AccessCode, event, code_id)
-    _done(lambda: cfp_setup.delete_access_code(access_code, actor=_actor(), event=event),
-          _("The access code %(code)s is deleted.", code=access_code.code))
+    access_code = load_of_event(AccessCode, event, code_id)
+    run_action(lambda: cfp_setup.delete_access_code(access_code, actor=current_actor(), event=event),
+               _("The access code %(code)s is deleted.", code=access_code.code))
     return redirect(url_for(".manage_access_codes", slug=slug))
 
 
@@ -237,7 +197,7 @@ def export_submissions(slug):
     event = load_managed_event(slug)
     filters = SubmissionFilterForm(request.args, types=(), tracks=(), keywords=()).filters()
     text = queries.submissions_csv(queries.list_submissions(event, filters, with_answers=True),
-                                   submissions.questions_for(event))
+                                   submissions.submission_questions(event))
     response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-submissions.csv"'
     response.cache_control.private = True
@@ -253,6 +213,7 @@ def show_submission(slug, code):
     require(submission is not None, hide=True)
     return render_template(
         "cfp_manage/submission.html", event=event, submission=submission,
-        answers=queries.answers_of(submission, submissions.questions_for(event)), audit=queries.audit_of(submission),
+        answers=queries.answers_of(submission, submissions.submission_questions(event)),
+        audit=queries.audit_of(submission),
         can_edit=submission.can_edit(current_user, utcnow()), can_withdraw=submission.can_withdraw(current_user),
     )

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from conference.cfp import authoring, submissions
+from conference.cfp import authoring, queries, submissions
 from conference.cfp.enums import SubmissionState
 from conference.cfp.web.forms import (
     AccessCodeForm,
@@ -29,9 +29,8 @@ from conference.core import files
 from conference.core.types import utcnow
 from conference.errors import DomainError
 from conference.events.web.views import load_event
-from conference.extensions import db
 from conference.i18n import format_datetime, viewer_timezone_name
-from conference.web.common import require, show_error
+from conference.web.common import current_actor, edit_page, require, run_action, saved_form
 from conference.web.page_values import PageValues
 
 bp = Blueprint("cfp", __name__)
@@ -63,8 +62,8 @@ def _author_or_404(submission, author_id: int):
 
 
 def _form_context(event) -> dict:
-    return {"questions": submissions.questions_for(event), "types": authoring.types_of(event),
-            "tracks": authoring.tracks_of(event), "track_required": event.call.track_required}
+    return {"questions": submissions.submission_questions(event), "types": queries.types_of(event),
+            "tracks": queries.tracks_of(event), "track_required": event.call.track_required}
 
 
 def _in_zones(when, event):
@@ -74,10 +73,6 @@ def _in_zones(when, event):
     own = viewer_timezone_name()
     return (format_datetime(when, tz=event.timezone),
             format_datetime(when, tz=own) if current_user.is_authenticated and own != event.timezone else None)
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _action_wants_submit() -> bool:
@@ -106,11 +101,11 @@ def show_call(slug):
     event = load_event(slug)
     call = event.call
     require(call is not None, hide=True)
-    types = authoring.types_of(event)
+    types = queries.types_of(event)
     times = {"opens": _in_zones(call.opens_at, event), "deadline": _in_zones(call.deadline, event),
              "edit_until": _in_zones(call.edit_until, event),
              "types": {t.id: _in_zones(t.deadline, event) for t in types}}
-    return render_template("cfp/call.html", event=event, call=call, types=types, tracks=authoring.tracks_of(event),
+    return render_template("cfp/call.html", event=event, call=call, types=types, tracks=queries.tracks_of(event),
                            state=authoring.call_state(call, types, utcnow()), times=times, formats=files.FORMATS,
                            code_form=AccessCodeForm(formdata=None))
 
@@ -125,18 +120,13 @@ def new_submission(slug):
     context = _form_context(event)
     form = build_submission_form(**context, form_nonce=new_nonce(), access_code=request.args.get("access_code", ""))
     uploads = form.uploads() if request.method == "POST" else {}
-    if form.validate_on_submit():
-        try:
-            submission, created = authoring.start_submission(
-                event, actor=_actor(), form_nonce=form.form_nonce.data or None, content=form.content(),
-                own_answers=form.own_answers(), uploads=uploads, submit_now=_action_wants_submit(),
-                access_code=form.access_code.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            return _after_save(submission, created=created)
+    started = saved_form(form, lambda: authoring.start_submission(
+        event, actor=current_actor(), form_nonce=form.form_nonce.data or None, content=form.content(),
+        own_answers=form.own_answers(), uploads=uploads, submit_now=_action_wants_submit(),
+        access_code=form.access_code.data))
+    if started:
+        submission, created = started
+        return _after_save(submission, created=created)
     return _render_form(form, event=event, submission=None, context=context, files_dropped=bool(uploads))
 
 
@@ -164,16 +154,10 @@ def edit_submission(slug, code):
     context = _form_context(submission.event)
     form = build_submission_form(**context, submission=submission)
     uploads = form.uploads() if request.method == "POST" else {}
-    if form.validate_on_submit():
-        try:
-            authoring.save_submission(submission, actor=_actor(), content=form.content(), uploads=uploads,
-                                      submit_now=_action_wants_submit(), access_code=form.access_code.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            return _after_save(submission)
+    if saved_form(form, lambda: authoring.save_submission(
+            submission, actor=current_actor(), content=form.content(), uploads=uploads,
+            submit_now=_action_wants_submit(), access_code=form.access_code.data)):
+        return _after_save(submission)
     return _render_form(form, event=submission.event, submission=submission, context=context,
                         files_dropped=bool(uploads))
 
@@ -192,7 +176,7 @@ def _render_submission(submission, *, add_form=None, update_form=None, updating=
         update_forms[updating] = update_form
     return render_template(
         "cfp/submission.html", submission=submission, event=submission.event,
-        questions=submissions.questions_for(submission.event), formats=files.FORMATS,
+        questions=submissions.submission_questions(submission.event), formats=files.FORMATS,
         can_edit=submission.can_edit(current_user, now), can_withdraw=submission.can_withdraw(current_user),
         can_delete=authoring.can_delete(submission, current_user),
         read_only=authoring.read_only_reason(submission, current_user, now),
@@ -205,8 +189,8 @@ def _render_submission(submission, *, add_form=None, update_form=None, updating=
 
 # Co-authors -------------------------------------------------------------------------------------------
 
-def _back_to_authors(submission):
-    return redirect(url_for("cfp.show_submission", slug=submission.event.slug, code=submission.code) + "#authors")
+def _authors_url(submission) -> str:
+    return url_for("cfp.show_submission", slug=submission.event.slug, code=submission.code) + "#authors"
 
 
 @bp.post("/events/<slug>/submissions/<code>/authors")
@@ -215,21 +199,14 @@ def add_author(slug, code):
     submission = load_submission(slug, code)
     require_changer(submission)
     form = AuthorForm()
-    if form.validate_on_submit():
-        try:
-            author = submissions.add_author(submission, actor=_actor(), name=form.name.data,
-                                            email=form.email.data or "", affiliation=form.affiliation.data,
-                                            is_presenter=form.is_presenter.data,
-                                            is_corresponding=form.is_corresponding.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is added to the authors. We sent them a link to the submission.", name=author.name),
-                  "success")
-            return _back_to_authors(submission)
-    return _render_submission(submission, add_form=form)
+    return edit_page(form, lambda: submissions.add_author(submission, actor=current_actor(), name=form.name.data,
+                                                          email=form.email.data or "",
+                                                          affiliation=form.affiliation.data,
+                                                          is_presenter=form.is_presenter.data,
+                                                          is_corresponding=form.is_corresponding.data),
+                     saved=lambda author: _("%(name)s is added to the authors. We sent them a link to the "
+                                            "submission.", name=author.name),
+                     back=_authors_url(submission), page=lambda: _render_submission(submission, add_form=form))
 
 
 @bp.post("/events/<slug>/submissions/<code>/authors/<int:author_id>")
@@ -239,18 +216,13 @@ def update_author(slug, code, author_id):
     require_changer(submission)
     author = _author_or_404(submission, author_id)
     form = AuthorUpdateForm(prefix=f"a{author.id}")
-    if form.validate_on_submit():
-        try:
-            submissions.update_author(author, actor=_actor(), name=form.name.data, affiliation=form.affiliation.data,
-                                      is_presenter=form.is_presenter.data, is_corresponding=form.is_corresponding.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The details of %(name)s are saved.", name=author.name), "success")
-            return _back_to_authors(submission)
-    return _render_submission(submission, update_form=form, updating=author_id)
+    return edit_page(form, lambda: submissions.update_author(author, actor=current_actor(), name=form.name.data,
+                                                             affiliation=form.affiliation.data,
+                                                             is_presenter=form.is_presenter.data,
+                                                             is_corresponding=form.is_corresponding.data),
+                     saved=lambda _done: _("The details of %(name)s are saved.", name=author.name),
+                     back=_authors_url(submission),
+                     page=lambda: _render_submission(submission, update_form=form, updating=author_id))
 
 
 @bp.post("/events/<slug>/submissions/<code>/authors/<int:author_id>/remove")
@@ -259,16 +231,9 @@ def remove_author(slug, code, author_id):
     submission = load_submission(slug, code)
     require_changer(submission)
     author = _author_or_404(submission, author_id)
-    name = author.name
-    try:
-        submissions.remove_author(author, actor=_actor())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s is no longer an author.", name=name), "success")
-    return _back_to_authors(submission)
+    run_action(lambda: submissions.remove_author(author, actor=current_actor()),
+               _("%(name)s is no longer an author.", name=author.name))
+    return redirect(_authors_url(submission))
 
 
 @bp.post("/events/<slug>/submissions/<code>/authors/<int:author_id>/move")
@@ -277,15 +242,10 @@ def move_author(slug, code, author_id):
     submission = load_submission(slug, code)
     require_changer(submission)
     author = _author_or_404(submission, author_id)
-    try:
-        submissions.move_author(author, actor=_actor(), offset=-1 if request.form.get("direction") == "up" else 1)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The order of the authors is saved."), "success")
-    return _back_to_authors(submission)
+    run_action(lambda: submissions.move_author(author, actor=current_actor(),
+                                               offset=-1 if request.form.get("direction") == "up" else 1),
+               _("The order of the authors is saved."))
+    return redirect(_authors_url(submission))
 
 
 @bp.route("/coauthorship/<token>", methods=["GET", "POST"])
@@ -298,15 +258,8 @@ def accept_coauthorship(token):
     if request.method == "POST":
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
-        try:
-            submissions.accept_coauthorship(author, user=_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("You are an author of %(code)s: it is on your list of submissions.", code=submission.code),
-                  "success")
+        if run_action(lambda: submissions.accept_coauthorship(author, user=current_actor()),
+                      _("You are an author of %(code)s: it is on your list of submissions.", code=submission.code)):
             return redirect(url_for("cfp.show_submission", slug=submission.event.slug, code=submission.code))
     return render_template("cfp/coauthorship.html", author=author, submission=submission, token=token,
                            accepted=current_user.is_authenticated and author.user_id == current_user.id)
@@ -320,18 +273,12 @@ def withdraw_submission(slug, code):
     submission = load_submission(slug, code)
     require(submission.can_withdraw(current_user))
     form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            submissions.withdraw(submission, actor=_actor(), reason=form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Submission %(code)s is withdrawn. The organisers have been told.", code=submission.code),
-                  "success")
-            return redirect(url_for("cfp.show_submission", slug=slug, code=submission.code))
-    return render_template("cfp/withdraw.html", form=form, submission=submission, event=submission.event)
+    return edit_page(form, lambda: submissions.withdraw(submission, actor=current_actor(),
+                                                        reason=form.reason.data or ""),
+                     saved=_("Submission %(code)s is withdrawn. The organisers have been told.", code=submission.code),
+                     back=url_for("cfp.show_submission", slug=slug, code=submission.code),
+                     page=lambda: render_template("cfp/withdraw.html", form=form, submission=submission,
+                                                  event=submission.event))
 
 
 @bp.post("/events/<slug>/submissions/<code>/confirm")
@@ -339,15 +286,9 @@ def withdraw_submission(slug, code):
 def confirm_submission(slug, code):
     submission = load_submission(slug, code)
     require(submission.is_author(current_user))
-    try:
-        submissions.confirm(submission, actor=_actor())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Thank you: %(code)s is confirmed. The organisers will be in touch about the programme.",
-                code=submission.code), "success")
+    run_action(lambda: submissions.confirm(submission, actor=current_actor()),
+               _("Thank you: %(code)s is confirmed. The organisers will be in touch about the programme.",
+                 code=submission.code))
     return redirect(url_for("cfp.show_submission", slug=slug, code=submission.code))
 
 
@@ -356,16 +297,9 @@ def confirm_submission(slug, code):
 def delete_submission(slug, code):
     submission = load_submission(slug, code)
     require(authoring.can_delete(submission, current_user))
-    if request.method == "POST":
-        try:
-            submissions.delete_draft(submission, actor=_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The draft %(code)s is deleted.", code=code.upper()), "success")
-            return redirect(url_for("cfp.my_submissions"))
+    if request.method == "POST" and run_action(lambda: submissions.delete_draft(submission, actor=current_actor()),
+                                               _("The draft %(code)s is deleted.", code=code.upper())):
+        return redirect(url_for("cfp.my_submissions"))
     return render_template("cfp/delete.html", submission=submission, event=submission.event)
 
 

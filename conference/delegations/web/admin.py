@@ -30,26 +30,25 @@ from conference.errors import DomainError
 from conference.events.web.views import load_managed_event
 from conference.extensions import db
 from conference.registration import admin, places
-from conference.registration.web.blueprint import actor, bp
+from conference.registration.web.blueprint import bp
 from conference.registration.web.setup_forms import MODE_LABELS
-from conference.web.common import run_action, saved_form
+from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, run_action, saved_form
 
 PREFIX = "/events/<slug>/manage/delegations"
 
 
-def _organisation_of(event, organisation_id: int) -> Organisation:
-    return db.first_or_404(sa.select(Organisation).where(Organisation.id == organisation_id,
-                                                         Organisation.event_id == event.id))
+def _overview_url(event) -> str:
+    return url_for("registration.delegations_overview", slug=event.slug)
 
 
 def _back(event):
-    return redirect(url_for("registration.delegations_overview", slug=event.slug))
+    return redirect(_overview_url(event))
 
 
 # The overview --------------------------------------------------------------------------------------------
 
 def _deadline_form(event, formdata=None):
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     return DeadlineForm(formdata=formdata, obj=SimpleNamespace(deadline=settings.focal_point_deadline),
                         zone=event.timezone)
 
@@ -60,7 +59,7 @@ def _overview(event, *, deadline_form=None):
         "delegations/delegations.html", event=event, filters=filters,
         overview=delegation_overview.overview(event, **filters.filters()), modes=places.modes_of(event),
         mode_labels=MODE_LABELS, kind_labels=KIND_LABELS, country_names=dict(countries()),
-        settings=places.settings_for(event), deadline_form=deadline_form or _deadline_form(event),
+        settings=places.ensure_registration_settings(event), deadline_form=deadline_form or _deadline_form(event),
     )
 
 
@@ -75,7 +74,7 @@ def delegations_overview(slug):
 def set_focal_point_deadline(slug):
     event = load_managed_event(slug)
     form = _deadline_form(event, formdata=request.form)
-    if saved_form(form, lambda: delegation_overview.set_focal_point_deadline(event, actor=actor(),
+    if saved_form(form, lambda: delegation_overview.set_focal_point_deadline(event, actor=current_actor(),
                                                                              deadline=form.deadline.utc)):
         flash(_("The focal point deadline is saved.") if form.deadline.utc else
               _("There is no focal point deadline now: focal points decide as long as registration is open."),
@@ -89,7 +88,7 @@ def set_focal_point_deadline(slug):
 def remind_focal_points(slug):
     event = load_managed_event(slug)
     try:
-        sent = delegation_overview.remind_focal_points_now(event, actor=actor())
+        sent = delegation_overview.remind_focal_points_now(event, actor=current_actor())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -114,38 +113,34 @@ def _organisation_page(event, organisation, *, form=None, focal_form=None):
     )
 
 
-def _save_page(event, organisation):
-    form = OrganisationForm(obj=organisation, modes=places.modes_of(event), categories=admin.categories_of(event))
-    saved = saved_form(form, lambda: delegations.save_organisation(event, actor=actor(), organisation=organisation,
-                                                                   **form.values()))
-    if saved:
-        flash(_("%(name)s is saved.", name=saved.name), "success")
-        if organisation is None:  # on to its focal points
-            return redirect(url_for("registration.edit_organisation", slug=event.slug, organisation_id=saved.id))
-        return _back(event)
-    return _organisation_page(event, organisation, form=form)
+def _after_saving(event, organisation, saved) -> str:
+    """A new organisation goes on to its page, for its focal points; an edited one back to the list."""
+    if organisation is None:
+        return url_for("registration.edit_organisation", slug=event.slug, organisation_id=saved.id)
+    return _overview_url(event)
 
 
-@bp.route(PREFIX + "/new", methods=["GET", "POST"])
+@bp.route(PREFIX + "/new", methods=["GET", "POST"], endpoint="new_organisation")
+@bp.route(PREFIX + "/<int:organisation_id>", methods=["GET", "POST"], endpoint="edit_organisation")
 @login_required
-def new_organisation(slug):
-    return _save_page(load_managed_event(slug), None)
-
-
-@bp.route(PREFIX + "/<int:organisation_id>", methods=["GET", "POST"])
-@login_required
-def edit_organisation(slug, organisation_id):
+def organisation_page(slug, organisation_id=None):
     event = load_managed_event(slug)
-    return _save_page(event, _organisation_of(event, organisation_id))
+    organisation = load_if_given(Organisation, event, organisation_id)
+    form = OrganisationForm(obj=organisation, modes=places.modes_of(event), categories=admin.categories_of(event))
+    return edit_page(form, lambda: delegations.save_organisation(event, actor=current_actor(),
+                                                                 organisation=organisation, **form.values()),
+                     saved=lambda saved: _("%(name)s is saved.", name=saved.name),
+                     back=lambda saved: _after_saving(event, organisation, saved),
+                     page=lambda: _organisation_page(event, organisation, form=form))
 
 
 @bp.post(PREFIX + "/<int:organisation_id>/delete")
 @login_required
 def delete_organisation(slug, organisation_id):
     event = load_managed_event(slug)
-    organisation = _organisation_of(event, organisation_id)
+    organisation = load_of_event(Organisation, event, organisation_id)
     name = organisation.name
-    if run_action(lambda: delegations.delete_organisation(organisation, actor=actor()),
+    if run_action(lambda: delegations.delete_organisation(organisation, actor=current_actor()),
                   _("%(name)s is deleted from the list.", name=name)):
         return _back(event)
     return redirect(url_for("registration.edit_organisation", slug=slug, organisation_id=organisation_id))
@@ -155,9 +150,9 @@ def delete_organisation(slug, organisation_id):
 @login_required
 def add_focal_point(slug, organisation_id):
     event = load_managed_event(slug)
-    organisation = _organisation_of(event, organisation_id)
+    organisation = load_of_event(Organisation, event, organisation_id)
     form = FocalPointForm()
-    focal = saved_form(form, lambda: delegations.add_focal_point(organisation, actor=actor(), **form.values()))
+    focal = saved_form(form, lambda: delegations.add_focal_point(organisation, actor=current_actor(), **form.values()))
     if focal:
         flash(_("%(email)s is a focal point of %(organisation)s; a mail tells them.", email=focal.email,
                 organisation=organisation.name), "success")
@@ -169,11 +164,11 @@ def add_focal_point(slug, organisation_id):
 @login_required
 def remove_focal_point(slug, organisation_id, focal_point_id):
     event = load_managed_event(slug)
-    organisation = _organisation_of(event, organisation_id)
+    organisation = load_of_event(Organisation, event, organisation_id)
     focal = db.first_or_404(sa.select(FocalPoint).where(FocalPoint.id == focal_point_id,
                                                         FocalPoint.organisation_id == organisation.id))
     email = focal.email
-    run_action(lambda: delegations.remove_focal_point(focal, actor=actor()),
+    run_action(lambda: delegations.remove_focal_point(focal, actor=current_actor()),
                _("%(email)s is no longer a focal point of %(organisation)s.", email=email,
                  organisation=organisation.name))
     return redirect(url_for("registration.edit_organisation", slug=slug, organisation_id=organisation_id))
@@ -195,7 +190,7 @@ def export_organisations(slug):
 def _import_page(event, *, form=None, copy_form=None, errors=()):
     return render_template(
         "delegations/delegations_import.html", event=event, form=form or ImportForm(formdata=None), errors=errors,
-        copy_form=copy_form or CopyForm(sources=delegation_import.copy_sources(event, actor()), formdata=None),
+        copy_form=copy_form or CopyForm(sources=delegation_import.copy_sources(event, current_actor()), formdata=None),
         columns=delegation_import.CSV_COLUMNS,
     )
 
@@ -207,7 +202,7 @@ def import_organisations(slug):
     form = ImportForm()
     errors = []
     if form.validate_on_submit():
-        imported, errors = delegation_import.import_organisations(event, actor=actor(), text=form.csv_text)
+        imported, errors = delegation_import.import_organisations(event, actor=current_actor(), text=form.csv_text)
         if not errors:
             db.session.commit()
             flash(_("Imported: %(created)d organisations added, %(updated)d updated, %(focal)d focal points "
@@ -223,9 +218,9 @@ def import_organisations(slug):
 @login_required
 def copy_organisations(slug):
     event = load_managed_event(slug)
-    form = CopyForm(sources=delegation_import.copy_sources(event, actor()))
+    form = CopyForm(sources=delegation_import.copy_sources(event, current_actor()))
     copied = saved_form(form, lambda: delegation_import.copy_organisations(event, source=form.source(),
-                                                                           actor=actor()))
+                                                                           actor=current_actor()))
     if copied:
         flash(ngettext("%(num)d organisation copied from %(event)s.", "%(num)d organisations copied from %(event)s.",
                        len(copied.created), event=form.source().title), "success")

@@ -28,10 +28,10 @@ from conference.extensions import db
 from conference.registration import places
 from conference.registration.enums import RegistrationState
 from conference.registration.models import Registration, RegistrationInvitation
-from conference.registration.web.blueprint import actor, bp
+from conference.registration.web.blueprint import bp
 from conference.registration.web.organiser_forms import STATE_LABELS
 from conference.registration.web.participant_forms import MODE_LABELS
-from conference.web.common import require, run_action, saved_form
+from conference.web.common import current_actor, require, run_action, saved_form
 
 PREFIX = "/events/<slug>/delegations/<int:organisation_id>"
 
@@ -155,7 +155,7 @@ def delegation_nominate(slug, organisation_id):
     event, organisation, _arrived = _delegation_of(slug, organisation_id)  # kept by the action's commit
     form = NominateForm()
     invitation = saved_form(form, lambda: delegations.nominate(
-        organisation, actor=actor(), email=form.email.data or "", name=form.name.data or "",
+        organisation, actor=current_actor(), email=form.email.data or "", name=form.name.data or "",
         message=form.message.data or ""))
     if invitation:
         flash(_("%(email)s is nominated: we sent them a link that registers them with the delegation.",
@@ -170,7 +170,7 @@ def delegation_approve(slug, organisation_id, registration_id):
     event, organisation, _arrived = _delegation_of(slug, organisation_id)  # kept by the action's commit
     registration = _member(organisation, registration_id)
     form = ApproveForm(prefix=row_prefix(registration.id))
-    state = saved_form(form, lambda: delegations.approve(registration, actor=actor(),
+    state = saved_form(form, lambda: delegations.approve(registration, actor=current_actor(),
                                                          waitlist_if_full=bool(form.waitlist_if_full.data)))
     if state:
         flash(_("%(name)s is approved and told by mail.", name=registration.name)
@@ -187,7 +187,8 @@ def delegation_decline(slug, organisation_id, registration_id):
     event, organisation, _arrived = _delegation_of(slug, organisation_id)  # kept by the action's commit
     registration = _member(organisation, registration_id)
     form = DeclineForm(prefix=row_prefix(registration.id))
-    if saved_form(form, lambda: delegations.decline(registration, actor=actor(), message=form.message.data or "")):
+    if saved_form(form, lambda: delegations.decline(registration, actor=current_actor(),
+                                                    message=form.message.data or "")):
         flash(_("%(name)s is declined and told by mail.", name=registration.name), "success")
         return _back(event, organisation)
     return _page(event, organisation, failed=(registration, "decline", form))
@@ -200,7 +201,7 @@ def delegation_substitute(slug, organisation_id, registration_id):
     registration = _member(organisation, registration_id)
     form = SubstituteForm(prefix=row_prefix(registration.id))
     invitation = saved_form(form, lambda: delegations.substitute(
-        registration, actor=actor(), email=form.email.data or "", name=form.name.data or "",
+        registration, actor=current_actor(), email=form.email.data or "", name=form.name.data or "",
         message=form.message.data or ""))
     if invitation:
         flash(_("%(name)s is replaced: %(email)s got a link to register in their place, which is kept for them.",
@@ -216,6 +217,6 @@ def delegation_withdraw(slug, organisation_id, invitation_id):
     invitation = db.first_or_404(sa.select(RegistrationInvitation).where(
         RegistrationInvitation.id == invitation_id, RegistrationInvitation.organisation_id == organisation.id))
     if ButtonForm().validate_on_submit():
-        run_action(lambda: delegations.withdraw_nomination(invitation, actor=actor()),
+        run_action(lambda: delegations.withdraw_nomination(invitation, actor=current_actor()),
                    _("The nomination of %(email)s is withdrawn: its link no longer works.", email=invitation.email))
     return _back(event, organisation, "#nominated-title")

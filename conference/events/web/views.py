@@ -3,7 +3,6 @@
 import datetime as dt
 import zoneinfo
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +14,7 @@ from conference.events import team
 from conference.events.models import Event, EventRole, TeamInvitation
 from conference.events.web.forms import EventForm, InviteForm
 from conference.extensions import db
-from conference.web.common import paginate, require, show_error
+from conference.web.common import current_actor, edit_page, load_of_event, paginate, require, run_action
 from conference.web.page_values import PageValues
 
 bp = Blueprint("events", __name__)
@@ -66,16 +65,10 @@ def _event_fields(form: EventForm) -> dict:
 def create_event():
     require(current_user.can_create_event())
     form = EventForm(contact_email=current_user.email)
-    if form.validate_on_submit():
-        try:
-            event = event_ops.create_event(actor=current_user, **_event_fields(form))
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The event is created as a draft: only its team sees it until you publish it."), "success")
-            return redirect(url_for("events.show_event", slug=event.slug))
-    return render_template("events/form.html", form=form, event=None)
+    return edit_page(form, lambda: event_ops.create_event(actor=current_actor(), **_event_fields(form)),
+                     saved=_("The event is created as a draft: only its team sees it until you publish it."),
+                     back=lambda created: url_for("events.show_event", slug=created.slug),
+                     page=lambda: render_template("events/form.html", form=form, event=None))
 
 
 @bp.route("/events/<slug>/")
@@ -90,29 +83,17 @@ def show_event(slug):
 def edit_event(slug):
     event = load_managed_event(slug)
     form = EventForm(obj=event)
-    if form.validate_on_submit():
-        try:
-            event_ops.update_event(event, actor=current_user, **_event_fields(form))
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The event is saved."), "success")
-            return redirect(url_for("events.show_event", slug=event.slug))
-    return render_template("events/form.html", form=form, event=event)
+    return edit_page(form, lambda: event_ops.update_event(event, actor=current_actor(), **_event_fields(form)),
+                     saved=_("The event is saved."), back=lambda saved: url_for("events.show_event", slug=saved.slug),
+                     page=lambda: render_template("events/form.html", form=form, event=event))
 
 
 @bp.post("/events/<slug>/publish")
 @login_required
 def publish_event(slug):
     event = load_managed_event(slug)
-    try:
-        event_ops.publish_event(event, actor=current_user)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The event is published: everyone can see its page."), "success")
+    run_action(lambda: event_ops.publish_event(event, actor=current_actor()),
+               _("The event is published: everyone can see its page."))
     return redirect(url_for("events.show_event", slug=event.slug))
 
 
@@ -120,13 +101,8 @@ def publish_event(slug):
 @login_required
 def unpublish_event(slug):
     event = load_managed_event(slug)
-    try:
-        event_ops.unpublish_event(event, actor=current_user)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The event is back to draft: only its team sees it."), "success")
+    run_action(lambda: event_ops.unpublish_event(event, actor=current_actor()),
+               _("The event is back to draft: only its team sees it."))
     return redirect(url_for("events.show_event", slug=event.slug))
 
 
@@ -137,32 +113,20 @@ def unpublish_event(slug):
 def manage_team(slug):
     event = load_managed_event(slug)
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            invitation = team.invite_member(event, actor=current_user, email=form.email.data,
-                                            role=form.role.data, message=form.message.data or "")
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
-            return redirect(url_for("events.manage_team", slug=event.slug))
-    return render_template("events/team.html", event=event, form=form, roles=team.members(event),
-                           invitations=team.open_invitations(event))
+    return edit_page(form, lambda: team.invite_member(event, actor=current_actor(), email=form.email.data,
+                                                      role=form.role.data, message=form.message.data or ""),
+                     saved=lambda invitation: _("Invitation sent to %(email)s.", email=invitation.email),
+                     back=url_for("events.manage_team", slug=event.slug),
+                     page=lambda: render_template("events/team.html", event=event, form=form,
+                                                  roles=team.members(event), invitations=team.open_invitations(event)))
 
 
 @bp.post("/events/<slug>/team/roles/<int:role_id>/remove")
 @login_required
 def remove_team_role(slug, role_id):
     event = load_managed_event(slug)
-    role = db.first_or_404(sa.select(EventRole).where(EventRole.id == role_id, EventRole.event_id == event.id))
-    try:
-        team.remove_role(role, actor=current_user)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The role is removed."), "success")
+    role = load_of_event(EventRole, event, role_id)
+    run_action(lambda: team.remove_role(role, actor=current_actor()), _("The role is removed."))
     return redirect(url_for("events.manage_team", slug=event.slug))
 
 
@@ -170,15 +134,8 @@ def remove_team_role(slug, role_id):
 @login_required
 def revoke_invitation(slug, invitation_id):
     event = load_managed_event(slug)
-    invitation = db.first_or_404(sa.select(TeamInvitation).where(
-        TeamInvitation.id == invitation_id, TeamInvitation.event_id == event.id))
-    try:
-        team.revoke_invitation(invitation, actor=current_user)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The invitation is withdrawn."), "success")
+    invitation = load_of_event(TeamInvitation, event, invitation_id)
+    run_action(lambda: team.revoke_invitation(invitation, actor=current_actor()), _("The invitation is withdrawn."))
     return redirect(url_for("events.manage_team", slug=event.slug))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from conference.errors import DomainError
 from conference.events.web.views import load_managed_event
@@ -22,7 +22,7 @@ from conference.group_mail.web.group_forms import (
     event_days,
 )
 from conference.group_mail.web.outbox_forms import STATE_LABELS
-from conference.web.common import show_error
+from conference.web.common import current_actor, show_error
 
 
 def _compose_form(event, audience: str, saved: tuple[str, str] | None) -> GroupMailForm:
@@ -62,7 +62,7 @@ def group_mail_page(slug):
         preview = _attempt(form, lambda: group_mail.preview(event, **values))
         if preview is not None and "send" in request.form:
             confirmation = request.form.get("confirmation", "")
-            actor = current_user._get_current_object()
+            actor = current_actor()
             if sent := _attempt(form, lambda: group_mail.send(event, actor=actor, confirmation=confirmation, **values)):
                 return _sent(event, sent)
     return render_template("mail/group_mail.html", event=event, chooser=chooser, hints=AUDIENCE_HINTS, form=form,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from conference.errors import InvalidState
 from conference.events.web.views import load_managed_event
@@ -21,11 +21,7 @@ from conference.group_mail.web.outbox_forms import (
     PersonForm,
 )
 from conference.mail.enums import MailState
-from conference.web.common import paginate, run_action, safe_next, saved_form
-
-
-def _actor():
-    return current_user._get_current_object()
+from conference.web.common import current_actor, paginate, run_action, safe_next, saved_form
 
 
 def _message_of(event, message_id: int):
@@ -88,8 +84,8 @@ def edit_message(slug, message_id):
         flash(_("Only a held message can be edited: this one is no longer held."), "error")
         return redirect(url_for(".message", slug=slug, message_id=message_id))
     form = MessageForm(obj=message)
-    if saved_form(form, lambda: outbox_review.edit_held(event, message, actor=_actor(), subject=form.subject.data,
-                                                        body_text=form.body_text.data)):
+    if saved_form(form, lambda: outbox_review.edit_held(event, message, actor=current_actor(),
+                                                        subject=form.subject.data, body_text=form.body_text.data)):
         flash(_("The message is saved. It is still held: send it when it is ready."), "success")
         return redirect(url_for(".message", slug=slug, message_id=message_id))
     return render_template("mail/message_form.html", event=event, message=message, form=form)
@@ -109,7 +105,7 @@ def release_held(slug):
     form = HeldMailForm()
     if form.validate_on_submit():
         every = bool(request.form.get("all"))
-        run_action(lambda: outbox_review.release_held(event, actor=_actor(),
+        run_action(lambda: outbox_review.release_held(event, actor=current_actor(),
                                                       message_ids=None if every else _chosen(form)),
                    _("The messages are queued: they go out within a minute."))
     return safe_next("mail.outbox", slug=slug)
@@ -121,7 +117,7 @@ def discard_held(slug):
     event = load_managed_event(slug)
     form = HeldMailForm()
     if form.validate_on_submit():
-        run_action(lambda: outbox_review.discard_held(event, actor=_actor(), message_ids=_chosen(form)),
+        run_action(lambda: outbox_review.discard_held(event, actor=current_actor(), message_ids=_chosen(form)),
                    _("The selected messages are discarded: they will not be sent."))
     return safe_next("mail.outbox", slug=slug)
 
@@ -131,7 +127,7 @@ def discard_held(slug):
 def retry_failed(slug):
     event = load_managed_event(slug)
     if ButtonForm().validate_on_submit():
-        run_action(lambda: outbox_review.retry_failed(event, actor=_actor()),
+        run_action(lambda: outbox_review.retry_failed(event, actor=current_actor()),
                    _("The failed messages are queued again: they go out within a minute."))
     return safe_next("mail.outbox", slug=slug)
 
@@ -142,7 +138,7 @@ def _one_message_action(slug, message_id, operation, done: str, *, gone: bool = 
     event = load_managed_event(slug)
     message = _message_of(event, message_id)
     if ButtonForm().validate_on_submit():
-        run_action(lambda: operation(event, actor=_actor(), message_ids=[message.id]), done)
+        run_action(lambda: operation(event, actor=current_actor(), message_ids=[message.id]), done)
     if gone:
         return safe_next("mail.outbox", slug=slug)
     return safe_next("mail.message", slug=slug, message_id=message_id)

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from conference.errors import DomainError
 from conference.events.web.views import load_managed_event
 from conference.group_mail import template_admin as admin
 from conference.group_mail.web.blueprint import bp
 from conference.group_mail.web.template_forms import ResetTemplateForm, TemplateForm
-from conference.web.common import run_action, saved_form, show_error
-
-
-def _actor():
-    return current_user._get_current_object()
+from conference.web.common import current_actor, run_action, saved_form, show_error
 
 
 def _load(slug: str, key: str):
@@ -54,7 +50,7 @@ def edit_template(slug, key):
     preview = None
     if request.method == "POST" and "preview" in request.form:
         preview = _preview(event, key, form)
-    elif saved_form(form, lambda: admin.save_template(event, key, actor=_actor(), **form.values())):
+    elif saved_form(form, lambda: admin.save_template(event, key, actor=current_actor(), **form.values())):
         flash(_("Your version of “%(label)s” is saved: it is sent from the next message on.", label=spec.label),
               "success")
         return redirect(url_for(".templates", slug=slug))
@@ -67,6 +63,6 @@ def edit_template(slug, key):
 def reset_template(slug, key):
     event, spec = _load(slug, key)
     if ResetTemplateForm().validate_on_submit():
-        run_action(lambda: admin.reset_template(event, key, actor=_actor()),
+        run_action(lambda: admin.reset_template(event, key, actor=current_actor()),
                    _("“%(label)s” is back to the default text.", label=spec.label))
     return redirect(url_for(".edit_template", slug=slug, key=key))

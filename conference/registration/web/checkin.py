@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
@@ -23,14 +22,13 @@ from flask_login import login_required
 
 from conference.core.types import utcnow
 from conference.events.web.views import load_managed_event
-from conference.extensions import db
 from conference.registration import checkin as checkin_ops
 from conference.registration import places
 from conference.registration.enums import RegistrationState
 from conference.registration.models import Registration
-from conference.registration.web.blueprint import actor, bp
+from conference.registration.web.blueprint import bp
 from conference.registration.web.checkin_forms import MODE_LABELS, CodeForm, SearchForm
-from conference.web.common import run_action, saved_form
+from conference.web.common import current_actor, load_of_event, run_action, saved_form
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
 
@@ -95,7 +93,7 @@ def ticket_qr(token):
 def checkin(slug):
     event = load_managed_event(slug)
     form = CodeForm()
-    result = saved_form(form, lambda: checkin_ops.check_in_by_code(event, form.code.data, actor=actor()))
+    result = saved_form(form, lambda: checkin_ops.check_in_by_code(event, form.code.data, actor=current_actor()))
     if result:
         flash(_result_message(result, event), "success" if result.first_time else "info")
         return redirect(url_for(".checkin", slug=slug))
@@ -111,9 +109,8 @@ def checkin(slug):
 @login_required
 def undo_checkin(slug, registration_id):
     event = load_managed_event(slug)
-    registration = db.first_or_404(sa.select(Registration).where(Registration.id == registration_id,
-                                                                 Registration.event_id == event.id))
-    run_action(lambda: checkin_ops.undo_check_in(registration, actor=actor()),
+    registration = load_of_event(Registration, event, registration_id)
+    run_action(lambda: checkin_ops.undo_check_in(registration, actor=current_actor()),
                _("The check-in of %(name)s is undone.", name=registration.name))
     return redirect(url_for(".checkin", slug=slug))
 

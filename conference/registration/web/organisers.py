@@ -32,7 +32,7 @@ from conference.registration import registrations as ops
 from conference.registration.enums import ListVisibility, RegistrationState
 from conference.registration.models import Registration
 from conference.registration.organisations import organisation_source
-from conference.registration.web.blueprint import actor, bp
+from conference.registration.web.blueprint import bp
 from conference.registration.web.organiser_forms import (
     ACTION_LABELS,
     STATE_LABELS,
@@ -43,7 +43,7 @@ from conference.registration.web.organiser_forms import (
     RejectForm,
 )
 from conference.registration.web.setup_forms import MODE_LABELS
-from conference.web.common import require, run_action, safe_next, saved_form
+from conference.web.common import current_actor, require, run_action, safe_next, saved_form
 
 PREFIX = "/events/<slug>/manage/registrations"
 
@@ -80,8 +80,8 @@ def bulk_registrations(slug):
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return safe_next("registration.list_registrations", slug=slug)
     try:
-        done, refused = admin.bulk(event, actor=actor(), action=form.action.data, registration_ids=form.chosen(),
-                                   message=form.message.data or "")
+        done, refused = admin.bulk(event, actor=current_actor(), action=form.action.data,
+                                   registration_ids=form.chosen(), message=form.message.data or "")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -111,7 +111,7 @@ def show_registration(slug, registration_id):
     event = load_managed_event(slug)
     registration = _registration_of(event, registration_id)
     answers = [(q, _answer(q, (registration.answers or {}).get(str(q.id))))
-               for q in ops.questions_for(registration.form, registration.category_id)]
+               for q in ops.questions_for_category(registration.form, registration.category_id)]
     return render_template(
         "registration/show.html", event=event, registration=registration, answers=answers,
         history=admin.history_of(registration), state_labels=STATE_LABELS, mode_labels=MODE_LABELS,
@@ -137,7 +137,8 @@ def _decide(slug, registration_id, operation, message):
     form = RejectForm() if operation is ops.reject else ButtonForm()
     if form.validate_on_submit():
         extra = {"message": form.message.data or ""} if operation is ops.reject else {}
-        run_action(lambda: operation(registration, actor=actor(), **extra), message % {"name": registration.name})
+        run_action(lambda: operation(registration, actor=current_actor(), **extra),
+                   message % {"name": registration.name})
     return redirect(url_for("registration.show_registration", slug=slug, registration_id=registration_id))
 
 
@@ -165,14 +166,15 @@ def cancel_registration(slug, registration_id):
 @login_required
 def reconfirmation_page(slug):
     event = load_managed_event(slug)
-    settings = places.settings_for(event)
+    settings = places.ensure_registration_settings(event)
     is_open = reconfirmation.is_open(settings)
     current = SimpleNamespace(by=settings.reconfirm_by if is_open else None,
                               reminder_hours=settings.reconfirm_reminder_hours,
                               modes=sorted(settings.reconfirm_modes() if is_open
                                            else reconfirmation.default_modes(event)))
     form = ReconfirmationForm(obj=current, zone=event.timezone, modes=places.modes_of(event))
-    asked = saved_form(form, lambda: [reconfirmation.request_reconfirmation(event, actor=actor(), **form.values())])
+    asked = saved_form(form, lambda: [reconfirmation.request_reconfirmation(event, actor=current_actor(),
+                                                                            **form.values())])
     if asked:
         flash(ngettext("Reconfirmation is requested; %(num)d participant is asked by mail.",
                        "Reconfirmation is requested; %(num)d participants are asked by mail.", asked[0]), "success")
@@ -194,7 +196,7 @@ def reconfirm(token):
     if current_user.is_authenticated and registration.user_id is not None:
         require(registration.can_view(current_user))
     if ButtonForm().validate_on_submit():
-        run_action(lambda: reconfirmation.reconfirm(registration, actor=actor()),
+        run_action(lambda: reconfirmation.reconfirm(registration, actor=current_actor()),
                    _("Thank you: your place is reconfirmed."))
     return redirect(url_for("registration.manage", token=token))
 

@@ -18,7 +18,7 @@ from conference.registration import registrations as ops
 from conference.registration.enums import RegistrationState
 from conference.registration.organisations import organisation_source
 from conference.registration.participants import answer_files, send_registration_link
-from conference.registration.web.blueprint import actor, bp
+from conference.registration.web.blueprint import bp
 from conference.registration.web.participant_forms import (
     MODE_LABELS,
     AgendaUpdatesForm,
@@ -29,7 +29,7 @@ from conference.registration.web.participant_forms import (
     build_register_form,
     build_switch_form,
 )
-from conference.web.common import id_or_none, int_arg, require, run_action, show_error
+from conference.web.common import current_actor, id_or_none, int_arg, require, run_action, show_error
 
 # Registering -------------------------------------------------------------------------------------------
 
@@ -243,7 +243,7 @@ def manage(token):
 
 def _manage_page(registration, token, *, answers_form=None, switch_form=None):
     event, now = registration.event, utcnow()
-    questions = ops.questions_for(registration.form, registration.category_id)
+    questions = ops.questions_for_category(registration.form, registration.category_id)
     settings = event.registration_settings
     views = current_app.view_functions
     return render_template(
@@ -282,13 +282,13 @@ def _delegation_status(registration, settings) -> dict:
 @bp.post("/registrations/<token>/answers")
 def manage_answers(token):
     registration = _load(token)
-    questions = ops.questions_for(registration.form, registration.category_id)
+    questions = ops.questions_for_category(registration.form, registration.category_id)
     form = build_answers_form(registration, questions=questions)
     if form.validate_on_submit():
         try:
             answers = {**{k: v for k, v in registration.answers.items() if isinstance(v, dict)}, **form.answers()}
             answers.update(answer_files(registration.form, registration.category_id, form.uploads()))
-            ops.update_answers(registration, actor=actor(), answers=answers, listed=form.listed.data,
+            ops.update_answers(registration, actor=current_actor(), answers=answers, listed=form.listed.data,
                                name=form.name.data, affiliation=form.affiliation.data or "")
         except DomainError as error:
             db.session.rollback()
@@ -307,7 +307,7 @@ def manage_answers(token):
 def manage_cancel(token):
     registration = _load(token)
     form = ButtonForm()
-    cancelled = form.validate_on_submit() and run_action(lambda: ops.cancel(registration, actor=actor()),
+    cancelled = form.validate_on_submit() and run_action(lambda: ops.cancel(registration, actor=current_actor()),
                                                          _("Your registration is cancelled."))
     if cancelled:
         return _back(token)
@@ -319,7 +319,7 @@ def manage_cancel(token):
 def manage_accept_offer(token):
     registration = _load(token)
     if ButtonForm().validate_on_submit():
-        run_action(lambda: ops.accept_offer(registration, actor=actor()), _("You took the place."))
+        run_action(lambda: ops.accept_offer(registration, actor=current_actor()), _("You took the place."))
     return _back(token)
 
 
@@ -327,7 +327,7 @@ def manage_accept_offer(token):
 def manage_decline_offer(token):
     registration = _load(token)
     if ButtonForm().validate_on_submit():
-        run_action(lambda: ops.decline_offer(registration, actor=actor()),
+        run_action(lambda: ops.decline_offer(registration, actor=current_actor()),
                    _("You let the place go; it passes to the next person waiting."))
     return _back(token)
 
@@ -338,7 +338,7 @@ def manage_switch(token):
     form = build_switch_form(registration, places.modes_of(registration.event))
     if form.validate_on_submit():
         try:
-            switched = ops.request_mode_switch(registration, actor=actor(), mode=form.mode.data or "")
+            switched = ops.request_mode_switch(registration, actor=current_actor(), mode=form.mode.data or "")
         except (DomainError, ValueError) as error:
             db.session.rollback()
             show_error(form, error if isinstance(error, DomainError) else DomainError(
@@ -358,7 +358,7 @@ def manage_agenda_updates(token):
     form = AgendaUpdatesForm()
     if form.validate_on_submit():
         wanted = form.agenda_updates.data
-        run_action(lambda: participating.set_agenda_updates(registration, actor=actor(), wanted=wanted),
+        run_action(lambda: participating.set_agenda_updates(registration, actor=current_actor(), wanted=wanted),
                    _("We will mail you a summary when the agenda changes.") if wanted else
                    _("You will get no mail when the agenda changes."))
     return _back(token, "#agenda-updates-title")
@@ -368,6 +368,6 @@ def manage_agenda_updates(token):
 def manage_withdraw_switch(token):
     registration = _load(token)
     if ButtonForm().validate_on_submit():
-        run_action(lambda: ops.withdraw_mode_switch(registration, actor=actor()),
+        run_action(lambda: ops.withdraw_mode_switch(registration, actor=current_actor()),
                    _("Your request to switch is withdrawn; you keep your place."))
     return _back(token)

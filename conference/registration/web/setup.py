@@ -19,7 +19,7 @@ from conference.registration.models import (
     RegistrationInvitation,
     RegistrationQuestion,
 )
-from conference.registration.web.blueprint import actor, bp
+from conference.registration.web.blueprint import bp
 from conference.registration.web.setup_forms import (
     LIST_LABELS,
     MODE_LABELS,
@@ -30,7 +30,7 @@ from conference.registration.web.setup_forms import (
     RegistrationFormForm,
     SettingsForm,
 )
-from conference.web.common import run_action, saved_form
+from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, run_action
 from conference.web.questions import KIND_LABELS
 
 PREFIX = "/events/<slug>/manage/registration"
@@ -68,17 +68,13 @@ def registration_navigation():
     return {"registration_nav": registration_nav, "registration_entry": registration_entry}
 
 
-def _of_event(model, event, ident: int):
-    return db.first_or_404(sa.select(model).where(model.id == ident, model.event_id == event.id))
-
-
 def _question_of(event, ident: int) -> RegistrationQuestion:
     return db.first_or_404(sa.select(RegistrationQuestion).join(RegistrationQuestion.form)
                            .where(RegistrationQuestion.id == ident, RegistrationForm.event_id == event.id))
 
 
-def _back(event):
-    return redirect(url_for("registration.setup", slug=event.slug))
+def _setup_url(event) -> str:
+    return url_for("registration.setup", slug=event.slug)
 
 
 # The overview and the settings -------------------------------------------------------------------------
@@ -102,109 +98,82 @@ def _overview(event, *, settings_form=None, invite_form=None, csv_form=None, csv
 def setup_page(slug):
     event = load_managed_event(slug)
     form = SettingsForm(obj=event.registration_settings, modes=places.modes_of(event))
-    if saved_form(form, lambda: setup.update_settings(event, actor=actor(), **form.values())):
-        flash(_("The registration settings are saved."), "success")
-        return _back(event)
-    return _overview(event, settings_form=form)
+    return edit_page(form, lambda: setup.update_settings(event, actor=current_actor(), **form.values()),
+                     saved=_("The registration settings are saved."), back=_setup_url(event),
+                     page=lambda: _overview(event, settings_form=form))
 
 
 # Forms --------------------------------------------------------------------------------------------------------
 
-@bp.route(PREFIX + "/forms/new", methods=["GET", "POST"])
+@bp.route(PREFIX + "/forms/new", methods=["GET", "POST"], endpoint="new_form")
+@bp.route(PREFIX + "/forms/<int:form_id>", methods=["GET", "POST"], endpoint="edit_form")
 @login_required
-def new_form(slug):
-    return _form_page(load_managed_event(slug), None)
-
-
-@bp.route(PREFIX + "/forms/<int:form_id>", methods=["GET", "POST"])
-@login_required
-def edit_form(slug, form_id):
+def form_page(slug, form_id=None):
     event = load_managed_event(slug)
-    return _form_page(event, _of_event(RegistrationForm, event, form_id))
-
-
-def _form_page(event, registration_form):
+    registration_form = load_if_given(RegistrationForm, event, form_id)
     form = RegistrationFormForm(obj=registration_form, zone=event.timezone)
-    if saved_form(form, lambda: setup.save_form(event, actor=actor(), form=registration_form, **form.values())):
-        flash(_("The registration form is saved."), "success")
-        return _back(event)
-    return render_template("registration/setup_form.html", event=event, form=form, registration_form=registration_form)
+    return edit_page(form, lambda: setup.save_form(event, actor=current_actor(), form=registration_form,
+                                                   **form.values()),
+                     saved=_("The registration form is saved."), back=_setup_url(event),
+                     page=lambda: render_template("registration/setup_form.html", event=event, form=form,
+                                                  registration_form=registration_form))
 
 
 @bp.post(PREFIX + "/forms/<int:form_id>/delete")
 @login_required
 def delete_form(slug, form_id):
     event = load_managed_event(slug)
-    registration_form = _of_event(RegistrationForm, event, form_id)
-    run_action(lambda: setup.delete_form(registration_form, actor=actor()),
+    registration_form = load_of_event(RegistrationForm, event, form_id)
+    run_action(lambda: setup.delete_form(registration_form, actor=current_actor()),
                _("The registration form %(title)s is deleted.", title=registration_form.title))
-    return _back(event)
+    return redirect(_setup_url(event))
 
 
 # Categories ---------------------------------------------------------------------------------------------------
 
-@bp.route(PREFIX + "/forms/<int:form_id>/categories/new", methods=["GET", "POST"])
+@bp.route(PREFIX + "/forms/<int:form_id>/categories/new", methods=["GET", "POST"], endpoint="new_category")
+@bp.route(PREFIX + "/categories/<int:category_id>", methods=["GET", "POST"], endpoint="edit_category")
 @login_required
-def new_category(slug, form_id):
+def category_page(slug, form_id=None, category_id=None):
     event = load_managed_event(slug)
-    return _category_page(event, _of_event(RegistrationForm, event, form_id), None)
-
-
-@bp.route(PREFIX + "/categories/<int:category_id>", methods=["GET", "POST"])
-@login_required
-def edit_category(slug, category_id):
-    event = load_managed_event(slug)
-    category = _of_event(ParticipantCategory, event, category_id)
-    return _category_page(event, category.form, category)
-
-
-def _category_page(event, registration_form, category):
+    category = load_if_given(ParticipantCategory, event, category_id)
+    registration_form = category.form if category else load_of_event(RegistrationForm, event, form_id)
     form = CategoryForm(obj=category, modes=places.modes_of(event))
-    if saved_form(form, lambda: setup.save_category(registration_form, actor=actor(), category=category,
-                                                    **form.values())):
-        flash(_("The category is saved."), "success")
-        return _back(event)
-    return render_template("registration/setup_category.html", event=event, form=form,
-                           registration_form=registration_form, category=category, mode_labels=MODE_LABELS,
-                           held=places.occupancy(event) if category else None,
-                           firm=places.occupancy(event, states=places.FIRM_STATES) if category else None)
+    return edit_page(form, lambda: setup.save_category(registration_form, actor=current_actor(), category=category,
+                                                       **form.values()),
+                     saved=_("The category is saved."), back=_setup_url(event),
+                     page=lambda: render_template(
+                         "registration/setup_category.html", event=event, form=form,
+                         registration_form=registration_form, category=category, mode_labels=MODE_LABELS,
+                         held=places.occupancy(event) if category else None,
+                         firm=places.occupancy(event, states=places.FIRM_STATES) if category else None))
 
 
 @bp.post(PREFIX + "/categories/<int:category_id>/delete")
 @login_required
 def delete_category(slug, category_id):
     event = load_managed_event(slug)
-    category = _of_event(ParticipantCategory, event, category_id)
-    run_action(lambda: setup.delete_category(category, actor=actor()),
+    category = load_of_event(ParticipantCategory, event, category_id)
+    run_action(lambda: setup.delete_category(category, actor=current_actor()),
                _("The category %(name)s is deleted.", name=category.name))
-    return _back(event)
+    return redirect(_setup_url(event))
 
 
 # Questions ----------------------------------------------------------------------------------------------------
 
-@bp.route(PREFIX + "/forms/<int:form_id>/questions/new", methods=["GET", "POST"])
+@bp.route(PREFIX + "/forms/<int:form_id>/questions/new", methods=["GET", "POST"], endpoint="new_question")
+@bp.route(PREFIX + "/questions/<int:question_id>", methods=["GET", "POST"], endpoint="edit_question")
 @login_required
-def new_question(slug, form_id):
+def question_page(slug, form_id=None, question_id=None):
     event = load_managed_event(slug)
-    return _question_page(event, _of_event(RegistrationForm, event, form_id), None)
-
-
-@bp.route(PREFIX + "/questions/<int:question_id>", methods=["GET", "POST"])
-@login_required
-def edit_question(slug, question_id):
-    event = load_managed_event(slug)
-    question = _question_of(event, question_id)
-    return _question_page(event, question.form, question)
-
-
-def _question_page(event, registration_form, question):
+    question = None if question_id is None else _question_of(event, question_id)
+    registration_form = question.form if question else load_of_event(RegistrationForm, event, form_id)
     form = QuestionForm(obj=question, categories=registration_form.categories)
-    if saved_form(form, lambda: setup.save_question(registration_form, actor=actor(), question=question,
-                                                    **form.values())):
-        flash(_("The question is saved."), "success")
-        return _back(event)
-    return render_template("registration/setup_question.html", event=event, form=form,
-                           registration_form=registration_form, question=question)
+    return edit_page(form, lambda: setup.save_question(registration_form, actor=current_actor(), question=question,
+                                                       **form.values()),
+                     saved=_("The question is saved."), back=_setup_url(event),
+                     page=lambda: render_template("registration/setup_question.html", event=event, form=form,
+                                                  registration_form=registration_form, question=question))
 
 
 @bp.post(PREFIX + "/questions/<int:question_id>/delete")
@@ -212,9 +181,9 @@ def _question_page(event, registration_form, question):
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
     question = _question_of(event, question_id)
-    run_action(lambda: setup.delete_question(question, actor=actor()),
+    run_action(lambda: setup.delete_question(question, actor=current_actor()),
                _("The question %(label)s is deleted, with its answers.", label=question.label))
-    return _back(event)
+    return redirect(_setup_url(event))
 
 
 # Invitations --------------------------------------------------------------------------------------------------
@@ -224,11 +193,9 @@ def delete_question(slug, question_id):
 def invite(slug):
     event = load_managed_event(slug)
     form = InviteForm(forms=queries.forms_of(event))
-    invitation = saved_form(form, lambda: setup.invite(event, actor=actor(), **form.values()))
-    if invitation:
-        flash(_("An invitation is on its way to %(email)s.", email=invitation.email), "success")
-        return _back(event)
-    return _overview(event, invite_form=form)
+    return edit_page(form, lambda: setup.invite(event, actor=current_actor(), **form.values()),
+                     saved=lambda invitation: _("An invitation is on its way to %(email)s.", email=invitation.email),
+                     back=_setup_url(event), page=lambda: _overview(event, invite_form=form))
 
 
 @bp.post(PREFIX + "/invitations/csv")
@@ -238,12 +205,12 @@ def invite_csv(slug):
     form = InviteCsvForm()
     errors = []
     if form.validate_on_submit():
-        created, errors = setup.invite_from_csv(event, actor=actor(), **form.values())
+        created, errors = setup.invite_from_csv(event, actor=current_actor(), **form.values())
         if not errors:
             db.session.commit()
             flash(ngettext("%(num)d invitation is on its way.", "%(num)d invitations are on their way.",
                            len(created)), "success")
-            return _back(event)
+            return redirect(_setup_url(event))
         form.file.errors = [_("Nobody was invited: correct the lines listed below and upload the file again.")]
     return _overview(event, csv_form=form, csv_errors=errors)
 
@@ -252,7 +219,7 @@ def invite_csv(slug):
 @login_required
 def revoke_invitation(slug, invitation_id):
     event = load_managed_event(slug)
-    invitation = _of_event(RegistrationInvitation, event, invitation_id)
-    run_action(lambda: setup.revoke_invitation(invitation, actor=actor()),
+    invitation = load_of_event(RegistrationInvitation, event, invitation_id)
+    run_action(lambda: setup.revoke_invitation(invitation, actor=current_actor()),
                _("The invitation to %(email)s is withdrawn.", email=invitation.email))
-    return _back(event)
+    return redirect(_setup_url(event))

@@ -17,15 +17,15 @@ from conference.events.enums import TeamRole
 from conference.extensions import db
 from conference.review import assignment
 from conference.review import assignment_queries as queries
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.models import AssignmentProposal, ReviewAssignment
 from conference.review.web.assignment_forms import (
     BID_LABELS,
     AssignForm,
     AutoAssignForm,
 )
-from conference.review.web.blueprint import actor, bp, load_reviewing_manager_event
-from conference.web.common import require, run_action, safe_next, saved_form
+from conference.review.web.blueprint import bp, load_reviewing_manager_event
+from conference.web.common import current_actor, load_of_event, require, run_action, safe_next, saved_form
 
 
 @bp.context_processor
@@ -46,8 +46,7 @@ def _managed_submission(event, submission_id) -> Submission:
 
 
 def _proposal(event, proposal_id) -> AssignmentProposal:
-    proposal = db.first_or_404(sa.select(AssignmentProposal).where(AssignmentProposal.id == proposal_id,
-                                                                   AssignmentProposal.event_id == event.id))
+    proposal = load_of_event(AssignmentProposal, event, proposal_id)
     track_id = proposal.parameters.get("track_id")
     chair = event.role_row(current_user, TeamRole.TRACK_CHAIR)
     require(event.can_manage(current_user) or (track_id is not None and chair is not None
@@ -73,7 +72,7 @@ def assign(slug):
         return safe_next("review.assignments", slug=slug)
     submission = _managed_submission(event, form.submission_id.data)
     reviewer = db.get_or_404(User, form.reviewer_id.data)
-    run_action(lambda: assignment.assign(submission, reviewer, actor=actor()),
+    run_action(lambda: assignment.assign(submission, reviewer, actor=current_actor()),
                _("%(name)s now reviews %(code)s.", name=reviewer.name, code=submission.code))
     return safe_next("review.assignments", slug=slug)
 
@@ -85,7 +84,7 @@ def unassign(slug, assignment_id):
     row = db.first_or_404(sa.select(ReviewAssignment).join(Submission)
                           .where(ReviewAssignment.id == assignment_id, Submission.event_id == event.id))
     submission = _managed_submission(event, row.submission_id)
-    run_action(lambda: assignment.unassign(row, actor=actor()),
+    run_action(lambda: assignment.unassign(row, actor=current_actor()),
                _("%(name)s no longer reviews %(code)s.", name=row.reviewer.name, code=submission.code))
     return safe_next("review.assignments", slug=slug)
 
@@ -107,11 +106,11 @@ def auto_assign(slug):
     organiser = event.can_manage(current_user)
     chaired = event.track_ids_for(current_user, TeamRole.TRACK_CHAIR)
     tracks = [t for t in tracks_of(event) if organiser or chaired is None or t.id in chaired]
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     form = AutoAssignForm(tracks=tracks, all_tracks=organiser,
                           data={"reviews_per_submission": settings.reviews_per_submission,
                                 "max_load": settings.max_load})
-    proposal = saved_form(form, lambda: assignment.propose(event, actor=actor(), **form.values()))
+    proposal = saved_form(form, lambda: assignment.propose(event, actor=current_actor(), **form.values()))
     if proposal is not None:
         return redirect(url_for(".show_proposal", slug=slug, proposal_id=proposal.id))
     return render_template("review/auto_assign.html", event=event, form=form)
@@ -132,7 +131,7 @@ def apply_proposal(slug, proposal_id):
     event = load_reviewing_manager_event(slug)
     proposal = _proposal(event, proposal_id)
     try:
-        created = assignment.apply_proposal(proposal, actor=actor())
+        created = assignment.apply_proposal(proposal, actor=current_actor())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

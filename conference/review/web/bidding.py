@@ -11,8 +11,8 @@ from conference.cfp.queries import tracks_of
 from conference.events.enums import TeamRole
 from conference.review import bidding as bidding_ops
 from conference.review.web.assignment_forms import TrackFilterForm, bidding_form
-from conference.review.web.blueprint import actor, bp, load_committee_event
-from conference.web.common import require, saved_form
+from conference.review.web.blueprint import bp, load_committee_event
+from conference.web.common import current_actor, require, saved_form
 
 
 @bp.route("/events/<slug>/review/bidding", methods=["GET", "POST"])
@@ -27,7 +27,7 @@ def bidding(slug):
         rows = [row for row in rows if row.submission.track_id == filters.track.data]
     form = bidding_form(rows)
     changed = saved_form(form, lambda: bidding_ops.place_bids(
-        event, reviewer=actor(), preferences=form.preferences(), actor=actor(),
+        event, reviewer=current_actor(), preferences=form.preferences(), actor=current_actor(),
         confirm_conflicts=form.confirm_conflicts.data))
     if changed is not None:
         flash(ngettext("Your preferences are saved (%(num)d changed).",

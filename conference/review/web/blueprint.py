@@ -40,10 +40,6 @@ MEMBER_NAV = [
 ]
 
 
-def actor():
-    return current_user._get_current_object()
-
-
 def load_committee_event(slug: str) -> Event:
     """An event the current user reviews, chairs a track of, or organises (403 otherwise)."""
     event = load_event(slug)

@@ -3,7 +3,6 @@ reviewers and track chairs; changing a member's tracks and cap; withdrawing invi
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,11 +10,10 @@ from flask_login import current_user, login_required
 from conference.events import team
 from conference.events.models import EventRole, TeamInvitation
 from conference.events.web.views import load_event
-from conference.extensions import db
 from conference.review import committee as committee_ops
-from conference.review.web.blueprint import actor, bp
+from conference.review.web.blueprint import bp
 from conference.review.web.committee_forms import CommitteeInviteForm, MemberLimitsForm
-from conference.web.common import require, run_action, saved_form
+from conference.web.common import current_actor, load_of_event, require, run_action, saved_form
 
 
 def _organised_event(slug: str):
@@ -30,7 +28,8 @@ def committee(slug):
     event = _organised_event(slug)
     tracks = committee_ops.event_tracks_of(event)
     form = CommitteeInviteForm(tracks=tracks)
-    invitation = saved_form(form, lambda: committee_ops.invite_to_committee(event, actor=actor(), **form.values()))
+    invitation = saved_form(form, lambda: committee_ops.invite_to_committee(event, actor=current_actor(),
+                                                                            **form.values()))
     if invitation:
         flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
         return redirect(url_for("review.committee", slug=slug))
@@ -42,11 +41,11 @@ def committee(slug):
 @login_required
 def edit_member(slug, role_id):
     event = _organised_event(slug)
-    role = db.first_or_404(sa.select(EventRole).where(EventRole.id == role_id, EventRole.event_id == event.id))
+    role = load_of_event(EventRole, event, role_id)
     require(role.role in committee_ops.COMMITTEE_INVITE_ROLES, hide=True)
     tracks = committee_ops.event_tracks_of(event)
     form = MemberLimitsForm(tracks=tracks, data={"track_ids": [t.id for t in role.tracks], "max_load": role.max_load})
-    if saved_form(form, lambda: committee_ops.set_member_limits(role, actor=actor(), **form.values())):
+    if saved_form(form, lambda: committee_ops.set_member_limits(role, actor=current_actor(), **form.values())):
         flash(_("The limits of %(name)s are saved.", name=role.user.name), "success")
         return redirect(url_for("review.committee", slug=slug))
     return render_template("review/committee_member.html", event=event, role=role, form=form,
@@ -57,7 +56,6 @@ def edit_member(slug, role_id):
 @login_required
 def withdraw_invitation(slug, invitation_id):
     event = _organised_event(slug)
-    invitation = db.first_or_404(sa.select(TeamInvitation).where(
-        TeamInvitation.id == invitation_id, TeamInvitation.event_id == event.id))
-    run_action(lambda: team.revoke_invitation(invitation, actor=actor()), _("The invitation is withdrawn."))
+    invitation = load_of_event(TeamInvitation, event, invitation_id)
+    run_action(lambda: team.revoke_invitation(invitation, actor=current_actor()), _("The invitation is withdrawn."))
     return redirect(url_for("review.committee", slug=slug))

@@ -19,7 +19,6 @@ from conference.review import conflicts as ops
 from conference.review.enums import ConflictKind, ConflictSource
 from conference.review.models import Conflict
 from conference.review.web.blueprint import (
-    actor,
     bp,
     load_committee_event,
     load_reviewing_manager_event,
@@ -32,7 +31,7 @@ from conference.review.web.committee_forms import (
     DeclareOwnConflictForm,
     author_conflicts_form,
 )
-from conference.web.common import id_or_none, require, run_action, saved_form
+from conference.web.common import current_actor, id_or_none, load_of_event, require, run_action, saved_form
 
 
 def _conflicts_page(event, add_form=None):
@@ -61,7 +60,7 @@ def add_conflict(slug):
     form = AddConflictForm(members=ops.committee_users(event))
     conflict = saved_form(form, lambda: ops.add_conflict(event, code=form.code.data, user_id=form.user_id.data,
                                                          kind=ConflictKind(form.kind.data), note=form.note.data or "",
-                                                         actor=actor()))
+                                                         actor=current_actor()))
     if conflict:
         flash(_("The conflict is recorded."), "success")
         return redirect(url_for("review.conflicts", slug=slug))
@@ -72,9 +71,9 @@ def add_conflict(slug):
 @login_required
 def remove_conflict(slug, conflict_id):
     event = load_reviewing_manager_event(slug)
-    conflict = db.first_or_404(sa.select(Conflict).where(Conflict.id == conflict_id, Conflict.event_id == event.id))
+    conflict = load_of_event(Conflict, event, conflict_id)
     require(conflict.submission.can_manage_review(current_user), hide=True)
-    run_action(lambda: ops.remove_conflict(conflict, actor=actor()), _("The conflict is removed."))
+    run_action(lambda: ops.remove_conflict(conflict, actor=current_actor()), _("The conflict is removed."))
     return redirect(url_for("review.conflicts", slug=slug))
 
 
@@ -95,7 +94,8 @@ def confirm_suggestion(slug):
     if kind not in {k.value for k in ConflictKind}:
         flash(_("Choose a kind of conflict from the list."), "error")
     else:
-        run_action(lambda: suggestions_ops.confirm_suggestion(submission, user, kind=ConflictKind(kind), actor=actor()),
+        run_action(lambda: suggestions_ops.confirm_suggestion(submission, user, kind=ConflictKind(kind),
+                                                              actor=current_actor()),
                    _("The conflict of %(name)s with %(code)s is recorded.", name=user.name, code=submission.code))
     return redirect(url_for("review.conflicts", slug=slug, _anchor="suggestions"))
 
@@ -105,7 +105,7 @@ def confirm_suggestion(slug):
 def dismiss_suggestion(slug):
     event = load_reviewing_manager_event(slug)
     submission, user = _suggested_pair(event)
-    run_action(lambda: suggestions_ops.dismiss_suggestion(submission, user, actor=actor()),
+    run_action(lambda: suggestions_ops.dismiss_suggestion(submission, user, actor=current_actor()),
                _("The suggestion is dismissed; it will not come back."))
     return redirect(url_for("review.conflicts", slug=slug, _anchor="suggestions"))
 
@@ -119,8 +119,9 @@ def declare_own_conflict(slug, code):
     submission = load_submission(event, code)
     require(submission.can_view_for_review(current_user), hide=True)
     form = DeclareOwnConflictForm()
-    if saved_form(form, lambda: ops.declare_own_conflict(submission, actor=actor(), kind=ConflictKind(form.kind.data),
-                                                         note=form.note.data or "", confirmed=form.confirm.data)):
+    if saved_form(form, lambda: ops.declare_own_conflict(submission, actor=current_actor(),
+                                                         kind=ConflictKind(form.kind.data), note=form.note.data or "",
+                                                         confirmed=form.confirm.data)):
         flash(_("Your conflict with %(code)s is recorded: you will not see it again. You can withdraw it here.",
                 code=submission.code), "success")
         return redirect(url_for("review.own_conflicts", slug=slug))
@@ -133,17 +134,17 @@ def declare_own_conflict(slug, code):
 def own_conflicts(slug):
     """The conflicts the member declared themselves, each with a button to withdraw it."""
     event = load_committee_event(slug)
-    return render_template("review/own_conflicts.html", event=event, conflicts=ops.own_declarations(event, actor()),
-                           kind_labels=ops.KIND_LABELS)
+    return render_template("review/own_conflicts.html", event=event,
+                           conflicts=ops.own_declarations(event, current_actor()), kind_labels=ops.KIND_LABELS)
 
 
 @bp.post("/events/<slug>/review/my-conflicts/<int:conflict_id>/withdraw")
 @login_required
 def withdraw_own_conflict(slug, conflict_id):
     event = load_committee_event(slug)
-    conflict = db.first_or_404(sa.select(Conflict).where(Conflict.id == conflict_id, Conflict.event_id == event.id))
+    conflict = load_of_event(Conflict, event, conflict_id)
     require(conflict.can_withdraw(current_user), hide=True)
-    run_action(lambda: ops.withdraw_own_conflict(conflict, actor=actor()),
+    run_action(lambda: ops.withdraw_own_conflict(conflict, actor=current_actor()),
                _("Your conflict with %(code)s is withdrawn. Nothing it removed comes back: you may bid on the "
                  "submission again, and the organisers may assign it to you again.", code=conflict.submission.code))
     return redirect(url_for("review.own_conflicts", slug=slug))
@@ -160,7 +161,8 @@ def declare_conflicts(slug, code):
     own = {c.user_id: c.kind for c in submission.conflicts if c.source == ConflictSource.AUTHOR}
     form = author_conflicts_form(members=members, current=own)
     now = utcnow()
-    if saved_form(form, lambda: ops.declare_author_conflicts(submission, actor=actor(), kinds=form.chosen(), now=now)):
+    if saved_form(form, lambda: ops.declare_author_conflicts(submission, actor=current_actor(), kinds=form.chosen(),
+                                                             now=now)):
         flash(_("Your conflicts of interest are saved."), "success")
         return redirect(url_for("cfp.show_submission", slug=slug, code=code))
     editable = submission.is_editable(now) or submission.can_manage_review(current_user)

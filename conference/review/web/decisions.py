@@ -14,7 +14,6 @@ from conference.extensions import db
 from conference.review import decisions, ranking
 from conference.review import progress as review_progress
 from conference.review.web.blueprint import (
-    actor,
     bp,
     load_reviewing_manager_event,
     load_submission,
@@ -29,7 +28,7 @@ from conference.review.web.decision_forms import (
     RemindReviewersForm,
     decision_choices,
 )
-from conference.web.common import require, run_action, safe_next
+from conference.web.common import current_actor, require, run_action, safe_next
 
 # Progress and reminders ---------------------------------------------------------------------------
 
@@ -37,7 +36,7 @@ from conference.web.common import require, run_action, safe_next
 @login_required
 def progress(slug):
     event = load_reviewing_manager_event(slug)
-    figures = review_progress.progress(event, viewer=actor())
+    figures = review_progress.progress(event, viewer=current_actor())
     return render_template("review/progress.html", event=event, progress=figures, form=RemindReviewersForm())
 
 
@@ -55,7 +54,7 @@ def remind_reviewers(slug):
 def _remind(event, chosen):
     if chosen is not None and not chosen:
         raise DomainError(_("Choose at least one reviewer, or remind all with missing reviews."))
-    review_progress.remind_reviewers(event, actor=actor(), reviewer_ids=chosen)
+    review_progress.remind_reviewers(event, actor=current_actor(), reviewer_ids=chosen)
 
 
 # Ranking and staged decisions --------------------------------------------------------------------------
@@ -66,7 +65,7 @@ def ranking_page(slug):
     event = load_reviewing_manager_event(slug)
     types = queries.types_of(event)
     form = RankingFilterForm(request.args, types=types, tracks=queries.tracks_of(event))
-    rows = ranking.ranking(event, viewer=actor(), **form.values())
+    rows = ranking.ranking(event, viewer=current_actor(), **form.values())
     return render_template("review/ranking.html", event=event, form=form, rows=rows, sort_labels=SORT_LABELS,
                            state_names=REVIEWABLE_STATE_LABELS, choices=decision_choices(types),
                            can_release=event.can_manage(current_user),
@@ -77,7 +76,7 @@ def ranking_page(slug):
 @login_required
 def export_reviews(slug):
     event = load_reviewing_manager_event(slug)
-    response = Response(ranking.reviews_csv(event, viewer=actor()), mimetype="text/csv")
+    response = Response(ranking.reviews_csv(event, viewer=current_actor()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-reviews.csv"'
     response.cache_control.private = True
     response.cache_control.no_store = True
@@ -90,11 +89,12 @@ def _decide(submissions, form, *, bulk: bool):
         raise DomainError(_("Choose a decision from the list."), field="decision")
     if decision == CLEAR:
         for submission in submissions:
-            decisions.clear_decision(submission, actor=actor())
+            decisions.clear_decision(submission, actor=current_actor())
         return len(submissions), []
     if bulk:
-        return decisions.stage_decisions(submissions, actor=actor(), decision=decision, accept_as_type_id=type_id)
-    decisions.stage_decision(submissions[0], actor=actor(), decision=decision, accept_as_type_id=type_id)
+        return decisions.stage_decisions(submissions, actor=current_actor(), decision=decision,
+                                         accept_as_type_id=type_id)
+    decisions.stage_decision(submissions[0], actor=current_actor(), decision=decision, accept_as_type_id=type_id)
     return 1, []
 
 
@@ -140,7 +140,7 @@ def stage_decisions(slug):
 @login_required
 def release_decisions(slug):
     event = load_managed_event(slug)
-    if request.method == "POST" and run_action(lambda: decisions.release_decisions(event, actor=actor()), _(
+    if request.method == "POST" and run_action(lambda: decisions.release_decisions(event, actor=current_actor()), _(
             "The decisions are released. Their mails are held in the outbox: look them over and send them.")):
         return redirect(url_for("mail.outbox", slug=slug))
     return render_template("review/release.html", event=event, staged=decisions.staged(event))
@@ -159,6 +159,6 @@ def unconfirmed(slug):
 @login_required
 def remind_authors(slug):
     event = load_managed_event(slug)
-    run_action(lambda: decisions.remind_unconfirmed(event, actor=actor()),
+    run_action(lambda: decisions.remind_unconfirmed(event, actor=current_actor()),
                _("The authors of the unconfirmed submissions are reminded."))
     return redirect(url_for(".unconfirmed", slug=slug))

@@ -12,9 +12,8 @@ from conference.core import files
 from conference.core.types import utcnow
 from conference.review import discussion, reviews, visibility
 from conference.review import setup as review_setup
-from conference.review.common import settings_for
+from conference.review.common import ensure_review_settings
 from conference.review.web.blueprint import (
-    actor,
     bp,
     load_committee_event,
     load_submission_for_review,
@@ -26,7 +25,7 @@ from conference.review.web.review_forms import (
     CommentForm,
     review_form,
 )
-from conference.web.common import require, saved_form
+from conference.web.common import current_actor, require, saved_form
 
 DECLARE_CONFLICT = "review.declare_own_conflict"
 
@@ -35,7 +34,7 @@ DECLARE_CONFLICT = "review.declare_own_conflict"
 @login_required
 def my_reviews(slug):
     event = load_committee_event(slug)
-    rows = reviews.my_assignments(event, actor())
+    rows = reviews.my_assignments(event, current_actor())
     submitted = sum(1 for row in rows if row.progress == reviews.Progress.SUBMITTED)
     settings = event.review_settings
     return render_template("review/mine.html", event=event, rows=rows, submitted=submitted,
@@ -43,7 +42,7 @@ def my_reviews(slug):
 
 
 def _submission_page(event, submission, *, comment_form=None, upload_form=None):
-    view = reviews.committee_view(submission, actor())
+    view = reviews.committee_view(submission, current_actor())
     return render_template(
         "review/submission.html", event=event, submission=submission, view=view,
         comment_form=comment_form or CommentForm(), upload_form=upload_form or AnonymisedCopyForm(),
@@ -66,10 +65,10 @@ def edit_review(slug, code):
     submission = load_submission_for_review(event, code)
     require(submission.can_review(current_user))
     assignment = submission.assignment_of(current_user)
-    settings = settings_for(event)
+    settings = ensure_review_settings(event)
     criteria, questions = review_setup.criteria_for(event), review_setup.review_questions_for(event)
     form = review_form(criteria, questions, ask_confidence=settings.ask_confidence, review=assignment.review)
-    saved = saved_form(form, lambda: reviews.save_review(assignment, actor=actor(), **form.values()))
+    saved = saved_form(form, lambda: reviews.save_review(assignment, actor=current_actor(), **form.values()))
     if saved:
         flash(_("Your review is submitted.") if form.submit_review.data and saved.is_submitted
               else _("Your review is saved."), "success")
@@ -88,7 +87,7 @@ def post_comment(slug, code):
     submission = load_submission_for_review(event, code)
     require(visibility.can_discuss(submission, current_user))
     form = CommentForm()
-    if saved_form(form, lambda: discussion.post_comment(submission, actor=actor(), body=form.body.data)):
+    if saved_form(form, lambda: discussion.post_comment(submission, actor=current_actor(), body=form.body.data)):
         flash(_("Your comment is posted."), "success")
         return redirect(url_for(".show_submission", slug=slug, code=code, _anchor="discussion"))
     return _submission_page(event, submission, comment_form=form)
@@ -101,8 +100,8 @@ def upload_anonymised(slug, code):
     submission = load_submission_for_review(event, code)
     require(event.can_manage(current_user))
     form = AnonymisedCopyForm()
-    if saved_form(form, lambda: anonymised.attach_anonymised_copy(submission, actor=actor(), kind=form.kind.data,
-                                                                  **form.upload())):
+    if saved_form(form, lambda: anonymised.attach_anonymised_copy(submission, actor=current_actor(),
+                                                                  kind=form.kind.data, **form.upload())):
         flash(_("The anonymised copy is uploaded: reviewers now get it instead of the authors' file."), "success")
         return redirect(url_for(".show_submission", slug=slug, code=code))
     return _submission_page(event, submission, upload_form=form)
@@ -113,7 +112,7 @@ def upload_anonymised(slug, code):
 def download_file(slug, code, file_id):
     event = load_committee_event(slug)
     submission = load_submission_for_review(event, code)
-    shown = next((f for f in reviews.reviewer_files(submission, actor()) if f.file.id == file_id), None)
+    shown = next((f for f in reviews.reviewer_files(submission, current_actor()) if f.file.id == file_id), None)
     require(shown is not None, hide=True)
     path = files.download_path(shown.file.sha256, without_metadata=shown.without_metadata)
     require(path is not None, hide=True)
