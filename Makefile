@@ -34,10 +34,12 @@ install: $(VENV)/.installed
 install-prod:
 	$(new_venv)
 	$(PIP_LOCKED) -r requirements.lock
+	rm -rf build  # setuptools would carry files deleted since an earlier build into this one
 	$(BIN)/python -m pip install --quiet --no-deps .
 
 # The wheel to deploy, in dist/: the app with its templates, static files and migrations.
 wheel: $(VENV)/.installed
+	rm -rf build
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w dist .
 
 # Regenerate the lock files from pyproject.toml, for Python 3.11 on Linux x86_64, wheels only,
