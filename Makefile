@@ -5,16 +5,53 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := conference
 
-.PHONY: serve test lint install worker messages clean
+# Every package comes from the lock files, pinned with hashes, and as a wheel: nothing is compiled,
+# so no system library is needed. `make lock` regenerates them (below).
+PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --only-binary :all:
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: serve test lint install install-prod wheel lock worker messages clean
+
+define new_venv
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+endef
+
+# Development: the app and what the tests and `make lint` need, from requirements-test.lock; then
+# the project itself, editable, built by the locked setuptools.
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-test.lock
+	$(new_venv)
+	$(PIP_LOCKED) -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Production: only what the app needs, from requirements.lock, then the app (not editable).
+# `make install-prod VENV=/srv/conference/venv` installs elsewhere. From a wheel (`make wheel`):
+# `pip install --require-hashes --only-binary :all: -r requirements.lock` and
+# `pip install --no-deps conference-*.whl`; README, Production.
+install-prod:
+	$(new_venv)
+	$(PIP_LOCKED) -r requirements.lock
+	rm -rf build  # setuptools would carry files deleted since an earlier build into this one
+	$(BIN)/python -m pip install --quiet --no-deps .
+
+# The wheel to deploy, in dist/: the app with its templates, static files and migrations.
+wheel: $(VENV)/.installed
+	rm -rf build
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w dist .
+
+# Regenerate the lock files from pyproject.toml, for Python 3.11 on Linux x86_64, wheels only,
+# with hashes; versions already locked are kept unless LOCK_ARGS=--upgrade (or
+# LOCK_ARGS="--upgrade-package flask"). The tests' lock keeps the production pins.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --only-binary :all: --generate-hashes \
+	--emit-build-options --custom-compile-command "make lock" $(LOCK_ARGS)
+
+lock: $(VENV)/.installed
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra test -c requirements.lock -o requirements-test.lock
 
 serve: $(VENV)/.installed
 	$(BIN)/flask db upgrade
@@ -39,4 +76,4 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build dist
