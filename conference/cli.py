@@ -130,8 +130,11 @@ def outbox_retry(message_ids: tuple[int, ...]) -> None:
 @click.option("--talks", type=click.IntRange(1, 20000), default=None,
               help="Also build the event agenda-scale: a released agenda of this many talks (3 days, 12 rooms).")
 def demo(talks: int | None) -> None:
-    """Load the demo events and accounts (safe to run again: nothing is duplicated)."""
-    summary = load_demo()
+    """Load the demo events and accounts (safe to run again: nothing is duplicated). Refused in production."""
+    try:
+        summary = load_demo()
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     if talks:
         organiser = find_user_by_email("organiser@example.org")
         if organiser is None:  # load_demo made this account

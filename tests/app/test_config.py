@@ -6,6 +6,7 @@ from conference import config, create_app
 from conference.config import ConfigurationError
 
 from ..conftest import make_test_config
+from .production import production_config
 
 
 def test_defaults_use_sqlite_in_instance_folder(tmp_path):
@@ -54,23 +55,6 @@ def test_development_secret_key_is_generated_once_into_instance(tmp_path):
 
 
 # What production refuses to start without -------------------------------------------------------
-
-def production_config(tmp_path, **changes) -> dict:
-    """Settings with which production starts: PostgreSQL (never reached here: create_app connects
-    to nothing), BASE_URL, an SMTP server, one web process (so in-memory rate limits are right),
-    one proxy in front. ``changes`` set settings or, with None, remove them."""
-    cfg = make_test_config("postgresql://conference@db.invalid:5432/conference", tmp_path) | {
-        "APP_ENV": "production", "SECRET_KEY": "x" * 48, "BASE_URL": "https://events.example.org",
-        "MAIL_SERVER": "smtp.example.org", "MAIL_DEFAULT_SENDER": "Events <events@example.org>",
-        "WEB_PROCESSES": 1, "PROXY_COUNT": 1,
-    }
-    for key, value in changes.items():
-        if value is None:
-            cfg.pop(key, None)
-        else:
-            cfg[key] = value
-    return cfg
-
 
 REMEDIES = {
     "SECRET_KEY": "Set SECRET_KEY to a random value of at least 32 characters",
