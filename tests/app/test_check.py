@@ -134,6 +134,15 @@ def test_check_asks_the_database_the_mail_server_and_the_rate_limit_store(unread
     assert "s3cret" not in result.output
 
 
+def test_check_names_a_database_that_does_not_answer(tmp_path):
+    app = create_app(make_test_config(f"postgresql://nobody@127.0.0.1:{free_port()}/conference", tmp_path))
+    result = flask(app, "check")
+    assert result.exit_code == 1
+    problem = next(line for line in result.output.splitlines() if line.startswith("  - DATABASE_URL: "))
+    assert problem.startswith(f"  - DATABASE_URL: {database_shown(app)} cannot be reached: connection failed")
+    assert "    Check the address, the password and that the database accepts connections from here." in result.output
+
+
 def test_check_offline_asks_nobody(unready):
     result = flask(unready, "check", "--offline")
     assert result.exit_code == 1
