@@ -75,8 +75,11 @@ def through_test_client(app, repeat: int) -> dict[str, tuple[float, float]]:
 
 def through_gunicorn(url: str, workers: int, repeat: int) -> dict[str, tuple[float, float]]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "APP_ENV": "production",
-           "RATELIMIT_ENABLED": "false", "BASE_URL": f"http://127.0.0.1:{port}"}
+    # Production runs on PostgreSQL only (it refuses SQLite); MAIL_SERVER only because production
+    # requires one: public pages send nothing.
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET,
+           "APP_ENV": "production" if url.startswith("postgresql") else "development",
+           "RATELIMIT_ENABLED": "false", "BASE_URL": f"http://127.0.0.1:{port}", "MAIL_SERVER": "127.0.0.1"}
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b",
                                f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"

@@ -168,9 +168,10 @@ def main(argv=None) -> int:
     with ScratchDatabase(args.database_url) as url:
         slug = prepare(url, args.places)
         port = free_port()
+        # MAIL_SERVER only because production requires one: no worker runs, nothing is sent.
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "APP_ENV": "production",
                "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_ENABLED": "false",
-               "BASE_URL": f"http://127.0.0.1:{port}"}
+               "BASE_URL": f"http://127.0.0.1:{port}", "MAIL_SERVER": "127.0.0.1"}
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
              "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)

@@ -59,7 +59,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         config_module.from_environment(app.config)
     else:
         app.config.from_mapping(test_config)
-    config_module.finalise(app.config, app.instance_path)
+    # Refuses an unsafe production configuration; otherwise what production would still lack, for `flask check`.
+    app.extensions["deployment_findings"] = config_module.finalise(app.config, app.instance_path)
 
     if app.config["PROXY_COUNT"]:
         # Behind N reverse proxies: trust their X-Forwarded-* headers for client address

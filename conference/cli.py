@@ -1,23 +1,32 @@
-"""Command-line interface: ``flask users``, ``flask outbox``, ``flask registrations``, ``flask demo``."""
+"""Command-line interface: ``flask users``, ``flask outbox``, ``flask registrations``, ``flask demo``,
+``flask check``."""
 
 from __future__ import annotations
 
 import signal
+import smtplib
+from urllib.parse import urlsplit, urlunsplit
 
 import click
-from flask import Flask
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from limits.storage import storage_from_string
 
 from conference.accounts import login_sessions
 from conference.accounts import users as accounts
+from conference.accounts.models import User
 from conference.accounts.users import find_user_by_email
+from conference.config import Finding, describe_findings
 from conference.core import jobs
 from conference.core.audit import record
-from conference.demo import load_demo
+from conference.demo import DEMO_USERS, load_demo
 from conference.demo.agenda_scale import load_agenda_at_scale
 from conference.errors import DomainError
 from conference.extensions import db
-from conference.mail.outbox import OutboxWorker, counts_by_state, retry_failed
+from conference.mail.outbox import OutboxWorker, SMTPTransport, counts_by_state, retry_failed
 
 users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver and inspect the mail outbox.")
@@ -130,8 +139,11 @@ def outbox_retry(message_ids: tuple[int, ...]) -> None:
 @click.option("--talks", type=click.IntRange(1, 20000), default=None,
               help="Also build the event agenda-scale: a released agenda of this many talks (3 days, 12 rooms).")
 def demo(talks: int | None) -> None:
-    """Load the demo events and accounts (safe to run again: nothing is duplicated)."""
-    summary = load_demo()
+    """Load the demo events and accounts (safe to run again: nothing is duplicated). Refused in production."""
+    try:
+        summary = load_demo()
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     if talks:
         organiser = find_user_by_email("organiser@example.org")
         if organiser is None:  # load_demo made this account
@@ -141,9 +153,105 @@ def demo(talks: int | None) -> None:
     click.echo(summary)
 
 
+# flask check -------------------------------------------------------------------------------------
+# The settings' findings come from config.deployment_findings (an unsafe production configuration
+# never gets this far: create_app refuses it, and every command prints the same list); then the
+# services those settings name are asked whether they answer.
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _probe_database() -> Finding | str:
+    url = db.engine.url.render_as_string(hide_password=True)
+    try:
+        with db.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except sa.exc.SQLAlchemyError as error:
+        return Finding("DATABASE_URL", f"{url} cannot be reached: {_first_line(error)}",
+                       "Check the address, the password and that the database accepts connections from here.")
+    migrations = current_app.extensions["migrate"]
+    heads = set(ScriptDirectory.from_config(migrations.migrate.get_config(migrations.directory)).get_heads())
+    if current != heads:
+        at = ", ".join(sorted(current)) or "no migration (an empty database)"
+        return Finding("database schema", f"at {at}; this code needs {', '.join(sorted(heads))}.",
+                       "Run flask db upgrade before starting this code.")
+    demo = db.session.scalars(sa.select(User.email).where(User.email.in_([row[0] for row in DEMO_USERS]))).all()
+    if demo:
+        return Finding("flask demo", f"the demo's accounts exist ({', '.join(sorted(demo))}): their password is "
+                       "published in the README.", "Start from an empty database: flask db upgrade, then "
+                       "flask users create-admin.")
+    return f"database {url} answers; its schema is at the newest migration ({', '.join(sorted(heads))})"
+
+
+def _probe_mail() -> Finding | str | None:
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        return None
+    server = f"{config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+    try:
+        with SMTPTransport():  # connects, STARTTLS, logs in; sends nothing
+            pass
+    except (smtplib.SMTPException, OSError) as error:
+        return Finding("MAIL_SERVER", f"{server} did not let us in: {_first_line(error)}",
+                       "Check MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS or MAIL_USE_SSL, MAIL_USERNAME and MAIL_PASSWORD.")
+    logged_in = " and accepted the log-in" if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD") else ""
+    return f"mail server {server} answers{logged_in}"
+
+
+def _probe_rate_limit_store() -> Finding | str | None:
+    config = current_app.config
+    uri = config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if not config.get("RATELIMIT_ENABLED") or uri.startswith("memory://"):
+        return None
+    shown = _without_password(uri)
+    # A store of its own, built from the settings as the limiter was (create_app already refused a URI it
+    # cannot use); check() answers False, not an exception, when the server does not answer.
+    if not storage_from_string(uri, **config.get("RATELIMIT_STORAGE_OPTIONS", {})).check():
+        return Finding("REDIS_URL", f"{shown} does not answer.", "Check the address and that the server runs.")
+    return f"rate-limit store {shown} answers"
+
+
+@click.command("check")
+@click.option("--offline", is_flag=True, help="Check the settings only; contact no database or server.")
+def check(offline: bool) -> None:
+    """Print what this deployment still lacks for production, each with what to set, and exit
+    with status 1 if anything blocks (warnings alone do not)."""
+    findings = list(current_app.extensions["deployment_findings"])
+    passed = []
+    if not offline:
+        for probe in (_probe_database, _probe_mail, _probe_rate_limit_store):
+            result = probe()
+            if isinstance(result, Finding):
+                findings.append(result)
+            elif result:
+                passed.append(result)
+    problems = [finding for finding in findings if finding.blocking]
+    warnings = len(findings) - len(problems)
+    if problems:
+        click.echo("Not ready for production:")
+    if findings:
+        click.echo(describe_findings(findings))
+    for line in passed:
+        click.echo(f"  ok: {line}")
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s), {warnings} warning(s).")
+    click.echo(f"Ready for production ({warnings} warning(s)).")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(registrations_cli)
     app.cli.add_command(demo)
+    app.cli.add_command(check)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask import current_app
 
 from conference.accounts import users as accounts
 from conference.accounts.models import User
@@ -17,6 +18,7 @@ from conference.demo.cfp import load_call
 from conference.demo.papers import DEMO_AUTHORS
 from conference.demo.registration import load_registrations
 from conference.demo.review import load_review
+from conference.errors import NotAllowed
 from conference.events import setup as event_ops
 from conference.events.enums import EventFormat, EventKind, TeamRole
 from conference.events.models import Event, EventRole
@@ -86,7 +88,17 @@ def _ensure_role(event: Event, user: User, role: TeamRole) -> None:
         event.roles.append(EventRole(user_id=user.id, role=role))
 
 
+def refuse_in_production() -> None:
+    """The demo's accounts have a published password (and one is a site administrator): they
+    must never exist on a production site."""
+    if current_app.config["APP_ENV"] == "production":
+        raise NotAllowed(f"The demo refuses to run in production: it creates {DEMO_USERS[0][0]}, a site "
+                         f"administrator, and other accounts whose password ({DEMO_PASSWORD}) is published. "
+                         "Create the first administrator with flask users create-admin instead.")
+
+
 def load_demo() -> str:
+    refuse_in_production()
     users = {row[0].split("@")[0]: _ensure_user(*row) for row in DEMO_USERS}
     for row in DEMO_AUTHORS:
         _ensure_user(*row)

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from conference.accounts.models import User
@@ -293,6 +294,32 @@ def test_demo_talks_builds_a_released_agenda_of_that_size_and_rebuilds_it(runner
     event = db.session.scalar(sa.select(Event).where(Event.slug == "agenda-scale"))
     [release] = db.session.scalars(sa.select(ScheduleRelease).where(ScheduleRelease.event_id == event.id)).all()
     assert len(release.snapshot["items"]) == 13
+
+
+DEMO_REFUSED = ("Error: The demo refuses to run in production: it creates admin@example.org, a site administrator, "
+                "and other accounts whose password (demo-password) is published. Create the first administrator "
+                "with flask users create-admin instead.")
+
+
+@pytest.mark.parametrize("args", [["demo"], ["demo", "--talks", "5"]])
+def test_demo_refuses_to_run_in_production_and_creates_nothing(app, runner, db, monkeypatch, args):
+    monkeypatch.setitem(app.config, "APP_ENV", "production")
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1
+    assert result.output.strip() == DEMO_REFUSED
+    assert _counts(db) == dict.fromkeys(_counts(db), 0)
+
+
+def test_demo_refuses_in_a_production_app_before_touching_the_database(tmp_path):
+    from flask.cli import FlaskGroup
+
+    from conference import create_app
+
+    from .production import production_config
+
+    app = create_app(production_config(tmp_path))  # its database does not exist: the refusal comes first
+    result = app.test_cli_runner().invoke(FlaskGroup(create_app=lambda: app), ["demo"])  # as `flask demo` runs
+    assert (result.exit_code, result.output.strip()) == (1, DEMO_REFUSED)
 
 
 # flask limiter (Flask-Limiter's commands, listed by `flask --help`) -------------------------------

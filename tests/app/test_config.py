@@ -6,6 +6,7 @@ from conference import config, create_app
 from conference.config import ConfigurationError
 
 from ..conftest import make_test_config
+from .production import production_config
 
 
 def test_defaults_use_sqlite_in_instance_folder(tmp_path):
@@ -53,35 +54,157 @@ def test_development_secret_key_is_generated_once_into_instance(tmp_path):
     assert first["OUTBOX_SEND_AFTER_REQUEST"] is True
 
 
-@pytest.mark.parametrize("key", [None, "dev", "change-me", "short-but-random-XYZ"])
-def test_production_refuses_a_development_key(tmp_path, key):
-    overrides = {"APP_ENV": "production"}
-    if key is not None:
-        overrides["SECRET_KEY"] = key
-    cfg = make_test_config("sqlite:///" + str(tmp_path / "x.sqlite"), tmp_path) | overrides
-    if key is None:
-        cfg.pop("SECRET_KEY")
-    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+# What production refuses to start without -------------------------------------------------------
+
+REMEDIES = {
+    "SECRET_KEY": "Set SECRET_KEY to a random value of at least 32 characters",
+    "DATABASE_URL": "Set DATABASE_URL=postgresql://user:password@host:5432/name",
+    "BASE_URL": "Set BASE_URL to it, e.g. BASE_URL=https://events.example.org",
+    "MAIL_SERVER": "Set MAIL_SERVER to your SMTP relay",
+    "REDIS_URL": "Set REDIS_URL=redis://host:6379/0 (or RATELIMIT_STORAGE_URI) so all processes share the counters, "
+                 "or WEB_PROCESSES=1 if exactly one process serves the site.",
+}
+
+
+def refusal(cfg: dict) -> str:
+    with pytest.raises(ConfigurationError) as refused:
         create_app(cfg)
+    return refused.value.message
 
 
-def test_production_with_a_real_key_sets_secure_cookies(tmp_path):
-    cfg = make_test_config("sqlite:///" + str(tmp_path / "x.sqlite"), tmp_path)
-    cfg.update(APP_ENV="production", SECRET_KEY="x" * 48)
-    app = create_app(cfg)
+def named(message: str) -> set[str]:
+    """The settings a refusal lists as blocking (before its warnings)."""
+    blocking = message.split("Also worth fixing")[0]
+    return {line.split(":")[0].removeprefix("  - ") for line in blocking.splitlines() if line.startswith("  - ")}
+
+
+def test_production_with_every_setting_starts_with_secure_cookies_and_nothing_to_report(tmp_path):
+    app = create_app(production_config(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["PREFERRED_URL_SCHEME"] == "https"
+    assert app.config["BASE_URL"] == "https://events.example.org"
+    assert app.extensions["deployment_findings"] == []
+
+
+@pytest.mark.parametrize("key", [None, "dev", "change-me", "short-but-random-XYZ"])
+def test_production_refuses_a_development_key(tmp_path, key):
+    message = refusal(production_config(tmp_path, SECRET_KEY=key))
+    assert named(message) == {"SECRET_KEY"}
+    assert REMEDIES["SECRET_KEY"] in message
+
+
+@pytest.mark.parametrize(("setting", "changes"), [
+    ("DATABASE_URL", {"SQLALCHEMY_DATABASE_URI": None}),  # the default: SQLite in instance/
+    ("BASE_URL", {"BASE_URL": None}),
+    ("MAIL_SERVER", {"MAIL_SERVER": None}),
+    ("REDIS_URL", {"WEB_PROCESSES": None}),  # in-memory counters, and nothing says there is one process
+])
+def test_production_refuses_to_start_without_each_setting_and_says_what_to_set(tmp_path, setting, changes):
+    cfg = production_config(tmp_path, **changes)
+    cfg.setdefault("SQLALCHEMY_DATABASE_URI", config.defaults(str(tmp_path))["SQLALCHEMY_DATABASE_URI"])
+    message = refusal(cfg)
+    assert message.startswith("Refusing to start in production until these settings are fixed:\n")
+    assert named(message) == {setting}
+    assert REMEDIES[setting] in message
+
+
+def test_production_names_every_missing_setting_at_once(tmp_path):
+    message = refusal(config.defaults(str(tmp_path)) | {"APP_ENV": "production"})  # nothing set at all
+    assert named(message) == set(REMEDIES)
+    for remedy in REMEDIES.values():
+        assert remedy in message
+    # then what does not stop it
+    assert ("Also worth fixing (these do not stop it):\n"
+            "  - MAIL_DEFAULT_SENDER: 'Conference <noreply@localhost>' is not an address of a real domain") in message
+    assert "  - PROXY_COUNT: 0: behind a reverse proxy" in message
+
+
+@pytest.mark.parametrize("url", ["sqlite:////var/lib/conference/conference.sqlite", "mysql://conference@db/conference"])
+def test_production_refuses_a_database_that_is_not_postgresql(tmp_path, url):
+    message = refusal(production_config(tmp_path, SQLALCHEMY_DATABASE_URI=url))
+    assert named(message) == {"DATABASE_URL"}
+    assert "production runs on PostgreSQL" in message
 
 
 def test_production_refuses_to_start_without_base_url(tmp_path):
     # Links in mails, feed UIDs and calendar entries are built under BASE_URL, never a request's host.
-    cfg = make_test_config("sqlite:///" + str(tmp_path / "x.sqlite"), tmp_path)
-    cfg.update(APP_ENV="production", SECRET_KEY="x" * 48, BASE_URL=None)
-    with pytest.raises(ConfigurationError, match="without BASE_URL"):
-        create_app(cfg)
+    message = refusal(production_config(tmp_path, BASE_URL=None))
+    assert "  - BASE_URL: unset: links in mails, feed and calendar UIDs need the site's public address." in message
+
+
+def test_production_names_a_base_url_that_is_not_a_web_address_with_the_rest(tmp_path):
+    message = refusal(production_config(tmp_path, BASE_URL="events.example.org", MAIL_SERVER=None))
+    assert named(message) == {"BASE_URL", "MAIL_SERVER"}
+    assert "BASE_URL: must be an http(s) address such as https://events.example.org, not 'events.example.org'." in message
+
+
+def finalised(tmp_path, monkeypatch, env: dict) -> list:
+    """The findings of settings given as environment variables, as `flask` and gunicorn read them.
+    (Settings alone: an app built here would point the process-wide rate limiter at their store.)"""
+    for key in SETTINGS_FROM_ENVIRONMENT:  # whatever the machine running the tests exports
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    cfg = config.defaults(str(tmp_path))
+    config.from_environment(cfg)
+    return config.finalise(cfg, str(tmp_path))
+
+
+SETTINGS_FROM_ENVIRONMENT = ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "BASE_URL", "PROXY_COUNT", "WEB_PROCESSES",
+                             "WEB_CONCURRENCY", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL",
+                             "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "REDIS_URL",
+                             "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED")
+PRODUCTION_ENV = {"APP_ENV": "production", "SECRET_KEY": "y" * 40, "DATABASE_URL": "postgres://c@db.internal/c",
+                  "BASE_URL": "https://events.example.org", "MAIL_SERVER": "smtp.example.org",
+                  "MAIL_DEFAULT_SENDER": "Events <events@example.org>", "PROXY_COUNT": "1"}
+
+
+@pytest.mark.parametrize(("env", "told"), [
+    ({}, "WEB_PROCESSES is unset, which counts as several web processes"),
+    ({"WEB_PROCESSES": "1"}, None),
+    ({"WEB_PROCESSES": "4"}, "the settings say 4 web processes"),
+    ({"WEB_CONCURRENCY": "4"}, "the settings say 4 web processes"),  # gunicorn's number of workers
+    ({"WEB_PROCESSES": "1", "WEB_CONCURRENCY": "3"}, "the settings say 3 web processes"),  # gunicorn starts 3
+    ({"REDIS_URL": "redis://redis.internal:6379/0"}, None),
+    ({"WEB_PROCESSES": "8", "RATELIMIT_STORAGE_URI": "memcached://cache.internal:11211"}, None),
+])
+def test_several_web_processes_need_a_shared_rate_limit_store(tmp_path, monkeypatch, env, told):
+    if told is None:
+        assert finalised(tmp_path, monkeypatch, PRODUCTION_ENV | env) == []
+        return
+    with pytest.raises(ConfigurationError) as refused:
+        finalised(tmp_path, monkeypatch, PRODUCTION_ENV | env)
+    assert named(refused.value.message) == {"REDIS_URL"}
+    assert f"rate limits are counted in each process's memory and {told}" in refused.value.message
+
+
+def test_rate_limits_switched_off_need_no_store_but_are_reported(tmp_path, monkeypatch):
+    findings = finalised(tmp_path, monkeypatch, PRODUCTION_ENV | {"RATELIMIT_ENABLED": "false"})
+    assert [(f.setting, f.blocking) for f in findings] == [("RATELIMIT_ENABLED", False)]
+
+
+def test_warnings_do_not_stop_production(tmp_path, monkeypatch):
+    findings = finalised(tmp_path, monkeypatch, PRODUCTION_ENV | {
+        "WEB_PROCESSES": "1", "BASE_URL": "http://events.example.org", "PROXY_COUNT": "0",
+        "MAIL_USERNAME": "mailer", "MAIL_PASSWORD": "pw", "MAIL_DEFAULT_SENDER": "noreply@localhost"})
+    assert [(f.setting, f.blocking) for f in findings] == [
+        ("BASE_URL", False), ("MAIL_USE_TLS", False), ("MAIL_DEFAULT_SENDER", False), ("PROXY_COUNT", False)]
+
+
+def test_outside_production_the_same_findings_are_kept_for_flask_check(tmp_path, monkeypatch):
+    findings = finalised(tmp_path, monkeypatch, {})  # development: starts, with what production would lack
+    assert [(f.setting, f.blocking) for f in findings] == [
+        ("APP_ENV", True), ("SECRET_KEY", True), ("DATABASE_URL", True), ("BASE_URL", True), ("MAIL_SERVER", True),
+        ("REDIS_URL", True), ("MAIL_DEFAULT_SENDER", False), ("PROXY_COUNT", False)]
+
+
+def test_a_count_that_is_not_a_number_is_named(tmp_path, monkeypatch):
+    with pytest.raises(ConfigurationError, match="WEB_PROCESSES must be a whole number, not 'four'"):
+        finalised(tmp_path, monkeypatch, {"WEB_PROCESSES": "four"})
+
 
 
 @pytest.mark.parametrize("base_url", ["events.example.org", "javascript:alert(1)", "https://",

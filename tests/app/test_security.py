@@ -101,3 +101,102 @@ def test_behind_a_proxy_the_forwarded_scheme_and_client_are_trusted(tmp_path):
     assert response.status_code == 200
     assert seen == {"secure": True, "remote": "203.0.113.9"}
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+# Links in mail come from BASE_URL, never from the request -----------------------------------------
+
+# Everything a client can say about the host it asked for, directly or "through a proxy".
+FORGED_HOST = {"Host": "attacker.example", "X-Forwarded-Host": "attacker.example", "X-Forwarded-Proto": "http",
+               "X-Forwarded-Port": "8080", "X-Forwarded-Prefix": "/evil", "Forwarded": "host=attacker.example;proto=http"}
+SITE = "https://events.example.org"
+
+
+@pytest.mark.parametrize("app_env", ["production", "development"])
+def test_a_forged_host_never_reaches_a_mailed_link(app_env, database_url, committed_db, tmp_path):
+    """The outside test's attack: a password reset asked for someone else with a forged Host. Behind
+    one trusted proxy (PROXY_COUNT=1), so the forwarded headers are believed too. The mail that
+    reaches the SMTP server links to BASE_URL only, and that link works."""
+    import re
+
+    import sqlalchemy as sa
+
+    from conference import create_app
+    from conference.extensions import db as _db
+    from conference.mail.models import OutboxMessage
+    from conference.mail.outbox import OutboxWorker
+
+    from ..conftest import SMTPSink, message_text
+    from .production import production_config
+
+    if app_env == "production" and not database_url.startswith("postgresql"):
+        pytest.skip("production runs on PostgreSQL only")
+    sink = SMTPSink().start()
+    site = create_app(production_config(tmp_path, database_url, APP_ENV=app_env, BASE_URL=SITE,
+                                        MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, PROXY_COUNT=1))
+    try:
+        with site.app_context():
+            factories.make_user(email="victim@example.org", name="Vic Tim")
+            _db.session.commit()
+        attacker = site.test_client()
+        signup = {"name": "Someone", "password": "a long passphrase", "confirm": "a long passphrase", "timezone": "UTC"}
+        for path, data in [("/auth/reset", {"email": "victim@example.org"}),  # reset_password
+                           ("/auth/signup", signup | {"email": "victim@example.org"}),  # account_exists
+                           ("/auth/signup", signup | {"email": "newcomer@example.org"})]:  # verify_email
+            response = attacker.post(path, data=data, headers=FORGED_HOST, base_url="http://attacker.example")
+            assert response.status_code == 302, (path, response.get_data(as_text=True))
+        with site.app_context():
+            assert OutboxWorker().run_once().sent == 3
+    finally:
+        sink.stop()
+
+    assert sorted(m["to"][0] for m in sink.messages) == ["newcomer@example.org", "victim@example.org",
+                                                         "victim@example.org"]
+    for received in sink.messages:
+        assert b"attacker" not in received["raw"]
+        html = received["message"].get_body(preferencelist=("html",)).get_content()
+        links = re.findall(r"https?://[^\s<>\"')]+", message_text(received["message"]) + html)
+        assert links and all(link.startswith(f"{SITE}/auth/") for link in links), links
+    [reset] = [m["message"] for m in sink.messages if "/auth/reset/" in message_text(m["message"])]
+    link = re.search(rf"{re.escape(SITE)}(/auth/reset/\S+)", message_text(reset)).group(1)
+
+    # The link works on the real site: the victim chooses a new password with it and logs in.
+    victim = site.test_client()
+    assert victim.get(link, base_url=SITE).status_code == 200
+    new = {"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    assert victim.post(link, data=new, base_url=SITE).status_code == 302
+    login = victim.post("/auth/login", data={"email": "victim@example.org", "password": new["password"]},
+                        base_url=SITE)
+    assert (login.status_code, login.headers["Location"]) == (302, "/dashboard")
+    with site.app_context():
+        assert _db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 3  # nothing more sent
+        _db.engine.dispose()
+
+
+# The one builder of absolute addresses (under BASE_URL), and the settings that pass SERVER_NAME to Flask.
+BUILDERS = {"core/links.py", "config.py"}
+
+
+def test_absolute_addresses_are_built_from_base_url_only():
+    """Every absolute address the app hands out (links in mails, feeds, calendar entries, QR codes)
+    comes from conference.core.links.external_url, built under BASE_URL. Nothing builds one from
+    the request: no url_for(..., _external=True), no request.host or request.url_root, and url_for
+    (which answers under the request's host when asked for an absolute address) only in pages."""
+    import re
+    from pathlib import Path
+
+    import conference
+
+    package = Path(conference.__file__).parent
+    host_derived = re.compile(r"_external|request\.(host|host_url|url_root|root_url|base_url|url)\b|"
+                              r"X-Forwarded-Host|HTTP_HOST|SERVER_NAME")
+    offenders = []
+    for path in sorted(package.rglob("*")):
+        if path.suffix not in (".py", ".html", ".txt", ".md") or path.relative_to(package).as_posix() in BUILDERS:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            where = f"{path.relative_to(package)}:{number}"
+            if host_derived.search(line):
+                offenders.append(where)
+            if path.suffix == ".py" and re.search(r"\burl_for\(", line) and "web" not in path.relative_to(package).parts:
+                offenders.append(where)
+    assert offenders == []
