@@ -6,13 +6,14 @@ one round by hand.
 Every worker runs rounds, and a cron'd tick may run beside them, so two rounds can meet. Each job
 runs in a transaction of its own that starts by taking that job's lock and ends with its commit:
 
-* On PostgreSQL, ``pg_try_advisory_xact_lock``. It does not wait: a job another process is
-  running is skipped, and the round reports it as skipped (with no counts: they are the other
-  process's to report). A transaction-level lock is released by the commit that publishes the
-  job's work, or by the rollback when the job fails or its process dies, so it can never be left
-  held; a later round that takes it sees that work (each statement reads what was committed
-  before it) and finds nothing left to do. A session-level lock would outlive the transaction on
-  the pooled connection it was taken on, and would not work behind a transaction-pooling bouncer.
+* On PostgreSQL, ``pg_try_advisory_xact_lock``, keyed by the schema and the job's name. It does
+  not wait: a job another process is running is skipped, and the round reports it as skipped
+  (with no counts: they are the other process's to report). A transaction-level lock is released
+  by the commit that publishes the job's work, or by the rollback when the job fails or its
+  process dies, so it can never be left held; a later round that takes it sees that work (each
+  statement reads what was committed before it) and finds nothing left to do. A session-level
+  lock would outlive the transaction on the pooled connection it was taken on, and would not
+  work behind a transaction-pooling bouncer.
 * On SQLite, a write that changes nothing, which takes the database's single write lock at once
   (as ``BEGIN IMMEDIATE`` would): the job waits for any other writer (``busy_timeout``), then runs
   alone and reads only what was committed before it. If the lock does not come within the timeout
@@ -43,9 +44,6 @@ log = logging.getLogger(__name__)
 Job = Callable[..., "int | dict[str, int]"]
 JOBS: dict[str, Job] = {}
 
-# The first half of every job's advisory lock key ("jobs" in ASCII), so that other users of
-# advisory locks in the same database cannot take ours by chance.
-LOCK_CLASS = 0x6A6F6273
 
 
 @dataclasses.dataclass
@@ -55,6 +53,14 @@ class RoundReport:
 
     counts: dict[str, int] = dataclasses.field(default_factory=dict)
     skipped: list[str] = dataclasses.field(default_factory=list)
+
+
+def lock_class() -> sa.ColumnElement[int]:
+    """The first half of every job's advisory lock key, worked out by PostgreSQL: this app's jobs
+    in the schema the connection uses. Advisory locks belong to the whole database, so another
+    deployment (or test run) in another schema of it must not take ours, nor ours theirs."""
+    return sa.func.hashtext(sa.literal("conference jobs in ", sa.Text) + sa.func.current_schema(type_=sa.Text),
+                            type_=sa.Integer)
 
 
 def lock_key(name: str) -> int:
@@ -77,7 +83,7 @@ def try_lock(name: str) -> bool:
     the module's docstring); False if another process holds it (then roll back)."""
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
-        return bool(session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(LOCK_CLASS, lock_key(name)))))
+        return bool(session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(lock_class(), lock_key(name)))))
     try:
         session.execute(sa.delete(AuditEntry).where(sa.false()))
     except OperationalError as error:  # SQLite's "database is locked", after busy_timeout

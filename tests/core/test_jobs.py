@@ -12,6 +12,7 @@ import time
 import psycopg
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 
 from conference.core import jobs
@@ -26,9 +27,15 @@ def only_on(database_url: str, dialect: str) -> None:
         pytest.skip(f"{dialect} only")
 
 
+def lock_class_of(conn) -> int:
+    """The first half of the jobs' lock keys, as ``conn`` (in its own schema) makes it."""
+    query = sa.select(jobs.lock_class()).compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    return conn.execute(str(query)).fetchone()[0]
+
+
 def hold(conn, name: str) -> None:
     """Another process takes the job's lock, in a transaction it keeps open."""
-    assert conn.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (jobs.LOCK_CLASS, jobs.lock_key(name))
+    assert conn.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (lock_class_of(conn), jobs.lock_key(name))
                         ).fetchone()[0] is True
 
 
@@ -57,6 +64,16 @@ def test_a_job_another_process_runs_is_not_ours_until_it_commits(db, database_ur
 
 
 @pytest.mark.postgres_only
+def test_a_deployment_in_another_schema_of_the_database_has_locks_of_its_own(db, database_url):
+    only_on(database_url, "postgresql")
+    with psycopg.connect(libpq_url(database_url)) as other:
+        other.execute("SET LOCAL search_path TO public")
+        assert lock_class_of(other) != db.session.scalar(sa.select(jobs.lock_class()))
+        hold(other, "reconfirmation")
+        assert jobs.try_lock("reconfirmation") is True
+
+
+@pytest.mark.postgres_only
 def test_the_lock_of_a_process_that_died_mid_job_is_released(db, database_url):
     only_on(database_url, "postgresql")
     holder = subprocess.Popen(
@@ -65,7 +82,8 @@ def test_the_lock_of_a_process_that_died_mid_job_is_released(db, database_url):
          "conn.execute('SELECT pg_advisory_xact_lock(%s, %s)', (int(sys.argv[2]), int(sys.argv[3])))\n"
          "print('held', flush=True)\n"
          "time.sleep(120)\n",
-         libpq_url(database_url), str(jobs.LOCK_CLASS), str(jobs.lock_key("delegation_deadlines"))],
+         libpq_url(database_url), str(db.session.scalar(sa.select(jobs.lock_class()))),
+         str(jobs.lock_key("delegation_deadlines"))],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline() == "held\n"
@@ -96,9 +114,10 @@ def test_on_sqlite_a_job_takes_the_write_lock_before_it_reads_and_is_skipped_whe
         db, database_url):
     only_on(database_url, "sqlite")
     gate = sqlite3.connect(make_url(database_url).database, isolation_level=None, timeout=0.05)
+    busy_timeout = db.session.scalar(sa.text("PRAGMA busy_timeout"))
     try:
         gate.execute("BEGIN IMMEDIATE")  # another process writes
-        db.session.execute(sa.text("PRAGMA busy_timeout=50"))  # this test's own connection
+        db.session.execute(sa.text("PRAGMA busy_timeout=50"))  # the pool keeps it: set back below
         assert jobs.try_lock("offers_expired") is False
         db.session.rollback()
         gate.execute("ROLLBACK")
@@ -107,3 +126,4 @@ def test_on_sqlite_a_job_takes_the_write_lock_before_it_reads_and_is_skipped_whe
             gate.execute("BEGIN IMMEDIATE")  # ours now: nobody else writes until the job commits
     finally:
         gate.close()
+        db.session.execute(sa.text(f"PRAGMA busy_timeout={int(busy_timeout)}"))

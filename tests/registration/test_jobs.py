@@ -8,6 +8,7 @@ import datetime as dt
 
 import psycopg
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from conference.cli import run_periodic_jobs as run_registration_jobs
@@ -96,7 +97,8 @@ def test_the_cli_tick_skips_a_job_another_process_is_running_and_says_so(expired
         pytest.skip("PostgreSQL's advisory locks (tests/app/test_periodic_jobs_once.py has SQLite's write lock)")
     libpq = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(libpq) as worker:  # a worker's round, in the middle of the offers
-        worker.execute("SELECT pg_advisory_xact_lock(%s, %s)", (jobs.LOCK_CLASS, jobs.lock_key("offers_expired")))
+        worker.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                       (db.session.scalar(sa.select(jobs.lock_class())), jobs.lock_key("offers_expired")))
         result = runner.invoke(args=["registrations", "tick"])
 
     assert result.exit_code == 0, result.output
