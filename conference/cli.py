@@ -95,8 +95,9 @@ def outbox_work(once: bool, poll: float | None) -> None:
 
 def run_periodic_jobs() -> dict[str, int]:
     """What the outbox worker runs every REGISTRATION_JOBS_SECONDS: one round of every area's
-    periodic jobs (conference.core.jobs), each committed on its own."""
-    return jobs.run_round(commit=db.session.commit)
+    periodic jobs (conference.core.jobs), each under its lock and committed on its own; the
+    counts of those that ran (a job another process was running is skipped, and logged)."""
+    return jobs.run_round().counts
 
 
 @users_cli.command("purge-sessions")
@@ -107,16 +108,21 @@ def purge_sessions() -> None:
     click.echo(f"{count} ended or expired login session(s) deleted")
 
 
+TICK_COUNTS = (("offers expired", "offers_expired"), ("reconfirmation reminders", "reminded"),
+               ("places released", "released"), ("places offered", "offered"),
+               ("focal points reminded", "focal_points_reminded"), ("handed to organisers", "escalated"))
+
+
 @registrations_cli.command("tick")
 def registrations_tick() -> None:
     """Run the periodic registration jobs once (the outbox worker runs them every minute):
     expire offers whose time is up, send reconfirmation reminders, release unreconfirmed places,
-    remind focal points before their deadline and hand what still waits to the organisers."""
-    done = run_periodic_jobs()
-    click.echo(f"offers expired {done['offers_expired']}, reconfirmation reminders {done['reminded']}, "
-               f"places released {done['released']}, places offered {done['offered']}, "
-               f"focal points reminded {done['focal_points_reminded']}, "
-               f"handed to organisers {done['escalated']}")
+    remind focal points before their deadline and hand what still waits to the organisers.
+    Safe beside running workers: a job one of them is running is skipped, and said so."""
+    done = jobs.run_round()
+    click.echo(", ".join(f"{label} {done.counts.get(key, 'skipped')}" for label, key in TICK_COUNTS))
+    if done.skipped:
+        click.echo(f"skipped, another process is running them: {', '.join(done.skipped)}")
 
 
 @outbox_cli.command("status")

@@ -541,14 +541,16 @@ def _awaiting(event_ids=None):
 def remind_focal_points(event: Event, *, actor=None, now: dt.datetime | None = None) -> int:
     """Mail each focal point with people waiting for them a reminder listing them; returns the
     number of mails. ``actor`` None is the periodic job; a person must be an organiser. A
-    round that mails nobody does not count as the reminder (the automatic one still comes)."""
+    round that mails nobody does not count as the reminder (the automatic one still comes).
+    Done under the event's lock, so the periodic job, which decides under it too, sees an
+    organiser's reminder committed meanwhile and does not send its own."""
     if actor is not None:
         require_organiser(event, actor)
     now = now or utcnow()
+    settings = places.lock_event(event)
     waiting: dict[int, list[Registration]] = {}
     for registration in _awaiting([event.id]):
         waiting.setdefault(registration.organisation_id, []).append(registration)
-    settings = places.ensure_registration_settings(event)
     sent = 0
     for registrations in waiting.values():
         organisation = registrations[0].organisation
@@ -566,14 +568,19 @@ def remind_focal_points(event: Event, *, actor=None, now: dt.datetime | None = N
 
 def run_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The periodic job: remind focal points once, REMIND_BEFORE the deadline; at the deadline,
-    hand what is still pending to the organisers and tell them."""
+    hand what is still pending to the organisers and tell them. Each event's is decided under
+    its lock (events in id order, as the other jobs take them), on the reminder's time and the
+    registrations as they are then: a reminder or a hand-over committed meanwhile by another
+    process is seen, and not done again."""
     now = now or utcnow()
     done = {"focal_points_reminded": 0, "escalated": 0}
-    due = db.session.scalars(sa.select(RegistrationSettings).where(
-        RegistrationSettings.focal_point_deadline.is_not(None))).all()
-    for settings in due:
-        event, deadline = settings.event, settings.focal_point_deadline
-        if deadline is None:  # never: the query keeps the settings with a deadline
+    event_ids = db.session.scalars(sa.select(RegistrationSettings.event_id).where(
+        RegistrationSettings.focal_point_deadline.is_not(None)).order_by(RegistrationSettings.event_id)).all()
+    for event_id in event_ids:
+        event = db.session.get_one(Event, event_id)
+        settings = places.lock_event(event)
+        deadline = settings.focal_point_deadline
+        if deadline is None:  # removed since the query
             continue
         if settings.focal_point_reminded_at is None and deadline - REMIND_BEFORE <= now < deadline:
             done["focal_points_reminded"] += remind_focal_points(event, now=now)

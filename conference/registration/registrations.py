@@ -361,11 +361,14 @@ def decline_offer(registration: Registration, *, actor, now: dt.datetime | None 
 
 def expire_offers(*, now: dt.datetime | None = None) -> int:
     """Cancel every offer whose time is up and pass its place on. Run by the worker's periodic
-    round (``flask registrations tick`` does one round by hand)."""
+    round (``flask registrations tick`` does one round by hand). Each event's offers are read
+    again under its lock (events in id order, as the other jobs take them): an offer another
+    process expired, or its holder accepted, meanwhile is not expired again."""
     now = now or utcnow()
     event_ids = db.session.scalars(
         sa.select(Registration.event_id).where(Registration.state == RegistrationState.OFFERED,
-                                               Registration.offer_expires_at <= now).distinct()
+                                               Registration.offer_expires_at <= now)
+        .distinct().order_by(Registration.event_id)
     ).all()
     expired = 0
     for event_id in event_ids:

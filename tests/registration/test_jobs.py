@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import psycopg
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from conference.cli import run_periodic_jobs as run_registration_jobs
 from conference.core import jobs
@@ -88,6 +91,25 @@ def test_the_cli_tick_runs_one_round_and_says_what_it_did(expired_offer, runner)
     assert again.output.startswith("offers expired 0,")
 
 
+@pytest.mark.postgres_only
+def test_the_cli_tick_skips_a_job_another_process_is_running_and_says_so(expired_offer, runner, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's advisory locks (tests/app/test_periodic_jobs_once.py has SQLite's write lock)")
+    libpq = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq) as worker:  # a worker's round, in the middle of the offers
+        worker.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                       (db.session.scalar(sa.select(jobs.lock_class())), jobs.lock_key("offers_expired")))
+        result = runner.invoke(args=["registrations", "tick"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == ("offers expired skipped, reconfirmation reminders 0, places released 0, "
+                             "places offered 0, focal points reminded 0, handed to organisers 0\n"
+                             "skipped, another process is running them: offers_expired\n")
+    assert states(*expired_offer) == [RegistrationState.OFFERED, RegistrationState.WAITLISTED]
+    again = runner.invoke(args=["registrations", "tick"])
+    assert again.output.startswith("offers expired 1,")
+
+
 def test_a_round_runs_the_reconfirmation_release_too(db):
     now = utcnow()
     form = make_form()
@@ -97,6 +119,8 @@ def test_a_round_runs_the_reconfirmation_release_too(db):
     reconfirmation.request_reconfirmation(form.event, actor=form.event.roles[0].user, by=now - DAY,
                                           now=now - 2 * DAY)
 
-    assert jobs.run_round(now=now) == {"offers_expired": 0, "reminded": 0, "released": 1, "offered": 1,
-                                       "focal_points_reminded": 0, "escalated": 0, "login_sessions_purged": 0}
+    assert jobs.run_round(now=now) == jobs.RoundReport(
+        counts={"offers_expired": 0, "reminded": 0, "released": 1, "offered": 1, "focal_points_reminded": 0,
+                "escalated": 0, "login_sessions_purged": 0},
+        skipped=[])
     assert (holder.state, waiting.state) == (RegistrationState.CANCELLED, RegistrationState.OFFERED)
