@@ -85,11 +85,13 @@ def test_check_passes_a_complete_production_deployment(database_url, tmp_path):
     if not database_url.startswith("postgresql"):
         pytest.skip("production runs on PostgreSQL only")
     sink = SMTPSink().start()
+    app = create_app(production_config(tmp_path, database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port))
     try:
-        app = create_app(production_config(tmp_path, database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port))
         result = flask(app, "check")
     finally:
         sink.stop()
+        with app.app_context():
+            _db.engine.dispose()
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         f"  ok: database {database_shown(app)} answers; its schema is at the newest migration "
@@ -98,8 +100,6 @@ def test_check_passes_a_complete_production_deployment(database_url, tmp_path):
         "Ready for production (0 warning(s)).",
     ]
     assert sink.messages == []  # asked, not sent to
-    with app.app_context():
-        _db.engine.dispose()
 
 
 @pytest.fixture
