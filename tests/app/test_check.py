@@ -53,10 +53,10 @@ def test_check_lists_what_production_lacks_with_remedies_and_fails(app, database
     sqlite = database_url.startswith("sqlite")
     expected = [
         "Not ready for production:",
-        "  - APP_ENV: 'testing', not production: development defaults apply (a generated key, SQLite, mail "
-        "written to files).",
+        "  - APP_ENV: 'testing', not production: cookies are not marked Secure and none of what production "
+        "requires is enforced.",
         "    Set APP_ENV=production on every server, worker and cron job.",
-        *(["  - DATABASE_URL: the database is SQLite in instance/ (the default); production runs on PostgreSQL "
+        *([f"  - DATABASE_URL: the database is SQLite ({database_url}); production runs on PostgreSQL "
            "(several workers and app processes at once, row locks for places and mail).",
            "    Set DATABASE_URL=postgresql://user:password@host:5432/name and run flask db upgrade."] if sqlite else []),
         "  - MAIL_SERVER: unset: the outbox worker would write mail to files in instance/mail and send nothing.",
