@@ -81,21 +81,22 @@ def test_check_lists_what_production_lacks_with_remedies_and_fails(app, database
     assert result.output.splitlines() == expected
 
 
-def test_check_passes_a_complete_production_deployment(database_url, tmp_path):
+def test_check_passes_a_complete_production_deployment(app, database_url, tmp_path):
+    # `app`: the suite's app has migrated this database (it is built on first use)
     if not database_url.startswith("postgresql"):
         pytest.skip("production runs on PostgreSQL only")
     sink = SMTPSink().start()
-    app = create_app(production_config(tmp_path, database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port))
+    site = create_app(production_config(tmp_path, database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port))
     try:
-        result = flask(app, "check")
+        result = flask(site, "check")
     finally:
         sink.stop()
-        with app.app_context():
+        with site.app_context():
             _db.engine.dispose()
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        f"  ok: database {database_shown(app)} answers; its schema is at the newest migration "
-        f"({newest_migration(app)})",
+        f"  ok: database {database_shown(site)} answers; its schema is at the newest migration "
+        f"({newest_migration(site)})",
         f"  ok: mail server 127.0.0.1:{sink.port} answers",
         "Ready for production (0 warning(s)).",
     ]
