@@ -226,7 +226,8 @@ def _database_findings(config: dict) -> list[Finding]:
     url = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if url.startswith("postgresql"):
         return []
-    where = "SQLite in instance/ (the default)" if url.startswith("sqlite") else url.split(":", 1)[0]
+    # A SQLite address holds no password; of any other, only its kind is shown.
+    where = f"SQLite ({url})" if url.startswith("sqlite") else url.split(":", 1)[0]
     return [Finding("DATABASE_URL", f"the database is {where}; production runs on PostgreSQL (several "
                     "workers and app processes at once, row locks for places and mail).",
                     "Set DATABASE_URL=postgresql://user:password@host:5432/name and run flask db upgrade.")]
@@ -253,7 +254,7 @@ def _mail_findings(config: dict) -> list[Finding]:
     return findings
 
 
-def web_processes(config: dict) -> int | None:
+def _web_processes(config: dict) -> int | None:
     """How many processes serve web requests, as far as the settings tell: WEB_PROCESSES or gunicorn's
     WEB_CONCURRENCY, the larger of the two; None when neither is set."""
     given = [n for n in (config.get("WEB_PROCESSES"), config.get("WEB_CONCURRENCY")) if n is not None]
@@ -265,7 +266,7 @@ def _rate_limit_findings(config: dict) -> list[Finding]:
         return [Finding("RATELIMIT_ENABLED", "off: nothing slows down password guessing or sign-up floods.",
                         "Remove RATELIMIT_ENABLED=false.", blocking=False)]
     uri = (config.get("RATELIMIT_STORAGE_URI") or "memory://").strip()
-    processes = web_processes(config)
+    processes = _web_processes(config)
     if not uri.startswith("memory://") or processes == 1:
         return []
     told = ("WEB_PROCESSES is unset, which counts as several web processes" if processes is None
@@ -291,8 +292,8 @@ def deployment_findings(config: dict) -> list[Finding]:
     findings = [*_secret_key_findings(config), *_database_findings(config), *_base_url_findings(config),
                 *_mail_findings(config), *_rate_limit_findings(config), *_proxy_findings(config)]
     if config.get("APP_ENV") != "production":
-        findings.insert(0, Finding("APP_ENV", f"{config.get('APP_ENV')!r}, not production: development "
-                                   "defaults apply (a generated key, SQLite, mail written to files).",
+        findings.insert(0, Finding("APP_ENV", f"{config.get('APP_ENV')!r}, not production: cookies are not "
+                                   "marked Secure and none of what production requires is enforced.",
                                    "Set APP_ENV=production on every server, worker and cron job."))
     return sorted(findings, key=lambda finding: not finding.blocking)
 

@@ -53,10 +53,10 @@ def test_check_lists_what_production_lacks_with_remedies_and_fails(app, database
     sqlite = database_url.startswith("sqlite")
     expected = [
         "Not ready for production:",
-        "  - APP_ENV: 'testing', not production: development defaults apply (a generated key, SQLite, mail "
-        "written to files).",
+        "  - APP_ENV: 'testing', not production: cookies are not marked Secure and none of what production "
+        "requires is enforced.",
         "    Set APP_ENV=production on every server, worker and cron job.",
-        *(["  - DATABASE_URL: the database is SQLite in instance/ (the default); production runs on PostgreSQL "
+        *([f"  - DATABASE_URL: the database is SQLite ({database_url}); production runs on PostgreSQL "
            "(several workers and app processes at once, row locks for places and mail).",
            "    Set DATABASE_URL=postgresql://user:password@host:5432/name and run flask db upgrade."] if sqlite else []),
         "  - MAIL_SERVER: unset: the outbox worker would write mail to files in instance/mail and send nothing.",
@@ -81,25 +81,26 @@ def test_check_lists_what_production_lacks_with_remedies_and_fails(app, database
     assert result.output.splitlines() == expected
 
 
-def test_check_passes_a_complete_production_deployment(database_url, tmp_path):
+def test_check_passes_a_complete_production_deployment(app, database_url, tmp_path):
+    # `app`: the suite's app has migrated this database (it is built on first use)
     if not database_url.startswith("postgresql"):
         pytest.skip("production runs on PostgreSQL only")
     sink = SMTPSink().start()
+    site = create_app(production_config(tmp_path, database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port))
     try:
-        app = create_app(production_config(tmp_path, database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port))
-        result = flask(app, "check")
+        result = flask(site, "check")
     finally:
         sink.stop()
+        with site.app_context():
+            _db.engine.dispose()
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        f"  ok: database {database_shown(app)} answers; its schema is at the newest migration "
-        f"({newest_migration(app)})",
+        f"  ok: database {database_shown(site)} answers; its schema is at the newest migration "
+        f"({newest_migration(site)})",
         f"  ok: mail server 127.0.0.1:{sink.port} answers",
         "Ready for production (0 warning(s)).",
     ]
     assert sink.messages == []  # asked, not sent to
-    with app.app_context():
-        _db.engine.dispose()
 
 
 @pytest.fixture

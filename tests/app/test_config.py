@@ -122,11 +122,14 @@ def test_production_names_every_missing_setting_at_once(tmp_path):
     assert "  - PROXY_COUNT: 0: behind a reverse proxy" in message
 
 
-@pytest.mark.parametrize("url", ["sqlite:////var/lib/conference/conference.sqlite", "mysql://conference@db/conference"])
-def test_production_refuses_a_database_that_is_not_postgresql(tmp_path, url):
+@pytest.mark.parametrize(("url", "shown"), [
+    ("sqlite:////var/lib/conference/conference.sqlite", "SQLite (sqlite:////var/lib/conference/conference.sqlite)"),
+    ("mysql://conference:pw@db/conference", "mysql"),  # and not its password
+])
+def test_production_refuses_a_database_that_is_not_postgresql(tmp_path, url, shown):
     message = refusal(production_config(tmp_path, SQLALCHEMY_DATABASE_URI=url))
     assert named(message) == {"DATABASE_URL"}
-    assert "production runs on PostgreSQL" in message
+    assert f"  - DATABASE_URL: the database is {shown}; production runs on PostgreSQL" in message
 
 
 def test_production_refuses_to_start_without_base_url(tmp_path):

@@ -146,30 +146,31 @@ def test_a_forged_host_never_reaches_a_mailed_link(app_env, database_url, commit
             assert response.status_code == 302, (path, response.get_data(as_text=True))
         with site.app_context():
             assert OutboxWorker().run_once().sent == 3
+
+        assert sorted(m["to"][0] for m in sink.messages) == ["newcomer@example.org", "victim@example.org",
+                                                             "victim@example.org"]
+        for received in sink.messages:
+            assert b"attacker" not in received["raw"]
+            html = received["message"].get_body(preferencelist=("html",)).get_content()
+            links = re.findall(r"https?://[^\s<>\"')]+", message_text(received["message"]) + html)
+            assert links and all(link.startswith(f"{SITE}/auth/") for link in links), links
+        [reset] = [m["message"] for m in sink.messages if "/auth/reset/" in message_text(m["message"])]
+        link = re.search(rf"{re.escape(SITE)}(/auth/reset/\S+)", message_text(reset)).group(1)
+
+        # The link works on the real site: the victim chooses a new password with it and logs in.
+        victim = site.test_client()
+        assert victim.get(link, base_url=SITE).status_code == 200
+        new = {"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+        assert victim.post(link, data=new, base_url=SITE).status_code == 302
+        login = victim.post("/auth/login", data={"email": "victim@example.org", "password": new["password"]},
+                            base_url=SITE)
+        assert (login.status_code, login.headers["Location"]) == (302, "/dashboard")
+        with site.app_context():
+            assert _db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 3  # no more sent
     finally:
         sink.stop()
-
-    assert sorted(m["to"][0] for m in sink.messages) == ["newcomer@example.org", "victim@example.org",
-                                                         "victim@example.org"]
-    for received in sink.messages:
-        assert b"attacker" not in received["raw"]
-        html = received["message"].get_body(preferencelist=("html",)).get_content()
-        links = re.findall(r"https?://[^\s<>\"')]+", message_text(received["message"]) + html)
-        assert links and all(link.startswith(f"{SITE}/auth/") for link in links), links
-    [reset] = [m["message"] for m in sink.messages if "/auth/reset/" in message_text(m["message"])]
-    link = re.search(rf"{re.escape(SITE)}(/auth/reset/\S+)", message_text(reset)).group(1)
-
-    # The link works on the real site: the victim chooses a new password with it and logs in.
-    victim = site.test_client()
-    assert victim.get(link, base_url=SITE).status_code == 200
-    new = {"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
-    assert victim.post(link, data=new, base_url=SITE).status_code == 302
-    login = victim.post("/auth/login", data={"email": "victim@example.org", "password": new["password"]},
-                        base_url=SITE)
-    assert (login.status_code, login.headers["Location"]) == (302, "/dashboard")
-    with site.app_context():
-        assert _db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 3  # nothing more sent
-        _db.engine.dispose()
+        with site.app_context():  # every connection is back in the pool by now: close them
+            _db.engine.dispose()
 
 
 # The one builder of absolute addresses (under BASE_URL), and the settings that pass SERVER_NAME to Flask.
