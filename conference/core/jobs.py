@@ -45,7 +45,6 @@ Job = Callable[..., "int | dict[str, int]"]
 JOBS: dict[str, Job] = {}
 
 
-
 @dataclasses.dataclass
 class RoundReport:
     """What a round did: the counts of the jobs that ran, and the jobs it skipped because another
