@@ -38,7 +38,7 @@ from conference.mail.models import OutboxMessage
 from conference.registration import reconfirmation
 from conference.registration import registrations as ops
 from conference.registration.enums import RegistrationState
-from conference.registration.places import settings_for
+from conference.registration.places import ensure_registration_settings
 
 from .. import factories
 from ..conftest import TEST_SECRET_KEY
@@ -95,7 +95,7 @@ def delegation_event(slug: str, now: dt.datetime, *, deadline: dt.datetime):
         waiting = register(form, members, organisation=organisation, now=now - DAY)
         assert waiting.state == RegistrationState.PENDING
         focal_points.append(focal.email)
-    settings_for(event).focal_point_deadline = deadline
+    ensure_registration_settings(event).focal_point_deadline = deadline
     organisers = [role.user.email for role in event.roles if role.role == TeamRole.ORGANISER]
     return focal_points, organisers
 
