@@ -57,6 +57,24 @@ def postgres_url() -> str | None:
     return normalise_database_url(url)
 
 
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_or_skip():
+    """A client of the test Redis (database 15 unless TEST_REDIS_URL says otherwise); skips when
+    it does not answer, except where CI demands it (REQUIRE_REDIS=1), where that is a failure."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        reason = f"Redis is not reachable at {REDIS_URL} (set TEST_REDIS_URL)"
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(reason + " (REQUIRE_REDIS=1 forbids skipping)", pytrace=False)
+        pytest.skip(reason)
+    return client
+
+
 def require_postgres_reason() -> str:
     return "PostgreSQL tests need TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/test"
 

@@ -22,7 +22,7 @@ from conference.accounts.models import User
 from conference.extensions import db as _db
 
 from .. import factories
-from ..conftest import SMTPSink, free_port, make_test_config
+from ..conftest import REDIS_URL, SMTPSink, free_port, make_test_config, redis_or_skip
 from .production import production_config
 from .test_config import SETTINGS_FROM_ENVIRONMENT
 
@@ -164,12 +164,8 @@ def test_check_names_a_schema_behind_the_code(unready):
 
 
 def test_check_answers_ok_for_a_rate_limit_store_that_answers(app, monkeypatch):
-    redis = pytest.importorskip("redis")
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"Redis is not reachable at {url} (set TEST_REDIS_URL)")
+    redis_or_skip()
+    url = REDIS_URL
     monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", url)
     assert f"  ok: rate-limit store {url} answers\n" in flask(app, "check").output
 

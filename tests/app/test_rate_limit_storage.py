@@ -10,23 +10,11 @@ import sys
 import textwrap
 import uuid
 
-import pytest
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_or_skip():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL} (set TEST_REDIS_URL)")
-    return client
+from ..conftest import REDIS_URL, redis_or_skip
 
 
 def test_login_limit_counts_in_redis(tmp_path):
-    client = _redis_or_skip()
+    client = redis_or_skip()
     prefix = f"conftest-{uuid.uuid4().hex[:8]}"
     script = textwrap.dedent(f"""
         from flask_migrate import upgrade
