@@ -9,7 +9,7 @@ export FLASK_APP := conference
 # so no system library is needed. `make lock` regenerates them (below).
 PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --only-binary :all:
 
-.PHONY: serve test lint install install-prod wheel lock worker messages clean
+.PHONY: serve test lint install install-prod wheel lock worker messages translations clean
 
 define new_venv
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -25,7 +25,16 @@ $(VENV)/.installed: pyproject.toml requirements.lock requirements-test.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-install: $(VENV)/.installed
+# The French and Spanish catalogues are compiled here (the .mo files are built, not committed).
+CATALOGUES := $(wildcard conference/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+install: $(VENV)/.installed $(COMPILED)
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+translations: $(COMPILED)
 
 # Production: only what the app needs, from requirements.lock, then the app (not editable).
 # `make install-prod VENV=/srv/conference/venv` installs elsewhere. From a wheel (`make wheel`):
@@ -34,11 +43,12 @@ install: $(VENV)/.installed
 install-prod:
 	$(new_venv)
 	$(PIP_LOCKED) -r requirements.lock
+	$(BIN)/pybabel compile -d conference/translations
 	rm -rf build  # setuptools would carry files deleted since an earlier build into this one
 	$(BIN)/python -m pip install --quiet --no-deps .
 
 # The wheel to deploy, in dist/: the app with its templates, static files and migrations.
-wheel: $(VENV)/.installed
+wheel: install
 	rm -rf build
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w dist .
 
@@ -53,13 +63,13 @@ lock: $(VENV)/.installed
 	$(UV_COMPILE) -o requirements.lock
 	$(UV_COMPILE) --extra test -c requirements.lock -o requirements-test.lock
 
-serve: $(VENV)/.installed
+serve: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Tests run on every core (pytest-xdist); PYTEST_ARGS adds to that, e.g. PYTEST_ARGS="-n 0 -x tests/cfp".
-test: $(VENV)/.installed
+test: install
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 # Style, layering and types: ruff, import-linter (contracts in pyproject.toml) and mypy. CI runs it first.
@@ -71,9 +81,13 @@ lint: $(VENV)/.installed
 worker: $(VENV)/.installed
 	$(BIN)/flask outbox work
 
-# Extract every translatable string into messages.pot (for French and Spanish catalogues).
+# Extract every translatable string into messages.pot and merge the new and changed ones into the
+# French and Spanish catalogues (conference/translations/<lang>/LC_MESSAGES/messages.po), where
+# translators fill them in; `make translations` (and `make install`) compiles them. A test fails
+# while any message is untranslated, fuzzy, or has placeholders that differ from the English.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d conference/translations -w 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist
