@@ -121,9 +121,15 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Each per account (the email typed, a reset link, the signed-in user; failed log-ins
+        # only), and looser per address, so many people behind one shared address are not
+        # locked out together (conference.accounts.web.limits).
         "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+        "RATELIMIT_LOGIN_PER_ADDRESS": "100 per minute;1000 per hour",
         "RATELIMIT_SIGNUP": "5 per minute;30 per hour",
+        "RATELIMIT_SIGNUP_PER_ADDRESS": "60 per minute;600 per hour",
         "RATELIMIT_RESET": "5 per minute;20 per hour",
+        "RATELIMIT_RESET_PER_ADDRESS": "60 per minute;600 per hour",
         # Internationalisation
         "LANGUAGES": ["en"],
         "BABEL_DEFAULT_LOCALE": "en",

@@ -1,5 +1,5 @@
 """Accounts through the HTTP path: sign-up and verification, log-in and out, password reset
-and change, profile, rate limits."""
+and change, profile (rate limits: test_rate_limits.py)."""
 
 from __future__ import annotations
 
@@ -435,26 +435,3 @@ def test_account_pages_need_a_login(client):
         response = client.get(path)
         assert response.status_code == 302
         assert response.headers["Location"] == f"/auth/login?next={path.replace('/', '%2F')}"
-
-
-# Rate limits ------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(
-    ("path", "allowed", "data"),
-    [
-        ("/auth/login", 10, {"email": "someone@example.org", "password": "wrong password"}),
-        ("/auth/signup", 5, {"email": "not-valid", "name": "X", "password": "p", "confirm": "p"}),
-        ("/auth/reset", 5, {"email": "someone@example.org"}),
-    ],
-)
-def test_posts_are_rate_limited_per_address(app, client, db, path, allowed, data):
-    for _ in range(allowed):
-        assert client.post(path, data=data).status_code in (200, 302)
-
-    response = client.post(path, data=data)
-
-    assert response.status_code == 429
-    assert "Too many attempts" in response.get_data(as_text=True)
-    assert client.get(path).status_code == 200  # reading the form is not limited
-    elsewhere = app.test_client()
-    assert elsewhere.post(path, data=data, environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code in (200, 302)
