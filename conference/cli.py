@@ -17,6 +17,7 @@ from limits.storage import storage_from_string
 
 from conference.accounts import login_sessions
 from conference.accounts import users as accounts
+from conference.accounts.admin import disable_account, enable_account
 from conference.accounts.models import User
 from conference.accounts.users import find_user_by_email
 from conference.config import Finding, describe_findings
@@ -68,6 +69,37 @@ def grant_creator(email: str) -> None:
     record("account.rights_changed", actor=None, obj=user, may_create_events=True, via="cli")
     db.session.commit()
     click.echo(f"{user.email} may now create events")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+def disable_user(email: str, reason: str) -> None:
+    """Disable an account: it cannot log in, and every session of it ends at once."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}")
+    try:
+        ended = disable_account(user, actor=None, reason=reason)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"{user.email} is disabled; {ended} session(s) ended")
+
+
+@users_cli.command("enable")
+@click.argument("email")
+def enable_user(email: str) -> None:
+    """Let a disabled account log in again."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}")
+    try:
+        enable_account(user, actor=None)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"{user.email} is enabled and may log in again")
 
 
 @outbox_cli.command("work")

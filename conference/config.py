@@ -89,6 +89,10 @@ def defaults(instance_path: str) -> dict:
         "INVITATION_MAX_AGE": 60 * 60 * 24 * 30,
         "ANYONE_CAN_CREATE_EVENTS": False,
         "SITE_NAME": "Conference",
+        # Whom people write to about their account and their data (a disabled account, the
+        # privacy notice); and who is responsible for the data (the privacy notice; SITE_NAME if unset).
+        "SITE_CONTACT_EMAIL": None,
+        "PRIVACY_CONTROLLER": None,
         "BASE_URL": None,
         "PROXY_COUNT": 0,
         # How many processes serve web requests, across all servers (gunicorn workers x servers).
@@ -155,8 +159,9 @@ def from_environment(config: dict) -> None:
         config["UPLOAD_FOLDER"] = env["UPLOAD_FOLDER"]
     if env.get("BASE_URL"):
         config["BASE_URL"] = env["BASE_URL"].rstrip("/")
-    if env.get("SITE_NAME"):
-        config["SITE_NAME"] = env["SITE_NAME"]
+    for key in ("SITE_NAME", "SITE_CONTACT_EMAIL", "PRIVACY_CONTROLLER"):
+        if env.get(key):
+            config[key] = env[key]
     config["PROXY_COUNT"] = _env_int("PROXY_COUNT", config["PROXY_COUNT"])
     for key in ("WEB_PROCESSES", "WEB_CONCURRENCY"):
         config[key] = _env_int(key, config[key])

@@ -207,15 +207,25 @@ def test_wrong_password_or_unknown_address_get_the_same_message(client, db, emai
     assert client.get("/dashboard").status_code == 302
 
 
-def test_disabled_account_cannot_log_in(client, db):
+def test_disabled_account_cannot_log_in_and_is_told_so_only_with_its_password(app, client, db, monkeypatch):
     user = factories.make_user()
     user.disabled = True
     db.session.flush()
 
-    response = client.post("/auth/login", data={"email": user.email, "password": factories.DEFAULT_PASSWORD})
+    right = client.post("/auth/login", data={"email": user.email, "password": factories.DEFAULT_PASSWORD})
+    wrong = client.post("/auth/login", data={"email": user.email, "password": "a wrong password"})
+    monkeypatch.setitem(app.config, "SITE_CONTACT_EMAIL", "help@un.example")
+    with_contact = client.post("/auth/login", data={"email": user.email, "password": factories.DEFAULT_PASSWORD})
 
-    assert response.status_code == 200
-    assert "The email address or the password is wrong." in response.get_data(as_text=True)
+    assert right.status_code == 200
+    assert ("This account is disabled. If you think this is a mistake, write to the organisers of your event "
+            "or to this site&#39;s administrators.") in right.get_data(as_text=True)
+    # Without the password, a disabled account looks like any wrong guess.
+    assert "The email address or the password is wrong." in error_of(wrong.get_data(as_text=True), "password")
+    assert "disabled" not in wrong.get_data(as_text=True)
+    assert ("This account is disabled. If you think this is a mistake, write to help@un.example."
+            in with_contact.get_data(as_text=True))
+    assert client.get("/dashboard").status_code == 302
 
 
 def test_remember_me_sets_the_remember_cookie(client, db):

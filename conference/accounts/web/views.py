@@ -62,7 +62,11 @@ def login():
         return safe_next()
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = accounts.authenticate(email=form.email.data, password=form.password.data)
+        try:
+            user = accounts.authenticate(email=form.email.data, password=form.password.data)
+        except accounts.AccountDisabled as error:
+            form.form_errors.append(error.message)
+            return render_template("auth/login.html", form=form)
         if user is None:
             form.password.errors.append(_("The email address or the password is wrong."))
         else:
