@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from conference.accounts import login_sessions
+from conference.accounts import login_sessions, privacy_notice
 from conference.accounts.admin import AccountStatus, disable_account, enable_account, set_site_rights, users_matching
 from conference.accounts.models import User
-from conference.accounts.web.forms import DisableAccountForm, EnableAccountForm
+from conference.accounts.web.forms import DisableAccountForm, EnableAccountForm, PrivacyNoticeForm
 from conference.errors import DomainError
 from conference.extensions import db
-from conference.web.common import current_actor, paginate, require, show_error
+from conference.web.common import current_actor, paginate, require, saved_form, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -91,3 +91,14 @@ def enable_user(user_id):
             db.session.commit()
             flash(_("The account of %(name)s is enabled: they can log in again.", name=user.display_name), "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
+
+
+@bp.route("/privacy-notice", methods=["GET", "POST"])
+def edit_privacy_notice():
+    """Write the site's privacy notice; each save is kept as a version."""
+    notice = privacy_notice.current_notice()
+    form = PrivacyNoticeForm(data={"body": notice.body if notice else ""})
+    if saved_form(form, lambda: privacy_notice.save_notice(body=form.body.data or "", actor=current_actor())):
+        flash(_("The privacy notice is saved."), "success")
+        return redirect(url_for("admin.edit_privacy_notice"))
+    return render_template("admin/privacy_notice.html", form=form, notice=notice)

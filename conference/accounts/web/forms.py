@@ -107,3 +107,7 @@ class DisableAccountForm(BaseForm):
 
 class EnableAccountForm(BaseForm):
     """Nothing to fill in: the button, and the CSRF token."""
+
+
+class PrivacyNoticeForm(BaseForm):
+    body = TextAreaField(_l("Privacy notice"), validators=[Optional(), Length(max=50_000)])
