@@ -15,8 +15,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from limits.storage import storage_from_string
 
-from conference.accounts import login_sessions
+from conference.accounts import login_sessions, privacy_notice
 from conference.accounts import users as accounts
+from conference.accounts.admin import disable_account, enable_account
 from conference.accounts.models import User
 from conference.accounts.users import find_user_by_email
 from conference.config import Finding, describe_findings
@@ -68,6 +69,37 @@ def grant_creator(email: str) -> None:
     record("account.rights_changed", actor=None, obj=user, may_create_events=True, via="cli")
     db.session.commit()
     click.echo(f"{user.email} may now create events")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+def disable_user(email: str, reason: str) -> None:
+    """Disable an account: it cannot log in, and every session of it ends at once."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}")
+    try:
+        ended = disable_account(user, actor=None, reason=reason)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"{user.email} is disabled; {ended} session(s) ended")
+
+
+@users_cli.command("enable")
+@click.argument("email")
+def enable_user(email: str) -> None:
+    """Let a disabled account log in again."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}")
+    try:
+        enable_account(user, actor=None)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"{user.email} is enabled and may log in again")
 
 
 @outbox_cli.command("work")
@@ -227,6 +259,23 @@ def _probe_rate_limit_store() -> Finding | str | None:
     return f"rate-limit store {shown} answers"
 
 
+def _probe_privacy_notice() -> Finding | None:
+    try:
+        written = privacy_notice.written_notice()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return None  # the database's own finding says why
+    if written:
+        return None
+    if current_app.config.get("SITE_CONTACT_EMAIL"):
+        shown = "the default one at /privacy"
+    else:
+        shown = "the default one at /privacy names no one to write to about personal data (SITE_CONTACT_EMAIL is unset)"
+    return Finding("privacy notice", f"none is written: {shown}.",
+                   "Write the site's notice at /admin/privacy-notice (Administration, then The site's privacy notice), "
+                   "and set SITE_CONTACT_EMAIL and PRIVACY_CONTROLLER.", blocking=False)
+
+
 @click.command("check")
 @click.option("--offline", is_flag=True, help="Check the settings only; contact no database or server.")
 def check(offline: bool) -> None:
@@ -235,7 +284,7 @@ def check(offline: bool) -> None:
     findings = list(current_app.extensions["deployment_findings"])
     passed = []
     if not offline:
-        for probe in (_probe_database, _probe_mail, _probe_rate_limit_store):
+        for probe in (_probe_database, _probe_mail, _probe_rate_limit_store, _probe_privacy_notice):
             result = probe()
             if isinstance(result, Finding):
                 findings.append(result)

@@ -89,6 +89,10 @@ def defaults(instance_path: str) -> dict:
         "INVITATION_MAX_AGE": 60 * 60 * 24 * 30,
         "ANYONE_CAN_CREATE_EVENTS": False,
         "SITE_NAME": "Conference",
+        # Whom people write to about their account and their data (a disabled account, the
+        # privacy notice); and who is responsible for the data (the privacy notice; SITE_NAME if unset).
+        "SITE_CONTACT_EMAIL": None,
+        "PRIVACY_CONTROLLER": None,
         "BASE_URL": None,
         "PROXY_COUNT": 0,
         # How many processes serve web requests, across all servers (gunicorn workers x servers).
@@ -121,9 +125,15 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Each per account (the email typed, a reset link, the signed-in user; failed log-ins
+        # only), and looser per address, so many people behind one shared address are not
+        # locked out together (conference.accounts.web.limits).
         "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+        "RATELIMIT_LOGIN_PER_ADDRESS": "100 per minute;1000 per hour",
         "RATELIMIT_SIGNUP": "5 per minute;30 per hour",
+        "RATELIMIT_SIGNUP_PER_ADDRESS": "60 per minute;600 per hour",
         "RATELIMIT_RESET": "5 per minute;20 per hour",
+        "RATELIMIT_RESET_PER_ADDRESS": "60 per minute;600 per hour",
         # Internationalisation
         "LANGUAGES": ["en"],
         "BABEL_DEFAULT_LOCALE": "en",
@@ -149,8 +159,9 @@ def from_environment(config: dict) -> None:
         config["UPLOAD_FOLDER"] = env["UPLOAD_FOLDER"]
     if env.get("BASE_URL"):
         config["BASE_URL"] = env["BASE_URL"].rstrip("/")
-    if env.get("SITE_NAME"):
-        config["SITE_NAME"] = env["SITE_NAME"]
+    for key in ("SITE_NAME", "SITE_CONTACT_EMAIL", "PRIVACY_CONTROLLER"):
+        if env.get(key):
+            config[key] = env[key]
     config["PROXY_COUNT"] = _env_int("PROXY_COUNT", config["PROXY_COUNT"])
     for key in ("WEB_PROCESSES", "WEB_CONCURRENCY"):
         config[key] = _env_int(key, config[key])

@@ -12,9 +12,13 @@ def init_app(app: Flask) -> None:
     from conference.accounts.login_sessions import purge  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.accounts.web.admin import bp as admin_bp  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.accounts.web.login import init_login  # noqa: PLC0415  (deferred: runs in create_app)
+    from conference.accounts.web.privacy_notice import (  # noqa: PLC0415  (deferred: runs in create_app)
+        bp as privacy_notice_bp,
+    )
     from conference.accounts.web.views import bp as auth_bp  # noqa: PLC0415  (deferred: runs in create_app)
 
     init_login(app)  # the loader accepts only a live login session
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(privacy_notice_bp)
     jobs.register("login_sessions_purged", purge)

@@ -113,16 +113,27 @@ def end_other_sessions(user: User, *, actor: User, keep: LoginSession | None,
     """End every session of ``user`` but ``keep`` (None: every one). Returns how many ended."""
     if actor.id != user.id and not actor.can_administer():
         raise NotAllowed(_("You may only end your own sessions."))
-    now = now or utcnow()
-    stmt = sa.update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
-    if keep is not None:
-        stmt = stmt.where(LoginSession.id != keep.id)
-    ended = affected_rows(db.session.execute(stmt.values(revoked_at=now)
-                                             .execution_options(synchronize_session="fetch")))
+    ended = _revoke(user, keep=keep, now=now or utcnow())
     if ended:
         record("account.sessions_ended", actor=actor, obj=user, count=ended, kept_current=keep is not None)
     db.session.flush()
     return ended
+
+
+def end_every_session(user: User, *, now: dt.datetime | None = None) -> int:
+    """End all of ``user``'s sessions, for an operation that has checked its own actor and
+    records its own audit entry (disabling the account). Returns how many ended."""
+    ended = _revoke(user, keep=None, now=now or utcnow())
+    db.session.flush()
+    return ended
+
+
+def _revoke(user: User, *, keep: LoginSession | None, now: dt.datetime) -> int:
+    stmt = sa.update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+    if keep is not None:
+        stmt = stmt.where(LoginSession.id != keep.id)
+    return affected_rows(db.session.execute(stmt.values(revoked_at=now)
+                                            .execution_options(synchronize_session="fetch")))
 
 
 def live_sessions(user: User, *, now: dt.datetime | None = None) -> list[LoginSession]:

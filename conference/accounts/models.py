@@ -146,3 +146,21 @@ class LoginSession(Model):
 
     def __repr__(self) -> str:
         return f"<LoginSession {self.id} of user {self.user_id}>"
+
+
+class PrivacyNotice(Model):
+    """The site's privacy notice as its administrators wrote it (Markdown). Each save is a new
+    version, so what people were shown at any date stays known; the newest is the notice. A
+    blank one means the default notice built from the settings."""
+
+    __tablename__ = "privacy_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    author: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PrivacyNotice {self.id}>"

@@ -18,7 +18,7 @@ from conference.core.links import external_url
 from conference.core.timezones import is_valid_timezone
 from conference.core.tokens import make_token, read_token
 from conference.core.types import utcnow
-from conference.errors import AlreadyExists, DomainError, InvalidToken
+from conference.errors import AlreadyExists, DomainError, InvalidToken, NotAllowed
 from conference.extensions import db
 from conference.mail.mailer import queue_mail
 from conference.mail.models import OutboxMessage
@@ -147,8 +147,10 @@ _DUMMY_HASH_CACHE: dict[str, str] = {}
 
 
 def authenticate(*, email: str, password: str) -> User | None:
-    """The user for these credentials, or None (a disabled account too). Unknown addresses cost
-    as much as wrong passwords. Logging in is then ``login_sessions.open_session``."""
+    """The user for these credentials, or None. Unknown addresses cost as much as wrong
+    passwords. A disabled account with the right password raises AccountDisabled: only someone
+    who knows the password learns that the account exists and is disabled. Logging in is then
+    ``login_sessions.open_session``."""
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
         method = current_app.config["PASSWORD_HASH_METHOD"]
@@ -156,9 +158,23 @@ def authenticate(*, email: str, password: str) -> User | None:
             _DUMMY_HASH_CACHE[method] = generate_password_hash("not a real password", method=method)
         User(email="", name="", password_hash=_DUMMY_HASH_CACHE[method]).check_password(password)
         return None
-    if not user.check_password(password) or user.disabled:
+    if not user.check_password(password):
         return None
+    if user.disabled:
+        raise AccountDisabled(disabled_message())
     return user
+
+
+class AccountDisabled(NotAllowed):
+    """The right password, for an account an administrator disabled."""
+
+
+def disabled_message() -> str:
+    contact = current_app.config.get("SITE_CONTACT_EMAIL")
+    if contact:
+        return _("This account is disabled. If you think this is a mistake, write to %(contact)s.", contact=contact)
+    return _("This account is disabled. If you think this is a mistake, write to the organisers of your event "
+             "or to this site's administrators.")
 
 
 def _reset_fingerprint(user: User) -> str:

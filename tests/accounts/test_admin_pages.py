@@ -23,12 +23,14 @@ def test_admin_lists_users_with_their_rights(admin_client, db):
 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<td>Carla Creator</td>" in html and "<td>carla@example.org</td>" in html
-    carla_row = html[html.index("<td>Carla Creator</td>"):]
+    carla = db.session.scalar(sa.select(User).where(User.email == "carla@example.org"))
+    assert f'<td><a href="/admin/users/{carla.id}">Carla Creator</a></td>' in html
+    assert "<td>carla@example.org</td>" in html
+    carla_row = html[html.index(">Carla Creator</a></td>"):]
     carla_row = carla_row[:carla_row.index("</tr>")]
     assert 'name="may_create_events" value="1" checked' in carla_row
     assert 'name="is_admin" value="1" checked' not in carla_row
-    uma_row = html[html.index("<td>Uma Unverified</td>"):]
+    uma_row = html[html.index(">Uma Unverified</a></td>"):]
     assert uma_row[:uma_row.index("</tr>")].count("<td>no</td>") == 1
 
 

@@ -45,6 +45,7 @@ class Form:
     method: str
     ident: str | None
     fields: list[Field] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # the links inside the form
 
     def browser_data(self) -> list[tuple[str, str]]:
         """What a browser sends for the form as rendered, with its first named submit button."""
@@ -113,6 +114,8 @@ class PageReader(HTMLParser):
         a = {k: (v if v is not None else "") for k, v in attrs}
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
+            if self._form is not None:
+                self._form.links.append(a["href"])
         elif tag == "form":
             self._form = Form(action=a.get("action", ""), method=a.get("method", "get").lower(), ident=a.get("id"))
             self.forms.append(self._form)

@@ -18,7 +18,7 @@ from flask.cli import FlaskGroup
 from flask_migrate import downgrade, upgrade
 
 from conference import create_app
-from conference.accounts.models import User
+from conference.accounts.models import PrivacyNotice, User
 from conference.extensions import db as _db
 
 from .. import factories
@@ -44,6 +44,14 @@ def newest_migration(app) -> str:
 def database_shown(app) -> str:
     with app.app_context():
         return _db.engine.url.render_as_string(hide_password=True)
+
+
+NO_PRIVACY_NOTICE = [
+    "  - privacy notice: none is written: the default one at /privacy names no one to write to about personal data "
+    "(SITE_CONTACT_EMAIL is unset).",
+    "    Write the site's notice at /admin/privacy-notice (Administration, then The site's privacy notice), and set "
+    "SITE_CONTACT_EMAIL and PRIVACY_CONTROLLER.",
+]
 
 
 def test_check_lists_what_production_lacks_with_remedies_and_fails(app, database_url):
@@ -74,9 +82,10 @@ def test_check_lists_what_production_lacks_with_remedies_and_fails(app, database
         "address, and a few failed log-ins would lock everyone out.",
         "    Set PROXY_COUNT=1 (the number of proxies in front of the app); leave it at 0 only if clients reach "
         "gunicorn directly.",
+        *NO_PRIVACY_NOTICE,
         f"  ok: database {database_shown(app)} answers; its schema is at the newest migration "
         f"({newest_migration(app)})",
-        f"Error: {4 if sqlite else 3} problem(s), 2 warning(s).",
+        f"Error: {4 if sqlite else 3} problem(s), 3 warning(s).",
     ]
     assert result.output.splitlines() == expected
 
@@ -88,10 +97,15 @@ def test_check_passes_a_complete_production_deployment(app, database_url, tmp_pa
     sink = SMTPSink().start()
     site = create_app(production_config(tmp_path, database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port))
     try:
+        with site.app_context():  # the administrators wrote the privacy notice
+            _db.session.add(PrivacyNotice(body="# Privacy\n\nWrite to privacy@example.org."))
+            _db.session.commit()
         result = flask(site, "check")
     finally:
         sink.stop()
         with site.app_context():
+            _db.session.execute(sa.delete(PrivacyNotice))
+            _db.session.commit()
             _db.engine.dispose()
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
@@ -222,3 +236,17 @@ def test_gunicorn_and_the_flask_command_refuse_an_unsafe_production(tmp_path):
         assert "  - DATABASE_URL: " not in output
     assert "Traceback" not in checked.stderr
     assert "Worker failed to boot" in served.stderr
+
+
+def test_check_warns_while_no_privacy_notice_is_written(app, committed_db, monkeypatch):
+    monkeypatch.setitem(app.config, "SITE_CONTACT_EMAIL", "privacy@example.org")
+    unwritten = flask(app, "check").output
+    committed_db.session.add(PrivacyNotice(body="Our notice."))
+    committed_db.session.commit()
+    written = flask(app, "check").output
+
+    assert ("  - privacy notice: none is written: the default one at /privacy.\n"
+            "    Write the site's notice at /admin/privacy-notice (Administration, then The site's privacy notice), "
+            "and set SITE_CONTACT_EMAIL and PRIVACY_CONTROLLER.\n") in unwritten
+    assert "privacy notice" not in written
+    assert written.splitlines()[-1].endswith("problem(s), 2 warning(s).")

@@ -377,3 +377,33 @@ def test_pages_of_an_event_stored_with_dates_at_the_calendars_ends(walk):
     for field in ("start_date", "end_date"):  # next to each date field
         assert re.search(f'<p class="error" id="error-{field}"><span[^>]*>Error: </span>Enter a date from January 1, '
                          "1900 to December 31, 2199.</p>", body.decode())
+
+
+
+# Forms that ask for personal data link the privacy notice -------------------------------------------
+
+# A field named so (or ending so after its prefix, e.g. "invite-email") asks for personal data...
+PERSONAL_FIELDS = {"email", "affiliation", "bio"}
+# ...and so do these forms, whatever their fields are called: a submission (its authors and their
+# work), a CSV of people to invite.
+PERSONAL_FORMS = {"cfp.new_submission", "cfp.edit_submission", "registration.invite_csv"}
+
+
+def _asks_for_personal_data(endpoint: str, form) -> bool:
+    return endpoint in PERSONAL_FORMS or any(f.name.rsplit("-", 1)[-1] in PERSONAL_FIELDS for f in form.fields)
+
+
+def test_every_form_that_asks_for_personal_data_links_the_privacy_notice(world):
+    checked, missing = set(), []
+    for (who, endpoint), forms in sorted(world.forms.items()):
+        for form in forms:
+            if _asks_for_personal_data(endpoint, form):
+                checked.add(endpoint)
+                if "/privacy" not in form.links:
+                    missing.append(f"{who}: {endpoint} ({form.action})")
+    assert not missing, "forms without a link to the privacy notice:\n" + "\n".join(missing)
+    # The walk found them (a form it never reached would pass unchecked).
+    assert {"auth.signup", "auth.edit_profile", "registration.register", "registration.register_invited",
+            "registration.manage_answers", "registration.delegation_nominate", "registration.delegation_substitute",
+            "registration.add_focal_point", "registration.invite", "cfp.new_submission", "cfp.add_author",
+            "events.manage_team", "review.committee", "agenda.new_speaker"} <= checked

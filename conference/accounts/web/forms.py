@@ -96,3 +96,18 @@ class ProfileForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices(str(_l("Not given")))
+
+
+class DisableAccountForm(BaseForm):
+    reason = TextAreaField(_l("Why is this account disabled?"),
+                           validators=[DataRequired(_l("Say why the account is disabled.")), Length(max=500)])
+    confirm = BooleanField(_l("Yes, disable this account and log it out everywhere"),
+                           validators=[DataRequired(_l("Tick the box to confirm."))])
+
+
+class EnableAccountForm(BaseForm):
+    """Nothing to fill in: the button, and the CSRF token."""
+
+
+class PrivacyNoticeForm(BaseForm):
+    body = TextAreaField(_l("Privacy notice"), validators=[Optional(), Length(max=50_000)])

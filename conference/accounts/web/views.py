@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,16 +22,13 @@ from conference.accounts.web.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from conference.accounts.web.limits import per_account_and_address, per_user
 from conference.accounts.web.login import current_login_session, log_in, log_out
 from conference.errors import DomainError, InvalidToken
-from conference.extensions import db, limiter
+from conference.extensions import db
 from conference.web.common import current_actor, safe_next, show_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")  # the sign-up page joins it from events.web.signup
-
-
-def post_limit(name: str):
-    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
 
 
 @bp.route("/verify/<token>")
@@ -50,7 +46,7 @@ def verify_email(token):
 
 @bp.post("/verify/resend")
 @login_required
-@post_limit("RATELIMIT_RESET")
+@per_user("RATELIMIT_RESET")
 def resend_verification():
     if not current_user.is_verified:
         accounts.send_verification(current_actor())
@@ -60,13 +56,17 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@post_limit("RATELIMIT_LOGIN")
+@per_account_and_address("RATELIMIT_LOGIN", count_failures_only=True)
 def login():
     if current_user.is_authenticated:
         return safe_next()
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = accounts.authenticate(email=form.email.data, password=form.password.data)
+        try:
+            user = accounts.authenticate(email=form.email.data, password=form.password.data)
+        except accounts.AccountDisabled as error:
+            form.form_errors.append(error.message)
+            return render_template("auth/login.html", form=form)
         if user is None:
             form.password.errors.append(_("The email address or the password is wrong."))
         else:
@@ -88,7 +88,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@post_limit("RATELIMIT_RESET")
+@per_account_and_address("RATELIMIT_RESET")
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -102,7 +102,7 @@ def request_reset():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@post_limit("RATELIMIT_RESET")
+@per_account_and_address("RATELIMIT_RESET")
 def reset_password(token):
     try:
         accounts.user_for_reset_token(token)

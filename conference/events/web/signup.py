@@ -7,8 +7,9 @@ from flask_login import current_user
 
 from conference.accounts import users as accounts
 from conference.accounts.web.forms import SignupForm
+from conference.accounts.web.limits import per_account_and_address
 from conference.accounts.web.login import log_in
-from conference.accounts.web.views import bp, post_limit
+from conference.accounts.web.views import bp
 from conference.errors import DomainError, InvalidToken
 from conference.events import team
 from conference.extensions import db
@@ -16,7 +17,7 @@ from conference.web.common import show_error
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@post_limit("RATELIMIT_SIGNUP")
+@per_account_and_address("RATELIMIT_SIGNUP")
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("events.dashboard"))
