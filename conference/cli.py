@@ -110,14 +110,16 @@ def purge_sessions() -> None:
 
 TICK_COUNTS = (("offers expired", "offers_expired"), ("reconfirmation reminders", "reminded"),
                ("places released", "released"), ("places offered", "offered"),
-               ("focal points reminded", "focal_points_reminded"), ("handed to organisers", "escalated"))
+               ("focal points reminded", "focal_points_reminded"), ("handed to organisers", "escalated"),
+               ("unreferenced files deleted", "files_collected"), ("upload leftovers deleted", "upload_leftovers"))
 
 
 @registrations_cli.command("tick")
 def registrations_tick() -> None:
     """Run the periodic registration jobs once (the outbox worker runs them every minute):
     expire offers whose time is up, send reconfirmation reminders, release unreconfirmed places,
-    remind focal points before their deadline and hand what still waits to the organisers.
+    remind focal points before their deadline and hand what still waits to the organisers; delete
+    stored files no row refers to and upload leftovers (conference.core.unreferenced).
     Safe beside running workers: a job one of them is running is skipped, and said so."""
     done = jobs.run_round()
     click.echo(", ".join(f"{label} {done.counts.get(key, 'skipped')}" for label, key in TICK_COUNTS))

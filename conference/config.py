@@ -322,14 +322,14 @@ def check_storage(config: dict) -> None:
 
 
 def _storage_findings(config: dict) -> list[Finding]:
-    if (config.get("STORAGE_BACKEND") or "local").strip().lower() != "local" or _web_processes(config) == 1:
+    processes = _web_processes(config)
+    if (config.get("STORAGE_BACKEND") or "local").strip().lower() != "local" or processes is None or processes == 1:
         return []
-    return [Finding("STORAGE_BACKEND", f"local: uploads are kept on this server's disk ({config.get('UPLOAD_FOLDER')})."
-                    " That is right for one server, but with several servers each would see only the files "
-                    "uploaded through it.",
-                    "With several servers, set STORAGE_BACKEND=s3 with S3_BUCKET (S3, MinIO, Ceph) or put "
-                    "UPLOAD_FOLDER on a file system they share; WEB_PROCESSES=1 says there is one process.",
-                    blocking=False)]
+    return [Finding("STORAGE_BACKEND", f"local, and the settings say {processes} web processes (WEB_PROCESSES, "
+                    f"WEB_CONCURRENCY): uploads are kept on each server's own disk ({config.get('UPLOAD_FOLDER')}), "
+                    "so if those processes run on several servers, each sees only the files uploaded through it.",
+                    "With several servers, set STORAGE_BACKEND=s3 and S3_BUCKET (AWS S3, MinIO, Ceph) or put "
+                    "UPLOAD_FOLDER on a file system they all mount; on one server, nothing to do.", blocking=False)]
 
 
 def _proxy_findings(config: dict) -> list[Finding]:
