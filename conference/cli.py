@@ -20,7 +20,7 @@ from conference.accounts import users as accounts
 from conference.accounts.models import User
 from conference.accounts.users import find_user_by_email
 from conference.config import Finding, describe_findings
-from conference.core import jobs
+from conference.core import jobs, storage
 from conference.core.audit import record
 from conference.demo import DEMO_USERS, load_demo
 from conference.demo.agenda_scale import load_agenda_at_scale
@@ -229,6 +229,21 @@ def _probe_rate_limit_store() -> Finding | str | None:
     return f"rate-limit store {shown} answers"
 
 
+def _probe_storage() -> Finding | str | None:
+    store = storage.current()
+    if not isinstance(store, storage.S3Storage):
+        return None
+    where = f"S3 bucket {store.bucket}" + (f" at {current_app.config['S3_ENDPOINT_URL']}"
+                                          if current_app.config.get("S3_ENDPOINT_URL") else "")
+    try:
+        store.check()
+    except storage.StorageUnavailable as error:
+        return Finding("S3_BUCKET", f"{where} does not answer to our credentials: {_first_line(error)}",
+                       "Check S3_BUCKET, S3_ENDPOINT_URL, S3_REGION and the credentials (S3_ACCESS_KEY_ID and "
+                       "S3_SECRET_ACCESS_KEY, or the AWS_* variables).")
+    return f"{where} answers"
+
+
 @click.command("check")
 @click.option("--offline", is_flag=True, help="Check the settings only; contact no database or server.")
 def check(offline: bool) -> None:
@@ -237,7 +252,7 @@ def check(offline: bool) -> None:
     findings = list(current_app.extensions["deployment_findings"])
     passed = []
     if not offline:
-        for probe in (_probe_database, _probe_mail, _probe_rate_limit_store):
+        for probe in (_probe_database, _probe_mail, _probe_rate_limit_store, _probe_storage):
             result = probe()
             if isinstance(result, Finding):
                 findings.append(result)

@@ -238,7 +238,10 @@ class S3Storage(Storage):
 
     def check(self) -> None:
         """Raise StorageUnavailable unless the bucket answers to our credentials."""
-        self._call("head_bucket")
+        try:
+            self._call("head_bucket")
+        except FileNotFoundError:
+            raise StorageUnavailable(f"there is no bucket {self.bucket}") from None
 
 
 def content_disposition(filename: str) -> str:
