@@ -23,9 +23,6 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
-import boto3
-import botocore.config
-import botocore.exceptions
 from flask import current_app
 from werkzeug.datastructures import Headers
 
@@ -156,6 +153,16 @@ class S3Storage(Storage):
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.presigned_seconds = presigned_seconds
+        # boto3 takes a quarter of a second to import: only deployments that store in S3 pay it.
+        import boto3  # noqa: PLC0415  (a slow optional import, see above)
+        import boto3.exceptions  # noqa: PLC0415  (the same)
+        import botocore.config  # noqa: PLC0415  (the same)
+        import botocore.exceptions  # noqa: PLC0415  (the same)
+
+        self.client_error = botocore.exceptions.ClientError
+        # Whatever boto3 raises when the service cannot be reached or refuses a request.
+        self.failures: tuple[type[Exception], ...] = (
+            botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, boto3.exceptions.S3UploadFailedError)
         # Without keys, boto3's own chain: AWS_* variables, ~/.aws, an instance or container role.
         self.client = boto3.client(
             "s3", endpoint_url=endpoint_url or None, region_name=region or None,
@@ -169,18 +176,16 @@ class S3Storage(Storage):
     def _call(self, method: str, **kwargs: Any) -> Any:
         try:
             return getattr(self.client, method)(Bucket=self.bucket, **kwargs)
-        except botocore.exceptions.ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+        except self.failures as error:
+            if isinstance(error, self.client_error) and \
+                    error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 raise FileNotFoundError(kwargs.get("Key")) from error
-            raise StorageUnavailable(f"S3 {method} in bucket {self.bucket}: {error}") from error
-        except botocore.exceptions.BotoCoreError as error:
             raise StorageUnavailable(f"S3 {method} in bucket {self.bucket}: {error}") from error
 
     def put(self, key: str, source: Path) -> None:
         try:  # upload_file sends large files in parts, several at once
             self.client.upload_file(str(source), self.bucket, self._key(key))
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError,
-                boto3.exceptions.S3UploadFailedError) as error:
+        except self.failures as error:
             raise StorageUnavailable(f"S3 upload to bucket {self.bucket}: {error}") from error
 
     def size(self, key: str) -> int | None:
@@ -210,7 +215,7 @@ class S3Storage(Storage):
                 for item in page.get("Contents", []):
                     modified = item["LastModified"].astimezone(dt.UTC)
                     yield StoredObject(item["Key"][len(self.prefix):], modified, int(item["Size"]))
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+        except self.failures as error:
             raise StorageUnavailable(f"S3 listing of bucket {self.bucket}: {error}") from error
 
     def abandoned_uploads(self, before: dt.datetime) -> int:
@@ -224,7 +229,7 @@ class S3Storage(Storage):
                     if upload["Initiated"].astimezone(dt.UTC) < before:
                         self._call("abort_multipart_upload", Key=upload["Key"], UploadId=upload["UploadId"])
                         aborted += 1
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+        except self.failures as error:
             raise StorageUnavailable(f"S3 multipart uploads of bucket {self.bucket}: {error}") from error
         return aborted
 
