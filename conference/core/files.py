@@ -322,8 +322,10 @@ def _write_without_metadata(source: Path, digest: str, *, filename: str, field: 
 
 
 def _put_without_metadata(source: Path, digest: str) -> None:
-    """Write the copy without document metadata beside the spool, then put it into the store."""
-    handle, name = tempfile.mkstemp(dir=spool_folder(), suffix=".part")
+    """Write the copy without document metadata into the spool, then put it into the store."""
+    spool = spool_folder()
+    spool.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=spool, suffix=".part")
     os.close(handle)
     copy = Path(name)
     try:
@@ -341,22 +343,26 @@ def download_key(digest: str, *, without_metadata: bool = False) -> str | None:
     key = blob_key(digest)
     if not store.exists(key):
         return None
-    if not without_metadata:
-        return key
     copy = without_metadata_key(digest)
-    if not store.exists(copy):
+    if not without_metadata or store.exists(copy):
+        return copy if without_metadata else key
+    source = store.local_path(key)
+    fetched = None
+    if source is None:  # from the bucket into the spool, to be read by pypdf
         spool = spool_folder()
         spool.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=spool, suffix=".part")
         os.close(handle)
-        original = Path(name)
-        try:
-            store.fetch(key, original)
-            _put_without_metadata(original, digest)
-        except (pdfs.UnreadablePdf, pdfs.EncryptedPdf):
-            return None
-        finally:
-            original.unlink(missing_ok=True)
+        source = fetched = Path(name)
+    try:
+        if fetched is not None:
+            store.fetch(key, fetched)
+        _put_without_metadata(source, digest)
+    except (pdfs.UnreadablePdf, pdfs.EncryptedPdf):
+        return None
+    finally:
+        if fetched is not None:
+            fetched.unlink(missing_ok=True)
     return copy
 
 

@@ -139,7 +139,10 @@ class Server:
 
 
 @pytest.fixture
-def two_servers(app, postgres_db, database_url, s3_server, tmp_path):
+def two_servers(request, app, database_url, s3_server, tmp_path):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several servers share one PostgreSQL (a SQLite database is one server's file)")
+    request.getfixturevalue("postgres_db")
     redis = redis_or_skip()
     prefix = f"servers-{uuid.uuid4().hex[:8]}/"
     envs = [settings(database_url, s3_server, prefix, tmp_path / name) for name in ("a", "b")]
