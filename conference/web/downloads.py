@@ -9,9 +9,8 @@ names its content for good, and Range requests are answered from the stream.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO
 
-from flask import Response, redirect, request, send_file, stream_with_context
+from flask import Response, redirect, request, send_file
 from werkzeug.wrappers import Response as BaseResponse
 
 from conference.core import storage
@@ -19,12 +18,11 @@ from conference.core import storage
 CHUNK = 64 * 1024
 
 
-def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    try:
+def _chunks(store: storage.Storage, key: str) -> Iterator[bytes]:
+    """The object's bytes, opened only once the body is sent (not for a 304)."""
+    with store.open(key) as stream:
         while chunk := stream.read(CHUNK):
             yield chunk
-    finally:
-        stream.close()
 
 
 def send_stored(key: str, *, content_type: str, download_name: str) -> BaseResponse:
@@ -42,14 +40,11 @@ def send_stored(key: str, *, content_type: str, download_name: str) -> BaseRespo
         size = store.size(key)
         if size is None:
             raise FileNotFoundError(key)
-        stream = store.open(key)
-        response = Response(stream_with_context(_chunks(stream)), mimetype=content_type, direct_passthrough=True)
+        response = Response(_chunks(store, key), mimetype=content_type, direct_passthrough=True)
         response.headers["Content-Disposition"] = storage.content_disposition(download_name)
         response.content_length = size
         response.set_etag(key.rsplit("/", 1)[-1])
         response.make_conditional(request, accept_ranges=True, complete_length=size)
-        if response.status_code == 304:  # not modified: the body is never read
-            stream.close()
     response.cache_control.private = True
     response.cache_control.no_store = True
     return response
