@@ -32,6 +32,7 @@ from conference import (
 from conference import config as config_module
 from conference.accounts.models import AnonymousUser
 from conference.cli import register_cli
+from conference.core import jobs, unreferenced
 from conference.core.bounds import storable
 from conference.core.links import external_url, web_link
 from conference.core.markdown import render_markdown
@@ -155,6 +156,8 @@ def _register_areas(app: Flask) -> None:
     in this order (delegations before registration: their pages join its blueprint)."""
     for area in (events, accounts, cfp, review, delegations, registration, agenda, group_mail):
         area.init_app(app)
+    # After the areas' own jobs, and after they said which rows refer to stored files.
+    jobs.register("unreferenced_files", unreferenced.collect_unreferenced)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -21,7 +21,7 @@ from conference.accounts.admin import disable_account, enable_account
 from conference.accounts.models import User
 from conference.accounts.users import find_user_by_email
 from conference.config import Finding, describe_findings
-from conference.core import jobs
+from conference.core import jobs, storage
 from conference.core.audit import record
 from conference.demo import DEMO_USERS, load_demo
 from conference.demo.agenda_scale import load_agenda_at_scale
@@ -142,14 +142,16 @@ def purge_sessions() -> None:
 
 TICK_COUNTS = (("offers expired", "offers_expired"), ("reconfirmation reminders", "reminded"),
                ("places released", "released"), ("places offered", "offered"),
-               ("focal points reminded", "focal_points_reminded"), ("handed to organisers", "escalated"))
+               ("focal points reminded", "focal_points_reminded"), ("handed to organisers", "escalated"),
+               ("unreferenced files deleted", "files_collected"), ("upload leftovers deleted", "upload_leftovers"))
 
 
 @registrations_cli.command("tick")
 def registrations_tick() -> None:
     """Run the periodic registration jobs once (the outbox worker runs them every minute):
     expire offers whose time is up, send reconfirmation reminders, release unreconfirmed places,
-    remind focal points before their deadline and hand what still waits to the organisers.
+    remind focal points before their deadline and hand what still waits to the organisers; delete
+    stored files no row refers to and upload leftovers (conference.core.unreferenced).
     Safe beside running workers: a job one of them is running is skipped, and said so."""
     done = jobs.run_round()
     click.echo(", ".join(f"{label} {done.counts.get(key, 'skipped')}" for label, key in TICK_COUNTS))
@@ -276,6 +278,21 @@ def _probe_privacy_notice() -> Finding | None:
                    "and set SITE_CONTACT_EMAIL and PRIVACY_CONTROLLER.", blocking=False)
 
 
+def _probe_storage() -> Finding | str | None:
+    store = storage.current()
+    if not isinstance(store, storage.S3Storage):
+        return None
+    where = f"S3 bucket {store.bucket}" + (f" at {current_app.config['S3_ENDPOINT_URL']}"
+                                          if current_app.config.get("S3_ENDPOINT_URL") else "")
+    try:
+        store.check()
+    except storage.StorageUnavailable as error:
+        return Finding("S3_BUCKET", f"{where} does not answer to our credentials: {_first_line(error)}",
+                       "Check S3_BUCKET, S3_ENDPOINT_URL, S3_REGION and the credentials (S3_ACCESS_KEY_ID and "
+                       "S3_SECRET_ACCESS_KEY, or the AWS_* variables).")
+    return f"{where} answers"
+
+
 @click.command("check")
 @click.option("--offline", is_flag=True, help="Check the settings only; contact no database or server.")
 def check(offline: bool) -> None:
@@ -284,7 +301,7 @@ def check(offline: bool) -> None:
     findings = list(current_app.extensions["deployment_findings"])
     passed = []
     if not offline:
-        for probe in (_probe_database, _probe_mail, _probe_rate_limit_store, _probe_privacy_notice):
+        for probe in (_probe_database, _probe_mail, _probe_rate_limit_store, _probe_storage, _probe_privacy_notice):
             result = probe()
             if isinstance(result, Finding):
                 findings.append(result)

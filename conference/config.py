@@ -111,7 +111,22 @@ def defaults(instance_path: str) -> dict:
         "MAIL_TIMEOUT": 30,
         "MAIL_DIRECTORY": os.path.join(instance_path, "mail"),
         # Uploaded files live here, outside the web root; downloads go through permission checks.
+        # With STORAGE_BACKEND=s3, only the spool of uploads being checked (their .part files).
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
+        # Where uploads are kept: "local" (UPLOAD_FOLDER, this server's disk) or "s3" (an
+        # S3-compatible bucket that several servers share); README, Production.
+        "STORAGE_BACKEND": "local",
+        "S3_BUCKET": None,
+        "S3_PREFIX": "",
+        "S3_ENDPOINT_URL": None,  # None: AWS itself; MinIO, Ceph and others give their address
+        "S3_REGION": None,
+        "S3_ACCESS_KEY_ID": None,  # None: boto3's own chain (AWS_* variables, ~/.aws, an instance role)
+        "S3_SECRET_ACCESS_KEY": None,
+        "S3_PRESIGNED_DOWNLOADS": False,  # downloads redirect to a short-lived address instead of streaming
+        "S3_PRESIGNED_SECONDS": 60,
+        # Stored files no row refers to are deleted once this old, and .part leftovers too (a job).
+        "UPLOAD_COLLECT_AFTER_HOURS": 24,
+        "UPLOAD_COLLECT_SECONDS": 3600,  # each process looks for them at most this often
         "MAX_CONTENT_LENGTH": 110 * 1024 * 1024,
         "OUTBOX_BATCH_SIZE": 50,
         "OUTBOX_MAX_ATTEMPTS": 5,
@@ -155,8 +170,13 @@ def from_environment(config: dict) -> None:
         config["SERVER_NAME"] = env["SERVER_NAME"]
     if env.get("PREFERRED_URL_SCHEME"):
         config["PREFERRED_URL_SCHEME"] = env["PREFERRED_URL_SCHEME"]
-    if env.get("UPLOAD_FOLDER"):
-        config["UPLOAD_FOLDER"] = env["UPLOAD_FOLDER"]
+    for key in ("UPLOAD_FOLDER", "STORAGE_BACKEND", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION",
+                "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "RATELIMIT_KEY_PREFIX"):
+        if env.get(key):
+            config[key] = env[key]
+    config["S3_PRESIGNED_DOWNLOADS"] = _env_bool("S3_PRESIGNED_DOWNLOADS", config["S3_PRESIGNED_DOWNLOADS"])
+    for key in ("S3_PRESIGNED_SECONDS", "UPLOAD_COLLECT_AFTER_HOURS", "UPLOAD_COLLECT_SECONDS"):
+        config[key] = _env_int(key, config[key])
     if env.get("BASE_URL"):
         config["BASE_URL"] = env["BASE_URL"].rstrip("/")
     for key in ("SITE_NAME", "SITE_CONTACT_EMAIL", "PRIVACY_CONTROLLER"):
@@ -288,6 +308,41 @@ def _rate_limit_findings(config: dict) -> list[Finding]:
                     "counters, or WEB_PROCESSES=1 if exactly one process serves the site.")]
 
 
+def check_storage(config: dict) -> None:
+    """Refuse storage settings that cannot work, in every environment: uploads would fail."""
+    backend = (config.get("STORAGE_BACKEND") or "local").strip().lower()
+    if backend not in ("local", "s3"):
+        raise ConfigurationError(f"STORAGE_BACKEND must be local or s3, not {config.get('STORAGE_BACKEND')!r}.")
+    config["STORAGE_BACKEND"] = backend
+    if backend != "s3":
+        return
+    if not (config.get("S3_BUCKET") or "").strip():
+        raise ConfigurationError("S3_BUCKET is unset, and STORAGE_BACKEND=s3 keeps uploads in it: set S3_BUCKET to "
+                                 "the bucket's name (and S3_ENDPOINT_URL for MinIO, Ceph or another service).")
+    if bool(config.get("S3_ACCESS_KEY_ID")) != bool(config.get("S3_SECRET_ACCESS_KEY")):
+        raise ConfigurationError("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither "
+                                 "(then boto3 finds credentials itself: AWS_* variables, ~/.aws, an instance role).")
+    endpoint = config.get("S3_ENDPOINT_URL")
+    if endpoint and (urlsplit(endpoint).scheme not in ("http", "https") or not urlsplit(endpoint).hostname):
+        raise ConfigurationError(f"S3_ENDPOINT_URL must be an http(s) address such as https://minio.example.org:9000, "
+                                 f"not {endpoint!r}.")
+    seconds = config.get("S3_PRESIGNED_SECONDS")
+    if config.get("S3_PRESIGNED_DOWNLOADS") and not (seconds and 1 <= seconds <= 3600):
+        raise ConfigurationError(f"S3_PRESIGNED_SECONDS must be between 1 and 3600 (a short-lived address), not "
+                                 f"{seconds!r}.")
+
+
+def _storage_findings(config: dict) -> list[Finding]:
+    processes = _web_processes(config)
+    if (config.get("STORAGE_BACKEND") or "local").strip().lower() != "local" or processes is None or processes == 1:
+        return []
+    return [Finding("STORAGE_BACKEND", f"local, and the settings say {processes} web processes (WEB_PROCESSES, "
+                    f"WEB_CONCURRENCY): uploads are kept on each server's own disk ({config.get('UPLOAD_FOLDER')}), "
+                    "so if those processes run on several servers, each sees only the files uploaded through it.",
+                    "With several servers, set STORAGE_BACKEND=s3 and S3_BUCKET (AWS S3, MinIO, Ceph) or put "
+                    "UPLOAD_FOLDER on a file system they all mount; on one server, nothing to do.", blocking=False)]
+
+
 def _proxy_findings(config: dict) -> list[Finding]:
     if config.get("PROXY_COUNT"):
         return []
@@ -301,7 +356,8 @@ def deployment_findings(config: dict) -> list[Finding]:
     """Everything a production deployment still lacks, blocking findings first. Read from the
     settings as given: call it before ``finalise`` fills in the development defaults."""
     findings = [*_secret_key_findings(config), *_database_findings(config), *_base_url_findings(config),
-                *_mail_findings(config), *_rate_limit_findings(config), *_proxy_findings(config)]
+                *_mail_findings(config), *_rate_limit_findings(config), *_storage_findings(config),
+                *_proxy_findings(config)]
     if config.get("APP_ENV") != "production":
         findings.insert(0, Finding("APP_ENV", f"{config.get('APP_ENV')!r}, not production: cookies are not "
                                    "marked Secure and none of what production requires is enforced.",
@@ -322,6 +378,7 @@ def finalise(config: dict, instance_path: str) -> list[Finding]:
     """Derive dependent settings and refuse unsafe production configurations: in production,
     every blocking finding of ``deployment_findings`` is named at once. Returns the findings
     (outside production, what a production deployment would still lack) for `flask check`."""
+    check_storage(config)
     findings = deployment_findings(config)
     production = config["APP_ENV"] == "production"
     if production and any(finding.blocking for finding in findings):

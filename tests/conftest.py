@@ -44,6 +44,7 @@ from conference.review import mail as _review_mail  # noqa: F401
 
 from . import factories
 from .races import RACE_SKIP
+from .s3 import S3Server
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -216,6 +217,56 @@ def postgres_db(database_url, request):
     if not database_url.startswith("postgresql"):
         pytest.skip(RACE_SKIP)
     return request.getfixturevalue("committed_db")
+
+
+# Upload storage: every test of storing and downloading runs on both back-ends ------------------
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server, a subprocess on a free loopback port, with the tests' bucket."""
+    server = S3Server(free_port()).start()
+    yield server
+    server.stop()
+
+
+class StoreUnderTest:
+    """The store a test's uploads go to, looked into without the app's storage code: the folder
+    on disk, or the bucket through the S3 server's own client."""
+
+    def __init__(self, backend: str, folder, server: S3Server | None = None, prefix: str = ""):
+        self.backend, self.folder, self.server, self.prefix = backend, folder, server, prefix
+
+    def keys(self) -> list[str]:
+        if self.server is not None:
+            return self.server.keys(self.prefix)
+        if not self.folder.is_dir():
+            return []
+        return sorted(str(p.relative_to(self.folder)) for p in self.folder.glob("*/*") if p.is_file())
+
+    def read(self, key: str) -> bytes:
+        if self.server is not None:
+            from .s3 import BUCKET
+
+            return self.server.client().get_object(Bucket=BUCKET, Key=self.prefix + key)["Body"].read()
+        return (self.folder / key).read_bytes()
+
+    def __repr__(self) -> str:
+        return self.backend
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request, app, tmp_path, monkeypatch):
+    """The test's uploads go to an empty store of its own, on each back-end: a new UPLOAD_FOLDER,
+    and with S3 a new prefix in the S3 server's bucket (UPLOAD_FOLDER then holds only the spool)."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    if request.param == "local":
+        return StoreUnderTest("local", folder)
+    server = request.getfixturevalue("s3_server")
+    prefix = f"{uuid.uuid4().hex[:12]}/"
+    for key, value in server.settings(prefix).items():
+        monkeypatch.setitem(app.config, key, value)
+    return StoreUnderTest("s3", folder, server, prefix)
 
 
 @pytest.fixture

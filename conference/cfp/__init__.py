@@ -8,8 +8,11 @@ def init_app(app: Flask) -> None:
     # Importing any of the area's modules runs this package first: its pages and mail are
     # imported here, when create_app calls, after every area's models.
     from conference.cfp import mail  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
+    from conference.cfp.queries import stored_file_digests  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.cfp.web.manage import bp as manage_bp  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.cfp.web.views import bp  # noqa: PLC0415  (deferred: runs in create_app)
+    from conference.core import unreferenced  # noqa: PLC0415  (deferred: runs in create_app)
 
     app.register_blueprint(bp)
     app.register_blueprint(manage_bp)
+    unreferenced.refer_from("submission files", stored_file_digests)

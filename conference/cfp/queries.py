@@ -264,3 +264,9 @@ def submissions_csv(submissions: Iterable[Submission], questions: list[Question]
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerows(export_rows(submissions, questions))
     return buffer.getvalue()
+
+
+def stored_file_digests() -> Iterable[str]:
+    """The SHA-256 of every file a submission refers to (the authors' and the organisers'
+    anonymised copies): what the collection of unreferenced files keeps."""
+    return db.session.scalars(sa.select(SubmissionFile.sha256).distinct())

@@ -1,17 +1,19 @@
 """Uploaded files: streamed to disk, recognised by their content (not their name), and stored
-outside the web root under ``UPLOAD_FOLDER``, named by the SHA-256 of their bytes.
+outside the web root in the store (:mod:`.storage`: UPLOAD_FOLDER or an S3 bucket), named by the
+SHA-256 of their bytes.
 
-An upload is copied in chunks to a temporary ``.part`` file in the upload folder while it is
-hashed and measured, checked there, then renamed into its content-addressed place; a refused
-file leaves nothing behind. Checks read only what they need: the first bytes for the magic
-numbers, a ZIP's central directory and a few bytes of one member (capped, so a "zip bomb" is
-never unpacked), a PDF through :mod:`.pdfs`.
+An upload is copied in chunks to a temporary ``.part`` file in UPLOAD_FOLDER on this server's disk
+while it is hashed and measured, checked there, then put into its content-addressed place in the
+store (a rename, for the local store); a refused file leaves nothing behind. Checks read only
+what they need: the first bytes for the magic numbers, a ZIP's central directory and a few bytes
+of one member (capped, so a "zip bomb" is never unpacked), a PDF through :mod:`.pdfs`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import struct
 import tempfile
@@ -24,7 +26,7 @@ from typing import BinaryIO
 from flask import current_app
 from flask_babel import gettext as _
 
-from conference.core import pdfs
+from conference.core import pdfs, storage
 from conference.errors import DomainError
 
 MB = 1024 * 1024
@@ -34,6 +36,9 @@ MAX_ZIP_DIRECTORY = 16 * MB
 MAX_ZIP_RATIO = 100  # declared unpacked size over the archive's size; office files stay far below
 MAX_ZIP_UNPACKED = 2048 * MB
 MIMETYPE_MAX_BYTES = 200  # an OpenDocument "mimetype" member is about 40 bytes
+WITHOUT_METADATA = ".without-metadata"  # the suffix of a PDF's copy for double-blind reviewers
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -175,26 +180,39 @@ def receive(filename: str, source: bytes | BinaryIO, *, accepted: list[str], max
     """Store the upload if its content is one of the ``accepted`` formats and it is small enough:
     not empty, not a program, a ZIP with sane sizes, a PDF that opens, is not encrypted and has
     at most ``max_pages`` pages. With ``copy_without_metadata``, a PDF's copy for double-blind
-    reviewers is made now (see :func:`download_path`), so a file the library cannot rewrite is
+    reviewers is made now (see :func:`download_key`), so a file the library cannot rewrite is
     refused here rather than at a reviewer's download. Errors name ``field``."""
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    part, digest, size = _spool(stream, folder, filename=filename, max_mb=max_mb, field=field)
+    part, digest, size = _spool(stream, spool_folder(), filename=filename, max_mb=max_mb, field=field)
     try:
         with part.open("rb") as handle:
             fmt = _check_format(handle, size, filename=filename, accepted=accepted, field=field)
         facts = None
         if fmt.key == "pdf":
             facts = _check_pdf(part, filename=filename, max_pages=max_pages, field=field)
-        target = blob_path(digest)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if fmt.key == "pdf" and copy_without_metadata and not _without_metadata_path(digest).exists():
-            _write_without_metadata(part, digest, filename=filename, field=field)
-        if not target.exists():
-            os.replace(part, target)
+        _store(part, digest, fmt=fmt, copy_without_metadata=copy_without_metadata, filename=filename, field=field)
     finally:
         part.unlink(missing_ok=True)
     return Received(format=fmt, sha256=digest, size=size, filename=safe_filename(filename, fmt), pdf=facts)
+
+
+def _store(part: Path, digest: str, *, fmt: FileFormat, copy_without_metadata: bool, filename: str,
+           field: str) -> None:
+    """Put the checked file into the store, unless the same content is there already; then it is
+    touched, so that the collection of unreferenced files leaves it to the row about to refer to it."""
+    store = storage.current()
+    try:
+        if fmt.key == "pdf" and copy_without_metadata and not store.exists(without_metadata_key(digest)):
+            _write_without_metadata(part, digest, filename=filename, field=field)
+        key = blob_key(digest)
+        if store.exists(key):
+            store.touch(key)
+        else:
+            store.put(key, part)
+    except storage.StorageUnavailable:
+        log.exception("The file %s could not be stored", filename)
+        raise DomainError(_("The file %(name)s could not be stored just now. Upload it again in a moment.",
+                            name=filename), field=field) from None
 
 
 def _spool(stream: BinaryIO, folder: Path, *, filename: str, max_mb: int, field: str) -> tuple[Path, str, int]:
@@ -274,36 +292,82 @@ def safe_filename(filename: str, fmt: FileFormat) -> str:
     return cleaned[:200]
 
 
-def blob_path(digest: str) -> Path:
+def spool_folder() -> Path:
+    """Where uploads are spooled and checked: UPLOAD_FOLDER on this server's disk, whatever the
+    store (with the local store, the same disk as the files, so putting one is a rename)."""
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def blob_key(digest: str) -> str:
+    """The stored file's key: ``ab/abcdef…``, the first two hex digits of its SHA-256, then all of it."""
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         raise ValueError("not a SHA-256 digest")
-    return Path(current_app.config["UPLOAD_FOLDER"]) / digest[:2] / digest
+    return f"{digest[:2]}/{digest}"
 
 
-def _without_metadata_path(digest: str) -> Path:
-    return blob_path(digest).with_name(f"{digest}.without-metadata")
+def without_metadata_key(digest: str) -> str:
+    return blob_key(digest) + WITHOUT_METADATA
+
+
+def blob_path(digest: str) -> Path:
+    """Where the local store (STORAGE_BACKEND=local) keeps the file."""
+    return Path(current_app.config["UPLOAD_FOLDER"]) / blob_key(digest)
 
 
 def _write_without_metadata(source: Path, digest: str, *, filename: str, field: str) -> None:
     try:
-        pdfs.write_without_metadata(source, _without_metadata_path(digest))
+        _put_without_metadata(source, digest)
     except (pdfs.UnreadablePdf, pdfs.EncryptedPdf):
         raise _unreadable(filename, field) from None
 
 
-def download_path(digest: str, *, without_metadata: bool = False) -> Path | None:
-    """Where the stored file is, or its copy without document metadata (made once per content
+def _put_without_metadata(source: Path, digest: str) -> None:
+    """Write the copy without document metadata into the spool, then put it into the store."""
+    spool = spool_folder()
+    spool.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=spool, suffix=".part")
+    os.close(handle)
+    copy = Path(name)
+    try:
+        pdfs.write_without_metadata(source, copy)
+        storage.current().put(without_metadata_key(digest), copy)
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def download_key(digest: str, *, without_metadata: bool = False) -> str | None:
+    """The key of the stored file, or of its copy without document metadata (made once per content
     and kept beside it, for files stored before or in an event that became double-blind later);
     None when the file is missing or the copy cannot be made."""
-    path = blob_path(digest)
-    if not path.is_file():
+    store = storage.current()
+    key = blob_key(digest)
+    if not store.exists(key):
         return None
-    if not without_metadata:
-        return path
-    copy = _without_metadata_path(digest)
-    if not copy.is_file():
-        try:
-            pdfs.write_without_metadata(path, copy)
-        except (pdfs.UnreadablePdf, pdfs.EncryptedPdf):
-            return None
+    copy = without_metadata_key(digest)
+    if not without_metadata or store.exists(copy):
+        return copy if without_metadata else key
+    source = store.local_path(key)
+    fetched = None
+    if source is None:  # from the bucket into the spool, to be read by pypdf
+        spool = spool_folder()
+        spool.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=spool, suffix=".part")
+        os.close(handle)
+        source = fetched = Path(name)
+    try:
+        if fetched is not None:
+            store.fetch(key, fetched)
+        _put_without_metadata(source, digest)
+    except (pdfs.UnreadablePdf, pdfs.EncryptedPdf):
+        return None
+    finally:
+        if fetched is not None:
+            fetched.unlink(missing_ok=True)
     return copy
+
+
+def read_bytes(key: str) -> bytes:
+    """A stored file's bytes, whole: for small files and tests; downloads stream."""
+    with storage.current().open(key) as handle:
+        return handle.read()
+

@@ -8,7 +8,7 @@ def init_app(app: Flask) -> None:
     # Deferred to create_app, which calls this after every area's models are imported and after
     # the areas below registered the mail placeholder sets this area's templates build on; and
     # importing the package (for its models) must not load its pages.
-    from conference.core import jobs  # noqa: PLC0415  (deferred, see above)
+    from conference.core import jobs, unreferenced  # noqa: PLC0415  (deferred, see above)
     from conference.events.web.views import event_page  # noqa: PLC0415  (deferred, see above)
     from conference.mail import opt_outs  # noqa: PLC0415  (deferred, see above)
     from conference.registration import (  # noqa: PLC0415  (deferred, see above)
@@ -24,5 +24,6 @@ def init_app(app: Flask) -> None:
     event_page.provide("registration", entry_for)
     jobs.register("offers_expired", expire_offers)
     jobs.register("reconfirmation", run_reconfirmation)
+    unreferenced.refer_from("registration answers", participants.answer_file_digests)
     opt_outs.opt_out_recorded.connect(participants.follow_opt_out)
     opt_outs.opt_out_removed.connect(participants.follow_opt_back_in)

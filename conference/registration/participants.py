@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import sqlalchemy as sa
@@ -71,6 +72,16 @@ def answer_files(form: RegistrationForm, category_id: int | None,
     if errors:
         raise ValidationFailed(errors)
     return answers
+
+
+def answer_file_digests() -> Iterator[str]:
+    """The SHA-256 of every file given as an answer (see :func:`answer_files`): what the collection
+    of unreferenced files keeps. Only registrations whose answers hold a file are read whole."""
+    holding = sa.cast(Registration.answers, sa.Text).like('%"sha256"%')
+    for answers in db.session.scalars(sa.select(Registration.answers).where(holding).execution_options(yield_per=500)):
+        for value in (answers or {}).values():
+            if isinstance(value, dict) and isinstance(value.get("sha256"), str):
+                yield value["sha256"]
 
 
 # Sending the form -------------------------------------------------------------------------------------

@@ -184,6 +184,19 @@ def test_check_answers_ok_for_a_rate_limit_store_that_answers(app, monkeypatch):
     assert f"  ok: rate-limit store {url} answers\n" in flask(app, "check").output
 
 
+def test_check_asks_the_s3_bucket(app, monkeypatch, s3_server):
+    for key, value in s3_server.settings("check/").items():
+        monkeypatch.setitem(app.config, key, value)
+    assert f"  ok: S3 bucket conference-uploads at {s3_server.endpoint_url} answers\n" in flask(app, "check").output
+    monkeypatch.setitem(app.config, "S3_BUCKET", "no-such-bucket")
+    result = flask(app, "check")
+    assert result.exit_code == 1
+    assert (f"  - S3_BUCKET: S3 bucket no-such-bucket at {s3_server.endpoint_url} does not answer to our credentials: "
+            "there is no bucket no-such-bucket\n"
+            "    Check S3_BUCKET, S3_ENDPOINT_URL, S3_REGION and the credentials (S3_ACCESS_KEY_ID and "
+            "S3_SECRET_ACCESS_KEY, or the AWS_* variables).\n") in result.output
+
+
 def test_check_finds_the_demo_accounts(app, committed_db):
     factories.make_user(email="admin@example.org", is_admin=True)
     factories.make_user(email="author@example.org")

@@ -159,7 +159,10 @@ def finalised(tmp_path, monkeypatch, env: dict) -> list:
 SETTINGS_FROM_ENVIRONMENT = ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "BASE_URL", "PROXY_COUNT", "WEB_PROCESSES",
                              "WEB_CONCURRENCY", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL",
                              "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "REDIS_URL",
-                             "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED")
+                             "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED", "RATELIMIT_KEY_PREFIX", "UPLOAD_FOLDER",
+                             "STORAGE_BACKEND", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION",
+                             "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PRESIGNED_DOWNLOADS", "S3_PRESIGNED_SECONDS",
+                             "UPLOAD_COLLECT_AFTER_HOURS", "UPLOAD_COLLECT_SECONDS")
 PRODUCTION_ENV = {"APP_ENV": "production", "SECRET_KEY": "y" * 40, "DATABASE_URL": "postgres://c@db.internal/c",
                   "BASE_URL": "https://events.example.org", "MAIL_SERVER": "smtp.example.org",
                   "MAIL_DEFAULT_SENDER": "Events <events@example.org>", "PROXY_COUNT": "1"}
@@ -172,7 +175,8 @@ PRODUCTION_ENV = {"APP_ENV": "production", "SECRET_KEY": "y" * 40, "DATABASE_URL
     ({"WEB_CONCURRENCY": "4"}, "the settings say 4 web processes"),  # gunicorn's number of workers
     ({"WEB_PROCESSES": "1", "WEB_CONCURRENCY": "3"}, "the settings say 3 web processes"),  # gunicorn starts 3
     ({"REDIS_URL": "redis://redis.internal:6379/0"}, None),
-    ({"WEB_PROCESSES": "8", "RATELIMIT_STORAGE_URI": "memcached://cache.internal:11211"}, None),
+    ({"WEB_PROCESSES": "8", "RATELIMIT_STORAGE_URI": "memcached://cache.internal:11211", "STORAGE_BACKEND": "s3",
+      "S3_BUCKET": "uploads"}, None),  # shared uploads too: several servers need nothing else
 ])
 def test_several_web_processes_need_a_shared_rate_limit_store(tmp_path, monkeypatch, env, told):
     if told is None:
@@ -202,6 +206,51 @@ def test_outside_production_the_same_findings_are_kept_for_flask_check(tmp_path,
     assert [(f.setting, f.blocking) for f in findings] == [
         ("APP_ENV", True), ("SECRET_KEY", True), ("DATABASE_URL", True), ("BASE_URL", True), ("MAIL_SERVER", True),
         ("REDIS_URL", True), ("MAIL_DEFAULT_SENDER", False), ("PROXY_COUNT", False)]
+
+
+# Upload storage -------------------------------------------------------------------------------------
+
+S3_ENV = {"STORAGE_BACKEND": "s3", "S3_BUCKET": "conference-uploads", "S3_ENDPOINT_URL": "https://minio.internal:9000",
+          "S3_REGION": "eu-west-1", "S3_ACCESS_KEY_ID": "AKIAEXAMPLE", "S3_SECRET_ACCESS_KEY": "s3cret",
+          "S3_PREFIX": "events/", "S3_PRESIGNED_DOWNLOADS": "true", "S3_PRESIGNED_SECONDS": "30"}
+
+
+def test_s3_storage_is_read_from_the_environment_and_starts_in_production(tmp_path, monkeypatch):
+    assert finalised(tmp_path, monkeypatch, PRODUCTION_ENV | {"WEB_PROCESSES": "8", "REDIS_URL": "redis://r:6379/0"}
+                     | S3_ENV) == []
+    cfg = config.defaults(str(tmp_path))
+    config.from_environment(cfg)
+    assert {key: cfg[key] for key in S3_ENV} == S3_ENV | {"S3_PRESIGNED_DOWNLOADS": True, "S3_PRESIGNED_SECONDS": 30}
+
+
+@pytest.mark.parametrize(("env", "refusal"), [
+    ({"STORAGE_BACKEND": "s3"}, "S3_BUCKET is unset, and STORAGE_BACKEND=s3 keeps uploads in it: set S3_BUCKET"),
+    ({"STORAGE_BACKEND": "gcs"}, "STORAGE_BACKEND must be local or s3, not 'gcs'."),
+    (S3_ENV | {"S3_SECRET_ACCESS_KEY": ""}, "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both"),
+    (S3_ENV | {"S3_ENDPOINT_URL": "minio.internal:9000"}, "S3_ENDPOINT_URL must be an http(s) address"),
+    (S3_ENV | {"S3_PRESIGNED_SECONDS": "86400"}, "S3_PRESIGNED_SECONDS must be between 1 and 3600"),
+])
+@pytest.mark.parametrize("environment", [PRODUCTION_ENV | {"WEB_PROCESSES": "1"}, {}], ids=["production", "development"])
+def test_storage_settings_that_cannot_work_are_refused_everywhere_naming_the_setting(tmp_path, monkeypatch, env,
+                                                                                    refusal, environment):
+    with pytest.raises(ConfigurationError) as refused:
+        finalised(tmp_path, monkeypatch, environment | env)
+    assert refused.value.message.startswith(refusal)
+
+
+@pytest.mark.parametrize(("env", "warned"), [
+    ({"WEB_PROCESSES": "1"}, False),
+    ({}, False),  # nothing says there are several
+    ({"WEB_PROCESSES": "4"}, True),
+    ({"WEB_CONCURRENCY": "3"}, True),
+    ({"WEB_PROCESSES": "4", "STORAGE_BACKEND": "s3", "S3_BUCKET": "uploads"}, False),
+])
+def test_local_storage_with_several_web_processes_is_a_warning(tmp_path, monkeypatch, env, warned):
+    findings = finalised(tmp_path, monkeypatch, PRODUCTION_ENV | {"REDIS_URL": "redis://r:6379/0"} | env)
+    assert [(f.setting, f.blocking) for f in findings] == ([("STORAGE_BACKEND", False)] if warned else [])
+    if warned:
+        assert "uploads are kept on each server's own disk" in findings[0].problem
+        assert "set STORAGE_BACKEND=s3 and S3_BUCKET" in findings[0].remedy
 
 
 def test_a_count_that_is_not_a_number_is_named(tmp_path, monkeypatch):

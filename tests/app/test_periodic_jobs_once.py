@@ -260,9 +260,11 @@ def test_two_rounds_at_once_mail_each_person_once_and_count_each_thing_once(app,
 COUNT = re.compile(r"([a-z][a-z ]*?) (\d+|skipped)(?:,|$)")
 TICK_KEYS = {"offers expired": "offers_expired", "reconfirmation reminders": "reminded",
              "places released": "released", "places offered": "offered",
-             "focal points reminded": "focal_points_reminded", "handed to organisers": "escalated"}
+             "focal points reminded": "focal_points_reminded", "handed to organisers": "escalated",
+             "unreferenced files deleted": "files_collected", "upload leftovers deleted": "upload_leftovers"}
 KEYS_OF_JOB = {"offers_expired": {"offers_expired"}, "reconfirmation": {"reminded", "released", "offered"},
-               "delegation_deadlines": {"focal_points_reminded", "escalated"}, "login_sessions_purged": set()}
+               "delegation_deadlines": {"focal_points_reminded", "escalated"}, "login_sessions_purged": set(),
+               "unreferenced_files": {"files_collected", "upload_leftovers"}}
 
 
 @pytest.mark.postgres_only

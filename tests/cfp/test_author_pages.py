@@ -26,6 +26,7 @@ from conference.cfp.models import (
     SubmissionAuthor,
     SubmissionFile,
 )
+from conference.core import files
 from conference.core.enums import QuestionKind
 from conference.core.models import AuditEntry
 from conference.core.types import utcnow
@@ -790,7 +791,7 @@ def test_organisers_edit_any_submission_and_the_audit_log_says_so(app, db):
 
 # Files and the dashboard ---------------------------------------------------------------------------------------
 
-def test_download_sends_the_stored_file_as_an_attachment(app, db):
+def test_download_sends_the_stored_file_as_an_attachment(app, db, store):
     call = make_open_call()
     ada = author(db)
     client = login(app.test_client(), ada)
@@ -803,6 +804,7 @@ def test_download_sends_the_stored_file_as_an_attachment(app, db):
         body = response.data
 
     assert response.status_code == 200 and body == PDF
+    assert store.keys() == [files.blob_key(stored.sha256)]
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert "Flood paper.pdf" in response.headers["Content-Disposition"]

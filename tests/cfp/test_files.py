@@ -130,11 +130,23 @@ def test_receive_writes_each_content_once_under_upload_folder(app, db, empty_upl
     path = Path(app.config["UPLOAD_FOLDER"]) / digest[:2] / digest
     assert files.blob_path(digest) == path
     assert path.read_bytes() == PDF
-    before = path.stat().st_mtime_ns
+    before = path.stat()
+    os.utime(path, (before.st_atime - 7200, before.st_mtime - 7200))
     assert files.receive("b.pdf", io.BytesIO(PDF), accepted=["pdf"], max_mb=1, field="paper").sha256 == digest
-    assert path.stat().st_mtime_ns == before  # not written again
+    again = path.stat()
+    assert again.st_ino == before.st_ino  # not written again (a rename would make another file)
+    assert again.st_mtime > before.st_mtime - 7200  # touched: the collection of unreferenced files waits again
     assert [p for p in path.parent.iterdir() if p.name.startswith(digest)] == [path]  # no temporary file left
     assert list(Path(app.config["UPLOAD_FOLDER"]).glob("*.part")) == []
+
+
+def test_receive_puts_each_content_once_into_the_store(app, db, store):
+    digest = files.receive("a.pdf", PDF, accepted=["pdf"], max_mb=1, field="paper").sha256
+    assert store.keys() == [f"{digest[:2]}/{digest}"] == [files.blob_key(digest)]
+    assert store.read(files.blob_key(digest)) == PDF
+    assert files.receive("b.pdf", io.BytesIO(PDF), accepted=["pdf"], max_mb=1, field="paper").sha256 == digest
+    assert store.keys() == [files.blob_key(digest)]
+    assert list(Path(app.config["UPLOAD_FOLDER"]).glob("*.part")) == []  # the spool is empty again
 
 
 def test_upload_folder_is_outside_the_package_and_the_web_root(app):
@@ -153,7 +165,7 @@ def test_blob_path_refuses_anything_but_a_digest(app, db, digest):
 
 # Attaching to a submission ----------------------------------------------------------------------
 
-def test_attach_file_stores_a_paper_checked_by_content(app, db):
+def test_attach_file_stores_a_paper_checked_by_content(app, db, store):
     call = make_call()
     author = factories.make_user()
     submission = complete_talk(call, author, type_id=call.paper.id)
@@ -161,11 +173,11 @@ def test_attach_file_stores_a_paper_checked_by_content(app, db):
     assert (stored.kind, stored.filename, stored.content_type, stored.size) == (FileKind.PAPER, "Our paper.PDF",
                                                                               "application/pdf", len(PDF))
     assert stored.sha256 == hashlib.sha256(PDF).hexdigest() and stored.uploaded_by_id == author.id
-    assert files.blob_path(stored.sha256).read_bytes() == PDF
+    assert store.keys() == [files.blob_key(stored.sha256)] and store.read(files.blob_key(stored.sha256)) == PDF
     assert submission.file_of_kind(FileKind.PAPER) is stored
 
 
-def test_attach_file_refuses_a_renamed_executable_and_stores_nothing(app, db):
+def test_attach_file_refuses_a_renamed_executable_and_stores_nothing(app, db, store):
     call = make_call()
     author = factories.make_user()
     submission = complete_talk(call, author, type_id=call.paper.id)
@@ -173,7 +185,8 @@ def test_attach_file_refuses_a_renamed_executable_and_stores_nothing(app, db):
         ops.attach_file(submission, actor=author, kind=FileKind.PAPER, filename="paper.pdf", data=WINDOWS_EXE, now=DURING)
     assert error.value.field == "paper"
     assert count(SubmissionFile) == 0 and submission.files == []
-    assert not files.blob_path(hashlib.sha256(WINDOWS_EXE).hexdigest()).exists()
+    assert store.keys() == []
+    assert list(Path(app.config["UPLOAD_FOLDER"]).glob("*.part")) == []
 
 
 def test_attach_file_applies_the_types_size_limit(app, db):
@@ -216,7 +229,7 @@ def test_a_new_file_replaces_the_previous_one_of_the_same_kind_only(app, db):
     assert files.blob_path(first.sha256).exists()
 
 
-def test_the_same_content_in_two_submissions_is_stored_once(app, db, empty_upload_folder):
+def test_the_same_content_in_two_submissions_is_stored_once(app, db, store):
     call = make_call()
     one, other = factories.make_user(), factories.make_user()
     a = ops.attach_file(complete_talk(call, one, type_id=call.paper.id), actor=one, kind=FileKind.PAPER,
@@ -224,8 +237,7 @@ def test_the_same_content_in_two_submissions_is_stored_once(app, db, empty_uploa
     b = ops.attach_file(complete_talk(call, other, type_id=call.paper.id), actor=other, kind=FileKind.PAPER,
                         filename="b.pdf", data=PDF, now=DURING)
     assert a.sha256 == b.sha256 and a.id != b.id
-    folder = files.blob_path(a.sha256).parent
-    assert [p.name for p in folder.iterdir() if p.name.startswith(a.sha256)] == [a.sha256]
+    assert store.keys() == [files.blob_key(a.sha256)]
 
 
 def test_a_file_question_takes_its_own_formats_and_is_stored_as_an_answer(app, db):
@@ -557,28 +569,31 @@ def pdf_metadata(data: bytes) -> tuple[dict | None, object, list[str]]:
     return reader.metadata, reader.root_object.get("/Metadata"), [p.extract_text() for p in reader.pages]
 
 
-def test_the_reviewers_copy_has_no_metadata_and_is_made_at_upload_in_a_double_blind_event(app, db):
+def test_the_reviewers_copy_has_no_metadata_and_is_made_at_upload_in_a_double_blind_event(app, db, store):
     submission, author = paper_draft(double_blind_call())
     stored = ops.attach_file(submission, actor=author, kind=FileKind.PAPER, filename="tides.pdf", data=REVEALING,
                              now=DURING)
-    copy = files.blob_path(stored.sha256).with_name(stored.sha256 + ".without-metadata")
-    assert copy.is_file()  # made at upload: a reviewer's download costs nothing
-    assert files.download_path(stored.sha256, without_metadata=True) == copy
-    data = copy.read_bytes()
+    key = f"{stored.sha256[:2]}/{stored.sha256}"
+    copy = key + ".without-metadata"
+    assert store.keys() == [key, copy]  # made at upload: a reviewer's download costs nothing
+    assert files.download_key(stored.sha256, without_metadata=True) == copy
+    data = store.read(copy)
     assert b"Quintavalle" not in data.replace(b"Tidal statistics, by Zebulon Quintavalle", b"")
     info, xmp, texts = pdf_metadata(data)
     assert (info, xmp) == (None, None)
     assert texts == ["Tidal statistics, by Zebulon Quintavalle", "Page two"]  # the pages are the authors'
-    assert files.download_path(stored.sha256) == files.blob_path(stored.sha256)  # the original stays
-    assert files.blob_path(stored.sha256).read_bytes() == REVEALING
+    assert files.download_key(stored.sha256) == key  # the original stays
+    assert store.read(key) == REVEALING
 
 
-def test_a_copy_without_metadata_is_made_on_demand_for_files_stored_before(app, db):
+def test_a_copy_without_metadata_is_made_on_demand_for_files_stored_before(app, db, store):
     submission, author = paper_draft()  # single-blind at upload: no copy made
     data = make_pdf("Made before", info={"Author": "Zebulon Quintavalle"},
                     xmp=xmp_packet("Zebulon Quintavalle"), compress_xmp=True)
     stored = ops.attach_file(submission, actor=author, kind=FileKind.PAPER, filename="p.pdf", data=data, now=DURING)
-    copy = files.blob_path(stored.sha256).with_name(stored.sha256 + ".without-metadata")
-    assert not copy.exists()
-    assert files.download_path(stored.sha256, without_metadata=True) == copy
-    assert pdf_metadata(copy.read_bytes())[:2] == (None, None)
+    key = f"{stored.sha256[:2]}/{stored.sha256}"
+    assert store.keys() == [key]
+    assert files.download_key(stored.sha256, without_metadata=True) == key + ".without-metadata"
+    assert store.keys() == [key, key + ".without-metadata"]
+    assert pdf_metadata(store.read(key + ".without-metadata"))[:2] == (None, None)
+    assert list(Path(app.config["UPLOAD_FOLDER"]).glob("*.part")) == []

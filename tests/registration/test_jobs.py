@@ -85,7 +85,8 @@ def test_the_cli_tick_runs_one_round_and_says_what_it_did(expired_offer, runner)
 
     assert result.exit_code == 0, result.output
     assert result.output == ("offers expired 1, reconfirmation reminders 0, places released 0, "
-                             "places offered 0, focal points reminded 0, handed to organisers 0\n")
+                             "places offered 0, focal points reminded 0, handed to organisers 0, "
+                             "unreferenced files deleted 0, upload leftovers deleted 0\n")
     assert states(*expired_offer) == [RegistrationState.CANCELLED, RegistrationState.OFFERED]
     again = runner.invoke(args=["registrations", "tick"])
     assert again.output.startswith("offers expired 0,")
@@ -103,7 +104,8 @@ def test_the_cli_tick_skips_a_job_another_process_is_running_and_says_so(expired
 
     assert result.exit_code == 0, result.output
     assert result.output == ("offers expired skipped, reconfirmation reminders 0, places released 0, "
-                             "places offered 0, focal points reminded 0, handed to organisers 0\n"
+                             "places offered 0, focal points reminded 0, handed to organisers 0, "
+                             "unreferenced files deleted 0, upload leftovers deleted 0\n"
                              "skipped, another process is running them: offers_expired\n")
     assert states(*expired_offer) == [RegistrationState.OFFERED, RegistrationState.WAITLISTED]
     again = runner.invoke(args=["registrations", "tick"])
@@ -121,6 +123,6 @@ def test_a_round_runs_the_reconfirmation_release_too(db):
 
     assert jobs.run_round(now=now) == jobs.RoundReport(
         counts={"offers_expired": 0, "reminded": 0, "released": 1, "offered": 1, "focal_points_reminded": 0,
-                "escalated": 0, "login_sessions_purged": 0},
+                "escalated": 0, "login_sessions_purged": 0, "files_collected": 0, "upload_leftovers": 0},
         skipped=[])
     assert (holder.state, waiting.state) == (RegistrationState.CANCELLED, RegistrationState.OFFERED)

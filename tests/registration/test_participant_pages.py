@@ -7,12 +7,14 @@ cancelling, offers, switching mode, join details) and who may open it."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 
 import pytest
 import sqlalchemy as sa
 
+from conference.core import files
 from conference.core.enums import QuestionKind
 from conference.core.models import AuditEntry
 from conference.core.types import utcnow
@@ -335,7 +337,7 @@ def test_missing_consent_and_invalid_answers_keep_what_was_typed_and_store_nothi
     assert count(db) == 0 and outbox("registration_confirmed") == []
 
 
-def test_questions_say_which_categories_they_are_for_and_file_answers_are_stored(app, db):
+def test_questions_say_which_categories_they_are_for_and_file_answers_are_stored(app, db, store):
     form = open_form(slug="symp")
     members = add_category(form, "Member")
     add_category(form, "Observer")
@@ -346,7 +348,8 @@ def test_questions_say_which_categories_they_are_for_and_file_answers_are_stored
     assert response.status_code == 302
     answer = the_registration(db).answers[str(letter.id)]
     assert answer["filename"] == "letter.pdf" and answer["size"] == len(PDF)
-    assert answer["content_type"] == "application/pdf" and len(answer["sha256"]) == 64
+    assert answer["content_type"] == "application/pdf" and answer["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert store.keys() == [files.blob_key(answer["sha256"])] and store.read(files.blob_key(answer["sha256"])) == PDF
 
 
 def test_a_form_requiring_an_account_registers_its_holder_with_its_address(app, db):

@@ -182,18 +182,18 @@ def test_organisers_see_reviewers_by_name_and_reviewers_do_in_an_open_event(app,
 
 # Files ---------------------------------------------------------------------------------------------------
 
-def test_downloads_carry_a_neutral_name_and_private_headers(app, db):
+def test_downloads_carry_a_neutral_name_and_private_headers(app, db, store):
     r = make_reviewing(blind_mode=BlindMode.DOUBLE_BLIND)
     paper = with_paper(r)
     response = download(client_of(app, r.reviewer), urls(r, paper.id)["download"])
     # Double-blind: the copy without document metadata.
     assert response.status_code == 200
-    assert response.data == files.download_path(paper.sha256, without_metadata=True).read_bytes()
+    assert response.data == store.read(files.blob_key(paper.sha256) + ".without-metadata")
     assert response.headers["Content-Disposition"] == f"attachment; filename={r.submission.code}-paper.pdf"
     assert "private" in response.headers["Cache-Control"] and "no-store" in response.headers["Cache-Control"]
 
 
-def test_an_anonymised_copy_replaces_the_paper_for_reviewers_only(app, db):
+def test_an_anonymised_copy_replaces_the_paper_for_reviewers_only(app, db, store):
     r = make_reviewing(blind_mode=BlindMode.DOUBLE_BLIND)
     original = with_paper(r)
     organiser = client_of(app, r.organiser)
@@ -208,8 +208,8 @@ def test_an_anonymised_copy_replaces_the_paper_for_reviewers_only(app, db):
     reviewer = client_of(app, r.reviewer)
     text = page(reviewer, show)
     assert f"/files/{copy.id}" in text and f"/files/{original.id}" not in text
-    assert download(reviewer, urls(r, copy.id)["download"]).data == files.download_path(
-        copy.sha256, without_metadata=True).read_bytes()
+    assert download(reviewer, urls(r, copy.id)["download"]).data == store.read(
+        files.blob_key(copy.sha256) + ".without-metadata")
     organiser_download = f"/events/{r.event.slug}/submissions/{r.submission.code}/files/{copy.id}"
     assert download(organiser, organiser_download).data == ANON_PDF
     assert status_of(reviewer, urls(r, original.id)["download"]) == 404
@@ -220,7 +220,8 @@ def test_an_anonymised_copy_replaces_the_paper_for_reviewers_only(app, db):
 
 
 @pytest.mark.parametrize("mode", [BlindMode.SINGLE_BLIND, BlindMode.DOUBLE_BLIND])
-def test_a_double_blind_reviewer_gets_the_pdf_without_its_metadata_and_organisers_the_original(app, db, mode):
+def test_a_double_blind_reviewer_gets_the_pdf_without_its_metadata_and_organisers_the_original(app, db, mode,
+                                                                                              store):
     r = make_reviewing(blind_mode=mode)
     revealing = make_pdf("Tides and islands", xmp=xmp_packet("Ada Author", "Ada's tides"),
                          info={"Author": "Ada Author <ada@author.example>", "Title": "Ada's tides"})

@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -31,6 +30,7 @@ from conference.errors import DomainError
 from conference.events.web.views import load_event
 from conference.i18n import format_datetime, viewer_timezone_name
 from conference.web.common import current_actor, edit_page, require, run_action, saved_form
+from conference.web.downloads import send_stored
 from conference.web.page_values import PageValues
 
 bp = Blueprint("cfp", __name__)
@@ -311,13 +311,10 @@ def download_file(slug, code, file_id):
     require(stored is not None, hide=True)
     # The organisers' anonymised copies are for reviewers (see review.download_file).
     require(not stored.for_reviewers or submission.event.can_manage(current_user), hide=True)
-    path = files.download_path(stored.sha256)
-    require(path is not None, hide=True)
-    response = send_file(path, mimetype=stored.content_type, as_attachment=True, download_name=stored.filename)
-    # Only the authors and organisers may see it: no shared cache keeps a copy.
-    response.cache_control.private = True
-    response.cache_control.no_store = True
-    return response
+    key = files.download_key(stored.sha256)
+    require(key is not None, hide=True)
+    # Only the authors and organisers may see it: send_stored keeps it out of shared caches.
+    return send_stored(key, content_type=stored.content_type, download_name=stored.filename)
 
 
 # The author's dashboard ---------------------------------------------------------------------------------

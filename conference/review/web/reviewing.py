@@ -3,7 +3,7 @@ submission with its files, the review form, and the discussion."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, send_file, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -26,6 +26,7 @@ from conference.review.web.review_forms import (
     review_form,
 )
 from conference.web.common import current_actor, require, saved_form
+from conference.web.downloads import send_stored
 
 DECLARE_CONFLICT = "review.declare_own_conflict"
 
@@ -114,11 +115,7 @@ def download_file(slug, code, file_id):
     submission = load_submission_for_review(event, code)
     shown = next((f for f in reviews.reviewer_files(submission, current_actor()) if f.file.id == file_id), None)
     require(shown is not None, hide=True)
-    path = files.download_path(shown.file.sha256, without_metadata=shown.without_metadata)
-    require(path is not None, hide=True)
-    response = send_file(path, mimetype=shown.file.content_type, as_attachment=True,
-                         download_name=shown.download_name)
-    # The committee's copy: no shared cache keeps it.
-    response.cache_control.private = True
-    response.cache_control.no_store = True
-    return response
+    key = files.download_key(shown.file.sha256, without_metadata=shown.without_metadata)
+    require(key is not None, hide=True)
+    # The committee's copy: send_stored keeps it out of shared caches.
+    return send_stored(key, content_type=shown.file.content_type, download_name=shown.download_name)
