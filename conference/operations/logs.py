@@ -80,6 +80,9 @@ def configure(app: Flask) -> None:
     handler.setFormatter(Json() if app.config["LOG_FORMAT"] == "json" else logging.Formatter(TEXT_FORMAT))
     root.addHandler(handler)
     root.setLevel(app.config["LOG_LEVEL"])
+    # Alembic tells at INFO which database it talks to whenever a command (flask check) looks at the
+    # schema; `flask db upgrade` sets its own logging from migrations/alembic.ini.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def register_request_id(app: Flask) -> None:

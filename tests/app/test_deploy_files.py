@@ -16,6 +16,8 @@ import pytest
 import conference
 from conference import config
 
+from .test_config import SETTINGS_FROM_ENVIRONMENT
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 VENV = "/srv/conference/venv/bin/"
@@ -74,7 +76,7 @@ def test_the_environment_file_starts_production(tmp_path, monkeypatch):
         if line.strip() and not line.startswith("#"):
             key, _, value = line.partition("=")
             settings[key] = value
-    for key in settings:
+    for key in (*SETTINGS_FROM_ENVIRONMENT, *settings):  # whatever the machine running the tests exports
         monkeypatch.delenv(key, raising=False)
     for key, value in settings.items():
         monkeypatch.setenv(key, value)
