@@ -1,4 +1,4 @@
-"""What /healthz and /metrics read from the database: the outbox (two queries' worth: one) and
+"""What /healthz and /metrics read from the database: the outbox (one query) and
 the periodic jobs' rows. A fixed number of small queries, whatever the size of the outbox: the
 counts go through the (state, next_attempt_at) index and leave sent mail out."""
 

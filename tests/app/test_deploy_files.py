@@ -5,8 +5,10 @@ folder, request id, /metrics kept inside)."""
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +116,30 @@ def test_systemd_accepts_the_units(name, tmp_path):
     problems = [line for line in result.stderr.splitlines()
                 if any(word in line for word in ("Unknown", "Invalid", "Failed to parse", "not executable"))]
     assert (result.returncode, problems) == (0, []), result.stderr
+
+
+def test_nginx_accepts_the_site(tmp_path):
+    """``nginx -t`` on the site inside a minimal nginx.conf, with a self-signed certificate and the
+    logs and static folder moved under tmp_path. NGINX_BINARY names it if it is not on PATH (not
+    NGINX: nginx itself reads that variable)."""
+    nginx = os.environ.get("NGINX_BINARY") or shutil.which("nginx")
+    if not nginx:
+        pytest.skip("nginx is not installed (apt-get install nginx, or NGINX_BINARY=/path/to/nginx)")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=events.example.org", "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                   check=True, capture_output=True, timeout=60)
+    site = (DEPLOY / "nginx-conference.conf").read_text()
+    site = re.sub(r"ssl_certificate (\S+);", f"ssl_certificate {tmp_path}/cert.pem;", site)
+    site = re.sub(r"ssl_certificate_key (\S+);", f"ssl_certificate_key {tmp_path}/key.pem;", site)
+    site = site.replace("/var/log/nginx/", f"{tmp_path}/")
+    site = re.sub(r"alias \S+;", f"alias {Path(conference.__file__).parent / 'static'}/;", site)
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n"
+        + "".join(f"  {kind}_temp_path {tmp_path}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        + f"  include {tmp_path}/site.conf;\n}}\n")
+    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr

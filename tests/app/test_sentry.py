@@ -13,6 +13,7 @@ import pytest
 import sentry_sdk
 
 from conference import create_app
+from conference.extensions import db as _db
 
 from .. import factories
 from ..conftest import make_test_config
@@ -59,7 +60,9 @@ def sentry_server():
     try:
         yield server
     finally:
-        sentry_sdk.get_client().close()  # the SDK is the process's: stop it for the next tests
+        # The SDK is the process's: stop it, and leave the next tests no client, as before.
+        sentry_sdk.get_client().close()
+        sentry_sdk.get_global_scope().set_client(None)
         server.shutdown()
         server.server_close()
 
@@ -82,6 +85,14 @@ def test_an_error_in_a_view_is_reported_with_the_request_id_and_nothing_personal
     def boom(token):
         raise RuntimeError("the view broke")
 
+    try:
+        check_report(app, user, sentry_server)
+    finally:
+        with app.app_context():
+            _db.engine.dispose()
+
+
+def check_report(app, user, sentry_server):
     client = app.test_client()
     assert client.post("/auth/login", data={"email": user.email, "password": factories.DEFAULT_PASSWORD}
                        ).status_code == 302
