@@ -6,12 +6,14 @@ harmless headers, and the address as its route (``/auth/reset/<token>``), not th
 
 from __future__ import annotations
 
+import logging
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 import sentry_sdk
 from flask import Flask, current_app, has_request_context, request
 from sentry_sdk.integrations.flask import FlaskIntegration
+from sentry_sdk.integrations.logging import LoggingIntegration
 
 from conference.core import log_context
 
@@ -61,7 +63,10 @@ def init(app: Flask) -> bool:
         return False
     sentry_sdk.init(
         dsn=dsn,
-        integrations=[FlaskIntegration()],
+        # Errors logged (the worker's failed rounds, a failed periodic job) become reports too; since
+        # sentry-sdk 3 only when asked. Lesser lines ride along as breadcrumbs.
+        integrations=[FlaskIntegration(), LoggingIntegration(level=None, event_level=logging.ERROR,
+                                                             breadcrumb_level=logging.INFO)],
         environment=config.get("SENTRY_ENVIRONMENT") or config["APP_ENV"],
         release=config.get("SENTRY_RELEASE") or _release(),
         traces_sample_rate=config.get("SENTRY_TRACES_SAMPLE_RATE") or 0.0,

@@ -13,6 +13,7 @@ import pytest
 import sentry_sdk
 
 from conference import create_app
+from conference.core import jobs
 from conference.extensions import db as _db
 
 from .. import factories
@@ -90,6 +91,28 @@ def test_an_error_in_a_view_is_reported_with_the_request_id_and_nothing_personal
     finally:
         with app.app_context():
             _db.engine.dispose()
+
+
+def test_a_failing_periodic_job_is_reported_with_its_round(committed_db, database_url, tmp_path, sentry_server,
+                                                          monkeypatch):
+    dsn = f"http://publickey@127.0.0.1:{sentry_server.server_address[1]}/1"
+    app = create_app(make_test_config(database_url, tmp_path) | {"SENTRY_DSN": dsn})
+
+    def broken(*, now):
+        raise LookupError("the job broke")
+
+    monkeypatch.setitem(jobs.JOBS, "broken_test_job", broken)
+    try:
+        with app.app_context(), pytest.raises(LookupError):
+            jobs.run_round()
+        sentry_sdk.flush(timeout=10)
+    finally:
+        with app.app_context():
+            _db.engine.dispose()
+    [event] = sentry_server.events()
+    assert event["logentry"]["message"] == "Periodic job %s failed"
+    assert event["exception"]["values"][-1]["type"] == "LookupError"
+    assert len(event["tags"]["job_round"]) == 32 and "request_id" not in event["tags"]
 
 
 def check_report(app, user, sentry_server):
