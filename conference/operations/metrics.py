@@ -21,6 +21,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from conference.core.types import utcnow
 from conference.extensions import db
 from conference.operations import state
 
@@ -72,7 +73,7 @@ class DatabaseCollector(Collector):
             return
         up.add_metric([], 1)
         yield up
-        now = state.now()
+        now = utcnow()
         messages = GaugeMetricFamily("conference_outbox_messages", "Outbox messages not yet sent, by state.",
                                      labels=["state"])
         for mail_state, count in outbox.counts.items():

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from conference.core.models import JobRun
-from conference.core.types import utcnow
 from conference.extensions import db
 from conference.mail.enums import MailState
 from conference.mail.models import OutboxMessage
@@ -60,7 +59,3 @@ def outbox_state() -> OutboxState:
 
 def jobs_state() -> JobsState:
     return JobsState(runs=list(db.session.scalars(sa.select(JobRun).order_by(JobRun.name))))
-
-
-def now() -> dt.datetime:
-    return utcnow()

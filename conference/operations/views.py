@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from conference.core.types import utcnow
 from conference.extensions import db
 from conference.operations import state
 from conference.operations.metrics import exposition
@@ -37,7 +38,7 @@ def healthz():
         db.session.rollback()
         body = {"status": "failing", "database": "unreachable", "problems": ["the database does not answer"]}
         return _no_store(jsonify(body)), 503
-    now = state.now()
+    now = utcnow()
     config = current_app.config
     outbox_age = outbox.oldest_waiting_age(now)
     round_at = jobs.last_round_at
