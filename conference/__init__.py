@@ -25,6 +25,7 @@ from conference import (
     delegations,
     events,
     group_mail,
+    operations,
     registration,
     review,
     tables,  # noqa: F401  (registers every table on the metadata)
@@ -71,6 +72,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     app.jinja_loader = _template_loader(app)
     _init_extensions(app)
+    # First of the hooks: logs, the request id every later hook's lines carry, metrics, Sentry.
+    operations.init_app(app)
     _register_input_checks(app)
     _register_areas(app)
     _register_template_helpers(app)

@@ -6,7 +6,9 @@ Every setting read here is listed in the README's "Configuration" section.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -45,6 +47,31 @@ def _env_int(name: str, default: int | None) -> int | None:
         return int(value)
     except ValueError:
         raise ConfigurationError(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, not {value!r}.") from None
+
+
+def split_list(value: str | list | tuple | None) -> list[str]:
+    """A list setting given as text: items separated by commas and/or spaces."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value if str(item).strip()]
+    return [item for item in re.split(r"[\s,]+", value) if item]
+
+
+def secret_keys(config) -> list[str]:
+    """Every key a signature may carry, oldest first and SECRET_KEY last: itsdangerous and Flask
+    sign with the last and accept any (SECRET_KEY_FALLBACKS, for rotating the key)."""
+    return [*split_list(config.get("SECRET_KEY_FALLBACKS")), config["SECRET_KEY"]]
 
 
 def normalise_database_url(url: str) -> str:
@@ -150,6 +177,19 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_RESET": "5 per minute;20 per hour",
         "RATELIMIT_RESET_PER_ADDRESS": "60 per minute;600 per hour",
         # Internationalisation
+        # Operations (README, Production: operations)
+        "SECRET_KEY_FALLBACKS": [],  # earlier keys, still accepted in signatures after a rotation
+        "LOG_FORMAT": None,  # "json" or "text"; None: json in production, text elsewhere
+        "LOG_LEVEL": "INFO",
+        "LOG_TO_STDERR": True,  # False leaves logging to whoever runs the app (the tests: pytest)
+        "METRICS_TOKEN": None,  # a bearer token that opens /metrics from anywhere
+        "METRICS_ALLOWED_NETWORKS": ["127.0.0.1/32", "::1/128"],  # where /metrics answers without one
+        "HEALTHZ_MAX_OUTBOX_AGE": None,  # seconds; None: /healthz reports the age but stays 200
+        "HEALTHZ_MAX_JOB_ROUND_AGE": None,  # seconds; likewise for the last periodic job round
+        "SENTRY_DSN": None,  # error reports go to Sentry only when set
+        "SENTRY_ENVIRONMENT": None,  # None: APP_ENV
+        "SENTRY_RELEASE": None,  # None: conference@<installed version>
+        "SENTRY_TRACES_SAMPLE_RATE": 0.0,
         "LANGUAGES": ["en"],
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
@@ -199,6 +239,20 @@ def from_environment(config: dict) -> None:
     if env.get("RATELIMIT_STORAGE_URI"):
         config["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
     config["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", config["RATELIMIT_ENABLED"])
+    _operations_from_environment(config)
+
+
+def _operations_from_environment(config: dict) -> None:
+    env = os.environ
+    for key in ("SECRET_KEY_FALLBACKS", "METRICS_ALLOWED_NETWORKS"):
+        if env.get(key) is not None:
+            config[key] = split_list(env[key])
+    for key in ("LOG_FORMAT", "LOG_LEVEL", "METRICS_TOKEN", "SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE"):
+        if env.get(key):
+            config[key] = env[key].strip()
+    for key in ("HEALTHZ_MAX_OUTBOX_AGE", "HEALTHZ_MAX_JOB_ROUND_AGE"):
+        config[key] = _env_int(key, config[key])
+    config["SENTRY_TRACES_SAMPLE_RATE"] = _env_float("SENTRY_TRACES_SAMPLE_RATE", config["SENTRY_TRACES_SAMPLE_RATE"])
 
 
 # What a production deployment needs ---------------------------------------------------------------
@@ -227,15 +281,26 @@ def _check_base_url(base: str) -> str | None:
     return None
 
 
+def _weak_key(key: str) -> bool:
+    return key in DEVELOPMENT_KEYS or len(key) < MIN_PRODUCTION_KEY_LENGTH
+
+
 def _secret_key_findings(config: dict) -> list[Finding]:
+    findings = []
     key = config.get("SECRET_KEY") or ""
-    if key not in DEVELOPMENT_KEYS and len(key) >= MIN_PRODUCTION_KEY_LENGTH:
-        return []
-    problem = ("unset: sessions and the links in mails would be signed with a development key."
-               if not key else "a development key: anyone who guesses it can forge sessions and links in mails.")
-    return [Finding("SECRET_KEY", problem,
-                    f"Set SECRET_KEY to a random value of at least {MIN_PRODUCTION_KEY_LENGTH} characters, e.g. "
-                    "python -c 'import secrets; print(secrets.token_urlsafe(48))'.")]
+    if _weak_key(key):
+        problem = ("unset: sessions and the links in mails would be signed with a development key."
+                   if not key else "a development key: anyone who guesses it can forge sessions and links in mails.")
+        findings.append(Finding(
+            "SECRET_KEY", problem, f"Set SECRET_KEY to a random value of at least {MIN_PRODUCTION_KEY_LENGTH} "
+            "characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'."))
+    weak_fallbacks = [old for old in split_list(config.get("SECRET_KEY_FALLBACKS")) if _weak_key(old)]
+    if weak_fallbacks:
+        findings.append(Finding(
+            "SECRET_KEY_FALLBACKS", f"{len(weak_fallbacks)} of the earlier keys are development keys or shorter "
+            f"than {MIN_PRODUCTION_KEY_LENGTH} characters: what anyone signs with them would still be accepted.",
+            "Remove such keys from SECRET_KEY_FALLBACKS (links signed with them then stop working)."))
+    return findings
 
 
 def _base_url_findings(config: dict) -> list[Finding]:
@@ -352,12 +417,21 @@ def _proxy_findings(config: dict) -> list[Finding]:
                     "clients reach gunicorn directly.", blocking=False)]
 
 
+def _operations_findings(config: dict) -> list[Finding]:
+    token = config.get("METRICS_TOKEN") or ""
+    if token and len(token) < MIN_PRODUCTION_KEY_LENGTH:
+        return [Finding("METRICS_TOKEN", f"shorter than {MIN_PRODUCTION_KEY_LENGTH} characters: it opens /metrics "
+                        "from anywhere.", "Set METRICS_TOKEN to a random value, e.g. "
+                        "python -c 'import secrets; print(secrets.token_urlsafe(32))'.", blocking=False)]
+    return []
+
+
 def deployment_findings(config: dict) -> list[Finding]:
     """Everything a production deployment still lacks, blocking findings first. Read from the
     settings as given: call it before ``finalise`` fills in the development defaults."""
     findings = [*_secret_key_findings(config), *_database_findings(config), *_base_url_findings(config),
                 *_mail_findings(config), *_rate_limit_findings(config), *_storage_findings(config),
-                *_proxy_findings(config)]
+                *_proxy_findings(config), *_operations_findings(config)]
     if config.get("APP_ENV") != "production":
         findings.insert(0, Finding("APP_ENV", f"{config.get('APP_ENV')!r}, not production: cookies are not "
                                    "marked Secure and none of what production requires is enforced.",
@@ -396,6 +470,7 @@ def finalise(config: dict, instance_path: str) -> list[Finding]:
         config["PREFERRED_URL_SCHEME"] = "https"
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(instance_path)
+    _finalise_operations(config, production)
     if config["OUTBOX_SEND_AFTER_REQUEST"] is None:
         config["OUTBOX_SEND_AFTER_REQUEST"] = not production and not config["MAIL_SERVER"]
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -404,3 +479,21 @@ def finalise(config: dict, instance_path: str) -> list[Finding]:
             k: v for k, v in config["SQLALCHEMY_ENGINE_OPTIONS"].items() if k != "pool_pre_ping"
         }
     return findings
+
+
+def _finalise_operations(config: dict, production: bool) -> None:
+    """Key rotation, log format and who may read /metrics, checked once at start."""
+    config["SECRET_KEY_FALLBACKS"] = split_list(config.get("SECRET_KEY_FALLBACKS"))
+    # Flask signs sessions with SECRET_KEY and accepts the fallbacks itself; CSRF tokens are signed
+    # by itsdangerous, which takes the same list (conference.core.tokens does the same for links).
+    config.setdefault("WTF_CSRF_SECRET_KEY", secret_keys(config))
+    log_format = (config.get("LOG_FORMAT") or ("json" if production else "text")).lower()
+    if log_format not in ("json", "text"):
+        raise ConfigurationError(f"LOG_FORMAT must be json or text, not {config.get('LOG_FORMAT')!r}.")
+    config["LOG_FORMAT"] = log_format
+    try:
+        config["METRICS_ALLOWED_NETWORKS"] = [
+            ipaddress.ip_network(network, strict=False) for network in split_list(config["METRICS_ALLOWED_NETWORKS"])
+        ]
+    except ValueError as error:
+        raise ConfigurationError(f"METRICS_ALLOWED_NETWORKS: {error}.") from None

@@ -2,10 +2,12 @@
 
 from typing import TYPE_CHECKING
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_login.utils import decode_cookie, encode_cookie
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -37,7 +39,25 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 migrate = Migrate(compare_type=True, render_as_batch=True)
-login_manager = LoginManager()
+
+
+class RotatingKeyLoginManager(LoginManager):
+    """Flask-Login, with the "remember me" cookie accepted under SECRET_KEY_FALLBACKS too (it
+    signs it with SECRET_KEY alone): a key rotation does not log out those who asked to stay
+    logged in. The user loader still checks the login session the cookie names."""
+
+    def _load_user_from_remember_cookie(self, cookie):
+        # SECRET_KEY first, then the earlier keys (config.finalise made the fallbacks a list).
+        config = current_app.config
+        for key in [config["SECRET_KEY"], *reversed(config.get("SECRET_KEY_FALLBACKS") or [])]:
+            payload = decode_cookie(cookie, key=key)
+            if payload is not None:
+                # Signed again with SECRET_KEY, for Flask-Login's own reading of it.
+                return super()._load_user_from_remember_cookie(encode_cookie(payload))
+        return None
+
+
+login_manager = RotatingKeyLoginManager()
 csrf = CSRFProtect()
 mail = Mail()
 babel = Babel()

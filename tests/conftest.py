@@ -140,6 +140,8 @@ def make_test_config(database_url: str, tmp_path) -> dict:
         "OUTBOX_RETRY_BASE_SECONDS": 60,
         "BASE_URL": "http://conference.test",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # pytest keeps the log; the app's own handler is tested in tests/app/test_logging.py.
+        "LOG_TO_STDERR": False,
     }
 
 

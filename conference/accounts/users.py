@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -16,7 +15,7 @@ from conference.accounts.models import LoginSession, User
 from conference.core.audit import record
 from conference.core.links import external_url
 from conference.core.timezones import is_valid_timezone
-from conference.core.tokens import make_token, read_token
+from conference.core.tokens import fingerprint, fingerprint_matches, make_token, read_token
 from conference.core.types import utcnow
 from conference.errors import AlreadyExists, DomainError, InvalidToken, NotAllowed
 from conference.extensions import db
@@ -179,9 +178,8 @@ def disabled_message() -> str:
 
 def _reset_fingerprint(user: User) -> str:
     # Ties a reset link to the password it replaces: once used (or the password changes), it dies.
-    return hmac.new(
-        current_app.config["SECRET_KEY"].encode(), (user.password_hash or "").encode(), "sha256"
-    ).hexdigest()[:16]
+    # Keyed with SECRET_KEY, and accepted under SECRET_KEY_FALLBACKS too (fingerprint_matches).
+    return fingerprint(user.password_hash or "")
 
 
 def request_password_reset(*, email: str) -> None:
@@ -203,7 +201,7 @@ def request_password_reset(*, email: str) -> None:
 def user_for_reset_token(token: str) -> User:
     payload = read_token("reset-password", token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, payload.get("id"))
-    if user is None or not hmac.compare_digest(_reset_fingerprint(user), str(payload.get("fp", ""))):
+    if user is None or not fingerprint_matches(str(payload.get("fp", "")), user.password_hash or ""):
         raise InvalidToken(_("This link has already been used or is no longer valid. Ask for a new one."))
     return user
 

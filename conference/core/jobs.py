@@ -22,6 +22,10 @@ runs in a transaction of its own that starts by taking that job's lock and ends 
 The lock is the first line; each job is also safe by itself: it decides under the lock of the
 event it works on and marks what it did (an offer cancelled, a reminder's time, a registration
 handed over) in the same transaction as the mail it queues.
+
+Each job's row in ``job_run`` (runs, failures, when it last started and finished, its count or
+error) is written in the job's transaction, under its lock: /healthz and /metrics read it. The
+lines a round logs carry its round id (conference.core.log_context).
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
-from conference.core.models import AuditEntry
+from conference.core.log_context import round_context
+from conference.core.models import AuditEntry, JobRun
 from conference.core.types import utcnow
 from conference.extensions import db
 
@@ -96,20 +101,52 @@ def run_round(*, now: dt.datetime | None = None) -> RoundReport:
     """Run every job once, in the order the areas registered them, each in a transaction of its
     own that takes the job's lock first and is committed after it, so a failure in one keeps the
     others' work. What the session held before the round is committed first, so that the first
-    job's transaction is new as well."""
+    job's transaction is new as well. A job that raises is recorded as failed (in a transaction of
+    its own, under its lock again) and ends the round with its exception."""
     now = now or utcnow()
     report = RoundReport()
     db.session.commit()
-    for name, job in JOBS.items():
-        if not try_lock(name):
-            db.session.rollback()
-            log.info("Periodic job %s skipped: another process is running it", name)
-            report.skipped.append(name)
-            continue
-        result = job(now=now)
-        db.session.commit()
-        if isinstance(result, dict):
-            report.counts.update(result)
-        else:
-            report.counts[name] = result
+    with round_context():
+        for name, job in JOBS.items():
+            if not try_lock(name):
+                db.session.rollback()
+                log.info("Periodic job %s skipped: another process is running it", name)
+                report.skipped.append(name)
+                continue
+            started = utcnow()
+            try:
+                result = job(now=now)
+            except Exception as error:
+                db.session.rollback()
+                log.exception("Periodic job %s failed", name)
+                if try_lock(name):
+                    _record_run(name, started=started, count=None, error=f"{type(error).__name__}: {error}")
+                    db.session.commit()
+                else:
+                    db.session.rollback()
+                raise
+            count = sum(result.values()) if isinstance(result, dict) else result
+            _record_run(name, started=started, count=count, error=None)
+            db.session.commit()
+            if isinstance(result, dict):
+                report.counts.update(result)
+            else:
+                report.counts[name] = result
     return report
+
+
+def _record_run(name: str, *, started: dt.datetime, count: int | None, error: str | None) -> None:
+    """Count one run of the job in its row, in the job's transaction and under its lock (so no
+    other process writes the row meanwhile); real times, whatever ``now`` the round was given."""
+    row = db.session.get(JobRun, name)
+    if row is None:
+        row = JobRun(name=name, runs=0, failures=0)
+        db.session.add(row)
+    row.runs += 1
+    row.failures += error is not None
+    row.last_started_at = started
+    row.last_finished_at = utcnow()
+    row.last_succeeded = error is None
+    row.last_count = count
+    row.last_error = error[:2000] if error else None
+    db.session.flush()

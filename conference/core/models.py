@@ -30,3 +30,20 @@ class AuditEntry(Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship("User", lazy="joined")
+
+
+class JobRun(Model):
+    """One row per periodic job (conference.core.jobs): when it last ran and how that went, and how
+    many times it ran and failed; /healthz and /metrics read it. Written in the job's own
+    transaction, so a job another process skipped is not counted twice."""
+
+    __tablename__ = "job_run"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    runs: Mapped[int] = mapped_column(default=0)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_succeeded: Mapped[bool | None]
+    last_count: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(sa.Text)

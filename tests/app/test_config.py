@@ -162,7 +162,11 @@ SETTINGS_FROM_ENVIRONMENT = ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "BASE_URL"
                              "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED", "RATELIMIT_KEY_PREFIX", "UPLOAD_FOLDER",
                              "STORAGE_BACKEND", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION",
                              "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PRESIGNED_DOWNLOADS", "S3_PRESIGNED_SECONDS",
-                             "UPLOAD_COLLECT_AFTER_HOURS", "UPLOAD_COLLECT_SECONDS")
+                             "UPLOAD_COLLECT_AFTER_HOURS", "UPLOAD_COLLECT_SECONDS",
+                             "SECRET_KEY_FALLBACKS", "LOG_FORMAT",
+                             "LOG_LEVEL", "METRICS_TOKEN", "METRICS_ALLOWED_NETWORKS", "HEALTHZ_MAX_OUTBOX_AGE",
+                             "HEALTHZ_MAX_JOB_ROUND_AGE", "SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE",
+                             "SENTRY_TRACES_SAMPLE_RATE")
 PRODUCTION_ENV = {"APP_ENV": "production", "SECRET_KEY": "y" * 40, "DATABASE_URL": "postgres://c@db.internal/c",
                   "BASE_URL": "https://events.example.org", "MAIL_SERVER": "smtp.example.org",
                   "MAIL_DEFAULT_SENDER": "Events <events@example.org>", "PROXY_COUNT": "1"}
@@ -270,3 +274,45 @@ def test_a_base_url_that_is_not_a_web_address_is_refused(tmp_path, base_url):
 def test_base_url_loses_its_trailing_slash_wherever_it_is_set(tmp_path):
     cfg = make_test_config("sqlite:///" + str(tmp_path / "x.sqlite"), tmp_path) | {"BASE_URL": "https://e.example/c/"}
     assert create_app(cfg).config["BASE_URL"] == "https://e.example/c"
+
+
+# Operations settings -------------------------------------------------------------------------------
+
+def test_a_weak_fallback_key_stops_production(tmp_path, monkeypatch):
+    with pytest.raises(ConfigurationError) as refused:
+        finalised(tmp_path, monkeypatch, PRODUCTION_ENV | {"WEB_PROCESSES": "1", "SECRET_KEY_FALLBACKS": f"{'z' * 40},dev"})
+    assert named(refused.value.message) == {"SECRET_KEY_FALLBACKS"}
+    assert "1 of the earlier keys are development keys or shorter than 32 characters" in refused.value.message
+
+
+def test_a_short_metrics_token_is_a_warning(tmp_path, monkeypatch):
+    findings = finalised(tmp_path, monkeypatch, PRODUCTION_ENV | {"WEB_PROCESSES": "1", "METRICS_TOKEN": "short"})
+    assert [(f.setting, f.blocking) for f in findings] == [("METRICS_TOKEN", False)]
+
+
+def test_operations_settings_are_read_from_the_environment(tmp_path, monkeypatch):
+    import ipaddress
+
+    env = {"METRICS_ALLOWED_NETWORKS": "10.0.0.0/8, 192.0.2.7", "HEALTHZ_MAX_OUTBOX_AGE": "900",
+           "LOG_FORMAT": "TEXT", "SENTRY_TRACES_SAMPLE_RATE": "0.25"}
+    for key in SETTINGS_FROM_ENVIRONMENT:
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    cfg = config.defaults(str(tmp_path))
+    config.from_environment(cfg)
+    config.finalise(cfg, str(tmp_path))
+    assert cfg["METRICS_ALLOWED_NETWORKS"] == [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("192.0.2.7/32")]
+    assert (cfg["HEALTHZ_MAX_OUTBOX_AGE"], cfg["LOG_FORMAT"], cfg["SENTRY_TRACES_SAMPLE_RATE"]) == (900, "text", 0.25)
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be json or text, not 'xml'."),
+    ({"METRICS_ALLOWED_NETWORKS": "10.0.0.0/33"}, "METRICS_ALLOWED_NETWORKS: "),
+    ({"HEALTHZ_MAX_OUTBOX_AGE": "soon"}, "HEALTHZ_MAX_OUTBOX_AGE must be a whole number, not 'soon'."),
+    ({"SENTRY_TRACES_SAMPLE_RATE": "half"}, "SENTRY_TRACES_SAMPLE_RATE must be a number, not 'half'."),
+])
+def test_unreadable_operations_settings_are_named(tmp_path, monkeypatch, env, message):
+    with pytest.raises(ConfigurationError) as refused:
+        finalised(tmp_path, monkeypatch, env)
+    assert refused.value.message.startswith(message)
