@@ -3,13 +3,20 @@ their co-authors and files, and the organisers' list of submissions."""
 
 from flask import Flask
 
+from conference.core import personal_data as core_personal_data
+
 
 def init_app(app: Flask) -> None:
     # Importing any of the area's modules runs this package first: its pages and mail are
     # imported here, when create_app calls, after every area's models.
-    from conference.cfp import mail  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
+    from conference.cfp import (  # noqa: PLC0415  (deferred: runs in create_app)
+        mail,  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
+        personal_data,
+    )
     from conference.cfp.web.manage import bp as manage_bp  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.cfp.web.views import bp  # noqa: PLC0415  (deferred: runs in create_app)
 
     app.register_blueprint(bp)
     app.register_blueprint(manage_bp)
+    core_personal_data.register("cfp", tables=personal_data.TABLES, export=personal_data.export,
+                                erase=personal_data.erase, binds=personal_data.binds)
