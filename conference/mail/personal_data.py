@@ -3,7 +3,8 @@ their refusals of an event's announcements; for the export and for erasure (see
 conference.core.personal_data). Mail templates an organiser edited refer to the account only.
 
 Erasure drops the messages still waiting to go to them (queued or held), and keeps the others
-for the outbox's counts, with no address, no name, no body and no attachment."""
+for the outbox's counts, with no address, no name, no body and no attachment; in mail to other
+people their name and address are replaced by the account's label and placeholder."""
 
 from __future__ import annotations
 
@@ -51,3 +52,10 @@ def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
         message.last_error = scrub(message.last_error, person)
         message.attachments = []
     db.session.execute(sa.delete(MailOptOut).where(MailOptOut.email == person.email))
+    # Mail to others that names them (a discussion's notification, a co-author's invitation).
+    needles = [value for value in (person.email, person.name) if value.strip()]
+    columns = (OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html, OutboxMessage.to_name)
+    naming = sa.or_(*(column.contains(needle) for column in columns for needle in needles))
+    for message in db.session.scalars(sa.select(OutboxMessage).where(naming)):
+        message.subject, message.body_text = scrub(message.subject, person), scrub(message.body_text, person)
+        message.body_html, message.to_name = scrub(message.body_html, person), scrub(message.to_name, person)
