@@ -27,7 +27,7 @@ def _speakers(user, email: str | None) -> list[Speaker]:
 
 
 def _slugs(event_ids) -> dict[int, str]:
-    return dict(db.session.execute(sa.select(Event.id, Event.slug).where(Event.id.in_(set(event_ids)))).tuples())
+    return {ident: slug for ident, slug in db.session.execute(sa.select(Event.id, Event.slug).where(Event.id.in_(set(event_ids))))}
 
 
 def export(user) -> dict:

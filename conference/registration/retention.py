@@ -47,7 +47,7 @@ def remove_sensitive_answers(*, now: dt.datetime | None = None) -> int:
         sa.select(RegistrationQuestion.form_id, RegistrationQuestion.id)
         .join(RegistrationForm, RegistrationForm.id == RegistrationQuestion.form_id)
         .join(Event, Event.id == RegistrationForm.event_id)
-        .where(RegistrationQuestion.sensitive, Event.end_date < ended_before)).tuples()
+        .where(RegistrationQuestion.sensitive, Event.end_date < ended_before))
     keys_by_form: dict[int, set[str]] = {}
     for form_id, question_id in questions:
         keys_by_form.setdefault(form_id, set()).add(str(question_id))

@@ -18,7 +18,7 @@ from conference.core.personal_data import Person, iso, not_over_since, scrub
 from conference.events.models import Event
 from conference.extensions import db
 from conference.review.enums import ConflictSource, ReviewState
-from conference.review.models import Bid, Conflict, DiscussionComment, Review, ReviewAssignment
+from conference.review.models import Bid, Conflict, DiscussionComment, Review, ReviewAssignment, ReviewQuestion
 
 TABLES = ("conflict", "dismissed_conflict_suggestion", "bid", "review_assignment", "review", "discussion_comment",
           "assignment_proposal")
@@ -29,13 +29,15 @@ def _assignments(user) -> list[ReviewAssignment]:
                                    .order_by(ReviewAssignment.id)))
 
 
-def _review(review: Review | None) -> dict | None:
+def _review(review: Review | None, labels: dict[str, str]) -> dict | None:
     if review is None:
         return None
     return {"state": review.state.value, "confidence": review.confidence,
             "comments_to_authors": review.comments_to_authors, "comments_to_committee": review.comments_to_committee,
             "scores": [{"criterion": s.criterion.name, "value": s.value} for s in review.scores],
-            "answers": dict(review.answers or {}), "submitted_at": iso(review.submitted_at)}
+            "answers": [{"question": labels.get(key, key), "value": value}
+                        for key, value in (review.answers or {}).items()],
+            "submitted_at": iso(review.submitted_at)}
 
 
 def export(user) -> dict:
@@ -47,9 +49,12 @@ def export(user) -> dict:
     comments = db.session.execute(sa.select(Submission.code, DiscussionComment.body, DiscussionComment.created_at)
                                   .join(DiscussionComment, DiscussionComment.submission_id == Submission.id)
                                   .where(DiscussionComment.author_id == user.id).order_by(DiscussionComment.id))
+    assignments = _assignments(user)
+    labels = {str(q.id): q.label for q in db.session.scalars(sa.select(ReviewQuestion).where(
+        ReviewQuestion.event_id.in_({a.submission.event_id for a in assignments})))}
     return {
         "reviews": [{"submission": a.submission.code, "event": a.submission.event.slug, "title": a.submission.title,
-                     "assigned_at": iso(a.created_at), "review": _review(a.review)} for a in _assignments(user)],
+                     "assigned_at": iso(a.created_at), "review": _review(a.review, labels)} for a in assignments],
         "bids": [{"submission": code, "preference": preference.value, "updated_at": iso(at)}
                  for code, preference, at in bids],
         # Conflicts others recorded hide the submission from its member: they are counted, not shown.
