@@ -27,7 +27,8 @@ def _speakers(user, email: str | None) -> list[Speaker]:
 
 
 def _slugs(event_ids) -> dict[int, str]:
-    return {ident: slug for ident, slug in db.session.execute(sa.select(Event.id, Event.slug).where(Event.id.in_(set(event_ids))))}
+    rows = db.session.execute(sa.select(Event.id, Event.slug).where(Event.id.in_(set(event_ids))))
+    return {ident: slug for ident, slug in rows}
 
 
 def export(user) -> dict:
