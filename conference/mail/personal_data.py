@@ -30,8 +30,8 @@ def _messages(user_id: int, email: str | None) -> list[OutboxMessage]:
 
 def export(user) -> dict:
     email = user.email if user.is_verified else None
-    opt_outs = db.session.scalars(sa.select(MailOptOut).where(MailOptOut.email == email).order_by(MailOptOut.id)) \
-        if email else []
+    opt_outs: list[MailOptOut] = list(db.session.scalars(
+        sa.select(MailOptOut).where(MailOptOut.email == email).order_by(MailOptOut.id))) if email else []
     return {
         "messages": [{"template": m.template, "to": m.to_address, "subject": m.subject, "body": m.body_text,
                       "state": m.state.value, "created_at": iso(m.created_at), "sent_at": iso(m.sent_at)}
