@@ -262,7 +262,9 @@ TICK_KEYS = {"offers expired": "offers_expired", "reconfirmation reminders": "re
              "places released": "released", "places offered": "offered",
              "focal points reminded": "focal_points_reminded", "handed to organisers": "escalated"}
 KEYS_OF_JOB = {"offers_expired": {"offers_expired"}, "reconfirmation": {"reminded", "released", "offered"},
-               "delegation_deadlines": {"focal_points_reminded", "escalated"}, "login_sessions_purged": set()}
+               "delegation_deadlines": {"focal_points_reminded", "escalated"}, "login_sessions_purged": set(),
+               "cancelled_registrations_anonymised": set(), "sensitive_answers_removed": set(),
+               "outbox_bodies_removed": set()}
 
 
 @pytest.mark.postgres_only
