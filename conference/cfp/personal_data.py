@@ -13,10 +13,10 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from conference.cfp.enums import SubmissionState
-from conference.cfp.models import Submission, SubmissionAuthor
+from conference.cfp.models import Answer, Submission, SubmissionAuthor
 from conference.core.personal_data import Person, iso, not_over_since, scrub
 from conference.events.models import Event
 from conference.extensions import db
@@ -36,7 +36,9 @@ def _submissions(user, email: str | None) -> list[Submission]:
     ids = {row.submission_id for row in _author_rows(user, email)}
     return list(db.session.scalars(
         sa.select(Submission).where(sa.or_(Submission.submitter_id == user.id, Submission.id.in_(ids)))
-        .options(selectinload(Submission.authors), selectinload(Submission.answers), selectinload(Submission.files))
+        .options(joinedload(Submission.event), joinedload(Submission.type), joinedload(Submission.track),
+                 selectinload(Submission.authors), selectinload(Submission.answers).joinedload(Answer.question),
+                 selectinload(Submission.files))
         .order_by(Submission.id)))
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from conference.core.personal_data import Person, iso, not_over_since
 from conference.delegations.models import FocalPoint, Organisation
@@ -21,18 +22,17 @@ def _focal_points(user, email: str | None) -> list[FocalPoint]:
     match = FocalPoint.user_id == user.id
     if email:
         match = sa.or_(match, FocalPoint.email == email)
-    return list(db.session.scalars(sa.select(FocalPoint).where(match).order_by(FocalPoint.id)))
-
-
-def _event(focal_point: FocalPoint) -> Event:
-    return db.session.get_one(Event, focal_point.organisation.event_id)
+    return list(db.session.scalars(sa.select(FocalPoint).where(match).order_by(FocalPoint.id)
+                                   .options(joinedload(FocalPoint.organisation))))
 
 
 def export(user) -> dict:
+    focal_points = _focal_points(user, user.email if user.is_verified else None)
+    slugs = dict(db.session.execute(sa.select(Event.id, Event.slug).where(
+        Event.id.in_({f.organisation.event_id for f in focal_points}))).all())
     return {"focal_points": [
-        {"event": _event(f).slug, "organisation": f.organisation.label, "name": f.name,
-         "created_at": iso(f.created_at), "accepted_at": iso(f.accepted_at)}
-        for f in _focal_points(user, user.email if user.is_verified else None)]}
+        {"event": slugs[f.organisation.event_id], "organisation": f.organisation.label, "name": f.name,
+         "created_at": iso(f.created_at), "accepted_at": iso(f.accepted_at)} for f in focal_points]}
 
 
 def erase(user, *, person: Person, actor, now: dt.datetime) -> None:

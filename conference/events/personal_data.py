@@ -8,6 +8,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from conference.core.personal_data import Person, iso, not_over_since
 from conference.events.models import Event, EventRole, TeamInvitation
@@ -18,11 +19,12 @@ TABLES = ("event", "event_role", "team_invitation")
 
 def _invitations(email: str) -> list[TeamInvitation]:
     return list(db.session.scalars(sa.select(TeamInvitation).where(TeamInvitation.email == email)
-                                   .order_by(TeamInvitation.id)))
+                                   .options(joinedload(TeamInvitation.event)).order_by(TeamInvitation.id)))
 
 
 def export(user) -> dict:
-    roles = db.session.scalars(sa.select(EventRole).where(EventRole.user_id == user.id).order_by(EventRole.id))
+    roles = db.session.scalars(sa.select(EventRole).where(EventRole.user_id == user.id)
+                               .options(joinedload(EventRole.event)).order_by(EventRole.id))
     return {
         "team_roles": [{"event": r.event.slug, "role": r.role.value, "since": iso(r.created_at),
                         "tracks": [t.name for t in r.tracks]} for r in roles],

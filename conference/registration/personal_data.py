@@ -14,11 +14,18 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from conference.core.personal_data import Person, iso, not_over_since
 from conference.extensions import db
 from conference.registration import registrations
-from conference.registration.models import Registration, RegistrationInvitation, RegistrationQuestion
+from conference.registration.models import (
+    ParticipantCategory,
+    Registration,
+    RegistrationForm,
+    RegistrationInvitation,
+    RegistrationQuestion,
+)
 
 TABLES = ("registration", "registration_invitation")
 
@@ -27,12 +34,17 @@ def _registrations(user, email: str | None) -> list[Registration]:
     match = Registration.user_id == user.id
     if email:
         match = sa.or_(match, Registration.email == email)
-    return list(db.session.scalars(sa.select(Registration).where(match).order_by(Registration.id)))
+    return list(db.session.scalars(sa.select(Registration).where(match).order_by(Registration.id).options(
+        joinedload(Registration.event), joinedload(Registration.form), joinedload(Registration.category),
+        joinedload(Registration.organisation))))
 
 
 def _invitations(email: str) -> list[RegistrationInvitation]:
-    return list(db.session.scalars(sa.select(RegistrationInvitation).where(RegistrationInvitation.email == email)
-                                   .order_by(RegistrationInvitation.id)))
+    return list(db.session.scalars(
+        sa.select(RegistrationInvitation).where(RegistrationInvitation.email == email)
+        .options(joinedload(RegistrationInvitation.category).joinedload(ParticipantCategory.form)
+                 .joinedload(RegistrationForm.event))
+        .order_by(RegistrationInvitation.id)))
 
 
 def _exported(registration: Registration, labels: dict[str, str]) -> dict:

@@ -12,21 +12,33 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 
 from conference.cfp.models import Submission
 from conference.core.personal_data import Person, iso, not_over_since, scrub
 from conference.events.models import Event
 from conference.extensions import db
 from conference.review.enums import ConflictSource, ReviewState
-from conference.review.models import Bid, Conflict, DiscussionComment, Review, ReviewAssignment, ReviewQuestion
+from conference.review.models import (
+    Bid,
+    Conflict,
+    DiscussionComment,
+    Review,
+    ReviewAssignment,
+    ReviewQuestion,
+    ReviewScore,
+)
 
 TABLES = ("conflict", "dismissed_conflict_suggestion", "bid", "review_assignment", "review", "discussion_comment",
           "assignment_proposal")
 
 
 def _assignments(user) -> list[ReviewAssignment]:
-    return list(db.session.scalars(sa.select(ReviewAssignment).where(ReviewAssignment.reviewer_id == user.id)
-                                   .order_by(ReviewAssignment.id)))
+    return list(db.session.scalars(
+        sa.select(ReviewAssignment).where(ReviewAssignment.reviewer_id == user.id)
+        .options(joinedload(ReviewAssignment.submission).joinedload(Submission.event),
+                 selectinload(ReviewAssignment.review).selectinload(Review.scores).joinedload(ReviewScore.criterion))
+        .order_by(ReviewAssignment.id)))
 
 
 def _review(review: Review | None, labels: dict[str, str]) -> dict | None:
@@ -45,7 +57,8 @@ def export(user) -> dict:
     bids = db.session.execute(sa.select(Submission.code, Bid.preference, Bid.updated_at)
                               .join(Bid, Bid.submission_id == Submission.id).where(Bid.user_id == user.id)
                               .order_by(Bid.id))
-    conflicts = list(db.session.scalars(sa.select(Conflict).where(Conflict.user_id == user.id).order_by(Conflict.id)))
+    conflicts = list(db.session.scalars(sa.select(Conflict).where(Conflict.user_id == user.id)
+                                        .options(joinedload(Conflict.submission)).order_by(Conflict.id)))
     comments = db.session.execute(sa.select(Submission.code, DiscussionComment.body, DiscussionComment.created_at)
                                   .join(DiscussionComment, DiscussionComment.submission_id == Submission.id)
                                   .where(DiscussionComment.author_id == user.id).order_by(DiscussionComment.id))

@@ -76,3 +76,28 @@ def test_your_data_page_downloads_the_export(app, db):
 def test_your_data_needs_a_login(app, db, path):
     response = app.test_client().get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_export_costs_the_same_whatever_the_person_took_part_in(app, db):
+    from conference.events.enums import TeamRole
+
+    from ..cfp.builders import make_call, submitted_talk
+    from ..query_counting import grow
+    from ..review.builders import assign
+
+    person = factories.make_user(name="Busy Person")
+    client = login(app.test_client(), person)
+
+    def take_part(_i: int) -> None:
+        call = make_call()
+        factories.add_role(call.event, person, TeamRole.REVIEWER)
+        submitted_talk(call, person)
+        assign(submitted_talk(call, factories.make_user()), person)
+        form = make_form()
+        register(form, add_category(form, in_person=5), name="Busy Person", email=person.email)
+
+    small, large = grow(db, client, "/account/data.json", take_part, start=1, end=4)
+    assert small == large
+    areas = json.loads(client.get("/account/data.json").get_data(as_text=True))["areas"]
+    assert [len(areas["events"]["team_roles"]), len(areas["cfp"]["submissions"]), len(areas["review"]["reviews"]),
+            len(areas["registration"]["registrations"])] == [4, 4, 4, 4]
