@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from conference.accounts.models import User
 from conference.core.models import AuditEntry
 from conference.extensions import db
+from conference.privacy import erasure
 
 from .. import factories
 from ..conftest import login
@@ -76,3 +77,23 @@ def test_the_command_line_erases_an_account(app, runner, db):
     assert result.output == f"Erased account #{world.person.id}; it is now deleted-{world.person.id}@erased.invalid\n"
     again = runner.invoke(args=["users", "erase", EMAIL, "--yes"])
     assert again.exit_code == 1 and f"No account uses {EMAIL}" in again.output
+
+
+def test_the_event_pages_still_work_after_an_erasure(app, db):
+    """The event's pages that show people (review, submissions, team, registrations, delegations,
+    the agenda, the outbox) render for its organiser, and the review pages for the remaining
+    reviewer, once a reviewer, author, registrant, focal point and speaker is erased."""
+    world = person_everywhere()
+    erasure.erase_account(world.person, actor=factories.make_user(is_admin=True))
+    db.session.commit()
+    values = {"slug": world.review.event.slug, "code": world.review.submission.code}
+    showing_people = ("review", "submissions", "team", "registrations", "delegations", "agenda", "outbox")
+    paths = sorted({rule.rule.replace("<slug>", values["slug"]).replace("<code>", values["code"])
+                    for rule in app.url_map.iter_rules()
+                    if "GET" in rule.methods and rule.arguments and rule.arguments <= set(values)
+                    and any(word in rule.rule for word in showing_people)})
+    assert len(paths) > 15
+    for user, seen in ((world.review.organiser, paths), (world.review.second, [p for p in paths if "review" in p])):
+        client = login(app.test_client(), user)
+        failures = {path: code for path in seen if (code := client.get(path).status_code) >= 500}
+        assert failures == {}
