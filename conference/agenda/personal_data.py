@@ -11,6 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from conference.agenda.exports import forget_cached_exports
 from conference.agenda.models import AgendaStar, PersonalFeed, ScheduleRelease, Speaker
 from conference.core.personal_data import Person, iso, not_over_since, scrub
 from conference.events.models import Event
@@ -61,6 +62,10 @@ def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
         for each in names:
             snapshot = scrub(snapshot, each)
         release.snapshot = snapshot
+    if speakers:
+        # Exports of a release are cached per release (agenda.exports): this process's copies go
+        # now; another process's are rebuilt when evicted or restarted (README, People's data).
+        forget_cached_exports()
     db.session.execute(sa.delete(AgendaStar).where(AgendaStar.user_id == user.id))
     db.session.execute(sa.delete(PersonalFeed).where(PersonalFeed.user_id == user.id))
 
