@@ -49,7 +49,7 @@ def export(user) -> dict:
 
 
 def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
-    speakers = _speakers(user, person.email)
+    speakers = _speakers(user, person.owned_email)
     names = {person} | {Person(id=person.id, email=s.email, name=s.name, verified=False) for s in speakers}
     for speaker in speakers:
         speaker.name, speaker.email = person.label, ""

@@ -67,12 +67,12 @@ def export(user) -> dict:
 
 
 def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
-    for submission in _submissions(user, person.email):
+    for submission in _submissions(user, person.owned_email):
         if submission.state == SubmissionState.DRAFT and submission.submitter_id == user.id:
             db.session.delete(submission)
             continue
         for author in submission.authors:
-            if author.user_id == user.id or author.email == person.email:
+            if author.user_id == user.id or (person.verified and author.email == person.email):
                 author.name, author.email, author.affiliation = person.label, person.placeholder, ""
                 for answer in [a for a in submission.answers if a.author_id == author.id]:
                     submission.answers.remove(answer)

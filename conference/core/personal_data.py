@@ -31,6 +31,12 @@ class Person:
         return f"Deleted user #{self.id}"
 
     @property
+    def owned_email(self) -> str | None:
+        """The address, where the account confirmed it is theirs: only then do rows given under
+        it without the account (a registration, a co-authorship) count as the person's."""
+        return self.email if self.verified else None
+
+    @property
     def placeholder(self) -> str:
         # .invalid is reserved (RFC 2606): nothing is ever delivered there.
         return f"deleted-{self.id}@erased.invalid"

@@ -36,7 +36,7 @@ def export(user) -> dict:
 
 
 def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
-    for focal_point in _focal_points(user, person.email):
+    for focal_point in _focal_points(user, person.owned_email):
         focal_point.organisation.focal_points.remove(focal_point)
 
 

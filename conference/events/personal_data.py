@@ -40,7 +40,7 @@ def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
     ones are revoked."""
     for role in db.session.scalars(sa.select(EventRole).where(EventRole.user_id == user.id)):
         role.event.roles.remove(role)
-    for invitation in _invitations(person.email):
+    for invitation in _invitations(person.email) if person.verified else []:
         invitation.email, invitation.message = person.placeholder, ""
         if invitation.is_open:
             invitation.revoked_at = now

@@ -41,7 +41,7 @@ def export(user) -> dict:
 
 
 def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
-    for message in _messages(user.id, person.email):
+    for message in _messages(user.id, person.owned_email):
         if message.state in WAITING:
             db.session.delete(message)
             continue
@@ -51,7 +51,8 @@ def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
         message.headers = scrub(dict(message.headers or {}), person)
         message.last_error = scrub(message.last_error, person)
         message.attachments = []
-    db.session.execute(sa.delete(MailOptOut).where(MailOptOut.email == person.email))
+    if person.verified:
+        db.session.execute(sa.delete(MailOptOut).where(MailOptOut.email == person.email))
     # Mail to others that names them (a discussion's notification, a co-author's invitation).
     needles = [value for value in (person.email, person.name) if value.strip()]
     columns = (OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html, OutboxMessage.to_name)

@@ -85,11 +85,11 @@ def anonymise(registration: Registration, *, name: str, email: str, now: dt.date
 
 def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
     over_before = not_over_since(now)
-    for registration in _registrations(user, person.email):
+    for registration in _registrations(user, person.owned_email):
         if registration.is_active and registration.event.end_date >= over_before:
             registrations.cancel(registration, actor=actor, now=now)
         anonymise(registration, name=person.label, email=person.placeholder, now=now)
-    for invitation in _invitations(person.email):
+    for invitation in _invitations(person.email) if person.verified else []:
         invitation.email, invitation.name = person.placeholder, ""
         if invitation.is_open:
             invitation.revoked_at = now

@@ -107,3 +107,17 @@ def test_only_an_administrator_erases_someone_else(db):
     with pytest.raises(NotAllowed):
         erasure.erase_account(admin, actor=admin)
     assert person.erased_at is None and admin.erased_at is None
+
+
+def test_an_unconfirmed_address_does_not_reach_what_others_gave_under_it(db):
+    """Someone signed up with an address they never confirmed: erasing that account leaves the
+    registration its real owner made under it."""
+    from ..registration.builders import add_category, make_form, register
+
+    form = make_form()
+    owner_registration = register(form, add_category(form, in_person=5), name="Real Owner", email="owner@example.org")
+    squatter = factories.make_user(name="Squatter", email="owner@example.org", verified=False)
+    erasure.erase_account(squatter, actor=factories.make_user(is_admin=True))
+    assert (owner_registration.name, owner_registration.email, owner_registration.state) == (
+        "Real Owner", "owner@example.org", RegistrationState.CONFIRMED)
+    assert squatter.email == f"deleted-{squatter.id}@erased.invalid"
