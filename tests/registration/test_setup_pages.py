@@ -442,6 +442,7 @@ def test_a_question_is_marked_sensitive(app, db, form, organiser, client_of):
     db.session.expire_all()
     question = db.session.scalars(sa.select(RegistrationQuestion)).one()
     assert question.sensitive is True
+    assert 'Short text <span class="badge">sensitive</span>' in page_of(client, base(form.event))
     assert '<input aria-describedby="hint-sensitive" checked id="field-sensitive"' in page_of(client, f"{base(form.event)}/questions/{question.id}")
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "registration.question_created")).one()
     assert entry.details["sensitive"] is True
