@@ -18,7 +18,7 @@ from conference.core import personal_data
 from conference.core.audit import record
 from conference.core.personal_data import Person
 from conference.core.types import utcnow
-from conference.errors import InvalidState, NotAllowed
+from conference.errors import DomainError, InvalidState, NotAllowed
 from conference.extensions import db
 
 
@@ -37,10 +37,12 @@ def can_erase(user: User, actor, *, now: dt.datetime | None = None) -> bool:
     return actor.id == user.id and not what_binds(user, now=now)
 
 
-def erase_account(user: User, *, actor, via: str = "web", now: dt.datetime | None = None) -> None:
+def erase_account(user: User, *, actor, password: str | None = None, via: str = "web",
+                  now: dt.datetime | None = None) -> None:
     """Erase ``user``'s personal data everywhere, as an administrator (``actor``; None from the
-    command line) or as the person themselves where nothing binds them; audited without naming
-    them. The account's login sessions end: its cookies log no one in."""
+    command line) or as the person themselves where nothing binds them, confirming it with their
+    ``password``; audited without naming them. The account's login sessions end: its cookies
+    log no one in."""
     now = now or utcnow()
     if user.erased_at is not None:
         raise InvalidState(_("This account is already erased."))
@@ -48,6 +50,8 @@ def erase_account(user: User, *, actor, via: str = "web", now: dt.datetime | Non
         if actor.id == user.id and what_binds(user, now=now):
             raise NotAllowed(" ".join(what_binds(user, now=now)))
         raise NotAllowed(_("Only a site administrator may erase this account."))
+    if actor is not None and actor.id == user.id and not user.check_password(password or ""):
+        raise DomainError(_("This is not your password."), field="password")
     person = Person(id=user.id, email=user.email, name=user.name, verified=user.is_verified)
     for holder in personal_data.HOLDERS.values():
         holder.erase(user, person=person, actor=actor, now=now)

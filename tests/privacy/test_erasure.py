@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from conference.accounts.models import LoginSession, User
 from conference.cfp.models import Submission, SubmissionAuthor
 from conference.core.models import AuditEntry
-from conference.errors import NotAllowed
+from conference.errors import DomainError, NotAllowed
 from conference.extensions import db
 from conference.mail.enums import MailState
 from conference.mail.models import OutboxMessage
@@ -85,7 +85,7 @@ def test_a_person_bound_to_an_event_cannot_erase_their_own_account(db):
     assert any("You are a focal point of Erasure Agency" in reason for reason in reasons)
     assert f"You are a speaker at {event} until it is over." in reasons
     with pytest.raises(NotAllowed) as refused:
-        erasure.erase_account(world.person, actor=world.person)
+        erasure.erase_account(world.person, actor=world.person, password=factories.DEFAULT_PASSWORD)
     assert f"You are on the team of {event}" in refused.value.message
     assert db.session.get(User, world.person.id).erased_at is None
 
@@ -93,7 +93,10 @@ def test_a_person_bound_to_an_event_cannot_erase_their_own_account(db):
 def test_a_person_bound_to_nothing_erases_their_own_account(db):
     person = factories.make_user(name="Free Person")
     assert erasure.what_binds(person) == []
-    erasure.erase_account(person, actor=person)
+    with pytest.raises(DomainError, match="This is not your password."):
+        erasure.erase_account(person, actor=person, password="a guess")
+    assert person.erased_at is None
+    erasure.erase_account(person, actor=person, password=factories.DEFAULT_PASSWORD)
     assert person.erased_at is not None and person.email == f"deleted-{person.id}@erased.invalid"
 
 

@@ -26,11 +26,13 @@ def test_a_person_erases_their_own_account_and_is_logged_out(app, db):
     page = client.get("/account/data").get_data(as_text=True)
     assert "Erase my account" in page and "You cannot erase your account yet" not in page
 
-    unticked = client.post("/account/data/erase", data={})
+    unticked = client.post("/account/data/erase", data={"password": factories.DEFAULT_PASSWORD})
     assert unticked.status_code == 400 and "Tick the box to confirm." in unticked.get_data(as_text=True)
+    wrong = client.post("/account/data/erase", data={"confirm": "y", "password": "not my password"})
+    assert wrong.status_code == 400 and "This is not your password." in wrong.get_data(as_text=True)
     assert fresh(User, person.id).erased_at is None
 
-    done = client.post("/account/data/erase", data={"confirm": "y"})
+    done = client.post("/account/data/erase", data={"confirm": "y", "password": factories.DEFAULT_PASSWORD})
     assert done.status_code == 302
     assert fresh(User, person.id).email == f"deleted-{person.id}@erased.invalid"
     assert client.get("/account/data").status_code == 302  # logged out: the login page
@@ -45,7 +47,7 @@ def test_a_bound_person_sees_why_and_cannot_post_around_it(app, db):
     client = login(app.test_client(), world.person)
     page = client.get("/account/data").get_data(as_text=True)
     assert "You cannot erase your account yet" in page and "Erasure Agency" in page and "Erase my account" not in page
-    refused = client.post("/account/data/erase", data={"confirm": "y"})
+    refused = client.post("/account/data/erase", data={"confirm": "y", "password": factories.DEFAULT_PASSWORD})
     assert refused.status_code == 400 and "You are registered for" in refused.get_data(as_text=True)
     assert fresh(User, world.person.id).erased_at is None
 

@@ -12,7 +12,7 @@ from conference.accounts.models import User
 from conference.extensions import db
 from conference.privacy import erasure
 from conference.privacy.export import export_for
-from conference.privacy.web.forms import EraseForm
+from conference.privacy.web.forms import EraseForm, EraseOwnAccountForm
 from conference.web.common import current_actor, require, saved_form
 
 bp = Blueprint("privacy", __name__)
@@ -21,7 +21,8 @@ bp = Blueprint("privacy", __name__)
 @bp.route("/account/data")
 @login_required
 def your_data():
-    return render_template("privacy/your_data.html", form=EraseForm(), binds=erasure.what_binds(current_user))
+    return render_template("privacy/your_data.html", form=EraseOwnAccountForm(),
+                           binds=erasure.what_binds(current_user))
 
 
 @bp.route("/account/data.json")
@@ -36,9 +37,9 @@ def download():
 @bp.post("/account/data/erase")
 @login_required
 def erase_own_account():
-    form = EraseForm()
+    form = EraseOwnAccountForm()
     user = current_actor()
-    if saved_form(form, lambda: erasure.erase_account(user, actor=user)) is None:
+    if saved_form(form, lambda: erasure.erase_account(user, actor=user, password=form.password.data)) is None:
         return render_template("privacy/your_data.html", form=form, binds=erasure.what_binds(user)), 400
     session.clear()
     logout_user()
