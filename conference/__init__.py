@@ -26,6 +26,7 @@ from conference import (
     events,
     group_mail,
     operations,
+    privacy,
     registration,
     review,
     tables,  # noqa: F401  (registers every table on the metadata)
@@ -85,7 +86,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-AREAS_WITH_TEMPLATES = ("accounts", "agenda", "cfp", "delegations", "events", "group_mail", "registration", "review")
+AREAS_WITH_TEMPLATES = ("accounts", "agenda", "cfp", "delegations", "events", "group_mail", "privacy", "registration",
+                        "review")
 
 
 def _template_loader(app: Flask) -> ChoiceLoader:
@@ -156,8 +158,9 @@ def _register_input_checks(app: Flask) -> None:
 
 def _register_areas(app: Flask) -> None:
     """Each area registers its blueprints, mail templates, periodic jobs and hooks, by name and
-    in this order (delegations before registration: their pages join its blueprint)."""
-    for area in (events, accounts, cfp, review, delegations, registration, agenda, group_mail):
+    in this order (delegations before registration: their pages join its blueprint; privacy last:
+    erasure runs the areas' hooks in this order, the mail outbox's and the audit log's after them)."""
+    for area in (events, accounts, cfp, review, delegations, registration, agenda, group_mail, privacy):
         area.init_app(app)
     # After the areas' own jobs, and after they said which rows refer to stored files.
     jobs.register("unreferenced_files", unreferenced.collect_unreferenced)

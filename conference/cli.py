@@ -1,5 +1,5 @@
-"""Command-line interface: ``flask users``, ``flask outbox``, ``flask registrations``, ``flask demo``,
-``flask check``."""
+"""Command-line interface: ``flask users`` (with ``flask users erase EMAIL``), ``flask outbox``,
+``flask registrations``, ``flask demo``, ``flask check``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from conference.demo.agenda_scale import load_agenda_at_scale
 from conference.errors import DomainError
 from conference.extensions import db
 from conference.mail.outbox import OutboxWorker, SMTPTransport, counts_by_state, retry_failed
+from conference.privacy import erasure
 
 users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver and inspect the mail outbox.")
@@ -130,6 +131,23 @@ def run_periodic_jobs() -> dict[str, int]:
     periodic jobs (conference.core.jobs), each under its lock and committed on its own; the
     counts of those that ran (a job another process was running is skipped, and logged)."""
     return jobs.run_round().counts
+
+
+@users_cli.command("erase")
+@click.argument("email")
+@click.confirmation_option(prompt="Erase this account and the personal data the app holds about it, for good?")
+def erase(email: str) -> None:
+    """Erase an account: its name, address, profile, answers and personal files, everywhere
+    (README, People's data). Counts, review scores and the audit trail stay."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}")
+    try:
+        erasure.erase_account(user, actor=None, via="cli")
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Erased account #{user.id}; it is now {user.email}")
 
 
 @users_cli.command("purge-sessions")

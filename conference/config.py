@@ -163,6 +163,12 @@ def defaults(instance_path: str) -> dict:
         "OUTBOX_SEND_AFTER_REQUEST": None,  # None: on when there is no SMTP server (file delivery)
         # The worker runs the registration jobs (offers expiring, reconfirmation) this often.
         "REGISTRATION_JOBS_SECONDS": 60,
+        # Retention of people's data, in days (None: kept), applied by periodic jobs: a sent mail's
+        # body, a cancelled registration's name, address and answers (after its cancellation), and
+        # the answers to registration questions marked sensitive (after the event's last day).
+        "RETAIN_OUTBOX_BODIES_DAYS": 180,
+        "RETAIN_CANCELLED_REGISTRATIONS_DAYS": 365,
+        "RETAIN_SENSITIVE_ANSWERS_DAYS": 30,
         # Rate limits
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -225,6 +231,10 @@ def from_environment(config: dict) -> None:
     config["PROXY_COUNT"] = _env_int("PROXY_COUNT", config["PROXY_COUNT"])
     for key in ("WEB_PROCESSES", "WEB_CONCURRENCY"):
         config[key] = _env_int(key, config[key])
+    for key in ("RETAIN_OUTBOX_BODIES_DAYS", "RETAIN_CANCELLED_REGISTRATIONS_DAYS", "RETAIN_SENSITIVE_ANSWERS_DAYS"):
+        config[key] = _env_int(key, config[key])
+        if config[key] is not None and config[key] < 0:
+            raise ConfigurationError(f"{key} must be a number of days, 0 or more.")
     config["ANYONE_CAN_CREATE_EVENTS"] = _env_bool(
         "ANYONE_CAN_CREATE_EVENTS", config["ANYONE_CAN_CREATE_EVENTS"]
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -36,6 +37,9 @@ class User(UserMixin, Model):
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Set when the account was erased (see conference.privacy.erasure): the row stays, so that
+    # reviews, audit entries and counts still refer to someone, but it names no one.
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -93,6 +97,8 @@ class User(UserMixin, Model):
 
     @property
     def display_name(self) -> str:
+        if self.erased_at is not None:
+            return _("Deleted user #%(id)d", id=self.id)
         return self.name or self.email
 
 

@@ -59,6 +59,12 @@ def cached_export(release: ScheduleRelease, kind: str, key, build: Callable[[], 
     return value
 
 
+def forget_cached_exports() -> None:
+    """Empty this app's cache of exports (after a release's snapshot was changed in place)."""
+    with _lock:
+        current_app.extensions.pop("agenda_exports_cache", None)
+
+
 def personal_feed_token(event, user) -> str:
     """The user's secret feed token for the event, made on first use."""
     feed = db.session.scalars(

@@ -3,11 +3,16 @@ their co-authors and files, and the organisers' list of submissions."""
 
 from flask import Flask
 
+from conference.core import personal_data as core_personal_data
+
 
 def init_app(app: Flask) -> None:
     # Importing any of the area's modules runs this package first: its pages and mail are
     # imported here, when create_app calls, after every area's models.
-    from conference.cfp import mail  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
+    from conference.cfp import (  # noqa: PLC0415  (deferred: runs in create_app)
+        mail,  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
+        personal_data,
+    )
     from conference.cfp.queries import stored_file_digests  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.cfp.web.manage import bp as manage_bp  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.cfp.web.views import bp  # noqa: PLC0415  (deferred: runs in create_app)
@@ -16,3 +21,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(manage_bp)
     unreferenced.refer_from("submission files", stored_file_digests)
+    core_personal_data.register("cfp", tables=personal_data.TABLES, export=personal_data.export,
+                                erase=personal_data.erase, binds=personal_data.binds)

@@ -3,13 +3,20 @@ invitations)."""
 
 from flask import Flask
 
+from conference.core import personal_data as core_personal_data
+
 
 def init_app(app: Flask) -> None:
     # Importing any of the area's modules runs this package first: its pages (the sign-up page
     # joins the accounts blueprint) and mail are imported here, when create_app calls, after
     # every area's models.
-    from conference.events import mail  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
+    from conference.events import (  # noqa: PLC0415  (deferred: runs in create_app)
+        mail,  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
+        personal_data,
+    )
     from conference.events.web import signup  # noqa: F401, PLC0415  (deferred: runs in create_app; sign-up page)
     from conference.events.web.views import bp  # noqa: PLC0415  (deferred: runs in create_app)
 
     app.register_blueprint(bp)
+    core_personal_data.register("events", tables=personal_data.TABLES, export=personal_data.export,
+                                erase=personal_data.erase, binds=personal_data.binds)

@@ -155,6 +155,8 @@ class RegistrationQuestion(QuestionColumns, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     form_id: Mapped[int] = mapped_column(sa.ForeignKey("registration_form.id", ondelete="CASCADE"), index=True)
+    # Answers such as a passport's number: removed RETAIN_SENSITIVE_ANSWERS_DAYS after the event.
+    sensitive: Mapped[bool] = mapped_column(default=False)
 
     form: Mapped[RegistrationForm] = relationship(back_populates="questions")
     categories: Mapped[list[ParticipantCategory]] = relationship(
@@ -260,6 +262,9 @@ class Registration(Model):
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[CancelReason | None] = mapped_column(enum_type(CancelReason), nullable=True)
+    # Set when its person's name, address and answers were removed (their account erased, or a
+    # cancelled registration past its retention): the row stays for the counts.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

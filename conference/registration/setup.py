@@ -301,9 +301,10 @@ def _answered(question: RegistrationQuestion) -> int:
 
 def save_question(form: RegistrationForm, *, actor, question: RegistrationQuestion | None = None, label: str,
                   kind: QuestionKind | str, help_text: str = "", required: bool = False,
-                  options: list[str] | None = None, category_ids=()) -> RegistrationQuestion:
+                  options: list[str] | None = None, category_ids=(), sensitive: bool = False) -> RegistrationQuestion:
     """Create or change a question of ``form``, optionally asked only in some of its
-    categories. Once answered, its kind cannot change."""
+    categories. Once answered, its kind cannot change. The answers to a ``sensitive`` question
+    (a passport's number) are deleted RETAIN_SENSITIVE_ANSWERS_DAYS after the event."""
     event = form.event
     event.require_manager(actor, _ORGANISERS_ONLY)
     errors: dict[str, str] = {}
@@ -321,9 +322,10 @@ def save_question(form: RegistrationForm, *, actor, question: RegistrationQuesti
         action = "registration.question_created"
     question.set_up(setup)
     question.categories = chosen
+    question.sensitive = bool(sensitive)
     db.session.flush()
     record(action, actor=actor, obj=question, event=event, form=form.title, label=setup.label, kind=setup.kind.value,
-           required=setup.required, categories=[c.name for c in chosen] or None)
+           required=setup.required, categories=[c.name for c in chosen] or None, sensitive=question.sensitive or None)
     return question
 
 

@@ -264,7 +264,9 @@ TICK_KEYS = {"offers expired": "offers_expired", "reconfirmation reminders": "re
              "unreferenced files deleted": "files_collected", "upload leftovers deleted": "upload_leftovers"}
 KEYS_OF_JOB = {"offers_expired": {"offers_expired"}, "reconfirmation": {"reminded", "released", "offered"},
                "delegation_deadlines": {"focal_points_reminded", "escalated"}, "login_sessions_purged": set(),
-               "unreferenced_files": {"files_collected", "upload_leftovers"}}
+               "unreferenced_files": {"files_collected", "upload_leftovers"},
+               "cancelled_registrations_anonymised": set(), "sensitive_answers_removed": set(),
+               "outbox_bodies_removed": set()}
 
 
 @pytest.mark.postgres_only

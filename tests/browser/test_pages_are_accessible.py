@@ -78,3 +78,37 @@ def test_account_and_team_pages_pass_the_checks(page, new_page, committed_db):
     response = other.goto("/admin/users")
     assert response.status == 403
     expect(other.get_by_role("heading", level=1)).to_have_text("Not allowed")
+
+
+def test_your_data_and_erasure_pages_pass_the_checks(page, new_page, committed_db):
+    organiser = factories.make_user(name="Olga Organiser", may_create_events=True)
+    factories.make_event(organiser=organiser, title="Bound Symposium", slug="bound-symposium")
+    admin = factories.make_user(name="Ada Admin", is_admin=True)
+    free = factories.make_user(name="Fred Free", email="fred@example.org")
+    committed_db.session.commit()
+
+    # Bound to an event that is not over: the page says why it cannot erase.
+    log_in(page, organiser.email, factories.DEFAULT_PASSWORD)
+    page.follow(page.get_by_role("link", name="Profile"))
+    page.follow(page.get_by_role("link", name="Download everything this site holds about you, or erase your account"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your data")
+    expect(page.get_by_role("main")).to_contain_text("You are on the team of Bound Symposium until it is over.")
+
+    # Free to erase: a missing confirmation comes back on the form.
+    other = new_page()
+    log_in(other, free.email, factories.DEFAULT_PASSWORD)
+    other.goto("/account/data")
+    other.get_by_label("Your password").fill(factories.DEFAULT_PASSWORD)
+    other.submit(other.get_by_role("button", name="Erase my account"))
+    expect(other.get_by_role("alert")).to_be_focused()
+    expect(other.get_by_label("I understand that this cannot be undone")).to_have_attribute("aria-invalid", "true")
+
+    # An administrator erases the bound account from the user list.
+    third = new_page()
+    log_in(third, admin.email, factories.DEFAULT_PASSWORD)
+    third.goto("/admin/users")
+    third.follow(third.get_by_role("link", name="Erase account of Olga Organiser"))
+    expect(third.get_by_role("main")).to_contain_text("They could not erase it themselves because:")
+    third.get_by_label("I understand that this cannot be undone").check()
+    third.submit(third.get_by_role("button", name="Erase this account"))
+    expect(third.get_by_role("main")).to_contain_text("The account of Olga Organiser is erased.")

@@ -41,7 +41,7 @@ def hold(conn, name: str) -> None:
 
 def test_each_job_has_a_lock_key_of_its_own(app):
     keys = [jobs.lock_key(name) for name in jobs.JOBS]
-    assert len(jobs.JOBS) == 5 and len(set(keys)) == len(keys)
+    assert len(jobs.JOBS) == 8 and len(set(keys)) == len(keys)
     assert all(-2**31 <= key < 2**31 for key in keys)  # PostgreSQL's int4
 
 
@@ -107,7 +107,9 @@ def test_a_round_skips_a_locked_job_says_so_and_runs_the_others(db, database_url
         report = jobs.run_round()
     assert report.skipped == ["delegation_deadlines"]
     assert report.counts == {"login_sessions_purged": 0, "offers_expired": 0, "reminded": 0, "released": 0,
-                             "offered": 0, "files_collected": 0, "upload_leftovers": 0}
+                             "offered": 0, "files_collected": 0, "upload_leftovers": 0,
+                             "cancelled_registrations_anonymised": 0, "sensitive_answers_removed": 0,
+                             "outbox_bodies_removed": 0}
 
 
 def test_on_sqlite_a_job_takes_the_write_lock_before_it_reads_and_is_skipped_when_it_does_not_come(

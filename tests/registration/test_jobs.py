@@ -123,6 +123,8 @@ def test_a_round_runs_the_reconfirmation_release_too(db):
 
     assert jobs.run_round(now=now) == jobs.RoundReport(
         counts={"offers_expired": 0, "reminded": 0, "released": 1, "offered": 1, "focal_points_reminded": 0,
-                "escalated": 0, "login_sessions_purged": 0, "files_collected": 0, "upload_leftovers": 0},
+                "escalated": 0, "login_sessions_purged": 0, "files_collected": 0, "upload_leftovers": 0,
+                "cancelled_registrations_anonymised": 0,
+                "sensitive_answers_removed": 0, "outbox_bodies_removed": 0},
         skipped=[])
     assert (holder.state, waiting.state) == (RegistrationState.CANCELLED, RegistrationState.OFFERED)

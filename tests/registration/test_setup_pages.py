@@ -431,3 +431,22 @@ def test_the_management_bar_links_to_registration(app, db, form, organiser, clie
     page = page_of(client_of(organiser), f"/events/{form.event.slug}/team")
     expected = "registration.list_registrations" in app.view_functions and "/manage/registrations" or "/manage/registration"
     assert f'<a href="/events/{form.event.slug}{expected}">Registration</a>' in page
+
+
+def test_a_question_is_marked_sensitive(app, db, form, organiser, client_of):
+    client = client_of(organiser)
+    url = f"{base(form.event)}/forms/{form.id}/questions/new"
+    page = page_of(client, url)
+    assert "they are deleted 30 days after the event ends, files included." in page
+    assert client.post(url, data={"label": "Passport number", "kind": "short_text", "sensitive": "y"}).status_code == 302
+    db.session.expire_all()
+    question = db.session.scalars(sa.select(RegistrationQuestion)).one()
+    assert question.sensitive is True
+    assert 'Short text <span class="badge">sensitive</span>' in page_of(client, base(form.event))
+    assert '<input aria-describedby="hint-sensitive" checked id="field-sensitive"' in page_of(client, f"{base(form.event)}/questions/{question.id}")
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "registration.question_created")).one()
+    assert entry.details["sensitive"] is True
+    assert client.post(f"{base(form.event)}/questions/{question.id}",
+                       data={"label": "Passport number", "kind": "short_text"}).status_code == 302
+    db.session.expire_all()
+    assert question.sensitive is False

@@ -173,7 +173,8 @@ def question_page(slug, form_id=None, question_id=None):
                                                        **form.values()),
                      saved=_("The question is saved."), back=_setup_url(event),
                      page=lambda: render_template("registration/setup_question.html", event=event, form=form,
-                                                  registration_form=registration_form, question=question))
+                                                  registration_form=registration_form, question=question,
+                                                  retention_days=current_app.config["RETAIN_SENSITIVE_ANSWERS_DAYS"]))
 
 
 @bp.post(PREFIX + "/questions/<int:question_id>/delete")

@@ -108,6 +108,7 @@ class CategoryForm(_ModesForm):
 
 class QuestionForm(QuestionEditorForm):
     category_ids = CheckboxesField(_l("Only for these categories"))
+    sensitive = BooleanField(_l("Sensitive: the answers are deleted some days after the event"))
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, kinds=RegistrationQuestion.allowed_kinds, **kwargs)
@@ -117,7 +118,7 @@ class QuestionForm(QuestionEditorForm):
         self.category_ids.choices = [SelectChoice(c.id, c.name) for c in categories]
 
     def values(self) -> dict:
-        return {**super().values(), "category_ids": self.category_ids.chosen()}
+        return {**super().values(), "category_ids": self.category_ids.chosen(), "sensitive": self.sensitive.data}
 
 
 def _category_choices(forms) -> list[SelectChoice]:
