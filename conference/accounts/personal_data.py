@@ -8,11 +8,13 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from conference.accounts.models import LoginSession, User
+from conference.accounts.models import LoginSession, PrivacyNotice, User
 from conference.core.personal_data import Person, iso
 from conference.extensions import db
 
-TABLES = ("user", "login_session")
+# privacy_notice: the versions of the site's notice an administrator wrote keep their author, the
+# account (which erasure leaves in place, naming no one), as the audit trail does.
+TABLES = ("user", "login_session", "privacy_notice")
 
 
 def export(user: User) -> dict:
@@ -26,6 +28,10 @@ def export(user: User) -> dict:
             "is_admin": user.is_admin, "may_create_events": user.may_create_events,
             "created_at": iso(user.created_at), "last_login_at": iso(user.last_login_at),
         },
+        "privacy_notice_versions_written": [
+            iso(created) for created in db.session.scalars(
+                sa.select(PrivacyNotice.created_at).where(PrivacyNotice.author_id == user.id).order_by(PrivacyNotice.id))
+        ],
         "login_sessions": [
             {"device": s.device, "ip_address": s.ip_address, "created_at": iso(s.created_at),
              "last_seen_at": iso(s.last_seen_at), "revoked_at": iso(s.revoked_at)}
