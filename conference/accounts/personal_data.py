@@ -29,8 +29,9 @@ def export(user: User) -> dict:
             "created_at": iso(user.created_at), "last_login_at": iso(user.last_login_at),
         },
         "privacy_notice_versions_written": [
-            iso(created) for created in db.session.scalars(
-                sa.select(PrivacyNotice.created_at).where(PrivacyNotice.author_id == user.id).order_by(PrivacyNotice.id))
+            iso(created) for created in db.session.scalars(sa.select(PrivacyNotice.created_at)
+                                                           .where(PrivacyNotice.author_id == user.id)
+                                                           .order_by(PrivacyNotice.id))
         ],
         "login_sessions": [
             {"device": s.device, "ip_address": s.ip_address, "created_at": iso(s.created_at),
