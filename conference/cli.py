@@ -20,6 +20,7 @@ from conference.accounts import users as accounts
 from conference.accounts.admin import disable_account, enable_account
 from conference.accounts.models import User
 from conference.accounts.users import find_user_by_email
+from conference.backup import backup_command, restore_command
 from conference.config import Finding, describe_findings
 from conference.core import jobs, storage
 from conference.core.audit import record
@@ -344,4 +345,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(registrations_cli)
     app.cli.add_command(demo)
     app.cli.add_command(check)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
