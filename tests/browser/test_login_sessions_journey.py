@@ -48,7 +48,7 @@ def test_an_administrator_disables_and_enables_an_account(page, new_page, commit
 
     # From the user list to the person's page, where the form asks for a reason and a confirmation.
     page.follow(page.get_by_role("link", name="Administration"))
-    page.follow(page.get_by_role("link", name="Dina Disabled"))
+    page.follow(page.get_by_role("link", name="Dina Disabled", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Dina Disabled")
     page.get_by_label(re.compile("^Why is this account disabled")).fill("Reported as a shared account")
     page.submit(page.get_by_role("button", name="Disable the account"))
@@ -72,7 +72,7 @@ def test_an_administrator_disables_and_enables_an_account(page, new_page, commit
     expect(page.get_by_role("row")).to_have_count(2)  # the header and Dina
 
     # Enabled again, the account logs in.
-    page.follow(page.get_by_role("link", name="Dina Disabled"))
+    page.follow(page.get_by_role("link", name="Dina Disabled", exact=True))
     page.submit(page.get_by_role("button", name="Enable the account"))
     expect(page.get_by_role("status")).to_contain_text("The account of Dina Disabled is enabled")
     log_in(theirs, person.email, factories.DEFAULT_PASSWORD)
