@@ -3,6 +3,8 @@ invitations)."""
 
 from flask import Flask
 
+from conference.i18n import add_page_language
+
 
 def init_app(app: Flask) -> None:
     # Importing any of the area's modules runs this package first: its pages (the sign-up page
@@ -10,6 +12,7 @@ def init_app(app: Flask) -> None:
     # every area's models.
     from conference.events import mail  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
     from conference.events.web import signup  # noqa: F401, PLC0415  (deferred: runs in create_app; sign-up page)
-    from conference.events.web.views import bp  # noqa: PLC0415  (deferred: runs in create_app)
+    from conference.events.web.views import bp, event_page_language  # noqa: PLC0415  (deferred: runs in create_app)
 
     app.register_blueprint(bp)
+    add_page_language(event_page_language)

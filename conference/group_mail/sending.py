@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -99,8 +100,11 @@ def saved_text(event: Event, audience: str) -> tuple[str, str] | None:
     """The subject and body the event's organisers saved as the audience's template, which
     they may start a mail from; None when they saved none (the form then starts empty: the
     shipped text is a sketch, not a mail to send)."""
-    row = db.session.execute(sa.select(MailTemplate.subject, MailTemplate.body)
-                             .filter_by(event_id=event.id, key=spec_for(audience).key)).first()
+    rows = {row.language: row for row in db.session.execute(
+        sa.select(MailTemplate.language, MailTemplate.subject, MailTemplate.body)
+        .filter_by(event_id=event.id, key=spec_for(audience).key))}
+    # The version in the organiser's language, else the event's, else any.
+    row = rows.get(str(get_locale())) or rows.get(event.default_language) or next(iter(rows.values()), None)
     return (row.subject, row.body) if row else None
 
 
@@ -407,7 +411,9 @@ def send(event: Event, *, actor, audience: str, filters: dict | None, subject: s
                       subject=subject, body=body, recipients=len(chosen), created_by_id=actor.id)
     db.session.add(group)
     db.session.flush()
-    written = (subject, _with_footer(body, announcement))
+    def written() -> tuple[str, str]:  # the footer in each recipient's language
+        return subject, _with_footer(body, announcement)
+
     for person in chosen:
         data, headers = dict(person.data), list_headers(event)
         if announcement:

@@ -377,3 +377,25 @@ def test_pages_of_an_event_stored_with_dates_at_the_calendars_ends(walk):
     for field in ("start_date", "end_date"):  # next to each date field
         assert re.search(f'<p class="error" id="error-{field}"><span[^>]*>Error: </span>Enter a date from January 1, '
                          "1900 to December 31, 2199.</p>", body.decode())
+
+
+def test_every_page_of_the_walk_says_its_language(walk):
+    """Every HTML page the walk found, in the language chosen (a visitor's switcher cookie, a
+    French browser), names it in <html lang dir>: the page's text comes in it too."""
+    world, walker = walk, walk.walker
+    paths = [path for endpoint, found in sorted(world.urls.items()) if "GET" in world.rules[endpoint].methods
+             for path in found[:1]]
+    assert len(paths) > 100
+    spanish, french = world.client("organiser"), world.client("anonymous")
+    spanish.set_cookie("language", "es")
+    french.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-CH,fr;q=0.9,en;q=0.5"
+    pages = 0
+    for who, client, language in (("organiser", spanish, "es"), ("anonymous", french, "fr")):
+        for path in paths:
+            status, body = walker.send(client, who, "GET", path)
+            if 300 <= status < 400 or not body.lstrip()[:15].lower().startswith(b"<!doctype html"):
+                continue  # a redirect, a file, a feed
+            pages += 1
+            assert f'<html lang="{language}" dir="ltr">'.encode() in body[:200], f"{who} {path}: {body[:120]!r}"
+            assert b"Skip to main content" not in body, f"{who} {path} is not translated"
+    assert pages > 120 and not walker.failures, "\n\n".join(map(str, walker.failures[:5]))

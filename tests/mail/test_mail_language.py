@@ -1,0 +1,145 @@
+"""Every mail is written in its recipient's language, whoever's request (or no request: the worker's
+periodic jobs) queued it: the person's own language, else their registration's (a registration
+without an account keeps the language of the page it was made on), else the event's default.
+Dates and times come in that language too, in the recipient's zone. An organiser's edited
+template is kept per language: it goes to the people of that language only; the others get the
+shipped default in theirs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+import babel.dates
+import pytest
+
+from conference.accounts.models import User
+from conference.cli import run_periodic_jobs
+from conference.core.types import utcnow
+from conference.events.models import Event
+from conference.extensions import db
+from conference.group_mail import template_admin
+from conference.mail.mailer import mail_language
+from conference.mail.outbox import OutboxWorker
+from conference.registration import registrations as registration_ops
+from conference.registration.enums import RegistrationState
+
+from .. import factories
+from ..conftest import login, message_text
+from ..registration.builders import add_category, make_form, register
+from ..review.builders import make_committee, make_submission
+from .builders import one_mail
+
+DAY = dt.timedelta(days=1)
+GROUP_FORM = {"audience": "authors", "author_states": ["submitted"], "subject": "{event_title}",
+              "body": "Hello {recipient_name}: {event_dates}.", "announcement": "y"}
+
+
+def delivered(smtp_server) -> dict[str, tuple[str, str]]:
+    """What the SMTP server received, by recipient: (subject, plain text)."""
+    db.session.commit()
+    assert OutboxWorker().run_once().sent >= 1
+    return {m["to"][0]: (str(m["message"]["Subject"]), message_text(m["message"])) for m in smtp_server.messages}
+
+
+def test_mail_language_prefers_the_person_then_the_registration_then_the_event(app, db):
+    event = factories.make_event(default_language="es")
+    french, following = factories.make_user(language="fr"), factories.make_user()
+    assert mail_language(user=french, language="en", event=event) == "fr"
+    assert mail_language(user=following, language="en", event=event) == "en"
+    assert mail_language(user=following, language=None, event=event) == "es"
+    assert mail_language(user=None, language="de", event=event) == "es"  # not one of LANGUAGES
+    assert mail_language() == "en"
+
+
+def test_an_organiser_with_a_french_browser_writes_to_english_and_spanish_authors_in_their_languages(
+        app, db, smtp_server):
+    committee = make_committee(slug="languages", reviewers=1)
+    committee.event.start_date, committee.event.end_date = dt.date(2027, 3, 16), dt.date(2027, 3, 18)
+    for name, language in (("Ada", "en"), ("Ben", "es"), ("Carl", None)):
+        author = factories.make_user(name=f"{name} Author", email=f"{name.lower()}@example.org", language=language)
+        make_submission(committee, title=f"{name}'s talk", author=author)
+    delivered(smtp_server)  # the "submission received" mails
+    smtp_server.messages.clear()
+    client = login(app.test_client(), committee.organiser)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-CH, fr;q=0.9"
+    base = "/events/languages/mail/group?audience=authors"
+    page = client.post(base, data={**GROUP_FORM, "preview": "1"}).get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in page  # the organiser reads French
+    confirmation = re.search(r'name="confirmation" value="([^"]+)"', page).group(1)
+    sent = client.post(base, data={**GROUP_FORM, "send": "1", "confirmation": confirmation})
+    assert sent.status_code == 302
+
+    mails = delivered(smtp_server)
+
+    assert sorted(mails) == ["ada@example.org", "ben@example.org", "carl@example.org"]
+    ada, ben, carl = (mails[f"{n}@example.org"][1] for n in ("ada", "ben", "carl"))
+    assert "Hello Ada Author: March 16, 2027 – March 18, 2027." in ada
+    assert "You receive this announcement from the organisers of" in ada
+    assert "Hello Ben Author: 16 de marzo de 2027 – 18 de marzo de 2027." in ben
+    assert "Recibe este anuncio de los organizadores de" in ben
+    assert "You receive this announcement" not in ben and "Vous recevez" not in ben
+    # No language of his own: the event's default (English), not the organiser's French.
+    assert "You receive this announcement from the organisers of" in carl and "Vous recevez" not in carl
+    html = one_mail("group_authors", "ben@example.org").body_html
+    assert html.startswith('<!doctype html>\n<html lang="es" dir="ltr">')
+
+
+@pytest.fixture
+def expired_offer(db):
+    """Three people for one place, none with an account: the first cancelled three days ago, so
+    the second (who registered on a Spanish page) was offered the place until yesterday; the
+    third (on a French page) waits."""
+    now = utcnow()
+    form = make_form()
+    form.event.timezone = "America/Mexico_City"
+    form.opens_at, form.closes_at = now - 10 * DAY, now + 10 * DAY
+    members = add_category(form, in_person=1)
+    first = register(form, members, now=now - 4 * DAY, language="en")
+    second = register(form, members, now=now - 4 * DAY, language="es", email="segunda@example.org")
+    third = register(form, members, now=now - 4 * DAY, language="fr", email="troisieme@example.org")
+    registration_ops.cancel(first, actor=None, now=now - 3 * DAY)
+    assert second.state == RegistrationState.OFFERED and second.offer_expires_at < now
+    return second, third
+
+
+def test_a_periodic_job_mails_each_registration_in_its_language(app, expired_offer):
+    second, third = expired_offer
+
+    run_periodic_jobs()  # no request: the worker's round
+
+    assert third.state == RegistrationState.OFFERED
+    expired = one_mail("registration_offer_expired", "segunda@example.org")
+    assert expired.subject.startswith("Oferta caducada: ")
+    offer = one_mail("registration_offer", "troisieme@example.org")
+    assert offer.subject.startswith("Action requise : une place vous est proposée à ")
+    # The time the place is held until, in French and in the recipient's zone (the event's).
+    zone = zoneinfo.ZoneInfo("America/Mexico_City")
+    until = babel.dates.format_datetime(third.offer_expires_at.astimezone(zone).replace(tzinfo=None), "medium",
+                                        locale="fr")
+    assert f"{until} (America/Mexico_City)" in offer.body_text
+
+
+def test_an_edited_template_goes_to_the_people_of_its_language_only(app, db):
+    form = make_form()
+    event = db.session.get(Event, form.event_id)
+    members = add_category(form)
+    organiser = db.session.get(User, event.created_by_id)
+    template_admin.save_template(event, "registration_confirmed", language="fr", actor=organiser,
+                                 subject="Bienvenue à {event_title}", body="Bonjour {recipient_name}, à bientôt.")
+
+    register(form, members, name="Fanny", email="fanny@example.org", language="fr")
+    register(form, members, name="Emma", email="emma@example.org", language="en")
+    register(form, members, name="Sofía", email="sofia@example.org", language="es")
+
+    french = one_mail("registration_confirmed", "fanny@example.org")
+    assert french.subject == f"Bienvenue à {event.title}" and french.body_text == "Bonjour Fanny, à bientôt.\n"
+    assert one_mail("registration_confirmed", "emma@example.org").subject == \
+        f"Confirmed: your registration for {event.title}"
+    assert one_mail("registration_confirmed", "sofia@example.org").subject == \
+        f"Confirmada: su inscripción en {event.title}"
+    # The editor shows each language's own text.
+    assert template_admin.current_text(event, "registration_confirmed", language="fr").customised
+    spanish = template_admin.current_text(event, "registration_confirmed", language="es")
+    assert not spanish.customised and spanish.subject == "Confirmada: su inscripción en {event_title}"
