@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -53,7 +53,7 @@ from conference.extensions import db
 from conference.group_mail.models import GroupMail
 from conference.mail import registry
 from conference.mail import text as mail_text
-from conference.mail.mailer import list_headers, queue_mail
+from conference.mail.mailer import list_headers, mail_language, queue_mail
 from conference.mail.models import MailTemplate
 from conference.mail.opt_outs import opted_out, unsubscribe_headers
 from conference.registration.enums import AttendanceMode, RegistrationState
@@ -368,8 +368,10 @@ def preview(event: Event, audience: str, filters: dict | None, subject: str, bod
             data["unsubscribe_link"] = _unsubscribe(event, first)[1]
         context = registry.MailContext(event=event, recipient_name=first.name, recipient_email=first.email,
                                              user=first.user, data=data)
-        full_body = _with_footer(body, announcement)
-        rendered = registry.render(spec, context, subject=subject, body=full_body)
+        language = mail_language(user=first.user, event=event,
+                                 language=getattr(data.get("registration"), "language", None))
+        with force_locale(language):  # in their language, as queue_mail writes it
+            rendered = registry.render(spec, context, subject=subject, body=_with_footer(body, announcement))
         content = rendered.content
     return Preview(total=len(people), opted_out=excluded, announcement=announcement, recipient=first,
                    rendered=rendered, content=content, hold=hold,

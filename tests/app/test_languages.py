@@ -9,11 +9,15 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 
+from conference import create_app
 from conference.accounts.models import User
+from conference.config import ConfigurationError, from_environment
 
 from .. import factories
-from ..conftest import login
+from ..conftest import login, make_test_config
 from ..mail.builders import one_mail
 
 HTML_TAG = re.compile(r'<html lang="([^"]+)" dir="(ltr|rtl)">')
@@ -146,3 +150,50 @@ def test_organisers_choose_the_events_default_language(app, db):
     db.session.expire_all()
     assert event.default_language == "es"
     assert language_of(app.test_client().get("/events/to-translate/")) == "es"
+
+
+def test_a_fourth_language_needs_only_its_catalogue_and_the_setting(tmp_path):
+    """Arabic, added with a catalogue in a translations folder of its own and LANGUAGES: offered by
+    the switcher in its own name, its pages written right to left, its messages translated (and
+    those it lacks in English)."""
+    catalogue = Catalog(locale="ar", domain="messages")
+    for english, arabic in (("Skip to main content", "انتقل إلى المحتوى الرئيسي"), ("Log in", "تسجيل الدخول"),
+                            ("Email address", "عنوان البريد الإلكتروني")):
+        catalogue.add(english, arabic)
+    folder = tmp_path / "translations" / "ar" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalogue)
+    app = create_app(make_test_config("sqlite://", tmp_path) | {
+        "LANGUAGES": ["en", "fr", "es", "ar"],
+        "BABEL_TRANSLATION_DIRECTORIES": f"translations;{tmp_path / 'translations'}"})
+    client = app.test_client()
+
+    english = client.get("/auth/login").get_data(as_text=True)
+    assert '<button type="submit" name="language" value="ar" lang="ar" class="link-button">العربية</button>' in english
+    switched = client.post("/auth/language", data={"language": "ar", "next": "/auth/login"})
+    assert switched.headers["Location"] == "/auth/login"
+    page = client.get("/auth/login").get_data(as_text=True)
+
+    assert '<html lang="ar" dir="rtl">' in page
+    assert ">انتقل إلى المحتوى الرئيسي</a>" in page and "عنوان البريد الإلكتروني" in page
+    assert "Keep me logged in on this device" in page  # not in the tiny catalogue: English
+    assert '<strong lang="ar" aria-current="true">العربية</strong>' in page
+    assert 'lang="fr" class="link-button">Français</button>' in page
+
+
+def test_a_language_babel_does_not_know_is_refused_at_start(tmp_path):
+    with pytest.raises(ConfigurationError, match="LANGUAGES: 'klingon' is not a language code"):
+        create_app(make_test_config("sqlite://", tmp_path) | {"LANGUAGES": ["en", "klingon"]})
+    with pytest.raises(ConfigurationError, match="BABEL_DEFAULT_LOCALE 'de' must be one of LANGUAGES"):
+        create_app(make_test_config("sqlite://", tmp_path) | {"BABEL_DEFAULT_LOCALE": "de"})
+
+
+def test_the_languages_come_from_the_environment(monkeypatch):
+    config = {"LANGUAGES": ["en", "fr", "es"], "BABEL_DEFAULT_LOCALE": "en", "PROXY_COUNT": 0, "WEB_PROCESSES": None,
+              "WEB_CONCURRENCY": None, "MAIL_PORT": 25, "MAIL_USE_TLS": False, "MAIL_USE_SSL": False,
+              "ANYONE_CAN_CREATE_EVENTS": False, "RATELIMIT_ENABLED": True}
+    monkeypatch.setenv("LANGUAGES", " fr, en ,ar,")
+    monkeypatch.setenv("BABEL_DEFAULT_LOCALE", "fr")
+    from_environment(config)
+    assert config["LANGUAGES"] == ["fr", "en", "ar"] and config["BABEL_DEFAULT_LOCALE"] == "fr"

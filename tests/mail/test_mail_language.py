@@ -67,6 +67,8 @@ def test_an_organiser_with_a_french_browser_writes_to_english_and_spanish_author
     base = "/events/languages/mail/group?audience=authors"
     page = client.post(base, data={**GROUP_FORM, "preview": "1"}).get_data(as_text=True)
     assert '<html lang="fr" dir="ltr">' in page  # the organiser reads French
+    assert "Ada Author &lt;ada@example.org&gt;" in page  # the mail previewed is Ada's, in English as she gets it
+    assert "You receive this announcement from the organisers of" in page and "Vous recevez cette" not in page
     confirmation = re.search(r'name="confirmation" value="([^"]+)"', page).group(1)
     sent = client.post(base, data={**GROUP_FORM, "send": "1", "confirmation": confirmation})
     assert sent.status_code == 302
