@@ -114,6 +114,7 @@ def queue_mail(
         reply_to = event.contact_email
     message = OutboxMessage(
         template=template,
+        language=written_in,
         to_address=to,
         to_name=to_name,
         reply_to=reply_to,

@@ -27,6 +27,8 @@ class OutboxMessage(Model):
         sa.ForeignKey("group_mail.id", ondelete="SET NULL"), index=True
     )
     template: Mapped[str] = mapped_column(sa.String(64))
+    # The language it was written in (the recipient's, see mailer.mail_language); None before languages.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
     to_address: Mapped[str] = mapped_column(sa.String(254), index=True)
     to_name: Mapped[str] = mapped_column(sa.String(200), default="")
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))

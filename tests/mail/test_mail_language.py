@@ -13,14 +13,15 @@ import zoneinfo
 
 import babel.dates
 import pytest
+from flask_babel import get_locale
 
 from conference.accounts.models import User
 from conference.cli import run_periodic_jobs
 from conference.core.types import utcnow
 from conference.events.models import Event
 from conference.extensions import db
-from conference.group_mail import template_admin
-from conference.mail.mailer import mail_language
+from conference.group_mail import outbox_review, template_admin
+from conference.mail.mailer import mail_language, queue_mail
 from conference.mail.outbox import OutboxWorker
 from conference.registration import registrations as registration_ops
 from conference.registration.enums import RegistrationState
@@ -145,3 +146,22 @@ def test_an_edited_template_goes_to_the_people_of_its_language_only(app, db):
     assert template_admin.current_text(event, "registration_confirmed", language="fr").customised
     spanish = template_admin.current_text(event, "registration_confirmed", language="es")
     assert not spanish.customised and spanish.subject == "Confirmada: su inscripción en {event_title}"
+
+
+def test_a_held_message_keeps_its_language_when_a_french_organiser_edits_it(app, db):
+    organiser = factories.make_user(may_create_events=True)
+    event = factories.make_event(organiser=organiser)
+    person = factories.make_user(language="es")
+    message = queue_mail("group_team", to=person.email, to_name=person.name, user=person, event=event, context={},
+                         written=("Hola {recipient_name}", "Un texto."), hold=True)
+    db.session.flush()
+    assert message.language == "es"
+
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert str(get_locale()) == "fr"
+        outbox_review.edit_held(event, message, actor=organiser, subject="Hola", body_text="Otro texto.")
+        page = login(app.test_client(), organiser).get(f"/events/{event.slug}/mail/outbox/{message.id}")
+
+    db.session.refresh(message)
+    assert message.body_html.startswith('<!doctype html>\n<html lang="es" dir="ltr">')
+    assert re.search(r'<dt>Language</dt><dd><span lang="es">Español</span></dd>', page.get_data(as_text=True))

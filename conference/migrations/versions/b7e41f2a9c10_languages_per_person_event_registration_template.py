@@ -1,5 +1,6 @@
 """Languages: a person's (user.language), an event's default (event.default_language), a registration's
-without an account (registration.language), and organisers' mail templates per language
+without an account (registration.language), organisers' mail templates per language, and the
+language each message was written in (outbox_message.language)
 
 Revision ID: b7e41f2a9c10
 Revises: 3c1e0a9d4b72
@@ -23,6 +24,8 @@ def upgrade():
         batch_op.add_column(sa.Column('default_language', sa.String(length=16), server_default='en', nullable=False))
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.add_column(sa.Column('language', sa.String(length=16), nullable=True))
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('language', sa.String(length=16), nullable=True))
     # The templates organisers edited so far were written for the English default.
     with op.batch_alter_table('mail_template', schema=None) as batch_op:
         batch_op.add_column(sa.Column('language', sa.String(length=16), server_default='en', nullable=False))
@@ -37,6 +40,8 @@ def downgrade():
     with op.batch_alter_table('mail_template', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('uq_mail_template_event_id_key_language'), type_='unique')
         batch_op.create_unique_constraint(op.f('uq_mail_template_event_id_key'), ['event_id', 'key'])
+        batch_op.drop_column('language')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_column('language')
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.drop_column('language')
