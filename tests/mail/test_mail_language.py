@@ -165,3 +165,26 @@ def test_a_held_message_keeps_its_language_when_a_french_organiser_edits_it(app,
     db.session.refresh(message)
     assert message.body_html.startswith('<!doctype html>\n<html lang="es" dir="ltr">')
     assert re.search(r'<dt>Language</dt><dd><span lang="es">Español</span></dd>', page.get_data(as_text=True))
+
+
+def test_the_editor_keeps_one_version_per_language(app, db):
+    organiser = factories.make_user(may_create_events=True)
+    event = factories.make_event(organiser=organiser, slug="per-language")
+    client = login(app.test_client(), organiser)
+    edit = "/events/per-language/mail/templates/registration_confirmed"
+
+    spanish = client.get(f"{edit}?language=es").get_data(as_text=True)
+    assert 'value="Confirmada: su inscripción en {event_title}"' in spanish  # the default, translated
+    assert f'<a href="{edit}?language=fr" lang="fr">Français</a>' in spanish
+    saved = client.post(f"{edit}?language=es", data={"subject": "Inscripción: {event_title}", "body": "Hola.",
+                                                     "save": "1"})
+    assert saved.status_code == 302
+
+    assert template_admin.current_text(event, "registration_confirmed", language="es").subject == \
+        "Inscripción: {event_title}"
+    english = template_admin.current_text(event, "registration_confirmed")  # the event's language: English
+    assert not english.customised and english.subject == "Confirmed: your registration for {event_title}"
+    listed = client.get("/events/per-language/mail/templates").get_data(as_text=True)
+    assert re.search(r'Your version</span> <span lang="es">Español</span>', listed)
+    client.post(f"{edit}/reset?language=es")
+    assert not template_admin.current_text(event, "registration_confirmed", language="es").customised
