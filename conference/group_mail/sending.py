@@ -413,6 +413,7 @@ def send(event: Event, *, actor, audience: str, filters: dict | None, subject: s
                       subject=subject, body=body, recipients=len(chosen), created_by_id=actor.id)
     db.session.add(group)
     db.session.flush()
+
     def written() -> tuple[str, str]:  # the footer in each recipient's language
         return subject, _with_footer(body, announcement)
 

@@ -95,17 +95,18 @@ def edited_language(event: Event, language: str | None) -> str:
 def template_rows(event: Event) -> list[TemplateRow]:
     """Every template an organiser may change, in the registry's order, with whether the event
     has its own version and in which languages (one query, whatever the number of templates)."""
-    changed: dict[str, list[tuple[str, dt.datetime]]] = {}
+    versions: dict[str, list[tuple[str, dt.datetime]]] = {}
     for key, language, updated_at in db.session.execute(
         sa.select(MailTemplate.key, MailTemplate.language, MailTemplate.updated_at)
         .where(MailTemplate.event_id == event.id).order_by(MailTemplate.key, MailTemplate.language)
     ):
-        changed.setdefault(key, []).append((language, updated_at))
-    return [TemplateRow(spec=spec, customised=spec.key in changed,
-                        updated_at=max((when for _lang, when in changed[spec.key]), default=None)
-                        if spec.key in changed else None,
-                        languages=tuple(lang for lang, _when in changed.get(spec.key, ())))
-            for spec in registry.per_event()]
+        versions.setdefault(key, []).append((language, updated_at))
+    rows = []
+    for spec in registry.per_event():
+        own = versions.get(spec.key, [])
+        rows.append(TemplateRow(spec=spec, customised=bool(own), languages=tuple(language for language, _ in own),
+                                updated_at=max((when for _, when in own), default=None)))
+    return rows
 
 
 def by_group(rows: list[TemplateRow]) -> list[tuple[str, list[TemplateRow]]]:
