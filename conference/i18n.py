@@ -1,7 +1,7 @@
 """Locale and time-zone selection, and the one way dates and times are shown.
 
 A page's language is, first found: the signed-in person's profile language, the visitor's
-choice kept in the ``language`` cookie (the switcher in every page's footer), the browser's
+choice kept in the ``language`` cookie (the switcher in every page's header), the browser's
 Accept-Language, the default language of the event the page belongs to (areas add that look-up
 with ``add_page_language``), the site's default (BABEL_DEFAULT_LOCALE). Only the languages of
 LANGUAGES are ever chosen.

@@ -13,6 +13,7 @@ import zoneinfo
 
 import babel.dates
 import pytest
+import sqlalchemy as sa
 from flask_babel import get_locale
 
 from conference.accounts.models import User
@@ -25,10 +26,11 @@ from conference.mail.mailer import mail_language, queue_mail
 from conference.mail.outbox import OutboxWorker
 from conference.registration import registrations as registration_ops
 from conference.registration.enums import RegistrationState
+from conference.registration.models import Registration
 
 from .. import factories
 from ..conftest import login, message_text
-from ..registration.builders import add_category, make_form, register
+from ..registration.builders import add_category, make_form, open_form, register
 from ..review.builders import make_committee, make_submission
 from .builders import one_mail
 
@@ -188,3 +190,23 @@ def test_the_editor_keeps_one_version_per_language(app, db):
     assert re.search(r'Your version</span> <span lang="es">Español</span>', listed)
     client.post(f"{edit}/reset?language=es")
     assert not template_admin.current_text(event, "registration_confirmed", language="es").customised
+
+
+def test_a_registration_without_an_account_keeps_the_language_of_its_page(app, db):
+    form = open_form(slug="inscripciones")
+    category = add_category(form, in_person=10)
+    client = app.test_client()
+    client.set_cookie("language", "es")  # chosen with the switcher
+    response = client.post("/events/inscripciones/register", data={
+        "category_id": str(category.id), "name": "Rita Registrant", "email": "rita@example.org",
+        "mode": "in_person", "privacy_consent": "y"})
+    assert response.status_code == 302
+
+    registration = db.session.scalars(sa.select(Registration).filter_by(email="rita@example.org")).one()
+    assert registration.language == "es"
+    assert one_mail("registration_confirmed", "rita@example.org").subject == \
+        f"Confirmada: su inscripción en {form.event.title}"
+    # Later mail, queued by an organiser reading English, still comes in Spanish.
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        registration_ops.cancel(registration, actor=None)
+    assert one_mail("registration_cancelled", "rita@example.org").language == "es"
