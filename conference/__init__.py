@@ -44,8 +44,11 @@ from conference.i18n import (
     format_date,
     format_date_range,
     format_datetime,
+    language_choices,
+    language_name,
     select_locale,
     select_timezone,
+    text_direction,
     viewer_timezone_name,
 )
 from conference.mail.outbox import OutboxWorker
@@ -174,6 +177,10 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["format_date_range"] = format_date_range
     app.jinja_env.globals["viewer_timezone"] = viewer_timezone_name
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["current_language"] = lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+    app.jinja_env.globals["language_choices"] = language_choices
+    app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["text_direction"] = text_direction
     app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]
     app.jinja_env.globals["external_url"] = external_url  # feeds' ids and links: BASE_URL, never the request's host
     app.jinja_env.trim_blocks = True

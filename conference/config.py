@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
+from babel import Locale, UnknownLocaleError
 
 # Keys that must never protect a production deployment.
 DEVELOPMENT_KEYS = frozenset({"", "dev", "development", "change-me", "secret", "test"})
@@ -196,7 +197,9 @@ def defaults(instance_path: str) -> dict:
         "SENTRY_ENVIRONMENT": None,  # None: APP_ENV
         "SENTRY_RELEASE": None,  # None: conference@<installed version>
         "SENTRY_TRACES_SAMPLE_RATE": 0.0,
-        "LANGUAGES": ["en"],
+        # The languages pages and mail come in (each with a catalogue in conference/translations,
+        # English excepted); the first one is the site's default unless BABEL_DEFAULT_LOCALE says otherwise.
+        "LANGUAGES": ["en", "fr", "es"],
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "BABEL_TRANSLATION_DIRECTORIES": "translations",
@@ -249,7 +252,16 @@ def from_environment(config: dict) -> None:
     if env.get("RATELIMIT_STORAGE_URI"):
         config["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
     config["RATELIMIT_ENABLED"] = _env_bool("RATELIMIT_ENABLED", config["RATELIMIT_ENABLED"])
+    _languages_from_environment(config)
     _operations_from_environment(config)
+
+
+def _languages_from_environment(config: dict) -> None:
+    env = os.environ
+    if env.get("LANGUAGES"):
+        config["LANGUAGES"] = [code.strip() for code in env["LANGUAGES"].split(",") if code.strip()]
+    if env.get("BABEL_DEFAULT_LOCALE"):
+        config["BABEL_DEFAULT_LOCALE"] = env["BABEL_DEFAULT_LOCALE"].strip()
 
 
 def _operations_from_environment(config: dict) -> None:
@@ -458,6 +470,19 @@ def describe_findings(findings: list[Finding]) -> str:
     return "\n".join(lines)
 
 
+def _check_languages(config: dict) -> None:
+    """LANGUAGES names languages Babel knows (``en``, ``fr``, ``ar``...), the default among them."""
+    languages = config.get("LANGUAGES") or []
+    for code in languages:
+        try:
+            Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            raise ConfigurationError(f"LANGUAGES: {code!r} is not a language code such as fr or es.") from None
+    if config["BABEL_DEFAULT_LOCALE"] not in languages:
+        raise ConfigurationError(f"BABEL_DEFAULT_LOCALE {config['BABEL_DEFAULT_LOCALE']!r} must be one of "
+                                 f"LANGUAGES ({', '.join(languages)}).")
+
+
 def finalise(config: dict, instance_path: str) -> list[Finding]:
     """Derive dependent settings and refuse unsafe production configurations: in production,
     every blocking finding of ``deployment_findings`` is named at once. Returns the findings
@@ -472,6 +497,7 @@ def finalise(config: dict, instance_path: str) -> list[Finding]:
     wrong = _check_base_url(base) if base else None
     if wrong:
         raise ConfigurationError(f"BASE_URL {wrong}")
+    _check_languages(config)
     config["BASE_URL"] = base or DEVELOPMENT_BASE_URL
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if production:

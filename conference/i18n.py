@@ -1,10 +1,20 @@
-"""Locale and time-zone selection, and the one way dates and times are shown."""
+"""Locale and time-zone selection, and the one way dates and times are shown.
+
+A page's language is, first found: the signed-in person's profile language, the visitor's
+choice kept in the ``language`` cookie (the switcher in every page's header), the browser's
+Accept-Language, the default language of the event the page belongs to (areas add that look-up
+with ``add_page_language``), the site's default (BABEL_DEFAULT_LOCALE). Only the languages of
+LANGUAGES are ever chosen.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
+from functools import cache
 
+from babel import Locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
@@ -12,11 +22,65 @@ from flask_login import current_user
 
 from conference.core.timezones import is_valid_timezone
 
+LANGUAGE_COOKIE = "language"
+LANGUAGE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
+# Functions giving the default language of what the current page belongs to (an event), or None.
+PAGE_LANGUAGES: list[Callable[[], str | None]] = []
+
+
+def add_page_language(lookup: Callable[[], str | None]) -> None:
+    """Let an area name the language of its pages when the visitor's own is not known."""
+    if lookup not in PAGE_LANGUAGES:
+        PAGE_LANGUAGES.append(lookup)
+
+
+def languages() -> list[str]:
+    return list(current_app.config["LANGUAGES"])
+
+
+def default_language() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def supported(code: str | None) -> str | None:
+    """``code`` when it is one of the site's languages, else None."""
+    return code if code and code in current_app.config["LANGUAGES"] else None
+
 
 def select_locale() -> str:
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+        return default_language()
+    own = getattr(current_user, "language", None) if current_user and current_user.is_authenticated else None
+    chosen = supported(own) or supported(request.cookies.get(LANGUAGE_COOKIE))
+    chosen = chosen or request.accept_languages.best_match(languages())
+    if chosen:
+        return chosen
+    for lookup in PAGE_LANGUAGES:
+        found = supported(lookup())
+        if found:
+            return found
+    return default_language()
+
+
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def language_name(code: str) -> str:
+    """The language's name in itself, e.g. "Français", "Español", "العربية"."""
+    name = _locale(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def text_direction(code: str) -> str:
+    """``rtl`` for languages written right to left (Arabic, Hebrew, Persian, Urdu...), else ``ltr``."""
+    return "rtl" if _locale(code).character_order == "right-to-left" else "ltr"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages as (code, name in itself), in the order of LANGUAGES."""
+    return [(code, language_name(code)) for code in languages()]
 
 
 def viewer_timezone_name() -> str:

@@ -27,6 +27,8 @@ class User(UserMixin, Model):
     affiliation: Mapped[str] = mapped_column(sa.String(200), default="")
     country: Mapped[str] = mapped_column(sa.String(2), default="")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    # Pages and mail in this language (one of LANGUAGES); None: pages follow the browser.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
     bio: Mapped[str] = mapped_column(sa.Text, default="")
     # Expertise keywords, shown to organisers building a committee and matched against
     # submissions' keywords by automatic assignment.
@@ -112,6 +114,7 @@ class AnonymousUser:
     is_admin = False
     is_verified = False
     timezone = None
+    language = None
     display_name = ""
 
     def get_id(self) -> None:

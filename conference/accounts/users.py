@@ -19,6 +19,7 @@ from conference.core.tokens import fingerprint, fingerprint_matches, make_token,
 from conference.core.types import utcnow
 from conference.errors import AlreadyExists, DomainError, InvalidToken, NotAllowed
 from conference.extensions import db
+from conference.i18n import supported
 from conference.mail.mailer import queue_mail
 from conference.mail.models import OutboxMessage
 
@@ -69,9 +70,10 @@ def create_user(*, email: str, name: str, password: str | None, verified: bool =
 
 
 def sign_up(*, email: str, name: str, password: str, timezone: str = "UTC",
-            verified: bool = False) -> User | None:
+            verified: bool = False, language: str | None = None) -> User | None:
     """Create an unverified account and mail it a verification link; ``verified`` is for
-    sign-ups that already proved the address (an invitation link).
+    sign-ups that already proved the address (an invitation link). ``language`` is that of the
+    page signed up on: the account's pages and mail come in it until its owner changes it.
 
     An address that already has an account gets no second one, and the answer must not tell
     the person signing up (it would reveal who has an account here): the owner is mailed
@@ -87,7 +89,8 @@ def sign_up(*, email: str, name: str, password: str, timezone: str = "UTC",
         return None
     if not is_valid_timezone(timezone):
         timezone = "UTC"
-    user = create_user(email=address, name=name, password=password, verified=verified, timezone=timezone)
+    user = create_user(email=address, name=name, password=password, verified=verified, timezone=timezone,
+                       language=supported(language))
     record("account.signed_up", actor=user, obj=user)
     if not verified:
         send_verification(user)
@@ -237,14 +240,28 @@ def change_password(user: User, *, current_password: str, new_password: str,
 MAX_EXPERTISE = 10  # as many as a submission's keywords
 
 
+def set_language(user: User, *, actor: User, language: str) -> None:
+    """The language one chose with the switcher on any page: one of the site's languages."""
+    if actor.id != user.id:
+        raise DomainError(_("You may only change your own profile."))
+    if not supported(language):
+        raise DomainError(_("Choose one of the languages offered."), field="language")
+    user.language = language
+    db.session.flush()
+
+
 def update_profile(user: User, *, actor: User, name: str, affiliation: str, country: str, timezone: str, bio: str,
-                   expertise: list[str] | None = None) -> None:
+                   language: str | None, expertise: list[str] | None = None) -> None:
     """Change one's own profile. ``expertise`` is the list of keywords (None: left as it is),
-    kept once each whatever their case, in the order given."""
+    kept once each whatever their case, in the order given. ``language`` None: pages follow the
+    browser."""
     if actor.id != user.id and not actor.can_administer():
         raise DomainError(_("You may only change your own profile."))
     if not is_valid_timezone(timezone):
         raise DomainError(_("Choose a time zone from the list, e.g. Europe/Zurich."), field="timezone")
+    if language and not supported(language):
+        raise DomainError(_("Choose one of the languages offered."), field="language")
+    user.language = language or None
     user.name = name.strip()
     user.affiliation = affiliation.strip()
     user.country = (country or "").upper()

@@ -4,6 +4,7 @@ invitations)."""
 from flask import Flask
 
 from conference.core import personal_data as core_personal_data
+from conference.i18n import add_page_language
 
 
 def init_app(app: Flask) -> None:
@@ -15,8 +16,9 @@ def init_app(app: Flask) -> None:
         personal_data,
     )
     from conference.events.web import signup  # noqa: F401, PLC0415  (deferred: runs in create_app; sign-up page)
-    from conference.events.web.views import bp  # noqa: PLC0415  (deferred: runs in create_app)
+    from conference.events.web.views import bp, event_page_language  # noqa: PLC0415  (deferred: runs in create_app)
 
     app.register_blueprint(bp)
     core_personal_data.register("events", tables=personal_data.TABLES, export=personal_data.export,
                                 erase=personal_data.erase, binds=personal_data.binds)
+    add_page_language(event_page_language)

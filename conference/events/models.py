@@ -40,6 +40,9 @@ class Event(Model):
     start_date: Mapped[dt.date] = mapped_column(sa.Date)
     end_date: Mapped[dt.date] = mapped_column(sa.Date)
     timezone: Mapped[str] = mapped_column(sa.String(64))
+    # The language of the event's pages for visitors whose own is not known, and of its mail to
+    # people who have none (one of LANGUAGES).
+    default_language: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
     format: Mapped[EventFormat] = mapped_column(enum_type(EventFormat))
     venue: Mapped[str] = mapped_column(sa.Text, default="")
     online_details: Mapped[str] = mapped_column(sa.Text, default="")

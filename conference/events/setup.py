@@ -24,7 +24,7 @@ from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllow
 from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
 from conference.events.models import Event, EventRole
 from conference.extensions import db
-from conference.i18n import format_date
+from conference.i18n import default_language, format_date, supported
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # Paths under /events/ that a slug must not shadow.
@@ -32,8 +32,10 @@ RESERVED_SLUGS = frozenset({"new", "mine", "admin", "api", "static"})
 
 EDITABLE_FIELDS = (
     "kind", "title", "slug", "start_date", "end_date", "timezone", "format",
-    "venue", "online_details", "contact_email", "description",
+    "venue", "online_details", "contact_email", "description", "default_language",
 )
+# Settings an event may be created without: the site's default language.
+OPTIONAL_FIELDS = frozenset({"default_language"})
 
 
 def _clean(values: dict) -> dict:
@@ -49,6 +51,9 @@ def _clean(values: dict) -> dict:
             values[name] = enum_class(values[name])
         except ValueError as exc:
             raise DomainError(_("Choose one of the options."), field=name) from exc
+    values["default_language"] = values.get("default_language") or default_language()
+    if not supported(values["default_language"]):
+        raise DomainError(_("Choose one of the languages offered."), field="default_language")
     return values
 
 
@@ -94,7 +99,7 @@ def create_event(*, actor, **fields) -> Event:
     """Create a draft event; its creator becomes its first organiser."""
     if not actor.can_create_event():
         raise NotAllowed(_("You do not have the right to create events. Ask a site administrator."))
-    values = _clean({name: fields[name] for name in EDITABLE_FIELDS})
+    values = _clean({name: fields.get(name) if name in OPTIONAL_FIELDS else fields[name] for name in EDITABLE_FIELDS})
     _validate(values, exclude_id=None)
     event = Event(status=EventStatus.DRAFT, created_by_id=actor.id, **values)
     event.roles.append(EventRole(user_id=actor.id, role=TeamRole.ORGANISER))

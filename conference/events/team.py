@@ -121,7 +121,7 @@ def invitation_from_token(token: str) -> TeamInvitation:
 
 
 def sign_up_and_accept(invitation: TeamInvitation, *, email: str, name: str, password: str,
-                       timezone: str) -> tuple[User | None, bool]:
+                       timezone: str, language: str | None = None) -> tuple[User | None, bool]:
     """Sign up from an invitation link. Signing up with the invited address proves it (the link
     reached that mailbox): the account is verified at once and joins the team. With another
     address it is an ordinary sign-up that must verify its address; the invitation stays open.
@@ -130,7 +130,8 @@ def sign_up_and_accept(invitation: TeamInvitation, *, email: str, name: str, pas
     and whether it joined the team.
     """
     proven = invitation.is_open and normalise_email(email) == invitation.email
-    user = sign_up(email=email, name=name, password=password, timezone=timezone, verified=proven)
+    user = sign_up(email=email, name=name, password=password, timezone=timezone, verified=proven,
+                   language=language)
     if user is None:
         return None, False
     if proven:

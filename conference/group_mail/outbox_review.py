@@ -13,6 +13,7 @@ from typing import cast
 
 import nh3
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.engine import CursorResult
@@ -25,6 +26,7 @@ from conference.errors import InvalidState
 from conference.events.models import Event
 from conference.extensions import db
 from conference.group_mail.models import GroupMail
+from conference.i18n import default_language
 from conference.mail import outbox, registry
 from conference.mail import text as mail_text
 from conference.mail.enums import MailState
@@ -196,7 +198,8 @@ def edit_held(event: Event, message: OutboxMessage, *, actor, subject: str, body
     subject, text = mail_text.checked(subject, body_text, body_field="body_text", body_max=mail_text.MESSAGE_TEXT_MAX)
     text += "\n"
     changed = [name for name, new in (("subject", subject), ("body_text", text)) if getattr(message, name) != new]
-    html = registry.text_to_html(text, subject=subject, event=event)
+    with force_locale(message.language or default_language()):  # the frame in the message's language
+        html = registry.text_to_html(text, subject=subject, event=event)
     # An UPDATE's result is a CursorResult; SQLAlchemy types Session.execute's as Result.
     result = cast(CursorResult, db.session.execute(
         sa.update(OutboxMessage)

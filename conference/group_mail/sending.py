@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -52,7 +53,7 @@ from conference.extensions import db
 from conference.group_mail.models import GroupMail
 from conference.mail import registry
 from conference.mail import text as mail_text
-from conference.mail.mailer import list_headers, queue_mail
+from conference.mail.mailer import list_headers, mail_language, queue_mail
 from conference.mail.models import MailTemplate
 from conference.mail.opt_outs import opted_out, unsubscribe_headers
 from conference.registration.enums import AttendanceMode, RegistrationState
@@ -99,8 +100,11 @@ def saved_text(event: Event, audience: str) -> tuple[str, str] | None:
     """The subject and body the event's organisers saved as the audience's template, which
     they may start a mail from; None when they saved none (the form then starts empty: the
     shipped text is a sketch, not a mail to send)."""
-    row = db.session.execute(sa.select(MailTemplate.subject, MailTemplate.body)
-                             .filter_by(event_id=event.id, key=spec_for(audience).key)).first()
+    rows = {row.language: row for row in db.session.execute(
+        sa.select(MailTemplate.language, MailTemplate.subject, MailTemplate.body)
+        .filter_by(event_id=event.id, key=spec_for(audience).key))}
+    # The version in the organiser's language, else the event's, else any.
+    row = rows.get(str(get_locale())) or rows.get(event.default_language) or next(iter(rows.values()), None)
     return (row.subject, row.body) if row else None
 
 
@@ -364,8 +368,10 @@ def preview(event: Event, audience: str, filters: dict | None, subject: str, bod
             data["unsubscribe_link"] = _unsubscribe(event, first)[1]
         context = registry.MailContext(event=event, recipient_name=first.name, recipient_email=first.email,
                                              user=first.user, data=data)
-        full_body = _with_footer(body, announcement)
-        rendered = registry.render(spec, context, subject=subject, body=full_body)
+        language = mail_language(user=first.user, event=event,
+                                 language=getattr(data.get("registration"), "language", None))
+        with force_locale(language):  # in their language, as queue_mail writes it
+            rendered = registry.render(spec, context, subject=subject, body=_with_footer(body, announcement))
         content = rendered.content
     return Preview(total=len(people), opted_out=excluded, announcement=announcement, recipient=first,
                    rendered=rendered, content=content, hold=hold,
@@ -407,7 +413,10 @@ def send(event: Event, *, actor, audience: str, filters: dict | None, subject: s
                       subject=subject, body=body, recipients=len(chosen), created_by_id=actor.id)
     db.session.add(group)
     db.session.flush()
-    written = (subject, _with_footer(body, announcement))
+
+    def written() -> tuple[str, str]:  # the footer in each recipient's language
+        return subject, _with_footer(body, announcement)
+
     for person in chosen:
         data, headers = dict(person.data), list_headers(event)
         if announcement:

@@ -6,6 +6,9 @@ An event's version of a template (``MailTemplate``) replaces the shipped default
 body; ``mailer.queue_mail`` sends it from the next message on. Only the placeholders the
 template offers may be used: a text naming another is refused on save, by name, so no mail
 goes out with a ``{typo}`` in it.
+
+Each version is written in one language (one of LANGUAGES): a recipient whose language has no
+version of the event's gets the shipped default in their language (the catalogue's translation).
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from conference.core.audit import record
 from conference.core.types import utcnow
+from conference.errors import DomainError
 from conference.events.models import Event
 from conference.extensions import db
+from conference.i18n import default_language, supported
 from conference.mail import mailer, registry
 from conference.mail import text as mail_text
 from conference.mail.models import MailTemplate
@@ -29,11 +35,12 @@ from conference.mail.registry import MailContext, Rendered, TemplateSpec
 
 @dataclass(frozen=True)
 class TemplateRow:
-    """One template in the editor's list."""
+    """One template in the editor's list; ``languages``: those the event has its own version in."""
 
     spec: TemplateSpec
     customised: bool
     updated_at: dt.datetime | None = None
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,18 +81,32 @@ def _spec(key: str) -> TemplateSpec:
     return spec
 
 
-def _override(event: Event, key: str) -> MailTemplate | None:
-    return db.session.scalars(sa.select(MailTemplate).filter_by(event_id=event.id, key=key)).first()
+def _override(event: Event, key: str, language: str) -> MailTemplate | None:
+    return db.session.scalars(
+        sa.select(MailTemplate).filter_by(event_id=event.id, key=key, language=language)).first()
+
+
+def edited_language(event: Event, language: str | None) -> str:
+    """The language a version is edited in: ``language`` when it is one of the site's, else the
+    event's default."""
+    return supported(language) or supported(event.default_language) or default_language()
 
 
 def template_rows(event: Event) -> list[TemplateRow]:
     """Every template an organiser may change, in the registry's order, with whether the event
-    has its own version (one query, whatever the number of templates)."""
-    changed = dict(db.session.execute(
-        sa.select(MailTemplate.key, MailTemplate.updated_at).where(MailTemplate.event_id == event.id)
-    ).all())
-    return [TemplateRow(spec=spec, customised=spec.key in changed, updated_at=changed.get(spec.key))
-            for spec in registry.per_event()]
+    has its own version and in which languages (one query, whatever the number of templates)."""
+    versions: dict[str, list[tuple[str, dt.datetime]]] = {}
+    for key, language, updated_at in db.session.execute(
+        sa.select(MailTemplate.key, MailTemplate.language, MailTemplate.updated_at)
+        .where(MailTemplate.event_id == event.id).order_by(MailTemplate.key, MailTemplate.language)
+    ):
+        versions.setdefault(key, []).append((language, updated_at))
+    rows = []
+    for spec in registry.per_event():
+        own = versions.get(spec.key, [])
+        rows.append(TemplateRow(spec=spec, customised=bool(own), languages=tuple(language for language, _ in own),
+                                updated_at=max((when for _, when in own), default=None)))
+    return rows
 
 
 def by_group(rows: list[TemplateRow]) -> list[tuple[str, list[TemplateRow]]]:
@@ -96,29 +117,37 @@ def by_group(rows: list[TemplateRow]) -> list[tuple[str, list[TemplateRow]]]:
     return list(groups.items())
 
 
-def current_text(event: Event, key: str) -> TemplateText:
-    """The subject and body ``key`` is sent with for ``event``: its own version, else the default."""
+def current_text(event: Event, key: str, *, language: str | None = None) -> TemplateText:
+    """The subject and body ``key`` is sent with for ``event`` to people of ``language`` (by
+    default the event's): its own version in that language, else the default translated into it."""
     spec = _spec(key)
-    own = _override(event, key)
+    language = edited_language(event, language)
+    own = _override(event, key, language)
     if own is not None:
         return TemplateText(spec=spec, subject=own.subject, body=own.body, customised=True)
-    return TemplateText(spec=spec, subject=str(spec.subject), body=str(spec.body), customised=False)
+    with force_locale(language):
+        return TemplateText(spec=spec, subject=str(spec.subject), body=str(spec.body), customised=False)
 
 
 def _check_manager(event: Event, actor) -> None:
     event.require_manager(actor, _("Only organisers change the event's mail templates."))
 
 
-def save_template(event: Event, key: str, *, subject: str, body: str, actor) -> MailTemplate:
-    """Store the event's own version of ``key``. The subject and body must not be empty and
-    may use only the placeholders the template offers. Sent from the next message on."""
+def save_template(event: Event, key: str, *, subject: str, body: str, actor,
+                  language: str | None = None) -> MailTemplate:
+    """Store the event's own version of ``key`` in ``language``. The subject and body must not be
+    empty and may use only the placeholders the template offers. Sent from the next message on
+    to the people whose language it is."""
     _check_manager(event, actor)
     spec = _spec(key)
+    if language is not None and not supported(language):
+        raise DomainError(_("Choose one of the languages offered."))
+    language = edited_language(event, language)
     subject, body = mail_text.checked(subject, body, spec=spec)
-    own = _override(event, key)
+    own = _override(event, key, language)
     created = own is None
     if own is None:
-        own = MailTemplate(event_id=event.id, key=key)
+        own = MailTemplate(event_id=event.id, key=key, language=language)
         db.session.add(own)
     own.subject, own.body = subject, body
     own.updated_by_id = getattr(actor, "id", None)
@@ -126,26 +155,29 @@ def save_template(event: Event, key: str, *, subject: str, body: str, actor) -> 
     db.session.flush()
     mailer.forget_template_text()
     record("mail.template_saved", actor=actor, obj=own, event=event, key=key, created=created,
-           subject=subject)
+           subject=subject, language=language)
     return own
 
 
-def reset_template(event: Event, key: str, *, actor) -> bool:
-    """Delete the event's own version of ``key``: the shipped default is sent from the next
-    message on. Returns whether there was a version to delete (resetting twice is harmless)."""
+def reset_template(event: Event, key: str, *, actor, language: str | None = None) -> bool:
+    """Delete the event's own version of ``key`` in ``language``: the shipped default of that
+    language is sent from the next message on. Returns whether there was a version to delete
+    (resetting twice is harmless)."""
     _check_manager(event, actor)
     _spec(key)
-    own = _override(event, key)
+    language = edited_language(event, language)
+    own = _override(event, key, language)
     if own is None:
         return False
-    record("mail.template_reset", actor=actor, obj=own, event=event, key=key, subject=own.subject)
+    record("mail.template_reset", actor=actor, obj=own, event=event, key=key, subject=own.subject,
+           language=language)
     db.session.delete(own)
     db.session.flush()
     mailer.forget_template_text()
     return True
 
 
-def preview(event: Event, key: str, *, subject: str, body: str) -> Preview:
+def preview(event: Event, key: str, *, subject: str, body: str, language: str | None = None) -> Preview:
     """The given subject and body (typed, not saved) rendered as the template would send them
     for a real record of the event (the template's ``sample``), or a result saying there is
     none yet. The text is checked as on save, so the preview never shows a broken placeholder."""
@@ -158,7 +190,8 @@ def preview(event: Event, key: str, *, subject: str, body: str) -> Preview:
             "have so far. The preview works once there is one."))
     data, name, email, user = found
     context = MailContext(event=event, recipient_name=name, recipient_email=email, user=user, data=data)
-    rendered = registry.render(spec, context, subject=subject, body=body)
+    with force_locale(edited_language(event, language)):  # dates and numbers as the people of that language get them
+        rendered = registry.render(spec, context, subject=subject, body=body)
     # The message content alone: the whole HTML part is a document with inline styles, which a
     # page under our Content-Security-Policy cannot show.
     return Preview(rendered=rendered, content=rendered.content, recipient_name=name, recipient_email=email)

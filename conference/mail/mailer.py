@@ -5,14 +5,16 @@ outbox row in the current transaction; the worker turns a row into bytes with
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.utils import parseaddr
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale, get_locale
 
 from conference.core.links import site_host
 from conference.extensions import db
+from conference.i18n import default_language, supported
 from conference.mail import registry
 from conference.mail.enums import MailState
 from conference.mail.models import MailTemplate, OutboxAttachment, OutboxMessage
@@ -33,17 +35,29 @@ def new_message_id() -> str:
     return f"<{secrets.token_hex(16)}@{_sender_domain()}>"
 
 
-def template_text(spec, event) -> tuple[str, str]:
-    """The subject and body ``spec`` is sent with for ``event``: the organisers' version, else
-    the default. Looked up once per event, template and database session, so a release that
-    writes hundreds of mails asks once."""
+def mail_language(*, user=None, language: str | None = None, event=None) -> str:
+    """The language a message is written in: the recipient's account's, else ``language`` (that of
+    a registration without an account, or the page it was made on), else the event's default,
+    else the site's. Only one of LANGUAGES."""
+    return (supported(getattr(user, "language", None)) or supported(language)
+            or supported(getattr(event, "default_language", None)) or default_language())
+
+
+def template_text(spec, event, language: str | None = None) -> tuple[str, str]:
+    """The subject and body ``spec`` is sent with for ``event`` in ``language`` (by default the
+    current locale's): the organisers' version for that language, else the default, which the
+    catalogue translates (call it under that locale). Looked up once per event, template,
+    language and database session, so a release that writes hundreds of mails asks once per
+    language."""
     if event is None or not spec.per_event:
         return str(spec.subject), str(spec.body)
+    language = language or str(get_locale() or default_language())
     cache = db.session.info.setdefault(TEMPLATE_CACHE, {})
-    key = (event.id, spec.key)
+    key = (event.id, spec.key, language)
     if key not in cache:
         row = db.session.execute(
-            sa.select(MailTemplate.subject, MailTemplate.body).filter_by(event_id=event.id, key=spec.key)
+            sa.select(MailTemplate.subject, MailTemplate.body)
+            .filter_by(event_id=event.id, key=spec.key, language=language)
         ).first()
         cache[key] = (row.subject, row.body) if row else None
     return cache[key] or (str(spec.subject), str(spec.body))
@@ -67,27 +81,40 @@ def queue_mail(
     attachments: Sequence[tuple[str, str, bytes]] = (),
     hold: bool = False,
     group_mail=None,
-    written: tuple[str, str] | None = None,
+    written: tuple[str, str] | Callable[[], tuple[str, str]] | None = None,
+    language: str | None = None,
 ) -> OutboxMessage:
     """Render the named template (conference/mail_templates: the event's own version where
     its organisers wrote one, else the shipped default) and queue it.
 
+    It is written in the recipient's language (``mail_language``: their account's; else
+    ``language``, or the language of the ``registration`` in ``context``; else the event's),
+    whoever's request queued it: the template, its translation, and every date, time and number.
+
     ``written`` is a subject and body written for this one sending (group mail), rendered
-    with the template's placeholders. An unknown template name is a KeyError: every message
+    with the template's placeholders (or a function giving them, called in the recipient's
+    language). An unknown template name is a KeyError: every message
     comes from a registered template. Nothing is sent here: the worker delivers the row after
     the caller's transaction commits. A ``hold`` message waits (state held) until an
     organiser releases it from the event's outbox.
     """
     spec = registry.get(template)
-    subject, body = written or template_text(spec, event)
-    rendered = registry.render(
-        spec, registry.MailContext(event=event, recipient_name=to_name, recipient_email=to, user=user,
-                                         data=context),
-        subject=subject, body=body)
+    registration = context.get("registration")
+    own = language or getattr(registration, "language", None)
+    written_in = mail_language(user=user, language=own, event=event)
+    with force_locale(written_in):
+        if callable(written):
+            written = written()
+        subject, body = written or template_text(spec, event, written_in)
+        rendered = registry.render(
+            spec, registry.MailContext(event=event, recipient_name=to_name, recipient_email=to, user=user,
+                                       data=context),
+            subject=subject, body=body)
     if reply_to is None and event is not None:
         reply_to = event.contact_email
     message = OutboxMessage(
         template=template,
+        language=written_in,
         to_address=to,
         to_name=to_name,
         reply_to=reply_to,

@@ -27,6 +27,8 @@ class OutboxMessage(Model):
         sa.ForeignKey("group_mail.id", ondelete="SET NULL"), index=True
     )
     template: Mapped[str] = mapped_column(sa.String(64))
+    # The language it was written in (the recipient's, see mailer.mail_language); None before languages.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
     to_address: Mapped[str] = mapped_column(sa.String(254), index=True)
     to_name: Mapped[str] = mapped_column(sa.String(200), default="")
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))
@@ -66,15 +68,17 @@ class OutboxAttachment(Model):
 
 
 class MailTemplate(Model):
-    """An organiser's version of one of the app's named mail templates for their event (the
-    shipped default, in conference/mail_templates, applies where there is none)."""
+    """An organiser's version of one of the app's named mail templates for their event, in one
+    language (the shipped default of that language, translated by the catalogue, applies where
+    there is none)."""
 
     __tablename__ = "mail_template"
-    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+    __table_args__ = (sa.UniqueConstraint("event_id", "key", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(sa.String(64))
+    language: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))

@@ -238,6 +238,8 @@ class Registration(Model):
     email: Mapped[str] = mapped_column(sa.String(254))  # normalised
     name: Mapped[str] = mapped_column(sa.String(200))
     affiliation: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The language of the page the registration was made on: its mail's language when it has no account.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
     mode: Mapped[AttendanceMode] = mapped_column(enum_type(AttendanceMode))
     state: Mapped[RegistrationState] = mapped_column(enum_type(RegistrationState), index=True)
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {"<question id>": value}

@@ -36,7 +36,7 @@ from conference.errors import (
 )
 from conference.events.models import Event
 from conference.extensions import db
-from conference.i18n import format_datetime
+from conference.i18n import format_datetime, supported
 from conference.mail import opt_outs
 from conference.mail.mailer import queue_mail
 from conference.registration import places
@@ -206,7 +206,7 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
              user: User | None = None, mode: AttendanceMode | str | None = None, answers: dict | None = None,
              privacy_consent: bool, listed: bool = False, agenda_updates: bool = False,
              invitation: RegistrationInvitation | None = None, organisation=None,
-             now: dt.datetime | None = None) -> Registration:
+             now: dt.datetime | None = None, language: str | None = None) -> Registration:
     """Register one person. The result is confirmed, pending approval, or on the waiting list
     (also when places are free but others already wait: nobody overtakes the list).
 
@@ -219,7 +219,8 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
     signed-in person's only for their own verified address: ``registration_participants.submit``).
     ``agenda_updates``: the person asks for the summary mail
     when the agenda changes, unless their address unsubscribed from it (only they can undo that,
-    from their registration page)."""
+    from their registration page). ``language``: that of the page registered on, the language of
+    the registration's mail while it has no account with one of its own."""
     now = now or utcnow()
     event = form.event
     if now < form.opens_at:
@@ -247,7 +248,7 @@ def register(form: RegistrationForm, *, category: ParticipantCategory, name: str
     registration = Registration(
         event_id=event.id, form_id=form.id, category_id=category.id, user_id=getattr(user, "id", None),
         invitation_id=getattr(invitation, "id", None), organisation_id=getattr(organisation, "id", None),
-        email=address, name=checked.name,
+        email=address, name=checked.name, language=supported(language),
         affiliation=" ".join((affiliation or "").split()), mode=mode, state=state, answers=checked.answers,
         privacy_consent_at=now, listed=bool(listed), ticket_token=secrets.token_urlsafe(24),
         agenda_updates=bool(agenda_updates) and address not in opt_outs.opted_out(event, "agenda_updates"),

@@ -407,3 +407,25 @@ def test_every_form_that_asks_for_personal_data_links_the_privacy_notice(world):
             "registration.manage_answers", "registration.delegation_nominate", "registration.delegation_substitute",
             "registration.add_focal_point", "registration.invite", "cfp.new_submission", "cfp.add_author",
             "events.manage_team", "review.committee", "agenda.new_speaker"} <= checked
+
+
+def test_every_page_of_the_walk_says_its_language(walk):
+    """Every HTML page the walk found, in the language chosen (a visitor's switcher cookie, a
+    French browser), names it in <html lang dir>: the page's text comes in it too."""
+    world, walker = walk, walk.walker
+    paths = [path for endpoint, found in sorted(world.urls.items()) if "GET" in world.rules[endpoint].methods
+             for path in found[:1]]
+    assert len(paths) > 100
+    spanish, french = world.client("organiser"), world.client("anonymous")
+    spanish.set_cookie("language", "es")
+    french.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-CH,fr;q=0.9,en;q=0.5"
+    pages = 0
+    for who, client, language in (("organiser", spanish, "es"), ("anonymous", french, "fr")):
+        for path in paths:
+            status, body = walker.send(client, who, "GET", path)
+            if 300 <= status < 400 or not body.lstrip()[:15].lower().startswith(b"<!doctype html"):
+                continue  # a redirect, a file, a feed
+            pages += 1
+            assert f'<html lang="{language}" dir="ltr">'.encode() in body[:200], f"{who} {path}: {body[:120]!r}"
+            assert b"Skip to main content" not in body, f"{who} {path} is not translated"
+    assert pages > 120 and not walker.failures, "\n\n".join(map(str, walker.failures[:5]))

@@ -6,6 +6,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -14,6 +15,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 
 from conference.accounts.users import MIN_PASSWORD_LENGTH
 from conference.core.keywords import MAX_KEYWORDS, parse_keywords
+from conference.i18n import language_choices
 from conference.web.common import BaseForm, TimezoneField, country_choices
 
 
@@ -90,12 +92,15 @@ class ProfileForm(BaseForm):
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=200)])
     country = SelectField(_l("Country"), validators=[Optional()])
     timezone = TimezoneField(_l("Time zone"))
+    language = SelectField(_l("Language"), validators=[Optional()])
     bio = TextAreaField(_l("Short bio"), validators=[Optional(), Length(max=2000)])
     expertise = KeywordsField(_l("Expertise keywords"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices(str(_l("Not given")))
+        self.language.choices = [SelectChoice("", str(_l("As my browser asks")))] + [
+            SelectChoice(code, name) for code, name in language_choices()]
 
 
 class DisableAccountForm(BaseForm):

@@ -3,6 +3,7 @@
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -26,6 +27,7 @@ from conference.accounts.web.limits import per_account_and_address, per_user
 from conference.accounts.web.login import current_login_session, log_in, log_out
 from conference.errors import DomainError, InvalidToken
 from conference.extensions import db
+from conference.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE, supported
 from conference.web.common import current_actor, safe_next, show_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")  # the sign-up page joins it from events.web.signup
@@ -150,7 +152,7 @@ def edit_profile():
             accounts.update_profile(user, actor=user, name=form.name.data,
                                     affiliation=form.affiliation.data or "", country=form.country.data or "",
                                     timezone=form.timezone.data, bio=form.bio.data or "",
-                                    expertise=form.expertise.data or [])
+                                    language=form.language.data or None, expertise=form.expertise.data or [])
         except DomainError as error:
             show_error(form, error)
         else:
@@ -159,6 +161,21 @@ def edit_profile():
             return redirect(url_for("auth.edit_profile"))
     return render_template("auth/profile.html", form=form, sessions=login_sessions.live_sessions(current_user),
                            this_session=current_login_session())
+
+
+@bp.post("/language")
+def choose_language():
+    """The language switcher on every page: kept in a cookie for the browser and, for a signed-in
+    person, in their profile too; then back to the page it was used on."""
+    language = supported(request.form.get("language"))
+    response = safe_next("events.index")
+    if language:
+        if current_user.is_authenticated:
+            accounts.set_language(current_actor(), actor=current_actor(), language=language)
+            db.session.commit()
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_MAX_AGE, httponly=True,
+                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.post("/sessions/<int:session_id>/end")

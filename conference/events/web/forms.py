@@ -11,6 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from conference.events.enums import EventFormat, EventKind, TeamRole
+from conference.i18n import default_language, language_choices
 from conference.web.common import BaseForm, TimezoneField
 
 KIND_CHOICES = [
@@ -47,6 +48,13 @@ class EventForm(BaseForm):
         validators=[DataRequired(_l("Give an address where participants can reach the organisers.")), Length(max=254)],
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50000)])
+    default_language = SelectField(_l("Default language"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_language.choices = [SelectChoice(code, name) for code, name in language_choices()]
+        if not self.default_language.data:  # a new event
+            self.default_language.data = default_language()
 
 
 class InviteForm(BaseForm):

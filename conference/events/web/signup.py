@@ -2,6 +2,7 @@
 an invitation to an event's team: whoever signs up with the invitation's link joins the team."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,7 +28,7 @@ def signup():
         form.email.data = invitation.email
     if form.validate_on_submit():
         details = {"email": form.email.data, "name": form.name.data, "password": form.password.data,
-                   "timezone": form.timezone.data}
+                   "timezone": form.timezone.data, "language": str(get_locale())}
         try:
             if invitation is None:
                 user, joined = accounts.sign_up(**details), False

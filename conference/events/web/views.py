@@ -3,10 +3,12 @@
 import datetime as dt
 import zoneinfo
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from conference.core.bounds import storable
 from conference.core.types import utcnow
 from conference.errors import DomainError
 from conference.events import setup as event_ops
@@ -18,10 +20,23 @@ from conference.web.common import current_actor, edit_page, load_of_event, pagin
 from conference.web.page_values import PageValues
 
 bp = Blueprint("events", __name__)
+SLUG_MAX = 64  # Event.slug's length
 
 # The event's page shows what areas above events know: ``registration`` (where the visitor's
 # registration stands) and ``has_agenda``, provided by registration and agenda.
 event_page = PageValues("the event's page")
+
+
+def event_page_language() -> str | None:
+    """The default language of the event a page under /events/<slug>/ belongs to: read from the
+    event the view already loaded when it did (no query), else looked up."""
+    slug = (request.view_args or {}).get("slug")
+    if not isinstance(slug, str) or not storable(slug) or len(slug) > SLUG_MAX:  # an error page for a bad address
+        return None
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, Event) and loaded.slug == slug:
+            return loaded.default_language
+    return db.session.scalar(sa.select(Event.default_language).where(Event.slug == slug))
 
 
 def load_event(slug: str) -> Event:

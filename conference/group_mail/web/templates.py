@@ -31,11 +31,11 @@ def templates(slug):
                            groups=admin.by_group(admin.template_rows(event)))
 
 
-def _preview(event, key, form):
+def _preview(event, key, form, language):
     if not form.validate_on_submit():
         return None
     try:
-        return admin.preview(event, key, **form.values())
+        return admin.preview(event, key, language=language, **form.values())
     except DomainError as error:
         show_error(form, error)
         return None
@@ -45,24 +45,27 @@ def _preview(event, key, form):
 @login_required
 def edit_template(slug, key):
     event, spec = _load(slug, key)
-    current = admin.current_text(event, key)
+    language = admin.edited_language(event, request.args.get("language"))
+    current = admin.current_text(event, key, language=language)
     form = TemplateForm(data={"subject": current.subject, "body": current.body})
     preview = None
     if request.method == "POST" and "preview" in request.form:
-        preview = _preview(event, key, form)
-    elif saved_form(form, lambda: admin.save_template(event, key, actor=current_actor(), **form.values())):
+        preview = _preview(event, key, form, language)
+    elif saved_form(form, lambda: admin.save_template(event, key, actor=current_actor(), language=language,
+                                                      **form.values())):
         flash(_("Your version of “%(label)s” is saved: it is sent from the next message on.", label=spec.label),
               "success")
         return redirect(url_for(".templates", slug=slug))
     return render_template("mail/template_form.html", event=event, spec=spec, current=current, form=form,
-                           preview=preview, reset_form=ResetTemplateForm(formdata=None))
+                           preview=preview, reset_form=ResetTemplateForm(formdata=None), language=language)
 
 
 @bp.post("/templates/<key>/reset")
 @login_required
 def reset_template(slug, key):
     event, spec = _load(slug, key)
+    language = admin.edited_language(event, request.args.get("language"))
     if ResetTemplateForm().validate_on_submit():
-        run_action(lambda: admin.reset_template(event, key, actor=current_actor()),
+        run_action(lambda: admin.reset_template(event, key, actor=current_actor(), language=language),
                    _("“%(label)s” is back to the default text.", label=spec.label))
-    return redirect(url_for(".edit_template", slug=slug, key=key))
+    return redirect(url_for(".edit_template", slug=slug, key=key, language=request.args.get("language") and language))

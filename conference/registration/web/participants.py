@@ -4,6 +4,7 @@ own registration page, reached by its signed link with or without an account."""
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -149,7 +150,7 @@ def _register(reg_form, form, *, invitation, user, now):
                                 affiliation=form.affiliation.data or "", user=user, mode=form.mode.data or None,
                                 answers=answers, privacy_consent=form.privacy_consent.data, listed=form.listed.data,
                                 agenda_updates=form.agenda_updates.data, invitation=invitation,
-                                organisation=organisation, now=now)
+                                organisation=organisation, now=now, language=str(get_locale()))
 
 
 def _submitted(event, submitted):
