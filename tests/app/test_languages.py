@@ -14,7 +14,7 @@ from babel.messages.mofile import write_mo
 
 from conference import create_app
 from conference.accounts.models import User
-from conference.config import ConfigurationError, from_environment
+from conference.config import ConfigurationError, defaults, from_environment
 
 from .. import factories
 from ..conftest import login, make_test_config
@@ -189,10 +189,9 @@ def test_a_language_babel_does_not_know_is_refused_at_start(tmp_path):
         create_app(make_test_config("sqlite://", tmp_path) | {"BABEL_DEFAULT_LOCALE": "de"})
 
 
-def test_the_languages_come_from_the_environment(monkeypatch):
-    config = {"LANGUAGES": ["en", "fr", "es"], "BABEL_DEFAULT_LOCALE": "en", "PROXY_COUNT": 0, "WEB_PROCESSES": None,
-              "WEB_CONCURRENCY": None, "MAIL_PORT": 25, "MAIL_USE_TLS": False, "MAIL_USE_SSL": False,
-              "ANYONE_CAN_CREATE_EVENTS": False, "RATELIMIT_ENABLED": True}
+def test_the_languages_come_from_the_environment(monkeypatch, tmp_path):
+    config = defaults(str(tmp_path))
+    assert (config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"]) == (["en", "fr", "es"], "en")
     monkeypatch.setenv("LANGUAGES", " fr, en ,ar,")
     monkeypatch.setenv("BABEL_DEFAULT_LOCALE", "fr")
     from_environment(config)
