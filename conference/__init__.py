@@ -35,6 +35,7 @@ from conference import config as config_module
 from conference.accounts.models import AnonymousUser
 from conference.cli import register_cli
 from conference.core import jobs, unreferenced
+from conference.core import storage
 from conference.core.bounds import storable
 from conference.core.links import external_url, web_link
 from conference.core.markdown import render_markdown
@@ -241,6 +242,19 @@ def _register_error_pages(app: Flask) -> None:
             _l("The form expired or was sent from elsewhere. Go back, reload the page and try again; "
                "what you typed may need re-entering.")
         )
+
+    @app.errorhandler(storage.StorageUnavailable)
+    def store_unavailable(error):
+        # The S3 store did not answer a download (or anything else that reads a file): a pause
+        # of the service, not a fault of the page; nothing was changed.
+        db.session.rollback()
+        app.logger.warning("the file store does not answer: %s", error)
+        page, code = render_error(
+            503, _l("Files cannot be read just now"),
+            _l("The store that keeps the uploaded files does not answer. Nothing was lost: try again in a few "
+               "minutes, and tell the organisers if it keeps happening.")
+        )
+        return page, code, {"Retry-After": "60"}
 
     @app.errorhandler(500)
     def server_error(_error):

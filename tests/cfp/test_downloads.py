@@ -103,3 +103,19 @@ def test_a_store_that_does_not_answer_is_told_next_to_the_field_and_nothing_is_k
     assert refused.value.message == "The file p.pdf could not be stored just now. Upload it again in a moment."
     assert submission.files == []
     assert list(store.folder.glob("*.part")) == []
+
+
+def test_a_store_that_does_not_answer_a_download_says_so_with_a_503_not_a_500(app, db, store, monkeypatch):
+    if store.backend != "s3":
+        pytest.skip("a local folder always answers")
+    _stored, author, url, _call = stored_paper()
+    db.session.commit()
+    client = login(app.test_client(), author)
+    monkeypatch.setitem(app.config, "S3_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # the S3 service is down
+    response = client.get(url)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    assert "The store that keeps the uploaded files does not answer. Nothing was lost" in response.get_data(as_text=True)
+    monkeypatch.setitem(app.config, "S3_ENDPOINT_URL", store.server.endpoint_url)  # back
+    with client.get(url) as again:
+        assert again.status_code == 200 and again.data == PAPER
