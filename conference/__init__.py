@@ -34,8 +34,7 @@ from conference import (
 from conference import config as config_module
 from conference.accounts.models import AnonymousUser
 from conference.cli import register_cli
-from conference.core import jobs, unreferenced
-from conference.core import storage
+from conference.core import jobs, storage, unreferenced
 from conference.core.bounds import storable
 from conference.core.links import external_url, web_link
 from conference.core.markdown import render_markdown
