@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from flask import current_app
 
 from conference.accounts.models import User
-from conference.core import personal_data
+from conference.core import files, personal_data, storage
 from conference.core.personal_data import iso
 from conference.core.types import utcnow
 
@@ -40,3 +42,54 @@ def export_for(user: User, *, now: dt.datetime | None = None) -> dict[str, Any]:
 
 def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+# With the files ---------------------------------------------------------------------------------
+
+DOCUMENT_NAME = "your-data.json"
+
+
+def _files_in(value: Any, found: dict[str, str]) -> None:
+    """Every file the document lists (a ``sha256`` with its ``filename``), each once: the areas
+    decided what is the person's, so the archive carries exactly those."""
+    if isinstance(value, dict):
+        digest, name = value.get("sha256"), value.get("filename")
+        if isinstance(digest, str) and len(digest) == 64 and isinstance(name, str):
+            found.setdefault(digest, name)
+        for item in value.values():
+            _files_in(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _files_in(item, found)
+
+
+def files_listed(document: dict[str, Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    _files_in(document["areas"], found)
+    return found
+
+
+def _member_name(index: int, filename: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in filename).strip() or "file"
+    return f"files/{index:03d}-{safe[:120]}"
+
+
+def write_archive(user: User, out: IO[bytes]) -> None:
+    """A ZIP of the JSON document and every file it lists (``files/NNN-name``), each file
+    entered in the document's ``archive_files`` beside its digest; a file the store no longer
+    has is listed there as missing rather than failing the download."""
+    document = export_for(user)
+    store = storage.current()
+    entries = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for index, (digest, filename) in enumerate(sorted(files_listed(document).items(), key=lambda i: i[1]), 1):
+            name = _member_name(index, filename)
+            try:
+                with store.open(files.blob_key(digest)) as stream, archive.open(name, "w", force_zip64=True) as member:
+                    shutil.copyfileobj(stream, member, 1024 * 1024)
+            except FileNotFoundError:
+                entries.append({"sha256": digest, "filename": filename, "path": None})
+                continue
+            entries.append({"sha256": digest, "filename": filename, "path": name})
+        document["archive_files"] = entries
+        archive.writestr(DOCUMENT_NAME, json.dumps(document, ensure_ascii=False, indent=2))

@@ -3,16 +3,23 @@ schema, holds what the app knows of the person, and nothing of others they could
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import jsonschema
 import pytest
 
+from conference.cfp import submissions as cfp_ops
+from conference.cfp.enums import FileKind
 from conference.privacy.export import export_for, schema
 
 from .. import factories
+from ..cfp.builders import DURING, PDF
 from ..conftest import login
+from ..pdfs import make_pdf
 from ..registration.builders import add_category, make_form, register
+from ..review.builders import make_submitted
 from .builders import COAUTHOR, EMAIL, NAME, person_everywhere
 
 
@@ -101,3 +108,29 @@ def test_the_export_costs_the_same_whatever_the_person_took_part_in(app, db):
     areas = json.loads(client.get("/account/data.json").get_data(as_text=True))["areas"]
     assert [len(areas["events"]["team_roles"]), len(areas["cfp"]["submissions"]), len(areas["review"]["reviews"]),
             len(areas["registration"]["registrations"])] == [4, 4, 4, 4]
+
+
+def test_the_zip_holds_the_document_and_every_file_it_lists(app, db, store):
+    world = person_everywhere()
+    paper = cfp_ops.attach_file(world.own_submission, actor=world.person, kind=FileKind.PAPER, filename="Erasable.pdf",
+                                data=PDF, now=DURING)
+    others = make_submitted(world.review.event, factories.make_user(name="Otto Other"), title="Not hers")
+    cfp_ops.attach_file(others, actor=others.submitter, kind=FileKind.PAPER, filename="other.pdf",
+                        data=make_pdf("Someone else's paper"), now=DURING)
+    db.session.commit()
+    client = login(app.test_client(), world.person)
+    assert "Download your data with your files (ZIP)" in client.get("/account/data").get_data(as_text=True)
+    with client.get("/account/data.zip") as response:
+        assert response.status_code == 200 and response.mimetype == "application/zip"
+        assert response.headers["Content-Disposition"] == "attachment; filename=your-data.zip"
+        assert "no-store" in response.headers["Cache-Control"]
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+    document = json.loads(archive.read("your-data.json"))
+    validate(document)
+    listed = {entry["sha256"]: entry for entry in document["archive_files"]}
+    assert set(listed) == {paper.sha256, "ab" * 32}  # her paper, and her registration's file answer
+    assert archive.read(listed[paper.sha256]["path"]) == PDF
+    assert listed["ab" * 32]["path"] is None  # listed, but the store no longer has it
+    assert sorted(archive.namelist()) == sorted(["your-data.json", listed[paper.sha256]["path"]])
+    anonymous = app.test_client().get("/account/data.zip")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import tempfile
 
-from flask import Blueprint, Response, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from conference.accounts.models import User
 from conference.extensions import db
 from conference.privacy import erasure
-from conference.privacy.export import export_for
+from conference.privacy.export import export_for, write_archive
 from conference.privacy.web.forms import EraseForm, EraseOwnAccountForm
 from conference.web.common import current_actor, require, saved_form
 
@@ -32,6 +33,18 @@ def download():
     return Response(document, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="your-data.json"',
                              "Cache-Control": "no-store"})
+
+
+@bp.route("/account/data.zip")
+@login_required
+def download_with_files():
+    """The document and the files it lists, built in a temporary file (in memory while small)."""
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115  (send_file closes it)
+    write_archive(current_actor(), spool)
+    spool.seek(0)
+    response = send_file(spool, mimetype="application/zip", as_attachment=True, download_name="your-data.zip")
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.post("/account/data/erase")
