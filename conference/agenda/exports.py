@@ -1,9 +1,10 @@
 """The agenda exports' data: the latest release, a per-release cache of built exports, and the
 secret personal feeds.
 
-A release never changes, so an export built from it can be kept for as long as it is the
-latest: the cache is keyed by the release (id and release time, as an id alone may be reused by
-a database that rolls back) and a new release simply misses it. The latest release is first
+A release never changes (but for an erasure, which raises its revision), so an export built
+from it can be kept for as long as it is the latest: the cache is keyed by the release (id,
+release time, as an id alone may be reused by a database that rolls back, and revision) and a
+new release, or a rewritten one, simply misses it in every process. The latest release is first
 loaded without its snapshot, which is only read when the export is built.
 """
 
@@ -39,7 +40,7 @@ def latest_release_without_snapshot(event) -> ScheduleRelease | None:
 
 
 def release_tag(release: ScheduleRelease) -> str:
-    return f"{release.id}-{release.released_at.timestamp():.6f}"
+    return f"{release.id}-{release.released_at.timestamp():.6f}-{release.revision}"
 
 
 def cached_export(release: ScheduleRelease, kind: str, key, build: Callable[[], object]):

@@ -159,6 +159,9 @@ class ScheduleRelease(Model):
     snapshot: Mapped[dict] = mapped_column(sa.JSON)
     released_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     released_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # Raised when the snapshot is rewritten in place (an erasure removes a name): part of the tag
+    # that keys every process's cached exports and the exports' ETags.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship()
 

@@ -61,11 +61,13 @@ def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
         snapshot = release.snapshot
         for each in names:
             snapshot = scrub(snapshot, each)
-        release.snapshot = snapshot
+        if snapshot != release.snapshot:
+            release.snapshot = snapshot
+            # Its exports are cached per release tag in every process (agenda.exports): a new
+            # revision is a new tag, so each process builds them again at its next request.
+            release.revision += 1
     if speakers:
-        # Exports of a release are cached per release (agenda.exports): this process's copies go
-        # now; another process's are rebuilt when evicted or restarted (README, People's data).
-        forget_cached_exports()
+        forget_cached_exports()  # this process's copies go at once
     db.session.execute(sa.delete(AgendaStar).where(AgendaStar.user_id == user.id))
     db.session.execute(sa.delete(PersonalFeed).where(PersonalFeed.user_id == user.id))
 
