@@ -1,9 +1,9 @@
 """No English interface text in a French or Spanish page.
 
 The demo (two events: a call with submissions, review, registrations, delegations, a released
-agenda) is loaded once. Each kind of person (anonymous, author, reviewer, chair, organiser and
+agenda) is loaded once. Each kind of person (anonymous, author, reviewer, chair, organiser,
 participant, focal point, site administrator) crawls the site from the main pages in French and
-in Spanish (the switcher's cookie), one page per rule. Each page's visible text (text nodes,
+in Spanish (the switcher's cookie), one page per rule and event. Each page's visible text (text nodes,
 without scripts, styles or what is typed in fields, plus the title, alt, placeholder and
 aria-label attributes) is checked:
 
