@@ -20,6 +20,7 @@ A failure names the person, the page and the English text.
 from __future__ import annotations
 
 import collections
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -126,7 +127,7 @@ def visible_texts(html: str) -> list[str]:
     return parser.texts
 
 
-def _english_messages(language: str) -> tuple[set[str], list[re.Pattern]]:
+def _english_messages(language: str) -> tuple[frozenset[str], list[re.Pattern]]:
     """The catalogue's English messages whose translation differs: whole texts, and patterns for
     those with placeholders (their literal parts, in order, each of two words or more)."""
     with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
@@ -151,16 +152,41 @@ def _english_messages(language: str) -> tuple[set[str], list[re.Pattern]]:
                     patterns.append(re.compile(".*".join(re.escape(p) for p in literal if p)))
                 continue
             whole.add(text)
-    return whole, patterns
+    return frozenset(whole), patterns
 
 
-def english_in(texts: list[str], whole: set[str], patterns: list[re.Pattern], typed=frozenset()) -> list[str]:
+LONG = 5  # words: a message this long is found inside a longer text too
+
+
+@functools.cache
+def _by_first_words(whole: frozenset[str]) -> dict[tuple[str, ...], list[str]]:
+    index: dict[tuple[str, ...], list[str]] = collections.defaultdict(list)
+    for message in whole:
+        words = message.split()
+        if len(words) >= LONG:
+            index[tuple(words[:3])].append(message)
+    return index
+
+
+def _contained(text: str, whole: frozenset[str]) -> str | None:
+    """A long English message inside ``text`` (a sentence of the interface next to other text)."""
+    index, words = _by_first_words(whole), text.split()
+    for start in range(len(words) - LONG + 1):
+        for message in index.get(tuple(words[start:start + 3]), ()):
+            if message in text:
+                return message
+    return None
+
+
+def english_in(texts: list[str], whole: frozenset[str], patterns: list[re.Pattern], typed=frozenset()) -> list[str]:
     found = []
     for text in texts:
         if text in TYPED or text in typed:
             continue
         if text in whole or any(p.fullmatch(text) for p in patterns):
             found.append(text)
+        elif (message := _contained(text, whole)) is not None:
+            found.append(f"{message!r} in {text[:120]!r}")
         elif (date := MONTHS_AND_DAYS.search(text)) is not None:
             found.append(f"{date.group(0)!r} in {text[:80]!r}")
     return found
@@ -255,7 +281,9 @@ def test_the_scan_finds_an_english_message_a_date_and_skips_what_is_typed():
     page = ("<!doctype html><html lang='fr'><head><title>Soumettre</title><script>var x = 'Submit';</script></head>"
             "<body><p>Submit</p><p>3 Mar 2029</p><p>le 3 mars 2029</p><textarea>Save changes</textarea>"
             "<p>Mon agenda</p><p>Monday</p><p>9:30 AM</p><input placeholder='Search'><br>"
-            "<pre lang='en'>Save changes <b>Submit</b></pre><p lang='fr'>Cancel</p><p>Soumettre</p></body></html>")
+            "<pre lang='en'>Save changes <b>Submit</b></pre><p lang='fr'>Cancel</p><p>Soumettre</p>"
+            "<p>Note : Only its owner can reset a personal feed.</p></body></html>")
     found = english_in(visible_texts(page), whole, patterns)
     assert found == ["Submit", "'3 Mar' in '3 Mar 2029'", "'Monday' in 'Monday'", "'0 AM' in '9:30 AM'", "Search",
-                     "Cancel"]
+                     "Cancel", "'Only its owner can reset a personal feed.' in "
+                     "'Note : Only its owner can reset a personal feed.'"]
