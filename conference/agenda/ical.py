@@ -61,11 +61,15 @@ def _local(value: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     return dt.datetime.fromisoformat(value).astimezone(zone)
 
 
-def _description(entry: dict, speakers: dict[int, dict], url: str) -> str:
+def english_speakers_line(names: list[str]) -> str:
+    return "Speakers: " + ", ".join(names)
+
+
+def _description(entry: dict, speakers: dict[int, dict], url: str, speakers_line: Callable[[list[str]], str]) -> str:
     parts = [entry.get("abstract") or entry.get("description") or ""]
     names = [speakers[i]["name"] for i in entry.get("speaker_ids", ()) if i in speakers]
     if names:
-        parts.append("Speakers: " + ", ".join(names))
+        parts.append(speakers_line(names))
     parts.append(url)
     return "\n\n".join(p for p in parts if p)
 
@@ -78,10 +82,13 @@ def _timezone(zone: zoneinfo.ZoneInfo, name: str, snapshot: dict, chosen: list[d
 
 
 def calendar(snapshot: dict, *, entries: list[dict] | None = None, name: str, host: str, stamp: dt.datetime,
-             url_for_entry: Callable[[dict], str]) -> bytes:
+             url_for_entry: Callable[[dict], str],
+             speakers_line: Callable[[list[str]], str] = english_speakers_line) -> bytes:
     """The calendar of ``entries`` (default: all) of the snapshot. ``host`` makes the UIDs
     ("<guid>@<host>"): the site's host from configuration (links.site_host), never a request's,
-    so every subscriber gets the same UIDs. ``stamp`` (the release time) is every DTSTAMP."""
+    so every subscriber gets the same UIDs. ``stamp`` (the release time) is every DTSTAMP.
+    The only text the app writes, besides ``name``, is ``speakers_line(names)`` in each
+    description: the caller gives it in the feed's language (UIDs, times and codes have none)."""
     chosen = all_entries(snapshot) if entries is None else entries
     chosen = sorted(chosen, key=lambda e: (e["start"], e["uid"]))
     zone_name = snapshot["event"]["timezone"]
@@ -111,7 +118,7 @@ def calendar(snapshot: dict, *, entries: list[dict] | None = None, name: str, ho
             "SUMMARY:" + _text(entry["title"]),
             f"DTSTART;TZID={zone_name}:" + _local(entry["start"], zone).strftime("%Y%m%dT%H%M%S"),
             f"DTEND;TZID={zone_name}:" + _local(entry["end"], zone).strftime("%Y%m%dT%H%M%S"),
-            "DESCRIPTION:" + _text(_description(entry, speakers, url)),
+            "DESCRIPTION:" + _text(_description(entry, speakers, url, speakers_line)),
         ]
         if entry.get("room_id") in rooms:
             lines.append("LOCATION:" + _text(rooms[entry["room_id"]]))  # the name only: never the join link

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import unicodedata
 import zoneinfo
 
 from babel import Locale
@@ -86,9 +87,9 @@ def is_valid_timezone(name: str | None) -> bool:
 
 @functools.cache
 def countries(locale: str = "en") -> tuple[tuple[str, str], ...]:
-    """ISO 3166-1 alpha-2 codes with their names, sorted by name."""
+    """ISO 3166-1 alpha-2 codes with their names in ``locale``, sorted by name (accents aside)."""
     territories = Locale.parse(locale).territories
     not_countries = {"ZZ", "XA", "XB", "QO", "EU", "EZ", "UN"}  # unknown, pseudo-locales, groupings
     pairs = [(code, name) for code, name in territories.items()
              if len(code) == 2 and code.isalpha() and code not in not_countries]
-    return tuple(sorted(pairs, key=lambda pair: pair[1]))
+    return tuple(sorted(pairs, key=lambda pair: (unicodedata.normalize("NFKD", pair[1]).casefold(), pair[1])))

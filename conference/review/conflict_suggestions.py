@@ -26,7 +26,7 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.review.conflicts import declare_conflict
 from conference.review.enums import ConflictKind, ConflictSource
-from conference.review.models import Conflict, DismissedConflictSuggestion
+from conference.review.models import SUGGESTED_NOTE, Conflict, DismissedConflictSuggestion
 
 # Mail providers anyone can use: sharing one says nothing about an institution.
 PUBLIC_MAIL_DOMAINS = frozenset({
@@ -178,7 +178,7 @@ def confirm_suggestion(submission: Submission, user: User, *, kind: ConflictKind
     if not submission.can_manage_review(actor):
         raise NotAllowed(_("Only the event's organisers and the track's chairs can confirm conflicts."))
     return declare_conflict(submission, user, kind=kind, source=ConflictSource.ORGANISER, actor=actor,
-                            note=_("Suggested by the app"))
+                            note=SUGGESTED_NOTE)
 
 
 def dismiss_suggestion(submission: Submission, user: User, *, actor) -> DismissedConflictSuggestion:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from conference.accounts.models import User
@@ -108,6 +109,11 @@ class ReviewQuestion(QuestionColumns, Model):
     visible_to_authors: Mapped[bool] = mapped_column(default=False)
 
 
+# The note the app writes on a conflict it suggested and an organiser confirmed: stored in English,
+# shown in the viewer's language (Conflict.shown_note).
+SUGGESTED_NOTE = "Suggested by the app"
+
+
 class Conflict(Model):
     """A conflict of interest between a committee member and a submission: never assigned,
     never shown."""
@@ -129,6 +135,10 @@ class Conflict(Model):
         backref=backref("conflicts", cascade="all, delete-orphan", passive_deletes=True)
     )
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def shown_note(self) -> str:
+        return _("Suggested by the app") if self.note == SUGGESTED_NOTE else self.note
 
     def can_withdraw(self, user) -> bool:
         """A member withdraws the conflicts they declared themselves, and only those."""

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_number, gettext
+from flask_babel import format_date, format_number, get_locale, gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
@@ -148,7 +148,12 @@ def _old_zone_names() -> str:
 
 
 def country_choices(blank_label: str) -> list[SelectChoice]:
-    return [SelectChoice("", blank_label)] + [SelectChoice(code, name) for code, name in countries()]
+    return [SelectChoice("", blank_label)] + [SelectChoice(code, name) for code, name in countries(page_locale())]
+
+
+def page_locale() -> str:
+    """The page's language code (fr, es...), for Babel's lists (countries) outside flask_babel's helpers."""
+    return str(get_locale() or "en")
 
 
 class TimezoneField(SelectField):

@@ -182,3 +182,55 @@ def test_frab_readers_read_the_served_schedules(client, event, tmp_path):
 
     pages = read_json_with_down_frab_videos(client.get("/events/sym/schedule.json").get_data(as_text=True), tmp_path)
     assert sorted(page.split("\n", 1)[0] for page in pages.values()) == titles
+
+
+def _without(data: bytes, name: str) -> list[dict]:
+    """Each entry's properties but ``name``: what must not change with the language."""
+    return sorted(({k: v.to_ical() for k, v in e.items() if k != name} for e in
+                   icalendar.Calendar.from_ical(data).walk("VEVENT")), key=lambda e: e["UID"])
+
+
+def test_ical_text_the_app_writes_follows_the_language_and_the_rest_does_not(app, db, event):
+    """The "Speakers:" line (the one text the app writes in a feed, a list in the language's
+    form) comes in the viewer's language, each language cached and tagged apart; UIDs, times,
+    status and titles do not change. frab's exports hold no text of the app's: the same bytes."""
+    two_day_programme(event)
+    store_release(event)
+    english, french, spanish = app.test_client(), app.test_client(), app.test_client()
+    french.set_cookie("language", "fr")
+    spanish.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es-MX,es;q=0.9"
+    feeds = {}
+    for language, client in (("fr", french), ("en", english), ("es", spanish), ("fr again", french)):
+        feeds[language] = client.get("/events/sym/agenda.ics")
+    texts = {language: response.get_data(as_text=True).replace("\r\n ", "") for language, response in feeds.items()}
+    assert "Speakers: Ada Lovelace and Grace Hopper" in texts["en"] and "Intervenants" not in texts["en"]
+    assert "Intervenants : Ada Lovelace et Grace Hopper" in texts["fr"] and "Speakers:" not in texts["fr"]
+    assert "Ponentes: Ada Lovelace y Grace Hopper" in texts["es"]
+    assert texts["fr again"] == texts["fr"]
+    assert _without(feeds["fr"].data, "DESCRIPTION") == _without(feeds["en"].data, "DESCRIPTION") \
+        == _without(feeds["es"].data, "DESCRIPTION")
+    etags = {language: response.get_etag()[0] for language, response in feeds.items()}
+    assert len({etags["en"], etags["fr"], etags["es"]}) == 3 and etags["fr again"] == etags["fr"]
+    assert {"Accept-Language", "Cookie"} <= set(feeds["en"].vary)
+    assert french.get("/events/sym/agenda.ics", headers={"If-None-Match": etags["en"]}).status_code == 200
+    assert french.get("/events/sym/agenda.ics", headers={"If-None-Match": etags["fr"]}).status_code == 304
+    for path in ("/events/sym/schedule.xml", "/events/sym/schedule.json"):
+        assert french.get(path).data == english.get(path).data == spanish.get(path).data
+
+
+def test_a_personal_feed_is_in_its_owners_language(app, db, event):
+    p = two_day_programme(event)
+    store_release(event)
+    owner = factories.make_user()
+    owner.language = "es"
+    db.session.add(AgendaStar(user_id=owner.id, event_id=event.id, uid=f"item-{p['talk3'].id}"))
+    db.session.commit()
+    client = login(app.test_client(), owner)
+    client.get("/events/sym/agenda/feeds")
+    token = db.session.scalars(sa.select(PersonalFeed.token).where(PersonalFeed.user_id == owner.id)).one()
+    french_app = app.test_client()  # a calendar app in French: the owner's language still decides
+    french_app.set_cookie("language", "fr")
+    feed = icalendar.Calendar.from_ical(french_app.get(f"/events/sym/agenda/feeds/{token}.ics").data)
+    assert str(feed["X-WR-CALNAME"]) == f"{event.title}: mi agenda"
+    assert [str(e["DESCRIPTION"]).split("\n\n")[-2] for e in feed.walk("VEVENT")] == [
+        "Ponentes: Ada Lovelace y Grace Hopper"]

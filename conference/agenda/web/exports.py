@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+from babel.lists import format_list
 from flask import make_response, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,6 +25,7 @@ from conference.core.bounds import parse_int
 from conference.core.links import external_url
 from conference.events.web.views import load_event
 from conference.extensions import db
+from conference.i18n import supported
 from conference.web.common import current_actor, require, run_action
 
 
@@ -36,6 +39,23 @@ def _links(slug: str):
         return f"{agenda}/{kind}s/{ident}"
 
     return url_for_entry, urlsplit(agenda).hostname or "conference"
+
+
+def _feed_language() -> str:
+    """The language of the text an iCal feed's app writes (the calendar's name, "Speakers:"):
+    the page language rules' (the viewer's profile, the switcher's cookie, the calendar app's
+    Accept-Language, else the event's default language). Part of the cache key and the ETag."""
+    return str(get_locale() or "en")
+
+
+def _speakers_line(names: list[str]) -> str:
+    return _("Speakers: %(names)s", names=format_list(names, locale=_feed_language()))
+
+
+def _language_varies(response):
+    """A public feed's text follows the language: shared caches keep one copy per language."""
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
 
 
 def _release_or_404(event):
@@ -79,13 +99,16 @@ def ical(slug):
         if kind and chosen is None:
             return None
         return agenda_ical.calendar(release.snapshot, entries=chosen, name=event.title, host=host,
-                                    stamp=release.released_at, url_for_entry=url_for_entry)
+                                    stamp=release.released_at, url_for_entry=url_for_entry,
+                                    speakers_line=_speakers_line)
 
     key = f"{kind}-{ident}" if kind else "all"
-    body = agenda_exports.cached_export(release, "ical", (key, host), build)
+    language = _feed_language()
+    body = agenda_exports.cached_export(release, "ical", (key, host, language), build)
     require(body is not None, hide=True)
     name = f"{slug}-{kind}-{ident}.ics" if kind else f"{slug}.ics"
-    return _export(body, "text/calendar", etag=f"{agenda_exports.release_tag(release)}-ical-{key}", filename=name)
+    return _language_varies(_export(body, "text/calendar", filename=name,
+                                    etag=f"{agenda_exports.release_tag(release)}-ical-{key}-{language}"))
 
 
 @bp.route("/events/<slug>/agenda/feeds/<token>.ics")
@@ -96,11 +119,15 @@ def personal_ical(slug, token):
     release = _release_or_404(event)
     uids = agenda_public.starred_uids(event, user)
     url_for_entry, host = _links(slug)
-    body = agenda_exports.cached_export(
-        release, "personal-ical", (tuple(sorted(uids)), host), lambda: agenda_ical.calendar(
-            release.snapshot, entries=agenda_ical.starred(release.snapshot, uids),
-            name=_("%(event)s: my agenda", event=event.title), host=host, stamp=release.released_at,
-            url_for_entry=url_for_entry))
+    # The owner's feed, in the owner's language when their profile names one (a calendar app
+    # sends no cookie), else as any feed.
+    with force_locale(supported(user.language) or _feed_language()):
+        language = _feed_language()
+        body = agenda_exports.cached_export(
+            release, "personal-ical", (tuple(sorted(uids)), host, language), lambda: agenda_ical.calendar(
+                release.snapshot, entries=agenda_ical.starred(release.snapshot, uids),
+                name=_("%(event)s: my agenda", event=event.title), host=host, stamp=release.released_at,
+                url_for_entry=url_for_entry, speakers_line=_speakers_line))
     return _export(body, "text/calendar", etag=None, filename=f"{slug}-mine.ics")
 
 

@@ -32,7 +32,15 @@ from conference.extensions import db
 from conference.registration import admin, places
 from conference.registration.web.blueprint import bp
 from conference.registration.web.setup_forms import MODE_LABELS
-from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, run_action, saved_form
+from conference.web.common import (
+    current_actor,
+    edit_page,
+    load_if_given,
+    load_of_event,
+    page_locale,
+    run_action,
+    saved_form,
+)
 
 PREFIX = "/events/<slug>/manage/delegations"
 
@@ -58,7 +66,7 @@ def _overview(event, *, deadline_form=None):
     return render_template(
         "delegations/delegations.html", event=event, filters=filters,
         overview=delegation_overview.overview(event, **filters.filters()), modes=places.modes_of(event),
-        mode_labels=MODE_LABELS, kind_labels=KIND_LABELS, country_names=dict(countries()),
+        mode_labels=MODE_LABELS, kind_labels=KIND_LABELS, country_names=dict(countries(page_locale())),
         settings=places.ensure_registration_settings(event), deadline_form=deadline_form or _deadline_form(event),
     )
 
