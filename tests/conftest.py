@@ -169,6 +169,18 @@ def app(database_url, tmp_path_factory):
         _db.engine.dispose()
 
 
+@pytest.fixture
+def fresh_translations():
+    """Flask-Babel keeps the catalogues it loaded per language for the whole process, whatever the
+    app (one domain for all): a test that adds a language from a folder of its own starts and ends
+    with none loaded, so another test's catalogue of that language is not the one it reads."""
+    from conference.extensions import babel
+
+    babel.domain_instance.cache.clear()
+    yield
+    babel.domain_instance.cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(request):
     # Rate limiting stays on in tests; each test starts with empty counters.

@@ -152,7 +152,7 @@ def test_organisers_choose_the_events_default_language(app, db):
     assert language_of(app.test_client().get("/events/to-translate/")) == "es"
 
 
-def test_a_fourth_language_needs_only_its_catalogue_and_the_setting(tmp_path):
+def test_a_fourth_language_needs_only_its_catalogue_and_the_setting(tmp_path, fresh_translations):
     """Arabic, added with a catalogue in a translations folder of its own and LANGUAGES: offered by
     the switcher in its own name, its pages written right to left, its messages translated (and
     those it lacks in English)."""

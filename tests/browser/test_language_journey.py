@@ -58,7 +58,8 @@ def test_a_visitor_switches_to_french_signs_up_and_gets_the_mail_in_french(page,
     assert committed_db.session.scalar(sa.select(User.language).where(User.email == email)) == "fr"
 
 
-def test_a_language_written_right_to_left_turns_the_layout_around(page, live_server, committed_db, tmp_path):
+def test_a_language_written_right_to_left_turns_the_layout_around(page, live_server, committed_db, tmp_path,
+                                                                  fresh_translations):
     """Arabic, added by configuration with a tiny catalogue: chosen with the switcher, the page is
     dir="rtl", the header starts on the right, nothing overflows sideways, and axe finds no
     problem (each page is audited)."""
