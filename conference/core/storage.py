@@ -13,6 +13,7 @@ answer, so that a caller can tell a person to try again instead of failing with 
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import datetime as dt
 import os
@@ -44,34 +45,41 @@ class StoredObject:
     size: int
 
 
-class Storage:
+class Storage(abc.ABC):
     """What the app asks of a store. Keys are relative paths of ``/``-separated safe names."""
 
+    @abc.abstractmethod
     def put(self, key: str, source: Path) -> None:
         """Store the local file ``source`` under ``key`` (replacing what was there); ``source``
         may be moved away (the local store renames it into place)."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def exists(self, key: str) -> bool:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def size(self, key: str) -> int | None:
         """The stored object's size in bytes, None if there is none."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def open(self, key: str) -> IO[bytes]:
         """A stream of the object's bytes, read in chunks; FileNotFoundError if there is none."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def touch(self, key: str) -> None:
         """Make the object count as new again, so that collection leaves it alone for a grace period
         (an upload whose content was already stored refers to it again)."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def delete(self, key: str) -> None:
         """Remove the object; nothing happens if there is none."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def objects(self) -> Iterator[StoredObject]:
         """Every stored object, with its age, in no particular order."""
         raise NotImplementedError
