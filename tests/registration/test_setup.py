@@ -7,6 +7,7 @@ PostgreSQL); and only organisers may change anything."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -411,10 +412,10 @@ def test_an_invitation_is_mailed_with_its_link_and_nobody_is_invited_twice(app, 
     assert (invitation.email, invitation.name, invitation.skip_approval, invitation.invited_by_id,
             invitation.created_at) == ("ann@example.org", "Ann Lee", True, organiser.id, DURING)
     [mail] = outbox("registration_invitation")
-    token = ops.invitation_token(invitation)
     assert mail.to_address == "ann@example.org"
     assert mail.subject == f"Invitation to register for {event.title}"
-    assert f"http://conference.test/registration-invitations/{token}" in mail.body_text
+    # The token is signed with the second it was made: read it from the mail, not made again here.
+    [token] = re.findall(r"http://conference\.test/registration-invitations/(\S+)", mail.body_text)
     assert "We would love to hear you." in mail.body_text
     assert "Your registration will not need to be approved." in mail.body_text
     assert ops.invitation_from_token(token) is invitation
