@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from conference.accounts.models import User
 from conference.agenda.enums import ItemKind, SessionKind
 from conference.cfp.models import Submission
+from conference.core.translations import Translatable, TranslationsOf
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.models import Event, Track
 from conference.extensions import Model, db
@@ -23,7 +24,10 @@ session_chair = sa.Table(
 )
 
 
-class Room(Model):
+class Room(Translatable, Model):
+    TRANSLATED = ("name",)
+    name_translations = TranslationsOf("name")
+
     __tablename__ = "room"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "name"),
@@ -69,9 +73,14 @@ class AgendaItemSpeaker(Model):
     speaker: Mapped[Speaker] = relationship(lazy="joined")
 
 
-class AgendaSession(Model):
+class AgendaSession(Translatable, Model):
     """A block of the programme in one room: a plenary, a parallel session, a workshop, a poster
     session, a break. Unscheduled while it has no start."""
+
+    TRANSLATED = ("title", "description")
+    title_translations = TranslationsOf("title")
+    description_translations = TranslationsOf("description")
+
 
     __tablename__ = "agenda_session"
     __table_args__ = (
@@ -102,9 +111,16 @@ class AgendaSession(Model):
     )
 
 
-class AgendaItem(Model):
+class AgendaItem(Translatable, Model):
     """A talk (an accepted submission) or a free item (keynote, panel, opening) with its own
     start and duration, inside a session once scheduled."""
+
+    TRANSLATED = ("title", "abstract")
+    title_translations = TranslationsOf("title")
+    abstract_translations = TranslationsOf("abstract")
+    # The language it is given in (a talk's: its submission's; None: the event's default language).
+    language: Mapped[str | None] = mapped_column(sa.String(16))
+
 
     __tablename__ = "agenda_item"
     __table_args__ = (

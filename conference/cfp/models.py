@@ -19,6 +19,7 @@ from conference.cfp.enums import (
     SubmissionState,
 )
 from conference.core.questions import QuestionColumns
+from conference.core.translations import Translatable, TranslationsOf
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import TeamRole
 from conference.events.models import Event, Track
@@ -58,7 +59,10 @@ SUBMISSION_TRANSITIONS_TO_WITHDRAWN = frozenset(
 )
 
 
-class CallForPapers(Model):
+class CallForPapers(Translatable, Model):
+    TRANSLATED = ("intro",)
+    intro_translations = TranslationsOf("intro")
+
     __tablename__ = "call_for_papers"
     __table_args__ = (
         sa.CheckConstraint("deadline > opens_at", name="deadline_after_opening"),
@@ -82,7 +86,11 @@ class CallForPapers(Model):
         return self.opens_at <= now < self.deadline
 
 
-class SubmissionType(Model):
+class SubmissionType(Translatable, Model):
+    TRANSLATED = ("name", "description")
+    name_translations = TranslationsOf("name")
+    description_translations = TranslationsOf("description")
+
     __tablename__ = "submission_type"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "name"),
@@ -148,7 +156,14 @@ class AccessCode(Model):
     tracks: Mapped[list[Track]] = relationship(secondary=access_code_track_limit, lazy="selectin")
 
 
-class Submission(Model):
+class Submission(Translatable, Model):
+    TRANSLATED = ("title", "abstract")
+    title_translations = TranslationsOf("title")
+    abstract_translations = TranslationsOf("abstract")
+    # The language its title and abstract are written in (one of its event's languages; None:
+    # the event's default language, as for submissions made before events had several).
+    language: Mapped[str | None] = mapped_column(sa.String(16))
+
     __tablename__ = "submission"
     __table_args__ = (
         sa.UniqueConstraint("submitter_id", "form_nonce"),

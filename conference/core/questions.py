@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from conference.core.enums import QuestionKind
 from conference.core.links import check_web_address
 from conference.core.timezones import countries
+from conference.core.translations import Translatable, TranslationsOf, current_language
 from conference.core.types import enum_type
 from conference.errors import DomainError, ValidationFailed
 
@@ -59,10 +60,19 @@ class StoredQuestion(AskedQuestion, Protocol):
 
 # The columns every question table has -------------------------------------------------------------
 
-class QuestionColumns:
+class QuestionColumns(Translatable):
     """The columns of a custom question, mixed into each area's question model, with the CHECK
     constraint of its kind. ``allowed_kinds`` is the one place an area says which kinds of answer
-    its questions may take: the editor offers those, and the setup check refuses the others."""
+    its questions may take: the editor offers those, and the setup check refuses the others.
+
+    Its label, help text and options may be translated into the event's other languages; an
+    option's translations are one line per option, in the options' order, and an answer always
+    stores the option's main text (``tr_options`` gives the ones to show)."""
+
+    TRANSLATED = ("label", "help_text", "options")
+    label_translations = TranslationsOf("label")
+    help_text_translations = TranslationsOf("help_text")
+    options_translations = TranslationsOf("options")
 
     allowed_kinds: ClassVar[tuple[QuestionKind, ...]] = ALL_KINDS
 
@@ -80,6 +90,15 @@ class QuestionColumns:
         """:func:`check_question_setup` with the kinds this table allows."""
         return check_question_setup(cls.allowed_kinds, label=label, kind=kind, help_text=help_text,
                                     required=required, options=options, answered_as=answered_as, errors=errors)
+
+    def tr_options(self, language: str | None = None) -> list[tuple[str, str]]:
+        """Each option as (its stored text, its text in ``language``, by default the viewer's): an
+        option not translated shows its main text."""
+        language = language or current_language()
+        given = ((self.translations or {}).get("options") or {}).get(language or "") or ""
+        shown = given.splitlines()
+        return [(option, (shown[i].strip() if i < len(shown) else "") or option)
+                for i, option in enumerate(self.options or ())]
 
     def set_up(self, setup: QuestionSetup) -> None:
         self.label, self.kind, self.help_text = setup.label, setup.kind, setup.help_text

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.accounts.models import User
+from conference.core.translations import Translatable, TranslationsOf
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.errors import NotAllowed
 from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
@@ -29,7 +30,7 @@ event_role_track = sa.Table(
 )
 
 
-class Event(Model):
+class Event(Translatable, Model):
     __tablename__ = "event"
     __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),)
 
@@ -43,6 +44,10 @@ class Event(Model):
     # The language of the event's pages for visitors whose own is not known, and of its mail to
     # people who have none (one of LANGUAGES).
     default_language: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
+    # The languages its texts (title, description, call, tracks, forms...) are given in, the
+    # default language first: its organisers type each text in the default language, and may
+    # translate it into the others (conference.core.translations).
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]", nullable=False)
     format: Mapped[EventFormat] = mapped_column(enum_type(EventFormat))
     venue: Mapped[str] = mapped_column(sa.Text, default="")
     online_details: Mapped[str] = mapped_column(sa.Text, default="")
@@ -64,8 +69,17 @@ class Event(Model):
         review_settings: Mapped[ReviewSettings | None]
         registration_settings: Mapped[RegistrationSettings | None]
 
+    TRANSLATED = ("title", "description")
+    title_translations = TranslationsOf("title")
+    description_translations = TranslationsOf("description")
+
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+    @property
+    def other_languages(self) -> list[str]:
+        """The languages its texts may be translated into: its languages but the default one."""
+        return [code for code in self.languages or () if code != self.default_language]
 
     @property
     def is_published(self) -> bool:
@@ -184,9 +198,14 @@ class TeamInvitation(Model):
         return self.accepted_at is None and self.revoked_at is None
 
 
-class Track(Model):
+class Track(Translatable, Model):
     """A track of the event: the call for papers files submissions under it, the committee may be
     limited to some tracks, the agenda colours its sessions by it."""
+
+    TRANSLATED = ("name", "description")
+    name_translations = TranslationsOf("name")
+    description_translations = TranslationsOf("description")
+
 
     __tablename__ = "track"
     __table_args__ = (sa.UniqueConstraint("event_id", "name"),)

@@ -19,12 +19,13 @@ from conference.core.bounds import (
 )
 from conference.core.models import AuditEntry
 from conference.core.timezones import is_valid_timezone
+from conference.core.translations import clean_translations
 from conference.core.types import utcnow
 from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllowed
 from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
 from conference.events.models import Event, EventRole
 from conference.extensions import db
-from conference.i18n import default_language, format_date, supported
+from conference.i18n import default_language, format_date, languages, supported
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # Paths under /events/ that a slug must not shadow.
@@ -32,10 +33,12 @@ RESERVED_SLUGS = frozenset({"new", "mine", "admin", "api", "static"})
 
 EDITABLE_FIELDS = (
     "kind", "title", "slug", "start_date", "end_date", "timezone", "format",
-    "venue", "online_details", "contact_email", "description", "default_language",
+    "venue", "online_details", "contact_email", "description", "default_language", "languages",
+    "title_translations", "description_translations",
 )
-# Settings an event may be created without: the site's default language.
-OPTIONAL_FIELDS = frozenset({"default_language"})
+# Settings an event may be created without: the site's default language, only that language,
+# no translations.
+OPTIONAL_FIELDS = frozenset({"default_language", "languages", "title_translations", "description_translations"})
 
 
 def _clean(values: dict) -> dict:
@@ -54,7 +57,23 @@ def _clean(values: dict) -> dict:
     values["default_language"] = values.get("default_language") or default_language()
     if not supported(values["default_language"]):
         raise DomainError(_("Choose one of the languages offered."), field="default_language")
+    values["languages"] = _event_languages(values["default_language"], values.get("languages"))
+    others = values["languages"][1:]
+    values["title_translations"] = clean_translations(values.get("title_translations"), field="title_translations",
+                                                      languages=others, max_length=200, one_line=True)
+    values["description_translations"] = clean_translations(
+        values.get("description_translations"), field="description_translations", languages=others,
+        max_length=50000)
     return values
+
+
+def _event_languages(main: str, chosen) -> list[str]:
+    """The event's languages: its default language first, then the others chosen, in the site's
+    order; a language the site does not offer is refused."""
+    chosen = set(chosen or ())
+    if any(not supported(code) for code in chosen):
+        raise DomainError(_("Choose one of the languages offered."), field="languages")
+    return [main] + [code for code in languages() if code in chosen and code != main]
 
 
 def _validate(values: dict, *, exclude_id: int | None) -> None:

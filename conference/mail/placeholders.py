@@ -30,7 +30,7 @@ add_set("recipient", [
 ])
 
 add_set("event", [
-    Placeholder("event_title", _l("The event's name"), lambda c: c.event.title if c.event else ""),
+    Placeholder("event_title", _l("The event's name"), lambda c: c.event.tr("title") if c.event else ""),
     Placeholder("event_dates", _l("The event's dates"),
                 lambda c: format_date_range(c.event.start_date, c.event.end_date) if c.event else ""),
     Placeholder("event_link", _l("The event's page"), _event_link, kind="url"),

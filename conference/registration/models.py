@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from conference.accounts.models import User
 from conference.core.questions import QuestionColumns
+from conference.core.translations import Translatable, TranslationsOf
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import EventFormat
 from conference.events.models import Event
@@ -81,7 +82,11 @@ class RegistrationSettings(Model):
                                                   (AttendanceMode.ONLINE, self.reconfirm_online)) if asked)
 
 
-class RegistrationForm(Model):
+class RegistrationForm(Translatable, Model):
+    TRANSLATED = ("title", "intro")
+    title_translations = TranslationsOf("title")
+    intro_translations = TranslationsOf("intro")
+
     __tablename__ = "registration_form"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "title"),
@@ -117,10 +122,15 @@ class RegistrationForm(Model):
         return self.modification_deadline or self.closes_at
 
 
-class ParticipantCategory(Model):
+class ParticipantCategory(Translatable, Model):
     """Member agency, observer, speaker, public...: its own capacity per mode (None: unlimited),
     approval, whether only invited people may choose it, and whether its participants are spared
     reconfirmation (resource persons, VIPs)."""
+
+    TRANSLATED = ("name", "description")
+    name_translations = TranslationsOf("name")
+    description_translations = TranslationsOf("description")
+
 
     __tablename__ = "participant_category"
     __table_args__ = (

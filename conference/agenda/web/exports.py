@@ -98,7 +98,7 @@ def ical(slug):
         chosen = agenda_ical.filtered(release.snapshot, kind, ident) if kind else None
         if kind and chosen is None:
             return None
-        return agenda_ical.calendar(release.snapshot, entries=chosen, name=event.title, host=host,
+        return agenda_ical.calendar(release.snapshot, entries=chosen, name=event.tr("title"), host=host,
                                     stamp=release.released_at, url_for_entry=url_for_entry,
                                     speakers_line=_speakers_line)
 
@@ -126,7 +126,7 @@ def personal_ical(slug, token):
         body = agenda_exports.cached_export(
             release, "personal-ical", (tuple(sorted(uids)), host, language), lambda: agenda_ical.calendar(
                 release.snapshot, entries=agenda_ical.starred(release.snapshot, uids),
-                name=_("%(event)s: my agenda", event=event.title), host=host, stamp=release.released_at,
+                name=_("%(event)s: my agenda", event=event.tr("title")), host=host, stamp=release.released_at,
                 url_for_entry=url_for_entry, speakers_line=_speakers_line))
     return _export(body, "text/calendar", etag=None, filename=f"{slug}-mine.ics")
 

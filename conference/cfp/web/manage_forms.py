@@ -18,12 +18,11 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ColorInput, ListWidget
+from wtforms.widgets import ColorInput
 
 from conference.cfp.enums import QuestionTarget, SubmissionState
 from conference.cfp.models import Question
@@ -34,6 +33,7 @@ from conference.web.common import BaseForm, date_range_message
 from conference.web.common import (
     id_or_none as _id_or_none,  # other forms modules import it from here
 )
+from conference.web.fields import CheckboxesField
 from conference.web.questions import WRONG_CHOICE, QuestionEditorForm
 
 TARGET_LABELS = {
@@ -141,18 +141,12 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(str(key), label) for key, label in labels.items()]
 
 
-class CheckboxesField(SelectMultipleField):
-    """A group of checkboxes. Unknown values are dropped here; the domain checks the rest."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+class IdCheckboxesField(CheckboxesField):
+    """Checkboxes whose values are row ids."""
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("coerce", _id_or_none)
-        super().__init__(label, validators, validate_choice=False, **kwargs)
-
-    def chosen(self) -> list:
-        return [value for value in self.data or [] if value is not None]
+        super().__init__(label, validators, **kwargs)
 
 
 def _at_most(n: int) -> Length:
@@ -185,7 +179,7 @@ class SubmissionTypeForm(ZonedForm):
     abstract_word_limit = _whole(_l("Abstract word limit (optional)"),
                                  _l("Enter a whole number of words, e.g. 300, or leave the field empty."), Optional())
     file_required = BooleanField(_l("Authors must upload a file"))
-    accepted_file_types = CheckboxesField(_l("Accepted file types"), coerce=str, default=["pdf"],
+    accepted_file_types = IdCheckboxesField(_l("Accepted file types"), coerce=str, default=["pdf"],
                                           choices=[SelectChoice(key, fmt.label) for key, fmt in FORMATS.items()])
     max_file_size_mb = _whole(_l("Size limit (MB)"), _l("Enter a whole number of megabytes, e.g. 10."),
                               InputRequired(_l("Give the size limit in megabytes.")), default=10)
@@ -226,8 +220,8 @@ class TrackForm(BaseForm):
 class QuestionForm(QuestionEditorForm):
     target = RadioField(_l("Asked of"), choices=_choices(TARGET_LABELS), default=QuestionTarget.SUBMISSION.value,
                         invalid_choice_message=WRONG_CHOICE)
-    type_ids = CheckboxesField(_l("Only for these submission types"))
-    track_ids = CheckboxesField(_l("Only for these tracks"))
+    type_ids = IdCheckboxesField(_l("Only for these submission types"))
+    track_ids = IdCheckboxesField(_l("Only for these tracks"))
     visible_to_reviewers = BooleanField(_l("Reviewers see the answers"), default=True)
 
     def __init__(self, *args, types, tracks, **kwargs):
@@ -250,8 +244,8 @@ class AccessCodeForm(ZonedForm):
     valid_until = LocalDateTimeField(_l("Valid until (optional)"), [Optional()])
     max_uses = _whole(_l("Maximum number of uses (optional)"),
                       _l("Enter a whole number, e.g. 1, or leave the field empty for no limit."), Optional())
-    type_ids = CheckboxesField(_l("Only for these submission types"))
-    track_ids = CheckboxesField(_l("Only for these tracks"))
+    type_ids = IdCheckboxesField(_l("Only for these submission types"))
+    track_ids = IdCheckboxesField(_l("Only for these tracks"))
 
     def __init__(self, *args, types, tracks, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from conference.events.enums import EventFormat, EventKind, TeamRole
 from conference.i18n import default_language, language_choices
 from conference.web.common import BaseForm, TimezoneField
+from conference.web.fields import CheckboxesField, TranslationsField
 
 KIND_CHOICES = [
     SelectChoice(EventKind.CONFERENCE.value, _l("Conference")),
@@ -49,12 +50,19 @@ class EventForm(BaseForm):
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50000)])
     default_language = SelectField(_l("Default language"))
+    languages = CheckboxesField(_l("Languages of the event's texts"))
+    title_translations = TranslationsField(_l("Title in the event's other languages"), max_length=200)
+    description_translations = TranslationsField(_l("Description in the event's other languages"),
+                                                 multiline=True, max_length=50000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.default_language.choices = [SelectChoice(code, name) for code, name in language_choices()]
+        self.languages.choices = [SelectChoice(code, name) for code, name in language_choices()]
         if not self.default_language.data:  # a new event
             self.default_language.data = default_language()
+        if not self.languages.data:
+            self.languages.data = [self.default_language.data]
 
 
 class InviteForm(BaseForm):

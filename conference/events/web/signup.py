@@ -40,7 +40,8 @@ def signup():
             if joined:
                 log_in(user)
                 db.session.commit()
-                flash(_("Welcome! You have joined the team of %(event)s.", event=invitation.event.title), "success")
+                flash(_("Welcome! You have joined the team of %(event)s.",
+                        event=invitation.event.tr("title")), "success")
                 return redirect(url_for("events.show_event", slug=invitation.event.slug))
             db.session.commit()
             # The same answer when the address already had an account (its owner was mailed

@@ -17,6 +17,7 @@ from conference.events.models import Event, EventRole, TeamInvitation
 from conference.events.web.forms import EventForm, InviteForm
 from conference.extensions import db
 from conference.web.common import current_actor, edit_page, load_of_event, paginate, require, run_action
+from conference.web.fields import show_languages
 from conference.web.page_values import PageValues
 
 bp = Blueprint("events", __name__)
@@ -98,6 +99,7 @@ def show_event(slug):
 def edit_event(slug):
     event = load_managed_event(slug)
     form = EventForm(obj=event)
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: event_ops.update_event(event, actor=current_actor(), **_event_fields(form)),
                      saved=_("The event is saved."), back=lambda saved: url_for("events.show_event", slug=saved.slug),
                      page=lambda: render_template("events/form.html", form=form, event=event))
@@ -171,7 +173,7 @@ def show_invitation(token):
                 message = _("You declined the invitation.")
             else:
                 team.accept_invitation(invitation, user=current_user)
-                message = _("Welcome to the team of %(event)s.", event=invitation.event.title)
+                message = _("Welcome to the team of %(event)s.", event=invitation.event.tr("title"))
         except DomainError as error:
             flash(error.message, "error")
         else:

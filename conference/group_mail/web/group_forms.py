@@ -12,12 +12,10 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from conference.cfp.enums import SubmissionState
 from conference.core import bounds
@@ -27,6 +25,7 @@ from conference.i18n import format_date
 from conference.mail.text import SUBJECT_MAX
 from conference.registration.enums import AttendanceMode, RegistrationState
 from conference.web.common import BaseForm
+from conference.web.fields import CheckboxesField
 
 BODY_MAX = 20_000
 
@@ -70,16 +69,6 @@ FILTER_FIELDS = {
 
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(key.value, label) for key, label in labels.items()]
-
-
-class CheckboxesField(SelectMultipleField):
-    """A group of checkboxes; nothing ticked means "any". Unknown values are dropped by the domain."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, validate_choice=False, **kwargs)
 
 
 class AudienceForm(Form):

@@ -66,7 +66,7 @@ def register(slug):
                                opens=_in_zones(form.opens_at, event), closes=_in_zones(form.closes_at, event),
                                not_yet=now < form.opens_at)
     if form.requires_account and not current_user.is_authenticated:
-        flash(_("Log in or create an account to register for %(event)s.", event=event.title), "info")
+        flash(_("Log in or create an account to register for %(event)s.", event=event.tr("title")), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     return _registration_page(event, form, now=now)
 
@@ -194,7 +194,7 @@ def resend_link(slug):
         send_registration_link(event, email=form.email.data or "")
         db.session.commit()
     flash(_("If this address has a registration for %(event)s, we sent it the link to its page.",
-            event=event.title), "info")
+            event=event.tr("title")), "info")
     return redirect(url_for("registration.register", slug=event.slug))
 
 

@@ -4,13 +4,13 @@ rules are the domain's."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, Form, SelectChoice, SelectField, SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import BooleanField, Form, SelectChoice, SelectField
 
 from conference.cfp.enums import REVIEWABLE_STATES, Decision, SubmissionState
 from conference.review.ranking import SORT_KEYS
 from conference.web.common import BaseForm
 from conference.web.common import id_or_none as _id_or_none
+from conference.web.fields import CheckboxesField
 
 SORT_LABELS = {
     "mean": _l("Mean score"), "median": _l("Median score"), "confidence": _l("Confidence-weighted score"),
@@ -82,12 +82,6 @@ class DecisionForm(BaseForm):
         return None, None
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, validate_choice=False, **kwargs)
 
 
 class BulkDecisionForm(DecisionForm):
