@@ -85,8 +85,10 @@ worker: $(VENV)/.installed
 # French and Spanish catalogues (conference/translations/<lang>/LC_MESSAGES/messages.po), where
 # translators fill them in; `make translations` (and `make install`) compiles them. A test fails
 # while any message is untranslated, fuzzy, or has placeholders that differ from the English.
+# --ignore-dirs '.*': pybabel skips folders starting with _ by default, and the shared macros live in
+# templates/_macros.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file -o messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.*' --sort-by-file -o messages.pot .
 	$(BIN)/pybabel update -i messages.pot -d conference/translations -w 100
 
 clean:

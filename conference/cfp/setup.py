@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -205,7 +206,8 @@ def _is_answered(question: Question) -> bool:
 def save_question(event: Event, *, actor, question: Question | None = None, label: str, kind: QuestionKind | str,
                   target: QuestionTarget | str = QuestionTarget.SUBMISSION, help_text: str = "",
                   required: bool = False, options: list[str] | None = None, type_ids=(), track_ids=(),
-                  visible_to_reviewers: bool = True) -> Question:
+                  visible_to_reviewers: bool = True,
+                  translations: Mapping[str, Mapping[str, str]] | None = None) -> Question:
     """Create or change a question of the call, optionally asked only in some types and tracks.
     A file is asked of the submission, not of each author. Once answered, neither its kind nor
     whom it is asked of can change."""
@@ -223,7 +225,8 @@ def save_question(event: Event, *, actor, question: Question | None = None, labe
     types = _owned_or_error(SubmissionType, event, type_ids, "type_ids", errors)
     tracks = _owned_or_error(Track, event, track_ids, "track_ids", errors)
     setup = Question.check_setup(label=label, kind=kind, help_text=help_text, required=required,
-                                 options=options or (), answered_as=answered_as, errors=errors)
+                                 options=options or (), answered_as=answered_as, errors=errors,
+                                 translations=translations, languages=event.other_languages)
     action = "cfp.question_updated"
     if question is None:
         question = Question(event_id=event.id, position=_next_position(Question, event))

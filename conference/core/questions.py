@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -23,12 +23,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from conference.core.enums import QuestionKind
 from conference.core.links import check_web_address
 from conference.core.timezones import countries
-from conference.core.translations import Translatable, TranslationsOf, current_language
+from conference.core.translations import Translatable, TranslationsOf, clean_translations, current_language
 from conference.core.types import enum_type
 from conference.errors import DomainError, ValidationFailed
 
 LABEL_MAX = 300
 HELP_TEXT_MAX = 2000
+OPTIONS_MAX = 5000  # all the options of a question, one per line
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 10000
 ALL_KINDS = tuple(QuestionKind)
@@ -56,6 +57,10 @@ class StoredQuestion(AskedQuestion, Protocol):
 
     @property
     def required(self) -> bool: ...
+
+    def tr(self, field: str, language: str | None = None) -> str: ...
+
+    def tr_options(self, language: str | None = None) -> list[tuple[str, str]]: ...
 
 
 # The columns every question table has -------------------------------------------------------------
@@ -86,10 +91,13 @@ class QuestionColumns(Translatable):
     @classmethod
     def check_setup(cls, *, label: str, kind: QuestionKind | str, help_text: str = "", required: bool = False,
                     options: Iterable[str] = (), answered_as: QuestionKind | None = None,
-                    errors: Mapping[str, str] | None = None) -> QuestionSetup:
+                    errors: Mapping[str, str] | None = None,
+                    translations: Mapping[str, Mapping[str, str]] | None = None,
+                    languages: Sequence[str] = ()) -> QuestionSetup:
         """:func:`check_question_setup` with the kinds this table allows."""
         return check_question_setup(cls.allowed_kinds, label=label, kind=kind, help_text=help_text,
-                                    required=required, options=options, answered_as=answered_as, errors=errors)
+                                    required=required, options=options, answered_as=answered_as, errors=errors,
+                                    translations=translations, languages=languages)
 
     def tr_options(self, language: str | None = None) -> list[tuple[str, str]]:
         """Each option as (its stored text, its text in ``language``, by default the viewer's): an
@@ -103,6 +111,9 @@ class QuestionColumns(Translatable):
     def set_up(self, setup: QuestionSetup) -> None:
         self.label, self.kind, self.help_text = setup.label, setup.kind, setup.help_text
         self.required, self.options = setup.required, list(setup.options)
+        self.label_translations = setup.translations.get("label", {})
+        self.help_text_translations = setup.translations.get("help_text", {})
+        self.options_translations = setup.translations.get("options", {})
 
 
 # Setting a question up ---------------------------------------------------------------------------
@@ -116,6 +127,8 @@ class QuestionSetup:
     help_text: str
     required: bool
     options: tuple[str, ...]
+    # {"label": {language: text}, "help_text": {...}, "options": {language: one option per line}}
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _kind_among(kind: QuestionKind | str, kinds: Collection[QuestionKind]) -> QuestionKind | None:
@@ -138,10 +151,13 @@ def _distinct_options(options: Iterable[str]) -> list[str]:
 def check_question_setup(kinds: Collection[QuestionKind], *, label: str, kind: QuestionKind | str,
                          help_text: str = "", required: bool = False, options: Iterable[str] = (),
                          answered_as: QuestionKind | None = None,
-                         errors: Mapping[str, str] | None = None) -> QuestionSetup:
+                         errors: Mapping[str, str] | None = None,
+                         translations: Mapping[str, Mapping[str, str]] | None = None,
+                         languages: Sequence[str] = ()) -> QuestionSetup:
     """A question as organisers set it up, checked: a label of one line, a kind among ``kinds``
     (and, once answered, the kind it was answered as: ``answered_as``), help text within its limit,
-    and for a choice at least two distinct options (other kinds keep none).
+    and for a choice at least two distinct options (other kinds keep none); the label, help text
+    and options translated into ``languages`` (the event's other languages) within the same limits.
 
     Raises ValidationFailed naming every field that is wrong, together with ``errors``: what the
     area found wrong in its own fields (its limits, whom the question is asked of)."""
@@ -162,10 +178,32 @@ def check_question_setup(kinds: Collection[QuestionKind], *, label: str, kind: Q
     cleaned = _distinct_options(options or ()) if chosen in CHOICE_KINDS else []
     if chosen in CHOICE_KINDS and len(cleaned) < 2:
         problems["options"] = _("Give at least two options, one per line.")
+    translated = _translations(translations or {}, languages, problems)
     if problems or chosen is None:
         raise ValidationFailed(problems)
+    if chosen not in CHOICE_KINDS and translated:
+        translated["options"] = dict.fromkeys(languages, "")
     return QuestionSetup(label=label, kind=chosen, help_text=help_text, required=bool(required),
-                         options=tuple(cleaned))
+                         options=tuple(cleaned), translations=translated)
+
+
+def _translations(given: Mapping[str, Mapping[str, str]], languages: Sequence[str],
+                  problems: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The label's, help text's and options' translations, cleaned; a problem is added under
+    ``<name>_translations``. Options keep one per line, in the options' order."""
+    if not languages:
+        return {}
+    limits = {"label": (LABEL_MAX, True), "help_text": (HELP_TEXT_MAX, False), "options": (OPTIONS_MAX, False)}
+    cleaned: dict[str, dict[str, str]] = {}
+    for name, (limit, one_line) in limits.items():
+        try:
+            cleaned[name] = clean_translations(dict(given.get(name) or {}), field=f"{name}_translations",
+                                               languages=languages, max_length=limit, one_line=one_line)
+        except DomainError as refused:
+            problems[f"{name}_translations"] = refused.message
+    cleaned["options"] = {code: "\n".join(line.strip() for line in text.splitlines())
+                          for code, text in cleaned.get("options", {}).items()}
+    return cleaned
 
 
 # Cleaning answers: one cleaner per kind ---------------------------------------------------------------

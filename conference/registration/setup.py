@@ -14,6 +14,7 @@ it) passes the new room down the waiting list at once. All of it under the event
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import cast
 
 import sqlalchemy as sa
@@ -301,7 +302,8 @@ def _answered(question: RegistrationQuestion) -> int:
 
 def save_question(form: RegistrationForm, *, actor, question: RegistrationQuestion | None = None, label: str,
                   kind: QuestionKind | str, help_text: str = "", required: bool = False,
-                  options: list[str] | None = None, category_ids=(), sensitive: bool = False) -> RegistrationQuestion:
+                  options: list[str] | None = None, category_ids=(), sensitive: bool = False,
+                  translations: Mapping[str, Mapping[str, str]] | None = None) -> RegistrationQuestion:
     """Create or change a question of ``form``, optionally asked only in some of its
     categories. Once answered, its kind cannot change. The answers to a ``sensitive`` question
     (a passport's number) are deleted RETAIN_SENSITIVE_ANSWERS_DAYS after the event."""
@@ -314,7 +316,8 @@ def save_question(form: RegistrationForm, *, actor, question: RegistrationQuesti
         errors["category_ids"] = _("Choose among the categories of this form.")
     answered_as = question.kind if question is not None and question.kind != kind and _answered(question) else None
     setup = RegistrationQuestion.check_setup(label=label, kind=kind, help_text=help_text, required=required,
-                                             options=options or (), answered_as=answered_as, errors=errors)
+                                             options=options or (), answered_as=answered_as, errors=errors,
+                                             translations=translations, languages=event.other_languages)
     action = "registration.question_updated"
     if question is None:
         question = RegistrationQuestion(form=form, position=len(form.questions))

@@ -4,6 +4,7 @@ custom questions. Only the event's organisers may change these."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -210,13 +211,15 @@ def _answered(question: ReviewQuestion) -> bool:
 
 def save_review_question(event: Event, *, actor, question: ReviewQuestion | None = None, label: str,
                          kind: QuestionKind | str, help_text: str = "", options: list[str] | None = None,
-                         required: bool = False, visible_to_authors: bool = False) -> ReviewQuestion:
+                         required: bool = False, visible_to_authors: bool = False,
+                         translations: Mapping[str, Mapping[str, str]] | None = None) -> ReviewQuestion:
     """Create or change an unscored question of the review form (of the kinds ReviewQuestion
     allows). Once answered, its kind cannot change."""
     event.require_manager(actor, _ORGANISERS_ONLY)
     answered_as = question.kind if question is not None and question.kind != kind and _answered(question) else None
     setup = ReviewQuestion.check_setup(label=label, kind=kind, help_text=help_text, required=required,
-                                       options=options or (), answered_as=answered_as)
+                                       options=options or (), answered_as=answered_as,
+                                       translations=translations, languages=event.other_languages)
     action = "review.question_updated"
     if question is None:
         question = ReviewQuestion(event_id=event.id, position=_next_position(ReviewQuestion, event))

@@ -23,9 +23,9 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional
 
 from conference.core.enums import QuestionKind
-from conference.core.questions import HELP_TEXT_MAX, LABEL_MAX, AskedQuestion, StoredQuestion
+from conference.core.questions import HELP_TEXT_MAX, LABEL_MAX, OPTIONS_MAX, StoredQuestion
 from conference.web.common import BaseForm, country_choices
-from conference.web.fields import WebAddressField
+from conference.web.fields import TranslationsField, WebAddressField
 
 KIND_LABELS = {
     QuestionKind.SHORT_TEXT: _l("Short text"),
@@ -41,7 +41,6 @@ KIND_LABELS = {
 }
 F = TypeVar("F", bound=BaseForm)
 WRONG_CHOICE = _l("Choose one of the options listed.")
-OPTIONS_MAX = 5000
 
 
 def _at_most(n: int) -> Length:
@@ -60,6 +59,11 @@ class QuestionEditorForm(BaseForm):
     kind = SelectField(_l("Kind of answer"), invalid_choice_message=WRONG_CHOICE)
     required = BooleanField(_l("An answer is required"))
     options = TextAreaField(_l("Options, one per line"), [Optional(), _at_most(OPTIONS_MAX)])
+    label_translations = TranslationsField(_l("Question in the event's other languages"), max_length=LABEL_MAX)
+    help_text_translations = TranslationsField(_l("Help text in the event's other languages"), multiline=True,
+                                               max_length=HELP_TEXT_MAX)
+    options_translations = TranslationsField(_l("Options in the event's other languages, one per line"),
+                                             multiline=True, max_length=OPTIONS_MAX)
 
     def __init__(self, *args, kinds: Sequence[QuestionKind], default_kind: QuestionKind | None = None,
                  obj=None, **kwargs) -> None:
@@ -72,7 +76,10 @@ class QuestionEditorForm(BaseForm):
     def values(self) -> dict[str, Any]:
         """What the area's save operation takes for the shared settings, as typed."""
         return {"label": self.label.data, "help_text": self.help_text.data or "", "kind": self.kind.data,
-                "required": self.required.data, "options": (self.options.data or "").splitlines()}
+                "required": self.required.data, "options": (self.options.data or "").splitlines(),
+                "translations": {"label": self.label_translations.data,
+                                 "help_text": self.help_text_translations.data,
+                                 "options": self.options_translations.data}}
 
 
 # Answer fields -----------------------------------------------------------------------------------------
@@ -80,15 +87,16 @@ class QuestionEditorForm(BaseForm):
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 
-def _option_choices(question: AskedQuestion) -> list[SelectChoice]:
-    return [SelectChoice(option, option) for option in question.options]
+def _option_choices(question: StoredQuestion) -> list[SelectChoice]:
+    """The options in the reader's language; the value is the option's main text, which answers store."""
+    return [SelectChoice(option, label) for option, label in question.tr_options()]
 
 
 def answer_field(question: StoredQuestion) -> UnboundField:
     """The field asking ``question``. It carries what was typed, whatever it is: the answer is
     checked by the domain (core.questions.clean_answers), so every form refuses bad input with
     the same message. Only a web address is checked here too, as every URL field of the site is."""
-    kind, label = question.kind, question.label
+    kind, label = question.kind, question.tr("label")
     if kind == QuestionKind.LONG_TEXT:
         return TextAreaField(label)
     if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.YES_NO):

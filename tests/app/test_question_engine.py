@@ -16,6 +16,8 @@ from conference.cfp import setup as cfp_setup
 from conference.cfp.models import Question, Submission
 from conference.core.enums import QuestionKind
 from conference.core.types import utcnow
+from conference.events import setup as event_ops
+from conference.events.models import Event
 from conference.registration import setup as registration_setup
 from conference.registration.models import Registration, RegistrationQuestion
 from conference.review import setup as review_setup
@@ -179,3 +181,67 @@ def test_the_three_editors_refuse_a_choice_of_one_option_the_same_way(app, db, o
     assert error_of(page, "options") == "Error: Give at least two options, one per line."
     assert "Talk\n Talk \nTalk" in html.unescape(page)  # what was typed is kept
     assert count(db, model) == 0
+
+
+# Questions in the event's other languages -------------------------------------------------------------------
+
+def _in_french_too(db, organiser) -> None:
+    for event in db.session.scalars(sa.select(Event)):
+        event_ops.update_event(event, actor=organiser, languages=["fr"])
+
+
+@pytest.mark.parametrize("use", ["call", "registration", "review"])
+def test_the_three_editors_take_a_questions_translations(app, db, organiser, use):
+    client = login(app.test_client(), organiser)
+    url, model = editors(db, organiser)[use]
+    _in_french_too(db, organiser)
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert 'name="label_translations-fr" lang="fr"' in page and 'name="options_translations-fr"' in page
+    assert 'name="label_translations-es"' not in page  # Spanish is not one of the event's languages
+    response = client.post(url, data={"label": "Format", "kind": "single_choice", "options": "Talk\nPoster",
+                                      "label_translations-fr": " Format  souhaité ",
+                                      "options_translations-fr": "Exposé\n", "label_translations-es": "Formato"})
+    assert response.status_code == 302
+    question = db.session.scalars(sa.select(model)).one()
+    assert question.translations == {"label": {"fr": "Format souhaité"}, "options": {"fr": "Exposé"}}
+    assert question.tr("label", "fr") == "Format souhaité" and question.tr("label", "es") == "Format"
+    # The poster option is not translated: it shows in the default language.
+    assert question.tr_options("fr") == [("Talk", "Exposé"), ("Poster", "Poster")]
+
+
+@pytest.mark.parametrize("use", ["call", "registration", "review"])
+def test_a_translation_too_long_is_refused_next_to_its_field(app, db, organiser, use):
+    client = login(app.test_client(), organiser)
+    url, model = editors(db, organiser)[use]
+    _in_french_too(db, organiser)
+    response = client.post(url, data={"label": "Pages", "kind": "short_text", "label_translations-fr": "p" * 301})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert error_of(page, "label_translations") == "Error: Each translation can have at most 300 characters."
+    assert "p" * 301 in page
+    assert count(db, model) == 0
+
+
+def test_the_answer_form_asks_in_the_readers_language_and_stores_the_default_option(app, db):
+    organiser = factories.make_user(name="Olga Organiser", may_create_events=True)
+    event = factories.make_event(organiser=organiser, slug="call", published=True)
+    event_ops.update_event(event, actor=organiser, languages=["fr"])
+    now = utcnow()
+    cfp_setup.configure_call(event, actor=organiser, opens_at=now - dt.timedelta(days=1),
+                             deadline=now + dt.timedelta(days=10))
+    talk = cfp_setup.save_submission_type(event, actor=organiser, name="Talk")
+    question = cfp_setup.save_question(event, actor=organiser, label="Format?", kind=QuestionKind.SINGLE_CHOICE,
+                                       options=FORMATS, help_text="Pick one.",
+                                       translations={"label": {"fr": "Format ?"}, "help_text": {"fr": "Choisissez."},
+                                                     "options": {"fr": "Exposé\nAffiche"}})
+    author = login(app.test_client(), factories.make_user(name="Aline Autrice", language="fr"))
+    page = html.unescape(author.get("/events/call/submissions/new").get_data(as_text=True))
+    assert "<legend>Format ?" in page and "Choisissez." in page
+    assert re.search(r'value="Talk"[^>]*>\s*<label[^>]*>Exposé</label>', page)
+    assert re.search(r'value="Poster"[^>]*>\s*<label[^>]*>Affiche</label>', page)
+    response = author.post("/events/call/submissions/new", data={
+        "title": "Crues", "abstract": "Alertes.", "type_id": str(talk.id), "form_nonce": "n", "action": "save",
+        f"q_{question.id}": "Poster"})
+    assert response.status_code == 302
+    [answer] = db.session.scalars(sa.select(Submission)).one().answers
+    assert (answer.question_id, answer.value) == (question.id, "Poster")

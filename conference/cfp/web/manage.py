@@ -30,6 +30,7 @@ from conference.core.types import utcnow
 from conference.events.models import Track
 from conference.events.web.views import load_managed_event
 from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, require, run_action
+from conference.web.fields import show_languages
 from conference.web.questions import KIND_LABELS
 
 bp = Blueprint("cfp_manage", __name__, url_prefix="/events/<slug>/manage")
@@ -135,6 +136,7 @@ def question_page(slug, question_id=None):
     event = load_managed_event(slug)
     question = load_if_given(Question, event, question_id)
     form = QuestionForm(obj=question, types=queries.types_of(event), tracks=queries.tracks_of(event))
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: cfp_setup.save_question(event, actor=current_actor(), question=question,
                                                            **form.values()),
                      saved=_("The question is saved."), back=url_for(".list_questions", slug=slug),

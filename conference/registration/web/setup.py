@@ -31,6 +31,7 @@ from conference.registration.web.setup_forms import (
     SettingsForm,
 )
 from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, run_action
+from conference.web.fields import show_languages
 from conference.web.questions import KIND_LABELS
 
 PREFIX = "/events/<slug>/manage/registration"
@@ -169,6 +170,7 @@ def question_page(slug, form_id=None, question_id=None):
     question = None if question_id is None else _question_of(event, question_id)
     registration_form = question.form if question else load_of_event(RegistrationForm, event, form_id)
     form = QuestionForm(obj=question, categories=registration_form.categories)
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: setup.save_question(registration_form, actor=current_actor(), question=question,
                                                        **form.values()),
                      saved=_("The question is saved."), back=_setup_url(event),

@@ -19,6 +19,7 @@ from conference.review.web.review_forms import (
     SettingsForm,
 )
 from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, run_action
+from conference.web.fields import show_languages
 from conference.web.questions import KIND_LABELS
 
 
@@ -72,6 +73,7 @@ def question_page(slug, question_id=None):
     event = load_managed_event(slug)
     question = load_if_given(ReviewQuestion, event, question_id)
     form = ReviewQuestionForm(obj=question)
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: review_setup.save_review_question(event, actor=current_actor(), question=question,
                                                                      **form.values()),
                      saved=_("The question is saved."), back=url_for(".settings", slug=slug),
