@@ -43,8 +43,34 @@ Member agencies and observer organisations share what they learnt this year abou
 exchanging statistical and operational data across organisations.
 
 * Three half-days, scheduled to suit participants from Asia to the Americas
-* Sessions in English, with live captions
+* Sessions in English, French and Spanish, with live captions
 * Open to staff of member agencies and observer organisations
+"""
+
+SYMPOSIUM_TITLE = {
+    "en": "Inter-Agency Task Force Technical Symposium {year}",
+    "fr": "Symposium technique {year} de l'Équipe spéciale interinstitutions",
+    "es": "Simposio técnico {year} del Equipo de Tareas Interinstitucional",
+}
+SYMPOSIUM_DESCRIPTION_FR = """\
+Le **symposium technique** annuel de l'Équipe spéciale interinstitutions sur l'interopérabilité des données.
+
+Les institutions membres et les organisations observatrices partagent ce qu'elles ont appris cette
+année sur l'échange de données statistiques et opérationnelles entre organisations.
+
+* Trois demi-journées, à des heures qui conviennent de l'Asie aux Amériques
+* Séances en anglais, français et espagnol, avec sous-titrage en direct
+* Ouvert au personnel des institutions membres et des organisations observatrices
+"""
+SYMPOSIUM_DESCRIPTION_ES = """\
+El **simposio técnico** anual del Equipo de Tareas Interinstitucional sobre Interoperabilidad de Datos.
+
+Los organismos miembros y las organizaciones observadoras comparten lo que aprendieron este año
+sobre el intercambio de datos estadísticos y operativos entre organizaciones.
+
+* Tres medias jornadas, en horarios adecuados de Asia a las Américas
+* Sesiones en inglés, francés y español, con subtítulos en directo
+* Abierto al personal de los organismos miembros y de las organizaciones observadoras
 """
 
 CONFERENCE_DESCRIPTION = """\
@@ -110,7 +136,7 @@ def load_demo() -> str:
         "iatf-symposium",
         actor=organiser,
         kind=EventKind.SYMPOSIUM,
-        title=f"Inter-Agency Task Force Technical Symposium {start.year}",
+        title=SYMPOSIUM_TITLE["en"].format(year=start.year),
         start_date=start,
         end_date=end,
         timezone="Europe/Zurich",
@@ -119,6 +145,10 @@ def load_demo() -> str:
         online_details="Video conference; join links are sent to confirmed participants.",
         contact_email="symposium@example.org",
         description=SYMPOSIUM_DESCRIPTION,
+        # Its pages, categories and agenda in the task force's three working languages.
+        languages=["en", "fr", "es"],
+        title_translations={code: SYMPOSIUM_TITLE[code].format(year=start.year) for code in ("fr", "es")},
+        description_translations={"fr": SYMPOSIUM_DESCRIPTION_FR, "es": SYMPOSIUM_DESCRIPTION_ES},
     )
     start, end = _next_year_dates(10, 5, 4)
     conference = _ensure_event(

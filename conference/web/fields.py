@@ -9,6 +9,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, URLInput
 
+from conference.core.bounds import id_or_none
 from conference.core.links import is_web_address, web_address_message
 
 
@@ -83,3 +84,11 @@ class CheckboxesField(SelectMultipleField):
     def chosen(self) -> list:
         """The ticked values that could be read (a coerce that gives None drops a value)."""
         return [value for value in self.data or [] if value is not None]
+
+
+class IdCheckboxesField(CheckboxesField):
+    """Checkboxes whose values are row ids (a value that is not one is dropped)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", id_or_none)
+        super().__init__(label, validators, **kwargs)

@@ -28,14 +28,13 @@ from wtforms.validators import (
 
 from conference.agenda.enums import ItemKind, SessionKind
 from conference.cfp.web.manage_forms import (
-    CheckboxesField,
     LocalDateTimeField,
     ZonedForm,
     local_to_utc,
 )
 from conference.web.common import BaseForm, TimezoneField
 from conference.web.common import id_or_none as _id_or_none
-from conference.web.fields import WebAddressField
+from conference.web.fields import IdCheckboxesField, WebAddressField
 
 SESSION_KIND_LABELS = {
     SessionKind.PLENARY: _l("Plenary"),
@@ -139,7 +138,7 @@ class SessionForm(ZonedForm):
     starts_at = LocalDateTimeField(_l("Starts"), [Optional()])
     ends_at = LocalDateTimeField(_l("Ends"), [Optional()])
     description = TextAreaField(_l("Description"), [Optional(), Length(max=20000)])
-    chair_ids = CheckboxesField(_l("Chairs"))
+    chair_ids = IdCheckboxesField(_l("Chairs"))
     version = HiddenField(filters=[_version])
 
     def __init__(self, *args, rooms, tracks, speakers, **kwargs):
@@ -164,7 +163,7 @@ class ItemForm(BaseForm):
     duration = IntegerField(_l("Duration (minutes)"), [InputRequired(_l("Give the duration in minutes.")),
                                                        NumberRange(min=1, max=24 * 60)], default=20,
                             invalid_value_message=_l("Enter the duration in whole minutes, e.g. 30."))
-    speaker_ids = CheckboxesField(_l("Speakers"))
+    speaker_ids = IdCheckboxesField(_l("Speakers"))
     abstract = TextAreaField(_l("Abstract"), [Optional(), Length(max=20000)])
     version = HiddenField(filters=[_version])
 

@@ -33,7 +33,7 @@ from conference.web.common import BaseForm, date_range_message
 from conference.web.common import (
     id_or_none as _id_or_none,  # other forms modules import it from here
 )
-from conference.web.fields import CheckboxesField
+from conference.web.fields import CheckboxesField, IdCheckboxesField
 from conference.web.questions import WRONG_CHOICE, QuestionEditorForm
 
 TARGET_LABELS = {
@@ -141,14 +141,6 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(str(key), label) for key, label in labels.items()]
 
 
-class IdCheckboxesField(CheckboxesField):
-    """Checkboxes whose values are row ids."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("coerce", _id_or_none)
-        super().__init__(label, validators, **kwargs)
-
-
 def _at_most(n: int) -> Length:
     return Length(max=n, message=_l("Keep this to at most %(max)d characters."))
 
@@ -179,7 +171,7 @@ class SubmissionTypeForm(ZonedForm):
     abstract_word_limit = _whole(_l("Abstract word limit (optional)"),
                                  _l("Enter a whole number of words, e.g. 300, or leave the field empty."), Optional())
     file_required = BooleanField(_l("Authors must upload a file"))
-    accepted_file_types = IdCheckboxesField(_l("Accepted file types"), coerce=str, default=["pdf"],
+    accepted_file_types = CheckboxesField(_l("Accepted file types"), default=["pdf"],
                                           choices=[SelectChoice(key, fmt.label) for key, fmt in FORMATS.items()])
     max_file_size_mb = _whole(_l("Size limit (MB)"), _l("Enter a whole number of megabytes, e.g. 10."),
                               InputRequired(_l("Give the size limit in megabytes.")), default=10)

@@ -17,7 +17,6 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from conference.cfp.web.manage_forms import (
-    CheckboxesField,
     LocalDateTimeField,
     ZonedForm,
     _id_or_none,
@@ -26,6 +25,7 @@ from conference.registration.enums import RegistrationState
 from conference.registration.reconfirmation import MAX_REMINDER_HOURS
 from conference.registration.web.participant_forms import MODE_LABELS
 from conference.web.common import BaseForm
+from conference.web.fields import IdCheckboxesField
 
 STATE_LABELS = {
     RegistrationState.PENDING: _l("Pending approval"),
@@ -102,7 +102,7 @@ class ReconfirmationForm(ZonedForm):
          NumberRange(min=0, max=MAX_REMINDER_HOURS,
                      message=_l("Enter a whole number of hours between 0 and %(max)s."))],
         default=48, invalid_value_message=_l("Enter a whole number of hours, e.g. 48."))
-    modes = CheckboxesField(_l("Ask the participants who attend"), coerce=str)
+    modes = IdCheckboxesField(_l("Ask the participants who attend"), coerce=str)
 
     def __init__(self, *args, modes, **kwargs):
         """``modes``: the event's; with one, there is nothing to choose and the field goes."""

@@ -19,10 +19,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from conference.cfp.web.manage_forms import CheckboxesField, LocalDateTimeField, ZonedForm
+from conference.cfp.web.manage_forms import LocalDateTimeField, ZonedForm
 from conference.registration.enums import AttendanceMode, ListVisibility
 from conference.registration.models import RegistrationQuestion
 from conference.web.common import BaseForm
+from conference.web.fields import IdCheckboxesField
 from conference.web.questions import WRONG_CHOICE, QuestionEditorForm
 
 LIST_LABELS = {
@@ -107,7 +108,7 @@ class CategoryForm(_ModesForm):
 
 
 class QuestionForm(QuestionEditorForm):
-    category_ids = CheckboxesField(_l("Only for these categories"))
+    category_ids = IdCheckboxesField(_l("Only for these categories"))
     sensitive = BooleanField(_l("Sensitive: the answers are deleted some days after the event"))
 
     def __init__(self, *args, categories, **kwargs):
