@@ -214,8 +214,7 @@ def save_form(event: Event, *, actor, form: RegistrationForm | None = None, titl
         form.intro_translations = intro_translations
     db.session.flush()
     record(action, actor=actor, obj=form, event=event, title=title, title_translations=form.title_translations or None,
-           opens_at=opens_at.isoformat(),
-           closes_at=closes_at.isoformat(),
+           opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(),
            modification_deadline=modification_deadline.isoformat() if modification_deadline else None,
            requires_account=form.requires_account)
     return form
