@@ -185,6 +185,8 @@ def registrations_csv(event: Event) -> str:
               _("Registered at (UTC)"), _("Confirmed at (UTC)"), _("Checked in at (UTC)"),
               _("Privacy consent at (UTC)"), _("Listed in the participant list"), _("Cancelled at (UTC)"),
               _("Cancel reason")]
+    # Forms, categories and questions by their main-language names, not the reader's: the file is
+    # data that spreadsheets sort and filter, and the same whoever downloads it.
     header += [f"{q.form.title}: {q.label}" if several_forms else q.label for q in questions]
     buffer = io.StringIO()
     buffer.write("\ufeff")

@@ -161,12 +161,13 @@ def recent_check_ins(event: Event, limit: int = 10) -> list[tuple[Registration, 
 def counts(event: Event) -> Counts:
     """Confirmed and checked-in people per category and mode (every category of the event in
     each of its modes, empty ones too), per mode, and in all."""
-    categories = db.session.execute(
-        sa.select(ParticipantCategory.id, ParticipantCategory.name)
+    # The names in the desk's language (the page's, or its JSON's: the same reader).
+    categories = [(category.id, category.tr("name")) for category in db.session.scalars(
+        sa.select(ParticipantCategory)
         .join(RegistrationForm, RegistrationForm.id == ParticipantCategory.form_id)
         .where(ParticipantCategory.event_id == event.id)
         .order_by(RegistrationForm.position, RegistrationForm.id, ParticipantCategory.position, ParticipantCategory.id)
-    ).all()
+    )]
     tallies = {
         (category_id, mode): (confirmed, checked_in)
         for category_id, mode, confirmed, checked_in in db.session.execute(

@@ -48,7 +48,9 @@ def _status(c: MailContext) -> str:
 
 
 add_set("registration", [
-    Placeholder("registration_category", _l("The registration's category"), lambda c: c["registration"].category.name),
+    # Mail is rendered in its recipient's language (force_locale): tr() gives the category's name in it.
+    Placeholder("registration_category", _l("The registration's category"),
+                lambda c: c["registration"].category.tr("name")),
     Placeholder("registration_status", _l("The registration's status"), _status),
     Placeholder("registration_mode", _l("How the participant attends: in person or online"), _mode),
     Placeholder("registration_link", _l("The participant's own registration page"), _registration_link, kind="url"),
@@ -412,7 +414,8 @@ The invitation is valid until {invitation_expires}."""),
         # An invitation may be addressed without a name: greet the address then.
         Placeholder("recipient_name", _l("The recipient's name (their email address when the invitation has none)"),
                     lambda c: c.recipient_name or c.recipient_email),
-        Placeholder("invitation_category", _l("The category the invitation is for"), lambda c: c["category"].name),
+        Placeholder("invitation_category", _l("The category the invitation is for"),
+                    lambda c: c["category"].tr("name")),
         Placeholder("invitation_approval",
                     _l("\"Your registration will not need to be approved.\" where the category needs approval and "
                        "the invitation skips it (empty otherwise)"), _invitation_approval),

@@ -29,6 +29,7 @@ from conference.core import csv_files as csv_import
 from conference.core.audit import record
 from conference.core.enums import QuestionKind
 from conference.core.links import external_url
+from conference.core.translations import clean_translations
 from conference.core.types import utcnow
 from conference.errors import (
     AlreadyExists,
@@ -56,6 +57,8 @@ _ORGANISERS_ONLY = _l("Only the event's organisers can set up registration.")
 
 MAX_HOLD_HOURS = 720
 CAPACITY_FIELDS = {AttendanceMode.IN_PERSON: "capacity_in_person", AttendanceMode.ONLINE: "capacity_online"}
+# The longest text of each translated field: its column's length, or the form's limit for a Text column.
+TITLE_MAX, INTRO_MAX, NAME_MAX, DESCRIPTION_MAX = 200, 20000, 100, 5000
 
 
 def _check_capacities(event: Event, capacities: dict[AttendanceMode, int | None], errors: dict) -> None:
@@ -91,6 +94,21 @@ def _check_lowered(event: Event, capacities: dict[AttendanceMode, int | None],
                 "%(num)d people have a place %(mode)s %(where)s (confirmed or awaiting approval), so there cannot "
                 "be fewer than %(num)d places. To go lower, cancel registrations first.",
                 lowest, mode=places.mode_label(mode), where=where)
+
+
+def _translated(event: Event, values: dict[str, str] | None, errors: dict, *, field: str, max_length: int,
+                one_line: bool = False) -> dict[str, str] | None:
+    """The translations of one text into the event's other languages, cleaned (None when not
+    given: they stay as they are); a refusal goes into ``errors`` under ``field``, to be shown
+    next to it with the other fields' problems."""
+    if values is None:
+        return None
+    try:
+        return clean_translations(values, field=field, languages=event.other_languages, max_length=max_length,
+                                  one_line=one_line)
+    except DomainError as refused:
+        errors[field] = refused.message
+        return None
 
 
 def _fill_waiting(event: Event, *, actor, now: dt.datetime) -> places.Filled:
@@ -146,15 +164,18 @@ def update_settings(event: Event, *, actor, capacity_in_person: int | None, capa
 
 def save_form(event: Event, *, actor, form: RegistrationForm | None = None, title: str, intro: str = "",
               opens_at: dt.datetime, closes_at: dt.datetime, modification_deadline: dt.datetime | None = None,
-              requires_account: bool = False) -> RegistrationForm:
+              requires_account: bool = False, title_translations: dict[str, str] | None = None,
+              intro_translations: dict[str, str] | None = None) -> RegistrationForm:
     """Create or change a registration form. Titles are unique within the event; it closes
-    after it opens, and answers can be changed from the opening on."""
+    after it opens, and answers can be changed from the opening on. The title and introduction
+    may also be given in the event's other languages (``*_translations``: {language: text};
+    None leaves them as they are)."""
     event.require_manager(actor, _ORGANISERS_ONLY)
     errors: dict[str, str] = {}
     title = " ".join((title or "").split())
     if not title:
         errors["title"] = _("Give the form a title.")
-    elif len(title) > 200:
+    elif len(title) > TITLE_MAX:
         errors["title"] = _("Keep the title under 200 characters.")
     else:
         same = sa.select(RegistrationForm.id).where(RegistrationForm.event_id == event.id,
@@ -171,6 +192,10 @@ def save_form(event: Event, *, actor, form: RegistrationForm | None = None, titl
         errors["closes_at"] = _("Registration must close after it opens.")
     if opens_at is not None and modification_deadline is not None and modification_deadline < opens_at:
         errors["modification_deadline"] = _("Changes can only end on or after the opening.")
+    title_translations = _translated(event, title_translations, errors, field="title_translations",
+                                     max_length=TITLE_MAX, one_line=True)
+    intro_translations = _translated(event, intro_translations, errors, field="intro_translations",
+                                     max_length=INTRO_MAX)
     if errors:
         raise ValidationFailed(errors)
     action = "registration.form_updated"
@@ -183,9 +208,13 @@ def save_form(event: Event, *, actor, form: RegistrationForm | None = None, titl
     form.title, form.intro = title, (intro or "").strip()
     form.opens_at, form.closes_at, form.modification_deadline = opens_at, closes_at, modification_deadline
     form.requires_account = bool(requires_account)
+    if title_translations is not None:
+        form.title_translations = title_translations
+    if intro_translations is not None:
+        form.intro_translations = intro_translations
     db.session.flush()
-    record(action, actor=actor, obj=form, event=event, title=title, opens_at=opens_at.isoformat(),
-           closes_at=closes_at.isoformat(),
+    record(action, actor=actor, obj=form, event=event, title=title, title_translations=form.title_translations or None,
+           opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(),
            modification_deadline=modification_deadline.isoformat() if modification_deadline else None,
            requires_account=form.requires_account)
     return form
@@ -217,12 +246,16 @@ def delete_form(form: RegistrationForm, *, actor) -> None:
 def save_category(form: RegistrationForm, *, actor, category: ParticipantCategory | None = None, name: str,
                   description: str = "", capacity_in_person: int | None = None, capacity_online: int | None = None,
                   requires_approval: bool = False, invitation_only: bool = False,
-                  reconfirmation_exempt: bool = False, now: dt.datetime | None = None) -> ParticipantCategory:
+                  reconfirmation_exempt: bool = False, name_translations: dict[str, str] | None = None,
+                  description_translations: dict[str, str] | None = None,
+                  now: dt.datetime | None = None) -> ParticipantCategory:
     """Create or change a participant category of ``form``. Its capacity per mode (None: no
     limit) applies only to the modes the event is attended in. A lower capacity removes nobody:
     it is refused below the places that belong to someone, and withdraws the open offers beyond
     it; a higher one offers the new places to the people waiting. ``reconfirmation_exempt``:
-    its participants are never asked to reconfirm (resource persons, VIPs)."""
+    its participants are never asked to reconfirm (resource persons, VIPs). The name and
+    description may also be given in the event's other languages (``*_translations``:
+    {language: text}; None leaves them as they are)."""
     event = form.event
     event.require_manager(actor, _ORGANISERS_ONLY)
     now = now or utcnow()
@@ -230,7 +263,7 @@ def save_category(form: RegistrationForm, *, actor, category: ParticipantCategor
     name = " ".join((name or "").split())
     if not name:
         errors["name"] = _("Give the category a name.")
-    elif len(name) > 100:
+    elif len(name) > NAME_MAX:
         errors["name"] = _("Keep the name under 100 characters.")
     else:
         same = sa.select(ParticipantCategory.id).where(ParticipantCategory.form_id == form.id,
@@ -239,6 +272,10 @@ def save_category(form: RegistrationForm, *, actor, category: ParticipantCategor
             same = same.where(ParticipantCategory.id != category.id)
         if db.session.scalar(same) is not None:
             errors["name"] = _("This form already has a category with this name.")
+    name_translations = _translated(event, name_translations, errors, field="name_translations",
+                                    max_length=NAME_MAX, one_line=True)
+    description_translations = _translated(event, description_translations, errors,
+                                           field="description_translations", max_length=DESCRIPTION_MAX)
     _check_capacities(event, {AttendanceMode.IN_PERSON: capacity_in_person,
                               AttendanceMode.ONLINE: capacity_online}, errors)
     if errors:
@@ -257,9 +294,14 @@ def save_category(form: RegistrationForm, *, actor, category: ParticipantCategor
     category.capacity_in_person, category.capacity_online = capacity_in_person, capacity_online
     category.requires_approval, category.invitation_only = bool(requires_approval), bool(invitation_only)
     category.reconfirmation_exempt = bool(reconfirmation_exempt)
+    if name_translations is not None:
+        category.name_translations = name_translations
+    if description_translations is not None:
+        category.description_translations = description_translations
     db.session.flush()
     record("registration.category_created" if created else "registration.category_updated", actor=actor,
-           obj=category, event=event, form=form.title, name=name, capacity_in_person=capacity_in_person,
+           obj=category, event=event, form=form.title, name=name,
+           name_translations=category.name_translations or None, capacity_in_person=capacity_in_person,
            capacity_online=capacity_online, requires_approval=category.requires_approval,
            invitation_only=category.invitation_only, reconfirmation_exempt=category.reconfirmation_exempt)
     if not created:

@@ -56,7 +56,7 @@ def local_time(at: dt.datetime, event) -> str:
 
 
 def _result_message(result: checkin_ops.CheckIn, event) -> str:
-    person = {"name": result.registration.name, "category": result.registration.category.name}
+    person = {"name": result.registration.name, "category": result.registration.category.tr("name")}
     if result.first_time:
         return _("Checked in: %(name)s (%(category)s)", **person)
     if result.by is None:

@@ -56,9 +56,10 @@ class RegistrationFilterForm(Form):
     def __init__(self, formdata, *, forms, categories):
         super().__init__(formdata)
         several = len(forms) > 1
-        self.form_id.choices = [SelectChoice("", _("Any form"))] + [SelectChoice(f.id, f.title) for f in forms]
+        self.form_id.choices = [SelectChoice("", _("Any form"))] + [SelectChoice(f.id, f.tr("title")) for f in forms]
         self.category_id.choices = [SelectChoice("", _("Any category"))] + [
-            SelectChoice(c.id, f"{c.form.title}: {c.name}" if several else c.name) for c in categories]
+            SelectChoice(c.id, f"{c.form.tr('title')}: {c.tr('name')}" if several else c.tr("name"))
+            for c in categories]
         self.state.choices = [SelectChoice("", _("Any state"))] + [
             SelectChoice(state.value, label) for state, label in STATE_LABELS.items()]
         self.checked_in.choices = [SelectChoice("", _("Either")), SelectChoice("yes", _("Checked in")),

@@ -89,7 +89,7 @@ def build_register_form(*, questions, categories, modes, consent_label: str, org
     the attendance modes (shown only when there is a choice) and the event's organisations
     (blank: none)."""
     form = _add_questions(RegisterForm, questions)(data=data)
-    form.category_id.choices = [SelectChoice(str(c.id), c.name) for c in categories]
+    form.category_id.choices = [SelectChoice(str(c.id), c.tr("name")) for c in categories]
     form.organisation_id.choices = [SelectChoice("", _l("None: I do not come for an organisation"))] + [
         SelectChoice(str(o.id), o.label) for o in organisations]
     form.mode.choices = [SelectChoice(m.value, MODE_LABELS[m]) for m in modes]

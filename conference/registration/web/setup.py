@@ -113,6 +113,7 @@ def form_page(slug, form_id=None):
     event = load_managed_event(slug)
     registration_form = load_if_given(RegistrationForm, event, form_id)
     form = RegistrationFormForm(obj=registration_form, zone=event.timezone)
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: setup.save_form(event, actor=current_actor(), form=registration_form,
                                                    **form.values()),
                      saved=_("The registration form is saved."), back=_setup_url(event),
@@ -126,7 +127,7 @@ def delete_form(slug, form_id):
     event = load_managed_event(slug)
     registration_form = load_of_event(RegistrationForm, event, form_id)
     run_action(lambda: setup.delete_form(registration_form, actor=current_actor()),
-               _("The registration form %(title)s is deleted.", title=registration_form.title))
+               _("The registration form %(title)s is deleted.", title=registration_form.tr("title")))
     return redirect(_setup_url(event))
 
 
@@ -140,6 +141,7 @@ def category_page(slug, form_id=None, category_id=None):
     category = load_if_given(ParticipantCategory, event, category_id)
     registration_form = category.form if category else load_of_event(RegistrationForm, event, form_id)
     form = CategoryForm(obj=category, modes=places.modes_of(event))
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: setup.save_category(registration_form, actor=current_actor(), category=category,
                                                        **form.values()),
                      saved=_("The category is saved."), back=_setup_url(event),
@@ -156,7 +158,7 @@ def delete_category(slug, category_id):
     event = load_managed_event(slug)
     category = load_of_event(ParticipantCategory, event, category_id)
     run_action(lambda: setup.delete_category(category, actor=current_actor()),
-               _("The category %(name)s is deleted.", name=category.name))
+               _("The category %(name)s is deleted.", name=category.tr("name")))
     return redirect(_setup_url(event))
 
 
@@ -185,7 +187,7 @@ def delete_question(slug, question_id):
     event = load_managed_event(slug)
     question = _question_of(event, question_id)
     run_action(lambda: setup.delete_question(question, actor=current_actor()),
-               _("The question %(label)s is deleted, with its answers.", label=question.label))
+               _("The question %(label)s is deleted, with its answers.", label=question.tr("label")))
     return redirect(_setup_url(event))
 
 

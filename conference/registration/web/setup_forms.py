@@ -22,8 +22,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from conference.cfp.web.manage_forms import LocalDateTimeField, ZonedForm
 from conference.registration.enums import AttendanceMode, ListVisibility
 from conference.registration.models import RegistrationQuestion
+from conference.registration.setup import DESCRIPTION_MAX, INTRO_MAX, NAME_MAX, TITLE_MAX
 from conference.web.common import BaseForm
-from conference.web.fields import IdCheckboxesField
+from conference.web.fields import IdCheckboxesField, TranslationsField
 from conference.web.questions import WRONG_CHOICE, QuestionEditorForm
 
 LIST_LABELS = {
@@ -78,8 +79,11 @@ class SettingsForm(_ModesForm):
 
 
 class RegistrationFormForm(ZonedForm):
-    title = StringField(_l("Title"), [InputRequired(_l("Give the form a title.")), _at_most(200)])
-    intro = TextAreaField(_l("Introduction"), [Optional(), _at_most(20000)])
+    title = StringField(_l("Title"), [InputRequired(_l("Give the form a title.")), _at_most(TITLE_MAX)])
+    title_translations = TranslationsField(_l("Title in the event's other languages"), max_length=TITLE_MAX)
+    intro = TextAreaField(_l("Introduction"), [Optional(), _at_most(INTRO_MAX)])
+    intro_translations = TranslationsField(_l("Introduction in the event's other languages"), multiline=True,
+                                           max_length=INTRO_MAX)
     opens_at = LocalDateTimeField(_l("Opens"), [InputRequired(_l("Give the date and time registration opens."))])
     closes_at = LocalDateTimeField(_l("Closes"), [InputRequired(_l("Give the date and time registration closes."))])
     modification_deadline = LocalDateTimeField(_l("Participants can change their answers until (optional)"),
@@ -89,12 +93,17 @@ class RegistrationFormForm(ZonedForm):
     def values(self) -> dict:
         return {"title": self.title.data, "intro": self.intro.data or "", "opens_at": self.opens_at.utc,
                 "closes_at": self.closes_at.utc, "modification_deadline": self.modification_deadline.utc,
-                "requires_account": self.requires_account.data}
+                "requires_account": self.requires_account.data,
+                "title_translations": self.title_translations.data,
+                "intro_translations": self.intro_translations.data}
 
 
 class CategoryForm(_ModesForm):
-    name = StringField(_l("Name"), [InputRequired(_l("Give the category a name.")), _at_most(100)])
-    description = TextAreaField(_l("Description (optional)"), [Optional(), _at_most(5000)])
+    name = StringField(_l("Name"), [InputRequired(_l("Give the category a name.")), _at_most(NAME_MAX)])
+    name_translations = TranslationsField(_l("Name in the event's other languages"), max_length=NAME_MAX)
+    description = TextAreaField(_l("Description (optional)"), [Optional(), _at_most(DESCRIPTION_MAX)])
+    description_translations = TranslationsField(_l("Description in the event's other languages"), multiline=True,
+                                                 max_length=DESCRIPTION_MAX)
     capacity_in_person = _places(_l("In-person places (optional)"))
     capacity_online = _places(_l("Online places (optional)"))
     requires_approval = BooleanField(_l("Registrations need an organiser's approval"))
@@ -104,7 +113,9 @@ class CategoryForm(_ModesForm):
     def values(self) -> dict:
         return {"name": self.name.data, "description": self.description.data or "", **self.capacities(),
                 "requires_approval": self.requires_approval.data, "invitation_only": self.invitation_only.data,
-                "reconfirmation_exempt": self.reconfirmation_exempt.data}
+                "reconfirmation_exempt": self.reconfirmation_exempt.data,
+                "name_translations": self.name_translations.data,
+                "description_translations": self.description_translations.data}
 
 
 class QuestionForm(QuestionEditorForm):
@@ -116,7 +127,7 @@ class QuestionForm(QuestionEditorForm):
         question = kwargs.get("obj")
         if question is not None and not self.is_submitted():
             self.category_ids.data = [c.id for c in question.categories]
-        self.category_ids.choices = [SelectChoice(c.id, c.name) for c in categories]
+        self.category_ids.choices = [SelectChoice(c.id, c.tr("name")) for c in categories]
 
     def values(self) -> dict:
         return {**super().values(), "category_ids": self.category_ids.chosen(), "sensitive": self.sensitive.data}
@@ -127,7 +138,7 @@ def _category_choices(forms) -> list[SelectChoice]:
     choices = [SelectChoice("", _l("Choose a category"))]
     for form in forms:
         for category in form.categories:
-            label = f"{form.title}: {category.name}" if len(forms) > 1 else category.name
+            label = f"{form.tr('title')}: {category.tr('name')}" if len(forms) > 1 else category.tr("name")
             choices.append(SelectChoice(str(category.id), label))
     return choices
 
