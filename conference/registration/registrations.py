@@ -38,7 +38,7 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.i18n import format_datetime, supported
 from conference.mail import opt_outs
-from conference.mail.mailer import queue_mail
+from conference.mail.mailer import mail_language, queue_mail
 from conference.registration import places
 from conference.registration.enums import (
     AttendanceMode,
@@ -484,9 +484,11 @@ def notify_filled(event: Event, filled: places.Filled) -> None:
                                                     "position": places.position(registration)})
 
 
-def calendar_attachment(event: Event) -> tuple[str, str, bytes]:
+def calendar_attachment(event: Event, *, language: str | None = None) -> tuple[str, str, bytes]:
+    """The event as a calendar file, titled in ``language`` (the mail's)."""
     data = event_calendar(
-        uid=f"event-{event.id}@{site_host()}", title=event.title, start=event.start_date, end=event.end_date,
+        uid=f"event-{event.id}@{site_host()}", title=event.tr("title", language), start=event.start_date,
+        end=event.end_date,
         zone_name=event.timezone, url=external_url("events.show_event", slug=event.slug),
         location=event.venue or "", stamp=utcnow(),
     )
@@ -506,7 +508,8 @@ def mail_state(registration: Registration, *, approved: bool = False, focal_poin
             template = "registration_approved" if focal_point_of is None else "delegation_approved"
             context["organisation"] = focal_point_of
         queue_mail(template, to=to, to_name=to_name, event=event, user=user, context=context,
-                   attachments=[calendar_attachment(event)])
+                   attachments=[calendar_attachment(event, language=mail_language(
+                       user=user, language=registration.language, event=event))])
     elif registration.state == RegistrationState.PENDING:
         queue_mail("registration_received", to=to, to_name=to_name, event=event, user=user, context=context)
     elif registration.state == RegistrationState.WAITLISTED:

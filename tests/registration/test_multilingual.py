@@ -78,6 +78,7 @@ def trilingual(db):
 def translated(db, trilingual):
     """The same, its texts given in French (and the category's description in Spanish too)."""
     form, members, diet, organiser = trilingual
+    event_ops.update_event(form.event, actor=organiser, title_translations={"fr": "Symposium en français"})
     setup.save_form(form.event, actor=organiser, form=form, title=form.title, intro=form.intro,
                     opens_at=form.opens_at, closes_at=form.closes_at,
                     title_translations={"fr": "Membres et observateurs"},
@@ -225,6 +226,9 @@ def test_a_french_visitor_registers_in_french_and_is_mailed_the_french_category(
     mail = one_mail("registration_confirmed", "roxane@example.org")
     assert re.search(r"\(Agence membre, [^)]+\)", mail.body_text), mail.body_text
     assert "Member agency" not in mail.body_text
+    # The calendar file attached is titled in French too.
+    [attachment] = mail.attachments
+    assert b"SUMMARY:Symposium en fran" in attachment.data
     # Their page, from the mail's link, in French: the category, the question and the option chosen.
     own_path = first_link(mail.body_text).replace("http://conference.test", "")
     own = page_in(client, own_path)

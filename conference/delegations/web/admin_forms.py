@@ -98,7 +98,8 @@ class OrganisationForm(BaseForm):
             del self.quota_online
         several_forms = len({c.form_id for c in categories}) > 1
         self.category_id.choices = [SelectChoice("", _("None chosen: they choose, like anyone"))] + [
-            SelectChoice(c.id, f"{c.form.title}: {c.name}" if several_forms else c.name) for c in categories]
+            SelectChoice(c.id, f"{c.form.tr('title')}: {c.tr('name')}" if several_forms else c.tr("name"))
+            for c in categories]
         self._categories = {c.id: c for c in categories}
         if organisation is not None and not self.is_submitted():
             self.kind.data = organisation.kind.value
@@ -168,7 +169,7 @@ class CopyForm(BaseForm):
         kwargs.setdefault("prefix", "copy")
         super().__init__(*args, **kwargs)
         self.source_event_id.choices = [SelectChoice("", _("Choose an event"))] + [
-            SelectChoice(event.id, _("%(event)s (%(num)d organisations)", event=event.title, num=count))
+            SelectChoice(event.id, _("%(event)s (%(num)d organisations)", event=event.tr("title"), num=count))
             for event, count in sources]
         self._sources = {event.id: event for event, _count in sources}
 

@@ -109,15 +109,15 @@ class GroupMailForm(BaseForm):
 
     def __init__(self, *args, tracks=(), types=(), forms=(), categories=(), days=(), **kwargs):
         super().__init__(*args, **kwargs)
-        track_choices = [SelectChoice(str(t.id), t.name) for t in tracks]
+        track_choices = [SelectChoice(str(t.id), t.tr("name")) for t in tracks]
         for f in (self.author_track_ids, self.reviewer_track_ids, self.speaker_track_ids):
             f.choices = track_choices
-        self.author_type_ids.choices = [SelectChoice(str(t.id), t.name) for t in types]
-        self.registrant_form_ids.choices = [SelectChoice(str(f.id), f.title) for f in forms]
+        self.author_type_ids.choices = [SelectChoice(str(t.id), t.tr("name")) for t in types]
+        self.registrant_form_ids.choices = [SelectChoice(str(f.id), f.tr("title")) for f in forms]
         several = len(forms) > 1
-        titles = {f.id: f.title for f in forms}
+        titles = {f.id: f.tr("title") for f in forms}
         self.registrant_category_ids.choices = [
-            SelectChoice(str(c.id), f"{c.name} ({titles.get(c.form_id, '')})" if several else c.name)
+            SelectChoice(str(c.id), f"{c.tr('name')} ({titles.get(c.form_id, '')})" if several else c.tr("name"))
             for c in categories]
         self.speaker_days.choices = [SelectChoice(day.isoformat(), format_date(day, "full")) for day in days]
 
