@@ -44,6 +44,7 @@ from conference.agenda.models import (
     ScheduleRelease,
     Speaker,
 )
+from conference.events import setup as event_ops
 from conference.events.enums import EventFormat
 from conference.events.models import Event, Track
 from conference.extensions import db
@@ -145,6 +146,11 @@ def _placed(event, actor, title, kind, speakers, duration, session, starts_at) -
     item = programme.save_item(event, actor=actor, title=title, kind=kind, speaker_ids=[s.id for s in speakers],
                                duration=duration)
     return programme.place_item(item, actor=actor, session=session, starts_at=starts_at)
+
+
+def in_languages(event: Event, organiser: User, *others: str) -> None:
+    """The event's texts in its default language (English) and ``others``, as its settings say."""
+    event_ops.update_event(event, actor=organiser, languages=list(others))
 
 
 def release(p: Programme, name: str = "First programme", *, comment: str = "", now=RELEASED_AT) -> ScheduleRelease:
