@@ -9,38 +9,15 @@ import re
 
 import pytest
 
-from conference.agenda import programme
-from conference.agenda.enums import ItemKind, SessionKind
 from conference.agenda.releases import latest_release
 from conference.extensions import db
 
 from .. import factories
 from ..conftest import login
 from ..query_counting import queries_for
-from .builders import at, in_languages, make_programme, release
+from .builders import in_languages, make_programme, release, translate_programme
 
 AGENDA = "/events/multi/agenda"
-
-
-def translate(p) -> None:
-    """The programme of builders.make_programme in English, French and Spanish: the main hall, the
-    opening plenary (title, description), the keynote and a track translated into French; talk
-    one given in French, with its English title; nothing in Spanish."""
-    o, event = p.organiser, p.event
-    programme.save_room(event, actor=o, room=p.main, name="Main hall", capacity=200,
-                        name_translations={"fr": "Grande salle"})
-    programme.save_session(event, actor=o, session=p.opening, title="Opening plenary", kind=SessionKind.PLENARY,
-                           room_id=p.main.id, starts_at=at(1, 9), ends_at=at(1, 10, 30), chair_ids=[p.ada.id],
-                           description="Welcome.", title_translations={"fr": "Plénière d'ouverture"},
-                           description_translations={"fr": "Bienvenue."})
-    programme.save_item(event, actor=o, item=p.keynote, title="Keynote", kind=ItemKind.KEYNOTE,
-                        speaker_ids=[p.ada.id], duration=60, abstract="On engines.",
-                        title_translations={"fr": "Conférence inaugurale"},
-                        abstract_translations={"fr": "Sur les machines."})
-    programme.save_item(event, actor=o, item=p.talk_one, title="Les normes", kind=ItemKind.TALK,
-                        speaker_ids=[p.ben.id], duration=30, language="fr", title_translations={"en": "Standards"})
-    p.data.name_translations = {"fr": "Normes de données"}
-    db.session.flush()
 
 
 @pytest.fixture
@@ -52,7 +29,7 @@ def p(db):
 
 @pytest.fixture
 def translated(p):
-    translate(p)
+    translate_programme(p)
     release(p)
     return p
 
@@ -88,7 +65,7 @@ def test_a_release_keeps_the_translations_and_languages_of_its_texts(translated)
 
 
 def test_a_language_the_event_stopped_offering_is_not_released(p):
-    translate(p)
+    translate_programme(p)
     in_languages(p.event, p.organiser, "es")
     snapshot = release(p).snapshot
     assert all("translations" not in e for e in snapshot["rooms"] + snapshot["sessions"] + snapshot["tracks"])
@@ -195,7 +172,7 @@ def test_translations_add_no_query(app, p, path):
     french = reader(app, "fr")
     release(p)
     plain = queries_for(db, french, path)
-    translate(p)
+    translate_programme(p)
     release(p, "Translated")
     assert "Conférence inaugurale" in page(french, f"{AGENDA}/items/{p.keynote.id}")
     assert queries_for(db, french, path) == plain
