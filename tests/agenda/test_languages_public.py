@@ -14,6 +14,7 @@ from conference.extensions import db
 
 from .. import factories
 from ..conftest import login
+from ..mail.builders import one_mail
 from ..query_counting import queries_for
 from .builders import in_languages, make_programme, release, translate_programme
 
@@ -176,3 +177,13 @@ def test_translations_add_no_query(app, p, path):
     release(p, "Translated")
     assert "Conférence inaugurale" in page(french, f"{AGENDA}/items/{p.keynote.id}")
     assert queries_for(db, french, path) == plain
+
+
+def test_the_release_mails_give_titles_and_rooms_in_each_recipients_language(p):
+    p.ada.user_id = factories.make_user(language="fr").id
+    translate_programme(p)
+    release(p)
+    to_ada, to_ben = (one_mail("agenda_speaker_times", address) for address in ("ada@example.org", "ben@example.org"))
+    assert re.search(r"^- Conférence inaugurale: .*\(Europe/Zurich\), Grande salle$", to_ada.body_text, re.M)
+    # Ben has no account: his mail is in the event's default language, his French talk's English title.
+    assert re.search(r"^- Standards: .*\(America/New_York\), Room B$", to_ben.body_text, re.M)
