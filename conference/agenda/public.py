@@ -61,7 +61,8 @@ class Entry:
     continued: bool = False
     continues: bool = False
     cancelled: bool = False
-    lang: str | None = None  # the language of the title and text shown (None: not known)
+    lang: str | None = None  # the language of the title shown (None: not known)
+    text_lang: str | None = None  # of the text shown
     searched: tuple[str, ...] = ()  # the title and text in every language the snapshot has
 
 
@@ -97,7 +98,7 @@ def _named(entries: list[dict], language: str | None) -> list[dict]:
 class Lookups:
     snapshot: dict
     language: str | None
-    rooms: dict  # by id (a snapshot's entries may name none: None)
+    rooms: dict  # by id
     tracks: dict
     speakers: dict[int, dict]
 
@@ -114,15 +115,16 @@ def _entry(raw: dict, lookups: Lookups, zone: zoneinfo.ZoneInfo) -> Entry:
     ids = raw.get("speaker_ids") if kind == "item" else raw.get("chair_ids")
     field = "abstract" if kind == "item" else "description"
     title, lang = agenda_snapshot.shown(lookups.snapshot, raw, "title", lookups.language)
+    text, text_lang = agenda_snapshot.shown(lookups.snapshot, raw, field, lookups.language)
     searched = [raw.get("title") or "", raw.get(field) or ""]
     searched += [text for texts in (raw.get("translations") or {}).values() for text in texts.values()]
     return Entry(uid=raw["uid"], kind=kind, id=raw["id"], title=title, start=_local(raw["start"], zone),
                  end=_local(raw["end"], zone), type=raw["kind"],
-                 text=agenda_snapshot.text(raw, field, lookups.language),
+                 text=text,
                  room=lookups.rooms.get(raw.get("room_id")), track=lookups.tracks.get(raw.get("track_id")),
                  speakers=[lookups.speakers[i] for i in ids or [] if i in lookups.speakers],
                  session_uid=raw.get("session_uid"), cancelled=bool(raw.get("cancelled")), lang=lang,
-                 searched=tuple(searched))
+                 text_lang=text_lang, searched=tuple(searched))
 
 
 def _entries(snapshot: dict, zone: zoneinfo.ZoneInfo, language: str | None):

@@ -158,7 +158,7 @@ def in_languages(event: Event, organiser: User, *others: str) -> None:
 def translate_programme(p: Programme) -> None:
     """``make_programme``'s in an event in English, French and Spanish (``in_languages``): the main
     hall, the opening plenary (title, description), the keynote and a track translated into
-    French; talk one given in French, with its English title; nothing in Spanish."""
+    French; talk one given in French, with its English title (not its abstract's); nothing in Spanish."""
     o, event = p.organiser, p.event
     programme.save_room(event, actor=o, room=p.main, name="Main hall", capacity=200,
                         name_translations={"fr": "Grande salle"})
@@ -171,7 +171,8 @@ def translate_programme(p: Programme) -> None:
                         title_translations={"fr": "Conférence inaugurale"},
                         abstract_translations={"fr": "Sur les machines."})
     programme.save_item(event, actor=o, item=p.talk_one, title="Les normes", kind=ItemKind.TALK,
-                        speaker_ids=[p.ben.id], duration=30, language="fr", title_translations={"en": "Standards"})
+                        speaker_ids=[p.ben.id], duration=30, language="fr", abstract="Sur les normes.",
+                        title_translations={"en": "Standards"})
     p.data.name_translations = {"fr": "Normes de données"}
     db.session.flush()
 
