@@ -9,12 +9,21 @@ wants unique ids; consumers should use the guid).
 Every event carries every element that frab and pretalx write and that readers (conference apps,
 recording and signage tools) look up without checking, empty where there is nothing to say: a
 talk without a description, a break without persons. What the app does not know is written as
-frab's defaults: no subtitle, language, logo, links or attachments; no recording licence and no
-opt-out. Two elements are left out because their schemas accept no empty value: ``feedback_url``
-(the app collects no feedback) and, in JSON, a person's integer ``id`` (the c3voc schema's
+frab's defaults: no subtitle, logo, links or attachments; no recording licence and no opt-out.
+Two elements are left out because their schemas accept no empty value: ``feedback_url`` (the
+app collects no feedback) and, in JSON, a person's integer ``id`` (the c3voc schema's
 ``oneOf`` rejects a person that is both a frab person, ``id`` and ``public_name``, and a pretalx
 one, ``name``: the JSON persons are pretalx's, with ``public_name`` for frab's readers; the XML
 keeps the ``id`` attribute).
+
+Languages: each event's ``language`` is the language it is given in, an item's own, else the
+event's default language (frab's element is the talk's language, which recording and
+subtitling tools read). Its title and abstract are the snapshot's main texts, which are written
+in that same language (a talk's are its submission's), never a translation into the requesting
+viewer's language: a feed is read by programs, which need one stable document per release
+(cached once, the same bytes for every reader) whose texts agree with its ``language``; people
+read the translations on the agenda's pages and in the iCal feeds. Neither schema has a language
+for the whole conference, so none is written.
 """
 
 from __future__ import annotations
@@ -43,9 +52,15 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _events(snapshot: dict, url_for_entry: Callable[[dict], str]) -> list[dict]:
-    """The schedule's events, as plain values shared by both formats."""
+def _language_tag(code: str) -> str:
+    return code.replace("_", "-")  # Babel's pt_BR is pt-BR as a language tag
+
+
+def _events(snapshot: dict, url_for_entry: Callable[[dict], str], default_language: str) -> list[dict]:
+    """The schedule's events, as plain values shared by both formats. ``default_language``: the
+    event's, for snapshots released before they recorded it."""
     zone = zoneinfo.ZoneInfo(snapshot["event"]["timezone"])
+    main_language = snapshot["event"].get("default_language") or default_language
     acronym = _acronym(snapshot["event"]["slug"])
     rooms = {r["id"]: r for r in snapshot["rooms"]}
     tracks = {t["id"]: t["name"] for t in snapshot["tracks"]}
@@ -69,7 +84,7 @@ def _events(snapshot: dict, url_for_entry: Callable[[dict], str]) -> list[dict]:
             "abstract": entry.get("abstract") or "", "description": entry.get("description") or "",
             "slug": f"{acronym}-{ident}-{title_slug}", "track": tracks.get(entry.get("track_id")),
             "persons": [speakers[i] for i in entry.get("speaker_ids", ()) if i in speakers],
-            "url": url_for_entry(entry),
+            "url": url_for_entry(entry), "language": _language_tag(entry.get("language") or main_language),
         })
     events.sort(key=lambda e: (e["start"], e["room"], e["id"]))
     return events
@@ -113,9 +128,9 @@ def _text(parent: ET.Element, tag: str, value, **attrs) -> ET.Element:
 
 
 def frab_xml(snapshot: dict, *, base_url: str, release_name: str, schedule_url: str,
-             url_for_entry: Callable[[dict], str]) -> bytes:
+             url_for_entry: Callable[[dict], str], default_language: str) -> bytes:
     """The schedule.xml of the snapshot (c3voc/frab schema)."""
-    events = _events(snapshot, url_for_entry)
+    events = _events(snapshot, url_for_entry, default_language)
     conference = _conference(snapshot, base_url)
     root = ET.Element("schedule")
     ET.SubElement(root, "generator", {"name": GENERATOR})
@@ -154,7 +169,7 @@ def _xml_event(room: ET.Element, event: dict) -> None:
     _text(recording, "license", "")
     _text(recording, "optout", "false")
     for tag, value in (("title", event["title"]), ("subtitle", ""), ("track", event["track"] or ""),
-                       ("type", event["type"]), ("language", ""), ("abstract", event["abstract"]),
+                       ("type", event["type"]), ("language", event["language"]), ("abstract", event["abstract"]),
                        ("description", event["description"]), ("logo", "")):
         _text(element, tag, value)
     persons = ET.SubElement(element, "persons")
@@ -165,9 +180,9 @@ def _xml_event(room: ET.Element, event: dict) -> None:
 
 
 def frab_json(snapshot: dict, *, base_url: str, release_name: str, schedule_url: str,
-              url_for_entry: Callable[[dict], str]) -> dict:
+              url_for_entry: Callable[[dict], str], default_language: str) -> dict:
     """The schedule.json of the snapshot (c3voc/frab JSON schema)."""
-    events = _events(snapshot, url_for_entry)
+    events = _events(snapshot, url_for_entry, default_language)
     conference = _conference(snapshot, base_url)
     conf = {"acronym": conference["acronym"], "title": conference["title"], "start": conference["start"],
             "end": conference["end"], "daysCount": conference["days"],
@@ -196,7 +211,7 @@ def _json_event(event: dict) -> dict:
         "logo": None, "date": event["start"].isoformat(), "start": event["start"].strftime("%H:%M"),
         "end": event["end"].isoformat(), "duration": event["duration"], "room": event["room"], "slug": event["slug"],
         "url": event["url"], "origin_url": event["url"], "title": event["title"], "subtitle": "",
-        "track": event["track"], "type": event["type"], "language": None, "abstract": event["abstract"],
+        "track": event["track"], "type": event["type"], "language": event["language"], "abstract": event["abstract"],
         "description": event["description"], "recording_license": "", "do_not_record": False,
         "persons": [{"guid": p["guid"], "name": p["name"], "public_name": p["name"], "biography": p.get("bio") or ""}
                     for p in event["persons"]],

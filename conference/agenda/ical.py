@@ -11,6 +11,11 @@ VEVENT lines are written here, because going through icalendar's components for 
 hundreds of entries cost five times as much (600 talks: ~110 ms cold, now ~20 ms). The tests
 read every feed back with icalendar and with vobject. IANA zone names need no quoting as a
 TZID parameter (they never hold ``:``, ``;`` or ``,``).
+
+Titles, descriptions and room names come in the feed's language where the snapshot has them in
+it, else in their own; each such property says which with RFC 5545's LANGUAGE parameter when
+it is known (a description mixing an abstract in one language with the app's "Speakers:" line
+in another says none). Language tags are RFC 5646's (``pt-BR``, not Babel's ``pt_BR``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from collections.abc import Callable, Iterable
 
 import icalendar
 
+from conference.agenda.snapshot import shown
 from conference.core.ical import PRODID, vtimezone
 
 FILTERS = ("track", "room", "session", "speaker")
@@ -65,13 +71,26 @@ def english_speakers_line(names: list[str]) -> str:
     return "Speakers: " + ", ".join(names)
 
 
-def _description(entry: dict, speakers: dict[int, dict], url: str, speakers_line: Callable[[list[str]], str]) -> str:
-    parts = [entry.get("abstract") or entry.get("description") or ""]
+def _property(name: str, value: str, language: str | None) -> str:
+    """A TEXT property's content line, with its LANGUAGE parameter when the language is known."""
+    # A Babel code's "_" is a "-" in a language tag; a tag holds no character a parameter must quote.
+    parameter = f";LANGUAGE={language.replace('_', '-')}" if language else ""
+    return f"{name}{parameter}:{_text(value)}"
+
+
+def _description(snapshot: dict, entry: dict, speakers: dict[int, dict], url: str,
+                 speakers_line: Callable[[list[str]], str], language: str | None) -> tuple[str, str | None]:
+    """The description (abstract or description, the speakers, the link) and its language: the
+    one of its texts when they share one, else None."""
+    field = "abstract" if entry["uid"].startswith("item-") else "description"
+    text, text_language = shown(snapshot, entry, field, language)
+    parts, languages = [text], {text_language} if text else set()
     names = [speakers[i]["name"] for i in entry.get("speaker_ids", ()) if i in speakers]
     if names:
         parts.append(speakers_line(names))
+        languages.add(language)
     parts.append(url)
-    return "\n\n".join(p for p in parts if p)
+    return "\n\n".join(p for p in parts if p), languages.pop() if len(languages) == 1 else None
 
 
 def _timezone(zone: zoneinfo.ZoneInfo, name: str, snapshot: dict, chosen: list[dict]) -> icalendar.Timezone:
@@ -83,17 +102,18 @@ def _timezone(zone: zoneinfo.ZoneInfo, name: str, snapshot: dict, chosen: list[d
 
 def calendar(snapshot: dict, *, entries: list[dict] | None = None, name: str, host: str, stamp: dt.datetime,
              url_for_entry: Callable[[dict], str],
-             speakers_line: Callable[[list[str]], str] = english_speakers_line) -> bytes:
+             speakers_line: Callable[[list[str]], str] = english_speakers_line, language: str | None = None) -> bytes:
     """The calendar of ``entries`` (default: all) of the snapshot. ``host`` makes the UIDs
     ("<guid>@<host>"): the site's host from configuration (links.site_host), never a request's,
     so every subscriber gets the same UIDs. ``stamp`` (the release time) is every DTSTAMP.
     The only text the app writes, besides ``name``, is ``speakers_line(names)`` in each
-    description: the caller gives it in the feed's language (UIDs, times and codes have none)."""
+    description: the caller gives it in the feed's ``language``, in which titles, descriptions
+    and rooms are given where the snapshot has them (UIDs, times and codes have none)."""
     chosen = all_entries(snapshot) if entries is None else entries
     chosen = sorted(chosen, key=lambda e: (e["start"], e["uid"]))
     zone_name = snapshot["event"]["timezone"]
     zone = zoneinfo.ZoneInfo(zone_name)
-    rooms = {r["id"]: r["name"] for r in snapshot["rooms"]}
+    rooms = {r["id"]: shown(snapshot, r, "name", language) for r in snapshot["rooms"]}
     speakers = {s["id"]: s for s in snapshot["speakers"]}
 
     cal = icalendar.Calendar()
@@ -109,19 +129,20 @@ def calendar(snapshot: dict, *, entries: list[dict] | None = None, name: str, ho
     events: list[bytes] = []
     for entry in chosen:
         url = url_for_entry(entry)
+        description, description_language = _description(snapshot, entry, speakers, url, speakers_line, language)
         lines = [
             "BEGIN:VEVENT",
             "UID:" + _text(f"{entry['guid']}@{host}"),
             "DTSTAMP:" + dtstamp,
             f"SEQUENCE:{entry['sequence']}",
             "STATUS:" + ("CANCELLED" if entry["cancelled"] else "CONFIRMED"),
-            "SUMMARY:" + _text(entry["title"]),
+            _property("SUMMARY", *shown(snapshot, entry, "title", language)),
             f"DTSTART;TZID={zone_name}:" + _local(entry["start"], zone).strftime("%Y%m%dT%H%M%S"),
             f"DTEND;TZID={zone_name}:" + _local(entry["end"], zone).strftime("%Y%m%dT%H%M%S"),
-            "DESCRIPTION:" + _text(_description(entry, speakers, url, speakers_line)),
+            _property("DESCRIPTION", description, description_language),
         ]
         if entry.get("room_id") in rooms:
-            lines.append("LOCATION:" + _text(rooms[entry["room_id"]]))  # the name only: never the join link
+            lines.append(_property("LOCATION", *rooms[entry["room_id"]]))  # the name only: never the join link
         lines += ["URL:" + url, "END:VEVENT"]
         events.extend(fold(line) for line in lines)
     return head + b"".join(events) + b"END:VCALENDAR" + tail

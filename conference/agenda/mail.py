@@ -4,8 +4,9 @@ are cancelled), and the summary of changes for the registrants who asked for it.
 What the callers pass (``context=`` of ``queue_mail``): ``release`` (the ``ScheduleRelease``),
 ``changes`` (its changelog, see ``domain.agenda_snapshot.changelog``), ``link`` (the public
 programme), ``schedule`` (the recipient's entries, see ``domain.releases.mail_schedule``: dicts
-with ``title``, ``start``, ``end`` as aware datetimes, ``room`` and ``change``: new, moved,
-changed, cancelled, removed, i.e. the speaker was taken off it, or empty) and optionally
+with ``title``, ``start``, ``end`` as aware datetimes, ``room``, ``change``: new, moved,
+changed, cancelled, removed, i.e. the speaker was taken off it, or empty, and the title's and
+room's ``translations``: placeholders give them in the recipient's language) and optionally
 ``timezone``: the zone a speaker gave the organisers, which wins over the account's.
 """
 
@@ -19,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from conference.agenda import releases
 from conference.agenda import snapshot as agenda_snapshot
+from conference.core.translations import current_language
 from conference.extensions import db
 from conference.mail.placeholders import when
 from conference.mail.registry import (
@@ -39,6 +41,11 @@ def _when(c: MailContext, value) -> str:
     return when(c, value)  # in the recipient's zone (MailContext.timezone)
 
 
+def _text(entry: dict, field: str) -> str:
+    """An entry's title or room in the language the mail is written in, else as released."""
+    return agenda_snapshot.text(entry, field, current_language())
+
+
 def _first(c: MailContext) -> dict:
     """The recipient's first entry that still takes place for them (the first of all if none does)."""
     schedule = c.get("schedule") or []
@@ -54,9 +61,9 @@ def schedule_text(c: MailContext) -> str:
     """One line per entry: "- Title: start – end, Room (moved)", times in the recipient's zone."""
     lines = []
     for entry in c.get("schedule") or ():
-        line = f"- {entry['title']}: {_when(c, entry['start'])} – {_when(c, entry['end'])}"
+        line = f"- {_text(entry, 'title')}: {_when(c, entry['start'])} – {_when(c, entry['end'])}"
         if entry.get("room"):
-            line += f", {entry['room']}"
+            line += f", {_text(entry, 'room')}"
         label = _change_label(entry.get("change", ""))
         if label:
             line += f" ({label})"
@@ -81,8 +88,8 @@ def changes_text(c: MailContext) -> str:
 
 add_set("session", [
     Placeholder("session_title", _l("The title of the recipient's first talk or session in the programme"),
-                lambda c: _first(c).get("title", "")),
-    Placeholder("session_room", _l("Its room"), lambda c: _first(c).get("room", "")),
+                lambda c: _text(_first(c), "title")),
+    Placeholder("session_room", _l("Its room"), lambda c: _text(_first(c), "room")),
     Placeholder("session_start", _l("Its start, in the recipient's time zone"),
                 lambda c: _when(c, _first(c).get("start"))),
     Placeholder("session_end", _l("Its end, in the recipient's time zone"), lambda c: _when(c, _first(c).get("end"))),

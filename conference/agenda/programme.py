@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from conference.agenda.enums import ItemKind, SessionKind
+from conference.agenda.languages import cleaned_translations, item_language, translation_languages
 from conference.agenda.models import (
     AgendaItem,
     AgendaItemSpeaker,
@@ -120,12 +121,16 @@ def rooms_of(event: Event) -> list[Room]:
 
 
 def save_room(event: Event, *, actor, room: Room | None = None, name: str, capacity: int | None = None,
-              is_virtual: bool = False, join_link: str = "", position: int | None = None) -> Room:
-    """Names are unique per event; a virtual room needs its join link, an http(s) address."""
+              is_virtual: bool = False, join_link: str = "", position: int | None = None,
+              name_translations: dict[str, str] | None = None) -> Room:
+    """Names are unique per event; a virtual room needs its join link, an http(s) address. Its
+    name may be given in the event's other languages too."""
     require_organiser(event, actor)
     name = name.strip()
     if not name:
         raise DomainError(_("Give the room a name."), field="name")
+    translations = cleaned_translations(name_translations, field="name_translations",
+                                        languages=event.other_languages, max_length=100, one_line=True)
     if capacity is not None and capacity < 0:
         raise DomainError(_("The capacity cannot be negative."), field="capacity")
     join_link = check_web_address(join_link, field="join_link")
@@ -143,6 +148,8 @@ def save_room(event: Event, *, actor, room: Room | None = None, name: str, capac
         db.session.add(room)
     room.name, room.capacity, room.is_virtual = name, capacity, is_virtual
     room.join_link = join_link if is_virtual else ""
+    if translations is not None:
+        room.name_translations = translations
     if position is not None:
         room.position = position
     db.session.flush()
@@ -249,14 +256,21 @@ def _session_times(event: Event, starts_at: dt.datetime | None,
 def save_session(event: Event, *, actor, session: AgendaSession | None = None, title: str,
                  kind: SessionKind = SessionKind.PARALLEL, track_id: int | None = None, room_id: int | None = None,
                  starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None, description: str = "",
-                 chair_ids: Sequence[int] = (), expected_version: int | None = None) -> AgendaSession:
+                 chair_ids: Sequence[int] = (), expected_version: int | None = None,
+                 title_translations: dict[str, str] | None = None,
+                 description_translations: dict[str, str] | None = None) -> AgendaSession:
     """A session lies within the event's days and ends after it starts; a save based on an older
-    version of it is refused."""
+    version of it is refused. Its title and description may be given in the event's other
+    languages too."""
     require_organiser(event, actor)
     label = session.title if session else title
     _check_version(session, expected_version, label)
     if not title.strip():
         raise DomainError(_("Give the session a title."), field="title")
+    titles = cleaned_translations(title_translations, field="title_translations", languages=event.other_languages,
+                                  max_length=300, one_line=True)
+    descriptions = cleaned_translations(description_translations, field="description_translations",
+                                        languages=event.other_languages, max_length=20000)
     _load_choice(Track, event, track_id, "track_id")
     _load_choice(Room, event, room_id, "room_id")
     starts_at, ends_at = _session_times(event, starts_at, ends_at)
@@ -268,6 +282,10 @@ def save_session(event: Event, *, actor, session: AgendaSession | None = None, t
     session.track_id, session.room_id = track_id, room_id
     session.starts_at, session.ends_at = starts_at, ends_at
     session.chairs = chairs
+    if titles is not None:
+        session.title_translations = titles
+    if descriptions is not None:
+        session.description_translations = descriptions
     _flush(label)
     audit.record("agenda.session_saved", actor=actor, obj=session, event=event, title=session.title)
     return session
@@ -306,7 +324,8 @@ def unscheduled_items(event: Event) -> list[AgendaItem]:
 
 def add_submissions(event: Event, *, actor) -> list[AgendaItem]:
     """An unscheduled talk for every accepted or confirmed submission not yet in the programme,
-    with its type's default duration and its presenting authors as speakers."""
+    with its type's default duration and its presenting authors as speakers. A talk takes its
+    submission's title and abstract as they are now, with their language and translations."""
     require_organiser(event, actor)
     submissions = db.session.scalars(
         sa.select(Submission)
@@ -320,8 +339,10 @@ def add_submissions(event: Event, *, actor) -> list[AgendaItem]:
     for submission in submissions:
         speakers = speakers_from_submission(submission, known=known)
         item = AgendaItem(event_id=event.id, submission_id=submission.id, kind=ItemKind.TALK, title=submission.title,
-                          abstract=submission.abstract,
+                          abstract=submission.abstract, language=submission.language,
                           duration_minutes=submission.type.default_duration if submission.type else 20)
+        item.title_translations = submission.title_translations
+        item.abstract_translations = submission.abstract_translations
         db.session.add(item)
         db.session.flush()
         item.speaker_links = [AgendaItemSpeaker(item_id=item.id, speaker_id=s.id, position=n)
@@ -334,9 +355,12 @@ def add_submissions(event: Event, *, actor) -> list[AgendaItem]:
 
 def save_item(event: Event, *, actor, item: AgendaItem | None = None, title: str, abstract: str = "",
               kind: ItemKind = ItemKind.OTHER, speaker_ids: Sequence[int] = (), duration: int = 20,
-              expected_version: int | None = None) -> AgendaItem:
+              expected_version: int | None = None, language: str | None = None,
+              title_translations: dict[str, str] | None = None,
+              abstract_translations: dict[str, str] | None = None) -> AgendaItem:
     """A free item (keynote, panel, opening...) or an edit of any item; its speakers are the
-    event's speakers, in the order given."""
+    event's speakers, in the order given. Its title and abstract are written in its language
+    (see languages.item_language) and may be given in the event's other languages too."""
     require_organiser(event, actor)
     label = item.title if item else title
     _check_version(item, expected_version, label)
@@ -344,12 +368,22 @@ def save_item(event: Event, *, actor, item: AgendaItem | None = None, title: str
         raise DomainError(_("Give the item a title."), field="title")
     if duration is None or duration <= 0:
         raise DomainError(_("The duration must be at least one minute."), field="duration")
+    language = item_language(event, item, language)
+    others = translation_languages(event, language)
+    titles = cleaned_translations(title_translations, field="title_translations", languages=others, max_length=300,
+                                  one_line=True)
+    abstracts = cleaned_translations(abstract_translations, field="abstract_translations", languages=others,
+                                     max_length=20000)
     speakers = [_load_choice(Speaker, event, i, "speaker_ids") for i in dict.fromkeys(speaker_ids)]
     if item is None:
         item = AgendaItem(event_id=event.id)
         db.session.add(item)
     item.title, item.abstract, item.kind = title.strip(), abstract.strip(), ItemKind(kind)
-    item.duration_minutes = duration
+    item.duration_minutes, item.language = duration, language
+    # A text's translation into the item's own language goes (it was another language before).
+    main = {language or event.default_language: ""}
+    item.title_translations = {**(titles or {}), **main}
+    item.abstract_translations = {**(abstracts or {}), **main}
     if item.id is None:
         db.session.flush()
     item.speaker_links = [AgendaItemSpeaker(item_id=item.id, speaker_id=s.id, position=n)

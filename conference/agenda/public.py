@@ -3,7 +3,8 @@ filtered, searched), the changes between releases, and the personal agenda (star
 
 Everything public reads a ScheduleRelease's snapshot (see agenda_snapshot), never the live
 programme. The functions that turn a snapshot into pages are pure; the few that touch the
-database run one query each.
+database run one query each. Texts (titles, abstracts, descriptions, room and track names) are
+given in the reader's language when the snapshot has them in it, else in their own.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class Entry:
     continued: bool = False
     continues: bool = False
     cancelled: bool = False
+    lang: str | None = None  # the language of the title shown (None: not known)
+    text_lang: str | None = None  # of the text shown
+    searched: tuple[str, ...] = ()  # the title and text in every language the snapshot has
 
 
 @dataclasses.dataclass
@@ -85,27 +89,47 @@ def _local(value: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     return dt.datetime.fromisoformat(value).astimezone(zone)
 
 
-def _lookups(snapshot: dict | None) -> tuple[dict, dict, dict]:
+def _named(entries: list[dict], language: str | None) -> list[dict]:
+    """Rooms or tracks with their name in ``language`` (copies: the snapshot is shared)."""
+    return [{**e, "name": agenda_snapshot.text(e, "name", language)} for e in entries]
+
+
+@dataclasses.dataclass
+class Lookups:
+    snapshot: dict
+    language: str | None
+    rooms: dict  # by id
+    tracks: dict
+    speakers: dict[int, dict]
+
+
+def _lookups(snapshot: dict | None, language: str | None) -> Lookups:
     snapshot = snapshot or {}
-    return ({r["id"]: r for r in snapshot.get("rooms", [])}, {t["id"]: t for t in snapshot.get("tracks", [])},
-            {s["id"]: s for s in snapshot.get("speakers", [])})
+    return Lookups(snapshot, language, {r["id"]: r for r in _named(snapshot.get("rooms", []), language)},
+                   {t["id"]: t for t in _named(snapshot.get("tracks", []), language)},
+                   {s["id"]: s for s in snapshot.get("speakers", [])})
 
 
-def _entry(raw: dict, lookups: tuple[dict, dict, dict], zone: zoneinfo.ZoneInfo) -> Entry:
-    rooms, tracks, speakers = lookups
+def _entry(raw: dict, lookups: Lookups, zone: zoneinfo.ZoneInfo) -> Entry:
     kind = "item" if raw["uid"].startswith("item-") else "session"
     ids = raw.get("speaker_ids") if kind == "item" else raw.get("chair_ids")
-    return Entry(uid=raw["uid"], kind=kind, id=raw["id"], title=raw["title"], start=_local(raw["start"], zone),
+    field = "abstract" if kind == "item" else "description"
+    title, lang = agenda_snapshot.shown(lookups.snapshot, raw, "title", lookups.language)
+    text, text_lang = agenda_snapshot.shown(lookups.snapshot, raw, field, lookups.language)
+    searched = [raw.get("title") or "", raw.get(field) or ""]
+    searched += [text for texts in (raw.get("translations") or {}).values() for text in texts.values()]
+    return Entry(uid=raw["uid"], kind=kind, id=raw["id"], title=title, start=_local(raw["start"], zone),
                  end=_local(raw["end"], zone), type=raw["kind"],
-                 text=raw.get("abstract" if kind == "item" else "description") or "",
-                 room=rooms.get(raw.get("room_id")), track=tracks.get(raw.get("track_id")),
-                 speakers=[speakers[i] for i in ids or [] if i in speakers], session_uid=raw.get("session_uid"),
-                 cancelled=bool(raw.get("cancelled")))
+                 text=text,
+                 room=lookups.rooms.get(raw.get("room_id")), track=lookups.tracks.get(raw.get("track_id")),
+                 speakers=[lookups.speakers[i] for i in ids or [] if i in lookups.speakers],
+                 session_uid=raw.get("session_uid"), cancelled=bool(raw.get("cancelled")), lang=lang,
+                 text_lang=text_lang, searched=tuple(searched))
 
 
-def _entries(snapshot: dict, zone: zoneinfo.ZoneInfo):
-    lookups = _lookups(snapshot)
-    speakers = lookups[2]
+def _entries(snapshot: dict, zone: zoneinfo.ZoneInfo, language: str | None):
+    lookups = _lookups(snapshot, language)
+    speakers = lookups.speakers
     sessions = {s["uid"]: _entry(s, lookups, zone) for s in snapshot.get("sessions", []) if not s.get("cancelled")}
     items = {i["uid"]: _entry(i, lookups, zone) for i in snapshot.get("items", []) if not i.get("cancelled")}
     for item in sorted(items.values(), key=lambda e: (e.start, e.id)):
@@ -125,18 +149,19 @@ def _days_of(entry: Entry) -> list[dt.date]:
 
 
 def _matches(entry: Entry, needle: str) -> bool:
-    haystack = [entry.title, entry.text] + [s["name"] for s in entry.speakers]
+    haystack = [*entry.searched, *(s["name"] for s in entry.speakers)]
     return any(needle in value.casefold() for value in haystack)
 
 
-def view_model(snapshot: dict, *, tz: str, day: dt.date | None = None, track_id: int | None = None,
-               room_id: int | None = None, q: str = "") -> Agenda:
+def view_model(snapshot: dict, *, tz: str, language: str | None = None, day: dt.date | None = None,
+               track_id: int | None = None, room_id: int | None = None, q: str = "") -> Agenda:
     """The snapshot's sessions (with their items) per local day in zone ``tz``, without
-    cancelled entries. A session crossing midnight in that zone appears on each of its days.
-    A search over titles, abstracts and speaker names keeps a session when it or one of its
-    items matches (then only the matching items, unless the session itself matched)."""
+    cancelled entries, their texts in ``language`` where the snapshot has them. A session
+    crossing midnight in that zone appears on each of its days. A search over titles, abstracts
+    (in every language given) and speaker names keeps a session when it or one of its items
+    matches (then only the matching items, unless the session itself matched)."""
     zone = zoneinfo.ZoneInfo(tz)
-    sessions, items, speakers = _entries(snapshot, zone)
+    sessions, items, speakers = _entries(snapshot, zone, language)
     needle = q.strip().casefold()
     per_day: dict[dt.date, list[Entry]] = {}
     all_days: set[dt.date] = set()
@@ -160,8 +185,8 @@ def view_model(snapshot: dict, *, tz: str, day: dt.date | None = None, track_id:
             per_day.setdefault(local_day, []).append(part)
     return Agenda(
         tz=tz, days=[Day(d, per_day[d]) for d in sorted(per_day)], all_days=sorted(all_days),
-        tracks=snapshot.get("tracks", []),
-        rooms=sorted(snapshot.get("rooms", []), key=lambda r: (r["position"], r["id"])),
+        tracks=_named(snapshot.get("tracks", []), language),
+        rooms=sorted(_named(snapshot.get("rooms", []), language), key=lambda r: (r["position"], r["id"])),
         event=snapshot.get("event", {}), sessions=sessions, items=items, speakers=speakers,
     )
 
@@ -357,15 +382,15 @@ class ReleaseChanges:
 CHANGE_KINDS = ("new", "moved", "changed", "cancelled")
 
 
-def changelog_entries(event: Event, *, tz: str) -> list[ReleaseChanges]:
+def changelog_entries(event: Event, *, tz: str, language: str | None = None) -> list[ReleaseChanges]:
     """What each release changed from the one before (the first: everything is new), newest
-    first, with times in zone ``tz``."""
+    first, with times in zone ``tz`` and texts in ``language`` where given."""
     zone = zoneinfo.ZoneInfo(tz)
     ordered = sorted(releases(event), key=lambda r: r.number)
     result, previous = [], None
     for release in ordered:
         diff = agenda_snapshot.changelog(previous, release.snapshot)
-        now, then = _lookups(release.snapshot), _lookups(previous)
+        now, then = _lookups(release.snapshot, language), _lookups(previous, language)
         changes = []
         for kind in CHANGE_KINDS:
             for raw in sorted(diff[kind], key=lambda e: (e["start"], e["uid"])):

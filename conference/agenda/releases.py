@@ -84,12 +84,18 @@ def entry_changes(changes: dict) -> dict[str, str]:
 def mail_schedule(snapshot: dict, entries: list[dict], kinds: dict[str, str]) -> list[dict]:
     """``entries`` of ``snapshot`` as the agenda mails list them (mail_templates.agenda): by
     start, with their room's name and what this release did to them (``change``, from
-    ``kinds`` by uid: new, moved, changed, cancelled, removed or empty)."""
-    rooms = {room["id"]: room["name"] for room in snapshot.get("rooms", [])}
-    return [{"title": e["title"], "start": dt.datetime.fromisoformat(e["start"]),
-             "end": dt.datetime.fromisoformat(e["end"]), "room": rooms.get(e.get("room_id"), ""),
-             "change": kinds.get(e["uid"], "")}
-            for e in sorted(entries, key=lambda e: (e["start"], e["uid"]))]
+    ``kinds`` by uid: new, moved, changed, cancelled, removed or empty); ``translations`` of
+    the title and room, for the mail to give them in its recipient's language."""
+    rooms = {room["id"]: room for room in snapshot.get("rooms", [])}
+    schedule = []
+    for e in sorted(entries, key=lambda e: (e["start"], e["uid"])):
+        room = rooms.get(e.get("room_id")) or {}
+        schedule.append({
+            "title": e["title"], "start": dt.datetime.fromisoformat(e["start"]),
+            "end": dt.datetime.fromisoformat(e["end"]), "room": room.get("name", ""), "change": kinds.get(e["uid"], ""),
+            "translations": {"title": (e.get("translations") or {}).get("title") or {},
+                             "room": (room.get("translations") or {}).get("name") or {}}})
+    return schedule
 
 
 def speaker_changes(changes: dict) -> dict[int, dict[str, tuple[str, dict]]]:

@@ -7,15 +7,18 @@ organisers keep editing). Its shape::
 
     {
       "version": 1,
-      "event": {"id", "slug", "title", "timezone", "start_date", "end_date", "format"},
-      "rooms": [{"id", "guid", "name", "capacity", "is_virtual", "join_link", "position"}],
-      "tracks": [{"id", "name", "colour"}],
+      "event": {"id", "slug", "title", "timezone", "start_date", "end_date", "format",
+                "default_language"},
+      "rooms": [{"id", "guid", "name", "capacity", "is_virtual", "join_link", "position",
+                 "translations"?}],
+      "tracks": [{"id", "name", "colour", "translations"?}],
       "speakers": [{"id", "guid", "name", "affiliation", "bio"}],
       "sessions": [{"uid", "guid", "id", "title", "kind", "track_id", "room_id", "start", "end",
-                    "description", "chair_ids", "item_uids", "sequence", "cancelled"}],
+                    "description", "chair_ids", "item_uids", "sequence", "cancelled",
+                    "translations"?}],
       "items": [{"uid", "guid", "id", "session_uid", "title", "abstract", "kind", "start", "end",
                  "duration", "speaker_ids", "submission_code", "track_id", "room_id", "sequence",
-                 "cancelled"}]
+                 "cancelled", "language", "translations"?}]
     }
 
 * Times are ISO 8601 in UTC; only scheduled sessions and items are released.
@@ -25,6 +28,11 @@ organisers keep editing). Its shape::
 * An entry of an earlier release that is gone from the programme stays in later snapshots
   with ``cancelled: true`` (iCal STATUS:CANCELLED), with its last known content.
 * ``join_link`` is the only non-public value: exports and public pages must never print it.
+* Texts are in their main language: an item's ``language`` (None: the event's
+  ``default_language``), the default language for the rest. ``translations`` (left out when
+  there are none) gives them in the event's other languages, ``{"title": {"fr": "..."}}``, as
+  the rows do (conference.core.translations); ``text()`` reads a text in a reader's language.
+  Snapshots released before translations have neither key: their texts show as they are.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from conference.agenda.languages import translation_languages
 from conference.agenda.models import AgendaItem, AgendaSession, Room, Speaker
 from conference.events.models import Event, Track
 from conference.extensions import db
@@ -42,7 +51,8 @@ from conference.extensions import db
 SNAPSHOT_VERSION = 1
 # Changes to these fields make an entry "moved"; to the others, "changed".
 MOVE_FIELDS = ("start", "end", "room_id")
-CONTENT_FIELDS = ("title", "abstract", "description", "speaker_ids", "chair_ids", "kind", "track_id", "duration")
+CONTENT_FIELDS = ("title", "abstract", "description", "speaker_ids", "chair_ids", "kind", "track_id", "duration",
+                  "language", "translations")
 
 
 def guid(event_id: int, uid: str) -> str:
@@ -51,6 +61,30 @@ def guid(event_id: int, uid: str) -> str:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _translated(row, languages: list[str]) -> dict:
+    """``{"translations": ...}`` with the row's translations into ``languages`` (the event's
+    but the row's own: a row keeps the texts of a language the event stopped offering, which
+    nobody may see), or nothing when it has none, so that it reads as in older snapshots."""
+    found = {field: texts for field in row.TRANSLATED
+             if (texts := {code: text for code, text in ((row.translations or {}).get(field) or {}).items()
+                           if code in languages and text})}
+    return {"translations": found} if found else {}
+
+
+def text(entry: dict, field: str, language: str | None) -> str:
+    """``field`` of a snapshot's room, track, session or item in ``language``, else its main text."""
+    return ((entry.get("translations") or {}).get(field) or {}).get(language or "") or entry.get(field) or ""
+
+
+def shown(snapshot: dict, entry: dict, field: str, language: str | None) -> tuple[str, str | None]:
+    """``text(entry, field, language)`` and the language it is in (None when not known: a
+    snapshot released before languages were recorded)."""
+    given = ((entry.get("translations") or {}).get(field) or {}).get(language or "")
+    if given:
+        return given, language
+    return entry.get(field) or "", entry.get("language") or snapshot.get("event", {}).get("default_language")
 
 
 def build(event: Event, previous: dict | None = None) -> dict:
@@ -67,15 +101,17 @@ def build(event: Event, previous: dict | None = None) -> dict:
         .execution_options(populate_existing=True)
     ).all()
     speakers = {s.id: s for s in db.session.scalars(sa.select(Speaker).where(Speaker.event_id == event.id))}
+    others = translation_languages(event)
 
     snapshot: dict[str, Any] = {  # stored as JSON
         "version": SNAPSHOT_VERSION,
         "event": {"id": event.id, "slug": event.slug, "title": event.title, "timezone": event.timezone,
                   "start_date": event.start_date.isoformat(), "end_date": event.end_date.isoformat(),
-                  "format": event.format.value},
+                  "format": event.format.value, "default_language": event.default_language},
         "rooms": [{"id": r.id, "guid": guid(event.id, f"room-{r.id}"), "name": r.name, "capacity": r.capacity,
-                   "is_virtual": r.is_virtual, "join_link": r.join_link, "position": r.position} for r in rooms],
-        "tracks": [{"id": t.id, "name": t.name, "colour": t.colour} for t in tracks],
+                   "is_virtual": r.is_virtual, "join_link": r.join_link, "position": r.position,
+                   **_translated(r, others)} for r in rooms],
+        "tracks": [{"id": t.id, "name": t.name, "colour": t.colour, **_translated(t, others)} for t in tracks],
         "sessions": [],
         "items": [],
     }
@@ -88,6 +124,7 @@ def build(event: Event, previous: dict | None = None) -> dict:
             "room_id": session.room_id, "start": _iso(session.starts_at), "end": _iso(session.ends_at),
             "description": session.description, "chair_ids": sorted(c.id for c in session.chairs),
             "item_uids": [f"item-{i.id}" for i in items], "sequence": 0, "cancelled": False,
+            **_translated(session, others),
         })
         used_speakers.update(c.id for c in session.chairs)
         for item in items:
@@ -100,6 +137,7 @@ def build(event: Event, previous: dict | None = None) -> dict:
                 "duration": item.duration_minutes, "speaker_ids": speaker_ids,
                 "submission_code": item.submission.code if item.submission else None,
                 "track_id": session.track_id, "room_id": session.room_id, "sequence": 0, "cancelled": False,
+                "language": item.language, **_translated(item, translation_languages(event, item.language)),
             })
     snapshot["speakers"] = [
         {"id": s.id, "guid": guid(event.id, f"speaker-{s.id}"), "name": s.name, "affiliation": s.affiliation,

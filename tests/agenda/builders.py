@@ -13,6 +13,8 @@ unscheduled item; ``release`` releases it as organisers do.
 
 ``extra_sessions=n`` adds n sessions (one per hour on the event's days, alternating rooms), each
 with two 20-minute items by new speakers: the "large programme" of the query-count tests.
+``translate_programme`` gives some of its texts in French (the event in English, French and
+Spanish, ``in_languages``).
 
 With models (``add_room``, ``add_session``, ``small_programme``, ``two_day_programme``...), released
 by ``store_release``, which stores a ScheduleRelease with its snapshot directly: what the public
@@ -44,6 +46,7 @@ from conference.agenda.models import (
     ScheduleRelease,
     Speaker,
 )
+from conference.events import setup as event_ops
 from conference.events.enums import EventFormat
 from conference.events.models import Event, Track
 from conference.extensions import db
@@ -145,6 +148,33 @@ def _placed(event, actor, title, kind, speakers, duration, session, starts_at) -
     item = programme.save_item(event, actor=actor, title=title, kind=kind, speaker_ids=[s.id for s in speakers],
                                duration=duration)
     return programme.place_item(item, actor=actor, session=session, starts_at=starts_at)
+
+
+def in_languages(event: Event, organiser: User, *others: str) -> None:
+    """The event's texts in its default language (English) and ``others``, as its settings say."""
+    event_ops.update_event(event, actor=organiser, languages=list(others))
+
+
+def translate_programme(p: Programme) -> None:
+    """``make_programme``'s in an event in English, French and Spanish (``in_languages``): the main
+    hall, the opening plenary (title, description), the keynote and a track translated into
+    French; talk one given in French, with its English title (not its abstract's); nothing in Spanish."""
+    o, event = p.organiser, p.event
+    programme.save_room(event, actor=o, room=p.main, name="Main hall", capacity=200,
+                        name_translations={"fr": "Grande salle"})
+    programme.save_session(event, actor=o, session=p.opening, title="Opening plenary", kind=SessionKind.PLENARY,
+                           room_id=p.main.id, starts_at=at(1, 9), ends_at=at(1, 10, 30), chair_ids=[p.ada.id],
+                           description="Welcome.", title_translations={"fr": "Plénière d'ouverture"},
+                           description_translations={"fr": "Bienvenue."})
+    programme.save_item(event, actor=o, item=p.keynote, title="Keynote", kind=ItemKind.KEYNOTE,
+                        speaker_ids=[p.ada.id], duration=60, abstract="On engines.",
+                        title_translations={"fr": "Conférence inaugurale"},
+                        abstract_translations={"fr": "Sur les machines."})
+    programme.save_item(event, actor=o, item=p.talk_one, title="Les normes", kind=ItemKind.TALK,
+                        speaker_ids=[p.ben.id], duration=30, language="fr", abstract="Sur les normes.",
+                        title_translations={"en": "Standards"})
+    p.data.name_translations = {"fr": "Normes de données"}
+    db.session.flush()
 
 
 def release(p: Programme, name: str = "First programme", *, comment: str = "", now=RELEASED_AT) -> ScheduleRelease:

@@ -22,7 +22,7 @@ from .frab_readers import (
 
 OPTIONS = {"base_url": "http://conference.test/events/sym/", "release_name": "Version 1",
            "schedule_url": "http://conference.test/events/sym/schedule.xml",
-           "url_for_entry": lambda e: f"http://conference.test/{e['uid']}"}
+           "url_for_entry": lambda e: f"http://conference.test/{e['uid']}", "default_language": "en"}
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_xml_events_have_every_element_readers_expect(awkward):
         ("url", {}, f"http://conference.test/item-{p['talk1'].id}", []),
         ("recording", {}, "", [("license", {}, None), ("optout", {}, "false")]),
         ("title", {}, "Fast solvers", []), ("subtitle", {}, "", []), ("track", {}, "Numerics", []),
-        ("type", {}, "talk", []), ("language", {}, "", []), ("abstract", {}, "Faster.", []),
+        ("type", {}, "talk", []), ("language", {}, "en", []), ("abstract", {}, "Faster.", []),
         ("description", {}, "", []), ("logo", {}, "", []),
         ("persons", {}, "", [("person", {"id": str(ada["id"]), "guid": ada["guid"]}, "Ada Lovelace")]),
         ("links", {}, "", []), ("attachments", {}, "", [])]
@@ -179,7 +179,7 @@ def test_json_events_have_every_field_readers_expect(awkward):
         "guid": snapshot["items"][2]["guid"], "id": p["talk3"].id, "logo": None,
         "date": "2030-03-15T13:00:00+01:00", "start": "13:00", "end": "2030-03-15T13:45:00+01:00", "duration": "00:45",
         "room": "Online room", "slug": f"sym_2030-{p['talk3'].id}-kernels", "url": url, "origin_url": url,
-        "title": "Kernels", "subtitle": "", "track": "Systems", "type": "talk", "language": None,
+        "title": "Kernels", "subtitle": "", "track": "Systems", "type": "talk", "language": "en",
         "abstract": "About kernels.", "description": "", "recording_license": "", "do_not_record": False,
         "persons": [
             {"guid": ada["guid"], "name": "Ada Lovelace", "public_name": "Ada Lovelace", "biography": "Engines."},

@@ -16,6 +16,7 @@ from conference.agenda import (
     programme_warnings,
     releases,
 )
+from conference.agenda.languages import translation_languages
 from conference.agenda.models import AgendaItem, AgendaSession, Room, Speaker
 from conference.agenda.web.blueprint import bp
 from conference.agenda.web.editor_forms import (
@@ -41,6 +42,7 @@ from conference.web.common import (
     run_action,
     saved_form,
 )
+from conference.web.fields import show_languages
 
 BASE = "/events/<slug>/manage/agenda"
 
@@ -82,6 +84,7 @@ def room_page(slug, room_id=None):
     event = load_managed_event(slug)
     room = load_if_given(Room, event, room_id)
     form = RoomForm(obj=room)
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: programme.save_room(event, actor=current_actor(), room=room, **form.values()),
                      saved=_("The room is saved."), back=url_for(".editor", slug=slug),
                      page=lambda: render_template("agenda/editor_room.html", event=event, form=form, room=room))
@@ -155,6 +158,7 @@ def session_page(slug, session_id=None):
     session = load_if_given(AgendaSession, event, session_id)
     form = SessionForm(obj=session, zone=event.timezone, rooms=programme.rooms_of(event), tracks=tracks_of(event),
                        speakers=programme.speakers_of(event))
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: programme.save_session(event, actor=current_actor(), session=session,
                                                           **form.values()),
                      saved=_("The session is saved."), back=url_for(".editor", slug=slug),
@@ -198,7 +202,11 @@ def add_submissions(slug):
 def item_page(slug, item_id=None):
     event = load_managed_event(slug)
     item = load_if_given(AgendaItem, event, item_id)
-    form = ItemForm(obj=item, speakers=programme.speakers_of(event))
+    # A talk is given in its submission's language; another item's may be chosen.
+    from_submission = item is not None and item.submission_id is not None
+    form = ItemForm(obj=item, speakers=programme.speakers_of(event),
+                    languages=[] if from_submission else event.languages)
+    show_languages(form, translation_languages(event, item.language if item else None))
     return edit_page(form, lambda: programme.save_item(event, actor=current_actor(), item=item, **form.values()),
                      saved=_("The item is saved."), back=url_for(".editor", slug=slug),
                      page=lambda: render_template("agenda/editor_item.html", event=event, form=form, item=item))

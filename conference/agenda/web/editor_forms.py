@@ -32,9 +32,10 @@ from conference.cfp.web.manage_forms import (
     ZonedForm,
     local_to_utc,
 )
+from conference.i18n import language_name
 from conference.web.common import BaseForm, TimezoneField
 from conference.web.common import id_or_none as _id_or_none
-from conference.web.fields import IdCheckboxesField, WebAddressField
+from conference.web.fields import IdCheckboxesField, TranslationsField, WebAddressField
 
 SESSION_KIND_LABELS = {
     SessionKind.PLENARY: _l("Plenary"),
@@ -64,6 +65,7 @@ def _options(pairs, blank=None) -> list[SelectChoice]:
 
 class RoomForm(BaseForm):
     name = StringField(_l("Name"), [InputRequired(_l("Give the room a name.")), Length(max=100)])
+    name_translations = TranslationsField(_l("Name in the event's other languages"), max_length=100)
     capacity = IntegerField(_l("Capacity (seats)"), [Optional(), NumberRange(min=0)],
                             invalid_value_message=_l("Enter a whole number of seats, e.g. 120."))
     is_virtual = BooleanField(_l("Virtual room (online)"))
@@ -73,7 +75,8 @@ class RoomForm(BaseForm):
 
     def values(self) -> dict:
         return {"name": self.name.data or "", "capacity": self.capacity.data, "is_virtual": self.is_virtual.data,
-                "join_link": self.join_link.data or "", "position": self.position.data}
+                "join_link": self.join_link.data or "", "position": self.position.data,
+                "name_translations": self.name_translations.data}
 
 
 AVAILABILITY_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$")
@@ -131,6 +134,7 @@ def availability_text(speaker, zone) -> str:
 
 class SessionForm(ZonedForm):
     title = StringField(_l("Title"), [InputRequired(_l("Give the session a title.")), Length(max=300)])
+    title_translations = TranslationsField(_l("Title in the event's other languages"), max_length=300)
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in SESSION_KIND_LABELS.items()],
                        default=SessionKind.PARALLEL.value)
     track_id = SelectField(_l("Track"), coerce=_id_or_none, validate_choice=False)
@@ -138,6 +142,8 @@ class SessionForm(ZonedForm):
     starts_at = LocalDateTimeField(_l("Starts"), [Optional()])
     ends_at = LocalDateTimeField(_l("Ends"), [Optional()])
     description = TextAreaField(_l("Description"), [Optional(), Length(max=20000)])
+    description_translations = TranslationsField(_l("Description in the event's other languages"), multiline=True,
+                                                 max_length=20000)
     chair_ids = IdCheckboxesField(_l("Chairs"))
     version = HiddenField(filters=[_version])
 
@@ -153,11 +159,14 @@ class SessionForm(ZonedForm):
         return {"title": self.title.data or "", "kind": SessionKind(self.kind.data), "track_id": self.track_id.data,
                 "room_id": self.room_id.data, "starts_at": self.starts_at.utc, "ends_at": self.ends_at.utc,
                 "description": self.description.data or "", "chair_ids": self.chair_ids.chosen(),
-                "expected_version": self.version.data}
+                "expected_version": self.version.data, "title_translations": self.title_translations.data,
+                "description_translations": self.description_translations.data}
 
 
 class ItemForm(BaseForm):
     title = StringField(_l("Title"), [InputRequired(_l("Give the item a title.")), Length(max=300)])
+    title_translations = TranslationsField(_l("Title in the event's other languages"), max_length=300)
+    language = SelectField(_l("Language"), validate_choice=False)
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in ITEM_KIND_LABELS.items()],
                        default=ItemKind.KEYNOTE.value)
     duration = IntegerField(_l("Duration (minutes)"), [InputRequired(_l("Give the duration in minutes.")),
@@ -165,9 +174,13 @@ class ItemForm(BaseForm):
                             invalid_value_message=_l("Enter the duration in whole minutes, e.g. 30."))
     speaker_ids = IdCheckboxesField(_l("Speakers"))
     abstract = TextAreaField(_l("Abstract"), [Optional(), Length(max=20000)])
+    abstract_translations = TranslationsField(_l("Abstract in the event's other languages"), multiline=True,
+                                              max_length=20000)
     version = HiddenField(filters=[_version])
 
-    def __init__(self, *args, speakers, **kwargs):
+    def __init__(self, *args, speakers, languages: list[str], **kwargs):
+        """``languages``: those the item may be given in, the event's default first; fewer than
+        two (one language, or a talk, given in its submission's) and the form does not ask."""
         obj = kwargs.get("obj")
         if obj is not None:
             kwargs.setdefault("duration", obj.duration_minutes)
@@ -175,11 +188,21 @@ class ItemForm(BaseForm):
         self.speaker_ids.choices = _options((s.id, s.name) for s in speakers)
         if obj is not None and not self.is_submitted():
             self.speaker_ids.data = [link.speaker_id for link in obj.speaker_links]
+        self.kept_language = obj.language if obj is not None else None
+        if len(languages) < 2:
+            del self.language
+            return
+        self.language.choices = [SelectChoice(code, language_name(code)) for code in languages]
+        if not self.is_submitted():
+            self.language.data = self.kept_language or languages[0]
 
     def values(self) -> dict:
         return {"title": self.title.data or "", "kind": ItemKind(self.kind.data), "duration": self.duration.data,
                 "speaker_ids": self.speaker_ids.chosen(), "abstract": self.abstract.data or "",
-                "expected_version": self.version.data}
+                "expected_version": self.version.data,
+                "language": self.language.data if "language" in self else self.kept_language,
+                "title_translations": self.title_translations.data,
+                "abstract_translations": self.abstract_translations.data}
 
 
 class PlaceForm(ZonedForm):

@@ -42,8 +42,9 @@ def _links(slug: str):
 
 
 def _feed_language() -> str:
-    """The language of the text an iCal feed's app writes (the calendar's name, "Speakers:"):
-    the page language rules' (the viewer's profile, the switcher's cookie, the calendar app's
+    """The language of an iCal feed: of the text the app writes (the calendar's name,
+    "Speakers:") and of the titles, descriptions and rooms where they are given in it; the page
+    language rules' (the viewer's profile, the switcher's cookie, the calendar app's
     Accept-Language, else the event's default language). Part of the cache key and the ETag."""
     return str(get_locale() or "en")
 
@@ -93,6 +94,7 @@ def ical(slug):
     kind, ident = _filter()
     release = _release_or_404(event)
     url_for_entry, host = _links(slug)
+    language = _feed_language()
 
     def build():
         chosen = agenda_ical.filtered(release.snapshot, kind, ident) if kind else None
@@ -100,10 +102,9 @@ def ical(slug):
             return None
         return agenda_ical.calendar(release.snapshot, entries=chosen, name=event.tr("title"), host=host,
                                     stamp=release.released_at, url_for_entry=url_for_entry,
-                                    speakers_line=_speakers_line)
+                                    speakers_line=_speakers_line, language=language)
 
     key = f"{kind}-{ident}" if kind else "all"
-    language = _feed_language()
     body = agenda_exports.cached_export(release, "ical", (key, host, language), build)
     require(body is not None, hide=True)
     name = f"{slug}-{kind}-{ident}.ics" if kind else f"{slug}.ics"
@@ -127,7 +128,7 @@ def personal_ical(slug, token):
             release, "personal-ical", (tuple(sorted(uids)), host, language), lambda: agenda_ical.calendar(
                 release.snapshot, entries=agenda_ical.starred(release.snapshot, uids),
                 name=_("%(event)s: my agenda", event=event.tr("title")), host=host, stamp=release.released_at,
-                url_for_entry=url_for_entry, speakers_line=_speakers_line))
+                url_for_entry=url_for_entry, speakers_line=_speakers_line, language=language))
     return _export(body, "text/calendar", etag=None, filename=f"{slug}-mine.ics")
 
 
@@ -156,9 +157,13 @@ def _frab(slug, kind: str, build_with):
     url_for_entry, _host = _links(slug)
     endpoint = {"xml": "agenda.frab_xml", "json": "agenda.frab_json"}[kind]
     base_url = external_url("agenda.ical", slug=slug).removesuffix("agenda.ics")
-    body = agenda_exports.cached_export(release, f"frab-{kind}", base_url, lambda: build_with(
+    # The same document whatever the viewer's language (see frab's docstring); the event's default
+    # language only stands in for what snapshots released before languages did not record.
+    key = (base_url, event.default_language)
+    body = agenda_exports.cached_export(release, f"frab-{kind}", key, lambda: build_with(
         release.snapshot, base_url=base_url, release_name=release.name,
-        schedule_url=external_url(endpoint, slug=slug), url_for_entry=url_for_entry))
+        schedule_url=external_url(endpoint, slug=slug), url_for_entry=url_for_entry,
+        default_language=event.default_language))
     return release, body
 
 

@@ -14,6 +14,7 @@ from conference.agenda import public as agenda_public
 from conference.agenda import releases as release_ops
 from conference.agenda.web.blueprint import bp
 from conference.core.timezones import is_valid_timezone
+from conference.core.translations import current_language
 from conference.events.web.views import load_event
 from conference.web.common import int_arg, require, run_action, safe_next
 
@@ -69,7 +70,7 @@ def _agenda_page(event, release, *, current: bool):
         return render_template("agenda/show.html", event=event, release=None, unknown_zone=unknown, zone=zone)
     q = request.args.get("q", "")[:200]
     view = "grid" if request.args.get("view") == "grid" else "list"
-    agenda = agenda_public.view_model(release.snapshot, tz=zone, day=_day(), q=q,
+    agenda = agenda_public.view_model(release.snapshot, tz=zone, language=current_language(), day=_day(), q=q,
                                       track_id=int_arg("track"), room_id=int_arg("room"))
     # Stars go to the latest release's entries (uids stay the same across releases): an older
     # page offers them for the entries still in it.
@@ -107,7 +108,7 @@ def _entry_page(slug, template: str, find):
     release = _released(event)
     zone, unknown = _zone(event)
     require(release is not None, hide=True)
-    agenda = agenda_public.view_model(release.snapshot, tz=zone)
+    agenda = agenda_public.view_model(release.snapshot, tz=zone, language=current_language())
     found = find(agenda)
     require(bool(found), hide=True)
     return render_template(template, event=event, release=release, agenda=agenda, zone=zone, unknown_zone=unknown,
@@ -142,7 +143,7 @@ def changelog(slug):
     event = load_event(slug)
     zone, unknown = _zone(event)
     return render_template("agenda/changelog.html", event=event, zone=zone, unknown_zone=unknown,
-                           releases=agenda_public.changelog_entries(event, tz=zone))
+                           releases=agenda_public.changelog_entries(event, tz=zone, language=current_language()))
 
 
 @bp.get("/events/<slug>/agenda/changes.atom")
@@ -150,7 +151,7 @@ def changelog_atom(slug):
     event = load_event(slug)
     zone, _unknown = _zone(event)
     body = render_template("agenda/changelog.atom", event=event, zone=zone,
-                           releases=agenda_public.changelog_entries(event, tz=zone))
+                           releases=agenda_public.changelog_entries(event, tz=zone, language=current_language()))
     response = make_response(body)
     response.mimetype = "application/atom+xml"
     return response
@@ -176,7 +177,7 @@ def my_agenda(slug):
     zone, unknown = _zone(event)
     entries, clashes = [], {}
     if release is not None:
-        agenda = agenda_public.view_model(release.snapshot, tz=zone)
+        agenda = agenda_public.view_model(release.snapshot, tz=zone, language=current_language())
         entries = agenda_public.personal_entries(agenda, agenda_public.starred_uids(event, current_user))
         clashes = agenda_public.clashes(entries)
     return render_template("agenda/my_agenda.html", event=event, release=release, entries=entries, clashes=clashes,
