@@ -18,6 +18,7 @@ from conference.demo.cfp import load_call
 from conference.demo.papers import DEMO_AUTHORS
 from conference.demo.registration import load_registrations
 from conference.demo.review import load_review
+from conference.demo.symposium_agenda import load_symposium_agenda
 from conference.errors import NotAllowed
 from conference.events import setup as event_ops
 from conference.events.enums import EventFormat, EventKind, TeamRole
@@ -180,4 +181,5 @@ def load_demo() -> str:
     lines.append(review_summary)
     lines.append(load_registrations(symposium, conference, organiser=organiser, participant=users["participant"]))
     lines.append(load_agenda(conference, organiser=organiser))
+    lines.append(load_symposium_agenda(symposium, organiser=organiser))
     return "\n".join(lines)

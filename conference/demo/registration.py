@@ -94,25 +94,50 @@ def _symposium(event: Event, *, organiser: User, participant: User, opened: dt.d
                                        offer_hold_hours=48, participant_list=ListVisibility.PARTICIPANTS)
     main = registration_setup.save_form(
         event, actor=organiser, title="Members and observers", opens_at=opened, closes_at=closes,
-        intro="For staff of member agencies and observer organisations of the task force.")
+        intro="For staff of member agencies and observer organisations of the task force.",
+        title_translations={"fr": "Membres et observateurs", "es": "Miembros y observadores"},
+        intro_translations={
+            "fr": "Pour le personnel des institutions membres et des organisations observatrices de l'Équipe spéciale.",
+            "es": "Para el personal de los organismos miembros y de las organizaciones observadoras del Equipo de "
+                  "Tareas."})
     public = registration_setup.save_form(
         event, actor=organiser, title="Public", opens_at=opened, closes_at=closes,
-        intro="A few places for everyone else interested in data interoperability.")
-    members = registration_setup.save_category(main, actor=organiser, name="Member agency", capacity_online=150,
-                                               description="Staff of a member agency of the task force.")
-    observers = registration_setup.save_category(main, actor=organiser, name="Observer organisation",
-                                                 capacity_online=60, requires_approval=True,
-                                                 description="Staff of an observer organisation; the secretariat "
-                                                             "confirms each registration.")
-    resource = registration_setup.save_category(main, actor=organiser, name="Resource person",
-                                                invitation_only=True, reconfirmation_exempt=True,
-                                                description="Invited experts and speakers.")
-    everyone = registration_setup.save_category(public, actor=organiser, name="Public", capacity_online=12)
+        intro="A few places for everyone else interested in data interoperability.",
+        title_translations={"fr": "Public", "es": "Público"},
+        intro_translations={"fr": "Quelques places pour toute autre personne intéressée par l'interopérabilité des "
+                                  "données.",
+                            "es": "Algunas plazas para cualquier otra persona interesada en la interoperabilidad de "
+                                  "los datos."})
+    members = registration_setup.save_category(
+        main, actor=organiser, name="Member agency", capacity_online=150,
+        description="Staff of a member agency of the task force.",
+        name_translations={"fr": "Institution membre", "es": "Organismo miembro"},
+        description_translations={"fr": "Personnel d'une institution membre de l'Équipe spéciale.",
+                                  "es": "Personal de un organismo miembro del Equipo de Tareas."})
+    observers = registration_setup.save_category(
+        main, actor=organiser, name="Observer organisation", capacity_online=60, requires_approval=True,
+        description="Staff of an observer organisation; the secretariat confirms each registration.",
+        name_translations={"fr": "Organisation observatrice", "es": "Organización observadora"},
+        description_translations={
+            "fr": "Personnel d'une organisation observatrice ; le secrétariat confirme chaque inscription.",
+            "es": "Personal de una organización observadora; la secretaría confirma cada inscripción."})
+    resource = registration_setup.save_category(
+        main, actor=organiser, name="Resource person", invitation_only=True, reconfirmation_exempt=True,
+        description="Invited experts and speakers.",
+        name_translations={"fr": "Personne ressource", "es": "Persona de recurso"},
+        description_translations={"fr": "Experts et intervenants invités.", "es": "Expertos y ponentes invitados."})
+    everyone = registration_setup.save_category(public, actor=organiser, name="Public", capacity_online=12,
+                                                name_translations={"fr": "Public", "es": "Público"})
     sessions = registration_setup.save_question(
         main, actor=organiser, label="Which half-days will you follow?", kind=QuestionKind.MULTIPLE_CHOICE,
-        options=["Day 1: standards", "Day 2: privacy", "Day 3: operations"], required=True)
+        options=["Day 1: standards", "Day 2: privacy", "Day 3: operations"], required=True,
+        translations={"label": {"fr": "Quelles demi-journées suivrez-vous ?", "es": "¿Qué medias jornadas seguirá?"},
+                      "options": {"fr": "Jour 1 : normes\nJour 2 : vie privée\nJour 3 : opérations",
+                                  "es": "Día 1: normas\nDía 2: privacidad\nDía 3: operaciones"}})
     registration_setup.save_question(main, actor=organiser, label="Country of your duty station",
-                                     kind=QuestionKind.COUNTRY)
+                                     kind=QuestionKind.COUNTRY,
+                                     translations={"label": {"fr": "Pays de votre lieu d'affectation",
+                                                             "es": "País de su lugar de destino"}})
     registration_setup.invite(event, actor=organiser, category=resource, email="resource.person@example.net",
                               name="Mariam Tadesse")
 

@@ -1,6 +1,7 @@
 """The command line: demo data and site administrators."""
 
 import datetime as dt
+import html
 import io
 import re
 
@@ -36,7 +37,7 @@ from conference.mail.enums import MailState
 from conference.mail.mailer import queue_mail
 from conference.mail.models import OutboxMessage
 from conference.registration.enums import AttendanceMode, RegistrationState
-from conference.registration.models import Registration
+from conference.registration.models import Registration, RegistrationForm
 from conference.review.common import conflict_pairs
 from conference.review.enums import BlindMode, ReviewState
 from conference.review.models import (
@@ -350,3 +351,29 @@ def test_flask_limiter_and_its_sub_commands_run(app):
         assert result.exit_code == 0, (args, result.output)
     assert "Flask-Limiter Config" in runner.invoke(cli, ["limiter", "config"]).output
     assert "auth.login" in runner.invoke(cli, ["limiter", "limits"]).output
+
+
+def test_demo_symposium_is_in_english_french_and_spanish(app, runner, db):
+    """Its title, description, registration categories and agenda, in each of its languages."""
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Agenda of iatf-symposium: 6 sessions and 7 items in English, French and Spanish" in result.output
+    expected = {
+        "en": ("Inter-Agency Task Force Technical Symposium", "Member agency", "Data exchange between agencies"),
+        "fr": ("Symposium technique", "Institution membre", "Échange de données entre institutions"),
+        "es": ("Simposio técnico", "Organismo miembro", "Intercambio de datos entre organismos"),
+    }
+    symposium = db.session.scalar(sa.select(Event).where(Event.slug == "iatf-symposium"))
+    members_form = db.session.scalar(sa.select(RegistrationForm.id).where(
+        RegistrationForm.event_id == symposium.id, RegistrationForm.title == "Members and observers"))
+    for language, (title, category, session) in expected.items():
+        client = app.test_client()
+        client.set_cookie("language", language)
+        pages = {path: html.unescape(client.get(f"/events/iatf-symposium/{path}").get_data(as_text=True))
+                 for path in ("", f"register?form={members_form}", "agenda")}
+        pages["register"] = pages.pop(f"register?form={members_form}")
+        assert re.search(f"<h1>{title} \\d{{4}}", pages[""]), language
+        assert f"<html lang=\"{language}\"" in pages[""]
+        assert category in pages["register"], language
+        assert session in pages["agenda"], language
+    assert symposium.languages == ["en", "fr", "es"]
