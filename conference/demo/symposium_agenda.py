@@ -73,8 +73,16 @@ SESSIONS = [
 ]
 
 
-def _other(texts: tuple[str, str, str]) -> dict[str, str]:
-    return {"fr": texts[1], "es": texts[2]}
+LANGUAGES = ("en", "fr", "es")
+
+
+def _other(texts: tuple[str, str, str], language: str = "en") -> dict[str, str]:
+    """The texts in the languages but ``language``, the one the text is written in."""
+    return {code: text for code, text in zip(LANGUAGES, texts, strict=True) if code != language}
+
+
+def _own(texts: tuple[str, str, str], language: str) -> str:
+    return texts[LANGUAGES.index(language)]
 
 
 def load_symposium_agenda(event: Event, *, organiser: User) -> str:
@@ -95,8 +103,10 @@ def load_symposium_agenda(event: Event, *, organiser: User) -> str:
                                          description=description[0], description_translations=_other(description),
                                          kind=kind, room_id=rooms[room].id, starts_at=at(start), ends_at=at(end))
         for item_kind, minutes, spoken, item_title, abstract in talks:
-            item = programme.save_item(event, actor=o, title=item_title[0], title_translations=_other(item_title),
-                                       abstract=abstract[0], abstract_translations=_other(abstract),
+            # An item's texts are written in the language it is given in, and translated into the others.
+            item = programme.save_item(event, actor=o, title=_own(item_title, spoken),
+                                       title_translations=_other(item_title, spoken),
+                                       abstract=_own(abstract, spoken), abstract_translations=_other(abstract, spoken),
                                        kind=item_kind, duration=minutes, language=spoken)
             programme.place_item(item, actor=o, session=session)
             items += 1
