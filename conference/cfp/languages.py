@@ -76,12 +76,12 @@ def check_texts(submission: Submission, event: Event, *, language: str | None,
     titles = _cleaned(title_translations, "title_translations", others, TITLE_MAX, errors, one_line=True)
     abstracts = _cleaned(abstract_translations, "abstract_translations", others, ABSTRACT_TRANSLATION_MAX, errors)
     limit = type_.abstract_word_limit if type_ is not None else None
-    too_long = [code for code, text in (abstracts or {}).items() if limit and word_count(text) > limit]
-    if type_ is not None and too_long and "abstract_translations" not in errors:
-        code = too_long[0]
+    over = {code: word_count(text) for code, text in (abstracts or {}).items() if limit and word_count(text) > limit}
+    if type_ is not None and over:
+        code, n = next(iter(over.items()))
         errors["abstract_translations"] = _(
-            "The abstract in %(language)s has %(n)d words; a %(type)s allows at most %(limit)d. Shorten it.",
-            language=language_name(code), n=word_count((abstracts or {})[code]), type=type_.tr("name"), limit=limit)
+            "The abstract's translation (%(language)s) has %(n)d words; a %(type)s allows at most %(limit)d. "
+            "Shorten it.", language=language_name(code), n=n, type=type_.tr("name"), limit=limit)
     return Texts(language=chosen, titles=titles, abstracts=abstracts)
 
 

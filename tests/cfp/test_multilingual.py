@@ -360,7 +360,7 @@ def test_an_abstract_translation_is_held_to_the_types_word_limit(app, db, in_fre
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert error_of(page, "abstract_translations") == (
-        "The abstract in Français has 21 words; a Full paper allows at most 20. Shorten it.")
+        "The abstract's translation (Français) has 21 words; a Full paper allows at most 20. Shorten it.")
     assert too_long in page
 
 
