@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from conference.cfp.web.manage_forms import CheckboxesField
+from conference.cfp.web.manage_forms import IdCheckboxesField
 from conference.events.enums import TeamRole
 from conference.review.conflicts import KIND_LABELS
 from conference.review.enums import ConflictKind
@@ -31,7 +31,7 @@ class CommitteeInviteForm(BaseForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter the email address to invite.")),
                                                         Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=TeamRole.REVIEWER.value)
-    track_ids = CheckboxesField(_l("Only for these tracks"))
+    track_ids = IdCheckboxesField(_l("Only for these tracks"))
     message = TextAreaField(_l("Personal message (optional)"), validators=[Optional(), Length(max=2000)])
 
     def __init__(self, *args, tracks, **kwargs):
@@ -44,7 +44,7 @@ class CommitteeInviteForm(BaseForm):
 
 
 class MemberLimitsForm(BaseForm):
-    track_ids = CheckboxesField(_l("Only for these tracks"))
+    track_ids = IdCheckboxesField(_l("Only for these tracks"))
     max_load = IntegerField(_l("Own cap on reviews (optional)"), [Optional(), NumberRange(min=1, max=500,
                             message=_l("Give a whole number between 1 and 500, or leave the field empty."))],
                             invalid_value_message=_l("Give a whole number, e.g. 5, or leave the field empty."))
