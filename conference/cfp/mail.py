@@ -29,12 +29,13 @@ def _submission_link(c: MailContext) -> str:
 
 
 add_set("submission", [
-    Placeholder("submission_title", _l("The submission's title"), lambda c: c["submission"].title),
+    # In the recipient's language where the authors or organisers gave one (mail renders in it).
+    Placeholder("submission_title", _l("The submission's title"), lambda c: c["submission"].tr("title")),
     Placeholder("submission_code", _l("The submission's code"), lambda c: c["submission"].code),
     Placeholder("submission_track", _l("The submission's track"),
-                lambda c: c["submission"].track.name if c["submission"].track else ""),
+                lambda c: c["submission"].track.tr("name") if c["submission"].track else ""),
     Placeholder("submission_type", _l("The submission's type"),
-                lambda c: c["submission"].type.name if c["submission"].type else ""),
+                lambda c: c["submission"].type.tr("name") if c["submission"].type else ""),
     Placeholder("submission_link", _l("The submission's page"), _submission_link, kind="url"),
 ])
 
@@ -103,7 +104,7 @@ Quote the code {submission_code} in any message about this submission."""),
 # Co-author invitation -----------------------------------------------------------------------------
 
 def _title_or_placeholder(c: MailContext) -> str:
-    return c["submission"].title or _("(no title yet)")
+    return c["submission"].tr("title") or _("(no title yet)")
 
 
 def _inviter(c: MailContext) -> str:

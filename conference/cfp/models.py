@@ -19,7 +19,7 @@ from conference.cfp.enums import (
     SubmissionState,
 )
 from conference.core.questions import QuestionColumns
-from conference.core.translations import Translatable, TranslationsOf
+from conference.core.translations import Translatable, TranslationsOf, current_language
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.events.enums import TeamRole
 from conference.events.models import Event, Track
@@ -226,6 +226,29 @@ class Submission(Translatable, Model):
 
     def __repr__(self) -> str:
         return f"<Submission {self.code} {self.state}>"
+
+    # Its languages. Unlike an organiser's text, a submission's main title and abstract are in the
+    # language its authors chose, not always the event's default.
+    @property
+    def written_in(self) -> str:
+        """The language of its title and abstract."""
+        return self.language or self.event.default_language
+
+    @property
+    def stated_language(self) -> str | None:
+        """Its language, for its pages to state: when its event has several, or it is another."""
+        if len(self.event.languages or ()) > 1 or self.written_in != self.event.default_language:
+            return self.written_in
+        return None
+
+    def tr(self, field: str, language: str | None = None) -> str:
+        """``field`` in ``language`` (by default the reader's): the text as written when that is the
+        submission's own language (a translation kept from before its language changed does not
+        show), else the authors' translation, else the text as written."""
+        language = language or current_language()
+        if language is not None and language == self.language:
+            return getattr(self, field) or ""
+        return super().tr(field, language)
 
     # Who is this person to the submission?
     def is_submitter(self, user) -> bool:

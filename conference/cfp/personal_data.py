@@ -46,7 +46,9 @@ def _exported(submission: Submission, user, email: str | None) -> dict:
     own = {a.id for a in submission.authors if a.user_id == user.id or (email and a.email == email)}
     return {
         "code": submission.code, "event": submission.event.slug, "title": submission.title,
-        "abstract": submission.abstract, "state": submission.state.value, "keywords": list(submission.keywords or []),
+        "abstract": submission.abstract, "language": submission.language,
+        "translations": dict(submission.translations or {}), "state": submission.state.value,
+        "keywords": list(submission.keywords or []),
         "type": submission.type.name if submission.type else None,
         "track": submission.track.name if submission.track else None,
         "you_submitted": submission.submitter_id == user.id,
@@ -77,6 +79,7 @@ def erase(user, *, person: Person, actor, now: dt.datetime) -> None:
                 for answer in [a for a in submission.answers if a.author_id == author.id]:
                     submission.answers.remove(answer)
         submission.title, submission.abstract = scrub(submission.title, person), scrub(submission.abstract, person)
+        submission.translations = scrub(dict(submission.translations or {}), person)
     db.session.flush()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -93,7 +93,26 @@ def list_submissions(event: Event, filters: SubmissionFilter = SubmissionFilter(
     if keyword:
         # Keywords are a JSON list: matching them here keeps the query the same on SQLite and PostgreSQL.
         found = [s for s in found if keyword in {k.casefold() for k in s.keywords or []}]
+    if filters.sort in _SHOWN:
+        found = _sorted_as_shown(found, _SHOWN[filters.sort], filters.descending)
     return found
+
+
+# Titles, types and tracks are listed in the reader's language (``tr``): sorted as they are shown.
+_SHOWN: dict[str, Callable[[Submission], str | None]] = {
+    "title": lambda s: s.tr("title"),
+    "type": lambda s: s.type.tr("name") if s.type is not None else None,
+    "track": lambda s: s.track.tr("name") if s.track is not None else None,
+}
+
+
+def _sorted_as_shown(found: list[Submission], shown: Callable[[Submission], str | None],
+                     descending: bool) -> list[Submission]:
+    """As the query sorts: by the text, missing ones last both ways, the code breaking ties."""
+    present = [s for s in found if shown(s) is not None]
+    present.sort(key=lambda s: ((shown(s) or "").casefold(), s.code), reverse=descending)
+    missing = sorted((s for s in found if shown(s) is None), key=lambda s: s.code, reverse=descending)
+    return present + missing
 
 
 def state_counts(event: Event) -> dict[SubmissionState, int]:

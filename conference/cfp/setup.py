@@ -26,6 +26,7 @@ from conference.cfp.models import (
 from conference.core.audit import record
 from conference.core.enums import QuestionKind
 from conference.core.files import FORMATS
+from conference.core.translations import clean_translations
 from conference.errors import (
     AlreadyExists,
     DomainError,
@@ -39,14 +40,36 @@ _ORGANISERS_ONLY = _l("Only the event's organisers can set up the call for paper
 
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_PAGE_LIMIT = 2000
+# The longest texts of the call's setup (their translations have the same limits).
+NAME_MAX = 100
+DESCRIPTION_MAX = 5000
+INTRO_MAX = 20000
+
+
+def _translations(event: Event, values: Mapping[str, str] | None, *, field: str, max_length: int,
+                  errors: dict[str, str], one_line: bool = False) -> dict[str, str] | None:
+    """A text's translations into the event's other languages, cleaned; None (leave them as they
+    are) when none were given. A problem is added to ``errors`` under ``field``."""
+    if values is None:
+        return None
+    try:
+        return clean_translations(dict(values), field=field, languages=event.other_languages,
+                                  max_length=max_length, one_line=one_line)
+    except DomainError as error:
+        errors[field] = error.message
+        return None
 
 
 def configure_call(event: Event, *, actor, opens_at: dt.datetime, deadline: dt.datetime,
                    edit_until: dt.datetime | None = None, intro: str = "",
+                   intro_translations: Mapping[str, str] | None = None,
                    track_required: bool = False) -> CallForPapers:
-    """Create or change the call's dates and text. Times are aware datetimes (UTC in storage)."""
+    """Create or change the call's dates and text (its introduction also in the event's other
+    languages). Times are aware datetimes (UTC in storage)."""
     event.require_manager(actor, _ORGANISERS_ONLY)
-    errors = {}
+    errors: dict[str, str] = {}
+    translated = _translations(event, intro_translations, field="intro_translations", max_length=INTRO_MAX,
+                               errors=errors)
     if deadline <= opens_at:
         errors["deadline"] = _("The deadline must be after the opening.")
     if edit_until is not None and edit_until < deadline:
@@ -61,6 +84,8 @@ def configure_call(event: Event, *, actor, opens_at: dt.datetime, deadline: dt.d
         action = "cfp.created"
     call.opens_at, call.deadline, call.edit_until = opens_at, deadline, edit_until
     call.intro = intro or ""
+    if translated is not None:
+        call.intro_translations = translated
     call.track_required = track_required
     db.session.flush()
     record(action, actor=actor, obj=call, event=event,
@@ -77,7 +102,7 @@ def _unique_name(model, event: Event, name: str, exclude_id: int | None, message
     name = " ".join((name or "").split())
     if not name:
         raise DomainError(_("Give a name."), field="name")
-    if len(name) > 100:
+    if len(name) > NAME_MAX:
         raise DomainError(_("Keep the name under 100 characters."), field="name")
     stmt = sa.select(model.id).where(model.event_id == event.id, sa.func.lower(model.name) == name.lower())
     if exclude_id is not None:
@@ -91,14 +116,20 @@ def save_submission_type(event: Event, *, actor, submission_type: SubmissionType
                          description: str = "", default_duration: int = 20, abstract_word_limit: int | None = None,
                          file_required: bool = False, accepted_file_types: list[str] | None = None,
                          max_file_size_mb: int = 10, max_pages: int | None = None,
-                         deadline: dt.datetime | None = None) -> SubmissionType:
+                         deadline: dt.datetime | None = None, name_translations: Mapping[str, str] | None = None,
+                         description_translations: Mapping[str, str] | None = None) -> SubmissionType:
     """Create or change a submission type. ``max_pages`` limits the pages of a PDF paper (None:
-    no limit); it is checked when a paper is uploaded, so papers already stored keep theirs."""
+    no limit); it is checked when a paper is uploaded, so papers already stored keep theirs. Its
+    name and description may be given in the event's other languages too (None: unchanged)."""
     event.require_manager(actor, _ORGANISERS_ONLY)
     name = _unique_name(SubmissionType, event, name, submission_type.id if submission_type else None,
                         _("There is already a submission type with this name."))
     accepted = [key for key in (accepted_file_types or []) if key in FORMATS]
-    errors = {}
+    errors: dict[str, str] = {}
+    names = _translations(event, name_translations, field="name_translations", max_length=NAME_MAX,
+                          errors=errors, one_line=True)
+    descriptions = _translations(event, description_translations, field="description_translations",
+                                 max_length=DESCRIPTION_MAX, errors=errors)
     if file_required and not accepted:
         errors["accepted_file_types"] = _("Choose at least one accepted file type, or do not require a file.")
     if not 1 <= int(max_file_size_mb) <= 100:
@@ -126,9 +157,18 @@ def save_submission_type(event: Event, *, actor, submission_type: SubmissionType
     submission_type.max_file_size_mb = int(max_file_size_mb)
     submission_type.max_pages = max_pages
     submission_type.deadline = deadline
+    _set_translations(submission_type, name=names, description=descriptions)
     db.session.flush()
     record(action, actor=actor, obj=submission_type, event=event, name=name)
     return submission_type
+
+
+def _set_translations(obj: SubmissionType | Track, *, name: dict[str, str] | None,
+                      description: dict[str, str] | None) -> None:
+    if name is not None:
+        obj.name_translations = name
+    if description is not None:
+        obj.description_translations = description
 
 
 def delete_submission_type(submission_type: SubmissionType, *, actor, event: Event) -> None:
@@ -143,17 +183,28 @@ def delete_submission_type(submission_type: SubmissionType, *, actor, event: Eve
 
 
 def save_track(event: Event, *, actor, track: Track | None = None, name: str, description: str = "",
-               colour: str = "#0b5cab") -> Track:
+               colour: str = "#0b5cab", name_translations: Mapping[str, str] | None = None,
+               description_translations: Mapping[str, str] | None = None) -> Track:
+    """Create or change a track; its name and description may be given in the event's other
+    languages too (None: unchanged)."""
     event.require_manager(actor, _ORGANISERS_ONLY)
     name = _unique_name(Track, event, name, track.id if track else None, _("There is already a track with this name."))
     if not COLOUR_RE.match(colour or ""):
         raise DomainError(_("Give the colour as # and six hexadecimal digits, e.g. #0b5cab."), field="colour")
+    errors: dict[str, str] = {}
+    names = _translations(event, name_translations, field="name_translations", max_length=NAME_MAX,
+                          errors=errors, one_line=True)
+    descriptions = _translations(event, description_translations, field="description_translations",
+                                 max_length=DESCRIPTION_MAX, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
     action = "cfp.track_updated"
     if track is None:
         track = Track(event_id=event.id, position=_next_position(Track, event))
         db.session.add(track)
         action = "cfp.track_created"
     track.name, track.description, track.colour = name, description or "", colour.lower()
+    _set_translations(track, name=names, description=descriptions)
     db.session.flush()
     record(action, actor=actor, obj=track, event=event, name=name)
     return track

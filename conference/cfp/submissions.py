@@ -4,7 +4,6 @@ answers to custom questions and files."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import Callable
 from typing import BinaryIO
@@ -23,6 +22,7 @@ from conference.cfp.enums import (
     QuestionTarget,
     SubmissionState,
 )
+from conference.cfp.languages import TITLE_MAX, check_texts, word_count
 from conference.cfp.models import (
     AccessCode,
     Answer,
@@ -61,10 +61,6 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are rea
 CODE_LENGTH = 6
 QUESTION_FILE_FORMATS = ["pdf", "docx", "odt", "png", "jpeg"]
 QUESTION_FILE_MAX_MB = 10
-
-
-def word_count(text: str) -> int:
-    return len(re.findall(r"\S+", text or ""))
 
 
 def _new_code() -> str:
@@ -120,10 +116,10 @@ def _check_access_code(code: AccessCode, *, type_id: int | None, track_id: int |
         raise DomainError(_("This access code has been used as often as it allows."), field="access_code")
     if code.types and type_id not in {t.id for t in code.types}:
         raise DomainError(_("This access code is for other submission types: %(names)s.",
-                            names=", ".join(t.name for t in code.types)), field="access_code")
+                            names=", ".join(t.tr("name") for t in code.types)), field="access_code")
     if code.tracks and track_id not in {t.id for t in code.tracks}:
         raise DomainError(_("This access code is for other tracks: %(names)s.",
-                            names=", ".join(t.name for t in code.tracks)), field="access_code")
+                            names=", ".join(t.tr("name") for t in code.tracks)), field="access_code")
 
 
 def _check_window(event: Event, *, type_: SubmissionType | None, track_id: int | None, now: dt.datetime,
@@ -198,8 +194,10 @@ def _clean_answers(submission: Submission, answers: dict, author_answers: dict,
 
 
 def _apply_content(submission: Submission, *, title, abstract, type_id, track_id, keywords,
-                   answers: dict | None, author_answers: dict | None) -> None:
-    """Set what the author typed; check what must hold even in a draft (limits, formats)."""
+                   answers: dict | None, author_answers: dict | None, language: str | None = None,
+                   title_translations: dict | None = None, abstract_translations: dict | None = None) -> None:
+    """Set what the author typed; check what must hold even in a draft (limits, formats, the
+    language among the event's, the translations within the limits of the texts they translate)."""
     event = submission.event
     errors: dict[str, str] = {}
     type_ = track = None
@@ -212,17 +210,20 @@ def _apply_content(submission: Submission, *, title, abstract, type_id, track_id
     except DomainError as error:
         errors["track_id"] = error.message
     title = " ".join((title or "").split())
-    if len(title) > 300:
+    if len(title) > TITLE_MAX:
         errors["title"] = _("Keep the title under 300 characters.")
     abstract = (abstract or "").strip()
     if type_ is not None and type_.abstract_word_limit and word_count(abstract) > type_.abstract_word_limit:
         errors["abstract"] = _("The abstract has %(n)d words; a %(type)s allows at most %(limit)d. Shorten it.",
-                               n=word_count(abstract), type=type_.name, limit=type_.abstract_word_limit)
+                               n=word_count(abstract), type=type_.tr("name"), limit=type_.abstract_word_limit)
+    texts = check_texts(submission, event, language=language, title_translations=title_translations,
+                        abstract_translations=abstract_translations, type_=type_, errors=errors)
     cleaned = _clean_answers(submission, answers or {}, author_answers or {}, errors)
     if errors:
         raise ValidationFailed(errors)
     submission.title = title
     submission.abstract = abstract
+    texts.apply(submission)
     submission.type = type_
     submission.track = track
     submission.keywords = keywords if isinstance(keywords, list) else parse_keywords(keywords)
@@ -253,7 +254,7 @@ def completeness_errors(submission: Submission) -> dict[str, str]:
         errors["track_id"] = _("Choose a track.")
     type_ = submission.type
     if type_ is not None and type_.file_required and submission.file_of_kind(FileKind.PAPER) is None:
-        errors["paper"] = _("Upload the file: a %(type)s needs one.", type=type_.name)
+        errors["paper"] = _("Upload the file: a %(type)s needs one.", type=type_.tr("name"))
     answered = {(a.question_id, a.author_id) for a in submission.answers if not is_empty(a.value)}
     answered |= {(f.question_id, None) for f in submission.files if f.question_id is not None}
     type_id = submission.type.id if submission.type else None
@@ -275,8 +276,10 @@ def completeness_errors(submission: Submission) -> dict[str, str]:
 
 def create_draft(event: Event, *, actor: User, form_nonce: str | None = None, title: str = "", abstract: str = "",
                  type_id=None, track_id=None, keywords="", answers=None, access_code: str | None = None,
-                 now: dt.datetime | None = None) -> Submission:
-    """Start a submission as a draft. The same form sent twice (a double click) gives the same draft."""
+                 language: str | None = None, title_translations: dict | None = None,
+                 abstract_translations: dict | None = None, now: dt.datetime | None = None) -> Submission:
+    """Start a submission as a draft, in ``language`` (by default the event's). The same form
+    sent twice (a double click) gives the same draft."""
     now = now or utcnow()
     if not actor.is_verified:
         raise NotAllowed(_("Confirm your email address before submitting: use the link we sent you."))
@@ -297,7 +300,8 @@ def create_draft(event: Event, *, actor: User, form_nonce: str | None = None, ti
         is_presenter=True, is_corresponding=True,
     ))
     _apply_content(submission, title=title, abstract=abstract, type_id=type_id, track_id=track_id,
-                   keywords=keywords, answers=answers, author_answers=None)
+                   keywords=keywords, answers=answers, author_answers=None, language=language,
+                   title_translations=title_translations, abstract_translations=abstract_translations)
     try:
         with db.session.begin_nested():  # add inside: begin_nested() flushes pending rows before its SAVEPOINT
             db.session.add(submission)
@@ -327,15 +331,19 @@ def _require_edit(submission: Submission, actor, now: dt.datetime) -> None:
 
 
 def update_submission(submission: Submission, *, actor, title: str, abstract: str, type_id=None, track_id=None,
-                      keywords="", answers=None, author_answers=None, now: dt.datetime | None = None) -> None:
-    """Save changes. A submitted submission must stay complete; a draft need not be."""
+                      keywords="", answers=None, author_answers=None, language: str | None = None,
+                      title_translations: dict | None = None, abstract_translations: dict | None = None,
+                      now: dt.datetime | None = None) -> None:
+    """Save changes. A submitted submission must stay complete; a draft need not be. A language or
+    translations not given (None) are left as they are."""
     now = now or utcnow()
     _require_edit(submission, actor, now)
     # An incomplete row (a submitted one without its type) would hit the DB's CHECK at any query's
     # autoflush before we can say what is missing.
     with db.session.no_autoflush:
         _apply_content(submission, title=title, abstract=abstract, type_id=type_id, track_id=track_id,
-                       keywords=keywords, answers=answers, author_answers=author_answers)
+                       keywords=keywords, answers=answers, author_answers=author_answers, language=language,
+                       title_translations=title_translations, abstract_translations=abstract_translations)
         missing = completeness_errors(submission) if submission.state == SubmissionState.SUBMITTED else {}
         if submission.state != SubmissionState.DRAFT and submission.type is None:  # past the draft, a type is a must
             missing.setdefault("type_id", _("Choose the submission type."))

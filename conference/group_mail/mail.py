@@ -33,12 +33,14 @@ UNSUBSCRIBE = Placeholder(
     lambda c: c.get("unsubscribe_link", ""), kind="url")
 
 
+# Titles in the recipient's language where the authors gave one (mail renders in it).
 def _submissions(c: MailContext) -> str:
-    return "\n".join(f'- {s.code}: "{s.title}" ({SUBMISSION_STATE_NAMES[s.state]})' for s in c.get("submissions", ()))
+    return "\n".join(f'- {s.code}: "{s.tr("title")}" ({SUBMISSION_STATE_NAMES[s.state]})'
+                     for s in c.get("submissions", ()))
 
 
 def _to_review(c: MailContext) -> str:
-    return "\n".join(f'- {s.code}: "{s.title}"' for s in c.get("to_review", ()))
+    return "\n".join(f'- {s.code}: "{s.tr("title")}"' for s in c.get("to_review", ()))
 
 
 def _review_deadline(c: MailContext) -> str:

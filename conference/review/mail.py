@@ -163,7 +163,7 @@ add_set("committee_submission", [
 
 
 def _submission_list(c: MailContext) -> str:
-    return "\n".join(f"- {s.code}: {s.title}" for s in c.get("submissions") or ())
+    return "\n".join(f"- {s.code}: {s.tr('title')}" for s in c.get("submissions") or ())
 
 
 def _deadline(c: MailContext) -> str:

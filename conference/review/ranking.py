@@ -122,7 +122,7 @@ def _sort_key(sort: str):
     if sort == "code":
         return lambda row: row.submission.code
     if sort == "title":
-        return lambda row: row.submission.title.casefold()
+        return lambda row: row.submission.tr("title").casefold()  # as the page shows it
     if sort == "count":
         return lambda row: row.stats.count
     attribute = {"confidence": "confidence_weighted"}.get(sort, sort if sort in SORT_KEYS else "mean")
@@ -163,7 +163,7 @@ def _decision_text(submission: Submission) -> str:
     if submission.pending_decision == Decision.REJECT:
         return _("reject")
     if submission.pending_type is not None and submission.pending_type_id != submission.type_id:
-        return _("accept as %(type)s", type=submission.pending_type.name)
+        return _("accept as %(type)s", type=submission.pending_type.tr("name"))
     return _("accept")
 
 

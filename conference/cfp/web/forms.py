@@ -22,15 +22,23 @@ from wtforms import (
 
 from conference.cfp.authoring import Upload
 from conference.cfp.enums import QuestionTarget
+from conference.cfp.languages import ABSTRACT_TRANSLATION_MAX, TITLE_MAX
 from conference.core.enums import QuestionKind
+from conference.core.translations import current_language
+from conference.i18n import language_name
 from conference.web.common import BaseForm
 from conference.web.common import id_or_none as _id_or_none
+from conference.web.fields import TranslationsField, show_languages
 from conference.web.questions import mark_required, shown_answer, with_answer_fields
 
 
 class SubmissionForm(BaseForm):
+    language = SelectField(_l("Language of the submission"), validate_choice=False)
     title = StringField(_l("Title"))
+    title_translations = TranslationsField(_l("Title in the event's other languages"), max_length=TITLE_MAX)
     abstract = TextAreaField(_l("Abstract"))
+    abstract_translations = TranslationsField(_l("Abstract in the event's other languages"), multiline=True,
+                                              max_length=ABSTRACT_TRANSLATION_MAX)
     type_id = RadioField(_l("Submission type"), coerce=_id_or_none, validate_choice=False)
     track_id = SelectField(_l("Track"), coerce=_id_or_none, validate_choice=False)
     keywords = StringField(_l("Keywords"))
@@ -41,6 +49,8 @@ class SubmissionForm(BaseForm):
 
     # Filled by build_submission_form: the question fields, as (question, author or None, field name).
     question_fields: list = []
+    # Whether authors choose the language (the event has several): else the field is not shown.
+    asks_language = False
 
     def content(self) -> dict:
         """What the domain's create_draft/update_submission take, as typed."""
@@ -53,7 +63,11 @@ class SubmissionForm(BaseForm):
             else:
                 author_answers[(author.id, question.id)] = self[name].data
         content = {"title": self.title.data or "", "abstract": self.abstract.data or "", "type_id": self.type_id.data,
-                   "track_id": self.track_id.data, "keywords": self.keywords.data or "", "answers": answers}
+                   "track_id": self.track_id.data, "keywords": self.keywords.data or "", "answers": answers,
+                   "title_translations": self.title_translations.data,
+                   "abstract_translations": self.abstract_translations.data}
+        if self.asks_language:
+            content["language"] = self.language.data or ""
         if author_answers:
             content["author_answers"] = author_answers
         return content
@@ -68,10 +82,12 @@ class SubmissionForm(BaseForm):
                 for name in names if self[name].data}
 
 
-def build_submission_form(*, questions, types, tracks, track_required=False, submission=None,
+def build_submission_form(*, questions, types, tracks, languages, track_required=False, submission=None,
                           **initial) -> SubmissionForm:
     """The submission form for this event: every question of the submission, and each
-    per-author question once per author (once for "you" on a new submission)."""
+    per-author question once per author (once for "you" on a new submission); the language
+    among ``languages`` (the event's, the default first) when there are several, and the title
+    and abstract in the others."""
     fields = []
     for question in questions:
         if question.target == QuestionTarget.SUBMISSION:
@@ -84,9 +100,13 @@ def build_submission_form(*, questions, types, tracks, track_required=False, sub
     named = [(name, question) for question, _author, name in fields]
     form_class = with_answer_fields(SubmissionForm, named, question_fields=fields)
     data = dict(initial)
+    # A new submission is in the page's language if the event has it, else in its default.
+    data["language"] = current_language() if current_language() in languages else languages[0]
     if submission is not None:
         data.update(title=submission.title, abstract=submission.abstract, type_id=submission.type_id,
-                    track_id=submission.track_id, keywords=", ".join(submission.keywords or []))
+                    track_id=submission.track_id, keywords=", ".join(submission.keywords or []),
+                    language=submission.written_in, title_translations=submission.title_translations,
+                    abstract_translations=submission.abstract_translations)
         for answer in submission.answers:
             suffix = f"_a{answer.author_id}" if answer.author_id else ""
             data[f"q_{answer.question_id}{suffix}"] = shown_answer(answer.value)
@@ -96,9 +116,21 @@ def build_submission_form(*, questions, types, tracks, track_required=False, sub
     for name in filter(None, required):
         form[name].flags.required = True
     mark_required(form, named)
-    form.type_id.choices = [SelectChoice(t.id, t.name) for t in types]
-    form.track_id.choices = [SelectChoice("", _l("No track chosen"))] + [SelectChoice(t.id, t.name) for t in tracks]
+    _offer_languages(form, languages, data["language"])
+    form.type_id.choices = [SelectChoice(t.id, t.tr("name")) for t in types]
+    form.track_id.choices = [SelectChoice("", _l("No track chosen"))] + [SelectChoice(t.id, t.tr("name"))
+                                                                         for t in tracks]
     return form
+
+
+def _offer_languages(form: SubmissionForm, languages: list[str], own: str) -> None:
+    """The languages to choose from (the submission's own too, should the event no longer have
+    it), and the translation fields of the others than the one chosen (as sent, when it is one)."""
+    offered = languages + ([own] if own not in languages else [])
+    form.language.choices = [SelectChoice(code, language_name(code)) for code in offered]
+    form.asks_language = len(offered) > 1
+    chosen = form.language.data if form.language.data in offered else own
+    show_languages(form, [code for code in languages if code != chosen])
 
 
 def new_nonce() -> str:

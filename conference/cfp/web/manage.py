@@ -48,6 +48,7 @@ def labels():
 def edit_call(slug):
     event = load_managed_event(slug)
     form = CallForm(obj=event.call, zone=event.timezone)
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: cfp_setup.configure_call(event, actor=current_actor(), **form.values()),
                      saved=_("The call for papers is saved."), back=url_for(".edit_call", slug=slug),
                      page=lambda: render_template("cfp_manage/call.html", event=event, form=form))
@@ -70,6 +71,7 @@ def type_page(slug, type_id=None):
     event = load_managed_event(slug)
     submission_type = load_if_given(SubmissionType, event, type_id)
     form = SubmissionTypeForm(obj=submission_type, zone=event.timezone)
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: cfp_setup.save_submission_type(event, actor=current_actor(),
                                                                   submission_type=submission_type, **form.values()),
                      saved=_("The submission type is saved."), back=url_for(".list_types", slug=slug),
@@ -83,7 +85,7 @@ def delete_type(slug, type_id):
     event = load_managed_event(slug)
     submission_type = load_of_event(SubmissionType, event, type_id)
     run_action(lambda: cfp_setup.delete_submission_type(submission_type, actor=current_actor(), event=event),
-               _("The submission type %(name)s is deleted.", name=submission_type.name))
+               _("The submission type %(name)s is deleted.", name=submission_type.tr("name")))
     return redirect(url_for(".list_types", slug=slug))
 
 
@@ -104,6 +106,7 @@ def track_page(slug, track_id=None):
     event = load_managed_event(slug)
     track = load_if_given(Track, event, track_id)
     form = TrackForm(obj=track)
+    show_languages(form, event.other_languages)
     return edit_page(form, lambda: cfp_setup.save_track(event, actor=current_actor(), track=track, **form.values()),
                      saved=_("The track is saved."), back=url_for(".list_tracks", slug=slug),
                      page=lambda: render_template("cfp_manage/track_form.html", event=event, form=form, track=track))
@@ -115,7 +118,7 @@ def delete_track(slug, track_id):
     event = load_managed_event(slug)
     track = load_of_event(Track, event, track_id)
     run_action(lambda: cfp_setup.delete_track(track, actor=current_actor(), event=event),
-               _("The track %(name)s is deleted.", name=track.name))
+               _("The track %(name)s is deleted.", name=track.tr("name")))
     return redirect(url_for(".list_tracks", slug=slug))
 
 
@@ -151,7 +154,7 @@ def delete_question(slug, question_id):
     event = load_managed_event(slug)
     question = load_of_event(Question, event, question_id)
     run_action(lambda: cfp_setup.delete_question(question, actor=current_actor(), event=event),
-               _("The question %(label)s is deleted, with its answers.", label=question.label))
+               _("The question %(label)s is deleted, with its answers.", label=question.tr("label")))
     return redirect(url_for(".list_questions", slug=slug))
 
 

@@ -27,13 +27,14 @@ from wtforms.widgets import ColorInput
 from conference.cfp.enums import QuestionTarget, SubmissionState
 from conference.cfp.models import Question
 from conference.cfp.queries import SORT_KEYS, SubmissionFilter
+from conference.cfp.setup import DESCRIPTION_MAX, INTRO_MAX, NAME_MAX
 from conference.core.bounds import date_in_range
 from conference.core.files import FORMATS
 from conference.web.common import BaseForm, date_range_message
 from conference.web.common import (
     id_or_none as _id_or_none,  # other forms modules import it from here
 )
-from conference.web.fields import CheckboxesField, IdCheckboxesField
+from conference.web.fields import CheckboxesField, IdCheckboxesField, TranslationsField
 from conference.web.questions import WRONG_CHOICE, QuestionEditorForm
 
 TARGET_LABELS = {
@@ -155,17 +156,31 @@ class CallForm(ZonedForm):
     opens_at = LocalDateTimeField(_l("Opens"), [InputRequired(_l("Give the date and time the call opens."))])
     deadline = LocalDateTimeField(_l("Deadline"), [InputRequired(_l("Give the deadline."))])
     edit_until = LocalDateTimeField(_l("Submitted work can be changed until (optional)"), [Optional()])
-    intro = TextAreaField(_l("Introduction"), [Optional(), _at_most(20000)])
+    intro = TextAreaField(_l("Introduction"), [Optional(), _at_most(INTRO_MAX)])
+    intro_translations = TranslationsField(_l("Introduction in the event's other languages"), multiline=True,
+                                           max_length=INTRO_MAX)
     track_required = BooleanField(_l("Authors must choose a track"))
 
     def values(self) -> dict:
         return {"opens_at": self.opens_at.utc, "deadline": self.deadline.utc, "edit_until": self.edit_until.utc,
-                "intro": self.intro.data or "", "track_required": self.track_required.data}
+                "intro": self.intro.data or "", "intro_translations": self.intro_translations.data,
+                "track_required": self.track_required.data}
+
+
+def _name_translations() -> TranslationsField:
+    return TranslationsField(_l("Name in the event's other languages"), max_length=NAME_MAX)
+
+
+def _description_translations() -> TranslationsField:
+    return TranslationsField(_l("Description in the event's other languages"), multiline=True,
+                             max_length=DESCRIPTION_MAX)
 
 
 class SubmissionTypeForm(ZonedForm):
-    name = StringField(_l("Name"), [InputRequired(_l("Give a name.")), _at_most(100)])
-    description = TextAreaField(_l("Description"), [Optional(), _at_most(5000)])
+    name = StringField(_l("Name"), [InputRequired(_l("Give a name.")), _at_most(NAME_MAX)])
+    name_translations = _name_translations()
+    description = TextAreaField(_l("Description"), [Optional(), _at_most(DESCRIPTION_MAX)])
+    description_translations = _description_translations()
     default_duration = _whole(_l("Default duration (minutes)"), _l("Enter a whole number of minutes, e.g. 20."),
                               InputRequired(_l("Give the duration in minutes.")), default=20)
     abstract_word_limit = _whole(_l("Abstract word limit (optional)"),
@@ -181,6 +196,8 @@ class SubmissionTypeForm(ZonedForm):
 
     def values(self) -> dict:
         return {"name": self.name.data, "description": self.description.data or "",
+                "name_translations": self.name_translations.data,
+                "description_translations": self.description_translations.data,
                 "default_duration": self.default_duration.data, "abstract_word_limit": self.abstract_word_limit.data,
                 "file_required": self.file_required.data, "accepted_file_types": self.accepted_file_types.chosen(),
                 "max_file_size_mb": self.max_file_size_mb.data, "max_pages": self.max_pages.data,
@@ -188,8 +205,10 @@ class SubmissionTypeForm(ZonedForm):
 
 
 class TrackForm(BaseForm):
-    name = StringField(_l("Name"), [InputRequired(_l("Give a name.")), _at_most(100)])
-    description = TextAreaField(_l("Description"), [Optional(), _at_most(5000)])
+    name = StringField(_l("Name"), [InputRequired(_l("Give a name.")), _at_most(NAME_MAX)])
+    name_translations = _name_translations()
+    description = TextAreaField(_l("Description"), [Optional(), _at_most(DESCRIPTION_MAX)])
+    description_translations = _description_translations()
     colour_picker = StringField(_l("Colour"), widget=ColorInput())
     # For browsers without a colour picker, and for people who know the code they want.
     colour = StringField(_l("Colour code"), [Optional(), _at_most(20)])
@@ -206,6 +225,8 @@ class TrackForm(BaseForm):
         picked = (self.colour_picker.data or "").strip()
         changed = typed.lower() != self.original_colour.lower()
         return {"name": self.name.data, "description": self.description.data or "",
+                "name_translations": self.name_translations.data,
+                "description_translations": self.description_translations.data,
                 "colour": typed if typed and (changed or not picked) else picked}
 
 
@@ -222,8 +243,8 @@ class QuestionForm(QuestionEditorForm):
         if question is not None and not self.is_submitted():
             self.type_ids.data = [t.id for t in question.types]
             self.track_ids.data = [t.id for t in question.tracks]
-        self.type_ids.choices = [SelectChoice(t.id, t.name) for t in types]
-        self.track_ids.choices = [SelectChoice(t.id, t.name) for t in tracks]
+        self.type_ids.choices = [SelectChoice(t.id, t.tr("name")) for t in types]
+        self.track_ids.choices = [SelectChoice(t.id, t.tr("name")) for t in tracks]
 
     def values(self) -> dict:
         return {**super().values(), "target": self.target.data, "type_ids": self.type_ids.chosen(),
@@ -241,8 +262,8 @@ class AccessCodeForm(ZonedForm):
 
     def __init__(self, *args, types, tracks, **kwargs):
         super().__init__(*args, **kwargs)
-        self.type_ids.choices = [SelectChoice(t.id, t.name) for t in types]
-        self.track_ids.choices = [SelectChoice(t.id, t.name) for t in tracks]
+        self.type_ids.choices = [SelectChoice(t.id, t.tr("name")) for t in types]
+        self.track_ids.choices = [SelectChoice(t.id, t.tr("name")) for t in tracks]
 
     def values(self) -> dict:
         return {"code": self.code.data or "", "note": self.note.data or "", "valid_until": self.valid_until.utc,
@@ -267,8 +288,8 @@ class SubmissionFilterForm(Form):
     def __init__(self, formdata, *, types, tracks, keywords):
         super().__init__(formdata)
         self.state.choices = [SelectChoice("", _("Any state"))] + _choices(STATE_LABELS)
-        self.type_id.choices = [SelectChoice("", _("Any type"))] + [SelectChoice(t.id, t.name) for t in types]
-        self.track_id.choices = [SelectChoice("", _("Any track"))] + [SelectChoice(t.id, t.name) for t in tracks]
+        self.type_id.choices = [SelectChoice("", _("Any type"))] + [SelectChoice(t.id, t.tr("name")) for t in types]
+        self.track_id.choices = [SelectChoice("", _("Any track"))] + [SelectChoice(t.id, t.tr("name")) for t in tracks]
         self.keyword.choices = [SelectChoice("", _("Any keyword"))] + [SelectChoice(k, k) for k in keywords]
 
     def query(self, **overrides) -> dict:

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 
 from conference.cfp import authoring, queries, submissions
 from conference.cfp.enums import SubmissionState
+from conference.cfp.languages import event_languages
 from conference.cfp.web.forms import (
     AccessCodeForm,
     AuthorForm,
@@ -63,7 +64,8 @@ def _author_or_404(submission, author_id: int):
 
 def _form_context(event) -> dict:
     return {"questions": submissions.submission_questions(event), "types": queries.types_of(event),
-            "tracks": queries.tracks_of(event), "track_required": event.call.track_required}
+            "tracks": queries.tracks_of(event), "track_required": event.call.track_required,
+            "languages": event_languages(event)}
 
 
 def _in_zones(when, event):

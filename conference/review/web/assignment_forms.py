@@ -39,7 +39,8 @@ class TrackFilterForm(Form):
 
     def __init__(self, formdata=None, *, tracks=(), **kwargs):
         super().__init__(formdata, **kwargs)
-        self.track.choices = [SelectChoice("", _l("All my tracks"))] + [SelectChoice(t.id, t.name) for t in tracks]
+        self.track.choices = [SelectChoice("", _l("All my tracks"))] + [SelectChoice(t.id, t.tr("name"))
+                                                                        for t in tracks]
 
 
 def bidding_form(rows):
@@ -78,7 +79,7 @@ class AutoAssignForm(BaseForm):
 
     def __init__(self, *args, tracks=(), all_tracks: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [SelectChoice(t.id, t.name) for t in tracks]
+        choices = [SelectChoice(t.id, t.tr("name")) for t in tracks]
         if all_tracks:
             choices = [SelectChoice("", _l("All tracks"))] + choices
         self.track_id.choices = choices

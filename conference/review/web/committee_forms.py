@@ -36,7 +36,7 @@ class CommitteeInviteForm(BaseForm):
 
     def __init__(self, *args, tracks, **kwargs):
         super().__init__(*args, **kwargs)
-        self.track_ids.choices = [SelectChoice(t.id, t.name) for t in tracks]
+        self.track_ids.choices = [SelectChoice(t.id, t.tr("name")) for t in tracks]
 
     def values(self) -> dict:
         return {"email": self.email.data, "role": self.role.data, "track_ids": self.track_ids.chosen(),
@@ -51,7 +51,7 @@ class MemberLimitsForm(BaseForm):
 
     def __init__(self, *args, tracks, **kwargs):
         super().__init__(*args, **kwargs)
-        self.track_ids.choices = [SelectChoice(t.id, t.name) for t in tracks]
+        self.track_ids.choices = [SelectChoice(t.id, t.tr("name")) for t in tracks]
 
     def values(self) -> dict:
         return {"track_ids": self.track_ids.chosen(), "max_load": self.max_load.data}

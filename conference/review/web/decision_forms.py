@@ -29,7 +29,7 @@ CLEAR = "clear"
 def decision_choices(types) -> list[SelectChoice]:
     """accept, accept as each type, reject, and clearing the staged decision."""
     return ([SelectChoice(Decision.ACCEPT.value, _l("Accept"))]
-            + [SelectChoice(f"type:{t.id}", _l("Accept as %(type)s", type=t.name)) for t in types]
+            + [SelectChoice(f"type:{t.id}", _l("Accept as %(type)s", type=t.tr("name"))) for t in types]
             + [SelectChoice(Decision.REJECT.value, _l("Reject")), SelectChoice(CLEAR, _l("Clear the staged decision"))])
 
 
@@ -48,8 +48,8 @@ class RankingFilterForm(Form):
 
     def __init__(self, formdata, *, types, tracks):
         super().__init__(formdata)
-        self.track_id.choices = [SelectChoice("", _l("Any track"))] + [SelectChoice(t.id, t.name) for t in tracks]
-        self.type_id.choices = [SelectChoice("", _l("Any type"))] + [SelectChoice(t.id, t.name) for t in types]
+        self.track_id.choices = [SelectChoice("", _l("Any track"))] + [SelectChoice(t.id, t.tr("name")) for t in tracks]
+        self.type_id.choices = [SelectChoice("", _l("Any type"))] + [SelectChoice(t.id, t.tr("name")) for t in types]
         self.state.choices = [SelectChoice("", _l("Any state"))] + [
             SelectChoice(s.value, label) for s, label in REVIEWABLE_STATE_LABELS.items()]
 
