@@ -38,6 +38,7 @@ from conference.core import jobs, storage, unreferenced
 from conference.core.bounds import storable
 from conference.core.links import external_url, web_link
 from conference.core.markdown import render_markdown
+from conference.core.translations import translated
 from conference.errors import DomainError, NotAllowed
 from conference.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from conference.i18n import (
@@ -171,6 +172,7 @@ def _register_areas(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["tr"] = translated  # a list's texts in the reader's language
     app.jinja_env.filters["web_link"] = web_link  # a stored address as a link's target, or None
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date

@@ -6,12 +6,6 @@ from flask import Flask
 from conference.core import personal_data as core_personal_data
 
 
-def translated(obj, field: str) -> str:
-    """The ``tr`` filter, for lists in templates: ``types|map('tr', 'name')|join(', ')`` gives each
-    one's name in the reader's language (``Translatable.tr``)."""
-    return obj.tr(field)
-
-
 def init_app(app: Flask) -> None:
     # Importing any of the area's modules runs this package first: its pages and mail are
     # imported here, when create_app calls, after every area's models.
@@ -24,7 +18,6 @@ def init_app(app: Flask) -> None:
     from conference.cfp.web.views import bp  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.core import unreferenced  # noqa: PLC0415  (deferred: runs in create_app)
 
-    app.add_template_filter(translated, "tr")  # app-wide: review's pages use it too
     app.register_blueprint(bp)
     app.register_blueprint(manage_bp)
     unreferenced.refer_from("submission files", stored_file_digests)

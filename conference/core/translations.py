@@ -78,6 +78,12 @@ class TranslationsOf:
         obj.translations = everything
 
 
+def translated(obj: Translatable, field: str) -> str:
+    """The ``tr`` template filter, for lists: ``types|map('tr', 'name')`` gives each one's name in
+    the reader's language."""
+    return obj.tr(field)
+
+
 def clean_translations(
     values: dict[str, str] | None,
     *,

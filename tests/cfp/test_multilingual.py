@@ -334,7 +334,7 @@ def test_a_language_not_among_the_events_is_refused_next_to_the_field(app, db, i
         in_french, language=language, title="Crues et alertes"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert error_of(page, "language") == "Choose one of the event's languages."
+    assert error_of(page, "language") == "Choisissez l'une des langues de l'événement."  # the page is in French
     assert 'value="Crues et alertes"' in page
     assert db.session.scalar(sa.select(sa.func.count(Submission.id))) == 0
 
