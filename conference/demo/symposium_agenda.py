@@ -110,7 +110,7 @@ def load_symposium_agenda(event: Event, *, organiser: User) -> str:
                                        kind=item_kind, duration=minutes, language=spoken)
             programme.place_item(item, actor=o, session=session)
             items += 1
-    release = releases.release(event, actor=o, name="Programme", comment="The symposium's programme.")
+    release = releases.release(event, actor=o, name="Symposium programme", comment="The first version.")
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id > queued_before))
     db.session.flush()
     return (f"Agenda of {event.slug}: {len(SESSIONS)} sessions and {items} items in English, French and Spanish, "
