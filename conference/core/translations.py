@@ -11,7 +11,7 @@ and operations the translations of one text as a plain ``{language: text}`` dict
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -21,6 +21,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from conference.core.bounds import storable
 from conference.errors import DomainError
+
+# The languages the event numbered ``event_id`` offers, or None when unknown (set by the events
+# area, which owns events; a look-up in the session's identity map, no query for a loaded event).
+EVENT_LANGUAGES: list[Callable[[int], Sequence[str] | None]] = []
 
 
 def current_language() -> str | None:
@@ -40,14 +44,37 @@ class Translatable:
     )
 
     def tr(self, field: str, language: str | None = None) -> str:
-        """``field`` in ``language`` (by default the viewer's), else in the main language."""
+        """``field`` in ``language`` (by default the viewer's) when it is given and the event still
+        offers that language, else in the main language. A language the event stopped offering
+        keeps its texts (nothing typed is lost), shown again if the language comes back."""
         language = language or current_language()
         given = ((self.translations or {}).get(field) or {}).get(language or "") if language else None
+        if given and language not in self.offered_languages():
+            given = None
         return given or getattr(self, field) or ""
+
+    def offered_languages(self) -> Sequence[str]:
+        """The languages of the event the row belongs to (all, when that is not known)."""
+        event_id = getattr(self, "event_id", None)
+        if event_id is None:
+            return _EVERY_LANGUAGE
+        for lookup in EVENT_LANGUAGES:
+            found = lookup(event_id)
+            if found is not None:
+                return found
+        return _EVERY_LANGUAGE
 
     def languages_of(self, field: str) -> list[str]:
         """The languages ``field`` is given in besides the main one."""
         return sorted((self.translations or {}).get(field) or {})
+
+
+class _Everything(tuple):
+    def __contains__(self, item) -> bool:
+        return True
+
+
+_EVERY_LANGUAGE: Sequence[str] = _Everything()
 
 
 class TranslationsOf:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.accounts.models import User
-from conference.core.translations import Translatable, TranslationsOf
+from conference.core.translations import EVENT_LANGUAGES, Translatable, TranslationsOf
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.errors import NotAllowed
 from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
@@ -75,6 +75,9 @@ class Event(Translatable, Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+    def offered_languages(self) -> list[str]:
+        return list(self.languages or ())
 
     @property
     def other_languages(self) -> list[str]:
@@ -216,3 +219,14 @@ class Track(Translatable, Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     colour: Mapped[str] = mapped_column(sa.String(7), default="#0b5cab")
     position: Mapped[int] = mapped_column(default=0)
+
+
+def _loaded_event_languages(event_id: int) -> list[str] | None:
+    """The languages of event ``event_id`` if the session holds it loaded; None otherwise: looking
+    it up must never cost a query (a page showing rows of many events would pay one per event)."""
+    event = db.session.identity_map.get(db.session.identity_key(Event, event_id))
+    languages = event.__dict__.get("languages") if event is not None else None  # unloaded or expired: unknown
+    return list(languages) if languages is not None else None
+
+
+EVENT_LANGUAGES.append(_loaded_event_languages)

@@ -13,6 +13,7 @@ from conference.core.translations import TranslationsOf, clean_translations
 from conference.errors import DomainError
 from conference.events import setup as event_ops
 from conference.events import team
+from conference.events.models import Track
 
 from .. import factories
 from ..conftest import login
@@ -127,9 +128,21 @@ def test_a_language_dropped_keeps_its_texts_for_when_it_comes_back(db, trilingua
     event_ops.update_event(event, actor=organiser, languages=["es"])
     assert event.other_languages == ["es"]
     assert event.title_translations == {"fr": "Symposium sur l'alerte précoce"}
-    # A dropped language is not shown, even to a French reader.
+    # A dropped language is not shown, even to a French reader: the default is, on the page too.
+    assert event.tr("title", "fr") == "Symposium on Early Warnings"
+    track = Track(event_id=event.id, name="Floods", translations={"name": {"fr": "Crues", "es": "Inundaciones"}})
+    db.session.add(track)
+    db.session.flush()
+    assert (track.tr("name", "fr"), track.tr("name", "es")) == ("Floods", "Inundaciones")
     event_ops.update_event(event, actor=organiser, languages=["es", "fr"])
     assert event.tr("title", "fr") == "Symposium sur l'alerte précoce"
+    assert track.tr("name", "fr") == "Crues"
+
+
+def test_a_dropped_language_is_not_shown_on_the_page(app, db, trilingual):
+    event, organiser = trilingual
+    event_ops.update_event(event, actor=organiser, languages=["es"])
+    assert "<h1>Symposium on Early Warnings</h1>" in page(app.test_client(), "/events/trilingue/", "fr")
 
 
 def test_mail_gives_the_events_title_in_the_recipients_language(db, trilingual):
