@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from conference.accounts.models import User
 from conference.cfp import mail as cfp_mail  # noqa: F401  (registers the "submission" set ours builds on)
@@ -36,7 +36,7 @@ def reviews_text(reviews) -> str:
     for review in reviews or ():
         lines = [_("Review %(n)d", n=review.number)]
         if review.overall is not None:
-            lines.append(_("Overall score: %(score)s of 10", score=f"{review.overall:.1f}"))
+            lines.append(_("Overall score: %(score)s of 10", score=format_decimal(review.overall, "0.0")))
         lines += [f"{name}: {value} ({low}–{high})" for name, value, low, high in review.scores]
         if review.comments:
             lines += ["", review.comments]

@@ -150,7 +150,7 @@ class IdCheckboxesField(CheckboxesField):
 
 
 def _at_most(n: int) -> Length:
-    return Length(max=n, message=_l("Keep this to at most %(max)d characters."))
+    return Length(max=n, message=_l("Keep this to at most %(max)d characters.", max=n))
 
 
 def _whole(label, message, *validators, **kwargs):
