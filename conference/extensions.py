@@ -114,31 +114,32 @@ class NumberedDomain(Domain):
         return interpolate(self.get_translations().unpgettext(context, singular, plural, num), variables)
 
 
-def _template_message(context: Context, text: str, variables: dict[str, Any]) -> str:
-    # As Jinja's own "newstyle" gettext: marked safe when escaping (its variables are escaped),
+def _template_message(context: Context, text: str, variables: dict[str, Any], /) -> str:
+    # As Jinja's own "newstyle" gettext (the arguments before the variables are positional only, so a
+    # variable may be called num or context): marked safe when escaping (its variables are escaped),
     # always formatted (so "%%" is a percent sign whether or not there are variables).
     return interpolate(Markup(text) if context.eval_ctx.autoescape else text, variables)
 
 
 @pass_context
-def _template_gettext(context: Context, string: str, **variables: Any) -> str:
+def _template_gettext(context: Context, string: str, /, **variables: Any) -> str:
     return _template_message(context, get_translations().ugettext(string), variables)
 
 
 @pass_context
-def _template_ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+def _template_ngettext(context: Context, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     variables.setdefault("num", num)
     return _template_message(context, get_translations().ungettext(singular, plural, num), variables)
 
 
 @pass_context
-def _template_pgettext(context: Context, string_context: str, string: str, **variables: Any) -> str:
+def _template_pgettext(context: Context, string_context: str, string: str, /, **variables: Any) -> str:
     variables.setdefault("context", string_context)
     return _template_message(context, get_translations().upgettext(string_context, string), variables)
 
 
 @pass_context
-def _template_npgettext(context: Context, string_context: str, singular: str, plural: str, num: int,
+def _template_npgettext(context: Context, string_context: str, singular: str, plural: str, num: int, /,
                         **variables: Any) -> str:
     variables.setdefault("context", string_context)
     variables.setdefault("num", num)

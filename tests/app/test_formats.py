@@ -34,8 +34,8 @@ def test_a_message_writes_its_numbers_in_the_readers_language(app, language, tho
         assert gettext("%(n)s %(id)d %(b)s 100%%", n="12345", id=12345, b=True) == "12345 12345 True 100%"
         page = render_template_string(
             "{{ _('%(n)d', n=12345) }}|{{ ngettext('%(num)d', '%(num)d', 12345) }}|{{ _('%(x)s <b>%(n)s</b>', "
-            "x='<i>', n=2.5) }}|{{ _('50%%') }}")
-        assert page == f"{thousands}|{thousands}|&lt;i&gt; <b>{decimal}</b>|50%"
+            "x='<i>', n=2.5) }}|{{ _('50%%') }}|{{ ngettext('%(num)s', '%(num)s', 2, num=12345) }}")
+        assert page == f"{thousands}|{thousands}|&lt;i&gt; <b>{decimal}</b>|50%|{thousands}"
 
 
 @pytest.mark.parametrize("language, standard, alternatives", [
