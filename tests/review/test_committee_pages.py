@@ -128,6 +128,12 @@ def test_edit_member_sets_tracks_and_cap(org, call, db):
     assert last_action(db, call.event) == "committee.limits_changed"
     assert "3 (own)" in text(org.get(f"/events/{call.event.slug}/review/committee"))
 
+    # A track number beyond what the column holds (a tampered form) is no track of the event.
+    huge = org.post(path, data={"track_ids": ["99999999999999999999"], "max_load": "4"})
+    assert huge.status_code == 200 and "Choose tracks of this event." in error_of(text(huge), "track_ids")
+    db.session.expire_all()
+    assert (role.track_ids, role.max_load) == (frozenset({call.data.id}), 3)
+
 
 def test_withdraw_invitation_from_the_committee_page(org, call, db):
     invitation = team.invite_member(call.event, actor=call.organiser, email="x@example.org", role=TeamRole.REVIEWER)
