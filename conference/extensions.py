@@ -76,9 +76,9 @@ NOT_QUANTITIES = frozenset({"id"})
 
 def interpolate(text: str, variables: dict[str, Any]) -> str:
     """``text % variables``, with the numbers among the variables written as the reader's
-    language writes them: "1 234,5" in French, "1234,5" or "12.345" in Spanish, "1,234.5" in
-    English. The placeholder may be ``%(n)d`` or ``%(n)s``: the catalogues keep their msgids,
-    and no view or template has to remember to format a count before passing it."""
+    language writes them: "1 234,5" in French, "1.234,5" in Spanish, "1,234.5" in English. The
+    placeholder may be ``%(n)d`` or ``%(n)s``: the catalogues keep their msgids, and no view or
+    template has to remember to format a count before passing it."""
     shown = dict(variables)
 
     def localised(match: re.Match) -> str:
