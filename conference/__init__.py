@@ -37,6 +37,7 @@ from conference.cli import register_cli
 from conference.core import jobs, storage, unreferenced
 from conference.core.bounds import storable
 from conference.core.links import external_url, web_link
+from conference.core.lists import format_list
 from conference.core.markdown import render_markdown
 from conference.core.translations import translated
 from conference.errors import DomainError, NotAllowed
@@ -176,6 +177,9 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["web_link"] = web_link  # a stored address as a link's target, or None
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    # Names and labels joined in the reader's language; counts use Flask-Babel's numberformat,
+    # decimalformat and percentformat filters.
+    app.jinja_env.filters["format_list"] = format_list
     app.jinja_env.globals["format_date_range"] = format_date_range
     app.jinja_env.globals["viewer_timezone"] = viewer_timezone_name
     app.jinja_env.globals["get_locale"] = get_locale

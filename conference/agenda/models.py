@@ -105,7 +105,8 @@ class AgendaSession(Translatable, Model):
 
     track: Mapped[Track | None] = relationship()
     room: Mapped[Room | None] = relationship()
-    chairs: Mapped[list[Speaker]] = relationship(secondary=session_chair, lazy="selectin")
+    chairs: Mapped[list[Speaker]] = relationship(secondary=session_chair, lazy="selectin",
+                                                order_by="(Speaker.name, Speaker.id)")
     items: Mapped[list[AgendaItem]] = relationship(
         back_populates="session", order_by="(AgendaItem.starts_at, AgendaItem.position, AgendaItem.id)"
     )

@@ -32,7 +32,7 @@ from conference.agenda.models import (
 from conference.cfp.enums import SubmissionState
 from conference.cfp.models import Submission
 from conference.core import audit
-from conference.core.bounds import EARLIEST_DATE, LATEST_DATE, clamped, date_in_range
+from conference.core.bounds import EARLIEST_DATE, LATEST_DATE, clamped, date_in_range, id_or_none
 from conference.core.links import check_web_address
 from conference.core.timezones import is_valid_timezone
 from conference.errors import AlreadyExists, DomainError, InvalidState
@@ -107,7 +107,8 @@ def _load_choice(model, event: Event, ident: int | None, field_name: str):
     field when it does not exist or belongs to another event (as cfp's _load_choice)."""
     if ident is None:
         return None
-    obj = db.session.get(model, ident)
+    key = id_or_none(ident)  # a tampered form's number beyond the column is no row (not a database error)
+    obj = db.session.get(model, key) if key is not None else None
     if obj is None or obj.event_id != event.id:
         raise DomainError(_("Choose one of this event's entries."), field=field_name)
     return obj

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from conference.cfp.enums import SubmissionState
 from conference.cfp.models import Submission, SubmissionAuthor
 from conference.core.links import external_url
+from conference.core.lists import format_list
 from conference.core.models import AuditEntry
 from conference.events.enums import TeamRole
 from conference.extensions import db
@@ -93,7 +94,7 @@ Quote the code {submission_code} in any message about this submission."""),
     sets=("recipient", "event", "submission"),
     extra=(
         Placeholder("submission_authors", _l("The submission's authors, by name"),
-                    lambda c: ", ".join(a.name for a in c["submission"].authors)),
+                    lambda c: format_list(a.name for a in c["submission"].authors)),
         Placeholder("edit_until", _l("Until when the authors may still change the submission"),
                     lambda c: when(c, c.get("edit_until"))),
     ),

@@ -125,8 +125,10 @@ class Question(QuestionColumns, Model):
     target: Mapped[QuestionTarget] = mapped_column(enum_type(QuestionTarget), default=QuestionTarget.SUBMISSION)
     visible_to_reviewers: Mapped[bool] = mapped_column(default=True)
 
-    types: Mapped[list[SubmissionType]] = relationship(secondary=question_type_limit, lazy="selectin")
-    tracks: Mapped[list[Track]] = relationship(secondary=question_track_limit, lazy="selectin")
+    types: Mapped[list[SubmissionType]] = relationship(secondary=question_type_limit, lazy="selectin",
+                                                      order_by="(SubmissionType.position, SubmissionType.id)")
+    tracks: Mapped[list[Track]] = relationship(secondary=question_track_limit, lazy="selectin",
+                                               order_by="(Track.position, Track.id)")
 
     def applies_to(self, type_id: int | None, track_id: int | None) -> bool:
         """A question limited to types or tracks is asked only of submissions in them."""
@@ -152,8 +154,10 @@ class AccessCode(Model):
     uses: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    types: Mapped[list[SubmissionType]] = relationship(secondary=access_code_type_limit, lazy="selectin")
-    tracks: Mapped[list[Track]] = relationship(secondary=access_code_track_limit, lazy="selectin")
+    types: Mapped[list[SubmissionType]] = relationship(secondary=access_code_type_limit, lazy="selectin",
+                                                      order_by="(SubmissionType.position, SubmissionType.id)")
+    tracks: Mapped[list[Track]] = relationship(secondary=access_code_track_limit, lazy="selectin",
+                                               order_by="(Track.position, Track.id)")
 
 
 class Submission(Translatable, Model):

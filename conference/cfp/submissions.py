@@ -38,6 +38,7 @@ from conference.core.bounds import id_or_none
 from conference.core.enums import QuestionKind
 from conference.core.keywords import parse_keywords
 from conference.core.links import external_url
+from conference.core.lists import format_list
 from conference.core.questions import clean_answers, is_empty
 from conference.core.rows import affected_rows
 from conference.core.tokens import make_token, read_token
@@ -116,10 +117,10 @@ def _check_access_code(code: AccessCode, *, type_id: int | None, track_id: int |
         raise DomainError(_("This access code has been used as often as it allows."), field="access_code")
     if code.types and type_id not in {t.id for t in code.types}:
         raise DomainError(_("This access code is for other submission types: %(names)s.",
-                            names=", ".join(t.tr("name") for t in code.types)), field="access_code")
+                            names=format_list(t.tr("name") for t in code.types)), field="access_code")
     if code.tracks and track_id not in {t.id for t in code.tracks}:
         raise DomainError(_("This access code is for other tracks: %(names)s.",
-                            names=", ".join(t.tr("name") for t in code.tracks)), field="access_code")
+                            names=format_list(t.tr("name") for t in code.tracks)), field="access_code")
 
 
 def _check_window(event: Event, *, type_: SubmissionType | None, track_id: int | None, now: dt.datetime,

@@ -27,6 +27,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from conference.core import pdfs, storage
+from conference.core.lists import format_list
 from conference.errors import DomainError
 
 MB = 1024 * 1024
@@ -240,7 +241,7 @@ def _spool(stream: BinaryIO, folder: Path, *, filename: str, max_mb: int, field:
 
 
 def _check_format(handle: BinaryIO, size: int, *, filename: str, accepted: list[str], field: str) -> FileFormat:
-    allowed = ", ".join(FORMATS[key].label for key in accepted if key in FORMATS)
+    allowed = format_list((FORMATS[key].label for key in accepted if key in FORMATS), style="or")
     if is_executable(handle.read(8)):
         raise DomainError(_("The file %(name)s is a program, not a document. Upload %(allowed)s.", name=filename,
                             allowed=allowed), field=field)

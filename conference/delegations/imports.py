@@ -18,6 +18,7 @@ from conference.accounts.users import normalise_email
 from conference.core import csv_files as csv_import
 from conference.core.audit import record
 from conference.core.csv_files import FORMULA_STARTS, safe_cell
+from conference.core.lists import format_list
 from conference.delegations.delegations import (
     add_focal_point,
     delegation_counts,
@@ -96,9 +97,9 @@ def _read(text: str) -> tuple[list[str], list[tuple[int, dict]], list[tuple[int,
     return csv_import.read_rows(
         text, columns=CSV_COLUMNS, required=("name",), cell=_cell,
         empty_message=_("The file is empty. Its first line names the columns, e.g. %(columns)s.",
-                        columns=", ".join(CSV_COLUMNS)),
+                        columns=format_list(CSV_COLUMNS)),
         missing_message=lambda _missing: _("The first line must name the columns, at least name; e.g. "
-                                           "%(columns)s.", columns=", ".join(CSV_COLUMNS)))
+                                           "%(columns)s.", columns=format_list(CSV_COLUMNS)))
 
 
 _NAMED_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>$")

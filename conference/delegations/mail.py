@@ -5,6 +5,7 @@ when the focal point deadline passed with people still waiting."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -243,7 +244,7 @@ The focal point deadline for {event_title} has passed. These people still wait f
     sets=("recipient", "event", "link"),
     extra=(
         Placeholder("waiting_people", _l("The people waiting, one per line"), _people, kind="block"),
-        Placeholder("waiting_count", _l("How many wait"), lambda c: str(len(c.get("registrations") or ()))),
+        Placeholder("waiting_count", _l("How many wait"), lambda c: format_number(len(c.get("registrations") or ()))),
     ),
     sample=_escalated_sample,
 ))

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from conference.accounts.models import User
 from conference.core.links import external_url
+from conference.core.lists import format_list
 from conference.events.models import TeamInvitation, Track
 from conference.events.team import ROLE_LABELS
 from conference.extensions import db
@@ -35,7 +36,7 @@ def _inviter(c: MailContext) -> str:
 
 def _tracks(c: MailContext) -> str:
     tracks = c.get("tracks") or []
-    return _("For these tracks: %(tracks)s.", tracks=", ".join(tracks)) if tracks else ""
+    return _("For these tracks: %(tracks)s.", tracks=format_list(tracks)) if tracks else ""
 
 
 def _account_note(c: MailContext) -> str:

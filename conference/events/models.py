@@ -164,7 +164,8 @@ class EventRole(Model):
     event: Mapped[Event] = relationship(back_populates="roles")
     user: Mapped[User] = relationship(lazy="joined")
     # Reviewers and track chairs may be limited to some tracks; none listed means all.
-    tracks: Mapped[list] = relationship("Track", secondary=event_role_track, lazy="selectin", collection_class=list)
+    tracks: Mapped[list] = relationship("Track", secondary=event_role_track, lazy="selectin", collection_class=list,
+                                        order_by="(Track.position, Track.id)")
 
     @property
     def track_ids(self) -> frozenset[int] | None:

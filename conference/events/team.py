@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from conference.accounts.models import User
 from conference.accounts.users import normalise_email, sign_up
 from conference.core.audit import record
+from conference.core.bounds import id_or_none
 from conference.core.links import external_url
 from conference.core.tokens import make_token, read_token
 from conference.core.types import utcnow
@@ -43,10 +44,9 @@ TRACK_LIMITED_ROLES = frozenset({TeamRole.REVIEWER, TeamRole.TRACK_CHAIR})
 def event_tracks(event: Event, track_ids, *, role: TeamRole, field: str = "track_ids") -> list[Track]:
     """The event's tracks numbered ``track_ids`` (none: all tracks). Only reviewers and track
     chairs are limited to tracks, and only to tracks of their own event."""
-    try:
-        wanted = {int(t) for t in track_ids or ()}
-    except (TypeError, ValueError):
-        raise DomainError(_("Choose tracks of this event."), field=field) from None
+    wanted = {id_or_none(t) for t in track_ids or ()}
+    if None in wanted:  # not a number, or beyond what the column holds: no track's
+        raise DomainError(_("Choose tracks of this event."), field=field)
     if not wanted:
         return []
     if role not in TRACK_LIMITED_ROLES:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from conference.cfp.enums import SubmissionState
+from conference.core.lists import format_list
 from conference.events.team import ROLE_LABELS
 from conference.group_mail import sending as group_mail
 from conference.mail import opt_outs
@@ -49,7 +50,7 @@ def _review_deadline(c: MailContext) -> str:
 
 
 def _roles(c: MailContext) -> str:
-    return ", ".join(str(ROLE_LABELS[role]) for role in c.get("roles", ()))
+    return format_list(ROLE_LABELS[role] for role in c.get("roles", ()))
 
 
 def _sample(audience: str):

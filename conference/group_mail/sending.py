@@ -46,6 +46,7 @@ from conference.cfp.enums import REVIEWABLE_STATES, SubmissionState
 from conference.cfp.models import Submission, SubmissionAuthor, SubmissionType
 from conference.core.audit import record
 from conference.core.links import external_url
+from conference.core.lists import format_list
 from conference.errors import InvalidState, ValidationFailed
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, Track
@@ -301,7 +302,7 @@ def _check_text(spec, subject: str, body: str) -> tuple[str, str]:
     """Both written, with the audience's placeholders only (each unknown one named)."""
     return mail_text.checked(subject, body, spec=spec, unknown_message=lambda names: _(
         "There is no placeholder %(names)s for this group: use those listed, or remove the braces.",
-        names=", ".join(f"{{{n}}}" for n in names)))
+        names=format_list(f"{{{n}}}" for n in names)))
 
 
 def _with_footer(body: str, announcement: bool) -> str:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from conference.accounts.models import User
 from conference.cfp.models import SubmissionType
+from conference.core.lists import format_list
 from conference.events.models import Event, Track
 from conference.events.team import ROLE_LABELS
 from conference.extensions import db
@@ -74,7 +75,7 @@ def describe_filters(audience: str, filters: dict, names: dict[str, dict]) -> li
             shown = [format_date(dt.date.fromisoformat(v)) for v in values]
         else:
             shown = [str(lookup.get(name, {}).get(v, f"#{v}")) for v in values]
-        words.append(f"{FILTER_LABELS.get(name, name)}: {', '.join(shown)}")
+        words.append(f"{FILTER_LABELS.get(name, name)}: {format_list(shown)}")
     return words
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from conference.core.lists import format_list
 from conference.errors import ValidationFailed
 from conference.mail import registry
 
@@ -15,7 +16,7 @@ MESSAGE_TEXT_MAX = 100_000  # a message as it goes out (reviews included)
 
 
 def unknown_placeholder_message(names: list[str]) -> str:
-    listed = ", ".join(f"{{{name}}}" for name in names)
+    listed = format_list(f"{{{name}}}" for name in names)
     return ngettext("Unknown placeholder %(names)s: use one of the placeholders listed.",
                     "Unknown placeholders %(names)s: use the placeholders listed.", len(names), names=listed)
 

@@ -15,6 +15,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -84,7 +85,7 @@ def _position(c: MailContext) -> str:
     value = c.get("position")
     if value is None:
         value = position(c["registration"])
-    return "" if value is None else str(value)
+    return "" if value is None else format_number(value)
 
 
 def _invitation_expires(c: MailContext) -> str:

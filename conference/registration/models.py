@@ -170,7 +170,8 @@ class RegistrationQuestion(QuestionColumns, Model):
 
     form: Mapped[RegistrationForm] = relationship(back_populates="questions")
     categories: Mapped[list[ParticipantCategory]] = relationship(
-        secondary=registration_question_category, lazy="selectin"
+        secondary=registration_question_category, lazy="selectin",
+        order_by="(ParticipantCategory.position, ParticipantCategory.id)",
     )
 
     def applies_to(self, category_id: int | None) -> bool:

@@ -29,6 +29,7 @@ from conference.core import csv_files as csv_import
 from conference.core.audit import record
 from conference.core.enums import QuestionKind
 from conference.core.links import external_url
+from conference.core.lists import format_list
 from conference.core.translations import clean_translations
 from conference.core.types import utcnow
 from conference.errors import (
@@ -457,7 +458,7 @@ def _read_csv(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]
         text, columns=CSV_COLUMNS, required=CSV_COLUMNS,
         empty_message=_("The file is empty. Its first line names the columns: name, email, category."),
         missing_message=lambda missing: _("The first line must name the columns name, email and category; "
-                                          "%(missing)s is missing.", missing=", ".join(missing)))
+                                          "%(missing)s is missing.", missing=format_list(missing)))
     return rows, problems
 
 

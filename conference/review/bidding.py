@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from conference.cfp.enums import REVIEWABLE_STATES
 from conference.cfp.models import Submission
 from conference.core.audit import record
+from conference.core.lists import format_list
 from conference.core.types import utcnow
 from conference.errors import DomainError, InvalidState, NotAllowed
 from conference.events.enums import TeamRole
@@ -93,7 +94,7 @@ def place_bids(event: Event, *, reviewer, preferences: dict[int, BidPreference],
     if declared and not confirm_conflicts:
         raise DomainError(_("You chose “Conflict of interest” for %(codes)s. Tick the box to declare the conflict "
                             "(the submission is then hidden from you), or choose another preference.",
-                            codes=", ".join(declared)), field="confirm_conflicts")
+                            codes=format_list(declared)), field="confirm_conflicts")
     existing = {
         bid.submission_id: bid for bid in db.session.scalars(
             sa.select(Bid).where(Bid.user_id == reviewer.id, Bid.submission_id.in_(set(preferences)))

@@ -20,6 +20,7 @@ from conference.accounts.models import User
 from conference.cfp.enums import REVIEWABLE_STATES
 from conference.cfp.models import Submission
 from conference.core.audit import record
+from conference.core.lists import format_list
 from conference.errors import NotAllowed
 from conference.events.enums import TeamRole
 from conference.events.models import Event
@@ -78,7 +79,7 @@ def reason_text(reason: Reason, *, names_authors: bool) -> str:
             Basis.AFFILIATION: _("An author has the same affiliation as this member."),
             Basis.COAUTHOR: _("An author wrote another submission to this event with this member."),
         }[reason.basis]
-    names = ", ".join(reason.authors)
+    names = format_list(reason.authors)
     if reason.basis == Basis.DOMAIN:
         return _("Same mail domain (%(domain)s) as %(names)s.", domain=reason.detail, names=names)
     if reason.basis == Basis.AFFILIATION:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_decimal, format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from conference.accounts.models import User
 from conference.cfp import mail as cfp_mail  # noqa: F401  (registers the "submission" set ours builds on)
@@ -36,7 +36,7 @@ def reviews_text(reviews) -> str:
     for review in reviews or ():
         lines = [_("Review %(n)d", n=review.number)]
         if review.overall is not None:
-            lines.append(_("Overall score: %(score)s of 10", score=f"{review.overall:.1f}"))
+            lines.append(_("Overall score: %(score)s of 10", score=format_decimal(review.overall, "0.0")))
         lines += [f"{name}: {value} ({low}–{high})" for name, value, low, high in review.scores]
         if review.comments:
             lines += ["", review.comments]
@@ -221,7 +221,7 @@ Your reviews:
     extra=(
         SUBMISSION_LIST,
         Placeholder("submission_count", _l("How many submissions this mail assigns"),
-                    lambda c: str(len(c.get("submissions") or ()))),
+                    lambda c: format_number(len(c.get("submissions") or ()))),
         Placeholder("submission_count_words", _l('How many submissions this mail assigns, in words: "A submission", '
                                                  '"3 submissions"'),
                     lambda c: ngettext("A submission", "%(num)d submissions", len(c.get("submissions") or ()))),
@@ -274,7 +274,7 @@ These reviews for {event_title} are still missing:
     extra=(
         SUBMISSION_LIST,
         Placeholder("missing_count", _l("How many of the recipient's reviews are missing"),
-                    lambda c: str(len(c.get("submissions") or ()))),
+                    lambda c: format_number(len(c.get("submissions") or ()))),
         Placeholder("missing_reviews", _l('How many reviews are missing, in words: "1 review", "3 reviews"'),
                     lambda c: ngettext("%(num)d review", "%(num)d reviews", len(c.get("submissions") or ()))),
         DEADLINE,

@@ -218,7 +218,7 @@ class Review(Model):
 
     assignment: Mapped[ReviewAssignment] = relationship(back_populates="review")
     scores: Mapped[list[ReviewScore]] = relationship(
-        back_populates="review", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="review", cascade="all, delete-orphan", passive_deletes=True, order_by="ReviewScore.id"
     )
 
     @property

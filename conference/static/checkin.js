@@ -78,12 +78,15 @@
     var seconds = parseInt(table.dataset.refreshSeconds, 10) || 10;
     var announcement = document.querySelector("[data-counts-announcement]");
 
+    // Counts written as the page's language writes numbers (1 234 in French), as the server does.
+    var number = new Intl.NumberFormat(document.documentElement.lang || undefined).format;
+
     function put(key, values) {
       var row = table.querySelector('tr[data-row="' + key + '"]');
       if (!row) { return; }
       ["checked_in", "confirmed"].forEach(function (name) {
         var cell = row.querySelector('[data-field="' + name + '"]');
-        if (cell && cell.textContent !== String(values[name])) { cell.textContent = String(values[name]); }
+        if (cell && cell.textContent !== number(values[name])) { cell.textContent = number(values[name]); }
       });
     }
 
@@ -97,10 +100,10 @@
           data.categories.forEach(function (row) { put(row.id + "-" + row.mode, row); });
           data.modes.forEach(function (row) { put("mode-" + row.mode, row); });
           put("total", data.total);
-          if (announcement && before !== null && before !== String(data.total.checked_in)) {
+          if (announcement && before !== null && before !== number(data.total.checked_in)) {
             announcement.textContent = table.dataset.announce
-              .replace("{checked_in}", data.total.checked_in)
-              .replace("{confirmed}", data.total.confirmed);
+              .replace("{checked_in}", number(data.total.checked_in))
+              .replace("{confirmed}", number(data.total.confirmed));
           }
         })
         .catch(function () { /* offline for a moment: the next refresh tries again */ });

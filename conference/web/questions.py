@@ -44,7 +44,7 @@ WRONG_CHOICE = _l("Choose one of the options listed.")
 
 
 def _at_most(n: int) -> Length:
-    return Length(max=n, message=_l("Keep this to at most %(max)d characters."))
+    return Length(max=n, message=_l("Keep this to at most %(max)d characters.", max=n))
 
 
 # The editor ------------------------------------------------------------------------------------------

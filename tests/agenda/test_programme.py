@@ -42,6 +42,14 @@ def test_session_outside_event_days_is_refused(p):
     assert (refused.value.message, refused.value.field) == (DAYS, "starts_at")
 
 
+@pytest.mark.parametrize("speaker", ["99999999999999999999", "not a number"])
+def test_a_speaker_beyond_what_the_column_holds_is_no_speaker_of_the_event(p, speaker):
+    """A tampered form's number is refused on its field, on PostgreSQL too (not a database error)."""
+    with pytest.raises(DomainError) as refused:
+        programme.save_item(p.event, actor=p.organiser, title="Tampered", speaker_ids=[speaker])
+    assert (refused.value.message, refused.value.field) == ("Choose one of this event's entries.", "speaker_ids")
+
+
 def test_session_times_typed_in_event_zone_are_stored_in_utc(p):
     session = programme.save_session(p.event, actor=p.organiser, title="Local", starts_at=dt.datetime(2030, 3, 17, 9),
                                      ends_at=dt.datetime(2030, 3, 17, 10))

@@ -33,7 +33,7 @@ from conference.cfp import submissions as submission_ops
 from conference.cfp.models import Submission, SubmissionAuthor, SubmissionFile
 from conference.core.bounds import MAX_EVENT_DAYS
 from conference.core.tokens import make_token
-from conference.demo import DEMO_PASSWORD, load_demo
+from conference.demo import DEMO_PASSWORD
 from conference.events import team
 from conference.events.enums import TeamRole
 from conference.events.models import Event, TeamInvitation
@@ -54,6 +54,7 @@ from .hostile_walk import (
     QUERY_NAMES,
     QUERY_VALUES,
     Walker,
+    load_demo_repeatably,
     read_page,
     same_site_path,
 )
@@ -234,7 +235,7 @@ def world(app):
         _db.session.remove()
         _db.session.configure(join_transaction_mode="create_savepoint")
         try:
-            load_demo()
+            load_demo_repeatably()
             organiser = _db.session.scalar(sa.select(User).where(User.email == "organiser@example.org"))
             organiser.is_admin = True
             _db.session.commit()

@@ -89,7 +89,7 @@ def answer_in_review(app, db, kind: QuestionKind, value: str) -> str:
 
 @pytest.mark.parametrize(("kind", "value", "message"), [
     (QuestionKind.SHORT_TEXT, "two\nlines", "Keep this to one line of at most 300 characters."),
-    (QuestionKind.LONG_TEXT, "x" * 10001, "Keep this under 10000 characters."),
+    (QuestionKind.LONG_TEXT, "x" * 10001, "Keep this under 10,000 characters."),
     (QuestionKind.YES_NO, "maybe", "Answer yes or no."),
     (QuestionKind.SINGLE_CHOICE, "Keynote", "Choose one of the options given."),
 ])

@@ -1,19 +1,24 @@
-"""A visitor chooses French with the switcher in the page header, signs up in French, and the
-confirmation mail that reaches the SMTP server is in French too; a language written right to
-left turns the layout around. Each page is checked with axe-core (see conftest.py), the
-switcher included."""
+"""A visitor chooses French, or Spanish, with the switcher in the page header, signs up in that
+language, the confirmation mail that reaches the SMTP server is in it too, and the event's
+agenda reads in it: its days as the language writes dates, its speakers joined as it joins a
+list. A language written right to left turns the layout around. Each page is checked with
+axe-core (see conftest.py), the switcher included."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
 from conference.accounts.models import User
+from conference.agenda import programme
+from conference.agenda.enums import SessionKind
 
 from .. import factories
+from ..agenda.builders import at, make_programme, release
 from ..conftest import message_text
 
 try:
@@ -26,36 +31,78 @@ def expect(actual):
     return playwright_expect(getattr(actual, "raw", actual))
 
 
-def test_a_visitor_switches_to_french_signs_up_and_gets_the_mail_in_french(page, live_server, live_mail,
-                                                                             committed_db):
-    email = "francoise@example.org"
-    password = "une phrase de passe assez longue"
+# What the visitor reads in each language, as its catalogue and Babel write it.
+JOURNEYS = {
+    "fr": {
+        "button": "Français", "skip": "Aller au contenu principal", "main": "Principal", "sign_up": "Créer un compte",
+        "name": "Nom complet", "email": "Adresse électronique", "password": "^Mot de passe",
+        "repeat": "Confirmer le mot de passe", "create": "Créer le compte", "sent": "nous avons envoyé un lien à {email}",
+        "subject": "Confirmez votre adresse électronique", "hello": "Bonjour {name}", "agenda": "Ordre du jour",
+        "day": "samedi 16 mars 2030", "speakers": "Ben Franklin et Chloe Tanaka",
+        "visitor": ("Françoise Visiteuse", "francoise@example.org", "une phrase de passe assez longue"),
+    },
+    "es": {
+        "button": "Español", "skip": "Ir al contenido principal", "main": "Principal", "sign_up": "Crear una cuenta",
+        "name": "Nombre completo", "email": "Dirección de correo electrónico", "password": "^Contraseña",
+        "repeat": "Repita la contraseña", "create": "Crear la cuenta", "sent": "hemos enviado un enlace a {email}",
+        "subject": "Confirme su dirección de correo electrónico", "hello": "Hola, {name}:", "agenda": "Agenda",
+        "day": "sábado, 16 de marzo de 2030", "speakers": "Ben Franklin y Chloe Tanaka",
+        "visitor": ("Sofía Visitante", "sofia@example.org", "una frase de contraseña bastante larga"),
+    },
+}
+
+
+def _released_agenda(db) -> str:
+    """An event whose released agenda has a panel of two speakers; its slug."""
+    built = make_programme(slug="journey-agenda")
+    debate = programme.save_session(built.event, actor=built.organiser, title="Privacy debate",
+                                    kind=SessionKind.PARALLEL, room_id=built.main.id, starts_at=at(1, 14),
+                                    ends_at=at(1, 15))
+    programme.place_item(built.panel, actor=built.organiser, session=debate, starts_at=at(1, 14))
+    release(built)
+    db.session.commit()
+    return built.event.slug
+
+
+@pytest.mark.parametrize("language", JOURNEYS)
+def test_a_visitor_switches_language_signs_up_gets_the_mail_and_reads_the_agenda(page, live_server, live_mail,
+                                                                                  committed_db, language):
+    words = JOURNEYS[language]
+    name, email, password = words["visitor"]
+    slug = _released_agenda(committed_db)
     page.goto("/auth/login")
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
-    page.submit(page.get_by_role("button", name="Français"))
+    page.submit(page.get_by_role("button", name=words["button"]))
 
     expect(page).to_have_url(f"{live_server.url}/auth/login")  # back on the same page
-    expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("link", name="Aller au contenu principal")).to_be_attached()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.get_by_role("link", name=words["skip"])).to_be_attached()
     expect(page.get_by_role("button", name="English")).to_be_visible()  # the way back
-    page.follow(page.get_by_role("navigation", name="Principal").get_by_role("link", name="Créer un compte"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Créer un compte")
-    page.get_by_label("Nom complet").fill("Françoise Visiteuse")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label(re.compile("^Mot de passe")).fill(password)
-    page.get_by_label("Confirmer le mot de passe").fill(password)
-    page.submit(page.get_by_role("button", name="Créer le compte"))
-    expect(page.get_by_role("status")).to_contain_text(f"nous avons envoyé un lien à {email}")
+    page.follow(page.get_by_role("navigation", name=words["main"]).get_by_role("link", name=words["sign_up"]))
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["sign_up"])
+    page.get_by_label(words["name"]).fill(name)
+    page.get_by_label(words["email"]).fill(email)
+    page.get_by_label(re.compile(words["password"])).fill(password)
+    page.get_by_label(words["repeat"]).fill(password)
+    page.submit(page.get_by_role("button", name=words["create"]))
+    expect(page.get_by_role("status")).to_contain_text(words["sent"].format(email=email))
 
-    report = live_server.deliver_mail()
-    assert (report.sent, report.failed) == (1, 0)
-    [delivered] = live_mail.messages
-    assert delivered["to"] == [email]
-    assert delivered["message"]["Subject"] == "Confirmez votre adresse électronique"
-    assert "Bonjour Françoise Visiteuse" in message_text(delivered["message"])
+    # The speakers' mail about the agenda's release goes out too; the visitor gets one.
+    assert live_server.deliver_mail().failed == 0
+    [delivered] = [sent for sent in live_mail.messages if sent["to"] == [email]]
+    assert delivered["message"]["Subject"] == words["subject"]
+    assert words["hello"].format(name=name) in message_text(delivered["message"])
     committed_db.session.rollback()
-    assert committed_db.session.scalar(sa.select(User.language).where(User.email == email)) == "fr"
+    assert committed_db.session.scalar(sa.select(User.language).where(User.email == email)) == language
+
+    # The agenda, in the language chosen: the day as it writes dates, the panel's speakers as it
+    # joins a list.
+    page.goto(f"/events/{slug}/")
+    page.follow(page.get_by_role("link", name=words["agenda"], exact=True))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.get_by_role("heading", level=2, name=words["day"])).to_be_visible()
+    expect(page.locator(".agenda-items li", has_text="Panel on privacy")).to_contain_text(words["speakers"])
 
 
 def test_a_language_written_right_to_left_turns_the_layout_around(page, live_server, committed_db, tmp_path,

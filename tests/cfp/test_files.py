@@ -376,7 +376,7 @@ def test_a_page_limit_must_be_a_positive_number_of_pages(app, db):
     with pytest.raises(ValidationFailed) as error:
         save_submission_type(call.event, actor=call.organiser, name="Short paper", max_pages=0)
     assert error.value.errors == {
-        "max_pages": "Choose a page limit between 1 and 2000 pages, or leave the field empty."}
+        "max_pages": "Choose a page limit between 1 and 2,000 pages, or leave the field empty."}
 
 
 def test_other_formats_have_no_page_count(app, db):
@@ -449,7 +449,7 @@ def test_a_zip_bomb_is_refused_quickly_with_bounded_memory(app, db):
     assert elapsed < 2
     assert peak < 16 * MB  # the bomb itself is 1 MB; unpacking it would take 1 GiB
     assert (error.field, error.message) == ("paper", "The file paper.odt is a ZIP archive that would unpack to far "
-                                            "more than any document needs. Upload OpenDocument text (.odt), Word "
+                                            "more than any document needs. Upload OpenDocument text (.odt) or Word "
                                             "(.docx) of a normal size.")
 
 

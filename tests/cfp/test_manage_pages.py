@@ -229,7 +229,7 @@ def test_create_and_edit_a_submission_type(organiser_client, event, db):
     ({"max_file_size_mb": "500"}, "max_file_size_mb", "Choose a size limit between 1 and 100 MB."),
     ({"accepted_file_types": []}, "accepted_file_types", "Choose at least one accepted file type"),
     ({"abstract_word_limit": "3"}, "abstract_word_limit", "A word limit under 10 words"),
-    ({"max_pages": "0"}, "max_pages", "Choose a page limit between 1 and 2000 pages, or leave the field empty."),
+    ({"max_pages": "0"}, "max_pages", "Choose a page limit between 1 and 2,000 pages, or leave the field empty."),
     ({"max_pages": "twelve"}, "max_pages", "Enter a whole number of pages, e.g. 12, or leave the field empty."),
     ({"deadline": "2027-03-28T02:15"}, "deadline", "does not exist in Europe/Zurich"),
 ])
@@ -335,7 +335,7 @@ def test_create_and_edit_a_question(organiser_client, event, organiser, talk, db
         "Which format?", "Pick one.", QuestionTarget.SUBMISSION, QuestionKind.SINGLE_CHOICE, True,
         ["Lecture", "Workshop"], True, ["Talk"], ["Networks"])
     listing = get_page(organiser_client, f"{base(event)}/call/questions/")
-    assert "Which format?" in listing and "Single choice" in listing and "Talk, Networks" in listing
+    assert "Which format?" in listing and "Single choice" in listing and "Talk and Networks" in listing
 
     page = get_page(organiser_client, f"{base(event)}/call/questions/{question.id}")
     assert "Lecture\nWorkshop</textarea>" in page
@@ -639,13 +639,13 @@ def test_show_submission_in_full(organiser_client, event, full_submission, quest
     page = get_page(organiser_client, f"{base(event)}/submissions/{full_submission.code.lower()}")
     text = html.unescape(page)
     assert 'Engines, "difference" and analytical' in text and "<strong>bold</strong>" in page
-    assert "Talk" in text and "Computing, History" in text and "Submitted" in text
+    assert "Talk" in text and "Computing and History" in text and "Submitted" in text
     assert re.search(r"<td>1</td>\s*<td>Ada Lovelace</td>.*?Analytical Society.*?Corresponding author.*?Submitted this",
                      text, re.S)
     assert re.search(r"<td>2</td>\s*<td>Charles Babbage</td>.*?charles@example.org.*?Cambridge.*?<td>Presenter</td>"
                      r".*?Invited, not linked yet", text, re.S)
     assert re.search(r"Which format\?.*?hidden from reviewers.*?<dd>\s*Workshop", text, re.S)
-    assert "AI, Storage" in text
+    assert "AI and Storage" in text
     assert "<li>Ada Lovelace: No</li>" in text and "<li>Charles Babbage: Yes</li>" in text
     assert re.search(r">paper\.pdf</a> \(paper, 1 page, 1 KB, ", text)
     paper, slides = full_submission.file_of_kind(FileKind.PAPER), full_submission.files[-1]

@@ -701,7 +701,7 @@ def test_submitting_acknowledges_to_every_author_with_the_code(app, db):
     for mail in mails:
         assert mail.subject == f"Submission {submission.code} received: Flood early warnings"
         assert f"Code: {submission.code}" in mail.body_text and link in mail.body_text
-        assert "Authors: Kwame Mensah, Ana Lima, Bo Chen" in mail.body_text
+        assert "Authors: Kwame Mensah, Ana Lima, and Bo Chen" in mail.body_text
         assert f"{call.event.title}" in mail.body_text and mail.reply_to == call.event.contact_email
 
 

@@ -150,7 +150,7 @@ def test_declining_sends_the_message_and_a_too_long_one_is_kept_next_to_its_fiel
     too_long = focal.post(path, data={f"p{person.id}-message": "x" * 5001})
     assert too_long.status_code == 200 and state_of(db, person) == P
     html = text(too_long)
-    assert "at most 5000 characters" in error_of(html, f"p{person.id}-message")
+    assert "at most 5,000 characters" in error_of(html, f"p{person.id}-message")
     assert f'href="#field-p{person.id}-message"' in html  # the summary links to the field
     assert re.search(r"<details open>\s*<summary>Decline…", html)
 

@@ -172,10 +172,11 @@ def test_columns_the_file_lacks_and_an_empty_kind_keep_what_the_organisation_has
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("", [(1, "The file is empty. Its first line names the columns, e.g. " + ", ".join(
-        delegation_import.CSV_COLUMNS) + ".")]),
-    ("acronym,kind\nWHO,member\n", [(1, "The first line must name the columns, at least name; e.g. " + ", ".join(
-        delegation_import.CSV_COLUMNS) + ".")]),
+    ("", [(1, "The file is empty. Its first line names the columns, e.g. name, acronym, kind, country, "
+              "email_domains, quota_in_person, quota_online, category, and focal_points.")]),
+    ("acronym,kind\nWHO,member\n", [(1, "The first line must name the columns, at least name; e.g. name, acronym, "
+                                          "kind, country, email_domains, quota_in_person, quota_online, category, "
+                                          "and focal_points.")]),
     (HEADER + "\n\n", [(2, "There is no organisation to import: the file has no lines after the column names.")]),
 ])
 def test_a_file_without_columns_or_lines_is_refused(hybrid, text, expected):

@@ -269,7 +269,7 @@ def test_message_page_shows_both_parts_headers_attachments_and_times(organiser_c
     assert page.terms["Template"] == "To the team"
     assert page.terms["Attempts"] == "0" and page.terms["Sent"] == "Not yet"
     assert page.terms["Written"].endswith("(UTC)")
-    assert f"programme.ics (text/calendar, {len(ICS)} Bytes)" in page.items and "map.pdf (application/pdf, 1.2 kB)" in page.items
+    assert "programme.ics (text/calendar, 1 KB)" in page.items and "map.pdf (application/pdf, 2 KB)" in page.items
     # The plain text as it is; the HTML part as content (escaped, no inline style for the CSP).
     assert 'Hello Ann "&lt;b&gt;bold&lt;/b&gt;" Example,' in text.replace("&#34;", '"')
     assert "<strong>programme</strong>" in text

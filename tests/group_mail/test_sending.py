@@ -335,7 +335,7 @@ def test_the_team_once_per_person_with_all_their_roles(db):
     send(c.event, actor=c.organiser, audience="team", filters={}, subject="Team news",
                     body="You are {role}.", announcement=False, hold=False)
     mail = next(m for m in messages() if m.to_address == first.email)
-    assert mail.body_text.strip() in ("You are reviewer, track chair.", "You are track chair, reviewer.")
+    assert mail.body_text.strip() in ("You are reviewer and track chair.", "You are track chair and reviewer.")
     assert len(messages()) == 4
 
 

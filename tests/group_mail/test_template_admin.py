@@ -94,7 +94,7 @@ def test_unknown_placeholder_is_refused_by_name_on_its_field(committee):
                             body="Hello {recipient_name}, see {room} and {agenda_link}.", actor=committee.organiser)
     assert refused.value.errors == {
         "subject": "Unknown placeholder {sumbission_title}: use one of the placeholders listed.",
-        "body": "Unknown placeholders {room}, {agenda_link}: use the placeholders listed.",
+        "body": "Unknown placeholders {room} and {agenda_link}: use the placeholders listed.",
     }
     assert overrides(committee.event) == []
     assert audit_entries(committee.event, "mail.template_saved") == []

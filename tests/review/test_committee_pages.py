@@ -73,7 +73,7 @@ def test_committee_page_lists_members_and_invites_for_tracks(org, call, db):
     page = org.get(f"/events/{call.event.slug}/review/committee")
     html = text(page)
     assert page.status_code == 200
-    assert "Rita Reviewer" in html and "SDMX, privacy" in html and "All tracks" in html
+    assert "Rita Reviewer" in html and "SDMX and privacy" in html and "All tracks" in html
 
     response = org.post(f"/events/{call.event.slug}/review/committee", data={
         "email": "new@example.org", "role": "track_chair", "track_ids": [str(call.privacy.id)], "message": "Hi"})
@@ -127,6 +127,12 @@ def test_edit_member_sets_tracks_and_cap(org, call, db):
     assert (role.track_ids, role.max_load) == (frozenset({call.data.id}), 3)
     assert last_action(db, call.event) == "committee.limits_changed"
     assert "3 (own)" in text(org.get(f"/events/{call.event.slug}/review/committee"))
+
+    # A track number beyond what the column holds (a tampered form) is no track of the event.
+    huge = org.post(path, data={"track_ids": ["99999999999999999999"], "max_load": "4"})
+    assert huge.status_code == 200 and "Choose tracks of this event." in error_of(text(huge), "track_ids")
+    db.session.expire_all()
+    assert (role.track_ids, role.max_load) == (frozenset({call.data.id}), 3)
 
 
 def test_withdraw_invitation_from_the_committee_page(org, call, db):
@@ -245,7 +251,7 @@ def test_a_chair_of_a_double_blind_event_reads_suggestions_without_authors(app, 
                    f"on submission {earlier.code}"):
         assert detail not in as_chair, detail
     as_organiser = text(login(app.test_client(), call.organiser).get(base))
-    assert "Same mail domain (uni-a.edu) as Ada Author, Bea Coauthor." in as_organiser
+    assert "Same mail domain (uni-a.edu) as Ada Author and Bea Coauthor." in as_organiser
     assert f"Co-author of Ada Author on submission {earlier.code}." in as_organiser
 
     # Adding a conflict for a member who is an author says nothing of authorship to the chair.

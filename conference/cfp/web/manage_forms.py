@@ -143,7 +143,7 @@ def _choices(labels: dict) -> list[SelectChoice]:
 
 
 def _at_most(n: int) -> Length:
-    return Length(max=n, message=_l("Keep this to at most %(max)d characters."))
+    return Length(max=n, message=_l("Keep this to at most %(max)d characters.", max=n))
 
 
 def _whole(label, message, *validators, **kwargs):

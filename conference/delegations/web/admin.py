@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 
+from conference.core.lists import format_list
 from conference.core.timezones import countries
 from conference.delegations import delegations
 from conference.delegations import imports as delegation_import
@@ -233,7 +234,7 @@ def copy_organisations(slug):
         flash(ngettext("%(num)d organisation copied from %(event)s.", "%(num)d organisations copied from %(event)s.",
                        len(copied.created), event=form.source().title), "success")
         if copied.skipped:
-            flash(_("Already in the list, so left as they are: %(names)s.", names=", ".join(copied.skipped)),
+            flash(_("Already in the list, so left as they are: %(names)s.", names=format_list(copied.skipped)),
                   "info")
         return _back(event)
     return _import_page(event, copy_form=form)

@@ -39,7 +39,7 @@ KIND_LABELS = {
 
 
 def _at_most(n: int) -> Length:
-    return Length(max=n, message=_l("Keep this to at most %(max)d characters."))
+    return Length(max=n, message=_l("Keep this to at most %(max)d characters.", max=n))
 
 
 class OverviewFilterForm(Form):

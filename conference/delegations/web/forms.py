@@ -25,7 +25,8 @@ def _name_field(label):
 
 
 def _message_field(label):
-    return TextAreaField(label, [Optional(), Length(max=5000, message=_LONG)])
+    return TextAreaField(label, [Optional(), Length(max=5000, message=_l("Keep this to at most %(max)d characters.",
+                                                                        max=5000))])
 
 
 class NominateForm(BaseForm):

@@ -100,10 +100,11 @@ class GroupMailForm(BaseForm):
     # Both typed by the organiser (the form starts empty); spaces alone are not a subject.
     subject = StringField(_l("Subject"), [
         DataRequired(_l("Write the subject of the mail.")),
-        Length(max=SUBJECT_MAX, message=_l("Keep the subject to at most %(max)d characters."))])
+        Length(max=SUBJECT_MAX, message=_l("Keep the subject to at most %(max)d characters.", max=SUBJECT_MAX))])
     body = TextAreaField(_l("Message"), [
         DataRequired(_l("Write the message.")),
-        Length(max=BODY_MAX, message=_l("Keep the message to at most %(max)d characters."))], render_kw={"rows": 16})
+        Length(max=BODY_MAX, message=_l("Keep the message to at most %(max)d characters.", max=BODY_MAX))],
+        render_kw={"rows": 16})
     announcement = BooleanField(_l("Send as an announcement"), default=True)
     hold = BooleanField(_l("Hold the messages for review in the outbox instead of sending them now"))
 

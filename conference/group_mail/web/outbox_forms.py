@@ -84,11 +84,11 @@ class MessageForm(BaseForm):
 
     subject = StringField(_l("Subject"), [
         InputRequired(_l("Write a subject.")),
-        Length(max=SUBJECT_MAX, message=_l("Keep the subject to at most %(max)d characters.")),
+        Length(max=SUBJECT_MAX, message=_l("Keep the subject to at most %(max)d characters.", max=SUBJECT_MAX)),
     ])
     body_text = TextAreaField(_l("Message"), [
         InputRequired(_l("Write the message.")),
-        Length(max=TEXT_MAX, message=_l("Keep the message to at most %(max)d characters.")),
+        Length(max=TEXT_MAX, message=_l("Keep the message to at most %(max)d characters.", max=TEXT_MAX)),
     ], render_kw={"rows": 18})
 
 

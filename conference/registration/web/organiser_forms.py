@@ -41,7 +41,8 @@ FILTER_NAMES = ("form_id", "category_id", "state", "checked_in", "q")
 
 def _message_field():
     return TextAreaField(_l("Message to include in the rejection mail (optional)"),
-                         [Optional(), Length(max=5000, message=_l("Keep this to at most %(max)d characters."))])
+                         [Optional(), Length(max=5000, message=_l("Keep this to at most %(max)d characters.",
+                                                                  max=5000))])
 
 
 class RegistrationFilterForm(Form):

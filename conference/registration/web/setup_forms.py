@@ -37,7 +37,7 @@ CSV_MAX_BYTES = 1024 * 1024
 
 
 def _at_most(n: int) -> Length:
-    return Length(max=n, message=_l("Keep this to at most %(max)d characters."))
+    return Length(max=n, message=_l("Keep this to at most %(max)d characters.", max=n))
 
 
 def _places(label):

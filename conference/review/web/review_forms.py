@@ -51,7 +51,7 @@ LABEL_LINE = re.compile(r"^\s*(-?\d+)\s*[:=–-]\s*(.+?)\s*$")
 
 
 def _at_most(n: int) -> Length:
-    return Length(max=n, message=_l("Keep this to at most %(max)d characters."))
+    return Length(max=n, message=_l("Keep this to at most %(max)d characters.", max=n))
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
