@@ -87,8 +87,13 @@ class CheckboxesField(SelectMultipleField):
 
 
 class IdCheckboxesField(CheckboxesField):
-    """Checkboxes whose values are row ids (a value that is not one is dropped)."""
+    """Checkboxes whose values are row ids. A value that is no id (a tampered form) is refused next
+    to the field rather than dropped: dropping it could widen a choice where none means "all"."""
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("coerce", id_or_none)
         super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form) -> None:
+        if any(value is None for value in self.data or ()):
+            raise ValidationError(gettext("Choose among the options listed."))

@@ -245,3 +245,13 @@ def test_the_answer_form_asks_in_the_readers_language_and_stores_the_default_opt
     assert response.status_code == 302
     [answer] = db.session.scalars(sa.select(Submission)).one().answers
     assert (answer.question_id, answer.value) == (question.id, "Poster")
+
+
+def test_a_limit_that_is_no_id_is_refused_not_dropped(app, db, organiser):
+    """Dropping it would ask the question of everyone, where the organiser meant some."""
+    client = login(app.test_client(), organiser)
+    url, model = editors(db, organiser)["call"]
+    response = client.post(url, data={"label": "Pages", "kind": "short_text", "type_ids": ["99999999999999999999"]})
+    assert response.status_code == 200
+    assert error_of(response.get_data(as_text=True), "type_ids") == "Error: Choose among the options listed."
+    assert count(db, model) == 0

@@ -179,9 +179,9 @@ def test_organisers_translate_the_intro_types_and_tracks_through_their_forms(app
     ("/events/ews/manage/call/types/new", "name_translations", "n" * 101,
      "Each translation can have at most 100 characters."),
     ("/events/ews/manage/call/tracks/new", "description_translations", "d" * 5001,
-     "Each translation can have at most 5000 characters."),
+     "Each translation can have at most 5,000 characters."),
     ("/events/ews/manage/call", "intro_translations", "i" * 20001,
-     "Each translation can have at most 20000 characters."),
+     "Each translation can have at most 20,000 characters."),
 ])
 def test_a_setup_translation_too_long_is_refused_next_to_its_field_and_kept(app, db, call, url, field, typed,
                                                                             message):

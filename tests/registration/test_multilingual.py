@@ -197,7 +197,7 @@ def test_the_question_editor_takes_the_question_in_the_other_languages(app, db, 
     response = client.post(f"{SETUP}/forms/{form.id}/questions/new", data=data)
     assert response.status_code == 200
     assert error_of(text(response), "help_text_translations").endswith(
-        "Each translation can have at most 2000 characters.")
+        "Each translation can have at most 2,000 characters.")
     data["help_text_translations-es"] = "Elija un color."
     assert client.post(f"{SETUP}/forms/{form.id}/questions/new", data=data).status_code == 302
     badge = db.session.scalars(sa.select(RegistrationQuestion).where(RegistrationQuestion.label == "Badge")).one()

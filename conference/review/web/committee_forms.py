@@ -19,7 +19,7 @@ from conference.review.conflicts import KIND_LABELS
 from conference.review.enums import ConflictKind
 from conference.web.common import BaseForm
 from conference.web.common import id_or_none as _user_id_or_none
-from conference.web.fields import IdCheckboxesField
+from conference.web.fields import CheckboxesField
 
 ROLE_CHOICES = [SelectChoice(TeamRole.REVIEWER.value, _l("Reviewer")),
                 SelectChoice(TeamRole.TRACK_CHAIR.value, _l("Track chair"))]
@@ -31,7 +31,8 @@ class CommitteeInviteForm(BaseForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter the email address to invite.")),
                                                         Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=TeamRole.REVIEWER.value)
-    track_ids = IdCheckboxesField(_l("Only for these tracks"))
+    track_ids = CheckboxesField(  # the domain refuses what is no track of the event
+        _l("Only for these tracks"))
     message = TextAreaField(_l("Personal message (optional)"), validators=[Optional(), Length(max=2000)])
 
     def __init__(self, *args, tracks, **kwargs):
@@ -44,7 +45,8 @@ class CommitteeInviteForm(BaseForm):
 
 
 class MemberLimitsForm(BaseForm):
-    track_ids = IdCheckboxesField(_l("Only for these tracks"))
+    track_ids = CheckboxesField(  # the domain refuses what is no track of the event
+        _l("Only for these tracks"))
     max_load = IntegerField(_l("Own cap on reviews (optional)"), [Optional(), NumberRange(min=1, max=500,
                             message=_l("Give a whole number between 1 and 500, or leave the field empty."))],
                             invalid_value_message=_l("Give a whole number, e.g. 5, or leave the field empty."))
