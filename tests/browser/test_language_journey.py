@@ -1,11 +1,13 @@
-"""A visitor chooses French, or Spanish, with the switcher in the page header, signs up in that
-language, the confirmation mail that reaches the SMTP server is in it too, and the event's
-agenda reads in it: its days as the language writes dates, its speakers joined as it joins a
-list. A language written right to left turns the layout around. Each page is checked with
+"""A visitor chooses French, or Spanish, with the switcher in the page header, registers for an
+event whose texts are given in that language too, and the confirmation mail that reaches the
+SMTP server is in it, with the event's and the category's names as the organisers translated
+them; then signs up, mailed in that language again, and the event's agenda reads in it: its days
+as the language writes dates, its speakers joined as it joins a list. A language written right to left turns the layout around. Each page is checked with
 axe-core (see conftest.py), the switcher included."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -16,6 +18,9 @@ from babel.messages.mofile import write_mo
 from conference.accounts.models import User
 from conference.agenda import programme
 from conference.agenda.enums import SessionKind
+from conference.core.types import utcnow
+from conference.events import setup as event_ops
+from conference.registration import setup as registration_setup
 
 from .. import factories
 from ..agenda.builders import at, make_programme, release
@@ -40,6 +45,9 @@ JOURNEYS = {
         "subject": "Confirmez votre adresse électronique", "hello": "Bonjour {name}", "agenda": "Ordre du jour",
         "day": "samedi 16 mars 2030", "speakers": "Ben Franklin et Chloe Tanaka",
         "visitor": ("Françoise Visiteuse", "francoise@example.org", "une phrase de passe assez longue"),
+        "name_field": "^Nom", "category": "Institution membre", "consent": "^J'accepte", "register": "S'inscrire",
+        "registered": "Nous avons envoyé un courriel à {email}",
+        "confirmed": "Confirmation : votre inscription à Conférence sur les données",
     },
     "es": {
         "button": "Español", "skip": "Ir al contenido principal", "main": "Principal", "sign_up": "Crear una cuenta",
@@ -48,6 +56,9 @@ JOURNEYS = {
         "subject": "Confirme su dirección de correo electrónico", "hello": "Hola, {name}:", "agenda": "Agenda",
         "day": "sábado, 16 de marzo de 2030", "speakers": "Ben Franklin y Chloe Tanaka",
         "visitor": ("Sofía Visitante", "sofia@example.org", "una frase de contraseña bastante larga"),
+        "name_field": "^Nombre", "category": "Organismo miembro", "consent": "^Acepto", "register": "Inscribirse",
+        "registered": "Hemos enviado un correo a {email}",
+        "confirmed": "Confirmada: su inscripción en Conferencia sobre datos",
     },
 }
 
@@ -60,12 +71,22 @@ def _released_agenda(db) -> str:
                                     ends_at=at(1, 15))
     programme.place_item(built.panel, actor=built.organiser, session=debate, starts_at=at(1, 14))
     release(built)
+    # Its title and registration in the three languages.
+    event, organiser = built.event, built.organiser
+    event_ops.update_event(event, actor=organiser, languages=["fr", "es"],
+                           title_translations={"fr": "Conférence sur les données", "es": "Conferencia sobre datos"})
+    now = utcnow()
+    form = registration_setup.save_form(event, actor=organiser, title="Registration", opens_at=now - dt.timedelta(days=1),
+                                        closes_at=now + dt.timedelta(days=30),
+                                        title_translations={"fr": "Inscription", "es": "Inscripción"})
+    registration_setup.save_category(form, actor=organiser, name="Member agency", capacity_in_person=50,
+                                     name_translations={"fr": "Institution membre", "es": "Organismo miembro"})
     db.session.commit()
-    return built.event.slug
+    return event.slug
 
 
 @pytest.mark.parametrize("language", JOURNEYS)
-def test_a_visitor_switches_language_signs_up_gets_the_mail_and_reads_the_agenda(page, live_server, live_mail,
+def test_a_visitor_switches_language_registers_signs_up_gets_the_mail_and_reads_the_agenda(page, live_server, live_mail,
                                                                                   committed_db, language):
     words = JOURNEYS[language]
     name, email, password = words["visitor"]
@@ -79,6 +100,23 @@ def test_a_visitor_switches_language_signs_up_gets_the_mail_and_reads_the_agenda
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.get_by_role("link", name=words["skip"])).to_be_attached()
     expect(page.get_by_role("button", name="English")).to_be_visible()  # the way back
+
+    # Registering for the event, its category as the organisers translated it.
+    page.goto(f"/events/{slug}/register")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.get_by_label(re.compile(words["name_field"])).first.fill(name)
+    page.get_by_label(words["email"]).fill(email)
+    page.get_by_role("radio", name=words["category"]).check()
+    page.get_by_role("checkbox", name=re.compile(words["consent"])).check()
+    page.submit(page.get_by_role("button", name=words["register"]))
+    expect(page.get_by_role("status").first).to_contain_text(words["registered"].format(email=email))
+    assert live_server.deliver_mail().failed == 0
+    [confirmed] = [sent for sent in live_mail.messages if sent["to"] == [email]]
+    assert confirmed["message"]["Subject"] == words["confirmed"]
+    assert words["category"] in message_text(confirmed["message"])
+    live_mail.messages.clear()
+
+    page.goto("/auth/login")
     page.follow(page.get_by_role("navigation", name=words["main"]).get_by_role("link", name=words["sign_up"]))
     expect(page.get_by_role("heading", level=1)).to_have_text(words["sign_up"])
     page.get_by_label(words["name"]).fill(name)
