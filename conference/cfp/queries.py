@@ -240,14 +240,15 @@ def export_rows(submissions: Iterable[Submission], questions: list[Question]) ->
     type and track loaded (``list_submissions(..., with_answers=True)``)."""
     yield [_("Code"), _("State"), _("Title"), _("Abstract"), _("Type"), _("Track"), _("Keywords"),
            _("Submitted at (UTC)"), _("Authors"), _("Author emails"), _("Author affiliations"),
-           _("Pages of the paper")] + [q.label for q in questions]
+           _("Pages of the paper"), _("Language")] + [q.label for q in questions]
     for submission in submissions:
         row = [submission.code, submission.state.value, submission.title, submission.abstract,
                submission.type.name if submission.type else "", submission.track.name if submission.track else "",
                "; ".join(submission.keywords or []), _utc_iso(submission.submitted_at),
                "; ".join(_author_text(a) for a in submission.authors),
                "; ".join(a.email for a in submission.authors),
-               "; ".join(a.affiliation for a in submission.authors), _paper_pages(submission)]
+               "; ".join(a.affiliation for a in submission.authors), _paper_pages(submission),
+               submission.written_in]  # the code (fr): the title and abstract are in it
         row.extend(_answer_cells(submission, questions))
         yield [safe_cell(cell) for cell in row]
 

@@ -692,7 +692,7 @@ def test_export_has_a_row_per_submission_with_authors_and_answers(organiser_clie
     assert "no-store" in response.headers["Cache-Control"]
     header, *rows = read_csv(response)
     assert header == ["Code", "State", "Title", "Abstract", "Type", "Track", "Keywords", "Submitted at (UTC)",
-                      "Authors", "Author emails", "Author affiliations", "Pages of the paper",
+                      "Authors", "Author emails", "Author affiliations", "Pages of the paper", "Language",
                       "Which format?", "Topics", "Travel grant?", "Slides", "Budget"]
     [row] = rows
     record = dict(zip(header, row, strict=True))
@@ -702,7 +702,7 @@ def test_export_has_a_row_per_submission_with_authors_and_answers(organiser_clie
         "Keywords": "Computing; History", "Submitted at (UTC)": "2027-02-01T12:00:00+00:00",
         "Authors": "Ada Lovelace (presenter, corresponding); Charles Babbage (presenter)",
         "Author emails": f"{full_submission.submitter.email}; charles@example.org",
-        "Author affiliations": "Analytical Society; Cambridge", "Pages of the paper": "1",
+        "Author affiliations": "Analytical Society; Cambridge", "Pages of the paper": "1", "Language": "en",
         "Which format?": "Workshop", "Topics": "AI; Storage", "Travel grant?": "Ada Lovelace: No; Charles Babbage: Yes",
         "Slides": "slides.pdf", "Budget": "'=HYPERLINK(\"http://evil.example\")",
     }
