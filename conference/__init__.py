@@ -25,6 +25,7 @@ from conference import (
     delegations,
     events,
     group_mail,
+    home,
     operations,
     privacy,
     registration,
@@ -91,8 +92,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-AREAS_WITH_TEMPLATES = ("accounts", "agenda", "cfp", "delegations", "events", "group_mail", "privacy", "registration",
-                        "review")
+AREAS_WITH_TEMPLATES = ("accounts", "agenda", "cfp", "delegations", "events", "group_mail", "home", "privacy",
+                        "registration", "review")
 
 
 def _template_loader(app: Flask) -> ChoiceLoader:
@@ -165,7 +166,7 @@ def _register_areas(app: Flask) -> None:
     """Each area registers its blueprints, mail templates, periodic jobs and hooks, by name and
     in this order (delegations before registration: their pages join its blueprint; privacy last:
     erasure runs the areas' hooks in this order, the mail outbox's and the audit log's after them)."""
-    for area in (events, accounts, cfp, review, delegations, registration, agenda, group_mail, privacy):
+    for area in (events, accounts, cfp, review, delegations, registration, agenda, group_mail, home, privacy):
         area.init_app(app)
     # After the areas' own jobs, and after they said which rows refer to stored files.
     jobs.register("unreferenced_files", unreferenced.collect_unreferenced)

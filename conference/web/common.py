@@ -119,7 +119,7 @@ def run_action(operation, message: str) -> bool:
     return True
 
 
-def safe_next(default_endpoint: str = "events.dashboard", **values):
+def safe_next(default_endpoint: str = "home.dashboard", **values):
     """Redirect to ?next= when it stays on this site, else to ``default_endpoint``."""
     target = request.args.get("next") or request.form.get("next")
     if target:

@@ -42,7 +42,7 @@ def verify_email(token):
     db.session.commit()
     flash(_("Your email address %(email)s is confirmed.", email=user.email), "success")
     if current_user.is_authenticated:
-        return redirect(url_for("events.dashboard"))
+        return redirect(url_for("home.dashboard"))
     return redirect(url_for("auth.login"))
 
 
@@ -54,7 +54,7 @@ def resend_verification():
         accounts.send_verification(current_actor())
         db.session.commit()
         flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
-    return redirect(url_for("events.dashboard"))
+    return redirect(url_for("home.dashboard"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -21,7 +21,7 @@ from conference.web.common import show_error
 @per_account_and_address("RATELIMIT_SIGNUP")
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("events.dashboard"))
+        return redirect(url_for("home.dashboard"))
     form = SignupForm(invitation=request.args.get("invitation", ""))
     invitation = _invitation_or_none(form.invitation.data)
     if request.method == "GET" and invitation is not None:

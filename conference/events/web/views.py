@@ -1,4 +1,4 @@
-"""Events: the public list and pages, the dashboard, creating, editing and publishing events."""
+"""Events: the public list and pages, creating, editing and publishing events."""
 
 import datetime as dt
 import zoneinfo
@@ -58,18 +58,6 @@ def index():
     today = dt.datetime.now(zoneinfo.ZoneInfo("UTC")).date()
     upcoming, past = event_ops.published_events(today=today)
     return render_template("events/index.html", upcoming=upcoming, past=past)
-
-
-@bp.route("/dashboard")
-@login_required
-def dashboard():
-    invitations = team.invitations_for(current_user)
-    return render_template(
-        "events/dashboard.html",
-        events=event_ops.events_of(current_user),
-        invitations=invitations,
-        invitation_tokens={i.id: team.invitation_token(i) for i in invitations},
-    )
 
 
 def _event_fields(form: EventForm) -> dict:
@@ -179,7 +167,7 @@ def show_invitation(token):
         else:
             db.session.commit()
             flash(message, "success")
-            return redirect(url_for("events.dashboard" if current_user.is_authenticated else "events.index"))
+            return redirect(url_for("home.dashboard" if current_user.is_authenticated else "events.index"))
     return render_template("events/invitation.html", invitation=invitation, token=token,
                            role_label=team.ROLE_LABELS[invitation.role])
 

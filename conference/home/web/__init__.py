@@ -1,0 +1,5 @@
+"""The home page."""
+
+from conference.home.web.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,221 @@
+"""The person's home (/dashboard): what waits for them across their events and roles, each with
+its link, soonest deadline first; the empty state; only one's own; a fixed number of queries."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from html import unescape
+
+import pytest
+import sqlalchemy as sa
+
+from conference.cfp import submissions as cfp_ops
+from conference.cfp.enums import SubmissionState
+from conference.cfp.models import SubmissionAuthor
+from conference.core.types import utcnow
+from conference.delegations.models import FocalPoint, Organisation
+from conference.events.enums import TeamRole
+from conference.events.models import Event
+from conference.extensions import db
+from conference.i18n import format_datetime
+from conference.registration import registrations as registration_ops
+from conference.registration.enums import RegistrationState
+from conference.registration.places import ensure_registration_settings
+from conference.review.common import ensure_review_settings
+from conference.review.models import ReviewAssignment
+
+from .. import factories
+from ..cfp.builders import DEADLINE, DURING, complete_talk, submitted_talk
+from ..conftest import login
+from ..group_mail.builders import queue
+from ..query_counting import queries_for
+from ..registration.builders import add_category, make_form, register
+from ..review.builders import reviewing_call
+
+REVIEW_DEADLINE = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@dataclasses.dataclass
+class Unit:
+    """One of each kind of to-do for ``person``, in events of their own."""
+
+    slug: str  # the call's event: drafts, confirmations, co-authorship, reviews, bids
+    form_slug: str  # the registration event the person organises: approvals, held mail, focal point
+    draft: str
+    accepted: str
+    invited: str
+    reviewed: str
+    organisation_id: int
+    offer_token: str
+    offer_expires_at: dt.datetime
+    offer_event: str
+    reconfirm_token: str
+    reconfirm_by: dt.datetime
+    reconfirm_event: str
+
+
+def _other_registration_event():
+    form = make_form()
+    return form, add_category(form)
+
+
+def _listed_before_signing_up(submission, submitter, name: str, email: str) -> None:
+    """A co-author listed while they had no account (they signed up since): the listing waits
+    for them to accept it (an account that exists when they are listed is linked at once)."""
+    cfp_ops.add_author(submission, actor=submitter, name=name, email=email, now=DURING).user_id = None
+    db.session.flush()
+
+
+def add_unit(person, i: int) -> Unit:
+    call = reviewing_call(slug=f"call-{i}")
+    ensure_review_settings(call.event).review_deadline = REVIEW_DEADLINE
+    factories.add_role(call.event, person, TeamRole.REVIEWER)
+    draft = complete_talk(call, person, title=f"Draft {i}")
+    accepted = submitted_talk(call, person, title=f"Accepted {i}")
+    accepted.state = SubmissionState.ACCEPTED
+    other = factories.make_user()
+    invited = submitted_talk(call, other, title=f"Invited {i}")
+    _listed_before_signing_up(invited, other, person.name, person.email)
+    reviewed = submitted_talk(call, factories.make_user(), title=f"To review {i}")
+    db.session.add(ReviewAssignment(submission_id=reviewed.id, reviewer_id=person.id))
+
+    # An event the person organises: a registration waiting for approval (of an organisation
+    # whose focal point they are), and a held message.
+    form = make_form(organiser=person, slug=f"form-{i}", title=f"Form {i}")
+    category = add_category(form, approval=True)
+    organisation = Organisation(event_id=form.event_id, name=f"Agency {i}")
+    organisation.focal_points.append(FocalPoint(email=person.email, user_id=person.id))
+    db.session.add(organisation)
+    db.session.flush()
+    waiting = register(form, category)
+    waiting.organisation_id = organisation.id
+    queue(form.event, "someone@example.org", hold=True)
+
+    # A place offered to the person, and a reconfirmation asked of them, in two other events.
+    now = utcnow()
+    offered_form, offered_category = _other_registration_event()
+    offered = register(offered_form, offered_category, email=person.email, user=person)
+    offered.state, offered.offer_expires_at = RegistrationState.OFFERED, now + dt.timedelta(days=2, hours=i)
+    asked_form, asked_category = _other_registration_event()
+    asked = register(asked_form, asked_category, email=person.email, user=person)
+    asked.confirmed_at = now - dt.timedelta(days=1)
+    settings = ensure_registration_settings(asked_form.event)
+    settings.reconfirm_requested_at, settings.reconfirm_by = now, now + dt.timedelta(days=1, hours=i)
+    db.session.flush()
+    assert (waiting.state, asked.state) == (RegistrationState.PENDING, RegistrationState.CONFIRMED)
+    return Unit(call.event.slug, form.event.slug, draft.code, accepted.code, invited.code, reviewed.code,
+                organisation.id, registration_ops.manage_token(offered), offered.offer_expires_at,
+                offered_form.event.title, registration_ops.manage_token(asked), settings.reconfirm_by,
+                asked_form.event.title)
+
+
+def todos(html: str, *, signed: bool = False) -> list[tuple[str, str]]:
+    """(link, text) of each to-do, in the page's order; a signed link's timestamp and signature
+    are left off unless ``signed`` (they change with the second it was made)."""
+    section = html.split('id="todos-title"', 1)[1].split("</section>", 1)[0]
+    return [(unescape(href) if signed else payload(unescape(href)),
+             re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", text))).strip())
+            for href, text in re.findall(r'<li><a href="([^"]+)">(.*?)</li>', section, re.S)]
+
+
+def payload(link: str) -> str:
+    """A signed link without its timestamp and signature: the payload says whose it is."""
+    return re.sub(r"^(/(?:registrations|coauthorship)/[^./]+)\.[^/?]+$", r"\1", link)
+
+
+def _title_of(slug: str) -> str:
+    return db.session.scalar(sa.select(Event.title).where(Event.slug == slug))
+
+
+@pytest.fixture
+def person(db):
+    return factories.make_user(name="Pat Person", email="pat@example.org")
+
+
+def test_home_lists_each_kind_of_todo_with_its_link_soonest_deadline_first(app, person):
+    unit = add_unit(person, 1)
+    response = login(app.test_client(), person).get("/dashboard")
+    assert response.status_code == 200
+    with app.test_request_context():
+        when = {name: re.sub(r"\s+", " ", format_datetime(value)) for name, value in [
+            ("reconfirm", unit.reconfirm_by), ("offer", unit.offer_expires_at), ("draft", DEADLINE),
+            ("review", REVIEW_DEADLINE)]}
+    call, organised = "Conference on Data", _title_of(unit.form_slug)
+    found = todos(response.text)
+    token = cfp_ops.coauthor_token(db.session.scalar(
+        sa.select(SubmissionAuthor).where(SubmissionAuthor.email == person.email, SubmissionAuthor.user_id.is_(None))))
+    assert found[:4] == [
+        (payload(f"/registrations/{unit.reconfirm_token}"),
+         f"Reconfirm that you are still coming · {unit.reconfirm_event} · Deadline: {when['reconfirm']}"),
+        (payload(f"/registrations/{unit.offer_token}"), "A place is offered to you: take it before the offer expires · "
+                                               f"{unit.offer_event} · Deadline: {when['offer']}"),
+        (f"/events/{unit.slug}/submissions/{unit.draft}/edit",
+         f"Finish and submit your draft “Draft 1” · {call} · Deadline: {when['draft']}"),
+        (f"/events/{unit.slug}/review/submissions/{unit.reviewed}/review",
+         f"Review “To review 1” · {call} · Deadline: {when['review']}"),
+    ]
+    assert sorted(found[4:]) == sorted([
+        (f"/events/{unit.slug}/submissions/{unit.accepted}", f"Confirm that you will present “Accepted 1” · {call}"),
+        (payload(f"/coauthorship/{token}"), f"Accept your place as co-author of “Invited 1” · {call}"),
+        (f"/events/{unit.slug}/review/bidding", f"Place your bids: 2 submissions have no bid from you yet · {call}"),
+        (f"/events/{unit.form_slug}/manage/registrations?state=pending",
+         f"1 registration waits for approval · {organised}"),
+        (f"/events/{unit.form_slug}/mail/outbox?state=held",
+         f"1 message is held in the outbox for you to look over · {organised}"),
+        (f"/events/{unit.form_slug}/delegations/{unit.organisation_id}",
+         f"1 person of Agency 1 waits for your approval · {organised}"),
+    ])
+
+
+def test_each_link_opens_its_page(app, person):
+    add_unit(person, 1)
+    client = login(app.test_client(), person)
+    links = [link for link, _ in todos(client.get("/dashboard").text, signed=True)]
+    assert len(links) == 10
+    assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
+
+
+def test_someone_with_nothing_waiting_sees_the_empty_state(app, person):
+    response = login(app.test_client(), person).get("/dashboard")
+    assert response.status_code == 200
+    assert todos(response.text) == []
+    assert "Nothing waits for you right now. When something needs you, it shows here." in response.text
+
+
+def test_another_persons_todos_never_show(app, person):
+    add_unit(person, 1)
+    stranger = factories.make_user(name="Sam Stranger")
+    response = login(app.test_client(), stranger).get("/dashboard")
+    assert todos(response.text) == []
+    assert "Draft 1" not in response.text and "Agency 1" not in response.text
+
+
+def test_an_invitation_to_an_unverified_address_does_not_show(app, db):
+    unverified = factories.make_user(email="new@example.org", verified=False)
+    call = reviewing_call()
+    other = factories.make_user()
+    invited = submitted_talk(call, other, title="Not for strangers")
+    _listed_before_signing_up(invited, other, "New", "new@example.org")
+    response = login(app.test_client(), unverified).get("/dashboard")
+    assert todos(response.text) == [] and "Not for strangers" not in response.text
+
+
+def test_the_home_is_the_page_after_log_in_and_in_the_header(client, person):
+    response = client.post("/auth/login", data={"email": person.email, "password": factories.DEFAULT_PASSWORD})
+    assert (response.status_code, response.headers["Location"]) == (302, "/dashboard")
+    page = client.get("/dashboard").text
+    assert '<a href="/dashboard" aria-current="page">Home</a>' in page
+
+
+def test_the_home_runs_the_same_queries_for_one_or_five_of_each(app, person):
+    client = login(app.test_client(), person)
+    add_unit(person, 0)
+    db.session.flush()
+    one = queries_for(db, client, "/dashboard")
+    for i in range(1, 5):
+        add_unit(person, i)
+    db.session.flush()
+    assert len(todos(client.get("/dashboard").text)) == 50
+    assert queries_for(db, client, "/dashboard") == one
