@@ -24,8 +24,9 @@ from conference.web.page_values import PageValues
 bp = Blueprint("events", __name__)
 SLUG_MAX = 64  # Event.slug's length
 
-# The event's page shows what areas above events know: ``registration`` (where the visitor's
-# registration stands) and ``has_agenda``, provided by registration and agenda.
+# The event's page shows what areas above events know: ``call`` (where the call for papers
+# stands), ``registration`` (where registration and the visitor's own stand) and ``agenda``
+# (whether one is released), provided by cfp, registration and agenda.
 event_page = PageValues("the event's page")
 
 
