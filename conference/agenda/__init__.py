@@ -14,11 +14,11 @@ def init_app(app: Flask) -> None:
         mail,  # noqa: F401, PLC0415  (registers its templates)
         personal_data,
     )
-    from conference.agenda.releases import has_agenda  # noqa: PLC0415  (deferred, see above)
+    from conference.agenda.releases import agenda_entry  # noqa: PLC0415  (deferred, see above)
     from conference.agenda.web import bp  # noqa: PLC0415  (deferred, see above)
     from conference.events.web.views import event_page  # noqa: PLC0415  (deferred, see above)
 
     app.register_blueprint(bp)
-    event_page.provide("has_agenda", has_agenda)
+    event_page.provide("agenda", agenda_entry)
     core_personal_data.register("agenda", tables=personal_data.TABLES, export=personal_data.export,
                                 erase=personal_data.erase, binds=personal_data.binds)

@@ -8,6 +8,7 @@ registrants who asked to hear of changes; all through the outbox.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -25,10 +26,12 @@ from conference.core.types import utcnow
 from conference.errors import AlreadyExists, DomainError
 from conference.events.models import Event
 from conference.extensions import db
+from conference.i18n import format_datetime
 from conference.mail import opt_outs
 from conference.mail.mailer import queue_mail
 from conference.registration.enums import RegistrationState
 from conference.registration.models import Registration
+from conference.web.page_values import Standing
 
 
 def latest_release(event: Event) -> ScheduleRelease | None:
@@ -204,6 +207,20 @@ def _mail_registrants(event: Event, entry: ScheduleRelease, changes: dict) -> No
                             "link": link})
 
 
-def has_agenda(event: Event, *_page) -> bool:
-    """Whether the event has released an agenda: what the event's page asks."""
-    return latest_release(event) is not None
+@dataclasses.dataclass(frozen=True)
+class ReleasedAgenda:
+    """What the event's page shows about the agenda: whether one is released, and where it stands."""
+
+    released: bool
+    standing: Standing
+
+
+def agenda_entry(event: Event, *_page) -> ReleasedAgenda:
+    latest = db.session.execute(sa.select(ScheduleRelease.number, ScheduleRelease.released_at)
+                                .where(ScheduleRelease.event_id == event.id)
+                                .order_by(ScheduleRelease.number.desc()).limit(1)).one_or_none()
+    if latest is None:
+        return ReleasedAgenda(False, Standing(_("Agenda"), _("Not released yet.")))
+    text = _("Version %(number)d released on %(date)s.", number=latest.number,
+             date=format_datetime(latest.released_at))
+    return ReleasedAgenda(True, Standing(_("Agenda"), text))

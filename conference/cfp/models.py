@@ -4,6 +4,7 @@ and the submissions with their authors, answers and files."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -84,6 +85,10 @@ class CallForPapers(Translatable, Model):
 
     def is_open(self, now: dt.datetime) -> bool:
         return self.opens_at <= now < self.deadline
+
+    def days_left(self, now: dt.datetime) -> int:
+        """Whole days, counted up, until the deadline: 1 on its last day (0 once closed)."""
+        return max(0, math.ceil((self.deadline - now) / dt.timedelta(days=1)))
 
 
 class SubmissionType(Translatable, Model):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import contains_eager, selectinload
 
 from conference.cfp.enums import FileKind, QuestionTarget, SubmissionState
@@ -31,6 +32,8 @@ from conference.core.models import AuditEntry
 from conference.core.questions import answer_text
 from conference.events.models import Event, Track
 from conference.extensions import db
+from conference.i18n import format_datetime
+from conference.web.page_values import Standing
 
 SORT_KEYS = ("code", "title", "submitted", "state", "type", "track")
 
@@ -290,3 +293,21 @@ def stored_file_digests() -> Iterable[str]:
     """The SHA-256 of every file a submission refers to (the authors' and the organisers'
     anonymised copies): what the collection of unreferenced files keeps."""
     return db.session.scalars(sa.select(SubmissionFile.sha256).distinct())
+
+
+def call_standing(event: Event, _user, now: dt.datetime) -> Standing | None:
+    """Where the event's call for papers stands, for its page: when it opens, its deadline and
+    the days left, in the viewer's time zone (None without a call)."""
+    call = event.call
+    if call is None:
+        return None
+    opens, deadline = format_datetime(call.opens_at), format_datetime(call.deadline)
+    if not call.has_opened(now):
+        text = _("Opens on %(opens)s; deadline %(deadline)s.", opens=opens, deadline=deadline)
+    elif call.is_open(now):
+        days = call.days_left(now)
+        text = ngettext("Open; deadline %(deadline)s: closes in %(num)d day.",
+                        "Open; deadline %(deadline)s: closes in %(num)d days.", days, deadline=deadline)
+    else:
+        text = _("Closed since %(deadline)s.", deadline=deadline)
+    return Standing(_("Call for papers"), text)

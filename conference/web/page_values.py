@@ -7,6 +7,7 @@ areas that know a value add a provider from their ``init_app``; the page asks fo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -26,3 +27,12 @@ class PageValues:
     def values(self, *args: Any) -> dict[str, Any]:
         """Each provided value by its name, for the template."""
         return {name: provider(*args) for name, provider in self._providers.items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class Standing:
+    """One line of an event page's "Where things stand": what, and where it stands, as text
+    already worded and converted to the viewer's time zone."""
+
+    heading: str
+    text: str

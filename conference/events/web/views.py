@@ -15,6 +15,7 @@ from conference.events import setup as event_ops
 from conference.events import team
 from conference.events.models import Event, EventRole, TeamInvitation
 from conference.events.web.forms import EventForm, InviteForm
+from conference.events.web.nav import event_bar
 from conference.extensions import db
 from conference.web.common import current_actor, edit_page, load_of_event, paginate, require, run_action
 from conference.web.fields import show_languages
@@ -23,8 +24,9 @@ from conference.web.page_values import PageValues
 bp = Blueprint("events", __name__)
 SLUG_MAX = 64  # Event.slug's length
 
-# The event's page shows what areas above events know: ``registration`` (where the visitor's
-# registration stands) and ``has_agenda``, provided by registration and agenda.
+# The event's page shows what areas above events know: ``call`` (where the call for papers
+# stands), ``registration`` (where registration and the visitor's own stand) and ``agenda``
+# (whether one is released), provided by cfp, registration and agenda.
 event_page = PageValues("the event's page")
 
 
@@ -38,6 +40,12 @@ def event_page_language() -> str | None:
         if isinstance(loaded, Event) and loaded.slug == slug:
             return loaded.default_language
     return db.session.scalar(sa.select(Event.default_language).where(Event.slug == slug))
+
+
+@bp.app_context_processor
+def event_bar_links():
+    """``event_bar(event)``: the links of the event's bar for the viewer (see nav.py)."""
+    return {"event_bar": lambda event: event_bar(event, current_user)}
 
 
 def load_event(slug: str) -> Event:

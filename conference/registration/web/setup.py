@@ -60,13 +60,7 @@ def registration_navigation():
         return [(url_for(endpoint, slug=event.slug), label, request.endpoint in current)
                 for endpoint, label, current in MANAGE_NAV if endpoint in current_app.view_functions]
 
-    def registration_entry(event) -> tuple[str, bool]:
-        """The event management bar's "Registration" link, and whether the page is under it."""
-        endpoint = ("registration.list_registrations" if "registration.list_registrations" in current_app.view_functions
-                    else "registration.setup")
-        return url_for(endpoint, slug=event.slug), any(request.endpoint in current for _e, _l, current in MANAGE_NAV)
-
-    return {"registration_nav": registration_nav, "registration_entry": registration_entry}
+    return {"registration_nav": registration_nav}
 
 
 def _question_of(event, ident: int) -> RegistrationQuestion:

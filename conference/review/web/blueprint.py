@@ -76,11 +76,11 @@ def load_submission_for_review(event: Event, code: str) -> Submission:
 @bp.app_context_processor
 def review_navigation():
     def review_nav(event: Event) -> list[tuple[str, str, bool]]:
-        items = []
-        if event.can_manage_reviewing(current_user):
-            items += MANAGER_NAV
-        if event.can_manage(current_user):
-            items += ORGANISER_NAV
+        # Track chairs and reviewers find their review pages in the event's bar itself;
+        # organisers' bar has one "Review" link, so the area's pages are listed here.
+        if not event.can_manage(current_user):
+            return []
+        items = MANAGER_NAV + ORGANISER_NAV
         if event.is_reviewer(current_user):
             items += REVIEWER_NAV
         if event.is_reviewer(current_user) or event.is_track_chair(current_user):
