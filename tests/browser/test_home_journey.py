@@ -1,0 +1,63 @@
+"""From the Home each person reaches their work in a click (issue 18's proof), on the demo's data,
+in Chromium with axe-core on every page (see conftest.py): a reviewer logs in and opens their
+first review from the Home (two clicks: log in, then the to-do); a track chair reaches the
+ranking of their tracks from the event's bar; an organiser opens the registrations waiting for
+approval from the Home."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conference.demo import DEMO_PASSWORD, load_demo
+
+from .test_account_and_event_journey import log_in
+
+try:
+    from playwright.sync_api import expect as playwright_expect
+except ImportError:  # conftest.py skips (or, with REQUIRE_BROWSER=1, fails) every test here
+    playwright_expect = None
+
+
+def expect(actual):
+    return playwright_expect(getattr(actual, "raw", actual))
+
+
+@pytest.fixture
+def demo(committed_db):
+    load_demo()
+    committed_db.session.commit()
+
+
+def waiting(page):
+    return page.get_by_role("region", name="Waiting for you")
+
+
+def test_a_reviewer_opens_their_first_review_from_the_home(page, demo):
+    log_in(page, "reviewer@example.org", DEMO_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/dashboard$"))  # the Home is where log-in lands
+    expect(page.get_by_role("heading", level=1)).to_have_text("Home")
+    first = waiting(page).get_by_role("link", name=re.compile("^Review “")).first
+    title = re.match(r"Review “(.*)”", first.inner_text()).group(1)
+    page.follow(first)
+    expect(page).to_have_url(re.compile(r"/events/icdd/review/submissions/[A-Z0-9-]+/review$"))
+    expect(page.get_by_text(title).first).to_be_visible()
+    expect(page.get_by_role("navigation", name="Event management").get_by_role("link", name="My reviews")).to_be_visible()
+
+
+def test_a_track_chair_reaches_the_ranking_from_the_event_bar(page, demo):
+    log_in(page, "chair@example.org", DEMO_PASSWORD)
+    page.goto("/events/icdd/")
+    bar = page.get_by_role("navigation", name="Event management")
+    expect(bar.get_by_role("link", name="Settings")).to_have_count(0)  # organisers' parts stay theirs
+    page.follow(bar.get_by_role("link", name="Ranking and decisions"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ranking")
+
+
+def test_an_organiser_opens_the_registrations_waiting_for_approval_from_the_home(page, demo):
+    log_in(page, "organiser@example.org", DEMO_PASSWORD)
+    todo = waiting(page).get_by_role("link", name=re.compile(r"^\d+ registrations? waits? for approval"))
+    page.follow(todo.first)
+    expect(page).to_have_url(re.compile(r"/events/iatf-symposium/manage/registrations.*state=pending"))
+    expect(page.locator("tbody tr").first).to_be_visible()
