@@ -18,6 +18,7 @@ from conference.accounts.models import User
 from conference.cfp import submissions as cfp_submissions
 from conference.cfp.enums import REVIEWABLE_STATES, SubmissionState
 from conference.cfp.models import Submission, SubmissionAuthor
+from conference.core.personal_data import not_over_since
 from conference.delegations.models import FocalPoint, Organisation
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, event_role_track
@@ -52,6 +53,7 @@ def todos_of(user: User, *, now: dt.datetime) -> list[ToDo]:
         *_reviews_due(user),
         *_bids_to_place(user),
         *_for_organisers(user),
+        *_short_of_reviews(user),
         *_as_participant(user, now),
         *_as_focal_point(user),
     ]
@@ -108,6 +110,22 @@ def _no_conflict(user: User):
     return ~sa.exists().where(Conflict.submission_id == Submission.id, Conflict.user_id == user.id)
 
 
+def _in_tracks(role):
+    """The submission is in one of the role's tracks (a role without tracks has them all). The
+    role is correlated explicitly: it is two selects out, where implicit correlation misses it."""
+    limits = event_role_track.c
+    return sa.or_(~sa.exists().where(limits.event_role_id == role.id).correlate(role),
+                  sa.exists().where(limits.event_role_id == role.id, limits.track_id == Submission.track_id)
+                  .correlate(role, Submission))
+
+
+def _not_theirs(user: User):
+    """Submissions the person neither wrote nor is conflicted with."""
+    return sa.and_(Submission.submitter_id != user.id, _no_conflict(user),
+                   ~sa.exists().where(SubmissionAuthor.submission_id == Submission.id,
+                                      SubmissionAuthor.user_id == user.id))
+
+
 def _reviews_due(user: User) -> list[ToDo]:
     """Assigned submissions still in review whose review is not submitted, with the event's deadline."""
     assignments = db.session.scalars(
@@ -132,15 +150,12 @@ def _bids_to_place(user: User) -> list[ToDo]:
     """Events whose bidding is open where the person reviews, with the submissions in their
     tracks they have not bid on (not their own, not conflicted)."""
     role = sa.orm.aliased(EventRole)
-    limits = event_role_track.c  # a reviewer limited to some tracks bids only in those
-    in_tracks = sa.or_(~sa.exists().where(limits.event_role_id == role.id),
-                       sa.exists().where(limits.event_role_id == role.id, limits.track_id == Submission.track_id))
+    in_tracks = _in_tracks(role)  # a reviewer limited to some tracks bids only in those
     without_bid = (
         sa.select(sa.func.count(Submission.id))
         .where(Submission.event_id == Event.id, Submission.state.in_(sorted(REVIEWABLE_STATES)),
-               Submission.submitter_id != user.id, in_tracks, _no_conflict(user),
-               ~sa.exists().where(Bid.submission_id == Submission.id, Bid.user_id == user.id),
-               ~sa.exists().where(SubmissionAuthor.submission_id == Submission.id, SubmissionAuthor.user_id == user.id))
+               in_tracks, _not_theirs(user),
+               ~sa.exists().where(Bid.submission_id == Submission.id, Bid.user_id == user.id))
         .correlate(Event, role).scalar_subquery()
     )
     rows = db.session.execute(
@@ -157,18 +172,26 @@ def _bids_to_place(user: User) -> list[ToDo]:
 
 # Organisers ----------------------------------------------------------------------------------------
 
+def _organised(user: User):
+    return sa.select(EventRole.event_id).where(EventRole.user_id == user.id, EventRole.role == TeamRole.ORGANISER)
+
+
 def _for_organisers(user: User) -> list[ToDo]:
-    """Registrations waiting for approval and held mail, in the events the person organises."""
-    organised = sa.select(EventRole.event_id).where(EventRole.user_id == user.id, EventRole.role == TeamRole.ORGANISER)
+    """Registrations waiting for approval, held mail and accepted submissions no author has
+    confirmed yet, in the events the person organises."""
     pending = (sa.select(sa.func.count(Registration.id))
                .where(Registration.event_id == Event.id, Registration.state == RegistrationState.PENDING)
                .correlate(Event).scalar_subquery())
     held = (sa.select(sa.func.count(OutboxMessage.id))
             .where(OutboxMessage.event_id == Event.id, OutboxMessage.state == MailState.HELD)
             .correlate(Event).scalar_subquery())
-    rows = db.session.execute(sa.select(Event, pending, held).where(Event.id.in_(organised), (pending + held) > 0))
+    unconfirmed = (sa.select(sa.func.count(Submission.id))
+                   .where(Submission.event_id == Event.id, Submission.state == SubmissionState.ACCEPTED)
+                   .correlate(Event).scalar_subquery())
+    rows = db.session.execute(sa.select(Event, pending, held, unconfirmed)
+                              .where(Event.id.in_(_organised(user)), (pending + held + unconfirmed) > 0))
     found = []
-    for event, waiting, messages in rows:
+    for event, waiting, messages, accepted in rows:
         if waiting:
             found.append(ToDo(ngettext("%(num)d registration waits for approval",
                                        "%(num)d registrations wait for approval", waiting),
@@ -178,13 +201,51 @@ def _for_organisers(user: User) -> list[ToDo]:
             found.append(ToDo(ngettext("%(num)d message is held in the outbox for you to look over",
                                        "%(num)d messages are held in the outbox for you to look over", messages),
                               event, None, "mail.outbox", {"slug": event.slug, "state": MailState.HELD.value}))
+        if accepted:
+            found.append(ToDo(ngettext("%(num)d accepted submission is not confirmed by its authors yet",
+                                       "%(num)d accepted submissions are not confirmed by their authors yet", accepted),
+                              event, None, "review.unconfirmed", {"slug": event.slug}))
     return found
+
+
+# Organisers and track chairs ---------------------------------------------------------------------------
+
+# What an event that never opened its review settings asks for (the column's default).
+_WANTED_BY_DEFAULT = ReviewSettings.__table__.c.reviews_per_submission.default.arg
+
+
+def _short_of_reviews(user: User) -> list[ToDo]:
+    """Submissions waiting for a decision with fewer submitted reviews than the event asks for:
+    all of the event's for an organiser; for a track chair (who does not organise it), those in
+    their tracks that are neither theirs nor conflicted, as the progress page shows them."""
+    role = sa.orm.aliased(EventRole)
+    submitted = (sa.select(sa.func.count(Review.id)).join(ReviewAssignment, Review.assignment_id == ReviewAssignment.id)
+                 .where(ReviewAssignment.submission_id == Submission.id, Review.state == ReviewState.SUBMITTED)
+                 .correlate(Submission).scalar_subquery())
+    chair_sees = sa.and_(_in_tracks(role), _not_theirs(user))
+    short = (sa.select(sa.func.count(Submission.id))
+             .where(Submission.event_id == Event.id, Submission.state == SubmissionState.SUBMITTED,
+                    submitted < sa.func.coalesce(ReviewSettings.reviews_per_submission, _WANTED_BY_DEFAULT),
+                    sa.or_(role.role == TeamRole.ORGANISER, chair_sees))
+             .correlate(Event, role, ReviewSettings).scalar_subquery())
+    # An organiser who also chairs a track sees the whole event once, not twice.
+    rows = db.session.execute(
+        sa.select(Event, ReviewSettings.review_deadline, short).join(role, role.event_id == Event.id)
+        .outerjoin(ReviewSettings, ReviewSettings.event_id == Event.id)
+        .where(role.user_id == user.id, short > 0,
+               sa.or_(role.role == TeamRole.ORGANISER,
+                      sa.and_(role.role == TeamRole.TRACK_CHAIR, Event.id.not_in(_organised(user)))))
+    )
+    return [ToDo(ngettext("%(num)d submission is short of reviews", "%(num)d submissions are short of reviews", count),
+                 event, deadline, "review.progress", {"slug": event.slug})
+            for event, deadline, count in rows]
 
 
 # Participants --------------------------------------------------------------------------------------
 
 def _as_participant(user: User, now: dt.datetime) -> list[ToDo]:
-    """Places offered from the waiting list, and reconfirmations asked of the person."""
+    """Places offered from the waiting list, reconfirmations asked of the person, and the tickets
+    of their confirmed registrations for events not over yet (no deadline: listed last)."""
     registrations = db.session.scalars(
         sa.select(Registration)
         .where(Registration.user_id == user.id,
@@ -203,6 +264,9 @@ def _as_participant(user: User, now: dt.datetime) -> list[ToDo]:
             request = reconfirmation.open_request(registration.event.registration_settings)
             found.append(ToDo(_("Reconfirm that you are still coming"), registration.event,
                               request.by if request is not None else None, "registration.manage", link))
+        if registration.state == RegistrationState.CONFIRMED and registration.event.end_date >= not_over_since(now):
+            found.append(ToDo(_("Your ticket, to show at the check-in desk"), registration.event, None,
+                              "registration.ticket", {"token": registration.ticket_token}))
     return found
 
 

@@ -17,14 +17,15 @@ from conference.cfp.models import SubmissionAuthor
 from conference.core.types import utcnow
 from conference.delegations.models import FocalPoint, Organisation
 from conference.events.enums import TeamRole
-from conference.events.models import Event
+from conference.events.models import Event, EventRole
 from conference.extensions import db
 from conference.i18n import format_datetime
 from conference.registration import registrations as registration_ops
 from conference.registration.enums import RegistrationState
 from conference.registration.places import ensure_registration_settings
 from conference.review.common import ensure_review_settings
-from conference.review.models import ReviewAssignment
+from conference.review.enums import ConflictKind, ConflictSource, ReviewState
+from conference.review.models import Conflict, Review, ReviewAssignment
 
 from .. import factories
 from ..cfp.builders import DEADLINE, DURING, complete_talk, submitted_talk
@@ -35,6 +36,7 @@ from ..registration.builders import add_category, make_form, register
 from ..review.builders import reviewing_call
 
 REVIEW_DEADLINE = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.UTC)
+CHAIR_DEADLINE = dt.datetime(2030, 6, 1, 12, 0, tzinfo=dt.UTC)
 
 
 @dataclasses.dataclass
@@ -54,6 +56,9 @@ class Unit:
     reconfirm_token: str
     reconfirm_by: dt.datetime
     reconfirm_event: str
+    ticket: str  # the confirmed registration's ticket token (in the reconfirmation's event)
+    chaired: str  # a call where the person chairs a track
+    run: str  # a call the person organises (and chairs a track of)
 
 
 def _other_registration_event():
@@ -66,6 +71,46 @@ def _listed_before_signing_up(submission, submitter, name: str, email: str) -> N
     for them to accept it (an account that exists when they are listed is linked at once)."""
     cfp_ops.add_author(submission, actor=submitter, name=name, email=email, now=DURING).user_id = None
     db.session.flush()
+
+
+def _submitted_review(submission) -> None:
+    assignment = ReviewAssignment(submission_id=submission.id, reviewer_id=factories.make_user().id)
+    db.session.add(assignment)
+    db.session.flush()
+    db.session.add(Review(assignment_id=assignment.id, state=ReviewState.SUBMITTED, submitted_at=DURING))
+
+
+def _chaired_call(person, i: int) -> str:
+    """A call (two reviews per submission) whose "Data standards" track the person chairs: two of
+    its submissions are short of reviews (one has one review of two); not counted are one with
+    both its reviews, one in another track and one the person is conflicted with."""
+    call = reviewing_call(slug=f"chaired-{i}")
+    ensure_review_settings(call.event).review_deadline = CHAIR_DEADLINE
+    call.event.roles.append(EventRole(user_id=person.id, role=TeamRole.TRACK_CHAIR, tracks=[call.data]))
+    submitted_talk(call, factories.make_user(), title="Not reviewed")
+    _submitted_review(submitted_talk(call, factories.make_user(), title="Reviewed once"))
+    reviewed = submitted_talk(call, factories.make_user(), title="Reviewed twice")
+    _submitted_review(reviewed)
+    _submitted_review(reviewed)
+    submitted_talk(call, factories.make_user(), title="Elsewhere", track_id=call.privacy.id)
+    conflicted = submitted_talk(call, factories.make_user(), title="Conflicted")
+    db.session.add(Conflict(submission_id=conflicted.id, event_id=call.event.id, user_id=person.id,
+                            kind=ConflictKind.PERSONAL, source=ConflictSource.REVIEWER))
+    db.session.flush()
+    return call.event.slug
+
+
+def _organised_call(person, i: int) -> str:
+    """A call the person organises and chairs a track of (it counts once, for the whole event):
+    two submissions short of reviews (in either track), and one accepted and not confirmed."""
+    call = reviewing_call(slug=f"run-{i}")
+    factories.add_role(call.event, person, TeamRole.ORGANISER)
+    call.event.roles.append(EventRole(user_id=person.id, role=TeamRole.TRACK_CHAIR, tracks=[call.data]))
+    submitted_talk(call, factories.make_user(), title="Data talk")
+    submitted_talk(call, factories.make_user(), title="Privacy talk", track_id=call.privacy.id)
+    submitted_talk(call, factories.make_user(), title="Accepted talk").state = SubmissionState.ACCEPTED
+    db.session.flush()
+    return call.event.slug
 
 
 def add_unit(person, i: int) -> Unit:
@@ -108,7 +153,7 @@ def add_unit(person, i: int) -> Unit:
     return Unit(call.event.slug, form.event.slug, draft.code, accepted.code, invited.code, reviewed.code,
                 organisation.id, registration_ops.manage_token(offered), offered.offer_expires_at,
                 offered_form.event.title, registration_ops.manage_token(asked), settings.reconfirm_by,
-                asked_form.event.title)
+                asked_form.event.title, asked.ticket_token, _chaired_call(person, i), _organised_call(person, i))
 
 
 def todos(html: str, *, signed: bool = False) -> list[tuple[str, str]]:
@@ -141,12 +186,12 @@ def test_home_lists_each_kind_of_todo_with_its_link_soonest_deadline_first(app, 
     with app.test_request_context():
         when = {name: re.sub(r"\s+", " ", format_datetime(value)) for name, value in [
             ("reconfirm", unit.reconfirm_by), ("offer", unit.offer_expires_at), ("draft", DEADLINE),
-            ("review", REVIEW_DEADLINE)]}
+            ("review", REVIEW_DEADLINE), ("chair", CHAIR_DEADLINE)]}
     call, organised = "Conference on Data", _title_of(unit.form_slug)
     found = todos(response.text)
     token = cfp_ops.coauthor_token(db.session.scalar(
         sa.select(SubmissionAuthor).where(SubmissionAuthor.email == person.email, SubmissionAuthor.user_id.is_(None))))
-    assert found[:4] == [
+    assert found[:5] == [
         (payload(f"/registrations/{unit.reconfirm_token}"),
          f"Reconfirm that you are still coming · {unit.reconfirm_event} · Deadline: {when['reconfirm']}"),
         (payload(f"/registrations/{unit.offer_token}"), "A place is offered to you: take it before the offer expires · "
@@ -155,8 +200,10 @@ def test_home_lists_each_kind_of_todo_with_its_link_soonest_deadline_first(app, 
          f"Finish and submit your draft “Draft 1” · {call} · Deadline: {when['draft']}"),
         (f"/events/{unit.slug}/review/submissions/{unit.reviewed}/review",
          f"Review “To review 1” · {call} · Deadline: {when['review']}"),
+        (f"/events/{unit.chaired}/review/",
+         f"2 submissions are short of reviews · {call} · Deadline: {when['chair']}"),
     ]
-    assert sorted(found[4:]) == sorted([
+    assert sorted(found[5:]) == sorted([
         (f"/events/{unit.slug}/submissions/{unit.accepted}", f"Confirm that you will present “Accepted 1” · {call}"),
         (payload(f"/coauthorship/{token}"), f"Accept your place as co-author of “Invited 1” · {call}"),
         (f"/events/{unit.slug}/review/bidding", f"Place your bids: 2 submissions have no bid from you yet · {call}"),
@@ -166,6 +213,10 @@ def test_home_lists_each_kind_of_todo_with_its_link_soonest_deadline_first(app, 
          f"1 message is held in the outbox for you to look over · {organised}"),
         (f"/events/{unit.form_slug}/delegations/{unit.organisation_id}",
          f"1 person of Agency 1 waits for your approval · {organised}"),
+        (f"/events/{unit.run}/review/", f"2 submissions are short of reviews · {call}"),
+        (f"/events/{unit.run}/review/unconfirmed",
+         f"1 accepted submission is not confirmed by its authors yet · {call}"),
+        (f"/tickets/{unit.ticket}", f"Your ticket, to show at the check-in desk · {unit.reconfirm_event}"),
     ])
 
 
@@ -173,8 +224,34 @@ def test_each_link_opens_its_page(app, person):
     add_unit(person, 1)
     client = login(app.test_client(), person)
     links = [link for link, _ in todos(client.get("/dashboard").text, signed=True)]
-    assert len(links) == 10
+    assert len(links) == 14
     assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
+
+
+def test_a_ticket_shows_while_its_event_is_not_over(app, person):
+    form, category = _other_registration_event()
+    registration = register(form, category, email=person.email, user=person)
+    db.session.flush()
+    assert registration.state == RegistrationState.CONFIRMED
+    client = login(app.test_client(), person)
+    assert todos(client.get("/dashboard").text) == [
+        (f"/tickets/{registration.ticket_token}", f"Your ticket, to show at the check-in desk · {form.event.title}")]
+    form.event.start_date = form.event.end_date = utcnow().date() - dt.timedelta(days=3)
+    db.session.flush()
+    assert todos(client.get("/dashboard").text) == []
+
+
+def test_a_reviewer_limited_to_a_track_bids_in_it_only(app, person):
+    call = reviewing_call(slug="limited")
+    call.event.roles.append(EventRole(user_id=person.id, role=TeamRole.REVIEWER, tracks=[call.privacy]))
+    # Another reviewer's track is not theirs.
+    call.event.roles.append(EventRole(user_id=factories.make_user().id, role=TeamRole.REVIEWER, tracks=[call.data]))
+    submitted_talk(call, factories.make_user(), title="Data talk")
+    submitted_talk(call, factories.make_user(), title="Privacy talk", track_id=call.privacy.id)
+    db.session.flush()
+    response = login(app.test_client(), person).get("/dashboard")
+    assert todos(response.text) == [
+        ("/events/limited/review/bidding", "Place your bids: 1 submission has no bid from you yet · Conference on Data")]
 
 
 def test_someone_with_nothing_waiting_sees_the_empty_state(app, person):
@@ -217,5 +294,5 @@ def test_the_home_runs_the_same_queries_for_one_or_five_of_each(app, person):
     for i in range(1, 5):
         add_unit(person, i)
     db.session.flush()
-    assert len(todos(client.get("/dashboard").text)) == 50
+    assert len(todos(client.get("/dashboard").text)) == 70
     assert queries_for(db, client, "/dashboard") == one
