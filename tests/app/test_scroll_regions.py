@@ -15,9 +15,8 @@ def _problems(html: str) -> list[str]:
     problems = []
     for tag in WRAPPER.findall(html):
         labelled_by = re.search(r'aria-labelledby="([^"]+)"', tag)
-        if 'role="region"' not in tag or 'tabindex="0"' not in tag or labelled_by is None:
-            problems.append(tag)
-        elif html.count(f'id="{labelled_by.group(1)}"') != 1:
+        named = labelled_by is not None and html.count(f'id="{labelled_by.group(1)}"') == 1
+        if 'role="region"' not in tag or 'tabindex="0"' not in tag or not named:
             problems.append(tag)
     return problems
 
