@@ -121,7 +121,7 @@ def test_every_public_page_gives_the_readers_language_else_the_texts_own(app, tr
     talk = f"{AGENDA}/items/{p.talk_one.id}"
     headings = [re.search(r"<h1[^>]*>[^<]*</h1>", page(client, talk)).group(0) for client in (french, english, spanish)]
     assert headings == ["<h1>Les normes</h1>", "<h1>Standards</h1>", '<h1 lang="fr" dir="ltr">Les normes</h1>']
-    assert "<dd>Normes de données</dd>" in page(french, talk)
+    assert 'fill="#0b5cab" stroke="#333"/></svg> Normes de données</span></dd>' in page(french, talk)
     # Its title is translated into English, its abstract is not: each marked with its language.
     assert '<div class="prose" lang="fr" dir="ltr"><p>Sur les normes.</p>' in page(english, talk)
     assert '<div class="prose"><p>Sur les normes.</p>' in page(french, talk)

@@ -82,6 +82,18 @@ def test_assets_are_served_by_the_app(client, path):
     response.close()
 
 
+def test_the_favicon_is_linked_and_served_as_svg_from_the_app(client, db):
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in page
+    response = client.get("/static/favicon.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert response.data.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
+    # Served from our own origin, which the CSP allows for images (icons follow img-src).
+    assert "img-src 'self'" in response.headers["Content-Security-Policy"]
+    response.close()
+
+
 def test_behind_a_proxy_the_forwarded_scheme_and_client_are_trusted(tmp_path):
     from conference import create_app
 
