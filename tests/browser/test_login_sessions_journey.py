@@ -66,7 +66,7 @@ def test_an_administrator_disables_and_enables_an_account(page, new_page, commit
 
     # The list marks it, and shows it alone when asked for the disabled accounts.
     page.goto("/admin/users")
-    page.get_by_label("Accounts").select_option("disabled")
+    page.get_by_role("combobox", name="Accounts").select_option("disabled")
     page.submit(page.get_by_role("button", name="Search"))
     expect(page.get_by_role("row", name=re.compile("Dina Disabled"))).to_contain_text("disabled")
     expect(page.get_by_role("row")).to_have_count(2)  # the header and Dina

@@ -65,7 +65,7 @@ def test_account_and_team_pages_pass_the_checks(page, new_page, committed_db):
     event_nav = page.get_by_role("navigation", name="Event management")
     page.follow(event_nav.get_by_role("link", name="Team"))
     page.get_by_label("Email address").fill("reviewer@example.org")
-    page.get_by_label("Role").select_option("reviewer")
+    page.get_by_role("combobox", name="Role").select_option("reviewer")
     page.submit(page.get_by_role("button", name="Send invitation"))
     expect(page.get_by_role("main")).to_contain_text("reviewer@example.org")
     page.follow(event_nav.get_by_role("link", name="Audit log"))
