@@ -1,8 +1,8 @@
 """From the Home each person reaches their work in a click (issue 18's proof), on the demo's data,
 in Chromium with axe-core on every page (see conftest.py): a reviewer logs in and opens their
-first review from the Home (two clicks: log in, then the to-do); a track chair reaches the
-ranking of their tracks from the event's bar; an organiser opens the registrations waiting for
-approval from the Home."""
+first review from the Home (two clicks: log in, then the to-do); an author confirms an accepted
+paper from it; a track chair reaches the ranking of their tracks from the event's bar; an
+organiser opens the registrations waiting for approval from the Home."""
 
 from __future__ import annotations
 
@@ -61,3 +61,15 @@ def test_an_organiser_opens_the_registrations_waiting_for_approval_from_the_home
     page.follow(todo.first)
     expect(page).to_have_url(re.compile(r"/events/iatf-symposium/manage/registrations.*state=pending"))
     expect(page.locator("tbody tr").first).to_be_visible()
+
+
+def test_an_author_confirms_an_accepted_paper_from_the_home(page, demo):
+    log_in(page, "author@example.org", DEMO_PASSWORD)
+    todo = waiting(page).get_by_role("link", name=re.compile("^Confirm that you will present “")).first
+    title = re.match(r"Confirm that you will present “(.*)”", todo.inner_text()).group(1)
+    page.follow(todo)
+    expect(page.get_by_text(title).first).to_be_visible()
+    page.submit(page.get_by_role("button", name="Confirm: we will present it"))
+    expect(page.get_by_role("status").first).to_contain_text("is confirmed")
+    page.goto("/dashboard")
+    expect(waiting(page).get_by_role("link", name=f"Confirm that you will present “{title}”")).to_have_count(0)
