@@ -293,6 +293,13 @@ def runner(app, db):
     return app.test_cli_runner()
 
 
+def reader(app, language: str):
+    """A visitor's client that chose ``language`` with the switcher (its cookie)."""
+    client = app.test_client()
+    client.set_cookie("language", language)
+    return client
+
+
 def login(client, user, password: str = factories.DEFAULT_PASSWORD):
     response = client.post("/auth/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, "log-in failed"

@@ -155,6 +155,13 @@ def in_languages(event: Event, organiser: User, *others: str) -> None:
     event_ops.update_event(event, actor=organiser, languages=list(others))
 
 
+def multilingual_programme() -> Programme:
+    """``make_programme``'s at /events/multi, in English, French and Spanish (nothing translated yet)."""
+    p = make_programme(slug="multi")
+    in_languages(p.event, p.organiser, "fr", "es")
+    return p
+
+
 def translate_programme(p: Programme) -> None:
     """``make_programme``'s in an event in English, French and Spanish (``in_languages``): the main
     hall, the opening plenary (title, description), the keynote and a track translated into

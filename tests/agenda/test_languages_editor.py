@@ -19,14 +19,12 @@ from conference.extensions import db
 
 from ..cfp.builders import make_call, submitted_talk
 from ..conftest import login
-from .builders import in_languages, make_programme
+from .builders import in_languages, make_programme, multilingual_programme
 
 
 @pytest.fixture
 def p(db):
-    p = make_programme(slug="multi")
-    in_languages(p.event, p.organiser, "fr", "es")
-    return p
+    return multilingual_programme()
 
 
 @pytest.fixture

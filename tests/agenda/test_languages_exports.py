@@ -21,26 +21,20 @@ from conference.agenda.releases import latest_release
 from conference.extensions import db
 
 from .. import factories
-from .builders import at, in_languages, make_programme, release, schema_path, translate_programme
+from ..conftest import reader
+from .builders import at, multilingual_programme, release, schema_path, translate_programme
 
 BASE = "/events/multi"
 
 
 @pytest.fixture
 def p(db):
-    p = make_programme(slug="multi")
-    in_languages(p.event, p.organiser, "fr", "es")
+    p = multilingual_programme()
     translate_programme(p)
     programme.save_session(p.event, actor=p.organiser, title="Lunch", kind=SessionKind.BREAK, room_id=p.main.id,
                            starts_at=at(1, 12, 30), ends_at=at(1, 13, 30))  # a session without items: an event
     release(p)
     return p
-
-
-def reader(app, language: str):
-    client = app.test_client()
-    client.set_cookie("language", language)
-    return client
 
 
 def test_frab_xml_says_each_talks_language_and_stays_one_document(app, p):

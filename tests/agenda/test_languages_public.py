@@ -13,19 +13,17 @@ from conference.agenda.releases import latest_release
 from conference.extensions import db
 
 from .. import factories
-from ..conftest import login
+from ..conftest import login, reader
 from ..mail.builders import one_mail
 from ..query_counting import queries_for
-from .builders import in_languages, make_programme, release, translate_programme
+from .builders import in_languages, multilingual_programme, release, translate_programme
 
 AGENDA = "/events/multi/agenda"
 
 
 @pytest.fixture
 def p(db):
-    p = make_programme(slug="multi")
-    in_languages(p.event, p.organiser, "fr", "es")
-    return p
+    return multilingual_programme()
 
 
 @pytest.fixture
@@ -33,12 +31,6 @@ def translated(p):
     translate_programme(p)
     release(p)
     return p
-
-
-def reader(app, language: str):
-    client = app.test_client()
-    client.set_cookie("language", language)
-    return client
 
 
 def page(client, path: str) -> str:

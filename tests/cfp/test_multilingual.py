@@ -28,7 +28,7 @@ from conference.privacy.export import export_for, schema
 from conference.review.enums import BlindMode
 
 from .. import factories
-from ..conftest import login
+from ..conftest import login, reader
 from ..mail.builders import one_mail
 from ..query_counting import grow
 from ..review.builders import make_reviewing
@@ -93,12 +93,6 @@ def error_of(page: str, field: str) -> str:
                       page, re.S)
     assert found, f"no error next to {field}"
     return html.unescape(found.group(1))
-
-
-def reader(app, language: str):
-    client = app.test_client()
-    client.set_cookie("language", language)
-    return client
 
 
 @pytest.fixture
