@@ -56,6 +56,7 @@ from conference.i18n import (
 )
 from conference.mail.outbox import OutboxWorker
 from conference.web.common import BoundedIntegerConverter
+from conference.web.design import bootstrap_files
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -112,6 +113,7 @@ def _init_extensions(app: Flask) -> None:
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    app.register_blueprint(bootstrap_files)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -64,7 +64,7 @@ def tampered(link: str) -> str:
 
 def error_of(html: str, field: str) -> str:
     """The text of the error paragraph next to ``field``."""
-    start = html.index(f'<p class="error" id="error-{field}">')
+    start = html.index(f'<p class="invalid-feedback d-block" id="error-{field}">')
     return html[start:html.index("</p>", start)]
 
 

@@ -80,7 +80,7 @@ def test_disabling_needs_a_reason_and_a_confirmation(app, admin_client, db, data
 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    start = html.index(f'<p class="error" id="error-{field}">')
+    start = html.index(f'<p class="invalid-feedback d-block" id="error-{field}">')
     assert message in html[start:html.index("</p>", start)]
     if data.get("reason", "").strip():
         assert data["reason"] in html  # what was typed is kept
@@ -124,7 +124,7 @@ def test_the_user_list_marks_and_filters_disabled_accounts(admin_client, db):
     mangled = admin_client.get("/admin/users?status=whatever").get_data(as_text=True)
 
     dora_row = everyone[everyone.index(">Dora Disabled</a>"):]
-    assert '<span class="badge">disabled</span>' in dora_row[:dora_row.index("</tr>")]
+    assert '<span class="badge text-bg-light border">disabled</span>' in dora_row[:dora_row.index("</tr>")]
     anna_row = everyone[everyone.index(">Anna Active</a>"):]
     assert "<td>enabled</td>" in anna_row[:anna_row.index("</tr>")]
     assert "Dora Disabled" in disabled and "Anna Active" not in disabled

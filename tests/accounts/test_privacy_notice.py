@@ -75,7 +75,7 @@ def test_a_notice_too_long_is_refused_next_to_the_field_and_kept(admin_client, d
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert '<p class="error" id="error-body">' in html and "50000" in html
+    assert '<p class="invalid-feedback d-block" id="error-body">' in html and "50000" in html
     assert text + "</textarea>" in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PrivacyNotice)) == 0
 
@@ -94,5 +94,5 @@ def test_only_administrators_write_the_notice(app, db):
 def test_every_page_links_the_notice_in_its_footer(client, db):
     for path in ("/", "/auth/login", "/privacy"):
         html = client.get(path).get_data(as_text=True)
-        footer = html[html.index('<footer class="site-footer">'):]
+        footer = html[html.index('<footer class="site-footer'):]
         assert '<a href="/privacy">Privacy notice</a>' in footer

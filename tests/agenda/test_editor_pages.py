@@ -258,7 +258,7 @@ def test_sessions_without_a_time_are_listed_with_their_planned_length(organiser,
     someday = db.session.scalar(sa.select(AgendaSession).where(AgendaSession.title == "Someday"))
     assert f'<li class="agenda-movable" data-session-id="{someday.id}" data-minutes="120">' in text
     assert "Workshop, 120 minutes once scheduled" in text
-    assert '<legend>Move or resize Someday</legend>' in text
+    assert '<legend class="form-label fs-6 fw-semibold">Move or resize Someday</legend>' in text
 
 
 def test_session_without_a_time_is_scheduled_with_the_move_form(organiser, p):
@@ -294,7 +294,7 @@ def test_stale_resize_is_refused_with_the_message(organiser, p):
                     ends_at="2030-03-16T12:30", version=str(stale), resize="15")
     assert response.status_code == 422
     text = html.unescape(response.get_data(as_text=True))
-    assert '<p class="error">Data standards was changed by someone else meanwhile (reload to see it).</p>' in text
+    assert '<p class="invalid-feedback d-block">Data standards was changed by someone else meanwhile (reload to see it).</p>' in text
     db.session.expire_all()
     assert db.session.get(AgendaSession, p.standards.id).ends_at == at(1, 12, 30)
 
@@ -307,7 +307,7 @@ def test_resize_past_the_last_day_is_refused_next_to_the_field(organiser, p):
                     ends_at="2030-03-18T23:50", version=str(late.version), resize="15")
     assert response.status_code == 422
     text = html.unescape(response.get_data(as_text=True))
-    assert (f'<p class="error" id="error-move-{late.id}-starts_at"><span class="visually-hidden">Error: </span>'
+    assert (f'<p class="invalid-feedback d-block" id="error-move-{late.id}-starts_at"><span class="visually-hidden">Error: </span>'
             "The event runs from March 16, 2030 to March 18, 2030 (Europe/Zurich): choose a time on those days."
             ) in text
     assert 'value="2030-03-18T23:50"' in text  # what was typed is kept

@@ -51,13 +51,13 @@ def opening_form(p, **changes) -> dict:
 
 def test_the_forms_offer_a_field_per_other_language_marked_with_its_language(organiser, p):
     room = page(organiser, f"{base(p)}/rooms/{p.main.id}")
-    assert "<legend>Name in the event's other languages</legend>" in room
-    assert ('<input type="text" id="field-name_translations-fr" name="name_translations-fr" lang="fr" dir="ltr" '
+    assert "<legend class=\"form-label fs-6 fw-semibold\">Name in the event's other languages</legend>" in room
+    assert ('<input type="text" class="form-control" id="field-name_translations-fr" name="name_translations-fr" lang="fr" dir="ltr" '
             'value="">') in room
-    assert '<label for="field-name_translations-es">Español</label>' in room
+    assert '<label class="form-label mb-1 mt-2" for="field-name_translations-es">Español</label>' in room
     session = page(organiser, f"{base(p)}/sessions/{p.opening.id}")
     assert 'name="title_translations-fr" lang="fr"' in session
-    assert re.search(r'<textarea id="field-description_translations-es" name="description_translations-es" '
+    assert re.search(r'<textarea class="form-control" id="field-description_translations-es" name="description_translations-es" '
                      r'lang="es" dir="ltr" rows="6"></textarea>', session)
     item = page(organiser, f"{base(p)}/items/{p.keynote.id}")
     assert re.findall(r'<option (?:selected )?value="(\w+)"(?: selected)?>(\w+)</option>',
@@ -106,7 +106,7 @@ def test_a_translation_too_long_is_refused_next_to_its_field_and_kept(organiser,
         "name": "Main hall", "name_translations-fr": "Grande salle", "name_translations-es": "x" * 101})
     text = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
-    assert re.search(r'<p class="error" id="error-name_translations">.*Each translation can have at most 100 '
+    assert re.search(r'<p class="invalid-feedback d-block" id="error-name_translations">.*Each translation can have at most 100 '
                      r'characters.</p>', text)
     assert 'value="' + "x" * 101 + '"' in text and 'value="Grande salle"' in text
     db.session.expire_all()
@@ -144,7 +144,7 @@ def test_a_language_the_event_does_not_offer_is_refused_and_the_form_kept(organi
         "language": "de", "title": "Podium", "kind": "panel", "duration": "45"})
     text = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
-    assert re.search(r'<p class="error" id="error-language">.*Choose one of the event\'s languages.</p>', text)
+    assert re.search(r'<p class="invalid-feedback d-block" id="error-language">.*Choose one of the event\'s languages.</p>', text)
     assert 'value="Podium"' in text
     assert db.session.scalar(sa.select(AgendaItem).where(AgendaItem.title == "Podium")) is None
 

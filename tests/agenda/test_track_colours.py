@@ -47,7 +47,7 @@ def test_the_list_shows_a_legend_and_each_session_track_with_its_swatch_and_name
 
 def test_the_grid_shows_the_legend_and_the_swatch_beside_the_track_name(client, coloured):
     page = client.get("/events/colour-event/agenda?view=grid").get_data(as_text=True)
-    assert 'class="agenda-grid"' in page
+    assert 'class="table agenda-grid"' in page
     assert f"<li>{_label('#aa3300', 'Systems')}</li>" in page
     assert page.count(_label("#0b5cab", "Track: Numerics")) == 1
     assert page.count(_label("#aa3300", "Track: Systems")) == 1

@@ -29,7 +29,7 @@ HUGE_IDS = ["2147483648", "9223372036854775808", "99999999999999999999"]
 
 
 def error_of(html: str, field: str) -> str:
-    start = html.index(f'<p class="error" id="error-{field}">')
+    start = html.index(f'<p class="invalid-feedback d-block" id="error-{field}">')
     return html[start:html.index("</p>", start)]
 
 

@@ -244,7 +244,7 @@ def world(app):
             _db.session.commit()
             with world.walker:
                 world.cookies["organiser"] = _log_in(world, "organiser@example.org")
-                seeds = tokens + ["/static/app.css", "/", "/dashboard", "/events/new", "/my/submissions", "/admin/users",
+                seeds = tokens + ["/static/app.css", "/static/bootstrap/css/bootstrap.min.css", "/", "/dashboard", "/events/new", "/my/submissions", "/admin/users",
                                   "/auth/profile", "/auth/password", "/auth/login", "/auth/signup", "/auth/reset"]
                 world.crawl("organiser", seeds)
                 known = [path for paths in list(world.urls.values()) for path in paths[:1]]
@@ -376,7 +376,7 @@ def test_pages_of_an_event_stored_with_dates_at_the_calendars_ends(walk):
                                data=data + [("start_date", "0001-01-01"), ("end_date", "9999-12-31")])
     assert status == 200
     for field in ("start_date", "end_date"):  # next to each date field
-        assert re.search(f'<p class="error" id="error-{field}"><span[^>]*>Error: </span>Enter a date from January 1, '
+        assert re.search(f'<p class="invalid-feedback d-block" id="error-{field}"><span[^>]*>Error: </span>Enter a date from January 1, '
                          "1900 to December 31, 2199.</p>", body.decode())
 
 

@@ -67,11 +67,11 @@ def test_the_events_language_applies_to_its_pages_only(app, event_in_spanish):
 
 def test_the_switcher_offers_each_language_in_itself_without_script(app, db):
     page = app.test_client().get("/").get_data(as_text=True)
-    switcher = re.search(r'<form method="post" action="/auth/language" class="language-switcher">(.*?)</form>',
+    switcher = re.search(r'<form method="post" action="/auth/language" class="language-switcher d-flex flex-wrap align-items-center gap-2 m-0">(.*?)</form>',
                          page, re.S).group(1)
     assert '<input type="hidden" name="next" value="/">' in switcher
     assert '<strong lang="en" aria-current="true">English</strong>' in switcher
-    assert re.findall(r'<button type="submit" name="language" value="(\w+)" lang="\1" class="link-button">(\w+)</button>',
+    assert re.findall(r'<button type="submit" name="language" value="(\w+)" lang="\1" class="btn btn-link link-light p-0 align-baseline">(\w+)</button>',
                       switcher) == [("fr", "Français"), ("es", "Español")]
 
 
@@ -170,7 +170,7 @@ def test_a_fourth_language_needs_only_its_catalogue_and_the_setting(tmp_path, fr
     client = app.test_client()
 
     english = client.get("/auth/login").get_data(as_text=True)
-    assert '<button type="submit" name="language" value="ar" lang="ar" class="link-button">العربية</button>' in english
+    assert '<button type="submit" name="language" value="ar" lang="ar" class="btn btn-link link-light p-0 align-baseline">العربية</button>' in english
     switched = client.post("/auth/language", data={"language": "ar", "next": "/auth/login"})
     assert switched.headers["Location"] == "/auth/login"
     page = client.get("/auth/login").get_data(as_text=True)
@@ -179,7 +179,7 @@ def test_a_fourth_language_needs_only_its_catalogue_and_the_setting(tmp_path, fr
     assert ">انتقل إلى المحتوى الرئيسي</a>" in page and "عنوان البريد الإلكتروني" in page
     assert "Keep me logged in on this device" in page  # not in the tiny catalogue: English
     assert '<strong lang="ar" aria-current="true">العربية</strong>' in page
-    assert 'lang="fr" class="link-button">Français</button>' in page
+    assert 'lang="fr" class="btn btn-link link-light p-0 align-baseline">Français</button>' in page
 
 
 def test_a_language_babel_does_not_know_is_refused_at_start(tmp_path):

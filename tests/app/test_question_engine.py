@@ -33,7 +33,7 @@ FORMATS = ["Talk", "Poster"]
 
 def error_of(page: str, field: str) -> str:
     """The message next to ``field``, as a screen reader reads it ("Error: ...")."""
-    start = page.index(f'<p class="error" id="error-{field}">')
+    start = page.index(f'<p class="invalid-feedback d-block" id="error-{field}">')
     return html.unescape(re.sub(r"<[^>]+>", "", page[start:page.index("</p>", start)]))
 
 
@@ -132,9 +132,9 @@ def test_the_three_forms_render_a_question_the_same_way(app, db):
     text as the group's hint, yes and no as its buttons."""
     notes = {"call": "required", "registration": "required", "review": "required to submit"}
     for use, (page, name) in yes_no_on_the_three_forms(app, db).items():
-        assert re.search(rf'<fieldset id="field-{name}" aria-describedby="hint-{name}">\s*<legend>Best paper\? '
-                         rf'<span class="required">\({notes[use]}\)</span></legend>\s*'
-                         rf'<p class="hint" id="hint-{name}">Only the very best.</p>', page), use
+        assert re.search(rf'<fieldset id="field-{name}" aria-describedby="hint-{name}">\s*<legend class="form-label fs-6 fw-semibold">Best paper\? '
+                         rf'<span class="fw-normal text-body-secondary small">\({notes[use]}\)</span></legend>\s*'
+                         rf'<p class="form-text mt-0 mb-1" id="hint-{name}">Only the very best.</p>', page), use
         assert f'id="{name}-0" name="{name}" type="radio" value="yes"' in page, use
         assert f'id="{name}-1" name="{name}" type="radio" value="no"' in page, use
 
@@ -236,7 +236,7 @@ def test_the_answer_form_asks_in_the_readers_language_and_stores_the_default_opt
                                                      "options": {"fr": "Exposé\nAffiche"}})
     author = login(app.test_client(), factories.make_user(name="Aline Autrice", language="fr"))
     page = html.unescape(author.get("/events/call/submissions/new").get_data(as_text=True))
-    assert "<legend>Format ?" in page and "Choisissez." in page
+    assert "<legend class=\"form-label fs-6 fw-semibold\">Format ?" in page and "Choisissez." in page
     assert re.search(r'value="Talk"[^>]*>\s*<label[^>]*>Exposé</label>', page)
     assert re.search(r'value="Poster"[^>]*>\s*<label[^>]*>Affiche</label>', page)
     response = author.post("/events/call/submissions/new", data={

@@ -91,7 +91,7 @@ FORMS = {"room join link": room_form, "call for papers URL answer": submission_f
 
 
 def error_of(html: str, field: str) -> str:
-    start = html.index(f'<p class="error" id="error-{field}">')
+    start = html.index(f'<p class="invalid-feedback d-block" id="error-{field}">')
     return html[start:html.index("</p>", start)]
 
 
@@ -172,7 +172,7 @@ def test_a_join_link_stored_before_is_shown_as_text_not_as_a_link(app, db, store
         f"/events/joinable/agenda/sessions/{programme['evening'].id}").get_data(as_text=True)
 
     assert "Join online: Online room" in page
-    assert 'class="button" href=' not in page and f'href="{stored}' not in page
+    assert 'class="btn btn-primary" href=' not in page and f'href="{stored}' not in page
     assert f"<code>{stored.replace('<', '&lt;').replace('>', '&gt;')}</code>" in page
 
 
@@ -186,6 +186,6 @@ def test_a_good_join_link_is_still_a_link(app, db):
     page = login(app.test_client(), participant).get(
         f"/events/joinable/agenda/sessions/{programme['evening'].id}").get_data(as_text=True)
 
-    assert ('<a class="button" href="https://meet.example.org/secret-room" rel="noopener">Join online: Online room</a>'
+    assert ('<a class="btn btn-primary" href="https://meet.example.org/secret-room" rel="noopener">Join online: Online room</a>'
             in page)
 

@@ -99,7 +99,7 @@ def mails(db, template: str) -> list[OutboxMessage]:
 
 
 def error_of(html: str, field: str) -> str:
-    start = html.index(f'<p class="error" id="error-{field}">')
+    start = html.index(f'<p class="invalid-feedback d-block" id="error-{field}">')
     return unescape(html[start:html.index("</p>", start)])
 
 
@@ -496,10 +496,10 @@ def test_custom_questions_get_fitting_inputs_and_their_answers_are_kept(app, db)
 
     html = text(client.get("/events/ews/submissions/new"))
     ids = {kind: question.id for kind, question in q.items()}
-    assert f'<textarea id="field-q_{ids[QuestionKind.LONG_TEXT]}"' in html
+    assert f'<textarea class="form-control" id="field-q_{ids[QuestionKind.LONG_TEXT]}"' in html
     assert re.search(rf'id="field-q_{ids[QuestionKind.NUMBER]}" inputmode="decimal"', html)
     assert 'type="radio" value="Green"' in html and f'name="q_{ids[QuestionKind.SINGLE_CHOICE]}"' in html
-    assert f'type="checkbox" id="field-q_{ids[QuestionKind.MULTIPLE_CHOICE]}"' in html
+    assert f'type="checkbox" class="form-check-input" id="field-q_{ids[QuestionKind.MULTIPLE_CHOICE]}"' in html
     assert f'name="q_{ids[QuestionKind.YES_NO]}" type="radio" value="yes"' in html
     assert re.search(rf'id="field-q_{ids[QuestionKind.URL]}" name="q_{ids[QuestionKind.URL]}" type="url"', html)
     assert re.search(rf'id="field-q_{ids[QuestionKind.DATE]}" name="q_{ids[QuestionKind.DATE]}" type="date"', html)
@@ -849,7 +849,7 @@ def test_in_a_double_blind_event_a_paper_naming_its_author_is_kept_with_a_warnin
     submission = db.session.scalar(sa.select(Submission))
     assert submission.state == SubmissionState.SUBMITTED  # a warning, not a refusal
     page = text(client.get(response.headers["Location"]))
-    warnings = page[page.index('<section class="notice" aria-labelledby="file-warnings-title"'):]
+    warnings = page[page.index('<section class="alert alert-info" aria-labelledby="file-warnings-title"'):]
     warnings = warnings[:warnings.index("</section>")]
     assert "Your files may reveal who you are" in warnings
     assert ("The first page of floods.pdf seems to name an author. Reviewers of this double-blind event see the "

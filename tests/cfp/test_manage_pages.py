@@ -61,7 +61,7 @@ def value_of(page: str, field: str) -> str:
 
 
 def flashes(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<p class="flash[^"]*"[^>]*>(.*?)</p>', page)]
+    return [html.unescape(m) for m in re.findall(r'<p class="alert[^"]*"[^>]*>(.*?)</p>', page)]
 
 
 def make_call(event, organiser, **overrides):

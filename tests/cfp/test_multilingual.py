@@ -89,7 +89,7 @@ def text_of(client, path: str) -> str:
 
 
 def error_of(page: str, field: str) -> str:
-    found = re.search(rf'<p class="error" id="error-{field}"><span class="visually-hidden">[^<]*</span>(.*?)</p>',
+    found = re.search(rf'<p class="invalid-feedback d-block" id="error-{field}"><span class="visually-hidden">[^<]*</span>(.*?)</p>',
                       page, re.S)
     assert found, f"no error next to {field}"
     return html.unescape(found.group(1))
@@ -143,7 +143,7 @@ def french_submission(call: OpenCall, author=None) -> Submission:
 def test_organisers_translate_the_intro_types_and_tracks_through_their_forms(app, db, call):
     client = login(app.test_client(), call.organiser)
     page = get(client, "/events/ews/manage/call")
-    assert re.search(r'<textarea id="field-intro_translations-fr" name="intro_translations-fr" lang="fr"', page)
+    assert re.search(r'<textarea class="form-control" id="field-intro_translations-fr" name="intro_translations-fr" lang="fr"', page)
     assert 'name="intro_translations-en"' not in page  # the default language is the main field's
     sent = form_of(page) | {"intro_translations-fr": "Nous attendons vos **articles**."}
     assert client.post("/events/ews/manage/call", data=sent).status_code == 302

@@ -57,7 +57,7 @@ def post(client, url: str, data: dict | None = None, **kwargs):
 
 
 def flashes(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<p class="flash[^"]*"[^>]*>(.*?)</p>', page)]
+    return [html.unescape(m) for m in re.findall(r'<p class="alert[^"]*"[^>]*>(.*?)</p>', page)]
 
 
 def text_of(fragment: str) -> str:
@@ -74,7 +74,7 @@ def total_row(page: str) -> str:
 
 
 def field_error(page: str, name: str) -> str:
-    match = re.search(rf'<p class="error" id="error-{re.escape(name)}">(.*?)</p>', page, re.S)
+    match = re.search(rf'<p class="invalid-feedback d-block" id="error-{re.escape(name)}">(.*?)</p>', page, re.S)
     return text_of(match.group(1)).removeprefix("Error: ") if match else ""
 
 

@@ -33,7 +33,7 @@ C, P, W, R, X = (RegistrationState.CONFIRMED, RegistrationState.PENDING, Registr
 
 
 def flashes(response) -> list[str]:
-    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<p class="flash flash-\w+"[^>]*>(.*?)</p>',
+    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<p class="alert alert-\w+ py-2"[^>]*>(.*?)</p>',
                                                              text(response), re.DOTALL)]
 
 
@@ -424,7 +424,7 @@ def test_the_organisers_list_and_detail_name_the_organisation_and_who_decides(ap
     assert '<th scope="col">Organisation</th>' in html
     assert f'href="{delegation_path(world)}">UNEP</a>' in html
     assert "the focal point of UNEP decides" in html
-    assert re.search(r"Oscar Observer.*?Pending approval</span> <br><span class=\"meta\">the organisers decide", html)
+    assert re.search(r"Oscar Observer.*?Pending approval</span> <br><span class=\"text-body-secondary mb-1\">the organisers decide", html)
     detail = re.sub(r"\s+", " ", text(organiser.get(f"/events/assembly/manage/registrations/{waiting.id}")))
     assert "<dt>Organisation</dt>" in detail and "UN Environment Programme (UNEP)" in detail
     assert "The focal point of UN Environment Programme (you may decide in their place)" in detail

@@ -42,7 +42,7 @@ def count_events(db) -> int:
 
 
 def error_of(html: str, field: str) -> str:
-    start = html.index(f'<p class="error" id="error-{field}">')
+    start = html.index(f'<p class="invalid-feedback d-block" id="error-{field}">')
     return html[start:html.index("</p>", start)]
 
 
@@ -134,7 +134,7 @@ def test_create_with_bad_input_shows_the_message_on_the_field_and_keeps_the_valu
     assert f'value="{data["slug"]}"' in html
     assert f'value="{data["end_date"]}"' in html
     assert "Palais des Nations, Room XX</textarea>" in html or field == "venue"
-    assert 'checked id="format-0"' in html or 'checked id="format-2"' in html
+    assert 'checked class="form-check-input" id="format-0"' in html or 'checked class="form-check-input" id="format-2"' in html
     assert count_events(db) == 1
 
 

@@ -79,11 +79,11 @@ def test_the_event_list_shows_each_title_in_the_readers_language(app, trilingual
 def test_the_settings_page_offers_a_field_per_other_language_marked_with_its_language(app, trilingual):
     event, organiser = trilingual
     text = page(login(app.test_client(), organiser), "/events/trilingue/edit", "en")
-    assert '<legend>Title in the event\'s other languages</legend>' in text
-    assert re.search(r'<input type="text" id="field-title_translations-fr" name="title_translations-fr" lang="fr" '
+    assert '<legend class="form-label fs-6 fw-semibold">Title in the event\'s other languages</legend>' in text
+    assert re.search(r'<input type="text" class="form-control" id="field-title_translations-fr" name="title_translations-fr" lang="fr" '
                      r'dir="ltr" value="Symposium sur l\'alerte précoce">', text)
-    assert re.search(r'<label for="field-title_translations-es">Español</label>', text)
-    assert re.search(r'<textarea id="field-description_translations-es" name="description_translations-es" '
+    assert re.search(r'<label class="form-label mb-1 mt-2" for="field-title_translations-es">Español</label>', text)
+    assert re.search(r'<textarea class="form-control" id="field-description_translations-es" name="description_translations-es" '
                      r'lang="es" dir="ltr" rows="6">Tres \*\*días\*\*.</textarea>', text)
 
 
@@ -109,7 +109,7 @@ def test_a_translation_too_long_is_refused_next_to_its_field_and_kept(app, db, t
     response = client.post("/events/trilingue/edit", data=form)
     text = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
-    assert re.search(r'<p class="error" id="error-title_translations">.*Each translation can have at most 200 '
+    assert re.search(r'<p class="invalid-feedback d-block" id="error-title_translations">.*Each translation can have at most 200 '
                      r'characters.</p>', text)
     assert 'value="' + "x" * 201 + '"' in text
     db.session.expire_all()

@@ -178,8 +178,8 @@ def test_the_form_requires_a_subject_and_a_body_next_to_the_fields(app, committe
                                data={**FORM, "subject": " ", "body": "", action: "1"})
         assert response.status_code == 200
         page = text_of(response)
-        assert re.search(r'<p class="error" id="error-subject">.*Write the subject of the mail\.</p>', page)
-        assert re.search(r'<p class="error" id="error-body">.*Write the message\.</p>', page)
+        assert re.search(r'<p class="invalid-feedback d-block" id="error-subject">.*Write the subject of the mail\.</p>', page)
+        assert re.search(r'<p class="invalid-feedback d-block" id="error-body">.*Write the message\.</p>', page)
         assert 'id="preview-title"' not in page
     assert group_messages() == []
 
@@ -188,7 +188,7 @@ def test_preview_offers_to_send_to_the_exact_number_and_keeps_the_form(app, comm
     client = client_for(app, committee.organiser)
     response = client.post(f"{BASE}/group?audience=authors", data={**FORM, "preview": "1"})
     page = response.get_data(as_text=True)
-    assert re.search(r'<button type="submit" class="button" name="send" value="1" form="group-mail-form"[^>]*>'
+    assert re.search(r'<button type="submit" class="btn btn-primary" name="send" value="1" form="group-mail-form"[^>]*>'
                      r'Send to 3 people</button>', page)
     assert CONFIRMATION.search(page).group(1).startswith("3:")
     assert '<form method="post" id="group-mail-form"' in page

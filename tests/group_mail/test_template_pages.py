@@ -76,7 +76,7 @@ def test_list_groups_the_templates_and_says_which_the_event_changed(app, committ
     row = re.search(rf'<tr>\s*<th scope="row"><a href="{re.escape(EDIT)}">.*?</tr>', page, re.S).group(0)
     assert "Your version" in row and "Default" not in row
     assert page.count("Your version") == 1
-    assert page.count('<span class="badge">Default</span>') == len(registry.per_event()) - 1
+    assert page.count('<span class="badge text-bg-light border">Default</span>') == len(registry.per_event()) - 1
 
 
 def test_unknown_and_account_templates_are_not_found(app, committee):
@@ -118,7 +118,7 @@ def test_save_error_is_shown_on_the_field_and_keeps_what_was_typed(app, committe
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     message = "Unknown placeholder {sumbission_title}: use one of the placeholders listed."
-    assert re.search(rf'<p class="error" id="error-body">.*?{re.escape(message)}</p>', page)
+    assert re.search(rf'<p class="invalid-feedback d-block" id="error-body">.*?{re.escape(message)}</p>', page)
     assert 'id="error-summary"' in page and f'<a href="#field-body">Message: {message}</a>' in page
     assert 'aria-invalid="true"' in page
     assert 'value="Typed subject {event_title}"' in page
@@ -145,8 +145,8 @@ def test_preview_renders_with_a_real_record_and_keeps_the_typed_text(app, commit
     assert "Preview (not saved)" in page
     assert f"Ada Author &lt;{author.email}&gt;" in page
     assert '<dd id="preview-subject">About Data &lt;b&gt;bold&lt;/b&gt; &amp; more</dd>' in page
-    text_part = re.search(r'<div class="card mail-text" id="preview-text">(.*?)</div>', page, re.S).group(1)
-    html_part = re.search(r'<div class="card mail-html" id="preview-html">(.*?)</div>', page, re.S).group(1)
+    text_part = re.search(r'<div class="card card-body mail-text" id="preview-text">(.*?)</div>', page, re.S).group(1)
+    html_part = re.search(r'<div class="card card-body mail-html" id="preview-html">(.*?)</div>', page, re.S).group(1)
     title = "Data &lt;b&gt;bold&lt;/b&gt; &amp; more"
     assert text_part.split() == f"<p>Dear Ada Author,</p> <p>**Read** {title}.</p>".split()
     assert html_part.split() == f"<p>Dear Ada Author,</p> <p><strong>Read</strong> {title}.</p>".split()

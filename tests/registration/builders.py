@@ -175,5 +175,5 @@ def text(response) -> str:
 
 
 def error_of(html: str, field: str) -> str:
-    start = html.index(f'<p class="error" id="error-{field}">')
+    start = html.index(f'<p class="invalid-feedback d-block" id="error-{field}">')
     return unescape(html[start:html.index("</p>", start)])

@@ -47,7 +47,7 @@ def status_text(html: str) -> list[str]:
 
 
 def error_of(html: str, field: str) -> str:
-    start = html.index(f'<p class="error" id="error-{field}">')
+    start = html.index(f'<p class="invalid-feedback d-block" id="error-{field}">')
     return re.sub(r"<[^>]+>", "", html[start:html.index("</p>", start)])
 
 

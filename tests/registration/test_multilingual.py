@@ -47,8 +47,8 @@ def form_of(page: str) -> dict[str, str]:
 
 def category_labels(page: str) -> dict[str, str]:
     """Each category offered on the registration form, with the hint under it ("" for none)."""
-    found = re.findall(r'<label for="(category_id-\d+)">([^<]+)</label>\s*</div>\s*'
-                       r'(?:<p class="hint option-hint" id="(category_id-\d+)-hint">([^<]*)</p>)?', page)
+    found = re.findall(r'<label class="form-check-label" for="(category_id-\d+)">([^<]+)</label>\s*</div>\s*'
+                       r'(?:<p class="form-text mt-0 ms-4 option-hint" id="(category_id-\d+)-hint">([^<]*)</p>)?', page)
     return {label.strip(): hint.strip() for _id, label, _hint_id, hint in found}
 
 
@@ -100,13 +100,13 @@ def test_the_form_and_category_pages_offer_a_field_per_other_language(app, trili
     form, members, _diet, organiser = trilingual
     client = login(app.test_client(), organiser)
     page = page_in(client, f"{SETUP}/forms/{form.id}")
-    assert "<legend>Title in the event's other languages</legend>" in page
-    assert '<input type="text" id="field-title_translations-fr" name="title_translations-fr" lang="fr" dir="ltr" ' \
+    assert "<legend class=\"form-label fs-6 fw-semibold\">Title in the event's other languages</legend>" in page
+    assert '<input type="text" class="form-control" id="field-title_translations-fr" name="title_translations-fr" lang="fr" dir="ltr" ' \
            'value="">' in page
-    assert '<textarea id="field-intro_translations-es" name="intro_translations-es" lang="es" dir="ltr" rows="6">' \
+    assert '<textarea class="form-control" id="field-intro_translations-es" name="intro_translations-es" lang="es" dir="ltr" rows="6">' \
            '</textarea>' in page
     page = page_in(client, f"{SETUP}/categories/{members.id}")
-    assert "<legend>Name in the event's other languages</legend>" in page
+    assert "<legend class=\"form-label fs-6 fw-semibold\">Name in the event's other languages</legend>" in page
     assert 'name="name_translations-es"' in page and 'name="description_translations-fr"' in page
     assert 'name="name_translations-fr"' in page_in(client, f"{SETUP}/forms/{form.id}/categories/new")
 
@@ -190,7 +190,7 @@ def test_the_question_editor_takes_the_question_in_the_other_languages(app, db, 
     form, _members, _diet, organiser = trilingual
     client = login(app.test_client(), organiser)
     page = page_in(client, f"{SETUP}/forms/{form.id}/questions/new")
-    assert "<legend>Question in the event's other languages</legend>" in page
+    assert "<legend class=\"form-label fs-6 fw-semibold\">Question in the event's other languages</legend>" in page
     assert 'name="label_translations-fr"' in page and 'name="options_translations-es"' in page
     data = {"label": "Badge", "kind": "single_choice", "options": "Blue\nRed", "label_translations-fr": "Badge (couleur)",
             "options_translations-fr": "Bleu\nRouge", "help_text_translations-es": "x" * 2001}
@@ -215,7 +215,7 @@ def test_a_french_visitor_registers_in_french_and_is_mailed_the_french_category(
     assert '<p class="lead">Membres et observateurs</p>' in page
     assert "<p>Pour les <strong>membres</strong>.</p>" in page
     assert category_labels(page) == {"Agence membre": "Les agences des États membres."}
-    assert re.search(r"<legend>\s*Repas", page)
+    assert re.search(r"<legend class=\"form-label fs-6 fw-semibold\">\s*Repas", page)
     assert f'<label for="q_{diet.id}-1">Végétarien</label>' in page
     response = client.post(REGISTER, data={"name": "Roxane Registrante", "email": "roxane@example.org",
                                            "category_id": str(members.id), "privacy_consent": "y",
@@ -247,7 +247,7 @@ def test_a_spanish_reader_without_spanish_texts_reads_the_default_ones(app, tran
     assert "<p>For <strong>members</strong>.</p>" in page
     # The name is not in Spanish, its description is.
     assert category_labels(page) == {"Member agency": "Agencias de los Estados miembros."}
-    assert re.search(r"<legend>\s*Meal", page)
+    assert re.search(r"<legend class=\"form-label fs-6 fw-semibold\">\s*Meal", page)
 
 
 def test_the_choice_of_forms_and_a_form_not_open_show_the_readers_titles(app, db, translated):

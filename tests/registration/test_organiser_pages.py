@@ -47,7 +47,7 @@ def page_of(client, url: str) -> str:
 
 
 def flashes(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<p class="flash[^"]*"[^>]*>(.*?)</p>', page)]
+    return [html.unescape(m) for m in re.findall(r'<p class="alert[^"]*"[^>]*>(.*?)</p>', page)]
 
 
 def post(client, url: str, data: dict | None = None):

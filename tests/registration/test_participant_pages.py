@@ -64,14 +64,14 @@ def token_of(response) -> Registration:
 
 
 def flashes(response) -> list[str]:
-    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<p class="flash flash-\w+"[^>]*>(.*?)</p>',
+    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<p class="alert alert-\w+ py-2"[^>]*>(.*?)</p>',
                                                              text(response), re.DOTALL)]
 
 
 def category_hints(page: str) -> dict[str, str]:
     """Each category offered on the registration form, with the hint under it ("" for none)."""
-    found = re.findall(r'<label for="(category_id-\d+)">([^<]+)</label>\s*</div>\s*'
-                       r'(?:<p class="hint option-hint" id="(category_id-\d+)-hint">([^<]*)</p>)?', page)
+    found = re.findall(r'<label class="form-check-label" for="(category_id-\d+)">([^<]+)</label>\s*</div>\s*'
+                       r'(?:<p class="form-text mt-0 ms-4 option-hint" id="(category_id-\d+)-hint">([^<]*)</p>)?', page)
     return {label.strip(): hint.strip() for _id, label, _hint_id, hint in found}
 
 

@@ -55,7 +55,7 @@ def value_of(page: str, field: str) -> str:
 
 
 def flashes(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<p class="flash[^"]*"[^>]*>(.*?)</p>', page)]
+    return [html.unescape(m) for m in re.findall(r'<p class="alert[^"]*"[^>]*>(.*?)</p>', page)]
 
 
 @pytest.fixture
@@ -442,8 +442,8 @@ def test_a_question_is_marked_sensitive(app, db, form, organiser, client_of):
     db.session.expire_all()
     question = db.session.scalars(sa.select(RegistrationQuestion)).one()
     assert question.sensitive is True
-    assert 'Short text <span class="badge">sensitive</span>' in page_of(client, base(form.event))
-    assert '<input aria-describedby="hint-sensitive" checked id="field-sensitive"' in page_of(client, f"{base(form.event)}/questions/{question.id}")
+    assert 'Short text <span class="badge text-bg-light border">sensitive</span>' in page_of(client, base(form.event))
+    assert '<input aria-describedby="hint-sensitive" checked class="form-check-input" id="field-sensitive"' in page_of(client, f"{base(form.event)}/questions/{question.id}")
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "registration.question_created")).one()
     assert entry.details["sensitive"] is True
     assert client.post(f"{base(form.event)}/questions/{question.id}",

@@ -30,7 +30,7 @@ from .builders import add_member, pairs, reviewing_call, submission
 
 
 def flashes(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<p class="flash[^"]*"[^>]*>(.*?)</p>', page)]
+    return [html.unescape(m) for m in re.findall(r'<p class="alert[^"]*"[^>]*>(.*?)</p>', page)]
 
 
 @dataclass
@@ -208,7 +208,7 @@ def test_a_conflict_bid_is_saved_only_once_confirmed_and_nothing_chosen_is_lost(
         f"bid_{setting.data_talk.id}": "eager", f"bid_{setting.privacy_talk.id}": "conflict"})
     assert response.status_code == 200
     page = html.unescape(response.get_data(as_text=True))
-    error = re.search(r'<p class="error" id="error-confirm_conflicts">(.*?)</p>', page, re.DOTALL).group(1)
+    error = re.search(r'<p class="invalid-feedback d-block" id="error-confirm_conflicts">(.*?)</p>', page, re.DOTALL).group(1)
     assert f"You chose “Conflict of interest” for {setting.privacy_talk.code}." in error
     assert re.search(r'<option selected value="conflict">', page) and re.search(r'<option selected value="eager">',
                                                                                page)
