@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from conference.agenda import public as agenda_public
 from conference.agenda import releases as release_ops
+from conference.agenda import speaker_list
 from conference.agenda.web.blueprint import bp
 from conference.core.timezones import is_valid_timezone
 from conference.core.translations import current_language
@@ -136,6 +137,24 @@ def show_speaker(slug, speaker_id):
         entries = agenda_public.speaker_entries(agenda, speaker_id)
         return {"speaker": agenda.speakers[speaker_id], "entries": entries} if entries else None
     return _entry_page(slug, "agenda/speaker.html", find)
+
+
+@bp.get("/events/<slug>/agenda/speakers")
+def speakers(slug):
+    """The latest release's speakers, searched with ?q=, their entries in the viewer's zone."""
+    event = load_event(slug)
+    release = _released(event)
+    zone, unknown = _zone(event)
+    q = request.args.get("q", "")[:200]
+    listed = []
+    if release is not None:
+        agenda = agenda_public.view_model(release.snapshot, tz=zone, language=current_language())
+        listed = speaker_list.listed_speakers(agenda, language=current_language())
+    found = speaker_list.search(listed, release.snapshot if release else {}, q)
+    # Links carry the zone only when it was chosen (?tz=), as on the other agenda pages.
+    tz_arg = zone if request.args.get("tz", "").strip() == zone else None
+    return render_template("agenda/speakers.html", event=event, release=release, speakers=found, total=len(listed),
+                           q=q, zone=zone, unknown_zone=unknown, tz_arg=tz_arg, zones=_zone_choices(event, zone))
 
 
 @bp.get("/events/<slug>/agenda/changes")
