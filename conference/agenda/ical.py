@@ -29,7 +29,7 @@ import icalendar
 from conference.agenda.snapshot import shown
 from conference.core.ical import PRODID, vtimezone
 
-FILTERS = ("track", "room", "session", "speaker")
+FILTERS = ("track", "room", "session", "speaker", "item")
 
 
 def all_entries(snapshot: dict) -> list[dict]:
@@ -38,15 +38,20 @@ def all_entries(snapshot: dict) -> list[dict]:
 
 
 def _known(snapshot: dict, kind: str, ident: int) -> bool:
-    collection = {"track": "tracks", "room": "rooms", "session": "sessions", "speaker": "speakers"}[kind]
+    collection = {"track": "tracks", "room": "rooms", "session": "sessions", "speaker": "speakers",
+                  "item": "items"}[kind]
     return any(e["id"] == ident for e in snapshot[collection])
 
 
 def filtered(snapshot: dict, kind: str, ident: int) -> list[dict] | None:
     """The entries of one track, room, session or speaker (chairing a session counts for its
-    items); None when the snapshot knows no such one."""
+    items), or the one item (a talk's own calendar: the very entry of the feeds, so the same UID
+    and SEQUENCE, and STATUS:CANCELLED once a later release dropped it); None when the snapshot
+    knows no such one."""
     if kind not in FILTERS or not _known(snapshot, kind, ident):
         return None
+    if kind == "item":
+        return [e for e in snapshot["items"] if e["id"] == ident]
     if kind in ("track", "room"):
         return [e for e in all_entries(snapshot) if e.get(f"{kind}_id") == ident]
     if kind == "session":

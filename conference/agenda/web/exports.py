@@ -90,8 +90,19 @@ def _filter():
 
 @bp.route("/events/<slug>/agenda.ics")
 def ical(slug):
+    return _feed(slug, *_filter())
+
+
+@bp.route("/events/<slug>/agenda/items/<int:item_id>.ics")
+def item_ical(slug, item_id):
+    """One talk's calendar ("add to calendar"): the feed filtered to that item, so its event is
+    the feed's own (UID, SEQUENCE, cancelled once a later release dropped it)."""
+    return _feed(slug, "item", item_id)
+
+
+def _feed(slug, kind: str | None, ident: int | None):
+    """The public feed, whole or filtered to one ``kind`` (agenda_ical.FILTERS) of id ``ident``."""
     event = load_event(slug)
-    kind, ident = _filter()
     release = _release_or_404(event)
     url_for_entry, host = _links(slug)
     language = _feed_language()
