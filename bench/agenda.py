@@ -1,10 +1,11 @@
-"""The agenda page and its exports at 150, 600 and 1,500 talks (3 days, 12 rooms; built by the
+"""The agenda page, the speakers list and the exports at 150, 600 and 1,500 talks (3 days, 12 rooms; built by the
 same code as ``flask demo --talks N``).
 
     .venv/bin/python bench/agenda.py [--database-url postgresql://...] [--talks 150 600 1500]
                                      [--repeat 15] [--workers 4] [--no-gunicorn]
 
-For each size it prints the median time of the agenda page and of each export, cold (the
+For each size it prints the median time of the agenda page, the speakers list (whole and
+searched) and each export (the whole feed, one talk's calendar, frab), cold (the
 export cache emptied before each request) and warm, through the Flask test client; then the
 same through gunicorn over HTTP (cold: the first request a fresh server answers for that URL;
 warm: the median of the following ones). Target: under 100 ms cold for 600 talks.
@@ -29,7 +30,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 PATHS = {
     "agenda page": "/events/agenda-scale/agenda",
+    "speakers": "/events/agenda-scale/agenda/speakers",
+    "speakers?q=": "/events/agenda-scale/agenda/speakers?q=agency+7",
     "iCal": "/events/agenda-scale/agenda.ics",
+    "talk iCal": "/events/agenda-scale/agenda/items/{item_id}.ics",
     "frab XML": "/events/agenda-scale/schedule.xml",
     "frab JSON": "/events/agenda-scale/schedule.json",
 }
@@ -41,9 +45,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def build(app, talks: int) -> None:
+def build(app, talks: int) -> dict[str, str]:
+    """Build the programme; the paths to measure (one talk's calendar: the middle talk's)."""
+    import sqlalchemy as sa
+
     from conference.accounts.users import create_user, find_user_by_email
-    from conference.demo.agenda_scale import load_agenda_at_scale
+    from conference.agenda.releases import latest_release
+    from conference.demo.agenda_scale import SLUG, load_agenda_at_scale
+    from conference.events.models import Event
     from conference.extensions import db
 
     with app.app_context():
@@ -52,12 +61,15 @@ def build(app, talks: int) -> None:
         organiser.may_create_events = True
         load_agenda_at_scale(talks, organiser=organiser)
         db.session.commit()
+        items = latest_release(db.session.scalars(sa.select(Event).where(Event.slug == SLUG)).one()).snapshot["items"]
+        item_id = items[len(items) // 2]["id"]
+    return {label: path.format(item_id=item_id) for label, path in PATHS.items()}
 
 
-def through_test_client(app, repeat: int) -> dict[str, tuple[float, float]]:
+def through_test_client(app, paths: dict[str, str], repeat: int) -> dict[str, tuple[float, float]]:
     client = app.test_client()
     results = {}
-    for label, path in PATHS.items():
+    for label, path in paths.items():
         cold, warm = [], []
         for _ in range(repeat):
             app.extensions.pop("agenda_exports_cache", None)
@@ -73,7 +85,7 @@ def through_test_client(app, repeat: int) -> dict[str, tuple[float, float]]:
     return results
 
 
-def through_gunicorn(url: str, workers: int, repeat: int) -> dict[str, tuple[float, float]]:
+def through_gunicorn(url: str, paths: dict[str, str], workers: int, repeat: int) -> dict[str, tuple[float, float]]:
     port = free_port()
     # Production runs on PostgreSQL only (it refuses SQLite); MAIL_SERVER only because production
     # requires one: public pages send nothing.
@@ -91,7 +103,7 @@ def through_gunicorn(url: str, workers: int, repeat: int) -> dict[str, tuple[flo
                 break
             except OSError:
                 time.sleep(0.1)
-        for label, path in PATHS.items():
+        for label, path in paths.items():
             times = []
             for _ in range(repeat + 1):
                 started = time.perf_counter()
@@ -128,10 +140,10 @@ def main(argv=None) -> int:
             dialect = db.engine.dialect.name
         print(f"database: {dialect}; medians in milliseconds, cold / warm")
         for talks in args.talks:
-            build(app, talks)
-            rows = [("test client", through_test_client(app, args.repeat))]
+            paths = build(app, talks)
+            rows = [("test client", through_test_client(app, paths, args.repeat))]
             if not args.no_gunicorn:
-                rows.append(("gunicorn", through_gunicorn(url, args.workers, args.repeat)))
+                rows.append(("gunicorn", through_gunicorn(url, paths, args.workers, args.repeat)))
             for how, results in rows:
                 figures = ", ".join(f"{label} {cold * 1000:.0f} / {warm * 1000:.0f}"
                                     for label, (cold, warm) in results.items())
