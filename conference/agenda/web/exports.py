@@ -1,5 +1,5 @@
-"""Exports of the released agenda: iCal feeds (whole, per track, room, session or speaker, and
-each user's personal feed of starred entries at a secret address), frab XML and JSON.
+"""Exports of the released agenda: iCal feeds (whole, per track, room, session or speaker, one
+talk's, and each user's personal feed of starred entries at a secret address), frab XML and JSON.
 
 Everything is built from the latest release's snapshot and cached per release (see
 domain.agenda_exports), so each export runs the same few queries whatever the event's size.

@@ -1,5 +1,6 @@
 """The public agenda: the latest release (and every earlier one), session, talk and speaker
-pages, the changes between releases (a page and an Atom feed), and the personal agenda."""
+pages, the list of speakers, the changes between releases (a page and an Atom feed), and the
+personal agenda."""
 
 from __future__ import annotations
 
