@@ -26,6 +26,13 @@ class ListedSpeaker:
     name: str
     affiliation: str
     entries: list[Entry]  # the items they speak in and the sessions they chair, by start
+    initial: str = ""  # the letter the list files them under (initial())
+
+
+@dataclasses.dataclass
+class Letter:
+    initial: str
+    speakers: list[ListedSpeaker]
 
 
 def folded(value: str) -> str:
@@ -46,6 +53,26 @@ def name_key(name: str, language: str | None) -> tuple[str, str, str]:
     return folded(lowered), unicodedata.normalize("NFD", name.casefold()), name.swapcase()
 
 
+def initial(name: str, language: str | None) -> str:
+    """The letter ``name`` is filed under in ``language``: its first letter without accents, but
+    for a letter the language holds as its own ("Ñ" in Spanish); "#" for a digit or a sign."""
+    first = unicodedata.normalize("NFC", name.strip()[:2].casefold())[:1]
+    if first in OWN_LETTERS.get((language or "").split("_")[0], {}):
+        return first.upper()
+    base = folded(first)[:1]
+    return base.upper() if base.isalpha() else "#"
+
+
+def by_initial(listed: list[ListedSpeaker]) -> list[Letter]:
+    """The speakers (sorted by name) in runs of the same initial, in their order."""
+    letters: list[Letter] = []
+    for speaker in listed:
+        if not letters or letters[-1].initial != speaker.initial:
+            letters.append(Letter(speaker.initial, []))
+        letters[-1].speakers.append(speaker)
+    return letters
+
+
 def _titles(snapshot: dict) -> dict[str, list[str]]:
     """Each entry's title in every language the snapshot gives it in, by uid."""
     return {raw["uid"]: [raw.get("title") or "", *((raw.get("translations") or {}).get("title") or {}).values()]
@@ -61,7 +88,8 @@ def listed_speakers(agenda: Agenda, *, language: str | None) -> list[ListedSpeak
             found.setdefault(speaker["id"], []).append(entry)
     listed = [ListedSpeaker(speaker_id, agenda.speakers[speaker_id]["name"],
                             agenda.speakers[speaker_id].get("affiliation") or "",
-                            sorted(entries, key=lambda e: (e.start, e.kind != "item", e.id)))
+                            sorted(entries, key=lambda e: (e.start, e.kind != "item", e.id)),
+                            initial(agenda.speakers[speaker_id]["name"], language))
               for speaker_id, entries in found.items()]
     return sorted(listed, key=lambda s: (name_key(s.name, language), s.id))
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conference.agenda.speaker_list import folded, name_key
+from conference.agenda.speaker_list import folded, initial, name_key
 from conference.extensions import db as _db
 
 from .. import factories
@@ -40,12 +40,12 @@ def page(client, path: str) -> str:
 
 def listed(body: str) -> list[str]:
     """The speakers' names in the order the page lists them."""
-    return [html.unescape(name) for name in re.findall(r'<h2 class="h5 mb-1"><a href="[^"]+">([^<]+)</a></h2>', body)]
+    return [html.unescape(name) for name in re.findall(r'<h3 class="h5 mb-1"><a href="[^"]+">([^<]+)</a></h3>', body)]
 
 
 def entry_of(body: str, name: str) -> str:
     """The list item of one speaker."""
-    (found,) = [chunk for chunk in body.split('<li class="border-bottom py-3">') if f">{name}</a></h2>" in chunk]
+    (found,) = [chunk for chunk in body.split('<li class="py-2">') if f">{name}</a></h3>" in chunk]
     return found
 
 
@@ -166,16 +166,36 @@ def test_names_sort_as_the_readers_language_sorts_them():
     assert folded("Élodie NÚÑEZ") == folded("elodie nunez") == "elodie nunez"
 
 
+def initials(body: str) -> list[str]:
+    """The letters of the list's index, and of its headings, in order."""
+    index = re.findall(r'<a class="nav-link px-2" href="#initial-(\d+)">([^<]+)</a>', body)
+    headings = re.findall(r'<h2 id="initial-(\d+)" class="h4 border-bottom pb-1 mt-4">([^<]+)</h2>', body)
+    assert index == headings
+    return [letter for _n, letter in index]
+
+
+def test_initials_as_the_language_files_them():
+    assert [initial(n, "en") for n in ("Élodie", "ñandú", "  zoe", "3M", "e\u0301mile")] == ["E", "N", "Z", "#", "E"]
+    assert [initial(n, "es") for n in ("Élodie", "ñandú", "Ñandú", "Nuno")] == ["E", "Ñ", "Ñ", "N"]
+
+
 def test_the_list_sorts_in_the_page_language(app, published):
     event, _p = published
     session = add_session(event, "More", utc_on(event.start_date, 13), utc_on(event.start_date, 14))
     add_item(session, "Talk by Ñandú", utc_on(event.start_date, 13), speakers=[add_speaker(event, "Ñandú Ríos")])
     add_item(session, "Talk by Nz", utc_on(event.start_date, 13, 30), speakers=[add_speaker(event, "Nz Example")])
     store_release(event)
-    assert listed(page(app.test_client(), LIST)) == [
-        "Ada Lovelace", "Alan Turing", "Grace Hopper", "Ñandú Ríos", "Nz Example"]
-    assert listed(page(reader(app, "es"), LIST)) == [
-        "Ada Lovelace", "Alan Turing", "Grace Hopper", "Nz Example", "Ñandú Ríos"]
+    english, spanish = page(app.test_client(), LIST), page(reader(app, "es"), LIST)
+    assert listed(english) == ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Ñandú Ríos", "Nz Example"]
+    assert listed(spanish) == ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Nz Example", "Ñandú Ríos"]
+    # Filed under their initials, with an index of them: "Ñ" is a letter of its own in Spanish.
+    assert initials(english) == ["A", "G", "N"]
+    assert initials(spanish) == ["A", "G", "N", "Ñ"]
+    assert '<nav aria-label="Speakers by initial"' in english
+    # One letter only: no index.
+    one = page(app.test_client(), f"{LIST}?q=grace")
+    assert "Speakers by initial" not in one and 'class="nav-link px-2"' not in one
+    assert '<h2 id="initial-1" class="h4 border-bottom pb-1 mt-4">G</h2>' in one
 
 
 def test_titles_and_labels_in_the_readers_language(app, db):

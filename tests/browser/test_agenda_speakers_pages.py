@@ -30,10 +30,15 @@ def test_a_visitor_searches_the_speakers_and_adds_a_talk_to_their_calendar(page,
     page.follow(page.get_by_role("navigation", name="Agenda").get_by_role("link", name="Speakers"))
     assert page.url.endswith("/events/speakers-agenda/agenda/speakers")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Speakers of {event.title}")
-    expect(page.get_by_role("heading", level=2)).to_have_text(
+    expect(page.get_by_role("heading", level=3)).to_have_text(
         ["Ada Lovelace", "Alan Turing", "Élodie Núñez", "Grace Hopper"])
     expect(page.get_by_role("link", name="Speakers")).to_have_attribute("aria-current", "page")
     expect(page.get_by_text("4 speakers.")).to_be_visible()
+    index = page.get_by_role("navigation", name="Speakers by initial")
+    expect(index.get_by_role("link")).to_have_text(["A", "E", "G"])
+    index.get_by_role("link", name="G").click()
+    assert page.url.endswith("/agenda/speakers#initial-3")
+    expect(page.get_by_role("heading", level=2, name="G")).to_be_in_viewport()
 
     # Search, accents aside, and the browser's own zone offered by the script.
     page.get_by_label("Search", exact=True).fill("nunez")
@@ -42,7 +47,7 @@ def test_a_visitor_searches_the_speakers_and_adds_a_talk_to_their_calendar(page,
     page.get_by_label("Time zone").select_option("Europe/Zurich")
     page.follow(page.get_by_role("button", name="Search", exact=True))
     assert page.url.endswith("/events/speakers-agenda/agenda/speakers?q=nunez&tz=Europe%2FZurich")
-    expect(page.get_by_role("heading", level=2)).to_have_text(["Élodie Núñez"])
+    expect(page.get_by_role("heading", level=3)).to_have_text(["Élodie Núñez"])
     expect(page.get_by_role("status")).to_have_text(re.compile(r"1 speaker of 4 matches “nunez”\."))
     expect(page.locator(".zone-note")).to_have_text(
         "Times are shown in Europe/Zurich. The event’s own time zone is America/New_York.")
@@ -53,7 +58,7 @@ def test_a_visitor_searches_the_speakers_and_adds_a_talk_to_their_calendar(page,
     page.follow(page.get_by_role("button", name="Search", exact=True))
     expect(page.get_by_text("No speaker matches “nobody at all”.")).to_be_visible()
     page.follow(page.get_by_role("link", name="Show all speakers").first)
-    expect(page.get_by_role("heading", level=2)).to_have_count(4)
+    expect(page.get_by_role("heading", level=3)).to_have_count(4)
     assert page.url.endswith("/events/speakers-agenda/agenda/speakers?tz=Europe/Zurich")
 
     # A speaker's page, then the talk's, still in the zone chosen.
@@ -77,5 +82,5 @@ def test_a_visitor_searches_the_speakers_and_adds_a_talk_to_their_calendar(page,
     french.goto("/events/speakers-agenda/agenda/speakers?q=engines")
     nav = french.get_by_role("navigation", name="Ordre du jour")
     expect(nav.get_by_role("link", name="Intervenants")).to_have_attribute("aria-current", "page")
-    expect(french.get_by_role("heading", level=2)).to_have_text(["Ada Lovelace"])
+    expect(french.get_by_role("heading", level=3)).to_have_text(["Ada Lovelace"])
     assert programme["ada"].affiliation == "Analytical Engines"

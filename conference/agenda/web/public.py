@@ -154,7 +154,8 @@ def speakers(slug):
     found = speaker_list.search(listed, release.snapshot if release else {}, q)
     # Links carry the zone only when it was chosen (?tz=), as on the other agenda pages.
     tz_arg = zone if request.args.get("tz", "").strip() == zone else None
-    return render_template("agenda/speakers.html", event=event, release=release, speakers=found, total=len(listed),
+    return render_template("agenda/speakers.html", event=event, release=release, found=len(found),
+                           letters=speaker_list.by_initial(found), total=len(listed),
                            q=q, zone=zone, unknown_zone=unknown, tz_arg=tz_arg, zones=_zone_choices(event, zone))
 
 
