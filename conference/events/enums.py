@@ -23,3 +23,4 @@ class TeamRole(enum.StrEnum):
     ORGANISER = "organiser"
     TRACK_CHAIR = "track_chair"
     REVIEWER = "reviewer"
+    DESK = "desk"  # check-in desk staff: the event's check-in, nothing else

@@ -120,6 +120,13 @@ class Event(Translatable, Model):
     def can_view_audit_log(self, user) -> bool:
         return self.can_manage(user)
 
+    def is_desk_staff(self, user) -> bool:
+        return TeamRole.DESK in self.roles_of(user)
+
+    def can_check_in(self, user) -> bool:
+        """Organisers, and the check-in desk staff (who may open nothing else)."""
+        return self.can_manage(user) or self.is_desk_staff(user)
+
     # The review committee.
     def role_row(self, user, role: TeamRole) -> EventRole | None:
         if not getattr(user, "is_authenticated", False):

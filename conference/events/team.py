@@ -30,6 +30,7 @@ ROLE_LABELS = {
     TeamRole.ORGANISER: _l("organiser"),
     TeamRole.TRACK_CHAIR: _l("track chair"),
     TeamRole.REVIEWER: _l("reviewer"),
+    TeamRole.DESK: _l("check-in desk"),
 }
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from conference.accounts.models import User
 from conference.cfp import submissions as cfp_submissions
@@ -23,6 +23,7 @@ from conference.delegations.models import FocalPoint, Organisation
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, event_role_track
 from conference.extensions import db
+from conference.home.programme import editor_sentences, programme_problems
 from conference.mail.enums import MailState
 from conference.mail.models import OutboxMessage
 from conference.registration import reconfirmation
@@ -53,6 +54,7 @@ def todos_of(user: User, *, now: dt.datetime) -> list[ToDo]:
         *_reviews_due(user),
         *_bids_to_place(user),
         *_for_organisers(user),
+        *_programme_problems(user),
         *_short_of_reviews(user),
         *_as_participant(user, now),
         *_as_focal_point(user),
@@ -208,6 +210,13 @@ def _for_organisers(user: User) -> list[ToDo]:
     return found
 
 
+def _programme_problems(user: User) -> list[ToDo]:
+    """What the programme editor warns of, in the events the person organises: each a link to
+    the editor's section that shows it."""
+    return [ToDo(text, problems.event, None, "agenda.editor", {"slug": problems.event.slug, "_anchor": section})
+            for problems in programme_problems(_organised(user)) for text, section in editor_sentences(problems)]
+
+
 # Organisers and track chairs ---------------------------------------------------------------------------
 
 # What an event that never opened its review settings asks for (the column's default).
@@ -291,3 +300,18 @@ def _as_focal_point(user: User) -> list[ToDo]:
                           organisation=organisation.label),
                  event, deadline, "registration.delegation", {"slug": event.slug, "organisation_id": organisation.id})
             for organisation, event, deadline, count in rows]
+
+
+# The person's teams ----------------------------------------------------------------------------------
+
+def teams_of(user: User) -> list[Event]:
+    """The events in whose team ``user`` holds a role, newest first, with their team loaded: the
+    Home shows each with the parts of management the person's roles open (the event's bar), in
+    a fixed number of queries."""
+    return list(db.session.scalars(
+        sa.select(Event).where(Event.id.in_(sa.select(EventRole.event_id).where(EventRole.user_id == user.id)))
+        .options(selectinload(Event.roles)).order_by(Event.start_date.desc(), Event.title)))
+
+
+def is_on_a_team(user: User) -> bool:
+    return bool(db.session.scalar(sa.select(sa.exists().where(EventRole.user_id == user.id))))

@@ -2,7 +2,8 @@
 
 Each registration carries an unguessable ticket token (``Registration.ticket_token``); its
 ticket page shows it as a QR code. Organisers find a registration by that code (scanned,
-typed, or the whole ticket URL) or by name, and check the person in. Checking in twice is
+typed, or the whole ticket URL) or by name, and check the person in; so does the event's
+check-in desk staff, who may open nothing else. Checking in twice is
 harmless: the second time changes nothing and says when the first was and who did it, also
 when two desks scan the same ticket at the same moment (one conditional UPDATE decides).
 """
@@ -26,7 +27,7 @@ from conference.accounts.models import User
 from conference.core.audit import record
 from conference.core.links import external_url
 from conference.core.types import utcnow
-from conference.errors import InvalidState, InvalidToken
+from conference.errors import InvalidState, InvalidToken, NotAllowed
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import places
@@ -37,7 +38,12 @@ from conference.registration.models import (
     RegistrationForm,
 )
 
-_ORGANISERS_ONLY = _l("Only the event's organisers can check people in.")
+_DESK_ONLY = _l("Only the event's organisers and check-in desk staff can check people in.")
+
+
+def _require_desk(event: Event, actor) -> None:
+    if actor is None or not event.can_check_in(actor):
+        raise NotAllowed(str(_DESK_ONLY))
 
 TOKEN_MAX_LENGTH = 64  # the column's width: anything longer is no ticket of ours
 
@@ -199,7 +205,7 @@ def check_in(registration: Registration, *, actor, now: dt.datetime | None = Non
     """Check a confirmed participant in. The first check-in wins: one UPDATE that only
     changes a row not yet checked in, so of two desks scanning the same ticket at once one
     is first and the other is told when and by whom. Only confirmed registrations."""
-    registration.event.require_manager(actor, _ORGANISERS_ONLY)
+    _require_desk(registration.event, actor)
     _refuse_unconfirmed(registration)
     now = now or utcnow()
     # An UPDATE's result is a CursorResult; SQLAlchemy types Session.execute's as Result.
@@ -239,7 +245,7 @@ def check_in_by_code(event: Event, code: str, *, actor, now: dt.datetime | None 
 
 def undo_check_in(registration: Registration, *, actor) -> None:
     """Take back a check-in made by mistake."""
-    registration.event.require_manager(actor, _ORGANISERS_ONLY)
+    _require_desk(registration.event, actor)
     if registration.checked_in_at is None:
         raise InvalidState(_("%(name)s is not checked in.", name=registration.name))
     first = registration.checked_in_at

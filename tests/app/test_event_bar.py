@@ -1,6 +1,7 @@
 """The event's bar by role, through the HTTP path: organisers see every management page, track
-chairs the review of their tracks, reviewers their reviews and bidding, and anyone else no bar;
-on the event page and on the review pages, and each link opens."""
+chairs the review of their tracks, reviewers their reviews and bidding, the check-in desk staff
+the check-in, and anyone else no bar; on the event page and on the review pages, and each link
+opens."""
 
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ REVIEWER_BAR = [
     ("My reviews", "/events/ews/review/mine"),
     ("Bidding", "/events/ews/review/bidding"),
     ("My conflicts", "/events/ews/review/my-conflicts"),
+]
+DESK_BAR = [
+    ("Event page", "/events/ews/"),
+    ("Check-in", "/events/ews/manage/check-in"),
 ]
 
 
@@ -121,6 +126,16 @@ def test_reviewers_review_pages_have_no_second_menu(client, call):
     html = client.get("/events/ews/review/mine").get_data(as_text=True)
     assert current_of(html) == ["My reviews"]
     assert '<nav class="subnav" aria-label="Review">' not in html
+
+
+def test_desk_staff_see_the_check_in_only_and_it_opens(client, call):
+    login(client, member(call, TeamRole.DESK))
+    assert bar_of(client.get("/events/ews/").get_data(as_text=True)) == DESK_BAR
+    html = client.get("/events/ews/manage/check-in").get_data(as_text=True)
+    assert bar_of(html) == DESK_BAR
+    assert current_of(html) == ["Check-in"]
+    for _label, href in ORGANISER_BAR[1:]:
+        assert client.get(href).status_code == 403, href
 
 
 def test_visitor_sees_no_bar(client, call):

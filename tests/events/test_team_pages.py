@@ -295,6 +295,25 @@ def test_team_page_lists_members_and_roles(organiser_client, event, db):
     assert "<td>Olga Organiser</td>" in html
 
 
+def test_organiser_gives_the_check_in_desk_role_by_invitation(app, organiser_client, event, db):
+    """The desk role is offered on the team page; accepted, the person is listed with it and
+    their Home links to the event's check-in (the only part of the event it opens)."""
+    page = organiser_client.get(f"/events/{event.slug}/team").get_data(as_text=True)
+    assert '<option value="desk">Check-in desk</option>' in page
+    desk = factories.make_user(email="desk@example.org", name="Dana Desk")
+    assert invite(organiser_client, event, "desk@example.org", "desk").status_code == 302
+    mail = invitation_mail(db, "desk@example.org")
+    assert "check-in desk" in mail.body_text
+    client = login(app.test_client(), desk)
+    assert "You are invited to join the team as check-in desk." in client.get(link_path(mail)).get_data(as_text=True)
+    client.post(link_path(mail), data={"decision": "accept"})
+    assert ("desk@example.org", TeamRole.DESK) in roles_in(db, event)
+    html = organiser_client.get(f"/events/{event.slug}/team").get_data(as_text=True)
+    assert "<td>Dana Desk</td><td>desk@example.org</td><td>Check-in desk</td>" in html
+    home = client.get("/dashboard").get_data(as_text=True)
+    assert f'<a href="/events/{event.slug}/manage/check-in">Check-in</a>' in home
+
+
 # Dashboard --------------------------------------------------------------------------------------
 
 def test_dashboard_lists_pending_invitations_with_accept_and_decline(app, organiser_client, event, db):

@@ -11,6 +11,8 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
+from conference.agenda import programme, programme_warnings
+from conference.agenda.enums import ItemKind, SessionKind
 from conference.cfp import submissions as cfp_ops
 from conference.cfp.enums import SubmissionState
 from conference.cfp.models import SubmissionAuthor
@@ -28,6 +30,7 @@ from conference.review.enums import ConflictKind, ConflictSource, ReviewState
 from conference.review.models import Conflict, Review, ReviewAssignment
 
 from .. import factories
+from ..agenda.builders import Programme, at, make_programme, release
 from ..cfp.builders import DEADLINE, DURING, complete_talk, submitted_talk
 from ..conftest import login
 from ..group_mail.builders import queue
@@ -59,6 +62,7 @@ class Unit:
     ticket: str  # the confirmed registration's ticket token (in the reconfirmation's event)
     chaired: str  # a call where the person chairs a track
     run: str  # a call the person organises (and chairs a track of)
+    programme: str  # an event the person organises whose programme the editor warns of
 
 
 def _other_registration_event():
@@ -113,6 +117,32 @@ def _organised_call(person, i: int) -> str:
     return call.event.slug
 
 
+def troubled_programme(person, slug: str) -> Programme:
+    """make_programme's, organised by the person, with what its editor warns of: two speakers in
+    two places at once (the panel placed over the standards session moved to 10:00), a room
+    holding two sessions at once, an item not scheduled, and, after a release, one change."""
+    p = make_programme(slug=slug, organiser=person)
+    programme.place_item(p.panel, actor=person, session=p.opening, starts_at=at(1, 10))
+    programme.move_session(p.standards, actor=person, room_id=p.room_b.id, starts_at=at(1, 10), ends_at=at(1, 11, 30))
+    workshop = programme.save_session(p.event, actor=person, title="Workshop", kind=SessionKind.WORKSHOP,
+                                      room_id=p.main.id, starts_at=at(1, 10), ends_at=at(1, 11))
+    programme.save_item(p.event, actor=person, title="Closing remarks", kind=ItemKind.OTHER)
+    release(p, now=utcnow())
+    programme.save_session(p.event, actor=person, session=workshop, title="Workshop on metadata",
+                           kind=SessionKind.WORKSHOP, room_id=p.main.id, starts_at=at(1, 10), ends_at=at(1, 11))
+    return p
+
+
+def programme_todos(slug: str, title: str = "Conference on Data") -> list[tuple[str, str]]:
+    editor = f"/events/{slug}/manage/agenda"
+    return [
+        (f"{editor}#warnings-title", f"The programme has 2 speaker clashes: speakers in two places at once · {title}"),
+        (f"{editor}#warnings-title", f"The programme has 1 room clash: two sessions in one room at once · {title}"),
+        (f"{editor}#unscheduled-title", f"1 programme item is not scheduled yet · {title}"),
+        (f"{editor}#release-title", f"1 change to the programme is not released yet · {title}"),
+    ]
+
+
 def add_unit(person, i: int) -> Unit:
     call = reviewing_call(slug=f"call-{i}")
     ensure_review_settings(call.event).review_deadline = REVIEW_DEADLINE
@@ -153,7 +183,8 @@ def add_unit(person, i: int) -> Unit:
     return Unit(call.event.slug, form.event.slug, draft.code, accepted.code, invited.code, reviewed.code,
                 organisation.id, registration_ops.manage_token(offered), offered.offer_expires_at,
                 offered_form.event.title, registration_ops.manage_token(asked), settings.reconfirm_by,
-                asked_form.event.title, asked.ticket_token, _chaired_call(person, i), _organised_call(person, i))
+                asked_form.event.title, asked.ticket_token, _chaired_call(person, i), _organised_call(person, i),
+                troubled_programme(person, f"programme-{i}").event.slug)
 
 
 def todos(html: str, *, signed: bool = False) -> list[tuple[str, str]]:
@@ -217,6 +248,7 @@ def test_home_lists_each_kind_of_todo_with_its_link_soonest_deadline_first(app, 
         (f"/events/{unit.run}/review/unconfirmed",
          f"1 accepted submission is not confirmed by its authors yet · {call}"),
         (f"/tickets/{unit.ticket}", f"Your ticket, to show at the check-in desk · {unit.reconfirm_event}"),
+        *programme_todos(unit.programme),
     ])
 
 
@@ -224,7 +256,7 @@ def test_each_link_opens_its_page(app, person):
     add_unit(person, 1)
     client = login(app.test_client(), person)
     links = [link for link, _ in todos(client.get("/dashboard").text, signed=True)]
-    assert len(links) == 14
+    assert len(links) == 18
     assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
 
 
@@ -294,5 +326,83 @@ def test_the_home_runs_the_same_queries_for_one_or_five_of_each(app, person):
     for i in range(1, 5):
         add_unit(person, i)
     db.session.flush()
-    assert len(todos(client.get("/dashboard").text)) == 70
+    assert len(todos(client.get("/dashboard").text)) == 90
     assert queries_for(db, client, "/dashboard") == one
+
+
+# The programme editor's warnings --------------------------------------------------------------------
+
+def test_the_programme_todos_count_what_the_editor_warns_of(app, person):
+    p = troubled_programme(person, "prog")
+    kinds = [w.kind for w in programme_warnings.warnings(p.event)]
+    assert (kinds.count("speaker_clash"), kinds.count("room_clash")) == (2, 1)
+    html = login(app.test_client(), person).get("/dashboard").text
+    assert sorted(todos(html)) == sorted(programme_todos("prog"))
+
+
+def test_chairing_a_session_while_speaking_in_it_is_no_clash_but_chairing_elsewhere_is(app, person):
+    p = make_programme(slug="prog", organiser=person)  # Ada chairs the opening and gives its keynote
+    programme.place_item(p.panel, actor=person, session=p.standards, starts_at=at(1, 12))
+    client = login(app.test_client(), person)
+    assert todos(client.get("/dashboard").text) == []
+    programme.save_session(p.event, actor=person, title="Side event", room_id=p.online.id,
+                           starts_at=at(1, 9, 30), ends_at=at(1, 10), chair_ids=[p.ada.id])
+    clashes = [w.kind for w in programme_warnings.warnings(p.event) if w.kind.endswith("_clash")]
+    assert clashes == ["speaker_clash", "speaker_clash"]
+    assert todos(client.get("/dashboard").text) == [
+        ("/events/prog/manage/agenda#warnings-title",
+         "The programme has 2 speaker clashes: speakers in two places at once · Conference on Data")]
+
+
+def test_a_release_clears_the_unreleased_changes(app, person):
+    p = make_programme(slug="prog", organiser=person)
+    programme.place_item(p.panel, actor=person, session=p.standards, starts_at=at(1, 12))
+    client = login(app.test_client(), person)
+    assert todos(client.get("/dashboard").text) == []  # never released: nothing counted as a change
+    release(p, now=utcnow())
+    assert todos(client.get("/dashboard").text) == []
+    # The opening and its keynote, moved with it.
+    programme.move_session(p.opening, actor=person, room_id=p.main.id, starts_at=at(1, 8), ends_at=at(1, 9, 30))
+    assert todos(client.get("/dashboard").text) == [
+        ("/events/prog/manage/agenda#release-title", "2 changes to the programme are not released yet · Conference on Data")]
+    release(p, "Second programme", now=utcnow())
+    assert todos(client.get("/dashboard").text) == []
+
+
+def test_only_organisers_get_the_programme_todos(app, person):
+    p = troubled_programme(factories.make_user(), "prog")
+    for role in (TeamRole.TRACK_CHAIR, TeamRole.REVIEWER, TeamRole.DESK):
+        factories.add_role(p.event, person, role)
+    assert todos(login(app.test_client(), person).get("/dashboard").text) == []
+
+
+# The events the person helps run, with their parts -------------------------------------------------
+
+def work_of(html: str, slug: str) -> list[tuple[str, str]]:
+    """(label, address) of the parts of the event the Home offers the person."""
+    card = html.split(f'id="work-{slug}"', 1)[1].split('<li class="card', 1)[0].split("</section>", 1)[0]
+    return re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', card)
+
+
+def test_each_event_lists_the_parts_the_persons_roles_open(app, person):
+    organised, reviewed, desk = (factories.make_event(organiser=person, slug="organised"),
+                                 factories.make_event(slug="reviewed"), factories.make_event(slug="at-the-desk"))
+    factories.add_role(reviewed, person, TeamRole.REVIEWER)
+    factories.add_role(desk, person, TeamRole.DESK)
+    html = login(app.test_client(), person).get("/dashboard").text
+    assert work_of(html, "at-the-desk") == [("/events/at-the-desk/manage/check-in", "Check-in")]
+    assert work_of(html, "reviewed") == [("/events/reviewed/review/mine", "My reviews"),
+                                         ("/events/reviewed/review/bidding", "Bidding"),
+                                         ("/events/reviewed/review/my-conflicts", "My conflicts")]
+    assert [label for _href, label in work_of(html, "organised")] == [
+        "Settings", "Team", "Call for papers", "Submissions", "Review", "Registration", "Agenda", "Mail", "Audit log"]
+    assert organised.title in html
+
+
+def test_the_header_links_team_members_to_their_work(app, person):
+    client = login(app.test_client(), person)
+    link = '<li><a href="/dashboard#work">My work</a></li>'
+    assert link not in client.get("/events/").text
+    factories.add_role(factories.make_event(), person, TeamRole.DESK)
+    assert link in client.get("/events/").text
+    assert link not in app.test_client().get("/events/").text

@@ -162,19 +162,33 @@ def test_a_waiting_registration_is_refused(db):
 
 
 @pytest.mark.parametrize("role", [None, TeamRole.REVIEWER, TeamRole.TRACK_CHAIR])
-def test_only_organisers_check_people_in_or_undo_it(db, role):
+def test_only_organisers_and_desk_staff_check_people_in_or_undo_it(db, role):
     desk = make_desk()
     ada = confirmed(desk, "Ada Lovelace")
     someone = factories.make_user()
     if role:
         factories.add_role(desk.event, someone, role)
     for actor in (someone, None):
-        with pytest.raises(NotAllowed, match="Only the event's organisers can check people in."):
+        with pytest.raises(NotAllowed, match="Only the event's organisers and check-in desk staff can check people in."):
             checkin.check_in(ada, actor=actor)
     checkin.check_in(ada, actor=desk.organiser, now=AT_DOOR)
     with pytest.raises(NotAllowed):
         checkin.undo_check_in(ada, actor=someone)
     assert ada.checked_in_at == AT_DOOR
+
+
+def test_desk_staff_check_people_in_and_undo_it_in_their_event_only(db):
+    desk, elsewhere = make_desk(), make_desk()
+    ada, other = confirmed(desk, "Ada Lovelace"), confirmed(elsewhere, "Olga Other")
+    staff = factories.make_user()
+    factories.add_role(desk.event, staff, TeamRole.DESK)
+    result = checkin.check_in(ada, actor=staff, now=AT_DOOR)
+    assert (result.first_time, ada.checked_in_at, ada.checked_in_by_id) == (True, AT_DOOR, staff.id)
+    checkin.undo_check_in(ada, actor=staff)
+    assert ada.checked_in_at is None
+    with pytest.raises(NotAllowed):
+        checkin.check_in(other, actor=staff)
+    assert other.checked_in_at is None
 
 
 def test_undo_check_in_clears_it_with_an_audit_entry_and_allows_checking_in_again(db):

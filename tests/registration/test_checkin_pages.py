@@ -12,6 +12,7 @@ import pytest
 import segno
 import sqlalchemy as sa
 
+from conference.accounts.models import User
 from conference.core.models import AuditEntry
 from conference.events.enums import TeamRole
 from conference.registration import checkin
@@ -78,6 +79,42 @@ def test_only_organisers_check_in_or_undo(app, desk, db):
     assert app.test_client().post(f"/events/desk/manage/check-in/{ada.id}/undo").status_code == 302
     assert stored(db, grace).checked_in_at is None
     assert stored(db, ada).checked_in_at == AT_DOOR
+
+
+@pytest.fixture
+def staff(app, desk):
+    """A client of the event's check-in desk staff."""
+    person = factories.make_user(name="Dana Desk")
+    factories.add_role(desk.event, person, TeamRole.DESK)
+    return login(app.test_client(), person)
+
+
+def test_desk_staff_open_the_desk_and_check_in_and_undo(staff, desk, db):
+    ada = confirmed(desk, "Ada Lovelace")
+    page = staff.get("/events/desk/manage/check-in")
+    assert page.status_code == 200
+    assert staff.get("/events/desk/manage/check-in/counts.json").status_code == 200
+    # No registration sub-navigation: its other pages are the organisers'.
+    assert '<nav class="subnav" aria-label="Registration">' not in page.text
+    response = staff.post("/events/desk/manage/check-in", data={"code": ada.ticket_token}, follow_redirects=True)
+    assert status_text(response.text) == ["Checked in: Ada Lovelace (Member agency)"]
+    assert db.session.get(User, stored(db, ada).checked_in_by_id).name == "Dana Desk"
+    staff.post(f"/events/desk/manage/check-in/{ada.id}/undo")
+    assert stored(db, ada).checked_in_at is None
+
+
+@pytest.mark.parametrize("path", ["/events/desk/edit", "/events/desk/team", "/events/desk/manage/registrations",
+                                  "/events/desk/manage/registration", "/events/desk/mail/outbox",
+                                  "/events/desk/manage/agenda", "/events/desk/audit", "/events/desk/review/"])
+def test_desk_staff_open_no_other_management_page(staff, path):
+    assert staff.get(path).status_code == 403
+
+
+def test_desk_staff_of_another_event_are_refused(app, desk):
+    other = make_desk(slug="other-desk")
+    person = factories.make_user()
+    factories.add_role(other.event, person, TeamRole.DESK)
+    assert login(app.test_client(), person).get("/events/desk/manage/check-in").status_code == 403
 
 
 # The ticket ----------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ ROLE_CHOICES = [
     SelectChoice(TeamRole.ORGANISER.value, _l("Organiser")),
     SelectChoice(TeamRole.TRACK_CHAIR.value, _l("Track chair")),
     SelectChoice(TeamRole.REVIEWER.value, _l("Reviewer")),
+    SelectChoice(TeamRole.DESK.value, _l("Check-in desk")),
 ]
 
 

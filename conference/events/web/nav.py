@@ -1,9 +1,9 @@
 """The event's bar: the parts of the event a member of its team may open, by their roles.
 
 Organisers get every management page; track chairs the review of their tracks; reviewers their
-reviews and bidding; anyone else no bar. Read from ``Event.roles``, loaded with the event, so the
-bar costs no query. The pages belong to areas above events and are named by endpoint only: an
-endpoint the app does not serve is left out."""
+reviews and bidding; the check-in desk staff the check-in; anyone else no bar. Read from
+``Event.roles``, loaded with the event, so the bar costs no query. The pages belong to areas
+above events and are named by endpoint only: an endpoint the app does not serve is left out."""
 
 from __future__ import annotations
 
@@ -49,6 +49,10 @@ REVIEWER_BAR = [
                                                        "review.edit_review"})),
     ("review.bidding", _l("Bidding"), frozenset({"review.bidding"})),
 ]
+# Desk staff open the check-in and nothing else (they have no committee to declare conflicts to).
+DESK_BAR = [
+    ("registration.checkin", _l("Check-in"), frozenset({"registration.checkin"})),
+]
 MEMBER_BAR = [
     ("review.own_conflicts", _l("My conflicts"), frozenset({"review.own_conflicts"})),
 ]
@@ -58,11 +62,11 @@ def bar_entries(event: Event, user) -> list[tuple[str, str, frozenset[str]]]:
     """The bar's entries for ``user`` by their roles in ``event`` (none for visitors)."""
     if event.can_manage(user):
         return ORGANISER_BAR
-    chair, reviewer = event.is_track_chair(user), event.is_reviewer(user)
-    if not (chair or reviewer):
+    chair, reviewer, desk = event.is_track_chair(user), event.is_reviewer(user), event.is_desk_staff(user)
+    if not (chair or reviewer or desk):
         return []
     return ([EVENT_PAGE] + (TRACK_CHAIR_BAR if chair else []) + (REVIEWER_BAR if reviewer else [])
-            + MEMBER_BAR)
+            + (DESK_BAR if desk else []) + (MEMBER_BAR if chair or reviewer else []))
 
 
 def event_bar(event: Event, user) -> list[BarLink]:
@@ -70,3 +74,8 @@ def event_bar(event: Event, user) -> list[BarLink]:
     where = {request.endpoint, request.blueprint}
     return [BarLink(str(label), url_for(endpoint, slug=event.slug), bool(where & current))
             for endpoint, label, current in bar_entries(event, user) if endpoint in current_app.view_functions]
+
+
+def work_links(event: Event, user) -> list[BarLink]:
+    """The bar's links but the event page: the person's parts of the event, as their Home lists them."""
+    return [link for link in event_bar(event, user) if link.url != url_for(EVENT_PAGE[0], slug=event.slug)]

@@ -1,4 +1,4 @@
-"""Tickets (open to whoever holds the ticket's link) and the organisers' check-in desk."""
+"""Tickets (open to whoever holds the ticket's link) and the check-in desk (organisers and desk staff)."""
 
 from __future__ import annotations
 
@@ -18,17 +18,18 @@ from flask import (
 )
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from conference.core.types import utcnow
-from conference.events.web.views import load_managed_event
+from conference.events.models import Event
+from conference.events.web.views import load_event
 from conference.registration import checkin as checkin_ops
 from conference.registration import places
 from conference.registration.enums import RegistrationState
 from conference.registration.models import Registration
 from conference.registration.web.blueprint import bp
 from conference.registration.web.checkin_forms import MODE_LABELS, CodeForm, SearchForm
-from conference.web.common import current_actor, load_of_event, run_action, saved_form
+from conference.web.common import current_actor, load_of_event, require, run_action, saved_form
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
 
@@ -88,10 +89,17 @@ def ticket_qr(token):
 
 # The check-in desk -----------------------------------------------------------------------------------
 
+def _desk_event(slug: str) -> Event:
+    """The event, for its organisers and its check-in desk staff only."""
+    event = load_event(slug)
+    require(event.can_check_in(current_user))
+    return event
+
+
 @bp.route("/events/<slug>/manage/check-in", methods=["GET", "POST"])
 @login_required
 def checkin(slug):
-    event = load_managed_event(slug)
+    event = _desk_event(slug)
     form = CodeForm()
     result = saved_form(form, lambda: checkin_ops.check_in_by_code(event, form.code.data, actor=current_actor()))
     if result:
@@ -108,7 +116,7 @@ def checkin(slug):
 @bp.route("/events/<slug>/manage/check-in/<int:registration_id>/undo", methods=["POST"])
 @login_required
 def undo_checkin(slug, registration_id):
-    event = load_managed_event(slug)
+    event = _desk_event(slug)
     registration = load_of_event(Registration, event, registration_id)
     run_action(lambda: checkin_ops.undo_check_in(registration, actor=current_actor()),
                _("The check-in of %(name)s is undone.", name=registration.name))
@@ -118,7 +126,7 @@ def undo_checkin(slug, registration_id):
 @bp.route("/events/<slug>/manage/check-in/counts.json")
 @login_required
 def checkin_counts(slug):
-    event = load_managed_event(slug)
+    event = _desk_event(slug)
     response = jsonify(checkin_ops.counts(event).as_json())
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from conference.events.web.views import load_managed_event
 from conference.extensions import db
@@ -57,6 +57,8 @@ MANAGE_NAV = [
 @bp.app_context_processor
 def registration_navigation():
     def registration_nav(event) -> list[tuple[str, str, bool]]:
+        if not event.can_manage(current_user):  # desk staff open check-in only: no other page to offer
+            return []
         return [(url_for(endpoint, slug=event.slug), label, request.endpoint in current)
                 for endpoint, label, current in MANAGE_NAV if endpoint in current_app.view_functions]
 
