@@ -59,6 +59,7 @@ class GridRow:
 class GridDay:
     day: dt.date
     rows: list[GridRow]
+    sessions: list[AgendaSession]  # placed on this day, by start
 
 
 @dataclass
@@ -87,6 +88,20 @@ def grid(event: Event, sessions: list[AgendaSession], rooms: list[Room]) -> Grid
             for day in sorted(set(event_days(event.start_date, event.end_date)) | by_day.keys())]
     placed.sort(key=lambda s: (s.starts_at, s.id))
     return Grid(days=days, placed=placed, elsewhere=elsewhere, minutes={s.id: planned_minutes(s) for s in sessions})
+
+
+def day_of(session: AgendaSession, zone: zoneinfo.ZoneInfo) -> dt.date | None:
+    """The day (in the event's zone) whose grid shows ``session``; None without a start."""
+    return clamped(session.starts_at.astimezone(zone).date()) if session.starts_at is not None else None
+
+
+def shown_day(days: list[GridDay], asked: dt.date | None) -> GridDay | None:
+    """The day the editor shows: the one asked for if the grid has it, else the first day with
+    sessions, else the first day (None only for a grid without days)."""
+    by_date = {day.day: day for day in days}
+    if asked in by_date:
+        return by_date[asked]
+    return next((day for day in days if day.sessions), days[0] if days else None)
 
 
 def _steps(moment: dt.datetime, origin: dt.datetime, *, up: bool = False) -> int:
@@ -132,4 +147,4 @@ def _day(day: dt.date, sessions: list[AgendaSession], room_ids: list[int], zone:
         cells = [starting.get((n, room_id)) or GridCell(room_id, []) for room_id in room_ids
                  if (n, room_id) not in covered]
         rows.append(GridRow(starts.astimezone(zone), (starts + GRID_STEP).astimezone(zone), cells))
-    return GridDay(day, rows)
+    return GridDay(day, rows, sorted(sessions, key=lambda s: (s.starts_at, s.id)))
