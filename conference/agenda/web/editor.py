@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -59,6 +59,7 @@ def _editor_page(event, *, failed: tuple[str, BaseForm] | None = None, release_f
                  day: dt.date | None = None):
     """The editor page for one day of the grid (``day``, else ?day=, else the first day with
     sessions); ``failed`` is the (prefix, form) just posted with errors, shown as typed."""
+    g.viewer_timezone = event.timezone  # the editor works in the event's wall-clock times, as it says
     sessions = programme.sessions_of(event)
     rooms, unscheduled = programme.rooms_of(event), programme.unscheduled_items(event)
     the_grid = programme_grid.grid(event, sessions, rooms)
