@@ -47,7 +47,7 @@ def test_drag_a_panel_see_the_clash_release_then_star_it_and_download_the_feed(p
     page.audit()
     assert fresh(committed_db).scalar(sa.select(AgendaItem.starts_at).where(AgendaItem.id == panel_id)) == at(1, 11)
     # Ben and Chloe give talks in the standards session at the same time: the clash is listed.
-    warnings = page.locator("li.warning[data-kind]")
+    warnings = page.locator("#warnings li[data-kind]")
     expect(warnings.filter(has_text="Ben Franklin")).not_to_have_count(0)
     expect(warnings.filter(has_text="Chloe Tanaka")).not_to_have_count(0)
 
