@@ -79,6 +79,8 @@ def test_editor_shows_grid_unscheduled_and_warnings(organiser, p):
     assert '<th scope="col"><a href' in text and "Main hall" in text and "Room B" in text
     assert '<th scope="row">09:00</th>' in text and '<th scope="row">11:00</th>' in text
     assert "Panel on privacy" in text and "No warnings." in text
+    # The keyboard way to place an item names each session with its day and time (the grid shows one day).
+    assert f'<option value="{p.standards.id}">Data standards (Mar 16, 2030, 11:00)</option>' in text
     assert "Nothing released yet" in text
     assert 'src="/static/agenda-editor.js"' in text
 

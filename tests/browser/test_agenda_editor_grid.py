@@ -157,7 +157,7 @@ def test_unscheduled_items_wait_in_a_panel_beside_one_day_of_the_grid(page, live
     summary.focus()
     page.keyboard.press("Enter")
     form = page.get_by_role("group", name="Place Waiting talk 1", exact=True)
-    form.get_by_role("combobox", name=re.compile("^Session")).select_option(label="Extra session 2")
+    form.get_by_role("combobox", name=re.compile("^Session")).select_option(label="Extra session 2 (Mar 16, 2030, 10:00)")
     form.get_by_role("button", name="Place it").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
