@@ -62,8 +62,8 @@ def _editor_page(event, *, failed: tuple[str, BaseForm] | None = None, release_f
     g.viewer_timezone = event.timezone  # the editor works in the event's wall-clock times, as it says
     sessions = programme.sessions_of(event)
     rooms, unscheduled = programme.rooms_of(event), programme.unscheduled_items(event)
-    the_grid = programme_grid.grid(event, sessions, rooms)
-    shown = programme_grid.shown_day(the_grid.days, day or _asked_day())
+    the_grid = programme_grid.grid(event, sessions, rooms, day=day or _asked_day())
+    shown = the_grid.shown
     # The keyboard way: a form for each session of the day shown and each one without a time or a room.
     movable = (shown.sessions if shown else []) + the_grid.elsewhere
     forms: dict[str, BaseForm] = {}
