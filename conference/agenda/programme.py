@@ -320,7 +320,8 @@ def move_session(session: AgendaSession, *, actor, room_id: int | None, starts_a
 def unscheduled_items(event: Event) -> list[AgendaItem]:
     return list(db.session.scalars(
         sa.select(AgendaItem).where(AgendaItem.event_id == event.id, AgendaItem.starts_at.is_(None))
-        .options(selectinload(AgendaItem.speaker_links)).order_by(AgendaItem.title, AgendaItem.id)))
+        .options(selectinload(AgendaItem.speaker_links), selectinload(AgendaItem.submission))  # its track
+        .order_by(AgendaItem.title, AgendaItem.id)))
 
 
 def add_submissions(event: Event, *, actor) -> list[AgendaItem]:

@@ -1,4 +1,4 @@
-"""The programme editor's time grid: for each day, rows of GRID_STEP by rooms, each session in
+"""The programme editor's time grid: for the day shown, rows of GRID_STEP by rooms, each session in
 its room from the row it starts in over the rows it lasts, and free slots elsewhere where a
 session can be dropped. Built from sessions already loaded (programme.sessions_of), so the
 editor page runs the same queries whatever the event's size.
@@ -59,20 +59,24 @@ class GridRow:
 class GridDay:
     day: dt.date
     rows: list[GridRow]
+    sessions: list[AgendaSession]  # placed on this day, by start
 
 
 @dataclass
 class Grid:
-    days: list[GridDay]
+    days: list[GridDay]  # every day, with its sessions; only the shown one has rows
+    shown: GridDay | None  # the day whose grid the editor shows (None only without days)
     placed: list[AgendaSession]  # in the grid, by start
     elsewhere: list[AgendaSession]  # without a time or a room
     minutes: dict[int, int]  # every session's length (planned_minutes), by id
     step_minutes: int = STEP_MINUTES
 
 
-def grid(event: Event, sessions: list[AgendaSession], rooms: list[Room]) -> Grid:
-    """Every event day, and any other day a session starts on (in the event's zone), as rows by
-    ``rooms``; sessions without a time or a room are listed apart. Runs no query."""
+def grid(event: Event, sessions: list[AgendaSession], rooms: list[Room], *, day: dt.date | None = None) -> Grid:
+    """Every event day, and any other day a session starts on (in the event's zone), with its
+    sessions; the day shown (``day`` if the grid has it, else the first day with sessions, else
+    the first day) as rows by ``rooms``. Sessions without a time or a room are listed apart.
+    Runs no query."""
     zone = zoneinfo.ZoneInfo(event.timezone)
     room_ids = [room.id for room in rooms]
     by_day: dict[dt.date, list[AgendaSession]] = defaultdict(list)
@@ -83,10 +87,19 @@ def grid(event: Event, sessions: list[AgendaSession], rooms: list[Room]) -> Grid
         else:
             placed.append(session)
             by_day[clamped(session.starts_at.astimezone(zone).date())].append(session)
-    days = [_day(day, by_day.get(day, []), room_ids, zone)
-            for day in sorted(set(event_days(event.start_date, event.end_date)) | by_day.keys())]
+    dates = sorted(set(event_days(event.start_date, event.end_date)) | by_day.keys())
+    if day not in dates:
+        day = next((d for d in dates if d in by_day), dates[0] if dates else None)
+    days = [_day(d, by_day.get(d, []), room_ids, zone) if d == day
+            else GridDay(d, [], sorted(by_day.get(d, []), key=lambda s: (s.starts_at, s.id))) for d in dates]
     placed.sort(key=lambda s: (s.starts_at, s.id))
-    return Grid(days=days, placed=placed, elsewhere=elsewhere, minutes={s.id: planned_minutes(s) for s in sessions})
+    return Grid(days=days, shown=next((d for d in days if d.day == day), None), placed=placed, elsewhere=elsewhere,
+                minutes={s.id: planned_minutes(s) for s in sessions})
+
+
+def day_of(session: AgendaSession, zone: zoneinfo.ZoneInfo) -> dt.date | None:
+    """The day (in the event's zone) whose grid shows ``session``; None without a start."""
+    return clamped(session.starts_at.astimezone(zone).date()) if session.starts_at is not None else None
 
 
 def _steps(moment: dt.datetime, origin: dt.datetime, *, up: bool = False) -> int:
@@ -132,4 +145,4 @@ def _day(day: dt.date, sessions: list[AgendaSession], room_ids: list[int], zone:
         cells = [starting.get((n, room_id)) or GridCell(room_id, []) for room_id in room_ids
                  if (n, room_id) not in covered]
         rows.append(GridRow(starts.astimezone(zone), (starts + GRID_STEP).astimezone(zone), cells))
-    return GridDay(day, rows)
+    return GridDay(day, rows, sorted(sessions, key=lambda s: (s.starts_at, s.id)))

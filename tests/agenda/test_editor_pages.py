@@ -79,6 +79,8 @@ def test_editor_shows_grid_unscheduled_and_warnings(organiser, p):
     assert '<th scope="col"><a href' in text and "Main hall" in text and "Room B" in text
     assert '<th scope="row">09:00</th>' in text and '<th scope="row">11:00</th>' in text
     assert "Panel on privacy" in text and "No warnings." in text
+    # The keyboard way to place an item names each session with its day and time (the grid shows one day).
+    assert f'<option value="{p.standards.id}">Data standards (Mar 16, 2030, 11:00)</option>' in text
     assert "Nothing released yet" in text
     assert 'src="/static/agenda-editor.js"' in text
 
@@ -237,7 +239,7 @@ def move(client, p, session, **fields):
 
 def test_editor_grid_has_a_row_per_step_sessions_spanning_rows_and_free_slots(organiser, p):
     days = grid_of(page(organiser, base(p)))
-    assert len(days) == 3
+    assert len(days) == 1  # one day at a time: the first with sessions
     first = dict(days[0])
     assert (days[0][0][0], days[0][-1][0], len(days[0])) == ("09:00", "17:45", 36)
     [opening, free_b, free_online] = first["09:00"]
@@ -248,7 +250,8 @@ def test_editor_grid_has_a_row_per_step_sessions_spanning_rows_and_free_slots(or
     assert [c.get("data-starts-at") for c in first["10:30"]] == ["2030-03-16T10:30"] * 3
     standards = first["11:00"][1]
     assert standards["rowspan"] == "6" and "Data standards" in standards["text"] and "Talk two" in standards["text"]
-    assert all(c["class"] == "grid-slot" for _time, cells in days[1] for c in cells)
+    [second] = grid_of(page(organiser, base(p) + "?day=2030-03-17"))
+    assert all(c["class"] == "grid-slot" for _time, cells in second for c in cells)
 
 
 def test_sessions_without_a_time_are_listed_with_their_planned_length(organiser, p):
@@ -353,3 +356,76 @@ def test_editor_page_runs_a_fixed_number_of_queries(app, db):
     client = login(app.test_client(), small.organiser)
     factories.add_role(large.event, small.organiser, TeamRole.ORGANISER)
     assert queries_for(db, client, base(small)) == queries_for(db, client, base(large))
+
+
+def test_editor_day_view_runs_a_fixed_number_of_queries(app, db):
+    small = make_programme(extra_sessions=1)
+    large = make_programme(extra_sessions=20)  # sessions on every day
+    client = login(app.test_client(), small.organiser)
+    factories.add_role(large.event, small.organiser, TeamRole.ORGANISER)
+    for day in ("2030-03-16", "2030-03-17"):
+        assert queries_for(db, client, f"{base(small)}?day={day}") == queries_for(db, client, f"{base(large)}?day={day}")
+
+
+def test_editor_shows_one_day_with_tabs_and_forms_for_that_day(organiser, p):
+    late = programme.save_session(p.event, actor=p.organiser, title="Day two talk", room_id=p.main.id,
+                                  starts_at=at(2, 14), ends_at=at(2, 15))
+    db.session.flush()
+    first = page(organiser, base(p))
+    assert (f'<a class="nav-link active" href="{base(p)}?day=2030-03-16" aria-current="page">Mar 16, 2030 '
+            '<span class="badge text-bg-secondary" aria-hidden="true">2</span>'
+            '<span class="visually-hidden">, 2 sessions</span></a>') in first
+    assert f'<a class="nav-link" href="{base(p)}?day=2030-03-17">Mar 17, 2030' in first
+    assert "Move or resize Data standards" in first and "Move or resize Day two talk" not in first
+    assert f'action="{base(p)}/sessions/{p.standards.id}/move?day=2030-03-16"' in first
+    second = page(organiser, base(p) + "?day=2030-03-17")
+    assert "Move or resize Day two talk" in second and "Move or resize Data standards" not in second
+    assert f'data-session-id="{late.id}"' in second and f'data-session-id="{p.standards.id}"' not in second
+    assert "Panel on privacy" in second  # the unscheduled items are beside every day's grid
+    for asked in ("2031-01-01", "nonsense"):  # no such day: the default one
+        assert grid_of(page(organiser, f"{base(p)}?day={asked}")) == grid_of(first)
+
+
+def test_editor_without_sessions_shows_the_first_day(organiser, p):
+    for item in (p.keynote, p.talk_one, p.talk_two):
+        programme.unschedule_item(item, actor=p.organiser)
+    for session in (p.opening, p.standards):
+        session.starts_at = session.ends_at = None
+    db.session.flush()
+    text = page(organiser, base(p))
+    assert f'<a class="nav-link active" href="{base(p)}?day=2030-03-16" aria-current="page">' in text
+
+
+def test_a_move_goes_back_to_the_day_the_session_is_on_now(organiser, p):
+    response = move(organiser, p, p.standards, room_id=str(p.main.id), starts_at="2030-03-18T14:00",
+                    ends_at="2030-03-18T15:30", version=str(p.standards.version))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{base(p)}?day=2030-03-18")
+    text = page(organiser, response.headers["Location"])
+    assert "Move or resize Data standards" in text
+
+
+def test_a_placed_item_goes_back_to_the_day_of_its_session(organiser, p):
+    prefix = f"place-{p.panel.id}-"
+    response = organiser.post(f"{base(p)}/items/{p.panel.id}/place?day=2030-03-17",
+                              data={prefix + "session_id": str(p.standards.id), prefix + "starts_at": "",
+                                    prefix + "version": str(p.panel.version)})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{base(p)}?day=2030-03-16")
+
+
+def test_editor_shows_tracks_with_swatch_and_name_and_a_legend(organiser, p):
+    someday = programme.save_session(p.event, actor=p.organiser, title="Someday", track_id=p.privacy.id)
+    db.session.flush()
+    text = page(organiser, base(p))
+    swatch = ('<svg class="swatch" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">'
+              '<rect width="16" height="16" fill="{}" stroke="#333"/></svg>')
+    legend = text[text.index('<section class="track-legend"'):]
+    legend = legend[:legend.index("</section>")]
+    assert f'<li><span class="track-label">{swatch.format("#0b5cab")} Data standards</span></li>' in legend
+    assert f'<li><span class="track-label">{swatch.format("#7a3e00")} Privacy</span></li>' in legend
+    cell = text[text.index(f'<div class="agenda-session" data-session-id="{p.standards.id}"'):]
+    assert f'<span class="track-label">{swatch.format("#0b5cab")} Track: Data standards</span>' in cell[:1500]
+    listed = text[text.index(f'<li class="agenda-movable" data-session-id="{someday.id}"'):]
+    assert f'<span class="track-label">{swatch.format("#7a3e00")} Track: Privacy</span>' in listed[:1500]
+    assert text.count('class="swatch"') == 4  # the legend's two and the two sessions': none without a name

@@ -155,8 +155,10 @@ def test_moving_or_resizing_past_the_event_days_is_refused(p):
 
 # The editor's grid --------------------------------------------------------------------------------
 
-def _grid(p):
-    return programme_grid.grid(p.event, programme.sessions_of(p.event), programme.rooms_of(p.event))
+def _grid(p, day: int | None = None):
+    """The grid, showing 2030-03-``day`` (else its default day)."""
+    return programme_grid.grid(p.event, programme.sessions_of(p.event), programme.rooms_of(p.event),
+                               day=dt.date(2030, 3, day) if day else None)
 
 
 def _layout(day) -> list[tuple[str, list[tuple[int, int, list[str]]]]]:
@@ -166,9 +168,10 @@ def _layout(day) -> list[tuple[str, list[tuple[int, int, list[str]]]]]:
 
 
 def test_grid_has_a_row_every_15_minutes_from_9_to_18_on_every_event_day(p):
-    layout = _grid(p)
+    layout = _grid(p, 17)
     assert [d.day for d in layout.days] == [dt.date(2030, 3, 16), dt.date(2030, 3, 17), dt.date(2030, 3, 18)]
-    empty = layout.days[1]
+    empty = layout.shown
+    assert empty is layout.days[1]
     assert [r.starts_at.strftime("%H:%M") for r in empty.rows[:3]] == ["09:00", "09:15", "09:30"]
     assert (len(empty.rows), empty.rows[-1].starts_at.hour, empty.rows[-1].ends_at.hour) == (36, 17, 18)
     assert {(c.room_id, c.rowspan, tuple(c.sessions)) for r in empty.rows for c in r.cells} == {
@@ -177,7 +180,7 @@ def test_grid_has_a_row_every_15_minutes_from_9_to_18_on_every_event_day(p):
 
 
 def test_grid_puts_sessions_in_their_start_row_spanning_their_rows(p):
-    rows = _layout(_grid(p).days[0])
+    rows = _layout(_grid(p).shown)  # the first day with sessions
     assert rows[0] == ("09:00", [(p.main.id, 6, ["Opening plenary"]), (p.room_b.id, 1, []), (p.online.id, 1, [])])
     # Under the opening plenary (09:00-10:30) the main hall's cell is taken: no free slot there.
     assert rows[1] == ("09:15", [(p.room_b.id, 1, []), (p.online.id, 1, [])])
@@ -195,17 +198,31 @@ def test_grid_stretches_to_early_late_and_unaligned_sessions_and_stops_at_midnig
                            ends_at=at(2, 11, 40))
     programme.save_session(p.event, actor=o, title="Night", kind=SessionKind.SOCIAL, room_id=p.main.id,
                            starts_at=at(2, 23), ends_at=at(3, 0, 30))
-    rows = _layout(_grid(p).days[1])
+    rows = _layout(_grid(p, 17).shown)
     assert (rows[0][0], rows[-1][0], len(rows)) == ("07:30", "23:45", 66)
     assert rows[0][1] == [(p.main.id, 1, []), (p.room_b.id, 1, []), (p.online.id, 3, ["Breakfast"])]
     assert dict(rows)["10:45"][0] == (p.main.id, 4, ["Odd"])  # 10:50-11:40 fills 10:45 to 11:45
     assert dict(rows)["23:00"][0] == (p.main.id, 4, ["Night"])  # cut at midnight
 
 
+def test_grid_shows_the_day_asked_for_else_the_first_with_sessions_else_the_first(p):
+    assert _grid(p).shown.day == dt.date(2030, 3, 16)
+    assert _grid(p, 18).shown.day == dt.date(2030, 3, 18)
+    assert _grid(p, 30).shown.day == dt.date(2030, 3, 16)  # not a day of the grid
+    layout = _grid(p, 17)
+    assert [len(d.rows) for d in layout.days] == [0, 36, 0]  # only the day shown is laid out
+    assert [[s.title for s in d.sessions] for d in layout.days] == [["Opening plenary", "Data standards"], [], []]
+    for session in (p.opening, p.standards):
+        session.room_id = None
+    assert _grid(p).shown.day == dt.date(2030, 3, 16)  # no sessions in the grid: the first day
+    p.event.start_date = dt.date(2030, 3, 17)
+    assert _grid(p).shown.day == dt.date(2030, 3, 17)
+
+
 def test_sessions_overlapping_in_one_room_share_a_cell(p):
     programme.save_session(p.event, actor=p.organiser, title="Workshop", kind=SessionKind.WORKSHOP,
                            room_id=p.main.id, starts_at=at(1, 10), ends_at=at(1, 11))
-    rows = _layout(_grid(p).days[0])
+    rows = _layout(_grid(p).shown)  # the first day with sessions
     assert rows[0][1][0] == (p.main.id, 8, ["Opening plenary", "Workshop"])
     assert [cells[0][0] for _start, cells in rows[1:8]] == [p.room_b.id] * 7
     assert rows[8][1][0] == (p.main.id, 1, [])

@@ -365,10 +365,12 @@ def test_pages_of_an_event_stored_with_dates_at_the_calendars_ends(walk):
     assert not walker.failures, "\n\n".join(map(str, walker.failures[:5]))
     status, body = pages[("organiser", "/events/icdd/manage/agenda")]
     assert status == 200
-    # Its first MAX_EVENT_DAYS days from the earliest accepted date, and the two days its sessions are on.
+    # Its first MAX_EVENT_DAYS days from the earliest accepted date, and the two days its sessions
+    # are on, as day tabs; the grid of one of them at a time.
     page = body.decode()
-    assert page.count("<h3>Monday, January 1, 1900</h3>") == 1
-    assert page.count("by room, in steps of 15 minutes</caption>") == MAX_EVENT_DAYS + 2
+    assert page.count('<a class="nav-link" href="/events/icdd/manage/agenda?day=1900-01-01">Jan 1, 1900 ') == 1
+    assert page.count('<li class="nav-item"><a class="nav-link') == MAX_EVENT_DAYS + 2
+    assert page.count("by room, in steps of 15 minutes</caption>") == 1
 
     settings = next(f for f in world.forms[("organiser", "events.edit_event")] if f.action == "/events/icdd/edit")
     data = [(k, v) for k, v in settings.browser_data() if k not in ("start_date", "end_date")]

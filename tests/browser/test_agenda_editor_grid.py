@@ -1,10 +1,16 @@
 """The programme editor's time grid in Chromium, every page checked by axe-core and for CSP
 violations: an organiser drags a session to another room and time, drags its resize handle,
-drags a session without a time from the list into the grid; then does the same with the
+drags a session without a time from the side panel into the grid; then does the same with the
 keyboard (the "Longer"/"Shorter" buttons and the move form), and a move based on a page that
-someone else's change made stale is refused with the message."""
+someone else's change made stale is refused with the message. Then the panel of unscheduled
+items beside one day of the grid, at 1366×900: an item dragged onto a session, another placed
+with the keyboard, another day chosen with its tab."""
 
 from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
 
 from conference.agenda import programme
 from conference.agenda.enums import SessionKind
@@ -56,9 +62,10 @@ def test_organiser_moves_and_resizes_sessions_by_dragging_and_with_the_keyboard(
     expect(status).to_have_text("Data standards now lasts 135 minutes.")
     assert placement(committed_db, standards) == (online, at(1, 14), at(1, 16, 15))
 
-    # A session without a time, from the list above the grid onto the main hall at 12:00: as a
-    # workshop, it gets two hours. (A tall window: a synthetic drag does not scroll the page.)
-    page.set_viewport_size({"width": 1280, "height": 1600})
+    # A session without a time, from the panel beside the grid onto the main hall at 12:00: as a
+    # workshop, it gets two hours. An ordinary window: the panel stays beside the slot.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.locator(f'td.grid-slot[data-room-id="{main}"][data-starts-at="2030-03-16T12:00"]').scroll_into_view_if_needed()
     with page.expect_navigation():
         page.locator(f'.agenda-elsewhere [data-session-id="{someday_id}"]').drag_to(
             page.locator(f'td.grid-slot[data-room-id="{main}"][data-starts-at="2030-03-16T12:00"]'))
@@ -103,3 +110,65 @@ def test_organiser_moves_and_resizes_sessions_by_dragging_and_with_the_keyboard(
     expect(page.get_by_role("group", name="Move or resize Data standards")).to_contain_text(
         "Data standards was changed by someone else meanwhile (reload to see it).")
     assert placement(committed_db, standards) == (room_b, at(2, 14), at(2, 15, 30))
+
+
+def test_unscheduled_items_wait_in_a_panel_beside_one_day_of_the_grid(page, live_server, committed_db):
+    """At 1366×900 the editor shows one day's grid with the panel of unscheduled items beside it,
+    sticky: an item is dragged with the mouse onto a session in the same screen; another is
+    placed with the keyboard, from its form in the panel."""
+    built = make_programme(slug="editor-panel", extra_sessions=12)
+    for n in range(8):  # a panel longer than the window: it scrolls on its own
+        programme.save_item(built.event, actor=built.organiser, title=f"Waiting talk {n + 1}", duration=20)
+    committed_db.session.commit()
+    panel_id, standards = built.panel.id, built.standards.id
+    status = page.get_by_role("status")
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    log_in(page, built.organiser.email, factories.DEFAULT_PASSWORD)
+    page.goto("/events/editor-panel/manage/agenda")
+    # One day of ten sessions, its forms and the panel: well under the 8,900 pixels of every day at once.
+    assert page.evaluate("document.documentElement.scrollHeight") < 5000
+    expect(page.get_by_role("navigation", name="Days of the programme").get_by_role("link", name=re.compile(
+        "^Mar 16, 2030"))).to_have_attribute("aria-current", "page")
+
+    # The panel is beside the grid, and stays in the window as the grid scrolls (sticky): the
+    # session and the item are on the screen at once.
+    grid, panel = page.locator(".editor-grid").bounding_box(), page.locator(".editor-panel").bounding_box()
+    assert panel["x"] >= grid["x"] + grid["width"] and panel["height"] <= 900
+    page.evaluate("window.scrollTo(0, document.querySelector('tr[data-slot-start=\"2030-03-16T13:00\"]')"
+                  ".getBoundingClientRect().top + window.scrollY - 100)")
+    assert page.evaluate("window.scrollY") > panel["y"]  # the panel's first place has scrolled away...
+    assert page.locator(".editor-panel").bounding_box()["y"] == 0  # ...but the panel has stayed at the top
+    target = page.locator(f'.editor-grid .agenda-session[data-session-id="{standards}"]')
+    target.scroll_into_view_if_needed()
+    item = page.locator(f'.agenda-unscheduled .agenda-item[data-item-id="{panel_id}"]')
+    for box in (target.bounding_box(), item.bounding_box()):
+        assert box["y"] >= 0 and box["y"] + min(box["height"], 40) <= 900, box
+    with page.expect_navigation():
+        item.drag_to(target)
+    page.audit()
+    expect(status).to_have_text("Panel on privacy is placed.")
+    assert fresh(committed_db).get(AgendaItem, panel_id).session_id == standards
+    expect(page.locator(".editor-grid .agenda-session", has_text="Panel on privacy")).to_have_count(1)
+
+    # The keyboard way, from the panel: open the item's form, choose the session, place it.
+    waiting = fresh(committed_db).scalar(sa.select(AgendaItem.id).where(AgendaItem.title == "Waiting talk 1"))
+    summary = page.locator(f'.agenda-item[data-item-id="{waiting}"] summary')
+    summary.focus()
+    page.keyboard.press("Enter")
+    form = page.get_by_role("group", name="Place Waiting talk 1", exact=True)
+    form.get_by_role("combobox", name=re.compile("^Session")).select_option(label="Extra session 2 (Mar 16, 2030, 10:00)")
+    form.get_by_role("button", name="Place it").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.audit()
+    expect(status).to_have_text("Waiting talk 1 is placed.")
+    placed = fresh(committed_db).get(AgendaItem, waiting)
+    assert (placed.session_id, placed.starts_at) == (built.extra[1].id, at(1, 10, 40))  # after its two talks
+
+    # Another day: its tab shows its grid and the forms of its sessions.
+    page.follow(page.get_by_role("navigation", name="Days of the programme").get_by_role(
+        "link", name=re.compile("^Mar 17, 2030")))
+    expect(page.locator("#shown-day")).to_have_text("Sunday, March 17, 2030")
+    expect(page.get_by_role("group", name="Move or resize Extra session 9")).to_have_count(1)
+    expect(page.get_by_role("group", name="Move or resize Data standards")).to_have_count(0)

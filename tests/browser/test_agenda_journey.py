@@ -1,8 +1,9 @@
 """The agenda journey end to end in Chromium, every page checked by axe-core and for CSP
 violations: an organiser drags a panel into a session (the page's drag-and-drop script,
 driven by the drag events; the keyboard way, a form per item, is tested elsewhere), sees the speaker clash
-this makes, releases the agenda; a participant switches the time zone, stars the panel and
-downloads their personal calendar feed, which an independent reader (vobject) parses."""
+this makes, releases the agenda; a participant reads it in their profile's time zone, switches the
+zone, stars the panel and downloads their personal calendar feed, which an independent reader
+(vobject) parses."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def test_drag_a_panel_see_the_clash_release_then_star_it_and_download_the_feed(p
     page.audit()
     assert fresh(committed_db).scalar(sa.select(AgendaItem.starts_at).where(AgendaItem.id == panel_id)) == at(1, 11)
     # Ben and Chloe give talks in the standards session at the same time: the clash is listed.
-    warnings = page.locator("li.alert-warning[data-kind]")
+    warnings = page.locator("#warnings li[data-kind]")
     expect(warnings.filter(has_text="Ben Franklin")).not_to_have_count(0)
     expect(warnings.filter(has_text="Chloe Tanaka")).not_to_have_count(0)
 
@@ -70,6 +71,11 @@ def test_drag_a_panel_see_the_clash_release_then_star_it_and_download_the_feed(p
     log_in(visitor, "pat@example.org", factories.DEFAULT_PASSWORD)
     visitor.goto(f"/events/{event.slug}/")
     visitor.follow(visitor.get_by_role("link", name="Agenda", exact=True))
+    # Their profile's zone by default; a zone they choose wins, even the event's own.
+    expect(visitor.locator("main .zone-note")).to_contain_text("Times are shown in Asia/Tokyo.")
+    visitor.get_by_label("Time zone").select_option("Europe/Zurich")
+    visitor.submit(visitor.get_by_role("button", name="Show", exact=True))
+    expect(visitor.locator("main .zone-note")).to_contain_text("Times are shown in Europe/Zurich.")
     visitor.get_by_label("Time zone").select_option("Asia/Tokyo")
     visitor.submit(visitor.get_by_role("button", name="Show", exact=True))
     expect(visitor.locator("main .zone-note")).to_contain_text("Times are shown in Asia/Tokyo.")

@@ -3,9 +3,10 @@ its warnings, and releasing a version to the public."""
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -47,26 +48,47 @@ from conference.web.fields import show_languages
 BASE = "/events/<slug>/manage/agenda"
 
 
-def _editor_page(event, *, failed: tuple[str, BaseForm] | None = None, release_form=None):
-    """The editor page; ``failed`` is the (prefix, form) just posted with errors, shown as typed."""
+def _asked_day() -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return None
+
+
+def _editor_page(event, *, failed: tuple[str, BaseForm] | None = None, release_form=None,
+                 day: dt.date | None = None):
+    """The editor page for one day of the grid (``day``, else ?day=, else the first day with
+    sessions); ``failed`` is the (prefix, form) just posted with errors, shown as typed."""
+    g.viewer_timezone = event.timezone  # the editor works in the event's wall-clock times, as it says
     sessions = programme.sessions_of(event)
     rooms, unscheduled = programme.rooms_of(event), programme.unscheduled_items(event)
+    the_grid = programme_grid.grid(event, sessions, rooms, day=day or _asked_day())
+    shown = the_grid.shown
+    # The keyboard way: a form for each session of the day shown and each one without a time or a room.
+    movable = (shown.sessions if shown else []) + the_grid.elsewhere
     forms: dict[str, BaseForm] = {}
     for item in unscheduled:
         forms[f"place-{item.id}"] = PlaceForm(formdata=None, prefix=f"place-{item.id}", zone=event.timezone,
                                               sessions=sessions, data={"version": item.version})
-    for session in sessions:
+    for session in movable:
         forms[f"move-{session.id}"] = MoveForm(formdata=None, prefix=f"move-{session.id}", zone=event.timezone,
                                                rooms=rooms, obj=session)
     if failed is not None:
         forms[failed[0]] = failed[1]
-    return render_template("agenda/editor.html", event=event, grid=programme_grid.grid(event, sessions, rooms),
+    return render_template("agenda/editor.html", event=event, grid=the_grid, shown=shown, movable=movable,
                            rooms=rooms, unscheduled=unscheduled, forms=forms,
+                           tracks={track.id: track for track in tracks_of(event)},
                            warnings=programme_warnings.warnings(event, sessions=sessions),
                            releases=releases.releases_of(event), release_form=release_form or ReleaseForm(),
                            zone=zoneinfo.ZoneInfo(event.timezone), session_kinds=SESSION_KIND_LABELS,
                            item_kinds=ITEM_KIND_LABELS,
                            has_release_pages="agenda.show_release" in current_app.view_functions)
+
+
+def _back(slug: str, day: dt.date | None = None):
+    """To the editor, on ``day`` or on the day the page was showing (its forms post ?day=)."""
+    day = day or _asked_day()
+    return redirect(url_for(".editor", slug=slug, day=day.isoformat() if day else None))
 
 
 @bp.get(BASE)
@@ -97,7 +119,7 @@ def delete_room(slug, room_id):
     room = load_of_event(Room, event, room_id)
     run_action(lambda: programme.delete_room(room, actor=current_actor(), event=event),
                _("The room %(name)s is deleted.", name=room.name))
-    return redirect(url_for(".editor", slug=slug))
+    return _back(slug)
 
 
 @bp.post(BASE + "/speakers/<int:speaker_id>/delete")
@@ -107,7 +129,7 @@ def delete_speaker(slug, speaker_id):
     speaker = load_of_event(Speaker, event, speaker_id)
     run_action(lambda: programme_removal.delete_speaker(speaker, actor=current_actor(), event=event),
                _("The speaker %(name)s is deleted.", name=speaker.name))
-    return redirect(url_for(".editor", slug=slug))
+    return _back(slug)
 
 
 @bp.post(BASE + "/sessions/<int:session_id>/delete")
@@ -117,7 +139,7 @@ def delete_session(slug, session_id):
     session = load_of_event(AgendaSession, event, session_id)
     run_action(lambda: programme_removal.delete_session(session, actor=current_actor(), event=event),
                _("The session %(title)s is deleted; its items wait in the unscheduled list.", title=session.title))
-    return redirect(url_for(".editor", slug=slug))
+    return _back(slug)
 
 
 @bp.post(BASE + "/items/<int:item_id>/delete")
@@ -127,7 +149,7 @@ def delete_item(slug, item_id):
     item = load_of_event(AgendaItem, event, item_id)
     run_action(lambda: programme_removal.delete_item(item, actor=current_actor(), event=event),
                _("%(title)s is taken out of the programme.", title=item.title))
-    return redirect(url_for(".editor", slug=slug))
+    return _back(slug)
 
 
 # Speakers -------------------------------------------------------------------------------------------
@@ -172,6 +194,7 @@ def move_session(slug, session_id):
     event = load_managed_event(slug)
     session = load_of_event(AgendaSession, event, session_id)
     form = MoveForm(prefix=f"move-{session.id}", zone=event.timezone, rooms=programme.rooms_of(event))
+    zone = zoneinfo.ZoneInfo(event.timezone)
     placed_at = (session.room_id, session.starts_at)
     if saved_form(form, lambda: programme.move_session(
             session, actor=current_actor(), room_id=form.room_id.data, starts_at=form.starts_at.utc,
@@ -181,8 +204,8 @@ def move_session(slug, session_id):
                     minutes=programme_grid.planned_minutes(session)), "success")
         else:
             flash(_("%(session)s is moved.", session=session.title), "success")
-        return redirect(url_for(".editor", slug=slug))
-    return _editor_page(event, failed=(f"move-{session_id}", form)), 422
+        return _back(slug, programme_grid.day_of(session, zone))  # where it is now
+    return _editor_page(event, failed=(f"move-{session_id}", form), day=programme_grid.day_of(session, zone)), 422
 
 
 # Items ----------------------------------------------------------------------------------------------
@@ -193,7 +216,7 @@ def add_submissions(slug):
     event = load_managed_event(slug)
     run_action(lambda: programme.add_submissions(event, actor=current_actor()),
                _("The accepted submissions not yet in the programme are added to the unscheduled items."))
-    return redirect(url_for(".editor", slug=slug))
+    return _back(slug)
 
 
 @bp.route(BASE + "/items/new", methods=["GET", "POST"], endpoint="new_item")
@@ -225,7 +248,7 @@ def place_item(slug, item_id):
                                                      starts_at=form.starts_at.utc,
                                                      expected_version=form.version.data)):
         flash(_("%(item)s is placed.", item=item.title), "success")
-        return redirect(url_for(".editor", slug=slug))
+        return _back(slug, programme_grid.day_of(item.session, zoneinfo.ZoneInfo(event.timezone)))
     return _editor_page(event, failed=(f"place-{item_id}", form)), 422
 
 
@@ -236,7 +259,7 @@ def unschedule_item(slug, item_id):
     item = load_of_event(AgendaItem, event, item_id)
     run_action(lambda: programme.unschedule_item(item, actor=current_actor()),
                _("%(item)s is back among the unscheduled items.", item=item.title))
-    return redirect(url_for(".editor", slug=slug))
+    return _back(slug)
 
 
 # Releasing ------------------------------------------------------------------------------------------
@@ -250,5 +273,5 @@ def release(slug):
                                                       comment=form.comment.data or ""))
     if saved:
         flash(_("Version %(number)d, %(name)s, is released.", number=saved.number, name=saved.name), "success")
-        return redirect(url_for(".editor", slug=slug))
+        return _back(slug)
     return _editor_page(event, release_form=form), 422

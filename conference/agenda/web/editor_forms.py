@@ -32,7 +32,7 @@ from conference.cfp.web.manage_forms import (
     ZonedForm,
     local_to_utc,
 )
-from conference.i18n import language_name
+from conference.i18n import format_date, language_name
 from conference.web.common import BaseForm, TimezoneField
 from conference.web.common import id_or_none as _id_or_none
 from conference.web.fields import IdCheckboxesField, TranslationsField, WebAddressField
@@ -215,8 +215,12 @@ class PlaceForm(ZonedForm):
 
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.session_id.choices = _options(((s.id, s.title) for s in sessions if s.starts_at is not None),
-                                           blank=_("Choose a session"))
+        # With the day and time (in the event's zone): the editor shows one day, this list every day's.
+        zone = zoneinfo.ZoneInfo(self.zone)
+        self.session_id.choices = _options(
+            ((s.id, f"{s.title} ({format_date(s.starts_at.astimezone(zone).date(), 'medium')}, "
+                    f"{s.starts_at.astimezone(zone):%H:%M})") for s in sessions if s.starts_at is not None),
+            blank=_("Choose a session"))
 
 
 class MoveForm(ZonedForm):

@@ -21,20 +21,33 @@ from conference.events.web.views import load_event
 from conference.web.common import int_arg, require, run_action, safe_next
 
 
+def _profile_zone() -> str | None:
+    """The signed-in person's zone from their profile, when it is a zone we know."""
+    own = getattr(current_user, "timezone", None) if current_user.is_authenticated else None
+    return own if own and is_valid_timezone(own) else None
+
+
+def _asked_zone() -> str | None:
+    """The zone chosen with ?tz=, when it is one we know: it wins over every default, and the
+    page's links carry it on."""
+    asked = request.args.get("tz", "").strip()
+    return asked if asked and is_valid_timezone(asked) else None
+
+
 def _zone(event) -> tuple[str, str | None]:
-    """The zone asked for with ?tz= (else the event's), and the name asked for when unknown."""
+    """The zone asked for with ?tz=, else the signed-in person's profile zone, else the event's;
+    and the name asked for when unknown (then the page is in the event's zone, as it says)."""
     asked = request.args.get("tz", "").strip()
     if asked and not is_valid_timezone(asked):
         zone, unknown = event.timezone, asked
     else:
-        zone, unknown = asked or event.timezone, None
+        zone, unknown = asked or _profile_zone() or event.timezone, None
     g.viewer_timezone = zone  # the footer names the zone the page uses
     return zone, unknown
 
 
 def _zone_choices(event, zone: str) -> list[str]:
-    own = getattr(current_user, "timezone", None) if current_user.is_authenticated else None
-    return list(dict.fromkeys(z for z in (event.timezone, own, zone) if z and is_valid_timezone(z)))
+    return list(dict.fromkeys(z for z in (event.timezone, _profile_zone(), zone) if z and is_valid_timezone(z)))
 
 
 def _day() -> dt.date | None:
@@ -69,7 +82,8 @@ def _view_links() -> dict[str, str]:
 def _agenda_page(event, release, *, current: bool):
     zone, unknown = _zone(event)
     if release is None:
-        return render_template("agenda/show.html", event=event, release=None, unknown_zone=unknown, zone=zone)
+        return render_template("agenda/show.html", event=event, release=None, unknown_zone=unknown, zone=zone,
+                               tz_arg=_asked_zone())
     q = request.args.get("q", "")[:200]
     view = "grid" if request.args.get("view") == "grid" else "list"
     agenda = agenda_public.view_model(release.snapshot, tz=zone, language=current_language(), day=_day(), q=q,
@@ -79,7 +93,7 @@ def _agenda_page(event, release, *, current: bool):
     latest = release if current else release_ops.latest_release(event)
     return render_template(
         "agenda/show.html", event=event, release=release, agenda=agenda, current=current, zone=zone,
-        unknown_zone=unknown, zones=_zone_choices(event, zone), q=q, day=_day(),
+        unknown_zone=unknown, tz_arg=_asked_zone(), zones=_zone_choices(event, zone), q=q, day=_day(),
         track=int_arg("track"), room=int_arg("room"),
         view=view, view_links=_view_links(), grid=agenda_public.grid(agenda) if view == "grid" else None,
         starred=agenda_public.starred_uids(event, current_user), starrable=agenda_public.starrable_uids(latest),
@@ -114,6 +128,7 @@ def _entry_page(slug, template: str, find):
     found = find(agenda)
     require(bool(found), hide=True)
     return render_template(template, event=event, release=release, agenda=agenda, zone=zone, unknown_zone=unknown,
+                           tz_arg=_asked_zone(),
                            join_links=agenda_public.may_see_join_links(event, current_user),
                            starred=agenda_public.starred_uids(event, current_user), **found)
 
@@ -202,4 +217,4 @@ def my_agenda(slug):
         entries = agenda_public.personal_entries(agenda, agenda_public.starred_uids(event, current_user))
         clashes = agenda_public.clashes(entries)
     return render_template("agenda/my_agenda.html", event=event, release=release, entries=entries, clashes=clashes,
-                           zone=zone, unknown_zone=unknown, zones=_zone_choices(event, zone))
+                           zone=zone, unknown_zone=unknown, zones=_zone_choices(event, zone), tz_arg=_asked_zone())
