@@ -17,7 +17,8 @@ from functools import cache
 from babel import Locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date as babel_format_date
-from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import format_time as babel_format_time
+from flask_babel import get_locale
 from flask_login import current_user
 
 from conference.core.timezones import is_valid_timezone
@@ -98,8 +99,26 @@ def select_timezone() -> str:
     return viewer_timezone_name()
 
 
-def format_datetime(value: dt.datetime | None, format: str = "medium", *, tz: str | None = None) -> str:
-    """Format an aware UTC datetime in ``tz`` or, by default, the viewer's time zone, with the zone named."""
+def format_wall_clock(local: dt.datetime) -> str:
+    """A naive wall-clock time in the site's one date-and-time format: the locale's medium date
+    and its short time, never seconds ("Jan 5, 2027, 4:00 PM", "5 janv. 2027, 16:00",
+    "5 ene 2027, 16:00"), joined as the locale joins a date and a time."""
+    locale = get_locale() or _locale(default_language())
+    date_text = babel_format_date(local.date(), "medium")
+    time_text = format_time_of_day(local)
+    return locale.datetime_formats["medium"].format(time_text, date_text)
+
+
+def format_time_of_day(local: dt.datetime | dt.time) -> str:
+    """A wall-clock time of day without seconds, in the locale's short form ("4:00 PM", "16:00")."""
+    return babel_format_time(local, "short", rebase=False)
+
+
+def format_datetime(value: dt.datetime | None, *, tz: str | None = None) -> str:
+    """Format an aware UTC datetime in ``tz`` or, by default, the viewer's time zone, with the zone named.
+
+    The site has one format per locale (``format_wall_clock``); callers choose the zone, not the style.
+    """
     if value is None:
         return ""
     zone = zoneinfo.ZoneInfo(tz or viewer_timezone_name())
@@ -108,8 +127,13 @@ def format_datetime(value: dt.datetime | None, format: str = "medium", *, tz: st
     except OverflowError:  # a time at the calendar's very edge (stored before dates were bounded): shown in UTC
         zone = zoneinfo.ZoneInfo("UTC")
         local = value.astimezone(zone)
-    text = babel_format_datetime(local.replace(tzinfo=None), format, rebase=False)
-    return f"{text} ({zone.key})"
+    return f"{format_wall_clock(local.replace(tzinfo=None))} ({zone.key})"
+
+
+def datetime_filter(value: dt.datetime | None, _style: str | None = None, *, tz: str | None = None) -> str:
+    """The templates' ``|datetime`` filter. Templates written before the site had one format pass a
+    style ('short', 'medium'); it no longer changes anything: every date and time reads the same."""
+    return format_datetime(value, tz=tz)
 
 
 def format_date(value: dt.date | None, format: str = "medium") -> str:

@@ -121,8 +121,9 @@ def test_a_periodic_job_mails_each_registration_in_its_language(app, expired_off
     assert offer.subject.startswith("Action requise : une place vous est proposée à ")
     # The time the place is held until, in French and in the recipient's zone (the event's).
     zone = zoneinfo.ZoneInfo("America/Mexico_City")
-    until = babel.dates.format_datetime(third.offer_expires_at.astimezone(zone).replace(tzinfo=None), "medium",
-                                        locale="fr")
+    local = third.offer_expires_at.astimezone(zone)
+    # The site's one format, in French: the medium date, a comma, the short time (no seconds).
+    until = f"{babel.dates.format_date(local, 'medium', locale='fr')}, {babel.dates.format_time(local, 'HH:mm', locale='fr')}"
     assert f"{until} (America/Mexico_City)" in offer.body_text
 
 
