@@ -52,6 +52,7 @@ from conference.i18n import (
     select_locale,
     select_timezone,
     text_direction,
+    timezone_statement,
     viewer_timezone_name,
 )
 from conference.mail.outbox import OutboxWorker
@@ -185,6 +186,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["format_list"] = format_list
     app.jinja_env.globals["format_date_range"] = format_date_range
     app.jinja_env.globals["viewer_timezone"] = viewer_timezone_name
+    app.jinja_env.globals["timezone_statement"] = timezone_statement  # the footer's one sentence
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
     app.jinja_env.globals["language_choices"] = language_choices

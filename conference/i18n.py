@@ -19,6 +19,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_time as babel_format_time
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference.core.timezones import is_valid_timezone
@@ -84,15 +85,39 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in languages()]
 
 
+def own_timezone_name() -> str | None:
+    """The signed-in person's zone, from their profile; None for a visitor."""
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.timezone if is_valid_timezone(current_user.timezone) else None
+    return None
+
+
 def viewer_timezone_name() -> str:
-    """The viewer's zone: their profile's when signed in, else the site default (UTC)."""
+    """The zone times are shown in: the one a page chose (``g.viewer_timezone``: the agenda's
+    ?tz=), else the person's profile zone when signed in, else the site default (UTC)."""
     if has_request_context():
         override = getattr(g, "viewer_timezone", None)
         if override:
             return override
-        if current_user and current_user.is_authenticated and is_valid_timezone(current_user.timezone):
-            return current_user.timezone
-    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return own_timezone_name() or current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def timezone_statement(page_zone: str | None = None, event_zone: str | None = None) -> str:
+    """The one sentence every page's footer uses to say which zone its times are in, and why.
+
+    ``page_zone`` is the zone of a page that shows its times in another zone than the viewer's
+    (an organiser's registration pages use the event's); ``event_zone`` the zone of the event the
+    page belongs to, if any, so that a page in that zone says it is the event's.
+    """
+    chosen = page_zone or (getattr(g, "viewer_timezone", None) if has_request_context() else None)
+    zone = chosen or viewer_timezone_name()
+    if zone == own_timezone_name():
+        return _("Times are shown in %(zone)s, your time zone.", zone=zone)
+    if zone == event_zone:
+        return _("Times are shown in %(zone)s, the event's time zone.", zone=zone)
+    if not chosen:  # a visitor: the site's zone until they sign in
+        return _("Times are shown in %(zone)s, the site's time zone.", zone=zone)
+    return _("Times are shown in %(zone)s, the time zone chosen for this page.", zone=zone)
 
 
 def select_timezone() -> str:

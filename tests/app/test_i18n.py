@@ -52,10 +52,44 @@ def test_one_date_and_time_format_per_language_without_seconds(app, language, ex
         assert rendered == "|".join([expected] * 3)
 
 
-def test_signed_in_viewer_sees_their_zone(client, db):
+def _footer_zone(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    found = re.search(r'<p class="timezone-statement">([^<]*)', response.get_data(as_text=True))
+    assert found, path
+    return found.group(1).strip().replace("&#39;", "'")
+
+
+def test_signed_in_viewer_sees_their_zone_stated_the_same_way_on_every_page(client, db):
+    event = factories.make_event(published=True, timezone="Asia/Tokyo")
     user = factories.make_user(timezone="America/New_York")
     login(client, user)
-    assert "Times are shown in America/New_York." in client.get("/").get_data(as_text=True)
+    for path in ["/", "/dashboard", "/auth/profile", f"/events/{event.slug}/", "/my/submissions"]:
+        assert _footer_zone(client, path) == "Times are shown in America/New_York, your time zone.", path
+
+
+def test_a_visitor_is_told_the_site_zone(client, db):
+    event = factories.make_event(published=True, timezone="Asia/Tokyo")
+    for path in ["/", f"/events/{event.slug}/", "/auth/login"]:
+        assert _footer_zone(client, path) == "Times are shown in UTC, the site's time zone.", path
+
+
+def test_pages_in_the_event_zone_say_so_in_the_same_words(client, db, organiser):
+    event = factories.make_event(organiser=organiser, timezone="Asia/Tokyo")
+    organiser.timezone = "America/New_York"
+    db.session.flush()
+    login(client, organiser)
+    # The registration organiser's pages show times at the event; everything else in the person's zone.
+    assert _footer_zone(client, f"/events/{event.slug}/manage/registration") == (
+        "Times are shown in Asia/Tokyo, the event's time zone.")
+    assert _footer_zone(client, f"/events/{event.slug}/manage/agenda") == (
+        "Times are shown in Asia/Tokyo, the event's time zone.")
+    assert _footer_zone(client, f"/events/{event.slug}/edit") == "Times are shown in America/New_York, your time zone."
+    # When the person's own zone is the event's, it is theirs first.
+    organiser.timezone = "Asia/Tokyo"
+    db.session.flush()
+    assert _footer_zone(client, f"/events/{event.slug}/manage/registration") == (
+        "Times are shown in Asia/Tokyo, your time zone.")
 
 
 def test_date_range(app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zoneinfo
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -49,6 +49,7 @@ BASE = "/events/<slug>/manage/agenda"
 
 def _editor_page(event, *, failed: tuple[str, BaseForm] | None = None, release_form=None):
     """The editor page; ``failed`` is the (prefix, form) just posted with errors, shown as typed."""
+    g.viewer_timezone = event.timezone  # the whole page plans in the event's zone; the footer says so
     sessions = programme.sessions_of(event)
     rooms, unscheduled = programme.rooms_of(event), programme.unscheduled_items(event)
     forms: dict[str, BaseForm] = {}
