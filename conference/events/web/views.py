@@ -80,7 +80,8 @@ def create_event():
     return edit_page(form, lambda: event_ops.create_event(actor=current_actor(), **_event_fields(form)),
                      saved=_("The event is created as a draft: only its team sees it until you publish it."),
                      back=lambda created: url_for("events.show_event", slug=created.slug),
-                     page=lambda: render_template("events/form.html", form=form, event=None))
+                     page=lambda: render_template("events/form.html", form=form, event=None),
+                     check=lambda: event_ops.event_problems(_event_fields(form), exclude_id=None))
 
 
 @bp.route("/events/<slug>/")
@@ -98,7 +99,8 @@ def edit_event(slug):
     show_languages(form, event.other_languages)
     return edit_page(form, lambda: event_ops.update_event(event, actor=current_actor(), **_event_fields(form)),
                      saved=_("The event is saved."), back=lambda saved: url_for("events.show_event", slug=saved.slug),
-                     page=lambda: render_template("events/form.html", form=form, event=event))
+                     page=lambda: render_template("events/form.html", form=form, event=event),
+                     check=lambda: event_ops.event_problems(_event_fields(form), exclude_id=event.id))
 
 
 @bp.post("/events/<slug>/publish")
