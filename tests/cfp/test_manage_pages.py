@@ -150,6 +150,19 @@ def test_call_bad_input_is_shown_next_to_the_field(organiser_client, event, db, 
     assert db.session.scalar(sa.select(sa.func.count(CallForPapers.id))) == 0
 
 
+def test_call_shows_the_form_and_the_date_problems_after_one_submit(organiser_client, event, db):
+    """A text too long (the form's check) and a deadline before the opening (the call's rule) once
+    came in two rounds."""
+    data = call_form(intro="x" * 20001, deadline="2027-01-09T10:00")
+    page = organiser_client.post(f"{base(event)}/call", data=data).get_data(as_text=True)
+    assert "Keep this to at most 20,000 characters." in error_of(page, "intro")
+    assert "The deadline must be after the opening." in error_of(page, "deadline")
+    summary = page[page.index('id="error-summary"'):]
+    assert 'href="#field-intro"' in summary and 'href="#field-deadline"' in summary
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(CallForPapers.id))) == 0
+
+
 @pytest.mark.parametrize("local, message", [
     # 28 March 2027: Zurich's clocks jump from 02:00 to 03:00.
     ("2027-03-28T02:30", "does not exist in Europe/Zurich: the clocks skip that hour when summer time starts."),

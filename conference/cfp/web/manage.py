@@ -51,7 +51,9 @@ def edit_call(slug):
     show_languages(form, event.other_languages)
     return edit_page(form, lambda: cfp_setup.configure_call(event, actor=current_actor(), **form.values()),
                      saved=_("The call for papers is saved."), back=url_for(".edit_call", slug=slug),
-                     page=lambda: render_template("cfp_manage/call.html", event=event, form=form))
+                     page=lambda: render_template("cfp_manage/call.html", event=event, form=form),
+                     check=lambda: cfp_setup.call_date_problems(opens_at=form.opens_at.utc, deadline=form.deadline.utc,
+                                                                edit_until=form.edit_until.utc))
 
 
 # Submission types ------------------------------------------------------------------------------------
