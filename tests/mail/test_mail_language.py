@@ -189,7 +189,7 @@ def test_the_editor_keeps_one_version_per_language(app, db):
     assert not english.customised and english.subject == "Confirmed: your registration for {event_title}"
     listed = client.get("/events/per-language/mail/templates").get_data(as_text=True)
     assert re.search(r'Your version</span> <span lang="es">Español</span>', listed)
-    client.post(f"{edit}/reset?language=es")
+    client.post(f"{edit}/reset?language=es", data={"confirmed": "1"})
     assert not template_admin.current_text(event, "registration_confirmed", language="es").customised
 
 
