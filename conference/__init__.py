@@ -57,6 +57,7 @@ from conference.i18n import (
 )
 from conference.mail.outbox import OutboxWorker
 from conference.web.common import BoundedIntegerConverter
+from conference.web.confirm import take_undo
 from conference.web.design import bootstrap_files
 
 
@@ -187,6 +188,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["format_date_range"] = format_date_range
     app.jinja_env.globals["viewer_timezone"] = viewer_timezone_name
     app.jinja_env.globals["timezone_statement"] = timezone_statement  # the footer's one sentence
+    app.jinja_env.globals["take_undo"] = take_undo  # the "Undo" button an action offers (web/confirm.py)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
     app.jinja_env.globals["language_choices"] = language_choices
