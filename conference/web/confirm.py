@@ -31,11 +31,12 @@ def ask_first(action: str) -> ResponseReturnValue | None:
 
 
 def _back() -> str:
-    """Where "Cancel" goes: the page the form was on, when it is on this site."""
-    referrer = request.referrer or ""
-    parts = urlsplit(referrer)
-    if referrer and parts.netloc == request.host and parts.path.startswith("/") and referrer.isprintable():
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+    """Where "Cancel" goes: the page the form was on. Only its path is kept, so the link stays on
+    this site whoever sent the referrer."""
+    parts = urlsplit(request.referrer or "")
+    path = parts.path
+    if path.startswith("/") and not path.startswith("//") and path.isprintable() and "\\" not in path:
+        return path + (f"?{parts.query}" if parts.query else "")
     return url_for("home.dashboard")
 
 
