@@ -165,6 +165,7 @@ def test_organiser_keeps_the_list_of_organisations_and_follows_the_delegations(p
     dialog = page.get_by_role("dialog", name="Delete Food and Agriculture Organization")
     expect(dialog).to_contain_text("This cannot be undone. Do you want to go on?")
     expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    page.audit()  # axe-core with the dialog open
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(delete).to_be_focused()
