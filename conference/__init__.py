@@ -44,18 +44,20 @@ from conference.core.translations import translated
 from conference.errors import DomainError, NotAllowed
 from conference.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from conference.i18n import (
+    datetime_filter,
     format_date,
     format_date_range,
-    format_datetime,
     language_choices,
     language_name,
     select_locale,
     select_timezone,
     text_direction,
+    timezone_statement,
     viewer_timezone_name,
 )
 from conference.mail.outbox import OutboxWorker
 from conference.web.common import BoundedIntegerConverter
+from conference.web.confirm import take_undo
 from conference.web.design import bootstrap_files
 
 
@@ -178,13 +180,15 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["tr"] = translated  # a list's texts in the reader's language
     app.jinja_env.filters["web_link"] = web_link  # a stored address as a link's target, or None
-    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = format_date
     # Names and labels joined in the reader's language; counts use Flask-Babel's numberformat,
     # decimalformat and percentformat filters.
     app.jinja_env.filters["format_list"] = format_list
     app.jinja_env.globals["format_date_range"] = format_date_range
     app.jinja_env.globals["viewer_timezone"] = viewer_timezone_name
+    app.jinja_env.globals["timezone_statement"] = timezone_statement  # the footer's one sentence
+    app.jinja_env.globals["take_undo"] = take_undo  # the "Undo" button an action offers (web/confirm.py)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
     app.jinja_env.globals["language_choices"] = language_choices

@@ -17,7 +17,9 @@ from functools import cache
 from babel import Locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date as babel_format_date
-from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import format_time as babel_format_time
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference.core.timezones import is_valid_timezone
@@ -83,23 +85,65 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in languages()]
 
 
+def own_timezone_name() -> str | None:
+    """The signed-in person's zone, from their profile; None for a visitor."""
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.timezone if is_valid_timezone(current_user.timezone) else None
+    return None
+
+
 def viewer_timezone_name() -> str:
-    """The viewer's zone: their profile's when signed in, else the site default (UTC)."""
+    """The zone times are shown in: the one a page chose (``g.viewer_timezone``: the agenda's
+    ?tz=), else the person's profile zone when signed in, else the site default (UTC)."""
     if has_request_context():
         override = getattr(g, "viewer_timezone", None)
         if override:
             return override
-        if current_user and current_user.is_authenticated and is_valid_timezone(current_user.timezone):
-            return current_user.timezone
-    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return own_timezone_name() or current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def timezone_statement(page_zone: str | None = None, event_zone: str | None = None) -> str:
+    """The one sentence every page's footer uses to say which zone its times are in, and why.
+
+    ``page_zone`` is the zone of a page that shows its times in another zone than the viewer's
+    (an organiser's registration pages use the event's); ``event_zone`` the zone of the event the
+    page belongs to, if any, so that a page in that zone says it is the event's.
+    """
+    chosen = page_zone or (getattr(g, "viewer_timezone", None) if has_request_context() else None)
+    zone = chosen or viewer_timezone_name()
+    if zone == own_timezone_name():
+        return _("Times are shown in %(zone)s, your time zone.", zone=zone)
+    if zone == event_zone:
+        return _("Times are shown in %(zone)s, the event's time zone.", zone=zone)
+    if not chosen:  # a visitor: the site's zone until they sign in
+        return _("Times are shown in %(zone)s, the site's time zone.", zone=zone)
+    return _("Times are shown in %(zone)s, the time zone chosen for this page.", zone=zone)
 
 
 def select_timezone() -> str:
     return viewer_timezone_name()
 
 
-def format_datetime(value: dt.datetime | None, format: str = "medium", *, tz: str | None = None) -> str:
-    """Format an aware UTC datetime in ``tz`` or, by default, the viewer's time zone, with the zone named."""
+def format_wall_clock(local: dt.datetime) -> str:
+    """A naive wall-clock time in the site's one date-and-time format: the locale's medium date
+    and its short time, never seconds ("Jan 5, 2027, 4:00 PM", "5 janv. 2027, 16:00",
+    "5 ene 2027, 16:00"), joined as the locale joins a date and a time."""
+    locale = get_locale() or _locale(default_language())
+    date_text = babel_format_date(local.date(), "medium")
+    time_text = format_time_of_day(local)
+    return locale.datetime_formats["medium"].format(time_text, date_text)
+
+
+def format_time_of_day(local: dt.datetime | dt.time) -> str:
+    """A wall-clock time of day without seconds, in the locale's short form ("4:00 PM", "16:00")."""
+    return babel_format_time(local, "short", rebase=False)
+
+
+def format_datetime(value: dt.datetime | None, *, tz: str | None = None) -> str:
+    """Format an aware UTC datetime in ``tz`` or, by default, the viewer's time zone, with the zone named.
+
+    The site has one format per locale (``format_wall_clock``); callers choose the zone, not the style.
+    """
     if value is None:
         return ""
     zone = zoneinfo.ZoneInfo(tz or viewer_timezone_name())
@@ -108,8 +152,13 @@ def format_datetime(value: dt.datetime | None, format: str = "medium", *, tz: st
     except OverflowError:  # a time at the calendar's very edge (stored before dates were bounded): shown in UTC
         zone = zoneinfo.ZoneInfo("UTC")
         local = value.astimezone(zone)
-    text = babel_format_datetime(local.replace(tzinfo=None), format, rebase=False)
-    return f"{text} ({zone.key})"
+    return f"{format_wall_clock(local.replace(tzinfo=None))} ({zone.key})"
+
+
+def datetime_filter(value: dt.datetime | None, _style: str | None = None, *, tz: str | None = None) -> str:
+    """The templates' ``|datetime`` filter. Templates written before the site had one format pass a
+    style ('short', 'medium'); it no longer changes anything: every date and time reads the same."""
+    return format_datetime(value, tz=tz)
 
 
 def format_date(value: dt.date | None, format: str = "medium") -> str:

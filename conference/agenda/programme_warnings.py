@@ -31,7 +31,7 @@ class Warning:  # noqa: A001  (the organisers' word; shadows nothing we use)
 
 
 def _when(value: dt.datetime, event: Event) -> str:
-    return format_datetime(value, "short", tz=event.timezone)
+    return format_datetime(value, tz=event.timezone)
 
 
 def expected_attendance(event: Event) -> int:

@@ -60,6 +60,18 @@ def _translations(event: Event, values: Mapping[str, str] | None, *, field: str,
         return None
 
 
+def call_date_problems(*, opens_at: dt.datetime | None, deadline: dt.datetime | None,
+                       edit_until: dt.datetime | None) -> dict[str, str]:
+    """What is wrong with the call's dates, by field: it opens before its deadline, and editing
+    ends no earlier than the deadline. A date the form could not read (None) waits."""
+    errors: dict[str, str] = {}
+    if opens_at is not None and deadline is not None and deadline <= opens_at:
+        errors["deadline"] = _("The deadline must be after the opening.")
+    if edit_until is not None and deadline is not None and edit_until < deadline:
+        errors["edit_until"] = _("Editing can only end on or after the deadline.")
+    return errors
+
+
 def configure_call(event: Event, *, actor, opens_at: dt.datetime, deadline: dt.datetime,
                    edit_until: dt.datetime | None = None, intro: str = "",
                    intro_translations: Mapping[str, str] | None = None,
@@ -70,10 +82,7 @@ def configure_call(event: Event, *, actor, opens_at: dt.datetime, deadline: dt.d
     errors: dict[str, str] = {}
     translated = _translations(event, intro_translations, field="intro_translations", max_length=INTRO_MAX,
                                errors=errors)
-    if deadline <= opens_at:
-        errors["deadline"] = _("The deadline must be after the opening.")
-    if edit_until is not None and edit_until < deadline:
-        errors["edit_until"] = _("Editing can only end on or after the deadline.")
+    errors.update(call_date_problems(opens_at=opens_at, deadline=deadline, edit_until=edit_until))
     if errors:
         raise ValidationFailed(errors)
     call = event.call

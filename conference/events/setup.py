@@ -21,7 +21,7 @@ from conference.core.models import AuditEntry
 from conference.core.timezones import is_valid_timezone
 from conference.core.translations import clean_translations
 from conference.core.types import utcnow
-from conference.errors import AlreadyExists, DomainError, InvalidState, NotAllowed
+from conference.errors import DomainError, InvalidState, NotAllowed, ValidationFailed
 from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
 from conference.events.models import Event, EventRole
 from conference.extensions import db
@@ -77,41 +77,59 @@ def _event_languages(main: str, chosen) -> list[str]:
 
 
 def _validate(values: dict, *, exclude_id: int | None) -> None:
-    """The rules every event keeps, checked before anything is changed (the database would
-    refuse a taken slug or reversed dates only at flush, as an error page). Its dates lie in the
-    range the app accepts and span at most MAX_EVENT_DAYS (conference.core.bounds): its pages list
-    every day, and compute with each."""
-    if not values["title"]:
-        raise DomainError(_("Give the event a title."), field="title")
-    slug = values["slug"]
-    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        raise DomainError(
-            _("Use lower-case letters, digits and hyphens (e.g. symposium-2027), "
-              "not starting or ending with a hyphen."),
-            field="slug",
-        )
-    taken = sa.select(Event.id).where(Event.slug == slug)
-    if exclude_id is not None:
-        taken = taken.where(Event.id != exclude_id)
-    if db.session.scalar(taken) is not None:
-        raise AlreadyExists(_("Another event already uses this address. Choose a different one."), field="slug")
-    for name in ("start_date", "end_date"):
-        if not date_in_range(values[name]):
-            raise DomainError(_("Choose a date from %(first)s to %(last)s.", first=format_date(EARLIEST_DATE, "long"),
-                                last=format_date(LATEST_DATE, "long")), field=name)
-    if values["end_date"] < values["start_date"]:
-        raise DomainError(_("The end date must be on or after the start date."), field="end_date")
-    if (values["end_date"] - values["start_date"]).days >= MAX_EVENT_DAYS:
-        raise DomainError(_("An event lasts at most %(days)d days. Shorten it, or create one event per part.",
-                            days=MAX_EVENT_DAYS), field="end_date")
-    if not is_valid_timezone(values["timezone"]):
-        raise DomainError(_("Choose a time zone from the list, e.g. Europe/Zurich."), field="timezone")
-    if values["format"] in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not values["venue"]:
-        raise DomainError(_("Give the venue of an in-person or hybrid event."), field="venue")
-    try:
-        values["contact_email"] = validate_email(values["contact_email"], check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise DomainError(_("Enter a valid email address."), field="contact_email") from exc
+    """Refuse the values, every problem at once, when they break a rule (event_problems)."""
+    problems = event_problems(values, exclude_id=exclude_id)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def event_problems(values: dict, *, exclude_id: int | None) -> dict[str, str]:
+    """What is wrong with an event's values, by field: every rule each event keeps, checked before
+    anything is changed (the database would refuse a taken slug or reversed dates only at flush, as
+    an error page). Its dates lie in the range the app accepts and span at most MAX_EVENT_DAYS
+    (conference.core.bounds): its pages list every day, and compute with each.
+
+    A value the form already refused is None: the rules about it wait, the others are all
+    checked, so a page can show every problem after one submit."""
+    problems: dict[str, str] = {}
+    if not (values.get("title") or "").strip() and values.get("title") is not None:
+        problems["title"] = _("Give the event a title.")
+    slug = (values.get("slug") or "").strip().lower()
+    if slug and (not SLUG_RE.match(slug) or slug in RESERVED_SLUGS):
+        problems["slug"] = _("Use lower-case letters, digits and hyphens (e.g. symposium-2027), "
+                             "not starting or ending with a hyphen.")
+    elif slug:
+        taken = sa.select(Event.id).where(Event.slug == slug)
+        if exclude_id is not None:
+            taken = taken.where(Event.id != exclude_id)
+        if db.session.scalar(taken) is not None:
+            problems["slug"] = _("Another event already uses this address. Choose a different one.")
+    start, end = values.get("start_date"), values.get("end_date")
+    for name, day in (("start_date", start), ("end_date", end)):
+        if day is not None and not date_in_range(day):
+            problems[name] = _("Choose a date from %(first)s to %(last)s.", first=format_date(EARLIEST_DATE, "long"),
+                               last=format_date(LATEST_DATE, "long"))
+    if start is not None and end is not None and not problems.keys() & {"start_date", "end_date"}:
+        if end < start:
+            problems["end_date"] = _("The end date must be on or after the start date.")
+        elif (end - start).days >= MAX_EVENT_DAYS:
+            problems["end_date"] = _("An event lasts at most %(days)d days. Shorten it, or create one event per part.",
+                                     days=MAX_EVENT_DAYS)
+    if values.get("timezone") is not None and not is_valid_timezone(values["timezone"]):
+        problems["timezone"] = _("Choose a time zone from the list, e.g. Europe/Zurich.")
+    in_person = values.get("format") in (EventFormat.IN_PERSON, EventFormat.HYBRID,
+                                         EventFormat.IN_PERSON.value, EventFormat.HYBRID.value)
+    if in_person and not (values.get("venue") or "").strip():
+        problems["venue"] = _("Give the venue of an in-person or hybrid event.")
+    if values.get("contact_email"):
+        try:
+            values["contact_email"] = validate_email(values["contact_email"].strip(),
+                                                     check_deliverability=False).normalized
+        except EmailNotValidError:
+            problems["contact_email"] = _("Enter a valid email address.")
+    elif values.get("contact_email") is not None:
+        problems["contact_email"] = _("Enter a valid email address.")
+    return problems
 
 
 def create_event(*, actor, **fields) -> Event:

@@ -196,6 +196,25 @@ def remove_role(role: EventRole, *, actor) -> None:
     db.session.flush()
 
 
+def restore_role(event: Event, *, actor, user_id: int, role: TeamRole, track_ids: list[int],
+                 max_load: int | None) -> EventRole | None:
+    """Undo a removal: give the person back the role they held, with its tracks (those that still
+    exist) and their review cap. None when they hold the role again already."""
+    event.require_manager(actor, _("Only the event's organisers can change the team."))
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise InvalidState(_("This person's account is no longer active: invite them again instead."))
+    if role in event.roles_of(user):
+        return None
+    tracks = list(db.session.scalars(
+        sa.select(Track).where(Track.event_id == event.id, Track.id.in_(track_ids)))) if track_ids else []
+    restored = EventRole(user_id=user.id, role=role, tracks=tracks, max_load=max_load)
+    event.roles.append(restored)
+    record("team.restored", actor=actor, obj=event, event=event, user_id=user.id, role=role.value)
+    db.session.flush()
+    return restored
+
+
 def members(event: Event) -> list[EventRole]:
     """The event's roles with their people, by name (the roles and people are already loaded)."""
     return sorted(event.roles, key=lambda r: (r.user.name.lower(), r.user.id, r.role.value))

@@ -17,7 +17,7 @@ from conference.mail.registry import MailContext, Placeholder, add_set
 
 def when(context: MailContext, value) -> str:
     """A moment in the recipient's zone, e.g. "3 Jun 2027, 14:00:00 (Europe/Zurich)"."""
-    return format_datetime(value, "medium", tz=context.timezone) if value else ""
+    return format_datetime(value, tz=context.timezone) if value else ""
 
 
 def _event_link(c: MailContext) -> str:

@@ -163,13 +163,26 @@ def _chosen_mode(event: Event, mode: AttendanceMode | str | None) -> AttendanceM
     return next((m for m in modes if m.value == mode), None)
 
 
-def _check(form: RegistrationForm, *, category: ParticipantCategory, name: str, email: str,
+def registration_problems(form: RegistrationForm, *, category: ParticipantCategory | None, name: str, email: str,
+                          mode: AttendanceMode | str | None, answers: dict | None, privacy_consent: bool,
+                          invitation: RegistrationInvitation | None, organisation: Any) -> dict[str, str]:
+    """What is wrong with a registration's fields, by field, without registering; a category
+    not chosen (None) is one of the problems, and the others are all found too."""
+    try:
+        _check(form, category=category, name=name, email=email, mode=mode, answers=answers,
+               privacy_consent=privacy_consent, invitation=invitation, organisation=organisation)
+    except ValidationFailed as failed:
+        return dict(failed.errors)
+    return {}
+
+
+def _check(form: RegistrationForm, *, category: ParticipantCategory | None, name: str, email: str,
            mode: AttendanceMode | str | None, answers: dict | None, privacy_consent: bool,
            invitation: RegistrationInvitation | None, organisation: Any) -> _Checked:
     """Check every field at once; raises ValidationFailed with a message per field."""
     event = form.event
     errors: dict[str, str] = {}
-    if category.form_id != form.id:
+    if category is None or category.form_id != form.id:
         errors["category_id"] = _("Choose one of the categories listed.")
     elif category.invitation_only and (invitation is None or invitation.category_id != category.id):
         errors["category_id"] = _("This category is by invitation only. Use the link in your invitation.")
@@ -192,12 +205,12 @@ def _check(form: RegistrationForm, *, category: ParticipantCategory, name: str, 
             chosen = invitation.reserved_mode  # the replaced delegate's place
     elif organisation is not None and organisation.event_id != event.id:
         errors["organisation_id"] = _("Choose one of the organisations listed.")
-    try:
-        cleaned = clean_answers(form, category.id, answers or {})
+    try:  # without a category, the questions every category answers
+        cleaned = clean_answers(form, category.id if category is not None else None, answers or {})
     except ValidationFailed as failed:
         errors.update(failed.errors)
         cleaned = {}
-    if errors or chosen is None:  # no mode chosen is one of the errors
+    if errors or chosen is None or category is None:  # no mode or category chosen is one of the errors
         raise ValidationFailed(errors)
     return _Checked(name=name, address=address, mode=chosen, organisation=organisation, answers=cleaned)
 

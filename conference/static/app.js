@@ -28,6 +28,55 @@
       });
     }
 
+    // A button marked data-confirm asks first, in a dialog: its own words as the question and
+    // the confirming button, data-confirm's text as the explanation; "Cancel" (or Escape) gives
+    // the focus back to the button. Confirming sends the form with confirmed=1, which the server
+    // asks for before what cannot be undone (without script it asks on a page of its own).
+    var dialog = document.getElementById("confirm-dialog");
+    if (dialog && typeof dialog.showModal === "function") {
+      var pending = null;
+      var confirmButton = document.getElementById("confirm-dialog-confirm");
+      var cancelButton = document.getElementById("confirm-dialog-cancel");
+      document.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-confirm]");
+        if (!button || !button.form) { return; }
+        if (button.dataset.confirmedOnce === "1") { delete button.dataset.confirmedOnce; return; }
+        event.preventDefault();
+        pending = button;
+        var words = button.textContent.replace(/\s+/g, " ").trim();
+        document.getElementById("confirm-dialog-title").textContent = words;
+        document.getElementById("confirm-dialog-message").textContent = button.dataset.confirm;
+        confirmButton.textContent = words;
+        dialog.returnValue = "";
+        dialog.showModal();
+        cancelButton.focus();
+      });
+      confirmButton.addEventListener("click", function () {
+        var button = pending;
+        dialog.close("confirm");
+        if (!button) { return; }
+        var form = button.form;
+        if (!form.querySelector('input[name="confirmed"]')) {
+          var flag = document.createElement("input");
+          flag.type = "hidden";
+          flag.name = "confirmed";
+          flag.value = "1";
+          form.appendChild(flag);
+        }
+        if (typeof form.requestSubmit === "function") {
+          form.requestSubmit(button);
+        } else {
+          button.dataset.confirmedOnce = "1";
+          button.click();
+        }
+      });
+      cancelButton.addEventListener("click", function () { dialog.close("cancel"); });
+      dialog.addEventListener("close", function () {
+        if (dialog.returnValue !== "confirm" && pending) { pending.focus(); }
+        pending = null;
+      });
+    }
+
     // A double click must not send a form twice.
     document.querySelectorAll("form").forEach(function (form) {
       form.addEventListener("submit", function (event) {

@@ -77,10 +77,18 @@ def show_error(form, error: DomainError) -> None:
             form.form_errors.append(message)
 
 
-def saved_form(form, operation):
+def saved_form(form, operation, check: Callable[[], dict[str, str]] | None = None):
     """On a valid submit, run the domain ``operation`` and commit, giving back what it made or
-    changed; else None, with the domain's refusal shown on the form (nothing typed is lost)."""
+    changed; else None, with the domain's refusal shown on the form (nothing typed is lost).
+
+    ``check`` gives the domain's objections to what was typed, by field, without changing anything:
+    when the form itself is refused, they are shown beside the fields it let through, so that one
+    submit shows every problem (not the form's first, then the domain's on the next submit)."""
     if not form.validate_on_submit():
+        if check is not None and form.is_submitted():
+            for field, message in check().items():
+                if field in form._fields and not form[field].errors:
+                    form[field].errors = [*form[field].errors, message]
         return None
     try:
         saved = operation()
@@ -93,12 +101,13 @@ def saved_form(form, operation):
 
 
 def edit_page(form, save: Callable[[], Any], *, saved: str | Callable[[Any], str], back: str | Callable[[Any], str],
-              page: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+              page: Callable[[], ResponseReturnValue],
+              check: Callable[[], dict[str, str]] | None = None) -> ResponseReturnValue:
     """The one create-or-edit page. On a valid submit, ``save`` (one domain operation) runs and
     commits (saved_form), ``saved`` is flashed and the browser goes to ``back``; either may be a
     function of what ``save`` gave back. Otherwise ``page()`` shows the form: as typed, with the
-    domain's refusal beside its field."""
-    done = saved_form(form, save)
+    domain's refusal beside its field (and ``check``'s objections, see saved_form)."""
+    done = saved_form(form, save, check)
     if done is None:
         return page()
     flash(saved(done) if callable(saved) else saved, "success")

@@ -421,7 +421,7 @@ def test_profile_saves_every_field(client, db):
     user = user_by_email(db, user.email)
     assert (user.name, user.affiliation, user.country, user.timezone, user.bio) == (
         "Dr. Amina Diallo", "WMO", "SN", "Africa/Dakar", "Works on early warning systems.")
-    assert "Times are shown in Africa/Dakar." in html
+    assert "Times are shown in Africa/Dakar, your time zone." in html
     assert actions_for(db, user)[-1] == "account.profile_updated"
 
 

@@ -162,7 +162,7 @@ def test_item_is_placed_with_the_form(organiser, p):
     assert (item.session_id, item.starts_at) == (p.standards.id, at(1, 12))
     text = page(organiser, base(p))
     assert "Ben Franklin is in two places at once" not in text  # Talk one ends at 11:30
-    assert "Panel on privacy (3/16/30, 12:00\u202fPM (Europe/Zurich)) is outside its session Data standards." in text
+    assert "Panel on privacy (Mar 16, 2030, 12:00\u202fPM (Europe/Zurich)) is outside its session Data standards." in text
 
 
 def test_item_dropped_outside_event_days_gives_a_clear_message(organiser, p):

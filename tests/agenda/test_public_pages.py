@@ -69,6 +69,7 @@ def test_time_zone_switch_and_unknown_zone(client, published):
     store_release(event)
     moscow = text(client.get("/events/agenda-event/agenda?tz=Europe/Moscow"))
     assert "Times are shown in Europe/Moscow." in moscow
+    assert "Times are shown in Europe/Moscow, the time zone chosen for this page." in moscow  # the footer
     assert "Continues on the next day." in moscow and "Continued from the previous day." in moscow
     assert ">23:00</time>" in moscow
     bad = client.get("/events/agenda-event/agenda?tz=Mars/Olympus")
@@ -76,6 +77,7 @@ def test_time_zone_switch_and_unknown_zone(client, published):
     page = text(bad)
     assert "“Mars/Olympus” is not a time zone we know. Times are shown in the event’s time zone, Europe/Zurich." in page
     assert "Times are shown in Europe/Zurich." in page and "Morning models" in page
+    assert "Times are shown in Europe/Zurich, the event&#39;s time zone." in page  # the footer
 
 
 def test_filters_and_search(client, published):

@@ -3,7 +3,9 @@
 import datetime as dt
 import re
 
-from flask import g
+import pytest
+from flask import g, render_template_string
+from flask_babel import force_locale
 
 from conference.core.timezones import (
     all_timezones,
@@ -22,23 +24,72 @@ UTC = dt.UTC
 def test_format_datetime_uses_the_requested_zone(app):
     moment = dt.datetime(2027, 3, 16, 13, 0, tzinfo=UTC)
     with app.test_request_context():
-        assert format_datetime(moment, "short", tz="Europe/Zurich") == "3/16/27, 2:00\u202fPM (Europe/Zurich)"
-        assert format_datetime(moment, "short", tz="Asia/Tokyo") == "3/16/27, 10:00\u202fPM (Asia/Tokyo)"
+        assert format_datetime(moment, tz="Europe/Zurich") == "Mar 16, 2027, 2:00\u202fPM (Europe/Zurich)"
+        assert format_datetime(moment, tz="Asia/Tokyo") == "Mar 16, 2027, 10:00\u202fPM (Asia/Tokyo)"
 
 
 def test_format_datetime_defaults_to_the_viewer_zone(app):
     moment = dt.datetime(2027, 3, 16, 23, 30, tzinfo=UTC)
     with app.test_request_context():
-        assert format_datetime(moment, "short").endswith("(UTC)")
+        assert format_datetime(moment).endswith("(UTC)")
         g.viewer_timezone = "Pacific/Auckland"
         # 23:30 UTC is already the next day in Auckland.
-        assert format_datetime(moment, "short") == "3/17/27, 12:30\u202fPM (Pacific/Auckland)"
+        assert format_datetime(moment) == "Mar 17, 2027, 12:30\u202fPM (Pacific/Auckland)"
 
 
-def test_signed_in_viewer_sees_their_zone(client, db):
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Jan 5, 2027, 4:05\u202fPM (UTC)"),
+    ("fr", "5 janv. 2027, 16:05 (UTC)"),
+    ("es", "5 ene 2027, 16:05 (UTC)"),
+])
+def test_one_date_and_time_format_per_language_without_seconds(app, language, expected):
+    moment = dt.datetime(2027, 1, 5, 16, 5, 42, tzinfo=UTC)
+    with app.test_request_context(), force_locale(language):
+        assert format_datetime(moment) == expected
+        # Templates that still name a style get the same text: there is one format.
+        rendered = render_template_string(
+            "{{ when|datetime }}|{{ when|datetime('short') }}|{{ when|datetime('medium', tz='UTC') }}", when=moment)
+        assert rendered == "|".join([expected] * 3)
+
+
+def _footer_zone(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    found = re.search(r'<p class="timezone-statement">([^<]*)', response.get_data(as_text=True))
+    assert found, path
+    return found.group(1).strip().replace("&#39;", "'")
+
+
+def test_signed_in_viewer_sees_their_zone_stated_the_same_way_on_every_page(client, db):
+    event = factories.make_event(published=True, timezone="Asia/Tokyo")
     user = factories.make_user(timezone="America/New_York")
     login(client, user)
-    assert "Times are shown in America/New_York." in client.get("/").get_data(as_text=True)
+    for path in ["/", "/dashboard", "/auth/profile", f"/events/{event.slug}/", "/my/submissions"]:
+        assert _footer_zone(client, path) == "Times are shown in America/New_York, your time zone.", path
+
+
+def test_a_visitor_is_told_the_site_zone(client, db):
+    event = factories.make_event(published=True, timezone="Asia/Tokyo")
+    for path in ["/", f"/events/{event.slug}/", "/auth/login"]:
+        assert _footer_zone(client, path) == "Times are shown in UTC, the site's time zone.", path
+
+
+def test_pages_in_the_event_zone_say_so_in_the_same_words(client, db, organiser):
+    event = factories.make_event(organiser=organiser, timezone="Asia/Tokyo")
+    organiser.timezone = "America/New_York"
+    db.session.flush()
+    login(client, organiser)
+    # The registration organiser's pages show times at the event; everything else in the person's zone.
+    assert _footer_zone(client, f"/events/{event.slug}/manage/registration") == (
+        "Times are shown in Asia/Tokyo, the event's time zone.")
+    assert _footer_zone(client, f"/events/{event.slug}/manage/agenda") == (
+        "Times are shown in Asia/Tokyo, the event's time zone.")
+    assert _footer_zone(client, f"/events/{event.slug}/edit") == "Times are shown in America/New_York, your time zone."
+    # When the person's own zone is the event's, it is theirs first.
+    organiser.timezone = "Asia/Tokyo"
+    db.session.flush()
+    assert _footer_zone(client, f"/events/{event.slug}/manage/registration") == (
+        "Times are shown in Asia/Tokyo, your time zone.")
 
 
 def test_date_range(app):

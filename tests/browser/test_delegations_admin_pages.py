@@ -159,8 +159,23 @@ def test_organiser_keeps_the_list_of_organisations_and_follows_the_delegations(p
     # A deletion refused while people are registered, one allowed.
     page.goto("/events/iatf/manage/delegations")
     page.follow(page.get_by_role("link", name="Edit Food and Agriculture Organization"))
-    page.submit(page.get_by_role("button", name="Delete Food and Agriculture Organization"))
+    # The button asks first, in a dialog: Escape leaves it, with the focus back on the button.
+    delete = page.get_by_role("button", name="Delete Food and Agriculture Organization")
+    delete.click()
+    dialog = page.get_by_role("dialog", name="Delete Food and Agriculture Organization")
+    expect(dialog).to_contain_text("This cannot be undone. Do you want to go on?")
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    page.audit()  # axe-core with the dialog open
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(delete).to_be_focused()
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Organisation.id).where(
+        Organisation.event_id == event.id, Organisation.name == "Food and Agriculture Organization")) is not None
+    delete.press("Enter")
+    page.submit(dialog.get_by_role("button", name="Delete Food and Agriculture Organization"))
     expect(page.get_by_text("Food and Agriculture Organization is deleted from the list.")).to_be_visible()
     page.follow(page.get_by_role("link", name="Edit UN Environment Programme"))
-    page.submit(page.get_by_role("button", name="Delete UN Environment Programme"))
+    page.get_by_role("button", name="Delete UN Environment Programme").click()
+    page.submit(page.get_by_role("dialog").get_by_role("button", name="Delete UN Environment Programme"))
     expect(page.get_by_text("UN Environment Programme has 2 people registered")).to_be_visible()

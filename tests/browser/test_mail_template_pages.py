@@ -54,7 +54,8 @@ def test_organiser_previews_and_saves_a_template(page, live_server, committed_db
 
     page.follow(page.get_by_role("link", name="Decision: accepted"))
     page.get_by_text("Use the default text again").click()
-    page.submit(page.get_by_role("button", name="Delete my version and use the default"))
+    page.get_by_role("button", name="Delete my version and use the default").click()
+    page.submit(page.get_by_role("dialog").get_by_role("button", name="Delete my version and use the default"))
     expect(page.get_by_role("status")).to_contain_text("“Decision: accepted” is back to the default text.")
     expect(page.get_by_label("Subject")).to_have_value(
         'Action required: confirm {submission_code} "{submission_title}" for {event_title}')

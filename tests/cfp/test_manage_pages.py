@@ -103,6 +103,9 @@ def talk(db, event, organiser):
 
 # The call's dates, in the event's time zone ----------------------------------------------------------
 
+CONFIRMED = {"confirmed": "1"}  # what the dialog, or the server's own question, adds to a deletion
+
+
 def call_form(**overrides) -> dict:
     return {"opens_at": "2027-01-10T10:00", "deadline": "2027-06-01T18:00", "edit_until": "",
             "intro": "Send us *papers*.", **overrides}
@@ -146,6 +149,19 @@ def test_call_bad_input_is_shown_next_to_the_field(organiser_client, event, db, 
     for name in ("opens_at", "deadline", "edit_until"):
         assert value_of(page, name) == data[name]
     assert "Send us *papers*." in page
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(CallForPapers.id))) == 0
+
+
+def test_call_shows_the_form_and_the_date_problems_after_one_submit(organiser_client, event, db):
+    """A text too long (the form's check) and a deadline before the opening (the call's rule) once
+    came in two rounds."""
+    data = call_form(intro="x" * 20001, deadline="2027-01-09T10:00")
+    page = organiser_client.post(f"{base(event)}/call", data=data).get_data(as_text=True)
+    assert "Keep this to at most 20,000 characters." in error_of(page, "intro")
+    assert "The deadline must be after the opening." in error_of(page, "deadline")
+    summary = page[page.index('id="error-summary"'):]
+    assert 'href="#field-intro"' in summary and 'href="#field-deadline"' in summary
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(CallForPapers.id))) == 0
 
@@ -249,9 +265,11 @@ def test_delete_submission_type_unless_used(organiser_client, event, organiser, 
     listing = get_page(organiser_client, f"{base(event)}/call/types/")
     assert re.search(r"Talk</a></td>.*?<td>1</td>", listing, re.S)
 
-    page = organiser_client.post(f"{base(event)}/call/types/{talk.id}/delete", follow_redirects=True)
+    page = organiser_client.post(f"{base(event)}/call/types/{talk.id}/delete", data=CONFIRMED,
+                                 follow_redirects=True)
     assert flashes(page.get_data(as_text=True)) == ["1 submission uses this type; it cannot be deleted."]
-    page = organiser_client.post(f"{base(event)}/call/types/{spare.id}/delete", follow_redirects=True)
+    page = organiser_client.post(f"{base(event)}/call/types/{spare.id}/delete", data=CONFIRMED,
+                                 follow_redirects=True)
     assert flashes(page.get_data(as_text=True)) == ["The submission type Spare is deleted."]
     db.session.expire_all()
     assert db.session.scalars(sa.select(SubmissionType.name)).all() == ["Talk"]
@@ -304,9 +322,11 @@ def test_delete_track_unless_used(organiser_client, event, organiser, call, db):
     used = cfp_setup.save_track(event, actor=organiser, name="Networks")
     empty = cfp_setup.save_track(event, actor=organiser, name="Empty")
     make_submission(event, track=used, submit=False)
-    page = organiser_client.post(f"{base(event)}/call/tracks/{used.id}/delete", follow_redirects=True)
+    page = organiser_client.post(f"{base(event)}/call/tracks/{used.id}/delete", data=CONFIRMED,
+                                 follow_redirects=True)
     assert flashes(page.get_data(as_text=True)) == ["1 submission is in this track; it cannot be deleted."]
-    page = organiser_client.post(f"{base(event)}/call/tracks/{empty.id}/delete", follow_redirects=True)
+    page = organiser_client.post(f"{base(event)}/call/tracks/{empty.id}/delete", data=CONFIRMED,
+                                 follow_redirects=True)
     assert flashes(page.get_data(as_text=True)) == ["The track Empty is deleted."]
     db.session.expire_all()
     assert db.session.scalars(sa.select(Track.name)).all() == ["Networks"]
@@ -385,7 +405,8 @@ def test_answered_question_keeps_its_kind_and_can_be_deleted(organiser_client, e
     db.session.expire_all()
     assert question.kind == QuestionKind.SHORT_TEXT
 
-    page = organiser_client.post(f"{base(event)}/call/questions/{question.id}/delete", follow_redirects=True)
+    page = organiser_client.post(f"{base(event)}/call/questions/{question.id}/delete", data=CONFIRMED,
+                                 follow_redirects=True)
     assert flashes(page.get_data(as_text=True)) == ["The question Anything else? is deleted, with its answers."]
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Question.id))) == 0
@@ -432,7 +453,8 @@ def test_access_code_bad_input(organiser_client, event, organiser, db, data, fie
 
 def test_delete_access_code(organiser_client, event, organiser, db):
     code = cfp_setup.create_access_code(event, actor=organiser, code="LATE-ADA")
-    page = organiser_client.post(f"{base(event)}/call/access-codes/{code.id}/delete", follow_redirects=True)
+    page = organiser_client.post(f"{base(event)}/call/access-codes/{code.id}/delete", data=CONFIRMED,
+                                 follow_redirects=True)
     assert flashes(page.get_data(as_text=True)) == ["The access code LATE-ADA is deleted."]
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(AccessCode.id))) == 0

@@ -304,11 +304,11 @@ def test_deleting_an_organisation_is_refused_while_people_are_registered(organis
     event = form.event
     person = register(form, members, organisation=unep, mode=IN)
     url = f"{base(event)}/{unep.id}"
-    assert post(organiser_client, f"{url}/delete").headers["Location"] == url
+    assert post(organiser_client, f"{url}/delete", {"confirmed": "1"}).headers["Location"] == url
     assert flashes(page_of(organiser_client, url)) == [
         "UN Environment Programme has 1 people registered: it cannot be deleted while they are."]
     delegations.decline(person, actor=organiser, now=DURING)
-    assert post(organiser_client, f"{url}/delete").headers["Location"] == base(event)
+    assert post(organiser_client, f"{url}/delete", {"confirmed": "1"}).headers["Location"] == base(event)
     assert organisation_named(event, "UN Environment Programme") is None
     assert "UN Environment Programme is deleted from the list." in flashes(page_of(organiser_client, base(event)))
 

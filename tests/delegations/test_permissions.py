@@ -79,7 +79,7 @@ TABLE = {
     "registration.add_focal_point": ("POST", M + "/{spare}/focal-points", {}, organisers_action(200)),  # no address
     "registration.remove_focal_point": ("POST", M + "/{spare}/focal-points/{spare_focal}/remove", {},
                                         organisers_action(302)),
-    "registration.delete_organisation": ("POST", M + "/{spare}/delete", {}, organisers_action(302)),
+    "registration.delete_organisation": ("POST", M + "/{spare}/delete", {"confirmed": "1"}, organisers_action(302)),
 }
 # Endpoints that answer GET and POST: the POST, with nothing filled in, shows the form again.
 POSTS_TOO = {

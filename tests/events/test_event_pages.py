@@ -4,6 +4,7 @@ public list and pages, drafts, Markdown."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -136,6 +137,43 @@ def test_create_with_bad_input_shows_the_message_on_the_field_and_keeps_the_valu
     assert "Palais des Nations, Room XX</textarea>" in html or field == "venue"
     assert 'checked class="form-check-input" id="format-0"' in html or 'checked class="form-check-input" id="format-2"' in html
     assert count_events(db) == 1
+
+
+def summary_links(html: str) -> list[str]:
+    """The fields the error summary links to, in its order."""
+    start = html.index('id="error-summary"')
+    return re.findall(r'<a href="#field-([a-z_]+)">', html[start:html.index("</div>", start)])
+
+
+@pytest.mark.parametrize("url", ["/events/new", "/events/my-event/edit"])
+def test_every_problem_of_the_event_form_shows_after_one_submit(client, db, url):
+    """The form's own checks (an empty title, a date that is no date) and the event's rules (a taken
+    address, a missing venue, an end before the start) once came in two rounds: now in one."""
+    organiser = factories.make_user(may_create_events=True)
+    factories.make_event(slug="taken-slug")
+    factories.make_event(organiser=organiser, slug="my-event", title="Old Title")
+    login(client, organiser)
+    data = FORM | {"title": "", "slug": "taken-slug", "start_date": "2027-03-10", "end_date": "2027-03-01",
+                   "format": "in_person", "venue": "", "contact_email": "not an address"}
+
+    html = client.post(url, data=data).get_data(as_text=True)
+
+    expected = {
+        "title": "Give the event a title.",
+        "slug": "Another event already uses this address.",
+        "end_date": "The end date must be on or after the start date.",
+        "venue": "Give the venue of an in-person or hybrid event.",
+        "contact_email": "Enter a valid email address.",
+    }
+    for field, message in expected.items():
+        assert message in error_of(html, field), field
+    assert sorted(summary_links(html)) == sorted(expected)
+    assert event_by_slug(db, "my-event").title == "Old Title" and count_events(db) == 2
+    # A date the form cannot read waits for its own rule; the others still all show.
+    html = client.post(url, data=data | {"start_date": "someday"}).get_data(as_text=True)
+    assert "Give the first day as a date." in error_of(html, "start_date")
+    assert 'id="error-end_date"' not in html
+    assert sorted(summary_links(html)) == sorted({"start_date", "title", "slug", "venue", "contact_email"})
 
 
 @pytest.mark.parametrize(

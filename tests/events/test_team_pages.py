@@ -7,11 +7,12 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
 from conference.accounts.models import User
 from conference.core.models import AuditEntry
 from conference.events.enums import TeamRole
-from conference.events.models import EventRole, TeamInvitation
+from conference.events.models import EventRole, TeamInvitation, Track
 from conference.mail.models import OutboxMessage
 
 from .. import factories
@@ -271,6 +272,44 @@ def test_organiser_removes_a_team_member(organiser_client, event, organiser, db)
     assert "The role is removed." in response.get_data(as_text=True)
     assert roles_in(db, event) == {(organiser.email, TeamRole.ORGANISER)}
     assert audit_actions(db, event)[-1] == "team.removed"
+
+
+def test_a_removal_can_be_undone_from_the_next_page_once(app, organiser_client, event, organiser, db):
+    track = Track(event_id=event.id, name="Hydrology")
+    db.session.add(track)
+    reviewer = factories.make_user(name="Rita Reviewer")
+    factories.add_role(event, reviewer, TeamRole.REVIEWER)
+    role = next(r for r in event.roles if r.user_id == reviewer.id)
+    role.max_load, role.tracks = 4, [track]
+    db.session.flush()
+
+    page = organiser_client.post(f"/events/{event.slug}/team/roles/{role.id}/remove",
+                                 follow_redirects=True).get_data(as_text=True)
+
+    assert roles_in(db, event) == {(organiser.email, TeamRole.ORGANISER)}
+    undo = page[page.index('<form method="post" action="/events/' + event.slug + '/team/roles/restore"'):]
+    undo = undo[:undo.index("</form>")]
+    assert "Undo<span class=\"visually-hidden\"> the removal of Rita Reviewer (reviewer)</span>" in undo
+    fields = MultiDict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', undo))
+    # Shown once: the next page no longer offers it.
+    assert "/team/roles/restore" not in organiser_client.get(f"/events/{event.slug}/team").get_data(as_text=True)
+    # Someone else of the team may not use it.
+    outsider = factories.make_user()
+    factories.add_role(event, outsider, TeamRole.REVIEWER)
+    assert login(app.test_client(), outsider).post(f"/events/{event.slug}/team/roles/restore",
+                                                    data=fields).status_code == 403
+
+    response = organiser_client.post(f"/events/{event.slug}/team/roles/restore", data=fields, follow_redirects=True)
+
+    assert "The role is back." in response.get_data(as_text=True)
+    db.session.expire_all()
+    back = next(r for r in event.roles if r.user_id == reviewer.id)
+    assert (back.role, back.max_load, [t.id for t in back.tracks]) == (
+        TeamRole.REVIEWER, 4, [track.id])
+    assert audit_actions(db, event)[-2:] == ["team.removed", "team.restored"]
+    # Undoing twice changes nothing more.
+    organiser_client.post(f"/events/{event.slug}/team/roles/restore", data=fields)
+    assert sum(1 for r in event.roles if r.user_id == reviewer.id) == 1
 
 
 def test_an_organiser_may_leave_when_another_remains(organiser_client, event, organiser, db):

@@ -174,7 +174,7 @@ def test_preview_refuses_an_unknown_placeholder_on_its_field(app, committee):
 def test_reset_goes_back_to_the_default(app, committee):
     admin.save_template(committee.event, KEY, subject="Ours", body="Ours", actor=committee.organiser)
     client = client_for(app, committee.organiser)
-    response = client.post(f"{EDIT}/reset")
+    response = client.post(f"{EDIT}/reset", data={"confirmed": "1"})
     assert response.status_code == 302 and response.headers["Location"] == EDIT
     assert overrides(committee.event) == []
     page = text_of(client.get(EDIT))

@@ -121,8 +121,9 @@ def test_a_periodic_job_mails_each_registration_in_its_language(app, expired_off
     assert offer.subject.startswith("Action requise : une place vous est proposée à ")
     # The time the place is held until, in French and in the recipient's zone (the event's).
     zone = zoneinfo.ZoneInfo("America/Mexico_City")
-    until = babel.dates.format_datetime(third.offer_expires_at.astimezone(zone).replace(tzinfo=None), "medium",
-                                        locale="fr")
+    local = third.offer_expires_at.astimezone(zone)
+    # The site's one format, in French: the medium date, a comma, the short time (no seconds).
+    until = f"{babel.dates.format_date(local, 'medium', locale='fr')}, {babel.dates.format_time(local, 'HH:mm', locale='fr')}"
     assert f"{until} (America/Mexico_City)" in offer.body_text
 
 
@@ -188,7 +189,7 @@ def test_the_editor_keeps_one_version_per_language(app, db):
     assert not english.customised and english.subject == "Confirmed: your registration for {event_title}"
     listed = client.get("/events/per-language/mail/templates").get_data(as_text=True)
     assert re.search(r'Your version</span> <span lang="es">Español</span>', listed)
-    client.post(f"{edit}/reset?language=es")
+    client.post(f"{edit}/reset?language=es", data={"confirmed": "1"})
     assert not template_admin.current_text(event, "registration_confirmed", language="es").customised
 
 

@@ -221,7 +221,7 @@ def test_checking_in_by_the_ticket_url_twice_says_when_and_by_whom(organiser, de
     response = organiser.post("/events/desk/manage/check-in",
                               data={"code": f"http://conference.test/tickets/{ada.ticket_token}"},
                               follow_redirects=True)
-    assert "Already checked in at Apr 2, 2030 9:14 AM by Olga Organiser: Ada Lovelace (Member agency)" in \
+    assert "Already checked in at Apr 2, 2030, 9:14 AM by Olga Organiser: Ada Lovelace (Member agency)" in \
         status_text(response.get_data(as_text=True))
     assert stored(db, ada).checked_in_at == AT_DOOR
 
@@ -278,7 +278,7 @@ def test_search_by_name_lists_confirmed_people_with_a_check_in_button(organiser,
     assert rows == ["Ada Lovelace", "Adam Smith"]
     assert f'<input type="hidden" name="code" value="{ada.ticket_token}">' in html
     assert f'value="{adam.ticket_token}"' not in html
-    assert "Checked in at Apr 2, 2030 9:14 AM" in html
+    assert "Checked in at Apr 2, 2030, 9:14 AM" in html
     assert organiser.get("/events/desk/manage/check-in?q=zzz").get_data(as_text=True).count(
         "No confirmed registration matches “zzz”.") == 1
 

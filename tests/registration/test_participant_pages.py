@@ -337,6 +337,24 @@ def test_missing_consent_and_invalid_answers_keep_what_was_typed_and_store_nothi
     assert count(db) == 0 and outbox("registration_confirmed") == []
 
 
+def test_no_category_chosen_shows_with_every_other_problem_after_one_submit(app, db):
+    """A category not chosen was once refused alone; the name, consent and answers came next time."""
+    form = open_form(slug="symp")
+    category = add_category(form)
+    diet = add_question(form, "Diet", QuestionKind.SHORT_TEXT, required=True)
+    response = app.test_client().post("/events/symp/register", data=fields(
+        category, category_id=None, privacy_consent=None, name=" ", **{f"q_{diet.id}": ""}))
+    page = text(response)
+    assert error_of(page, "category_id").endswith("Choose one of the categories listed.")
+    assert error_of(page, "name").endswith("Enter your name.")
+    assert error_of(page, "privacy_consent").endswith("Registering needs your consent to the privacy notice.")
+    assert error_of(page, f"q_{diet.id}").endswith("Answer this question.")
+    summary = page[page.index('id="error-summary"'):]
+    summary = summary[:summary.index("</ul>")]
+    assert summary.count("<li>") == 4
+    assert count(db) == 0
+
+
 def test_questions_say_which_categories_they_are_for_and_file_answers_are_stored(app, db, store):
     form = open_form(slug="symp")
     members = add_category(form, "Member")

@@ -266,7 +266,7 @@ def test_a_used_form_is_not_deleted_and_says_why(app, db, form, organiser, clien
     register(form, add_category(form, "Members"), mode=AttendanceMode.IN_PERSON)
     db.session.flush()
     client = client_of(organiser)
-    response = client.post(f"{base(form.event)}/forms/{form.id}/delete")
+    response = client.post(f"{base(form.event)}/forms/{form.id}/delete", data={"confirmed": "1"})
     assert response.status_code == 302
     assert flashes(page_of(client, base(form.event))) == [
         "1 registration was made with this form; it cannot be deleted."]
@@ -330,7 +330,7 @@ def test_a_question_limited_to_a_category(app, db, form, organiser, client_of):
     question = db.session.scalars(sa.select(RegistrationQuestion)).one()
     assert (question.options, question.required, [c.name for c in question.categories]) == (
         ["Fish", "Vegetarian"], True, ["Public"])
-    assert client.post(f"{base(form.event)}/questions/{question.id}/delete").status_code == 302
+    assert client.post(f"{base(form.event)}/questions/{question.id}/delete", data={"confirmed": "1"}).status_code == 302
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(RegistrationQuestion.id))) == 0
 

@@ -121,7 +121,7 @@ def test_only_organisers_set_up_review(app, db, who, status):
                  f"/questions/{r.verdict.id}"):
         assert client.get(base + path).status_code == status, path
     for path in (f"/criteria/{r.relevance.id}/delete", f"/questions/{r.remarks.id}/delete"):
-        assert client.post(base + path).status_code in ((302,) if who == "organiser" else (status,)), path
+        assert client.post(base + path, data={"confirmed": "1"}).status_code in ((302,) if who == "organiser" else (status,)), path
     assert len(db.session.scalars(sa.select(ReviewCriterion)).all()) == (1 if who == "organiser" else 2)
 
 

@@ -30,6 +30,7 @@ from conference.core.types import utcnow
 from conference.events.models import Track
 from conference.events.web.views import load_managed_event
 from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, require, run_action
+from conference.web.confirm import ask_first
 from conference.web.fields import show_languages
 from conference.web.questions import KIND_LABELS
 
@@ -51,7 +52,9 @@ def edit_call(slug):
     show_languages(form, event.other_languages)
     return edit_page(form, lambda: cfp_setup.configure_call(event, actor=current_actor(), **form.values()),
                      saved=_("The call for papers is saved."), back=url_for(".edit_call", slug=slug),
-                     page=lambda: render_template("cfp_manage/call.html", event=event, form=form))
+                     page=lambda: render_template("cfp_manage/call.html", event=event, form=form),
+                     check=lambda: cfp_setup.call_date_problems(opens_at=form.opens_at.utc, deadline=form.deadline.utc,
+                                                                edit_until=form.edit_until.utc))
 
 
 # Submission types ------------------------------------------------------------------------------------
@@ -84,6 +87,8 @@ def type_page(slug, type_id=None):
 def delete_type(slug, type_id):
     event = load_managed_event(slug)
     submission_type = load_of_event(SubmissionType, event, type_id)
+    if (asking := ask_first(_("Delete %(name)s", name=submission_type.tr("name")))) is not None:
+        return asking
     run_action(lambda: cfp_setup.delete_submission_type(submission_type, actor=current_actor(), event=event),
                _("The submission type %(name)s is deleted.", name=submission_type.tr("name")))
     return redirect(url_for(".list_types", slug=slug))
@@ -117,6 +122,8 @@ def track_page(slug, track_id=None):
 def delete_track(slug, track_id):
     event = load_managed_event(slug)
     track = load_of_event(Track, event, track_id)
+    if (asking := ask_first(_("Delete %(name)s", name=track.tr("name")))) is not None:
+        return asking
     run_action(lambda: cfp_setup.delete_track(track, actor=current_actor(), event=event),
                _("The track %(name)s is deleted.", name=track.tr("name")))
     return redirect(url_for(".list_tracks", slug=slug))
@@ -153,6 +160,8 @@ def question_page(slug, question_id=None):
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
     question = load_of_event(Question, event, question_id)
+    if (asking := ask_first(_("Delete the question"))) is not None:
+        return asking
     run_action(lambda: cfp_setup.delete_question(question, actor=current_actor(), event=event),
                _("The question %(label)s is deleted, with its answers.", label=question.tr("label")))
     return redirect(url_for(".list_questions", slug=slug))
@@ -178,6 +187,8 @@ def manage_access_codes(slug):
 def delete_access_code(slug, code_id):
     event = load_managed_event(slug)
     access_code = load_of_event(AccessCode, event, code_id)
+    if (asking := ask_first(_("Delete %(name)s", name=access_code.code))) is not None:
+        return asking
     run_action(lambda: cfp_setup.delete_access_code(access_code, actor=current_actor(), event=event),
                _("The access code %(code)s is deleted.", code=access_code.code))
     return redirect(url_for(".manage_access_codes", slug=slug))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -30,6 +29,7 @@ from conference.cfp.queries import SORT_KEYS, SubmissionFilter
 from conference.cfp.setup import DESCRIPTION_MAX, INTRO_MAX, NAME_MAX
 from conference.core.bounds import date_in_range
 from conference.core.files import FORMATS
+from conference.i18n import format_wall_clock
 from conference.web.common import BaseForm, date_range_message
 from conference.web.common import (
     id_or_none as _id_or_none,  # other forms modules import it from here
@@ -71,7 +71,7 @@ def local_to_utc(local: dt.datetime, zone_name: str) -> dt.datetime:
     local = local.replace(tzinfo=None, fold=0, second=0, microsecond=0)
     earlier = local.replace(tzinfo=zone, fold=0).astimezone(dt.UTC)
     later = local.replace(tzinfo=zone, fold=1).astimezone(dt.UTC)
-    shown = babel_format_datetime(local, "medium", rebase=False)
+    shown = format_wall_clock(local)
     if earlier.astimezone(zone).replace(tzinfo=None, fold=0) != local:
         raise ValueError(_("%(time)s does not exist in %(zone)s: the clocks skip that hour when summer time starts. "
                            "Choose a time outside it, e.g. one hour later.", time=shown, zone=zone_name))

@@ -42,6 +42,7 @@ from conference.web.common import (
     run_action,
     saved_form,
 )
+from conference.web.confirm import ask_first
 
 PREFIX = "/events/<slug>/manage/delegations"
 
@@ -149,6 +150,8 @@ def delete_organisation(slug, organisation_id):
     event = load_managed_event(slug)
     organisation = load_of_event(Organisation, event, organisation_id)
     name = organisation.name
+    if (asking := ask_first(_("Delete %(organisation)s", organisation=organisation.name))) is not None:
+        return asking
     if run_action(lambda: delegations.delete_organisation(organisation, actor=current_actor()),
                   _("%(name)s is deleted from the list.", name=name)):
         return _back(event)

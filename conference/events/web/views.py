@@ -4,20 +4,22 @@ import datetime as dt
 import zoneinfo
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from conference.core.bounds import storable
+from conference.core.bounds import id_or_none, storable
 from conference.core.types import utcnow
 from conference.errors import DomainError
 from conference.events import setup as event_ops
 from conference.events import team
+from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, TeamInvitation
 from conference.events.web.forms import EventForm, InviteForm
 from conference.events.web.nav import event_bar
 from conference.extensions import db
 from conference.web.common import current_actor, edit_page, load_of_event, paginate, require, run_action
+from conference.web.confirm import offer_undo
 from conference.web.fields import show_languages
 from conference.web.page_values import PageValues
 
@@ -80,7 +82,8 @@ def create_event():
     return edit_page(form, lambda: event_ops.create_event(actor=current_actor(), **_event_fields(form)),
                      saved=_("The event is created as a draft: only its team sees it until you publish it."),
                      back=lambda created: url_for("events.show_event", slug=created.slug),
-                     page=lambda: render_template("events/form.html", form=form, event=None))
+                     page=lambda: render_template("events/form.html", form=form, event=None),
+                     check=lambda: event_ops.event_problems(_event_fields(form), exclude_id=None))
 
 
 @bp.route("/events/<slug>/")
@@ -98,7 +101,8 @@ def edit_event(slug):
     show_languages(form, event.other_languages)
     return edit_page(form, lambda: event_ops.update_event(event, actor=current_actor(), **_event_fields(form)),
                      saved=_("The event is saved."), back=lambda saved: url_for("events.show_event", slug=saved.slug),
-                     page=lambda: render_template("events/form.html", form=form, event=event))
+                     page=lambda: render_template("events/form.html", form=form, event=event),
+                     check=lambda: event_ops.event_problems(_event_fields(form), exclude_id=event.id))
 
 
 @bp.post("/events/<slug>/publish")
@@ -139,7 +143,27 @@ def manage_team(slug):
 def remove_team_role(slug, role_id):
     event = load_managed_event(slug)
     role = load_of_event(EventRole, event, role_id)
-    run_action(lambda: team.remove_role(role, actor=current_actor()), _("The role is removed."))
+    held = {"user_id": role.user_id, "role": role.role.value, "track_ids": [t.id for t in role.tracks],
+            "max_load": role.max_load}
+    what = _("the removal of %(name)s (%(role)s)", name=role.user.name, role=team.ROLE_LABELS[role.role])
+    removed = run_action(lambda: team.remove_role(role, actor=current_actor()), _("The role is removed."))
+    if removed and held["user_id"] != current_user.id:  # who removed themselves can no longer put it back
+        offer_undo(what, url_for("events.restore_team_role", slug=event.slug), held)
+    return redirect(url_for("events.manage_team", slug=event.slug))
+
+
+@bp.post("/events/<slug>/team/roles/restore")
+@login_required
+def restore_team_role(slug):
+    """The undo of a removal (offered on the page after it): the same person, role, tracks and cap."""
+    event = load_managed_event(slug)
+    user_id, role = id_or_none(request.form.get("user_id", "")), request.form.get("role", "")
+    if user_id is None or role not in {each.value for each in TeamRole}:
+        abort(400)
+    tracks = [ident for ident in map(id_or_none, request.form.getlist("track_ids")) if ident is not None]
+    run_action(lambda: team.restore_role(event, actor=current_actor(), user_id=user_id, role=TeamRole(role),
+                                         track_ids=tracks, max_load=id_or_none(request.form.get("max_load", ""))),
+               _("The role is back."))
     return redirect(url_for("events.manage_team", slug=event.slug))
 
 

@@ -13,6 +13,7 @@ from conference.group_mail import template_admin as admin
 from conference.group_mail.web.blueprint import bp
 from conference.group_mail.web.template_forms import ResetTemplateForm, TemplateForm
 from conference.web.common import current_actor, run_action, saved_form, show_error
+from conference.web.confirm import ask_first
 
 
 def _load(slug: str, key: str):
@@ -65,6 +66,8 @@ def edit_template(slug, key):
 def reset_template(slug, key):
     event, spec = _load(slug, key)
     language = admin.edited_language(event, request.args.get("language"))
+    if (asking := ask_first(_("Delete my version and use the default"))) is not None:
+        return asking
     if ResetTemplateForm().validate_on_submit():
         run_action(lambda: admin.reset_template(event, key, actor=current_actor(), language=language),
                    _("“%(label)s” is back to the default text.", label=spec.label))

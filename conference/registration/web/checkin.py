@@ -16,13 +16,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from conference.core.types import utcnow
 from conference.events.models import Event
 from conference.events.web.views import load_event
+from conference.i18n import format_time_of_day, format_wall_clock
 from conference.registration import checkin as checkin_ops
 from conference.registration import places
 from conference.registration.enums import RegistrationState
@@ -50,10 +50,10 @@ def _ticket_or_404(token: str) -> Registration:
 def local_time(at: dt.datetime, event) -> str:
     """A time at the venue: the time of day, and the date too when it is not today there."""
     local = at.astimezone(zoneinfo.ZoneInfo(event.timezone))
-    time = format_time(local.replace(tzinfo=None), "short", rebase=False)
+    wall = local.replace(tzinfo=None)
     if local.date() == utcnow().astimezone(local.tzinfo).date():
-        return time
-    return f"{format_date(local.date(), 'medium')} {time}"
+        return format_time_of_day(wall)
+    return format_wall_clock(wall)
 
 
 def _result_message(result: checkin_ops.CheckIn, event) -> str:

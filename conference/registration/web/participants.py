@@ -135,15 +135,22 @@ def _suggestion(event, organisations, email: str):
 
 def _register(reg_form, form, *, invitation, user, now):
     category = next((c for c in reg_form.categories if str(c.id) == form.category_id.data), None)
-    if category is None:
-        raise ValidationFailed({"category_id": _("Choose one of the categories listed.")})
+    errors = {} if category is not None else {"category_id": _("Choose one of the categories listed.")}
     organisation = None
     if form.organisation_id.data and not (invitation and invitation.organisation_id):
         chosen = form.organisation_id.data
         ident = id_or_none(chosen)
         organisation = organisation_source().organisation_of(reg_form.event, ident) if ident is not None else None
         if organisation is None:
-            raise ValidationFailed({"organisation_id": _("Choose one of the organisations listed.")})
+            errors["organisation_id"] = _("Choose one of the organisations listed.")
+    if errors:  # with every other problem of the form, so that one submit shows them all
+        others = ops.registration_problems(
+            reg_form, category=category, name=form.name.data, email=form.email.data, mode=form.mode.data or None,
+            answers=form.answers(), privacy_consent=form.privacy_consent.data, invitation=invitation,
+            organisation=None)
+        # A file sent is stored only with the registration: its question is not a problem here.
+        raise ValidationFailed({field: message for field, message in others.items()
+                                if field not in {f"q_{ident}" for ident in form.uploads()}} | errors)
     answers = form.answers()
     answers.update(answer_files(reg_form, category.id, form.uploads()))
     return participating.submit(reg_form, category=category, name=form.name.data, email=form.email.data,

@@ -31,6 +31,7 @@ from conference.registration.web.setup_forms import (
     SettingsForm,
 )
 from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, run_action
+from conference.web.confirm import ask_first
 from conference.web.fields import show_languages
 from conference.web.questions import KIND_LABELS
 
@@ -122,6 +123,8 @@ def form_page(slug, form_id=None):
 def delete_form(slug, form_id):
     event = load_managed_event(slug)
     registration_form = load_of_event(RegistrationForm, event, form_id)
+    if (asking := ask_first(_("Delete the form"))) is not None:
+        return asking
     run_action(lambda: setup.delete_form(registration_form, actor=current_actor()),
                _("The registration form %(title)s is deleted.", title=registration_form.tr("title")))
     return redirect(_setup_url(event))
@@ -153,6 +156,8 @@ def category_page(slug, form_id=None, category_id=None):
 def delete_category(slug, category_id):
     event = load_managed_event(slug)
     category = load_of_event(ParticipantCategory, event, category_id)
+    if (asking := ask_first(_("Delete the category"))) is not None:
+        return asking
     run_action(lambda: setup.delete_category(category, actor=current_actor()),
                _("The category %(name)s is deleted.", name=category.tr("name")))
     return redirect(_setup_url(event))
@@ -182,6 +187,8 @@ def question_page(slug, form_id=None, question_id=None):
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
     question = _question_of(event, question_id)
+    if (asking := ask_first(_("Delete the question"))) is not None:
+        return asking
     run_action(lambda: setup.delete_question(question, actor=current_actor()),
                _("The question %(label)s is deleted, with its answers.", label=question.tr("label")))
     return redirect(_setup_url(event))

@@ -19,6 +19,7 @@ from conference.review.web.review_forms import (
     SettingsForm,
 )
 from conference.web.common import current_actor, edit_page, load_if_given, load_of_event, run_action
+from conference.web.confirm import ask_first
 from conference.web.fields import show_languages
 from conference.web.questions import KIND_LABELS
 
@@ -58,6 +59,8 @@ def criterion_page(slug, criterion_id=None):
 def delete_criterion(slug, criterion_id):
     event = load_managed_event(slug)
     criterion = load_of_event(ReviewCriterion, event, criterion_id)
+    if (asking := ask_first(_("Delete the criterion"))) is not None:
+        return asking
     if run_action(lambda: review_setup.delete_criterion(criterion, actor=current_actor(), event=event),
                   _("The criterion %(name)s is deleted.", name=criterion.name)):
         return redirect(url_for(".settings", slug=slug))
@@ -86,6 +89,8 @@ def question_page(slug, question_id=None):
 def delete_question(slug, question_id):
     event = load_managed_event(slug)
     question = load_of_event(ReviewQuestion, event, question_id)
+    if (asking := ask_first(_("Delete the question"))) is not None:
+        return asking
     run_action(lambda: review_setup.delete_review_question(question, actor=current_actor(), event=event),
                _("The question is deleted."))
     return redirect(url_for(".settings", slug=slug))
