@@ -11,6 +11,7 @@ from conference.cfp import setup as cfp_setup
 from conference.cfp import submissions
 
 from .. import factories
+from ..review.builders import add_review, make_committee, make_submission
 from .test_account_and_event_journey import expect, log_in
 
 UTC = dt.UTC
@@ -59,3 +60,26 @@ def test_submissions_list_fills_a_laptop_screen_and_fits_a_phone(page, committed
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(listing)
     assert page.evaluate(PAGE_WIDTH) <= 390
+
+
+def test_ranking_fits_a_laptop_and_a_phone_and_ticks_every_row(page, committed_db):
+    committee = make_committee(slug="ranked")
+    for i in range(6):
+        submission = make_submission(committee, title=f"Open data in practice, volume {i}: a long look at portals",
+                                     author=factories.make_user(name=f"Author {i}"))
+        add_review(committee, submission, committee.reviewers[0], originality=1 + i % 5, relevance=i % 4)
+        add_review(committee, submission, committee.reviewers[1], originality=5, relevance=0)
+    committed_db.session.commit()
+    ranking = "/events/ranked/review/ranking"
+
+    log_in(page, committee.organiser.email, factories.DEFAULT_PASSWORD)
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(ranking)
+        assert page.evaluate(PAGE_WIDTH) <= width
+    # The header box ticks every row, and unticks them.
+    tick_all = page.get_by_role("checkbox", name="Tick every submission of this page")
+    tick_all.check()
+    expect(page.locator('input[name="codes"]:checked')).to_have_count(6)
+    tick_all.uncheck()
+    expect(page.locator('input[name="codes"]:checked')).to_have_count(0)
