@@ -9,8 +9,10 @@ import datetime as dt
 
 from conference.cfp import setup as cfp_setup
 from conference.cfp import submissions
+from conference.delegations import delegations
 
 from .. import factories
+from ..delegations.builders import claim, delegation_path, delegation_world
 from ..review.builders import add_review, make_committee, make_submission
 from .test_account_and_event_journey import expect, log_in
 
@@ -83,3 +85,18 @@ def test_ranking_fits_a_laptop_and_a_phone_and_ticks_every_row(page, committed_d
     expect(page.locator('input[name="codes"]:checked')).to_have_count(6)
     tick_all.uncheck()
     expect(page.locator('input[name="codes"]:checked')).to_have_count(0)
+
+
+def test_a_delegation_page_fits_a_phone(page, committed_db):
+    world = delegation_world(slug="phone-assembly", in_person=1)
+    delegations.nominate(world.unep, actor=world.organiser, email="nadia.with.a.long.address@unep.org",
+                         name="Nadia Nominee")
+    claim(world, email="first.claimant@unep.org", name="First Claimant")
+    claim(world, email="second.claimant.with.a.long.address@unep.org", name="Second Claimant")
+    committed_db.session.commit()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, world.fatima.email, factories.DEFAULT_PASSWORD)
+    page.goto(delegation_path(world))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("UN Environment Programme")
+    assert page.evaluate(PAGE_WIDTH) <= 390
