@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import session
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from conference.core.bounds import parse_int
 from conference.extensions import db
@@ -25,7 +25,6 @@ PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 # More ticked rows than this in one request is not a person ticking boxes.
 MAX_CHOSEN = 1000
-PAGE_SIZE_LABEL = _l("Rows per page")
 
 
 @dataclass
@@ -112,7 +111,8 @@ def read_list_args(args: Mapping[str, str]) -> ListArgs:
 def _clamped(args: ListArgs, total: int) -> int:
     last = max(1, -(-total // args.size))
     if args.page > last:
-        args.problems.append(_("There are only %(num)d pages: showing the last one.", num=last))
+        args.problems.append(ngettext("There is only %(num)d page: showing it.",
+                                      "There are only %(num)d pages: showing the last one.", last))
         args.page = last
     return args.page
 

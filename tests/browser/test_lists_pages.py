@@ -12,7 +12,8 @@ from conference.cfp import submissions
 from conference.delegations import delegations
 
 from .. import factories
-from ..delegations.builders import claim, delegation_path, delegation_world
+from ..delegations.builders import claim, delegation_path, delegation_world, organiser_of
+from ..registration.builders import add_category, open_form, register_now
 from ..review.builders import add_review, make_committee, make_submission
 from .test_account_and_event_journey import expect, log_in
 
@@ -100,3 +101,20 @@ def test_a_delegation_page_fits_a_phone(page, committed_db):
     page.goto(delegation_path(world))
     expect(page.get_by_role("heading", level=1)).to_contain_text("UN Environment Programme")
     assert page.evaluate(PAGE_WIDTH) <= 390
+
+
+def test_registration_list_fits_a_phone(page, committed_db):
+    form = open_form(slug="phone-registrations", title="Members and observers")
+    members = add_category(form, "Member agency with a rather long category name", in_person=100)
+    for i in range(30):
+        register_now(form, members, name=f"Participant {i:02d} with a long name",
+                     email=f"participant.{i:02d}.with.a.long.address@example.org", affiliation="A long affiliation")
+    committed_db.session.commit()
+    organiser = organiser_of(form.event)
+
+    log_in(page, organiser.email, factories.DEFAULT_PASSWORD)
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"/events/{form.event.slug}/manage/registrations?size=25")
+        expect(page.get_by_text("1–25 of 30")).to_have_count(2)
+        assert page.evaluate(PAGE_WIDTH) <= width
