@@ -118,3 +118,17 @@ def test_registration_list_fits_a_phone(page, committed_db):
         page.goto(f"/events/{form.event.slug}/manage/registrations?size=25")
         expect(page.get_by_text("1–25 of 30")).to_have_count(2)
         assert page.evaluate(PAGE_WIDTH) <= width
+
+
+def test_user_list_fits_a_phone(page, committed_db):
+    admin = factories.make_user(name="Ada Admin", is_admin=True)
+    for i in range(30):
+        factories.make_user(name=f"Person {i:02d} with a long name", email=f"person.{i:02d}.long.address@example.org")
+    committed_db.session.commit()
+
+    log_in(page, admin.email, factories.DEFAULT_PASSWORD)
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto("/admin/users?size=25")
+        expect(page.get_by_text("1–25 of 31")).to_have_count(2)
+        assert page.evaluate(PAGE_WIDTH) <= width
