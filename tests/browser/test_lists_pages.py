@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
+
 from conference.cfp import setup as cfp_setup
 from conference.cfp import submissions
+from conference.cfp.models import Submission
 from conference.delegations import delegations
+from conference.events.models import Track
 
 from .. import factories
 from ..delegations.builders import claim, delegation_path, delegation_world, organiser_of
@@ -47,6 +51,10 @@ def _call_with_submissions(organiser, count: int):
     return event
 
 
+def networks_of(db, event):
+    return db.session.scalar(sa.select(Track).where(Track.event_id == event.id, Track.name == "Networks"))
+
+
 def test_submissions_list_fills_a_laptop_screen_and_fits_a_phone(page, committed_db):
     organiser = factories.make_user(name="Olga Organiser", may_create_events=True)
     event = _call_with_submissions(organiser, 60)
@@ -63,6 +71,24 @@ def test_submissions_list_fills_a_laptop_screen_and_fits_a_phone(page, committed
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(listing)
     assert page.evaluate(PAGE_WIDTH) <= 390
+
+    # Tick the whole page, set its track after the confirmation, then undo.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(listing)
+    page.get_by_role("checkbox", name="Tick every submission of this page").check()
+    page.get_by_label("Set the track of the ticked rows to").select_option(label="Storage systems and their "
+                                                                                 "long-term preservation")
+    page.submit(page.get_by_role("button", name="Set the track…"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Set the track of 50 submissions to Storage systems and their long-term preservation?")
+    page.submit(page.get_by_role("button", name="Set the track of 50 submissions"))
+    expect(page.get_by_role("status").first).to_contain_text("The track of 50 submissions is now Storage")
+    expect(page.get_by_text("You set the track of 50 submissions to Storage")).to_be_visible()
+    page.submit(page.get_by_role("button", name="Undo"))
+    expect(page.get_by_role("status").first).to_contain_text("Undone: 50 submissions are back in their previous")
+    committed_db.session.rollback()
+    tracks = committed_db.session.scalars(sa.select(Submission.track_id).where(Submission.event_id == event.id))
+    assert set(tracks) == {networks_of(committed_db, event).id}
 
 
 def test_ranking_fits_a_laptop_and_a_phone_and_ticks_every_row(page, committed_db):
