@@ -67,6 +67,11 @@ def test_submissions_list_fills_a_laptop_screen_and_fits_a_phone(page, committed
     assert page.evaluate(ROWS_IN_VIEW) >= 25
     assert page.evaluate(PAGE_WIDTH) <= 1366
     expect(page.get_by_text("1–50 of 60")).to_have_count(2)
+    # Scrolled down its region, the table keeps its header at the region's top.
+    scrolled, gap = page.evaluate("""() => { const region = document.querySelector('.list-scroll');
+      region.scrollTop = 600; const head = region.querySelector('thead');
+      return [region.scrollTop, head.getBoundingClientRect().top - region.getBoundingClientRect().top]; }""")
+    assert scrolled > 0 and abs(gap) < 2
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(listing)
