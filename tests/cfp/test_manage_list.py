@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from conference.cfp import setup as cfp_setup
 from conference.cfp.models import Submission
+from conference.cfp.web import manage_list
 from conference.core.models import AuditEntry
 from conference.events.enums import TeamRole
 from conference.extensions import db
@@ -248,3 +249,15 @@ def test_only_organisers_set_tracks(app, event, call, talk, tracks, role):
     assert bulk(client, event, [mine[0].id], tracks[1].id, confirmed="yes").status_code in (403, 404)
     assert client.post(f"{base(event)}/submissions/bulk/track/undo").status_code in (403, 404)
     assert tracks_of(mine) == [tracks[0].id]
+
+
+def test_more_changes_than_the_undo_keeps_are_said_to_be_final(organiser_client, event, call, talk, tracks,
+                                                               monkeypatch):
+    monkeypatch.setattr(manage_list, "UNDO_MAX", 2)
+    made = many(event, talk, tracks[0], 3)
+    asked = bulk(organiser_client, event, [s.id for s in made], tracks[1].id).get_data(as_text=True)
+    assert "This many changes cannot be undone from the list" in asked
+    bulk(organiser_client, event, [s.id for s in made], tracks[1].id, confirmed="yes")
+    assert tracks_of(made) == [tracks[1].id] * 3
+    page = get_page(organiser_client, url(event))
+    assert "The track of 3 submissions is now Storage." in flashes(page) and "You set the track of" not in page

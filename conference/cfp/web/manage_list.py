@@ -28,7 +28,7 @@ COLUMNS = {"authors": _l("Authors"), "type": _l("Type"), "track": _l("Track"), "
 DEFAULT_COLUMNS = ("authors", "type", "track", "submitted")
 # An undo is offered for this long after a change, and for at most this many submissions (it is
 # kept in the session cookie).
-UNDO_SECONDS, UNDO_MAX = 15 * 60, 400
+UNDO_SECONDS, UNDO_MAX = 15 * 60, 250
 UNDO_KEY = "undo:submissions-track"
 
 
