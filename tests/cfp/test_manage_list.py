@@ -261,3 +261,14 @@ def test_more_changes_than_the_undo_keeps_are_said_to_be_final(organiser_client,
     assert tracks_of(made) == [tracks[1].id] * 3
     page = get_page(organiser_client, url(event))
     assert "The track of 3 submissions is now Storage." in flashes(page) and "You set the track of" not in page
+
+
+def test_an_old_change_is_no_longer_offered_for_undo(organiser_client, event, call, talk, tracks, monkeypatch):
+    made = many(event, talk, tracks[0], 2)
+    bulk(organiser_client, event, [s.id for s in made], tracks[1].id, confirmed="yes")
+    assert "You set the track of 2 submissions" in get_page(organiser_client, url(event))
+    monkeypatch.setattr(manage_list, "UNDO_SECONDS", -1)  # as if the 15 minutes had passed
+    assert "You set the track of" not in get_page(organiser_client, url(event))
+    organiser_client.post(f"{base(event)}/submissions/bulk/track/undo")
+    assert tracks_of(made) == [tracks[1].id] * 2
+    assert any("nothing to undo" in f for f in flashes(get_page(organiser_client, url(event))))
