@@ -262,7 +262,8 @@ def test_outbox_actions_are_for_organisers_only(app, committee):
     assert held.state == MailState.HELD
 
 
-@pytest.mark.parametrize("path", ["/events/ranked/review/ranking", "/events/ranked/review/",
+@pytest.mark.parametrize("path", ["/events/ranked/review/ranking", "/events/ranked/review/ranking?size=25&cols=median",
+                                  "/events/ranked/review/",
                                   "/events/ranked/review/reviews.csv"])
 def test_query_count_of_ranking_and_progress_pages_does_not_grow(app, db, committee, path):
     client = client_for(app, committee.organiser)
