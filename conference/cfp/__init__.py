@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     )
     from conference.cfp.queries import call_standing, stored_file_digests  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.cfp.web.manage import bp as manage_bp  # noqa: PLC0415  (deferred: runs in create_app)
+    from conference.cfp.web.manage_list import list_submissions  # noqa: F401, PLC0415  (deferred: its pages)
     from conference.cfp.web.views import bp  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.core import unreferenced  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.events.web.views import event_page  # noqa: PLC0415  (deferred: runs in create_app)

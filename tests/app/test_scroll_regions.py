@@ -42,7 +42,7 @@ def test_every_scrolling_table_in_the_templates_is_a_named_focusable_region(app)
 @pytest.mark.parametrize("url", ["/admin/users"])
 def test_admin_tables_are_named_focusable_regions(admin_client, url):
     html = admin_client.get(url).get_data(as_text=True)
-    assert '<div class="table-responsive" role="region" aria-labelledby="users-caption" tabindex="0">' in html
+    assert '<div class="table-responsive list-scroll" role="region" aria-labelledby="users-caption" tabindex="0">' in html
     assert '<caption id="users-caption" class="visually-hidden">' in html
     assert _problems(html) == []
 

@@ -68,6 +68,8 @@ def test_organiser_filters_approves_two_opens_one_and_exports(page, committed_db
     page.get_by_role("checkbox", name="Select Cleo Chen").check()
     page.get_by_label("What to do with the selected registrations").select_option(label="Approve")
     page.submit(page.get_by_role("button", name="Apply to the selected registrations"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Approve 2 registrations?")
+    page.submit(page.get_by_role("button", name="Approve 2 registrations"))
     expect(page.get_by_text("Approve: done for 2 registrations.")).to_be_visible()
     expect(page.get_by_text("No registration matches these filters.")).to_be_visible()  # still filtered
     db.session.rollback()  # end the test's read transaction: see what the app committed

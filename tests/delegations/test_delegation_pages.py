@@ -424,7 +424,7 @@ def test_the_organisers_list_and_detail_name_the_organisation_and_who_decides(ap
     assert '<th scope="col">Organisation</th>' in html
     assert f'href="{delegation_path(world)}">UNEP</a>' in html
     assert "the focal point of UNEP decides" in html
-    assert re.search(r"Oscar Observer.*?Pending approval</span> <br><span class=\"text-body-secondary mb-1\">the organisers decide", html)
+    assert re.search(r"Oscar Observer.*?Pending approval</span> <span class=\"text-body-secondary small\">the organisers decide", html)
     detail = re.sub(r"\s+", " ", text(organiser.get(f"/events/assembly/manage/registrations/{waiting.id}")))
     assert "<dt>Organisation</dt>" in detail and "UN Environment Programme (UNEP)" in detail
     assert "The focal point of UN Environment Programme (you may decide in their place)" in detail

@@ -162,8 +162,14 @@ def test_bulk_approve_with_a_refusal(organiser_client, hybrid, people):
     event = form.event
     chosen = [people["dev"].id, people["eva"].id, people["ana"].id]
 
-    response = post(organiser_client, f"{base(event)}/bulk", {
+    asked = post(organiser_client, f"{base(event)}/bulk", {
         "action": "approve", "registration_ids": chosen, "next": f"{base(event)}?state=pending"})
+    assert asked.status_code == 200 and "Approve 3 registrations?" in asked.get_data(as_text=True)
+    assert [people[n].state for n in ("dev", "eva")] == [P, P] and mail_to("registration_approved") == []
+
+    response = post(organiser_client, f"{base(event)}/bulk", {
+        "action": "approve", "registration_ids": chosen, "next": f"{base(event)}?state=pending",
+        "confirmed": "yes"})
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"{base(event)}?state=pending"
@@ -179,17 +185,42 @@ def test_bulk_reject_sends_the_message_and_nothing_chosen_is_refused(organiser_c
     form, _members, _speakers, _organiser = hybrid
     event = form.event
     post(organiser_client, f"{base(event)}/bulk", {"action": "reject", "registration_ids": [people["dev"].id],
-                                                       "message": "The speaker list is complete."})
+                                                       "message": "The speaker list is complete.", "confirmed": "yes"})
     assert people["dev"].state == R
     assert mail_to("registration_rejected") == ["dev@example.org"]
     assert flashes(page_of(organiser_client, base(event))) == ["Reject: done for 1 registrations."]
 
-    post(organiser_client, f"{base(event)}/bulk", {"action": "cancel"})
+    post(organiser_client, f"{base(event)}/bulk", {"action": "cancel", "confirmed": "yes"})
     assert flashes(page_of(organiser_client, base(event))) == [
         "Choose at least one registration: tick the box next to its name."]
-    post(organiser_client, f"{base(event)}/bulk", {"action": "explode", "registration_ids": [people["ana"].id]})
+    post(organiser_client, f"{base(event)}/bulk", {"action": "explode", "registration_ids": [people["ana"].id],
+                                                   "confirmed": "yes"})
     assert flashes(page_of(organiser_client, base(event))) == ["Choose one of the options listed."]
     assert people["ana"].state == C
+
+
+@pytest.mark.parametrize("ids, message", [
+    (["abc"], "The selection was damaged (one of the rows is not a number): tick the rows again."),
+    (["99999999999999999999"], "The selection was damaged (one of the rows is not a number): tick the rows again."),
+    ([str(2**31 - 1)], "Some of the selected registrations are not of this event or no longer exist"),
+])
+def test_bulk_with_a_tampered_selection_is_refused(organiser_client, hybrid, people, ids, message):
+    event = hybrid[0].event
+    for confirmed in ("", "yes"):
+        response = post(organiser_client, f"{base(event)}/bulk", {
+            "action": "cancel", "registration_ids": [people["ana"].id, *ids], "confirmed": confirmed})
+        assert response.status_code == 302
+        assert flashes(page_of(organiser_client, base(event)))[0].startswith(message)
+    assert people["ana"].state == C
+
+
+def test_registration_list_pages_and_columns(organiser_client, hybrid, people):
+    event = hybrid[0].event
+    page = page_of(organiser_client, f"{base(event)}?size=25&page=4")
+    assert "There is only 1 page: showing it." in page and "1–5 of 5" in page
+    page = page_of(organiser_client, f"{base(event)}?cols=email")
+    assert ">Email</th>" in page and ">Affiliation</th>" not in page and "ana@example.org" in page
+    assert ">Affiliation</th>" not in page_of(organiser_client, base(event))  # remembered
 
 
 def test_single_decisions_from_the_registration_page(organiser_client, hybrid, people):
@@ -349,7 +380,8 @@ def test_list_and_show_pages_run_the_same_queries_for_5_and_50_registrations(app
                                   listed=True))
         db.session.flush()
 
-    pages = (base(event), f"{base(event)}.csv", f"/events/{event.slug}/participants", f"{base(event)}?state=confirmed")
+    pages = (base(event), f"{base(event)}.csv", f"/events/{event.slug}/participants", f"{base(event)}?state=confirmed",
+             f"{base(event)}?size=25&page=2")
     add(5)
     small = [queries_for(db, client, url) for url in pages]
     add(45)

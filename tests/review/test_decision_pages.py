@@ -19,6 +19,7 @@ from conference.mail.outbox import OutboxWorker
 from conference.review import decisions
 from conference.review.enums import ConflictKind, ConflictSource
 from conference.review.models import Conflict
+from conference.review.web.decisions import RANKING_COLUMNS
 
 from .. import factories
 from ..conftest import login, message_text
@@ -70,10 +71,16 @@ def test_ranking_page_shows_stats_and_pending_decision(app, committee):
     three_reviews(committee, submission)
     decisions.stage_decision(submission, actor=committee.organiser, decision=Decision.ACCEPT,
                              accept_as_type_id=committee.call.paper.id)
-    page = client_for(app, committee.organiser).get("/events/ranked/review/ranking").get_data(as_text=True)
+    client = client_for(app, committee.organiser)
+    every_column = "&".join(f"cols={key}" for key in RANKING_COLUMNS)
+    page = client.get(f"/events/ranked/review/ranking?{every_column}").get_data(as_text=True)
     for text in ("Well reviewed", "5.55", "3.33", "3.14", "3.33–10.00", "7.04", "Disagreement",
                  "Accept as Full paper", "Release 1 staged decision"):
         assert text in page, text
+    # The median and the confidence-weighted mean are columns to choose; the chosen ones stay.
+    page = client.get("/events/ranked/review/ranking?cols=track").get_data(as_text=True)
+    assert ">Median</th>" not in page and ">Min–max</th>" not in page and "7.04" not in page and "5.55" in page
+    assert ">Median</th>" not in client.get("/events/ranked/review/ranking").get_data(as_text=True)
 
 
 def test_organiser_stages_one_decision_and_bulk_with_refusals(app, committee):
@@ -255,7 +262,8 @@ def test_outbox_actions_are_for_organisers_only(app, committee):
     assert held.state == MailState.HELD
 
 
-@pytest.mark.parametrize("path", ["/events/ranked/review/ranking", "/events/ranked/review/",
+@pytest.mark.parametrize("path", ["/events/ranked/review/ranking", "/events/ranked/review/ranking?size=25&cols=median",
+                                  "/events/ranked/review/",
                                   "/events/ranked/review/reviews.csv"])
 def test_query_count_of_ranking_and_progress_pages_does_not_grow(app, db, committee, path):
     client = client_for(app, committee.organiser)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
@@ -11,7 +12,8 @@ from conference.accounts.models import User
 from conference.accounts.web.forms import DisableAccountForm, EnableAccountForm, PrivacyNoticeForm
 from conference.errors import DomainError
 from conference.extensions import db
-from conference.web.common import current_actor, paginate, require, saved_form, show_error
+from conference.web import lists
+from conference.web.common import current_actor, require, saved_form, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,11 +30,18 @@ def _status_arg() -> AccountStatus:
     return next((status for status in AccountStatus if status.value == value), AccountStatus.ALL)
 
 
+# The user list's optional columns; the name and the site rights always show.
+USER_COLUMNS = {"email": _l("Email"), "confirmed": _l("Confirmed"), "status": _l("Status")}
+
+
 @bp.route("/users")
 def list_users():
-    query, status = (request.args.get("q") or "").strip(), _status_arg()
-    page = paginate(users_matching(query, status), per_page=50)
-    return render_template("admin/users.html", page=page, query=query, status=status, statuses=AccountStatus)
+    query, status = (request.args.get("q") or "").strip()[:200], _status_arg()
+    args = lists.read_list_args(request.args)
+    columns = lists.read_columns(request.args, name="users", offered=USER_COLUMNS, default=tuple(USER_COLUMNS))
+    page = lists.paginate_query(users_matching(query, status), args)
+    return render_template("admin/users.html", page=page, args=args, columns=columns, query=query, status=status,
+                           statuses=AccountStatus)
 
 
 @bp.post("/users/<int:user_id>/rights")

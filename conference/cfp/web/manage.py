@@ -196,17 +196,6 @@ def delete_access_code(slug, code_id):
 
 # What came in ------------------------------------------------------------------------------------------------
 
-@bp.route("/submissions/")
-@login_required
-def list_submissions(slug):
-    event = load_managed_event(slug)
-    form = SubmissionFilterForm(request.args, types=queries.types_of(event), tracks=queries.tracks_of(event),
-                                keywords=queries.keywords_of(event))
-    return render_template("cfp_manage/submissions.html", event=event, form=form,
-                           submissions=queries.list_submissions(event, form.filters()),
-                           counts=queries.state_counts(event))
-
-
 @bp.route("/submissions.csv")
 @login_required
 def export_submissions(slug):

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -43,6 +44,7 @@ from conference.registration.web.organiser_forms import (
     RejectForm,
 )
 from conference.registration.web.setup_forms import MODE_LABELS
+from conference.web import lists
 from conference.web.common import current_actor, require, run_action, safe_next, saved_form
 
 PREFIX = "/events/<slug>/manage/registrations"
@@ -55,33 +57,51 @@ def _registration_of(event, registration_id: int) -> Registration:
     )
 
 
+# The list's optional columns; the name, category and state always show.
+COLUMNS = {"email": _l("Email"), "affiliation": _l("Affiliation"), "organisation": _l("Organisation"),
+           "mode": _l("Attending"), "registered": _l("Registered"), "checked_in": _l("Checked in")}
+
+
 @bp.route(PREFIX)
 @login_required
 def list_registrations(slug):
     event = load_managed_event(slug)
     forms, categories = admin.forms_of(event), admin.categories_of(event)
     filters = RegistrationFilterForm(request.args, forms=forms, categories=categories)
-    registrations = admin.list_registrations(event, **filters.filters())
+    args = lists.read_list_args(request.args)
+    columns = lists.read_columns(request.args, name="registrations", offered=COLUMNS, default=tuple(COLUMNS))
+    page = lists.page_of(admin.list_registrations(event, **filters.filters()), args)
     organisations = {o.id: o for o in organisation_source().organisations_of(event)}  # loaded once, for every row
     return render_template(
         "registration/list.html", event=event, filters=filters, counts=admin.category_counts(event),
-        registrations=registrations, bulk_form=BulkForm(formdata=None),
+        page=page, args=args, columns=columns, bulk_form=BulkForm(formdata=None),
         state_labels=STATE_LABELS, mode_labels=MODE_LABELS, several_forms=len(forms) > 1, organisations=organisations,
-        awaiting_focal_point={r.id for r in registrations if organisation_source().awaiting_focal_point(r)},
+        awaiting_focal_point={r.id for r in page.items if organisation_source().awaiting_focal_point(r)},
     )
 
 
 @bp.post(PREFIX + "/bulk")
 @login_required
 def bulk_registrations(slug):
+    """First a confirmation that names the action and how many, then, confirmed, the action."""
     event = load_managed_event(slug)
     form = BulkForm()
-    if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    ids, problem = lists.read_ids(request.form.getlist("registration_ids"))
+    valid = form.validate_on_submit()
+    chosen = admin.registrations_by_id(event, ids) if valid and not problem else []
+    if valid and not problem and len(chosen) != len(ids):
+        problem = _("Some of the selected registrations are not of this event or no longer exist: nothing was "
+                    "done. Reload the list and tick them again.")
+    if not valid or problem:
+        flash(problem or " ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return safe_next("registration.list_registrations", slug=slug)
+    if request.form.get("confirmed") != "yes" and chosen:
+        return render_template("registration/bulk_confirm.html", event=event, form=form, chosen=chosen,
+                               action_label=ACTION_LABELS[form.action.data], state_labels=STATE_LABELS,
+                               back=request.form.get("next") or "")
     try:
         done, refused = admin.bulk(event, actor=current_actor(), action=form.action.data,
-                                   registration_ids=form.chosen(), message=form.message.data or "")
+                                   registration_ids=ids, message=form.message.data or "")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from conference.cfp import queries
@@ -28,7 +29,13 @@ from conference.review.web.decision_forms import (
     RemindReviewersForm,
     decision_choices,
 )
+from conference.web import lists
 from conference.web.common import current_actor, require, run_action, safe_next
+
+# The ranking's optional columns; the code, title, state, scores' mean and the decision always show.
+RANKING_COLUMNS = {"track": _l("Track"), "type": _l("Type"), "reviews": _l("Reviews"), "median": _l("Median"),
+                   "spread": _l("Spread"), "range": _l("Min–max"), "weighted": _l("Confidence-weighted")}
+DEFAULT_COLUMNS = ("track", "type", "reviews", "spread", "range")
 
 # Progress and reminders ---------------------------------------------------------------------------
 
@@ -65,8 +72,11 @@ def ranking_page(slug):
     event = load_reviewing_manager_event(slug)
     types = queries.types_of(event)
     form = RankingFilterForm(request.args, types=types, tracks=queries.tracks_of(event))
-    rows = ranking.ranking(event, viewer=current_actor(), **form.values())
-    return render_template("review/ranking.html", event=event, form=form, rows=rows, sort_labels=SORT_LABELS,
+    args = lists.read_list_args(request.args)
+    columns = lists.read_columns(request.args, name="ranking", offered=RANKING_COLUMNS, default=DEFAULT_COLUMNS)
+    page = lists.page_of(ranking.ranking(event, viewer=current_actor(), **form.values()), args)
+    return render_template("review/ranking.html", event=event, form=form, page=page, args=args, columns=columns,
+                           sort_labels=SORT_LABELS,
                            state_names=REVIEWABLE_STATE_LABELS, choices=decision_choices(types),
                            can_release=event.can_manage(current_user),
                            staged_count=decisions.staged_count(event), bulk_form=BulkDecisionForm(formdata=None))
