@@ -9,6 +9,8 @@ served by a live werkzeug server in a background thread.
 * ``page`` is an :class:`AuditedPage`: every page it loads is checked with axe-core (serious
   and critical violations fail the test) and for Content-Security-Policy violations. A page
   that loaded without being checked fails the test at teardown, so none slips through.
+* The route of each page checked is noted for the test; a test that passed must have checked
+  the routes docs/accessibility-coverage.md credits it with (tests/browser/coverage.py).
 """
 
 from __future__ import annotations
