@@ -9,6 +9,8 @@ served by a live werkzeug server in a background thread.
 * ``page`` is an :class:`AuditedPage`: every page it loads is checked with axe-core (serious
   and critical violations fail the test) and for Content-Security-Policy violations. A page
   that loaded without being checked fails the test at teardown, so none slips through.
+* The route of each page checked is noted for the test; a test that passed must have checked
+  the routes docs/accessibility-coverage.md credits it with (tests/browser/coverage.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import threading
 import traceback
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import got_request_exception
@@ -26,6 +29,7 @@ from conference import create_app
 from conference.extensions import db as _db
 
 from ..conftest import free_port, make_test_config
+from . import coverage
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -214,6 +218,7 @@ class AuditedPage:
         self.base_url = server.url
         self.unchecked_loads: list[str] = []
         self.audited: list[str] = []
+        self.checked_endpoints: set[str] = set()  # the routes whose own page was checked
         self.csp_violations: list[dict] = []
         page.on("load", lambda loaded: self.unchecked_loads.append(loaded.url))
         page.on("console", self._on_console)
@@ -264,6 +269,16 @@ class AuditedPage:
         failing = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
         if failing:
             raise AccessibilityViolation(f"axe found problems on {url}:\n" + describe_violations(failing))
+        self._record_checked(url)
+
+    def _record_checked(self, url: str) -> None:
+        """Note the route of a page checked as itself (not an error page): docs/accessibility-coverage.md."""
+        if not url.startswith(self.base_url):
+            return
+        status = self._page.evaluate("() => performance.getEntriesByType('navigation')[0]?.responseStatus ?? null")
+        endpoint = coverage.endpoint_of(self.server.app, urlsplit(url).path)
+        if endpoint and coverage.counts_as_checked(status):
+            self.checked_endpoints.add(endpoint)
 
     def check_csp(self) -> None:
         if self.csp_violations:
@@ -282,8 +297,37 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[CALL_PASSED] = report.passed
+
+
+CALL_PASSED = pytest.StashKey[bool]()
+
+
+def _check_coverage(request, live_server, pages) -> None:
+    """What this test checked, against docs/accessibility-coverage.md (tests/browser/coverage.py)."""
+    if not request.node.stash.get(CALL_PASSED, False):
+        return
+    key = coverage.test_key(request.node)
+    checked = set().union(*(audited.checked_endpoints for audited in pages))
+    if coverage.UPDATE:
+        coverage.record_claims(live_server.app, key, checked)
+        return
+    missing = coverage.check_claims(key, checked)
+    if missing:
+        pytest.fail(
+            f"docs/accessibility-coverage.md says {key} checks {', '.join(missing)}, which it no longer "
+            "reached: run the browser tests with UPDATE_ACCESSIBILITY_COVERAGE=1 (tests/browser/coverage.py)",
+            pytrace=False,
+        )
+
+
 @pytest.fixture
-def new_page(browser, axe, live_server):
+def new_page(browser, axe, live_server, request):
     """Opens audited pages, each in a browser context of its own (a separate person)."""
     from axe_playwright_python.base import AXE_SCRIPT
 
@@ -312,6 +356,7 @@ def new_page(browser, axe, live_server):
             )
         for audited in pages:
             audited.check_csp()
+        _check_coverage(request, live_server, pages)
     finally:
         for context in contexts:
             context.close()

@@ -7,6 +7,13 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
+from conference.accounts import users
+from conference.core.tokens import make_token
+from conference.events.models import TeamInvitation
+from conference.events.team import invitation_token
+
 from .. import factories
 from .test_account_and_event_journey import expect, log_in
 
@@ -29,6 +36,14 @@ def test_public_and_error_pages_pass_the_checks(page, committed_db):
 
     page.goto("/auth/reset")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    # The page a reset link opens (the link is mailed; made here as the mail would carry it).
+    forgetful = factories.make_user(name="Fay Forgetful")
+    committed_db.session.commit()
+    token = make_token("reset-password", {"id": forgetful.id, "fp": users._reset_fingerprint(forgetful)})
+    response = page.goto(f"/auth/reset/{token}")
+    assert response.status == 200
+    expect(page.get_by_label(re.compile("password", re.I)).first).to_be_visible()
 
     response = page.goto("/auth/verify/not-a-token")
     assert response.status == 400
@@ -68,6 +83,13 @@ def test_account_and_team_pages_pass_the_checks(page, new_page, committed_db):
     page.get_by_role("combobox", name="Role").select_option("reviewer")
     page.submit(page.get_by_role("button", name="Send invitation"))
     expect(page.get_by_role("main")).to_contain_text("reviewer@example.org")
+    # The page the invitation's mailed link opens, for someone without an account yet.
+    committed_db.session.commit()  # end the test's read transaction: see what the server wrote
+    invitation = committed_db.session.scalar(sa.select(TeamInvitation).where(TeamInvitation.email == "reviewer@example.org"))
+    invited = new_page()
+    response = invited.goto(f"/invitations/{invitation_token(invitation)}")
+    assert response.status == 200
+    expect(invited.get_by_role("heading", level=1)).to_be_visible()
     page.follow(event_nav.get_by_role("link", name="Audit log"))
     expect(page.get_by_role("table")).to_be_visible()
 
