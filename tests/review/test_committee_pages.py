@@ -94,7 +94,7 @@ def test_committee_invitation_with_bad_input_keeps_what_was_typed(org, call, db)
     assert response.status_code == 200
     assert "Enter a valid email address." in error_of(html, "email")
     assert 'value="not an address"' in html and "Keep me</textarea>" in html
-    assert f'checked id="track_ids-0" name="track_ids" type="checkbox" value="{call.data.id}"' in html
+    assert f'checked class="form-check-input" id="track_ids-0" name="track_ids" type="checkbox" value="{call.data.id}"' in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamInvitation)) == 0
 
 
@@ -350,7 +350,7 @@ def test_a_member_withdraws_their_own_conflict_and_nothing_comes_back(app, call,
     assert f"Your conflict with {submission.code} is recorded" in page
     assert "Tidal statistics" in page and "Former colleague" in page
     assert "does not bring back an assignment or a review it deleted" in page
-    assert f'<a href="/events/{call.event.slug}/review/my-conflicts" aria-current="page">My conflicts</a>' in page
+    assert f'<a class="nav-link active" href="/events/{call.event.slug}/review/my-conflicts" aria-current="page">My conflicts</a>' in page
     conflict = db.session.scalar(sa.select(Conflict))
 
     withdrawn = client.post(f"/events/{call.event.slug}/review/my-conflicts/{conflict.id}/withdraw",
