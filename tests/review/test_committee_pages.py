@@ -350,7 +350,7 @@ def test_a_member_withdraws_their_own_conflict_and_nothing_comes_back(app, call,
     assert f"Your conflict with {submission.code} is recorded" in page
     assert "Tidal statistics" in page and "Former colleague" in page
     assert "does not bring back an assignment or a review it deleted" in page
-    assert f'<a class="nav-link active" href="/events/{call.event.slug}/review/my-conflicts" aria-current="page">My conflicts</a>' in page
+    assert f'<a href="/events/{call.event.slug}/review/my-conflicts" aria-current="page">My conflicts</a>' in page
     conflict = db.session.scalar(sa.select(Conflict))
 
     withdrawn = client.post(f"/events/{call.event.slug}/review/my-conflicts/{conflict.id}/withdraw",
