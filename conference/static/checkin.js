@@ -13,7 +13,7 @@
         !navigator.mediaDevices.getUserMedia) { return; }
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "button secondary";
+    button.className = "btn btn-outline-primary";
     button.textContent = holder.dataset.startLabel;
     var video = document.createElement("video");
     video.hidden = true;

@@ -35,7 +35,7 @@ def test_admin_disables_an_account_which_is_logged_out_everywhere_at_once(app, a
     assert signed_in(browser) and signed_in(remembered)
 
     page = admin_client.get(f"/admin/users/{person.id}").get_data(as_text=True)
-    assert "Logged in on</dt><dd>2 devices" in page
+    assert "Logged in on</dt><dd class=\"col-sm-9\">2 devices" in page
     assert f'action="/admin/users/{person.id}/disable"' in page
     response = admin_client.post(f"/admin/users/{person.id}/disable",
                                  data={"reason": "  Shared   account, reported ", "confirm": "y"}, follow_redirects=True)

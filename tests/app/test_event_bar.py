@@ -50,14 +50,14 @@ DESK_BAR = [
 
 def bar_of(html: str) -> list[tuple[str, str]]:
     """The (label, address) links of the event's bar, in order ([] when there is none)."""
-    found = re.search(r'<nav class="subnav" aria-label="Event management">(.*?)</nav>', html, re.S)
+    found = re.search(r'<nav class="subnav d-print-none" aria-label="Event management">(.*?)</nav>', html, re.S)
     if found is None:
         return []
     return [(label, href) for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', found.group(1))]
 
 
 def current_of(html: str) -> list[str]:
-    found = re.search(r'<nav class="subnav" aria-label="Event management">(.*?)</nav>', html, re.S)
+    found = re.search(r'<nav class="subnav d-print-none" aria-label="Event management">(.*?)</nav>', html, re.S)
     assert found is not None
     return re.findall(r'<a href="[^"]+" aria-current="page">([^<]+)</a>', found.group(1))
 
@@ -118,14 +118,14 @@ def test_organisers_review_pages_keep_the_review_menu(client, call):
     login(client, call.organiser)
     html = client.get("/events/ews/review/").get_data(as_text=True)
     assert current_of(html) == ["Review"]
-    assert '<nav class="subnav" aria-label="Review">' in html
+    assert '<nav class="mb-3 d-print-none" aria-label="Review">' in html
 
 
 def test_reviewers_review_pages_have_no_second_menu(client, call):
     login(client, member(call, TeamRole.REVIEWER))
     html = client.get("/events/ews/review/mine").get_data(as_text=True)
     assert current_of(html) == ["My reviews"]
-    assert '<nav class="subnav" aria-label="Review">' not in html
+    assert '<nav class="mb-3 d-print-none" aria-label="Review">' not in html
 
 
 def test_desk_staff_see_the_check_in_only_and_it_opens(client, call):

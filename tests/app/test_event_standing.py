@@ -32,7 +32,7 @@ def standing_of(html: str) -> dict[str, str]:
     """The section's lines, {heading: text}, spaces normalised (Babel puts a narrow one before PM)."""
     section = re.search(r'<section aria-labelledby="standing-heading">(.*?)</section>', html, re.S)
     assert section is not None
-    lines = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", section.group(1))
+    lines = re.findall(r"<dt class=\"col-sm-3\">([^<]+)</dt><dd class=\"col-sm-9\">([^<]+)</dd>", section.group(1))
     return {heading: re.sub(r"\s", " ", text) for heading, text in lines}
 
 

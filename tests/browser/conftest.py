@@ -6,8 +6,9 @@ served by a live werkzeug server in a background thread.
 * The live app uses the same database as the session's ``app`` fixture, with CSRF on, so the
   browser sends the real tokens. Tests use ``committed_db``: the server thread has its own
   connections and must see what the test commits (and the test what the server commits).
-* ``page`` is an :class:`AuditedPage`: every page it loads is checked with axe-core (serious
-  and critical violations fail the test) and for Content-Security-Policy violations. A page
+* ``page`` is an :class:`AuditedPage`: every page it loads is checked with axe-core at every
+  level it has (WCAG 2.0 to 2.2, A and AA, and best practices; serious and critical violations
+  fail the test) and for Content-Security-Policy violations. A page
   that loaded without being checked fails the test at teardown, so none slips through.
 * The route of each page checked is noted for the test; a test that passed must have checked
   the routes docs/accessibility-coverage.md credits it with (tests/browser/coverage.py).
@@ -34,6 +35,11 @@ from . import coverage
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FAILING_IMPACTS = {"serious", "critical"}
+# Every level axe-core can check, not only its defaults: WCAG 2.0, 2.1 and 2.2 at A and AA and
+# axe's best practices. Naming the tags also runs the rules axe leaves off by default, such as
+# WCAG 2.2's target-size (2.5.8).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 
 
 def _browser_missing() -> str | None:
@@ -265,7 +271,7 @@ class AuditedPage:
         self.audited.append(url)
         self.server.check_errors()
         self.check_csp()
-        results = self._axe.run(self._page)
+        results = self._axe.run(self._page, options=AXE_OPTIONS)
         failing = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
         if failing:
             raise AccessibilityViolation(f"axe found problems on {url}:\n" + describe_violations(failing))

@@ -666,7 +666,7 @@ def test_show_submission_in_full(organiser_client, event, full_submission, quest
                      text, re.S)
     assert re.search(r"<td>2</td>\s*<td>Charles Babbage</td>.*?charles@example.org.*?Cambridge.*?<td>Presenter</td>"
                      r".*?Invited, not linked yet", text, re.S)
-    assert re.search(r"Which format\?.*?hidden from reviewers.*?<dd>\s*Workshop", text, re.S)
+    assert re.search(r"Which format\?.*?hidden from reviewers.*?<dd class=\"col-sm-9\">\s*Workshop", text, re.S)
     assert "AI and Storage" in text
     assert "<li>Ada Lovelace: No</li>" in text and "<li>Charles Babbage: Yes</li>" in text
     assert re.search(r">paper\.pdf</a> \(paper, 1 page, 1 KB, ", text)

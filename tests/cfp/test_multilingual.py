@@ -216,7 +216,7 @@ def test_the_call_page_shows_the_readers_language_else_the_default(app, in_frenc
     assert f'<div class="prose"><p>{intro}</p>' in page
     assert f"<h3>{talk}</h3>" in page
     assert f"<p>{talk_description}</p>" in page
-    assert f"<dt>{track}</dt><dd>{track_description}</dd>" in page
+    assert f"<dt class=\"col-sm-3\">{track}</dt><dd class=\"col-sm-9\">{track_description}</dd>" in page
     assert "<h3>Full paper</h3>" in page  # not translated: the same for everyone
 
 
@@ -261,8 +261,8 @@ def test_an_author_submits_in_french_with_an_english_title(app, db, in_french):
     # The author reads it as written; the page states its language.
     page = text_of(client, path)
     assert "<h1>Alertes aux crues <span" in page
-    assert "<dt>Langue</dt><dd>Français</dd>" in page
-    assert "<dd>Exposé</dd>" in page and "<dd>Prévision</dd>" in page
+    assert "<dt class=\"col-sm-3\">Langue</dt><dd class=\"col-sm-9\">Français</dd>" in page
+    assert "<dd class=\"col-sm-9\">Exposé</dd>" in page and "<dd class=\"col-sm-9\">Prévision</dd>" in page
 
     # An English organiser reads the English title; a Spanish one, the French (no Spanish given).
     organiser = login(reader(app, "en"), in_french.organiser)
@@ -272,7 +272,7 @@ def test_an_author_submits_in_french_with_an_english_title(app, db, in_french):
     organiser.set_cookie("language", "es")
     page = text_of(organiser, f"/events/ews/manage/submissions/{submission.code}")
     assert "<h1>Alertes aux crues <span" in page
-    assert "<dt>Idioma</dt><dd>Français</dd>" in page
+    assert "<dt class=\"col-sm-3\">Idioma</dt><dd class=\"col-sm-9\">Français</dd>" in page
 
 
 def test_the_edit_form_keeps_the_translations_and_the_language(app, db, in_french):
@@ -435,7 +435,7 @@ def test_blind_reviewers_read_the_translations_and_still_not_the_authors(app, db
     page = text_of(client, f"/events/blind/review/submissions/{r.submission.code}")
     assert f"<h1>{r.submission.code}: Statistiques des marées</h1>" in page
     assert "Comment les <strong>organismes</strong> partagent leurs données." in page
-    assert "<dt>Langue</dt><dd>English</dd>" in page
+    assert "<dt class=\"col-sm-3\">Langue</dt><dd class=\"col-sm-9\">English</dd>" in page
     assert "Ada Author" not in page and "Analytical Institute" not in page
     assert "Statistiques des marées" in text_of(client, "/events/blind/review/mine")
 

@@ -211,8 +211,8 @@ def test_the_overview_counts_filters_and_totals(db, organiser_client, hybrid, un
 def test_the_registration_navigation_leads_to_the_delegations(organiser_client, hybrid):
     form, _members, _organiser = hybrid
     page = page_of(organiser_client, f"{base(form.event)}/new")
-    nav = re.search(r'<nav class="subnav" aria-label="Registration">(.*?)</nav>', page, re.S).group(1)
-    assert f'<a href="{base(form.event)}" aria-current="page">Delegations</a>' in nav
+    nav = re.search(r'<nav class="mb-3 d-print-none" aria-label="Registration">(.*?)</nav>', page, re.S).group(1)
+    assert f'<a class="nav-link active" href="{base(form.event)}" aria-current="page">Delegations</a>' in nav
 
 
 # One organisation ----------------------------------------------------------------------------------------------

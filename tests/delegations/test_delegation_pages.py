@@ -426,5 +426,5 @@ def test_the_organisers_list_and_detail_name_the_organisation_and_who_decides(ap
     assert "the focal point of UNEP decides" in html
     assert re.search(r"Oscar Observer.*?Pending approval</span> <span class=\"text-body-secondary small\">the organisers decide", html)
     detail = re.sub(r"\s+", " ", text(organiser.get(f"/events/assembly/manage/registrations/{waiting.id}")))
-    assert "<dt>Organisation</dt>" in detail and "UN Environment Programme (UNEP)" in detail
+    assert "<dt class=\"col-sm-3\">Organisation</dt>" in detail and "UN Environment Programme (UNEP)" in detail
     assert "The focal point of UN Environment Programme (you may decide in their place)" in detail

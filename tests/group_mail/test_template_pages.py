@@ -144,7 +144,7 @@ def test_preview_renders_with_a_real_record_and_keeps_the_typed_text(app, commit
     assert f'value="{typed_subject}"' in page and html.escape(typed_body, quote=False) in page
     assert "Preview (not saved)" in page
     assert f"Ada Author &lt;{author.email}&gt;" in page
-    assert '<dd id="preview-subject">About Data &lt;b&gt;bold&lt;/b&gt; &amp; more</dd>' in page
+    assert '<dd class="col-sm-9" id="preview-subject">About Data &lt;b&gt;bold&lt;/b&gt; &amp; more</dd>' in page
     text_part = re.search(r'<div class="card card-body mail-text" id="preview-text">(.*?)</div>', page, re.S).group(1)
     html_part = re.search(r'<div class="card card-body mail-html" id="preview-html">(.*?)</div>', page, re.S).group(1)
     title = "Data &lt;b&gt;bold&lt;/b&gt; &amp; more"

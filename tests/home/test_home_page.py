@@ -193,7 +193,7 @@ def todos(html: str, *, signed: bool = False) -> list[tuple[str, str]]:
     section = html.split('id="todos-title"', 1)[1].split("</section>", 1)[0]
     return [(unescape(href) if signed else payload(unescape(href)),
              re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", text))).strip())
-            for href, text in re.findall(r'<li><a href="([^"]+)">(.*?)</li>', section, re.S)]
+            for href, text in re.findall(r'<li class="list-group-item"><a href="([^"]+)">(.*?)</li>', section, re.S)]
 
 
 def payload(link: str) -> str:

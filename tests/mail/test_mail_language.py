@@ -167,7 +167,7 @@ def test_a_held_message_keeps_its_language_when_a_french_organiser_edits_it(app,
 
     db.session.refresh(message)
     assert message.body_html.startswith('<!doctype html>\n<html lang="es" dir="ltr">')
-    assert re.search(r'<dt>Language</dt><dd><span lang="es">Español</span></dd>', page.get_data(as_text=True))
+    assert re.search(r'<dt class="col-sm-3">Language</dt><dd class="col-sm-9"><span lang="es">Español</span></dd>', page.get_data(as_text=True))
 
 
 def test_the_editor_keeps_one_version_per_language(app, db):

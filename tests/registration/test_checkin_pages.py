@@ -127,20 +127,20 @@ def test_the_ticket_page_opens_with_its_token_alone(app, desk):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     html = response.get_data(as_text=True)
     assert f"<h1>Ticket for {desk.event.title}</h1>" in html
-    assert "<dt>Participant</dt><dd>Ada Lovelace</dd>" in html
-    assert "<dt>Category</dt><dd>Member agency</dd>" in html
-    assert "<dt>Attending</dt><dd>In person</dd>" in html
-    assert "<dt>Venue</dt><dd>Vienna International Centre</dd>" in html
+    assert "<dt class=\"col-sm-3\">Participant</dt><dd class=\"col-sm-9\">Ada Lovelace</dd>" in html
+    assert "<dt class=\"col-sm-3\">Category</dt><dd class=\"col-sm-9\">Member agency</dd>" in html
+    assert "<dt class=\"col-sm-3\">Attending</dt><dd class=\"col-sm-9\">In person</dd>" in html
+    assert "<dt class=\"col-sm-3\">Venue</dt><dd class=\"col-sm-9\">Vienna International Centre</dd>" in html
     assert f'src="/tickets/{ada.ticket_token}/qr.svg"' in html
     groups = " ".join(ada.ticket_token[i:i + 4] for i in range(0, len(ada.ticket_token), 4))
-    assert f"<code>{groups}</code>" in html
+    assert f'<code class="text-body">{groups}</code>' in html
     assert "not valid" not in html
 
 
 def test_an_online_participants_ticket_names_no_venue(app, desk):
     grace = confirmed(desk, "Grace Hopper", mode=AttendanceMode.ONLINE)
     html = app.test_client().get(f"/tickets/{grace.ticket_token}").get_data(as_text=True)
-    assert "<dt>Attending</dt><dd>Online</dd>" in html
+    assert "<dt class=\"col-sm-3\">Attending</dt><dd class=\"col-sm-9\">Online</dd>" in html
     assert "Venue" not in html
 
 

@@ -203,7 +203,7 @@ def test_the_question_editor_takes_the_question_in_the_other_languages(app, db, 
     badge = db.session.scalars(sa.select(RegistrationQuestion).where(RegistrationQuestion.label == "Badge")).one()
     assert badge.translations == {"label": {"fr": "Badge (couleur)"}, "help_text": {"es": "Elija un color."},
                                   "options": {"fr": "Bleu\nRouge"}}
-    assert f'<label for="q_{badge.id}-0">Bleu</label>' in page_in(app.test_client(), REGISTER, "fr")
+    assert f'<label class="form-check-label" for="q_{badge.id}-0">Bleu</label>' in page_in(app.test_client(), REGISTER, "fr")
 
 
 # Readers read their language ---------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def test_a_french_visitor_registers_in_french_and_is_mailed_the_french_category(
     assert "<p>Pour les <strong>membres</strong>.</p>" in page
     assert category_labels(page) == {"Agence membre": "Les agences des États membres."}
     assert re.search(r"<legend class=\"form-label fs-6 fw-semibold\">\s*Repas", page)
-    assert f'<label for="q_{diet.id}-1">Végétarien</label>' in page
+    assert f'<label class="form-check-label" for="q_{diet.id}-1">Végétarien</label>' in page
     response = client.post(REGISTER, data={"name": "Roxane Registrante", "email": "roxane@example.org",
                                            "category_id": str(members.id), "privacy_consent": "y",
                                            f"q_{diet.id}": "Vegetarian"})
@@ -232,13 +232,13 @@ def test_a_french_visitor_registers_in_french_and_is_mailed_the_french_category(
     # Their page, from the mail's link, in French: the category, the question and the option chosen.
     own_path = first_link(mail.body_text).replace("http://conference.test", "")
     own = page_in(client, own_path)
-    assert "<dd>Agence membre</dd>" in own
-    assert re.search(rf'<input checked id="q_{diet.id}-1" [^>]*value="Vegetarian">\s*<label for="q_{diet.id}-1">'
+    assert "<dd class=\"col-sm-9\">Agence membre</dd>" in own
+    assert re.search(rf'<input checked class="form-check-input" id="q_{diet.id}-1" [^>]*value="Vegetarian">\s*<label class="form-check-label" for="q_{diet.id}-1">'
                      r"Végétarien</label>", own)
     # Once changes are over, the answer as text: the option in French too.
     form.modification_deadline = form.opens_at
     db.session.flush()
-    assert "<dt>Repas</dt><dd>Végétarien</dd>" in page_in(client, own_path)
+    assert "<dt class=\"col-sm-3\">Repas</dt><dd class=\"col-sm-9\">Végétarien</dd>" in page_in(client, own_path)
 
 
 def test_a_spanish_reader_without_spanish_texts_reads_the_default_ones(app, translated):
@@ -283,8 +283,8 @@ def test_organisers_and_focal_points_read_names_in_their_language_and_the_csv_ke
     assert "<td>Agence membre</td>" in listing and "Member agency" not in listing
     assert f'<option value="{members.id}">Agence membre</option>' in listing
     shown = page_in(client, f"/events/{SLUG}/manage/registrations/{registration.id}")
-    assert "<dd>Membres et observateurs</dd>" in shown and "<dd>Agence membre</dd>" in shown
-    assert "<dt>Repas</dt>" in shown
+    assert "<dd class=\"col-sm-9\">Membres et observateurs</dd>" in shown and "<dd class=\"col-sm-9\">Agence membre</dd>" in shown
+    assert "<dt class=\"col-sm-3\">Repas</dt>" in shown
     overview = page_in(client, SETUP)
     assert "Membres et observateurs</h3>" in overview and ">Agence membre</a>" in overview
     assert '<th scope="row">Agence membre</th>' in page_in(client, f"/events/{SLUG}/manage/check-in")

@@ -339,7 +339,7 @@ def test_reconfirmation_request_by_a_local_date_and_the_participant_button(app, 
     assert mail_to("reconfirmation_request") == ["ana@example.org", "ben@example.org"]
     page = page_of(organiser_client, url)
     assert "Reconfirmation is requested; 2 participants are asked by mail." in flashes(page)
-    assert re.search(r"<dt>Not reconfirmed yet</dt><dd>2</dd>", page)
+    assert re.search(r"<dt class=\"col-sm-3\">Not reconfirmed yet</dt><dd class=\"col-sm-9\">2</dd>", page)
     assert f'value="{local}"' in page
 
     # Ana reconfirms through the button of her signed link, without an account.
@@ -349,7 +349,7 @@ def test_reconfirmation_request_by_a_local_date_and_the_participant_button(app, 
     assert answer.status_code == 302 and answer.headers["Location"] == f"/registrations/{token}"
     assert people["ana"].reconfirmed_at is not None
     assert actions_on(people["ana"])[-1] == "registration.reconfirmed"
-    assert re.search(r"<dt>Reconfirmed</dt><dd>1</dd>", page_of(organiser_client, url))
+    assert re.search(r"<dt class=\"col-sm-3\">Reconfirmed</dt><dd class=\"col-sm-9\">1</dd>", page_of(organiser_client, url))
     # Online Eva has nothing to reconfirm; a forged link does not work.
     post(visitor, f"/registrations/{ops.manage_token(people['eva'])}/reconfirm")
     assert people["eva"].reconfirmed_at is None
@@ -409,5 +409,5 @@ def test_a_virtual_event_asks_online_and_an_exempt_category_is_named(app, db):
     local = (utcnow() + 30 * DAY).strftime("%Y-%m-%dT10:00")
     assert post(organiser_client, url, data={"by": local, "reminder_hours": "24"}).status_code == 302
     assert mail_to("reconfirmation_request") == ["ana@example.org"]
-    assert "<dt>Asked</dt><dd>Participants attending online</dd>" in page_of(organiser_client, url)
+    assert "<dt class=\"col-sm-3\">Asked</dt><dd class=\"col-sm-9\">Participants attending online</dd>" in page_of(organiser_client, url)
 

@@ -323,7 +323,7 @@ def test_a_question_limited_to_a_category(app, db, form, organiser, client_of):
             "category_ids": [str(public.id)]}
     page = client.post(url, data=data).get_data(as_text=True)
     assert "Give at least two options, one per line." in error_of(page, "options")
-    assert value_of(page, "label") == "Meal" and f'<input checked id="category_ids-1" name="category_ids" type="checkbox" value="{public.id}">' in page
+    assert value_of(page, "label") == "Meal" and f'<input checked class="form-check-input" id="category_ids-1" name="category_ids" type="checkbox" value="{public.id}">' in page
     data["options"] = "Fish\nVegetarian\n"
     assert client.post(url, data=data).status_code == 302
     db.session.expire_all()
@@ -442,7 +442,7 @@ def test_a_question_is_marked_sensitive(app, db, form, organiser, client_of):
     db.session.expire_all()
     question = db.session.scalars(sa.select(RegistrationQuestion)).one()
     assert question.sensitive is True
-    assert 'Short text <span class="badge text-bg-light border">sensitive</span>' in page_of(client, base(form.event))
+    assert 'Short text <span class="badge text-bg-warning">sensitive</span>' in page_of(client, base(form.event))
     assert '<input aria-describedby="hint-sensitive" checked class="form-check-input" id="field-sensitive"' in page_of(client, f"{base(form.event)}/questions/{question.id}")
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "registration.question_created")).one()
     assert entry.details["sensitive"] is True

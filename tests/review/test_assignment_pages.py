@@ -140,7 +140,7 @@ def test_add_reviewer_select_lists_only_eligible_reviewers(app, setting):
     db.session.flush()
 
     page = client_as(app, setting, "organiser").get(url(setting, "assignments")).get_data(as_text=True)
-    select = re.search(rf'<select name="reviewer_id" id="reviewer-for-{setting.data_talk.id}">(.*?)</select>',
+    select = re.search(rf'<select class="form-select form-select-sm w-auto" name="reviewer_id" id="reviewer-for-{setting.data_talk.id}">(.*?)</select>',
                        page, re.DOTALL).group(1)
     options = [html.unescape(o) for o in re.findall(r"<option[^>]*>(.*?)</option>", select)]
     assert options == ["Rita Reviewer (0 of 10, eager)"]

@@ -94,7 +94,7 @@ def test_committee_invitation_with_bad_input_keeps_what_was_typed(org, call, db)
     assert response.status_code == 200
     assert "Enter a valid email address." in error_of(html, "email")
     assert 'value="not an address"' in html and "Keep me</textarea>" in html
-    assert f'checked id="track_ids-0" name="track_ids" type="checkbox" value="{call.data.id}"' in html
+    assert f'checked class="form-check-input" id="track_ids-0" name="track_ids" type="checkbox" value="{call.data.id}"' in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamInvitation)) == 0
 
 

@@ -334,7 +334,7 @@ def test_reviewers_never_learn_each_others_names(app, db, mode):
         assert leaks_in(pages, mails, lambda text, details=details: [
             d for d in details if d.casefold() in text.casefold()]) == {}
         page = pages[show][2].decode()
-        assert re.search(rf"<h3 id=\"review-\d+\">{their_label}", page)  # their review
+        assert re.search(rf'<h3 class="card-header h5" id="review-\d+">{their_label}', page)  # their review
         assert f"<strong>{their_label}</strong>" in page  # their comment
         assert any(m.subject.endswith(f"new comment from {their_label}") for m in mails)
 

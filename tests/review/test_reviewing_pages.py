@@ -314,17 +314,17 @@ def test_posting_to_the_discussion(app, db):
     response = client.post(show + "/discussion", data={"body": "Should we accept?"})
     assert response.status_code == 302 and response.location.endswith(show + "#discussion")
     text = page(client, show)
-    assert "Should we accept?" in text and "<p><strong>You</strong>, " in text
+    assert "Should we accept?" in text and '<p class="mb-1"><strong>You</strong>, ' in text
     assert "Should we accept?" not in page(client_of(app, r.author),
                                            f"/events/{r.event.slug}/submissions/{r.submission.code}")
 
 
 def commenters(text: str) -> list[str]:
-    return re.findall(r"<li><p><strong>(.*?)</strong>, ", text)
+    return re.findall(r'<li class="border-start border-3 ps-3 mb-3"><p class="mb-1"><strong>(.*?)</strong>, ', text)
 
 
 def review_headings(text: str) -> list[str]:
-    return [h.strip() for h in re.findall(r'<h3 id="review-\d+">(.*?)</h3>', text)]
+    return [h.strip() for h in re.findall(r'<h3 class="card-header h5" id="review-\d+">(.*?)</h3>', text)]
 
 
 @pytest.mark.parametrize("mode", [BlindMode.SINGLE_BLIND, BlindMode.DOUBLE_BLIND])
