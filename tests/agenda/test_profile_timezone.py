@@ -78,6 +78,6 @@ def test_the_editor_keeps_the_event_zone_for_a_person_elsewhere(app, db):
     built.organiser.timezone = "Asia/Tokyo"
     _db.session.flush()
     page = text(login(app.test_client(), built.organiser).get(f"/events/{built.event.slug}/manage/agenda"))
-    assert "Times are shown in Europe/Zurich." in page  # the footer agrees with the editor's own note
+    assert "Times are shown in Europe/Zurich, the event" in page  # the footer agrees with the editor's own note
     assert "Times are in the event's time zone, Europe/Zurich." in page.replace("&#39;", "'")
     assert "Asia/Tokyo" not in page

@@ -33,6 +33,7 @@ KNOWN_ELSEWHERE = {
     "privacy-note": "_macros/forms.html",
     "translations": "_macros/forms.html",
     "state-counts": "cfp_manage/submissions.html",
+    "timezone-statement": "base.html (tests/app/test_i18n.py finds the footer's sentence by it)",
 }
 
 CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')

@@ -380,7 +380,7 @@ def test_only_organisers_get_the_programme_todos(app, person):
 
 def work_of(html: str, slug: str) -> list[tuple[str, str]]:
     """(label, address) of the parts of the event the Home offers the person."""
-    card = html.split(f'id="work-{slug}"', 1)[1].split('<li class="card', 1)[0].split("</section>", 1)[0]
+    card = html.split(f'id="work-{slug}"', 1)[1].split('<li class="col"', 1)[0].split("</section>", 1)[0]
     return re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', card)
 
 
