@@ -15,7 +15,10 @@ def init_app(app: Flask) -> None:
         mail,  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
         personal_data,
     )
-    from conference.events.web import signup  # noqa: F401, PLC0415  (deferred: runs in create_app; sign-up page)
+    from conference.events.web import (  # noqa: PLC0415  (deferred: runs in create_app)
+        series_views,  # noqa: F401, PLC0415  (deferred: runs in create_app; series pages)
+        signup,  # noqa: F401, PLC0415  (deferred: runs in create_app; sign-up page)
+    )
     from conference.events.web.views import bp, event_page_language  # noqa: PLC0415  (deferred: runs in create_app)
 
     app.register_blueprint(bp)
