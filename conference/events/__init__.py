@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         personal_data,
     )
     from conference.events.web import (  # noqa: PLC0415  (deferred: runs in create_app)
+        clone_views,  # noqa: F401, PLC0415  (deferred: runs in create_app; new event from an earlier one)
         series_views,  # noqa: F401, PLC0415  (deferred: runs in create_app; series pages)
         signup,  # noqa: F401, PLC0415  (deferred: runs in create_app; sign-up page)
     )

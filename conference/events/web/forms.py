@@ -105,3 +105,12 @@ class InviteForm(BaseForm):
                        validators=[DataRequired(_l("Enter the email address to invite.")), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=TeamRole.REVIEWER.value)
     message = TextAreaField(_l("Personal message (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class CloneForm(BaseForm):
+    source = SelectField(_l("Earlier event"), validators=[DataRequired(_l("Choose the event to start from."))])
+    title = StringField(_l("Title of the new event"),
+                        validators=[DataRequired(_l("Give the event a title.")), Length(max=200)])
+    slug = StringField(_l("Web address"),
+                       validators=[DataRequired(_l("Choose the event's web address.")), Length(max=64)])
+    start_date = DateField(_l("First day"), validators=[DataRequired(_l("Give the first day as a date."))])
