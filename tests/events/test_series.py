@@ -16,7 +16,7 @@ from conference.events.enums import SeriesFrequency
 from conference.events.models import Series
 
 from .. import factories
-from ..conftest import login
+from ..conftest import login, reader
 from ..query_counting import grow
 from .test_event_pages import FORM, error_of, event_by_slug
 
@@ -141,3 +141,10 @@ def test_the_series_page_runs_a_fixed_number_of_queries(client, db):
 
     small, large = grow(db, client, f"/series/{series.slug}/", add_edition, start=2, end=12)
     assert large == small
+
+
+def test_the_series_page_reads_in_the_visitors_language(app, db):
+    series = make_series(name_translations={"fr": "Symposium technique de l'Équipe spéciale"})
+    page = reader(app, "fr").get(f"/series/{series.slug}/").get_data(as_text=True)
+    assert "<h1>Symposium technique de l&#39;Équipe spéciale</h1>" in page
+    assert f"<h1>{series.name}</h1>" in reader(app, "en").get(f"/series/{series.slug}/").get_data(as_text=True)
