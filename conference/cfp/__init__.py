@@ -13,11 +13,13 @@ def init_app(app: Flask) -> None:
         mail,  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
         personal_data,
     )
+    from conference.cfp.cloning import clone_call  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.cfp.queries import call_standing, stored_file_digests  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.cfp.web.manage import bp as manage_bp  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.cfp.web.manage_list import list_submissions  # noqa: F401, PLC0415  (deferred: its pages)
     from conference.cfp.web.views import bp  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.core import unreferenced  # noqa: PLC0415  (deferred: runs in create_app)
+    from conference.events import cloning  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.events.web.views import event_page  # noqa: PLC0415  (deferred: runs in create_app)
 
     app.register_blueprint(bp)
@@ -26,3 +28,4 @@ def init_app(app: Flask) -> None:
     unreferenced.refer_from("submission files", stored_file_digests)
     core_personal_data.register("cfp", tables=personal_data.TABLES, export=personal_data.export,
                                 erase=personal_data.erase, binds=personal_data.binds)
+    cloning.register("cfp", clone_call)

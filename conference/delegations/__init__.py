@@ -18,12 +18,16 @@ def init_app(app: Flask) -> None:
         mail,  # noqa: F401, PLC0415  (registers its templates)
         personal_data,
     )
+    from conference.delegations.cloning import clone_delegations  # noqa: PLC0415  (deferred, see above)
     from conference.delegations.delegations import run_deadlines  # noqa: PLC0415  (deferred, see above)
     from conference.delegations.for_registration import PROVIDED  # noqa: PLC0415  (deferred, see above)
     from conference.delegations.web import admin, views  # noqa: F401, PLC0415  (routes on the registration blueprint)
+    from conference.events import cloning  # noqa: PLC0415  (deferred, see above)
     from conference.registration import organisations  # noqa: PLC0415  (deferred, see above)
 
     jobs.register("delegation_deadlines", run_deadlines)
     organisations.provide(PROVIDED)
     core_personal_data.register("delegations", tables=personal_data.TABLES, export=personal_data.export,
                                 erase=personal_data.erase, binds=personal_data.binds)
+    # Its organisations name the categories registration copied first.
+    cloning.register("delegations", clone_delegations, after=("registration",))

@@ -18,6 +18,7 @@ from conference.demo.cfp import load_call
 from conference.demo.papers import DEMO_AUTHORS
 from conference.demo.registration import load_registrations
 from conference.demo.review import load_review
+from conference.demo.series import load_series
 from conference.demo.symposium_agenda import load_symposium_agenda
 from conference.errors import NotAllowed
 from conference.events import setup as event_ops
@@ -182,4 +183,5 @@ def load_demo() -> str:
     lines.append(load_registrations(symposium, conference, organiser=organiser, participant=users["participant"]))
     lines.append(load_agenda(conference, organiser=organiser))
     lines.append(load_symposium_agenda(symposium, organiser=organiser))
+    lines.append(load_series(symposium, organiser=organiser, titles=SYMPOSIUM_TITLE))
     return "\n".join(lines)

@@ -15,7 +15,11 @@ def init_app(app: Flask) -> None:
         mail,  # noqa: F401, PLC0415  (deferred: runs in create_app; registers templates)
         personal_data,
     )
-    from conference.events.web import signup  # noqa: F401, PLC0415  (deferred: runs in create_app; sign-up page)
+    from conference.events.web import (  # noqa: PLC0415  (deferred: runs in create_app)
+        clone_views,  # noqa: F401, PLC0415  (deferred: runs in create_app; new event from an earlier one)
+        series_views,  # noqa: F401, PLC0415  (deferred: runs in create_app; series pages)
+        signup,  # noqa: F401, PLC0415  (deferred: runs in create_app; sign-up page)
+    )
     from conference.events.web.views import bp, event_page_language  # noqa: PLC0415  (deferred: runs in create_app)
 
     app.register_blueprint(bp)

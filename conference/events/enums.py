@@ -24,3 +24,11 @@ class TeamRole(enum.StrEnum):
     TRACK_CHAIR = "track_chair"
     REVIEWER = "reviewer"
     DESK = "desk"  # check-in desk staff: the event's check-in, nothing else
+
+
+class SeriesFrequency(enum.StrEnum):
+    """How often a series' editions come round (what its page says, not a schedule)."""
+
+    YEARLY = "yearly"
+    EVERY_TWO_YEARS = "every_two_years"
+    IRREGULAR = "irregular"

@@ -12,7 +12,7 @@ from conference.accounts.models import User
 from conference.core.translations import EVENT_LANGUAGES, Translatable, TranslationsOf
 from conference.core.types import UTCDateTime, enum_type, utcnow
 from conference.errors import NotAllowed
-from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
+from conference.events.enums import EventFormat, EventKind, EventStatus, SeriesFrequency, TeamRole
 from conference.extensions import Model, db
 
 if TYPE_CHECKING:  # for the type checker only: lazy messages, and the areas above (see Event's backrefs)
@@ -57,10 +57,13 @@ class Event(Translatable, Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The series the event is an edition of (None: a one-off event).
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id", ondelete="SET NULL"), index=True)
 
     roles: Mapped[list[EventRole]] = relationship(
         back_populates="event", cascade="all, delete-orphan", lazy="selectin"
     )
+    series: Mapped[Series | None] = relationship(back_populates="editions")
 
     # The areas above attach their one-per-event settings as backrefs when their models are
     # mapped; declared here for the type checker only, so that this area names none of them.
@@ -152,6 +155,40 @@ class Event(Translatable, Model):
 
     def can_review(self, user) -> bool:
         return self.is_reviewer(user) or self.can_manage_reviewing(user)
+
+
+class Series(Translatable, Model):
+    """Events that come round again (the task force's technical symposium, yearly): each edition
+    is an event of its own, and the series' page lists them. Its texts may be given in every
+    language of the site (a series belongs to no one event)."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    frequency: Mapped[SeriesFrequency] = mapped_column(enum_type(SeriesFrequency), default=SeriesFrequency.YEARLY)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    editions: Mapped[list[Event]] = relationship(back_populates="series", passive_deletes=True,
+                                                 order_by="Event.start_date")
+
+    TRANSLATED = ("name", "description")
+    name_translations = TranslationsOf("name")
+    description_translations = TranslationsOf("description")
+
+    def __repr__(self) -> str:
+        return f"<Series {self.slug}>"
+
+    @staticmethod
+    def can_create(user) -> bool:
+        """Whoever may create events (site admins among them) may start a series."""
+        return bool(user.can_create_event() or user.can_administer())
+
+    def can_edit(self, user) -> bool:
+        return self.can_create(user)
 
 
 class EventRole(Model):

@@ -1,6 +1,6 @@
 """What events hold about a person (their team roles and the invitations sent to their address),
-for the export and for erasure (see conference.core.personal_data). The events they created keep
-referring to the account, which is erased in place."""
+for the export and for erasure (see conference.core.personal_data). The events and series they
+created keep referring to the account, which is erased in place."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from conference.core.personal_data import Person, iso, not_over_since
 from conference.events.models import Event, EventRole, TeamInvitation
 from conference.extensions import db
 
-TABLES = ("event", "event_role", "team_invitation")
+TABLES = ("event", "event_role", "team_invitation", "series")
 
 
 def _invitations(email: str) -> list[TeamInvitation]:

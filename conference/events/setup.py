@@ -23,7 +23,7 @@ from conference.core.translations import clean_translations
 from conference.core.types import utcnow
 from conference.errors import DomainError, InvalidState, NotAllowed, ValidationFailed
 from conference.events.enums import EventFormat, EventKind, EventStatus, TeamRole
-from conference.events.models import Event, EventRole
+from conference.events.models import Event, EventRole, Series
 from conference.extensions import db
 from conference.i18n import default_language, format_date, languages, supported
 
@@ -34,11 +34,12 @@ RESERVED_SLUGS = frozenset({"new", "mine", "admin", "api", "static"})
 EDITABLE_FIELDS = (
     "kind", "title", "slug", "start_date", "end_date", "timezone", "format",
     "venue", "online_details", "contact_email", "description", "default_language", "languages",
-    "title_translations", "description_translations",
+    "title_translations", "description_translations", "series_id",
 )
 # Settings an event may be created without: the site's default language, only that language,
 # no translations.
-OPTIONAL_FIELDS = frozenset({"default_language", "languages", "title_translations", "description_translations"})
+OPTIONAL_FIELDS = frozenset({"default_language", "languages", "title_translations", "description_translations",
+                             "series_id"})
 
 
 def _clean(values: dict) -> dict:
@@ -64,6 +65,8 @@ def _clean(values: dict) -> dict:
     values["description_translations"] = clean_translations(
         values.get("description_translations"), field="description_translations", languages=others,
         max_length=50000)
+    if values.get("series_id") is not None and db.session.get(Series, values["series_id"]) is None:
+        raise DomainError(_("Choose one of the options."), field="series_id")
     return values
 
 

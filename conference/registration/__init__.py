@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     # the areas below registered the mail placeholder sets this area's templates build on; and
     # importing the package (for its models) must not load its pages.
     from conference.core import jobs, unreferenced  # noqa: PLC0415  (deferred, see above)
+    from conference.events import cloning  # noqa: PLC0415  (deferred, see above)
     from conference.events.web.views import event_page  # noqa: PLC0415  (deferred, see above)
     from conference.mail import opt_outs  # noqa: PLC0415  (deferred, see above)
     from conference.registration import (  # noqa: PLC0415  (deferred, see above)
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
         participants,
         personal_data,  # noqa: PLC0415  (deferred: runs in create_app)
     )
+    from conference.registration.cloning import clone_registration  # noqa: PLC0415  (deferred, see above)
     from conference.registration.queries import entry_for  # noqa: PLC0415  (deferred, see above)
     from conference.registration.reconfirmation import run_reconfirmation  # noqa: PLC0415  (deferred, see above)
     from conference.registration.registrations import expire_offers  # noqa: PLC0415  (deferred, see above)
@@ -38,3 +40,4 @@ def init_app(app: Flask) -> None:
     opt_outs.opt_out_removed.connect(participants.follow_opt_back_in)
     core_personal_data.register("registration", tables=personal_data.TABLES, export=personal_data.export,
                                 erase=personal_data.erase, binds=personal_data.binds)
+    cloning.register("registration", clone_registration)

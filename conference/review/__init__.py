@@ -11,10 +11,12 @@ def init_app(app: Flask) -> None:
     # the areas below registered the mail placeholder sets this area's templates build on; and
     # importing the package (for its models) must not load its pages.
     from conference.cfp.web.views import submission_page  # noqa: PLC0415  (deferred, see above)
+    from conference.events import cloning  # noqa: PLC0415  (deferred, see above)
     from conference.review import (  # noqa: PLC0415  (deferred: runs in create_app)
         mail,  # noqa: F401, PLC0415  (registers its templates)
         personal_data,
     )
+    from conference.review.cloning import clone_review  # noqa: PLC0415  (deferred, see above)
     from conference.review.decisions import released_reviews  # noqa: PLC0415  (deferred, see above)
     from conference.review.web import bp  # noqa: PLC0415  (deferred, see above)
 
@@ -22,3 +24,4 @@ def init_app(app: Flask) -> None:
     submission_page.provide("author_reviews", released_reviews)
     core_personal_data.register("review", tables=personal_data.TABLES, export=personal_data.export,
                                 erase=personal_data.erase, binds=personal_data.binds)
+    cloning.register("review", clone_review)

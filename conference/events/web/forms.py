@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from conference.events.enums import EventFormat, EventKind, TeamRole
+from conference.events.enums import EventFormat, EventKind, SeriesFrequency, TeamRole
 from conference.i18n import default_language, language_choices
 from conference.web.common import BaseForm, TimezoneField
 from conference.web.fields import CheckboxesField, TranslationsField
@@ -30,6 +30,12 @@ ROLE_CHOICES = [
     SelectChoice(TeamRole.REVIEWER.value, _l("Reviewer")),
     SelectChoice(TeamRole.DESK.value, _l("Check-in desk")),
 ]
+
+
+def optional_id(value) -> int | None:
+    """A chosen row's id; "" (none chosen) or anything else not a number is None."""
+    text = str(value or "")
+    return int(text) if text.isdigit() else None
 
 
 class EventForm(BaseForm):
@@ -55,6 +61,7 @@ class EventForm(BaseForm):
     title_translations = TranslationsField(_l("Title in the event's other languages"), max_length=200)
     description_translations = TranslationsField(_l("Description in the event's other languages"),
                                                  multiline=True, max_length=50000)
+    series_id = SelectField(_l("Series"), coerce=optional_id, validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,8 +73,44 @@ class EventForm(BaseForm):
             self.languages.data = [self.default_language.data]
 
 
+FREQUENCY_CHOICES = [
+    SelectChoice(SeriesFrequency.YEARLY.value, _l("Every year")),
+    SelectChoice(SeriesFrequency.EVERY_TWO_YEARS.value, _l("Every two years")),
+    SelectChoice(SeriesFrequency.IRREGULAR.value, _l("From time to time")),
+]
+
+FREQUENCY_LABELS = {SeriesFrequency(choice.value): choice.label for choice in FREQUENCY_CHOICES}
+
+
+def series_choices(field: SelectField, series: list) -> None:
+    """Offer ``series`` (and none) in ``field``."""
+    field.choices = [SelectChoice("", _l("None: a one-off event")),
+                     *(SelectChoice(str(s.id), s.tr("name")) for s in series)]
+
+
+class SeriesForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the series a name.")), Length(max=200)])
+    name_translations = TranslationsField(_l("Name in the site's other languages"), max_length=200)
+    slug = StringField(_l("Web address"),
+                       validators=[DataRequired(_l("Choose the series' web address.")), Length(max=64)])
+    frequency = RadioField(_l("How often"), choices=FREQUENCY_CHOICES, default=SeriesFrequency.YEARLY.value,
+                           validators=[DataRequired(_l("Choose how often the series comes round."))])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50000)])
+    description_translations = TranslationsField(_l("Description in the site's other languages"),
+                                                 multiline=True, max_length=50000)
+
+
 class InviteForm(BaseForm):
     email = EmailField(_l("Email address"),
                        validators=[DataRequired(_l("Enter the email address to invite.")), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=TeamRole.REVIEWER.value)
     message = TextAreaField(_l("Personal message (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class CloneForm(BaseForm):
+    source = SelectField(_l("Earlier event"), validators=[DataRequired(_l("Choose the event to start from."))])
+    title = StringField(_l("Title of the new event"),
+                        validators=[DataRequired(_l("Give the event a title.")), Length(max=200)])
+    slug = StringField(_l("Web address"),
+                       validators=[DataRequired(_l("Choose the event's web address.")), Length(max=64)])
+    start_date = DateField(_l("First day"), validators=[DataRequired(_l("Give the first day as a date."))])

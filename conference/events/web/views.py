@@ -11,11 +11,12 @@ from flask_login import current_user, login_required
 from conference.core.bounds import id_or_none, storable
 from conference.core.types import utcnow
 from conference.errors import DomainError
+from conference.events import series as series_ops
 from conference.events import setup as event_ops
 from conference.events import team
 from conference.events.enums import TeamRole
-from conference.events.models import Event, EventRole, TeamInvitation
-from conference.events.web.forms import EventForm, InviteForm
+from conference.events.models import Event, EventRole, Series, TeamInvitation
+from conference.events.web.forms import EventForm, InviteForm, series_choices
 from conference.events.web.nav import event_bar
 from conference.extensions import db
 from conference.web.common import current_actor, edit_page, load_of_event, paginate, require, run_action
@@ -67,7 +68,8 @@ def load_managed_event(slug: str) -> Event:
 def index():
     today = dt.datetime.now(zoneinfo.ZoneInfo("UTC")).date()
     upcoming, past = event_ops.published_events(today=today)
-    return render_template("events/index.html", upcoming=upcoming, past=past)
+    return render_template("events/index.html", upcoming=upcoming, past=past, series=series_ops.all_series(),
+                           can_create_series=current_user.is_authenticated and Series.can_create(current_user))
 
 
 def _event_fields(form: EventForm) -> dict:
@@ -79,6 +81,7 @@ def _event_fields(form: EventForm) -> dict:
 def create_event():
     require(current_user.can_create_event())
     form = EventForm(contact_email=current_user.email)
+    series_choices(form.series_id, series_ops.all_series())
     return edit_page(form, lambda: event_ops.create_event(actor=current_actor(), **_event_fields(form)),
                      saved=_("The event is created as a draft: only its team sees it until you publish it."),
                      back=lambda created: url_for("events.show_event", slug=created.slug),
@@ -98,6 +101,7 @@ def show_event(slug):
 def edit_event(slug):
     event = load_managed_event(slug)
     form = EventForm(obj=event)
+    series_choices(form.series_id, series_ops.all_series())
     show_languages(form, event.other_languages)
     return edit_page(form, lambda: event_ops.update_event(event, actor=current_actor(), **_event_fields(form)),
                      saved=_("The event is saved."), back=lambda saved: url_for("events.show_event", slug=saved.slug),
