@@ -44,9 +44,9 @@ from conference.core.translations import translated
 from conference.errors import DomainError, NotAllowed
 from conference.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from conference.i18n import (
-    datetime_filter,
     format_date,
     format_date_range,
+    format_datetime,
     language_choices,
     language_name,
     select_locale,
@@ -180,7 +180,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["tr"] = translated  # a list's texts in the reader's language
     app.jinja_env.filters["web_link"] = web_link  # a stored address as a link's target, or None
-    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["datetime"] = format_datetime  # one format per locale; the zone is the caller's choice
     app.jinja_env.filters["date"] = format_date
     # Names and labels joined in the reader's language; counts use Flask-Babel's numberformat,
     # decimalformat and percentformat filters.

@@ -155,12 +155,6 @@ def format_datetime(value: dt.datetime | None, *, tz: str | None = None) -> str:
     return f"{format_wall_clock(local.replace(tzinfo=None))} ({zone.key})"
 
 
-def datetime_filter(value: dt.datetime | None, _style: str | None = None, *, tz: str | None = None) -> str:
-    """The templates' ``|datetime`` filter. Templates written before the site had one format pass a
-    style ('short', 'medium'); it no longer changes anything: every date and time reads the same."""
-    return format_datetime(value, tz=tz)
-
-
 def format_date(value: dt.date | None, format: str = "medium") -> str:
     if value is None:
         return ""
