@@ -154,7 +154,7 @@ def csl_item(record: ArchiveRecord, *, page_url: str) -> dict:
     item: dict = {"id": f"archive{record.id}", "type": kind, "title": record.title, "author": authors,
                   "issued": {"date-parts": [issued]}, "language": record.language, "URL": record.url or page_url}
     if container := container_title(record):
-        item["container-title"] = item["event-title"] = container
+        item["container-title"] = item["event"] = container  # "event": CSL 1.0.1's name, which readers know
     optional = {"publisher": record.publisher, "abstract": record.abstract, "DOI": record.doi or "",
                 "keyword": ", ".join(record.keywords)}
     item.update({key: value for key, value in optional.items() if value})
