@@ -44,6 +44,15 @@ def authors_text(authors: list[dict[str, str]]) -> str:
     return "\n".join(f"{a['name']}; {a['affiliation']}" if a.get("affiliation") else a["name"] for a in authors)
 
 
+def record_data(record) -> dict:
+    """A record's values as the form shows them (lists as typed: an author per line, keywords by commas)."""
+    return {"kind": record.kind.value, "title": record.title, "authors": authors_text(record.authors),
+            "abstract": record.abstract, "keywords": ", ".join(record.keywords),
+            "themes": [theme.id for theme in record.themes], "language": record.language, "licence": record.licence,
+            "year": record.year, "published_on": record.published_on, "doi": record.doi or "", "url": record.url or "",
+            "publisher": record.publisher, "event_id": record.event_id}
+
+
 class RecordForm(BaseForm):
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default=RecordKind.PAPER.value)
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the title.")), Length(max=500)])
@@ -64,12 +73,12 @@ class RecordForm(BaseForm):
     event_id = SelectField(_l("Event"), coerce=id_or_none, validate_choice=False)
     file = FileField(_l("File (optional)"))
 
-    def __init__(self, *args, events: list[Event], themes: list[Theme], allow_no_event: bool, **kwargs):
+    def __init__(self, *args, events: list[Event], vocabulary: list[Theme], allow_no_event: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.events = {event.id: event for event in events}
         blank = [SelectChoice("", _l("None (a resource of the whole site)"))] if allow_no_event else []
         self.event_id.choices = blank + [SelectChoice(event.id, event.tr("title")) for event in events]
-        self.themes.choices = [SelectChoice(theme.id, theme.tr("name")) for theme in themes]
+        self.themes.choices = [SelectChoice(theme.id, theme.tr("name")) for theme in vocabulary]
 
     def details(self) -> RecordDetails:
         """What was typed, for the domain (which checks it again)."""

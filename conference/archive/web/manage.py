@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from conference.archive import records, resources, themes, withdrawal
 from conference.archive.models import ArchiveRecord, Theme, managed_event_ids, may_manage_archive
 from conference.archive.queries import PAGE_SIZE, all_themes, managed_records
-from conference.archive.web.forms import RecordForm, ThemeForm, WithdrawForm, authors_text, page_labels
+from conference.archive.web.forms import RecordForm, ThemeForm, WithdrawForm, page_labels, record_data
 from conference.core.files import Upload
 from conference.core.types import utcnow
 from conference.events.models import Event
@@ -37,12 +37,8 @@ def _record_form(record: ArchiveRecord | None = None) -> RecordForm:
     query = sa.select(Event).order_by(Event.start_date.desc())
     if not admin:
         query = query.where(Event.id.in_(managed_event_ids(current_user)))
-    form = RecordForm(obj=record, events=list(db.session.scalars(query)), themes=all_themes(), allow_no_event=admin)
-    if record is not None and not form.is_submitted():
-        form.authors.data = authors_text(record.authors)
-        form.keywords.data = ", ".join(record.keywords)
-        form.themes.data = [theme.id for theme in record.themes]
-    return form
+    return RecordForm(data=None if record is None else record_data(record), events=list(db.session.scalars(query)),
+                      vocabulary=all_themes(), allow_no_event=admin)
 
 
 def _upload(form: RecordForm) -> Upload | None:
