@@ -53,7 +53,7 @@ class ArchiveRecord(Model):
         sa.UniqueConstraint("doi", name="uq_archive_record_doi"),
         sa.UniqueConstraint("url", name="uq_archive_record_url"),
         sa.CheckConstraint("year BETWEEN 1000 AND 9999", name="plausible_year"),
-        sa.CheckConstraint("source <> 'external' OR doi IS NOT NULL OR url IS NOT NULL", name="external_has_link"),
+        sa.CheckConstraint("source <> 'external' OR doi IS NOT NULL OR url IS NOT NULL", name="resource_has_doi_or_url"),
         sa.CheckConstraint("source <> 'event' OR event_id IS NOT NULL", name="event_record_has_event"),
         sa.CheckConstraint("state <> 'withdrawn' OR (withdrawn_at IS NOT NULL AND withdrawal_reason <> '')",
                            name="withdrawn_with_reason"),

@@ -14,7 +14,7 @@ from conference.errors import DomainError, NotAllowed
 from conference.extensions import db
 
 
-def add_external_resource(*, details: RecordDetails, actor, upload: files.Upload | None = None) -> ArchiveRecord:
+def add_resource(*, details: RecordDetails, actor, upload: files.Upload | None = None) -> ArchiveRecord:
     """A resource kept by its DOI or address (at least one of them: that is what makes it findable
     and never stored twice). Site administrators add any; an organiser adds one to an event they
     manage (say, a report presented there)."""

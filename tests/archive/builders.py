@@ -29,7 +29,7 @@ def make_record(event, actor, **overrides) -> ArchiveRecord:
 def make_resource(actor, **overrides) -> ArchiveRecord:
     overrides.setdefault("kind", RecordKind.REPORT)
     overrides.setdefault("doi", "10.5555/report.2026")
-    return resources.add_external_resource(details=details(**overrides), actor=actor)
+    return resources.add_resource(details=details(**overrides), actor=actor)
 
 
 def with_authors(base: RecordDetails, count: int) -> RecordDetails:

@@ -174,7 +174,7 @@ def test_manage_pages_need_login(client, db):
 
 
 def test_manage_pages_refused_to_someone_who_manages_nothing(user_client, paper):
-    for path in ("/archive/manage", "/archive/manage/new", "/archive/manage/new/external",
+    for path in ("/archive/manage", "/archive/manage/new", "/archive/manage/new-resource",
                  f"/archive/manage/{paper.id}/edit", f"/archive/manage/{paper.id}/withdraw", "/archive/manage/themes"):
         assert user_client.get(path).status_code == 403, path
     assert user_client.post(f"/archive/manage/{paper.id}/withdraw", data={"reason": "x"}).status_code == 403
@@ -211,7 +211,7 @@ def _resource_form(event, **overrides) -> dict:
 
 
 def test_organiser_adds_external_resource(organiser_client, event):
-    response = organiser_client.post("/archive/manage/new/external", data=_resource_form(event))
+    response = organiser_client.post("/archive/manage/new-resource", data=_resource_form(event))
     assert response.status_code == 302
     page = organiser_client.get(response.headers["Location"])
     assert page.status_code == 200 and "Water report" in page.get_data(as_text=True)
@@ -232,7 +232,7 @@ def test_organiser_adds_external_resource(organiser_client, event):
     ({"published_on": "2024-13-45"}, "published_on", ""),
 ])
 def test_bad_input_shown_next_to_the_field(organiser_client, event, overrides, field, message):
-    response = organiser_client.post("/archive/manage/new/external", data=_resource_form(event, **overrides))
+    response = organiser_client.post("/archive/manage/new-resource", data=_resource_form(event, **overrides))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     error = re.search(rf'<p class="invalid-feedback d-block" id="error-{field}">(.*?)</p>', page, re.S)
@@ -242,7 +242,7 @@ def test_bad_input_shown_next_to_the_field(organiser_client, event, overrides, f
 
 def test_duplicate_resource_refused_on_the_page(organiser_client, event, organiser):
     first = make_resource(organiser, event=event, doi="10.5555/dup")
-    response = organiser_client.post("/archive/manage/new/external",
+    response = organiser_client.post("/archive/manage/new-resource",
                                      data=_resource_form(event, doi="https://doi.org/10.5555/DUP", url=""))
     assert response.status_code == 200
     assert f"This DOI is already in the archive, as “{first.title}” (record {first.id})." in response.get_data(

@@ -47,16 +47,25 @@ def _upload(form: RecordForm) -> Upload | None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@bp.route("/new/<any(external):external>", methods=["GET", "POST"])
 @login_required
-def new_record(external: str | None = None):
+def new_record():
+    return _add_page(records.add_record, external=False)
+
+
+@bp.route("/new-resource", methods=["GET", "POST"])
+@login_required
+def new_resource():
+    """A resource published elsewhere, added by its DOI or address."""
+    return _add_page(resources.add_resource, external=True)
+
+
+def _add_page(add, *, external: bool):
     require(may_manage_archive(current_user))
     form = _record_form()
-    add = resources.add_external_resource if external else records.add_record
     return edit_page(
         form, lambda: add(details=form.details(), actor=current_actor(), upload=_upload(form)),
         saved=_("Added to the archive."), back=lambda record: url_for("archive.show", record_id=record.id),
-        page=lambda: render_template("archive/record_form.html", form=form, record=None, external=bool(external)),
+        page=lambda: render_template("archive/record_form.html", form=form, record=None, external=external),
     )
 
 

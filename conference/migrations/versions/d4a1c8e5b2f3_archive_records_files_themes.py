@@ -49,7 +49,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("source <> 'event' OR event_id IS NOT NULL", name=op.f('ck_archive_record_event_record_has_event')),
-    sa.CheckConstraint("source <> 'external' OR doi IS NOT NULL OR url IS NOT NULL", name=op.f('ck_archive_record_external_has_link')),
+    sa.CheckConstraint("source <> 'external' OR doi IS NOT NULL OR url IS NOT NULL", name=op.f('ck_archive_record_resource_has_doi_or_url')),
     sa.CheckConstraint("state <> 'withdrawn' OR (withdrawn_at IS NOT NULL AND withdrawal_reason <> '')", name=op.f('ck_archive_record_withdrawn_with_reason')),
     sa.CheckConstraint('year BETWEEN 1000 AND 9999', name=op.f('ck_archive_record_plausible_year')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_archive_record_created_by_id_user'), ondelete='SET NULL'),
