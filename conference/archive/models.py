@@ -75,6 +75,8 @@ class ArchiveRecord(Model):
     source: Mapped[RecordSource] = mapped_column(enum_type(RecordSource))
     publisher: Mapped[str] = mapped_column(sa.String(200), default="")  # the external platform or organisation
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="SET NULL"), index=True)
+    # The accepted paper of the call for papers it was published from (once: publishing.py).
+    submission_id: Mapped[int | None] = mapped_column(sa.ForeignKey("submission.id", ondelete="SET NULL"), unique=True)
     year: Mapped[int]
     published_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     state: Mapped[RecordState] = mapped_column(enum_type(RecordState), default=RecordState.PUBLISHED)

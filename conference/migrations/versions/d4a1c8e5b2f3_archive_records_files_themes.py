@@ -40,6 +40,7 @@ def upgrade():
     sa.Column('source', sa.Enum('event', 'external', name='recordsource', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('publisher', sa.String(length=200), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('submission_id', sa.Integer(), nullable=True),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('published_on', sa.Date(), nullable=True),
     sa.Column('state', sa.Enum('published', 'withdrawn', name='recordstate', native_enum=False, create_constraint=True, length=20), nullable=False),
@@ -54,8 +55,10 @@ def upgrade():
     sa.CheckConstraint('year BETWEEN 1000 AND 9999', name=op.f('ck_archive_record_plausible_year')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_archive_record_created_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_archive_record_event_id_event'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_archive_record_submission_id_submission'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_archive_record')),
     sa.UniqueConstraint('doi', name='uq_archive_record_doi'),
+    sa.UniqueConstraint('submission_id', name=op.f('uq_archive_record_submission_id')),
     sa.UniqueConstraint('url', name='uq_archive_record_url')
     )
     with op.batch_alter_table('archive_record', schema=None) as batch_op:
