@@ -3,7 +3,7 @@ its files and its citation exports."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -62,12 +62,6 @@ def show(record_id: int):
         json_ld=scholar.json_ld(record, page_url=page_url, pdf_url=pdf_url),
         can_manage=record.can_manage(current_user),
     )
-
-
-@bp.get("/<int:record_id>/<slug>")
-def show_with_slug(record_id: int, slug: str):
-    """An address with words after the number (as other sites link): the record's own address."""
-    return redirect(url_for("archive.show", record_id=_load(record_id).id), code=301)
 
 
 @bp.get("/<int:record_id>/files/<int:file_id>/<filename>")
