@@ -12,10 +12,12 @@ from html.parser import HTMLParser
 import pytest
 
 from conference.archive import records, themes, withdrawal
+from conference.archive.enums import RecordSource
+from conference.archive.models import ArchiveRecord
 from conference.core.files import Upload
 
 from .. import factories
-from ..conftest import login
+from ..conftest import login, reader
 from ..pdfs import make_pdf
 from ..query_counting import grow, queries_for
 from .builders import details, make_record, make_resource, with_authors
@@ -270,3 +272,21 @@ def test_themes_kept_by_admins(admin_client, organiser_client, db):
     response = admin_client.post("/archive/manage/themes", data={"name": "sdg 6: clean WATER"})
     assert "There is already a theme with this name." in response.get_data(as_text=True)
     assert admin_client.get("/archive/manage/themes/99999").status_code == 404
+
+
+def test_organiser_adds_record_with_file_and_theme_through_the_form(organiser_client, db, event, store, organiser):
+    admin = factories.make_user(is_admin=True)
+    theme = themes.add_theme(name="SDG 6", name_translations={"fr": "ODD 6"}, actor=admin)
+    db.session.flush()
+    form = organiser_client.get("/archive/manage/new").get_data(as_text=True)
+    assert f'value="{theme.id}"' in form and "None (a resource of the whole site)" not in form
+    data = _resource_form(event, kind="paper", doi="10.1234/form", url="", themes=str(theme.id),
+                          file=(io.BytesIO(make_pdf("Water")), "My Paper.pdf"))
+    response = organiser_client.post("/archive/manage/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.expire_all()
+    record = db.session.get(ArchiveRecord, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert ([t.name for t in record.themes], [f.filename for f in record.files], record.source) == (
+        ["SDG 6"], ["My Paper.pdf"], RecordSource.EVENT)
+    french = reader(organiser_client.application, "fr").get(response.headers["Location"]).get_data(as_text=True)
+    assert "ODD 6" in french
