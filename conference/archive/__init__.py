@@ -4,8 +4,11 @@ vocabulary; withdrawal with a tombstone. It sits above the areas whose records i
 
 from flask import Flask
 
+from conference.core import personal_data as core_personal_data
+
 
 def init_app(app: Flask) -> None:
+    from conference.archive import personal_data  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.archive.records import stored_file_digests  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.archive.web.manage import bp as manage_bp  # noqa: PLC0415  (deferred: runs in create_app)
     from conference.archive.web.views import bp  # noqa: PLC0415  (deferred: runs in create_app)
@@ -14,3 +17,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(manage_bp)
     unreferenced.refer_from("archive files", stored_file_digests)
+    core_personal_data.register("archive", tables=personal_data.TABLES, export=personal_data.export,
+                                erase=personal_data.erase)
