@@ -119,18 +119,22 @@ def _known_language(code: str) -> bool:
 def refuse_duplicates(record: ArchiveRecord, *, doi: str | None, url: str | None) -> None:
     """AlreadyExists, next to the field, when another record has this DOI or address (the
     database's unique constraints are the last guard)."""
-    for field, column, value, message in (
-        ("doi", ArchiveRecord.doi, doi, _("This DOI is already in the archive, as “%(title)s” (record %(id)d).")),
-        ("url", ArchiveRecord.url, url, _("This address is already in the archive, as “%(title)s” (record %(id)d).")),
-    ):
+    for field, column, value in (("doi", ArchiveRecord.doi, doi), ("url", ArchiveRecord.url, url)):
         if value is None:
             continue
         query = sa.select(ArchiveRecord.id, ArchiveRecord.title).where(column == value)
         if record.id is not None:
             query = query.where(ArchiveRecord.id != record.id)
         found = db.session.execute(query).first()
-        if found is not None:
-            raise AlreadyExists(message % {"title": found.title, "id": found.id}, field=field)
+        if found is None:
+            continue
+        if field == "doi":
+            message = _("This DOI is already in the archive, as “%(title)s” (record %(id)d).", title=found.title,
+                        id=found.id)
+        else:
+            message = _("This address is already in the archive, as “%(title)s” (record %(id)d).",
+                        title=found.title, id=found.id)
+        raise AlreadyExists(message, field=field)
 
 
 def attach_file(record: ArchiveRecord, *, upload: files.Upload, actor) -> ArchiveFile:
