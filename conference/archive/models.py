@@ -74,7 +74,8 @@ class ArchiveRecord(Model):
     url: Mapped[str | None] = mapped_column(sa.String(2000))  # normalised: see identifiers.normalise_url
     source: Mapped[RecordSource] = mapped_column(enum_type(RecordSource))
     publisher: Mapped[str] = mapped_column(sa.String(200), default="")  # the external platform or organisation
-    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="SET NULL"), index=True)
+    # The archive keeps its records for good: an event with records in it cannot be deleted.
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="RESTRICT"), index=True)
     # The accepted paper of the call for papers it was published from (once: publishing.py).
     submission_id: Mapped[int | None] = mapped_column(sa.ForeignKey("submission.id", ondelete="SET NULL"), unique=True)
     year: Mapped[int]

@@ -54,7 +54,7 @@ def upgrade():
     sa.CheckConstraint("state <> 'withdrawn' OR (withdrawn_at IS NOT NULL AND withdrawal_reason <> '')", name=op.f('ck_archive_record_withdrawn_with_reason')),
     sa.CheckConstraint('year BETWEEN 1000 AND 9999', name=op.f('ck_archive_record_plausible_year')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_archive_record_created_by_id_user'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_archive_record_event_id_event'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_archive_record_event_id_event'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_archive_record_submission_id_submission'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_archive_record')),
     sa.UniqueConstraint('doi', name='uq_archive_record_doi'),
