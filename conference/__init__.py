@@ -21,6 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from conference import (
     accounts,
     agenda,
+    archive,
     cfp,
     delegations,
     events,
@@ -95,8 +96,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-AREAS_WITH_TEMPLATES = ("accounts", "agenda", "cfp", "delegations", "events", "group_mail", "home", "privacy",
-                        "registration", "review")
+AREAS_WITH_TEMPLATES = ("accounts", "agenda", "archive", "cfp", "delegations", "events", "group_mail", "home",
+                        "privacy", "registration", "review")
 
 
 def _template_loader(app: Flask) -> ChoiceLoader:
@@ -170,7 +171,7 @@ def _register_areas(app: Flask) -> None:
     """Each area registers its blueprints, mail templates, periodic jobs and hooks, by name and
     in this order (delegations before registration: their pages join its blueprint; privacy last:
     erasure runs the areas' hooks in this order, the mail outbox's and the audit log's after them)."""
-    for area in (events, accounts, cfp, review, delegations, registration, agenda, group_mail, home, privacy):
+    for area in (events, accounts, cfp, review, delegations, registration, agenda, group_mail, archive, home, privacy):
         area.init_app(app)
     # After the areas' own jobs, and after they said which rows refer to stored files.
     jobs.register("unreferenced_files", unreferenced.collect_unreferenced)

@@ -3,6 +3,7 @@ this module so that each area's models are registered, whichever pages a process
 
 from conference.accounts import models as accounts
 from conference.agenda import models as agenda
+from conference.archive import models as archive
 from conference.cfp import models as cfp
 from conference.core import models as core
 from conference.core import (
@@ -15,6 +16,6 @@ from conference.mail import models as mail
 from conference.registration import models as registration
 from conference.review import models as review
 
-AREAS = (accounts, agenda, cfp, core, delegations, events, group_mail, mail, registration, review)
+AREAS = (accounts, agenda, archive, cfp, core, delegations, events, group_mail, mail, registration, review)
 
 __all__ = ["AREAS", "text_guard"]

@@ -14,6 +14,7 @@ from conference.accounts import users as accounts
 from conference.accounts.models import User
 from conference.core.audit import record
 from conference.demo.agenda import load_agenda
+from conference.demo.archive import load_archive
 from conference.demo.cfp import load_call
 from conference.demo.papers import DEMO_AUTHORS
 from conference.demo.registration import load_registrations
@@ -184,4 +185,6 @@ def load_demo() -> str:
     lines.append(load_agenda(conference, organiser=organiser))
     lines.append(load_symposium_agenda(symposium, organiser=organiser))
     lines.append(load_series(symposium, organiser=organiser, titles=SYMPOSIUM_TITLE))
+
+    lines.append(load_archive(conference, admin=users["admin"], organiser=organiser))
     return "\n".join(lines)

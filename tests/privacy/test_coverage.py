@@ -41,4 +41,4 @@ def test_hooks_name_only_tables_that_exist(app):
 
 def test_every_area_registers_its_hooks_once(app):
     assert list(personal_data.HOLDERS) == ["events", "accounts", "cfp", "review", "delegations", "registration",
-                                           "agenda", "group_mail", "mail", "audit"]
+                                           "agenda", "group_mail", "archive", "mail", "audit"]
