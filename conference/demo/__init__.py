@@ -185,6 +185,5 @@ def load_demo() -> str:
     lines.append(load_agenda(conference, organiser=organiser))
     lines.append(load_symposium_agenda(symposium, organiser=organiser))
     lines.append(load_series(symposium, organiser=organiser, titles=SYMPOSIUM_TITLE))
-
     lines.append(load_archive(conference, admin=users["admin"], organiser=organiser))
     return "\n".join(lines)
