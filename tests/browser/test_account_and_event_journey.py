@@ -88,7 +88,7 @@ def test_visitor_signs_up_verifies_creates_and_publishes_an_event(page, new_page
     admin_page = new_page()
     log_in(admin_page, admin.email, factories.DEFAULT_PASSWORD)
     admin_page.follow(admin_page.get_by_role("link", name="Administration"))
-    admin_page.get_by_label("Search by name or email").fill(email)
+    admin_page.get_by_role("searchbox", name="Search by name or email").fill(email)
     admin_page.submit(admin_page.get_by_role("button", name="Search"))
     row = admin_page.get_by_role("row", name=re.compile("Vera Visitor"))
     row.get_by_label("May create events").check()

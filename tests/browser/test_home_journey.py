@@ -97,6 +97,8 @@ def test_an_organiser_clears_the_approvals_waiting_on_the_home(page, committed_d
     page.get_by_role("checkbox", name="Select Cleo Chen").check()
     page.get_by_label("What to do with the selected registrations").select_option(label="Approve")
     page.submit(page.get_by_role("button", name="Apply to the selected registrations"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Approve 2 registrations?")
+    page.submit(page.get_by_role("button", name="Approve 2 registrations"))
     expect(page.get_by_text("Approve: done for 2 registrations.")).to_be_visible()
 
     page.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Home"))

@@ -31,14 +31,16 @@ def test_a_participant_registers_with_the_keyboard_switches_mode_and_cancels(pag
     page.follow(page.get_by_role("link", name="Register"))
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Register for "))
 
-    # Sending it empty by keyboard: the summary takes focus and names the problem.
+    # Sending it empty by keyboard: the summary takes focus and names every problem at once.
     page.get_by_role("button", name="Register").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.audit()
     expect(page.get_by_role("alert")).to_be_focused()
-    expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
-        ["Category: Choose one of the categories listed."])
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_text([
+        "Name: Enter your name.", "Email address: Enter a valid email address.",
+        "Category: Choose one of the categories listed.", "How you attend: Choose how you will attend.",
+        re.compile(r"^I agree .*: Registering needs your consent to the privacy notice\.$")])
 
     page.get_by_label(re.compile("^Name")).focus()
     page.keyboard.type("Rita Registrant")
