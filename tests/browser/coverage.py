@@ -52,6 +52,8 @@ NOT_PAGES = {
     "operations.metrics": "Prometheus metrics (text)",
     "cfp.download_file": "a submission's uploaded file",
     "review.download_file": "a submission's uploaded file, for its reviewers",
+    "archive.download": "an archive record's file",
+    "archive.export": "a record's citation (BibTeX, RIS, CSL-JSON or DataCite XML)",
 }
 NOT_CHECKED = "not checked:"
 

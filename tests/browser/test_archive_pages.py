@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 
 import bibtexparser
 
@@ -37,6 +38,11 @@ def test_organiser_adds_external_report_and_visitor_downloads_its_bibtex(page, n
     page.get_by_label("DOI").fill("https://doi.org/10.5555/Water.2025")
     page.submit(page.get_by_role("button", name="Add to the archive"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Water & sanitation for all: progress report")
+    record_id = int(page.url.rstrip("/").rsplit("/", 1)[-1])
+    # The managers' other forms, each audited: a new record, this one's edit and withdraw pages.
+    for path in ("/archive/manage/new", f"/archive/manage/{record_id}/edit", f"/archive/manage/{record_id}/withdraw"):
+        page.goto(path)
+        expect(page.locator("main form[method=post]").first).to_be_visible()
 
     visitor = new_page()
     visitor.goto("/archive")
@@ -54,3 +60,13 @@ def test_organiser_adds_external_report_and_visitor_downloads_its_bibtex(page, n
     assert entry.fields_dict["title"].value == r"Water \& sanitation for all: progress report"
     assert entry.fields_dict["institution"].value == "UN Water"
     visitor.audit()
+
+
+def test_the_site_administrator_manages_the_archives_themes(page, committed_db):
+    admin = factories.make_user(name="Amina Admin", email="amina@example.org", is_admin=True)
+    committed_db.session.commit()
+    log_in(page, admin.email, factories.DEFAULT_PASSWORD)
+    page.goto("/archive/manage/themes")
+    page.get_by_label(re.compile("^Name")).fill("SDG 6: Clean water and sanitation")
+    page.submit(page.get_by_role("button", name="Add the theme"))
+    expect(page.get_by_text("SDG 6: Clean water and sanitation").first).to_be_visible()

@@ -70,3 +70,5 @@ def test_organiser_clones_last_years_symposium(page, committed_db):
     page.follow(page.get_by_role("link", name="Technical symposium of the task force"))
     expect(page.get_by_role("region", name="Coming editions")).to_contain_text("Technical symposium 2027")
     expect(page.get_by_role("region", name="Past editions")).to_contain_text("Technical symposium 2026")
+    page.goto(f"/series/{series.slug}/edit")  # the series' own form, for the organiser who made it
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
