@@ -21,6 +21,7 @@ from conference.cfp.submissions import (
     is_double_blind,
     submit,
     update_submission,
+    window_problems,
 )
 from conference.core.files import Upload
 from conference.core.types import utcnow
@@ -94,10 +95,13 @@ def save_submission(submission: Submission, *, actor, content: dict, uploads: di
 
 def _finish(submission: Submission, errors: dict[str, str], *, actor, submit_now: bool, access_code: str | None,
             now: dt.datetime) -> None:
-    """Refuse with every problem found (and, for "submit", everything still missing), or submit."""
+    """Refuse with every problem found (and, for "submit", everything still missing and what the
+    call's window or the access code says), or submit."""
     if errors:
         if submit_now:
-            errors.update({k: v for k, v in completeness_errors(submission).items() if k not in errors})
+            found = {**window_problems(submission, access_code=access_code, now=now),
+                     **completeness_errors(submission)}
+            errors.update({k: v for k, v in found.items() if k not in errors})
         raise ValidationFailed(errors)
     if submit_now:
         submit(submission, actor=actor, access_code=access_code, now=now)

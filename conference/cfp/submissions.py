@@ -355,6 +355,26 @@ def update_submission(submission: Submission, *, actor, title: str, abstract: st
            by_organiser=True if not submission.is_author(actor) else None)
 
 
+def _submit_window(submission: Submission, access_code: str | None,
+                   now: dt.datetime) -> tuple[AccessCode | None, dt.datetime]:
+    """The access code that lets the draft in (the one given, else the one it was started with)
+    and the deadline that applies; refused when the call's window and the code do not allow it."""
+    code = find_access_code(submission.event, access_code) or submission.access_code
+    return code, _check_window(submission.event, type_=submission.type, track_id=submission.track_id, now=now,
+                               access_code=code)
+
+
+def window_problems(submission: Submission, *, access_code: str | None, now: dt.datetime) -> dict[str, str]:
+    """Why the call's window or the access code stops the draft from being submitted now, by
+    field, for a form that shows every problem at once; a reason that names no field (the call
+    not open yet) is left to submit, which refuses with it."""
+    try:
+        _submit_window(submission, access_code, now)
+    except DomainError as error:
+        return {error.field: error.message} if error.field else {}
+    return {}
+
+
 def submit(submission: Submission, *, actor, access_code: str | None = None, now: dt.datetime | None = None) -> None:
     """Submit a complete draft while the call is open (or with a valid access code)."""
     now = now or utcnow()
@@ -362,9 +382,14 @@ def submit(submission: Submission, *, actor, access_code: str | None = None, now
         raise NotAllowed(_("Only the person who created this submission can submit it."))
     if submission.state != SubmissionState.DRAFT:
         raise InvalidState(_("This submission has already been submitted."))
-    code = find_access_code(submission.event, access_code) or submission.access_code
-    deadline = _check_window(submission.event, type_=submission.type, track_id=submission.track_id, now=now,
-                             access_code=code)
+    try:
+        code, deadline = _submit_window(submission, access_code, now)
+    except DomainError as error:
+        # A refused access code or a closed call, and what is still missing, after one submit.
+        missing = completeness_errors(submission)
+        if error.field is None or not missing:
+            raise
+        raise ValidationFailed({error.field: error.message, **missing}) from error
     missing = completeness_errors(submission)
     if missing:
         raise ValidationFailed(missing)

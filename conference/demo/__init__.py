@@ -37,6 +37,7 @@ DEMO_USERS = [
     ("reviewer@example.org", "Rosa Martínez", "Observer Institute for Data", "MX", "America/Mexico_City", False, False),
     ("author@example.org", "Kwame Mensah", "University of Ghana", "GH", "Africa/Accra", False, False),
     ("participant@example.org", "Priya Natarajan", "Member Agency for Health", "IN", "Asia/Kolkata", False, False),
+    ("desk@example.org", "Dieter Huber", "Vienna International Centre", "AT", "Europe/Vienna", False, False),
 ]
 
 SYMPOSIUM_DESCRIPTION = """\
@@ -170,6 +171,7 @@ def load_demo() -> str:
     )
     _ensure_role(conference, users["chair"], TeamRole.TRACK_CHAIR)
     _ensure_role(conference, users["reviewer"], TeamRole.REVIEWER)
+    _ensure_role(conference, users["desk"], TeamRole.DESK)  # the hybrid conference is where people check in
     _ensure_role(symposium, users["chair"], TeamRole.ORGANISER)
     db.session.flush()
     call_summary = load_call(conference, organiser=organiser)

@@ -75,6 +75,7 @@ def test_demo_loads_events_and_a_user_per_role_and_is_idempotent(runner, db):
     assert TeamRole.ORGANISER in events["icdd"].roles_of(users["organiser@example.org"])
     assert TeamRole.REVIEWER in events["icdd"].roles_of(users["reviewer@example.org"])
     assert TeamRole.TRACK_CHAIR in events["icdd"].roles_of(users["chair@example.org"])
+    assert events["icdd"].roles_of(users["desk@example.org"]) == {TeamRole.DESK}
     assert all(u.check_password(DEMO_PASSWORD) and u.is_verified for u in users.values())
     for email, *_ in DEMO_USERS:
         assert email in result.output

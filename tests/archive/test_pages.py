@@ -290,3 +290,19 @@ def test_organiser_adds_record_with_file_and_theme_through_the_form(organiser_cl
         ["SDG 6"], ["My Paper.pdf"], RecordSource.EVENT)
     french = reader(organiser_client.application, "fr").get(response.headers["Location"]).get_data(as_text=True)
     assert "ODD 6" in french
+
+
+def test_the_header_links_everyone_to_the_archive_current_on_its_public_pages(client, organiser_client, paper):
+    link = '<a href="/archive">Archive</a>'
+    current = '<a href="/archive" aria-current="page">Archive</a>'
+    assert link in client.get("/").text and current not in client.get("/").text
+    assert current in client.get("/archive").text
+    assert current in client.get(f"/archive/{paper.id}").text
+    managing = organiser_client.get("/archive/manage").text
+    assert link in managing and current not in managing
+
+
+def test_the_home_links_to_the_archives_management_for_those_who_may_manage_it(organiser_client, user_client):
+    manage = '<a href="/archive/manage">Manage the archive</a>'
+    assert manage in organiser_client.get("/dashboard").text
+    assert manage not in user_client.get("/dashboard").text

@@ -983,6 +983,25 @@ def test_a_draft_started_before_the_deadline_is_submitted_later_with_an_access_c
     assert draft.access_code.uses == 1
 
 
+def test_a_late_draft_shows_the_missing_access_code_and_what_is_missing_after_one_submit(app, db):
+    call = make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
+    ada = author(db)
+    draft = submission_ops.create_draft(call.event, actor=ada, title="Started in time", abstract="A.",
+                                        type_id=call.talk.id, now=utcnow() - dt.timedelta(days=2))
+    client = login(app.test_client(), ada)
+    data = {"title": "Started in time", "abstract": "", "type_id": call.talk.id, "action": "submit"}
+
+    refused = text(client.post(f"/events/ews/submissions/{draft.code}/edit", data=data))
+
+    assert "The call for papers closed on" in error_of(refused, "access_code")
+    assert "Write the abstract." in error_of(refused, "abstract")
+    assert fresh(db, Submission, draft.id).state == SubmissionState.DRAFT
+    too_long = text(client.post(f"/events/ews/submissions/{draft.code}/edit", data=data | {"title": "t" * 301}))
+    assert "Keep the title under 300 characters." in error_of(too_long, "title")
+    assert "The call for papers closed on" in error_of(too_long, "access_code")
+    assert fresh(db, Submission, draft.id).state == SubmissionState.DRAFT
+
+
 def test_a_tampered_type_or_track_is_refused_next_to_the_field(app, db):
     call = make_open_call()
     client = login(app.test_client(), author(db))

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from conference.cfp import setup as cfp_setup
 from conference.cfp import submissions as ops
+from conference.cfp.enums import SubmissionState
 from conference.cfp.models import Submission, SubmissionType
 from conference.core.types import utcnow
 from conference.errors import ValidationFailed
@@ -343,6 +344,22 @@ def test_a_title_translation_too_long_is_refused_next_to_its_field_and_kept(app,
     assert error_of(page, "title_translations") == "Each translation can have at most 300 characters."
     assert f'value="{typed}"' in page
     assert db.session.scalar(sa.select(sa.func.count(Submission.id))) == 0
+
+
+def test_a_translation_too_long_and_what_submitting_still_needs_show_after_one_submit(app, db, in_french):
+    ada = factories.make_user(language="en")
+    draft = ops.create_draft(in_french.event, actor=ada, language="en", title="Flood warnings",
+                             type_id=in_french.talk.id, track_id=in_french.track.id)
+    client = login(app.test_client(), ada)
+    response = client.post(f"/events/ews/submissions/{draft.code}/edit", data=new_submission(
+        in_french, language="en", title="Flood warnings", abstract="", action="submit",
+        **{"title_translations-fr": "t" * 301}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert error_of(page, "title_translations") == "Each translation can have at most 300 characters."
+    assert error_of(page, "abstract") == "Write the abstract."
+    db.session.expire_all()
+    assert db.session.get(Submission, draft.id).state == SubmissionState.DRAFT
 
 
 def test_an_abstract_translation_is_held_to_the_types_word_limit(app, db, in_french):

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from conference.core.models import AuditEntry
+from conference.events.enums import TeamRole
 from conference.extensions import db as _db
 from conference.group_mail import template_admin as mail_template_admin
 from conference.group_mail.models import GroupMail
@@ -22,7 +23,7 @@ from conference.mail.models import MailOptOut, OutboxMessage
 from .. import factories
 from ..conftest import login
 from ..query_counting import counting
-from ..review.builders import make_committee, make_submission
+from ..review.builders import add_member, make_committee, make_submission
 
 BASE = "/events/grouped/mail"
 
@@ -354,3 +355,17 @@ def test_a_bad_link_shows_the_invalid_link_page(app, committee, how):
         assert response.status_code == 400
         assert "This link does not work" in text_of(response)
     assert opted_out(committee.event) == [] and opted_out(other) == []
+
+
+def test_the_team_can_be_narrowed_to_the_check_in_desk(app, committee):
+    desk = add_member(committee.event, role=TeamRole.DESK, name="Dee Desk", email="dee@example.org")
+    client = client_for(app, committee.organiser)
+    chooser = text_of(client.get(f"{BASE}/group"))
+    assert "Organisers, track chairs, reviewers and check-in desk staff." in chooser
+    page = client.get(f"{BASE}/group?audience=team").get_data(as_text=True)
+    assert re.search(r'<input [^>]*name="team_roles" [^>]*value="desk"', page)
+    data = {"audience": "team", "team_roles": ["desk"], "subject": "Badges", "body": "Hello {recipient_name}",
+            "preview": "1"}
+    preview = text_of(client.post(f"{BASE}/group?audience=team", data=data))
+    assert "This mail reaches 1 person." in preview
+    assert f"Dee Desk <{desk.email}>" in preview

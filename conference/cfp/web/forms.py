@@ -32,13 +32,22 @@ from conference.web.fields import TranslationsField, show_languages
 from conference.web.questions import mark_required, shown_answer, with_answer_fields
 
 
+class _CarriedTranslations(TranslationsField):
+    """Translations this form only carries: the domain holds them to their limits (check_texts),
+    with the same message beside the same field, together with every other problem of the
+    submission, where a refusal here would hide those until the next submit."""
+
+    def pre_validate(self, form) -> None:
+        return None
+
+
 class SubmissionForm(BaseForm):
     language = SelectField(_l("Language of the submission"), validate_choice=False)
     title = StringField(_l("Title"))
-    title_translations = TranslationsField(_l("Title in the event's other languages"), max_length=TITLE_MAX)
+    title_translations = _CarriedTranslations(_l("Title in the event's other languages"), max_length=TITLE_MAX)
     abstract = TextAreaField(_l("Abstract"))
-    abstract_translations = TranslationsField(_l("Abstract in the event's other languages"), multiline=True,
-                                              max_length=ABSTRACT_TRANSLATION_MAX)
+    abstract_translations = _CarriedTranslations(_l("Abstract in the event's other languages"), multiline=True,
+                                                 max_length=ABSTRACT_TRANSLATION_MAX)
     type_id = RadioField(_l("Submission type"), coerce=_id_or_none, validate_choice=False)
     track_id = SelectField(_l("Track"), coerce=_id_or_none, validate_choice=False)
     keywords = StringField(_l("Keywords"))

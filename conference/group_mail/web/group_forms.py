@@ -47,13 +47,13 @@ REGISTRATION_STATES = {
 }
 MODES = {AttendanceMode.IN_PERSON: _l("In person"), AttendanceMode.ONLINE: _l("Online")}
 ROLES = {TeamRole.ORGANISER: _l("Organisers"), TeamRole.TRACK_CHAIR: _l("Track chairs"),
-         TeamRole.REVIEWER: _l("Reviewers")}
+         TeamRole.REVIEWER: _l("Reviewers"), TeamRole.DESK: _l("Check-in desk")}
 AUDIENCE_HINTS = {
     "authors": _l("Every author of the submissions chosen, co-authors included."),
     "reviewers": _l("Reviewers with an assigned review not submitted yet."),
     "registrants": _l("People who registered, by form, category, state and attendance."),
     "speakers": _l("Speakers of items scheduled in the programme."),
-    "team": _l("Organisers, track chairs and reviewers."),
+    "team": _l("Organisers, track chairs, reviewers and check-in desk staff."),
 }
 
 # Each audience's filter fields: form field -> the domain's filter name.

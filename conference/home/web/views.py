@@ -4,6 +4,7 @@ and the events they help run, each with the parts of it their roles open."""
 from flask import Blueprint, g, render_template
 from flask_login import current_user, login_required
 
+from conference.archive.models import may_manage_archive
 from conference.core.types import utcnow
 from conference.events import team
 from conference.events.web.nav import work_links
@@ -33,4 +34,5 @@ def dashboard():
         work={event.id: work_links(event, current_user) for event in events},
         invitations=invitations,
         invitation_tokens={i.id: team.invitation_token(i) for i in invitations},
+        manages_archive=may_manage_archive(current_user),
     )
