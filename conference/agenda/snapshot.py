@@ -176,8 +176,15 @@ def build(event: Event, previous: dict | None = None) -> dict:
     return snapshot
 
 
+# Keys items gained later: an older release's entry without them has them empty, so that the first
+# release after them does not mark every item changed (nor raise every iCal sequence).
+_LATER_ITEM_KEYS = ("subtitle", "description", "links", "type_name")
+
+
 def _changed(old: dict, new: dict, fields) -> bool:
-    return any(old.get(f) != new.get(f) for f in fields)
+    def value(entry: dict, field: str):
+        return (entry.get(field) or None) if field in _LATER_ITEM_KEYS else entry.get(field)
+    return any(value(old, f) != value(new, f) for f in fields)
 
 
 def _carry_over(snapshot: dict, previous: dict) -> None:

@@ -17,6 +17,7 @@ import xmlschema
 
 from conference.agenda import frab as agenda_frab
 from conference.agenda import programme
+from conference.agenda import snapshot as agenda_snapshot
 from conference.agenda.enums import ItemKind
 from conference.agenda.models import AgendaItem
 from conference.cfp.enums import SubmissionState
@@ -270,3 +271,21 @@ def test_frab_json_writes_subtitle_description_type_and_links_and_validates(talk
     assert "#--    Description   --#\n########################\n\nA **longer** description.\n\n" in page
     links = page.split("#--       Links      --#\n########################\n\n")[1]
     assert [line.split() for line in links.splitlines()] == [["-", "Slides", SLIDES], ["-", STREAM, STREAM]]
+
+
+def test_the_first_release_after_an_older_snapshot_changes_nothing_that_did_not_change(talk):
+    call, item, release = talk
+    snapshot = json.loads(json.dumps(release.snapshot))
+    entry = snapshot["items"][0]
+    for key in ("subtitle", "description", "links", "type_name"):
+        entry.pop(key)
+    entry.pop("translations")  # it had none other: a release leaves the key out
+    release.snapshot = snapshot
+    item.subtitle, item.description, item.links, item.subtitle_translations = "", "", [], {"fr": ""}
+    item.submission_id = None  # a free item now: no type name, as in the older release
+    [again] = agenda_snapshot.build(call.event, snapshot)["items"]
+    assert again["sequence"] == entry["sequence"]
+    assert agenda_snapshot.changelog(snapshot, {"items": [again], "sessions": []})["changed"] == []
+    item.links = [{"kind": "slides", "title": "", "url": SLIDES}]
+    [changed] = agenda_snapshot.build(call.event, snapshot)["items"]
+    assert changed["sequence"] == entry["sequence"] + 1
