@@ -144,10 +144,11 @@ class AgendaItem(Translatable, Model):
     """A talk (an accepted submission) or a free item (keynote, panel, opening) with its own
     start and duration, inside a session once scheduled."""
 
-    TRANSLATED = ("title", "abstract", "subtitle")
+    TRANSLATED = ("title", "abstract", "subtitle", "description")
     title_translations = TranslationsOf("title")
     abstract_translations = TranslationsOf("abstract")
     subtitle_translations = TranslationsOf("subtitle")
+    description_translations = TranslationsOf("description")
     # The language it is given in (a talk's: its submission's; None: the event's default language).
     language: Mapped[str | None] = mapped_column(sa.String(16))
 

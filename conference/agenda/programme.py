@@ -362,10 +362,11 @@ def save_item(event: Event, *, actor, item: AgendaItem | None = None, title: str
               title_translations: dict[str, str] | None = None,
               abstract_translations: dict[str, str] | None = None, subtitle: str | None = None,
               subtitle_translations: dict[str, str] | None = None, description: str | None = None,
+              description_translations: dict[str, str] | None = None,
               links: Sequence[dict] | None = None) -> AgendaItem:
     """A free item (keynote, panel, opening...) or an edit of any item; its speakers are the
-    event's speakers, in the order given. Its title, subtitle and abstract are written in its
-    language (see languages.item_language) and may be given in the event's other languages too;
+    event's speakers, in the order given. Its title, subtitle, abstract and description are
+    written in its language (see languages.item_language) and may be given in the event's other languages too;
     its links are checked web addresses of a known kind (see models.cleaned_links). None: the
     subtitle, description or links stay as they are."""
     require_organiser(event, actor)
@@ -383,6 +384,8 @@ def save_item(event: Event, *, actor, item: AgendaItem | None = None, title: str
                                      max_length=20000)
     subtitles = cleaned_translations(subtitle_translations, field="subtitle_translations", languages=others,
                                      max_length=300, one_line=True)
+    descriptions = cleaned_translations(description_translations, field="description_translations",
+                                        languages=others, max_length=20000)
     cleaned = cleaned_links(links) if links is not None else None
     speakers = [_load_choice(Speaker, event, i, "speaker_ids") for i in dict.fromkeys(speaker_ids)]
     if item is None:
@@ -401,6 +404,7 @@ def save_item(event: Event, *, actor, item: AgendaItem | None = None, title: str
     item.title_translations = {**(titles or {}), **main}
     item.abstract_translations = {**(abstracts or {}), **main}
     item.subtitle_translations = {**(subtitles or {}), **main}
+    item.description_translations = {**(descriptions or {}), **main}
     if item.id is None:
         db.session.flush()
     item.speaker_links = [AgendaItemSpeaker(item_id=item.id, speaker_id=s.id, position=n)

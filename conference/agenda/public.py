@@ -135,7 +135,8 @@ def _entry(raw: dict, lookups: Lookups, zone: zoneinfo.ZoneInfo) -> Entry:
     if kind == "item":
         entry.subtitle, entry.subtitle_lang = agenda_snapshot.shown(lookups.snapshot, raw, "subtitle",
                                                                     lookups.language)
-        entry.description, entry.description_lang = agenda_snapshot.shown(lookups.snapshot, raw, "description", None)
+        entry.description, entry.description_lang = agenda_snapshot.shown(lookups.snapshot, raw, "description",
+                                                                          lookups.language)
         entry.type_name = agenda_snapshot.text(raw, "type_name", lookups.language)
         entry.links = list(raw.get("links") or [])
     return entry

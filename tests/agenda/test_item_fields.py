@@ -67,6 +67,7 @@ def item_form(p, **changes) -> dict:
     data = {"title": "Keynote", "kind": "keynote", "duration": "60", "speaker_ids": [str(p.ada.id)],
             "version": str(p.keynote.version), "subtitle": "Engines that think",
             "subtitle_translations-fr": "Des machines qui pensent", "description": "A long description.",
+            "description_translations-fr": "Une longue description.",
             "link_1_kind": "slides", "link_1_title": "Slides", "link_1_url": SLIDES,
             "link_2_kind": "slides", "link_2_title": "", "link_2_url": "",
             "link_3_kind": "live_stream", "link_3_title": "", "link_3_url": STREAM}
@@ -82,12 +83,13 @@ def test_item_form_saves_subtitle_description_and_links_and_shows_them_again(org
     item = db.session.get(AgendaItem, p.keynote.id)
     assert (item.subtitle, item.description) == ("Engines that think", "A long description.")
     assert item.subtitle_translations == {"fr": "Des machines qui pensent"}
+    assert item.description_translations == {"fr": "Une longue description."}
     # The empty row is dropped; a link without a title keeps its place and its kind.
     assert item.links == [{"kind": "slides", "title": "Slides", "url": SLIDES},
                           {"kind": "live_stream", "title": "", "url": STREAM}]
     page = text_of(organiser.get(url))
     assert 'value="Engines that think"' in page and 'value="Des machines qui pensent"' in page
-    assert "A long description." in page
+    assert "A long description." in page and "Une longue description." in page
     assert f'value="{SLIDES}"' in page and f'value="{STREAM}"' in page
     # Shown again in their order, the empty row last.
     kinds = {name: re.search(r'<option selected value="(\w+)">', select).group(1) for name, select in
@@ -157,6 +159,7 @@ def talk(db):
                         duration=30, abstract="Short summary.", subtitle="Seeing floods coming",
                         subtitle_translations={"fr": "Voir venir les crues"},
                         description="A **longer** description.",
+                        description_translations={"fr": "Une description **plus longue**."},
                         links=[{"kind": "slides", "title": "Slides", "url": SLIDES},
                                {"kind": "live_stream", "title": "", "url": STREAM}])
     return call, item, store_release(call.event)
@@ -171,6 +174,7 @@ def test_snapshot_carries_subtitle_description_links_and_type_name(talk):
                               {"kind": "live_stream", "title": "", "url": STREAM}]
     assert entry["translations"]["subtitle"] == {"fr": "Voir venir les crues"}
     assert entry["translations"]["type_name"] == {"fr": "Exposé"}
+    assert entry["translations"]["description"] == {"fr": "Une description **plus longue**."}
 
 
 def test_free_items_have_no_type_name_and_a_change_of_links_is_a_change(talk):
@@ -203,8 +207,10 @@ def test_talk_page_in_french_shows_the_translations(app, talk):
     page = text_of(reader(app, "fr").get(f"/events/{call.event.slug}/agenda/items/{item.id}"))
     assert '<p class="lead">Voir venir les crues</p>' in page
     assert "<dd>Exposé</dd>" in page
-    # Untranslated, the description is marked as written in the talk's own language.
-    assert '<div class="prose" lang="en" dir="ltr"><p>A <strong>longer</strong> description.</p>' in page
+    assert '<div class="prose"><p>Une description <strong>plus longue</strong>.</p>' in page
+    # Untranslated (into Spanish), it is marked as written in the talk's own language.
+    spanish = text_of(reader(app, "es").get(f"/events/{call.event.slug}/agenda/items/{item.id}"))
+    assert '<div class="prose" lang="en" dir="ltr"><p>A <strong>longer</strong> description.</p>' in spanish
 
 
 def test_an_older_snapshot_without_the_new_keys_still_renders(client, talk):
@@ -214,6 +220,7 @@ def test_an_older_snapshot_without_the_new_keys_still_renders(client, talk):
         snapshot["items"][0].pop(key)
     snapshot["items"][0]["translations"].pop("subtitle")
     snapshot["items"][0]["translations"].pop("type_name")
+    snapshot["items"][0]["translations"].pop("description")
     release.snapshot = snapshot
     db.session.flush()
     response = client.get(f"/events/{call.event.slug}/agenda/items/{item.id}")
@@ -281,7 +288,8 @@ def test_the_first_release_after_an_older_snapshot_changes_nothing_that_did_not_
         entry.pop(key)
     entry.pop("translations")  # it had none other: a release leaves the key out
     release.snapshot = snapshot
-    item.subtitle, item.description, item.links, item.subtitle_translations = "", "", [], {"fr": ""}
+    item.subtitle, item.description, item.links = "", "", []
+    item.subtitle_translations, item.description_translations = {"fr": ""}, {"fr": ""}
     item.submission_id = None  # a free item now: no type name, as in the older release
     [again] = agenda_snapshot.build(call.event, snapshot)["items"]
     assert again["sequence"] == entry["sequence"]

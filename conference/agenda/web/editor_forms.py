@@ -187,6 +187,8 @@ class ItemForm(BaseForm):
     subtitle = StringField(_l("Subtitle"), [Optional(), Length(max=300)])
     subtitle_translations = TranslationsField(_l("Subtitle in the event's other languages"), max_length=300)
     description = TextAreaField(_l("Description"), [Optional(), Length(max=20000)])
+    description_translations = TranslationsField(_l("Description in the event's other languages"), multiline=True,
+                                                 max_length=20000)
     version = HiddenField(filters=[_version])
 
     def __init__(self, *args, speakers, languages: list[str], **kwargs):
@@ -219,7 +221,8 @@ class ItemForm(BaseForm):
                 "title_translations": self.title_translations.data,
                 "abstract_translations": self.abstract_translations.data,
                 "subtitle": self.subtitle.data or "", "subtitle_translations": self.subtitle_translations.data,
-                "description": self.description.data or "", "links": self.links()}
+                "description": self.description.data or "",
+                "description_translations": self.description_translations.data, "links": self.links()}
 
     def link_rows(self) -> list[tuple]:
         """The (kind, title, address) fields of each link row, for the template."""
