@@ -9,7 +9,10 @@ wants unique ids; consumers should use the guid).
 Every event carries every element that frab and pretalx write and that readers (conference apps,
 recording and signage tools) look up without checking, empty where there is nothing to say: a
 talk without a description, a break without persons. What the app does not know is written as
-frab's defaults: no subtitle, logo, links or attachments; no recording licence and no opt-out.
+frab's defaults: no logo or attachments; no recording licence and no opt-out. An item's
+``subtitle``, ``description`` and ``links`` (an address each, titled by its title or, without
+one, by the address) are its own; its ``type`` is a talk's submission type's name (in the main
+language, as its texts), else the item's or session's kind.
 Two elements are left out because their schemas accept no empty value: ``feedback_url`` (the
 app collects no feedback) and, in JSON, a person's integer ``id`` (the c3voc schema's
 ``oneOf`` rejects a person that is both a frab person, ``id`` and ``public_name``, and a pretalx
@@ -79,7 +82,10 @@ def _events(snapshot: dict, url_for_entry: Callable[[dict], str], default_langua
             "id": ident, "guid": entry["guid"], "title": entry["title"],
             "code": entry.get("submission_code") if _CODE.match(entry.get("submission_code") or "") else None,
             "room": room["name"] if room else "", "room_guid": room["guid"] if room else None,
-            "type": entry["kind"], "start": start, "end": end,
+            "type": entry.get("type_name") or entry["kind"], "subtitle": entry.get("subtitle") or "",
+            "links": [{"url": link["url"], "title": link.get("title") or link["url"]}
+                      for link in entry.get("links") or [] if link.get("url")],
+            "start": start, "end": end,
             "duration": _hhmm(int((end - start).total_seconds() // 60)),
             "abstract": entry.get("abstract") or "", "description": entry.get("description") or "",
             "slug": f"{acronym}-{ident}-{title_slug}", "track": tracks.get(entry.get("track_id")),
@@ -168,14 +174,16 @@ def _xml_event(room: ET.Element, event: dict) -> None:
     recording = ET.SubElement(element, "recording")
     _text(recording, "license", "")
     _text(recording, "optout", "false")
-    for tag, value in (("title", event["title"]), ("subtitle", ""), ("track", event["track"] or ""),
+    for tag, value in (("title", event["title"]), ("subtitle", event["subtitle"]), ("track", event["track"] or ""),
                        ("type", event["type"]), ("language", event["language"]), ("abstract", event["abstract"]),
                        ("description", event["description"]), ("logo", "")):
         _text(element, tag, value)
     persons = ET.SubElement(element, "persons")
     for person in event["persons"]:
         _text(persons, "person", person["name"], id=person["id"], guid=person["guid"])
-    ET.SubElement(element, "links")
+    links = ET.SubElement(element, "links")
+    for link in event["links"]:
+        _text(links, "link", link["title"], href=link["url"])
     ET.SubElement(element, "attachments")
 
 
@@ -210,11 +218,11 @@ def _json_event(event: dict) -> dict:
     result.update({
         "logo": None, "date": event["start"].isoformat(), "start": event["start"].strftime("%H:%M"),
         "end": event["end"].isoformat(), "duration": event["duration"], "room": event["room"], "slug": event["slug"],
-        "url": event["url"], "origin_url": event["url"], "title": event["title"], "subtitle": "",
+        "url": event["url"], "origin_url": event["url"], "title": event["title"], "subtitle": event["subtitle"],
         "track": event["track"], "type": event["type"], "language": event["language"], "abstract": event["abstract"],
         "description": event["description"], "recording_license": "", "do_not_record": False,
         "persons": [{"guid": p["guid"], "name": p["name"], "public_name": p["name"], "biography": p.get("bio") or ""}
                     for p in event["persons"]],
-        "links": [], "attachments": [],
+        "links": [dict(link) for link in event["links"]], "attachments": [],
     })
     return result

@@ -4,15 +4,19 @@ and what participants star for their personal agenda."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.accounts.models import User
 from conference.agenda.enums import ItemKind, SessionKind
 from conference.cfp.models import Submission
+from conference.core.links import check_web_address
 from conference.core.translations import Translatable, TranslationsOf
 from conference.core.types import UTCDateTime, enum_type, utcnow
+from conference.errors import DomainError
 from conference.events.models import Event, Track
 from conference.extensions import Model, db
 
@@ -112,13 +116,39 @@ class AgendaSession(Translatable, Model):
     )
 
 
+# What an item's link leads to, in the order the form offers them.
+LINK_KINDS = ("slides", "recording", "live_stream", "other")
+
+
+def cleaned_links(links: Sequence[dict]) -> list[dict]:
+    """An item's links as stored: each a known kind, a title of at most 200 characters and an
+    http(s) address (``links-<n>-url`` names the field of a bad one); rows with neither a title
+    nor an address are dropped, the order kept."""
+    cleaned = []
+    for n, link in enumerate(links):
+        title, url = (link.get("title") or "").strip(), (link.get("url") or "").strip()
+        if not title and not url:
+            continue
+        if not url:
+            raise DomainError(_("Give the link's web address."), field=f"link_{n + 1}_url")
+        kind = link.get("kind") if link.get("kind") in LINK_KINDS else None
+        if kind is None:
+            raise DomainError(_("Choose what the link leads to."), field=f"link_{n + 1}_kind")
+        if len(title) > 200:
+            raise DomainError(_("Keep the link's title under 200 characters."), field=f"link_{n + 1}_title")
+        cleaned.append({"kind": kind, "title": title, "url": check_web_address(url, field=f"link_{n + 1}_url")})
+    return cleaned
+
+
 class AgendaItem(Translatable, Model):
     """A talk (an accepted submission) or a free item (keynote, panel, opening) with its own
     start and duration, inside a session once scheduled."""
 
-    TRANSLATED = ("title", "abstract")
+    TRANSLATED = ("title", "abstract", "subtitle", "description")
     title_translations = TranslationsOf("title")
     abstract_translations = TranslationsOf("abstract")
+    subtitle_translations = TranslationsOf("subtitle")
+    description_translations = TranslationsOf("description")
     # The language it is given in (a talk's: its submission's; None: the event's default language).
     language: Mapped[str | None] = mapped_column(sa.String(16))
 
@@ -138,6 +168,11 @@ class AgendaItem(Translatable, Model):
     kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind), default=ItemKind.TALK)
     title: Mapped[str] = mapped_column(sa.String(300))
     abstract: Mapped[str] = mapped_column(sa.Text, default="")
+    subtitle: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    # Longer than the abstract: what frab calls the description (the abstract is its summary).
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Slides, recording, live stream...: [{"kind": "slides", "title": "...", "url": "https://..."}], in order.
+    links: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     starts_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(default=20)
     position: Mapped[int] = mapped_column(default=0)

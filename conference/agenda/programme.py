@@ -28,6 +28,7 @@ from conference.agenda.models import (
     AgendaSession,
     Room,
     Speaker,
+    cleaned_links,
 )
 from conference.cfp.enums import SubmissionState
 from conference.cfp.models import Submission
@@ -359,10 +360,15 @@ def save_item(event: Event, *, actor, item: AgendaItem | None = None, title: str
               kind: ItemKind = ItemKind.OTHER, speaker_ids: Sequence[int] = (), duration: int = 20,
               expected_version: int | None = None, language: str | None = None,
               title_translations: dict[str, str] | None = None,
-              abstract_translations: dict[str, str] | None = None) -> AgendaItem:
+              abstract_translations: dict[str, str] | None = None, subtitle: str | None = None,
+              subtitle_translations: dict[str, str] | None = None, description: str | None = None,
+              description_translations: dict[str, str] | None = None,
+              links: Sequence[dict] | None = None) -> AgendaItem:
     """A free item (keynote, panel, opening...) or an edit of any item; its speakers are the
-    event's speakers, in the order given. Its title and abstract are written in its language
-    (see languages.item_language) and may be given in the event's other languages too."""
+    event's speakers, in the order given. Its title, subtitle, abstract and description are
+    written in its language (see languages.item_language) and may be given in the event's other languages too;
+    its links are checked web addresses of a known kind (see models.cleaned_links). None: the
+    subtitle, description or links stay as they are."""
     require_organiser(event, actor)
     label = item.title if item else title
     _check_version(item, expected_version, label)
@@ -376,16 +382,29 @@ def save_item(event: Event, *, actor, item: AgendaItem | None = None, title: str
                                   one_line=True)
     abstracts = cleaned_translations(abstract_translations, field="abstract_translations", languages=others,
                                      max_length=20000)
+    subtitles = cleaned_translations(subtitle_translations, field="subtitle_translations", languages=others,
+                                     max_length=300, one_line=True)
+    descriptions = cleaned_translations(description_translations, field="description_translations",
+                                        languages=others, max_length=20000)
+    cleaned = cleaned_links(links) if links is not None else None
     speakers = [_load_choice(Speaker, event, i, "speaker_ids") for i in dict.fromkeys(speaker_ids)]
     if item is None:
         item = AgendaItem(event_id=event.id)
         db.session.add(item)
     item.title, item.abstract, item.kind = title.strip(), abstract.strip(), ItemKind(kind)
     item.duration_minutes, item.language = duration, language
+    if subtitle is not None:
+        item.subtitle = subtitle.strip()
+    if description is not None:
+        item.description = description.strip()
+    if cleaned is not None:
+        item.links = cleaned
     # A text's translation into the item's own language goes (it was another language before).
     main = {language or event.default_language: ""}
     item.title_translations = {**(titles or {}), **main}
     item.abstract_translations = {**(abstracts or {}), **main}
+    item.subtitle_translations = {**(subtitles or {}), **main}
+    item.description_translations = {**(descriptions or {}), **main}
     if item.id is None:
         db.session.flush()
     item.speaker_links = [AgendaItemSpeaker(item_id=item.id, speaker_id=s.id, position=n)

@@ -64,6 +64,13 @@ class Entry:
     lang: str | None = None  # the language of the title shown (None: not known)
     text_lang: str | None = None  # of the text shown
     searched: tuple[str, ...] = ()  # the title and text in every language the snapshot has
+    # An item's (empty for sessions, and in snapshots released before items had them):
+    subtitle: str = ""
+    subtitle_lang: str | None = None
+    description: str = ""  # longer than the abstract, in the item's language
+    description_lang: str | None = None
+    type_name: str = ""  # a talk's submission type
+    links: list[dict] = dataclasses.field(default_factory=list)  # [{"kind", "title", "url"}]
 
 
 @dataclasses.dataclass
@@ -118,13 +125,21 @@ def _entry(raw: dict, lookups: Lookups, zone: zoneinfo.ZoneInfo) -> Entry:
     text, text_lang = agenda_snapshot.shown(lookups.snapshot, raw, field, lookups.language)
     searched = [raw.get("title") or "", raw.get(field) or ""]
     searched += [text for texts in (raw.get("translations") or {}).values() for text in texts.values()]
-    return Entry(uid=raw["uid"], kind=kind, id=raw["id"], title=title, start=_local(raw["start"], zone),
-                 end=_local(raw["end"], zone), type=raw["kind"],
-                 text=text,
-                 room=lookups.rooms.get(raw.get("room_id")), track=lookups.tracks.get(raw.get("track_id")),
-                 speakers=[lookups.speakers[i] for i in ids or [] if i in lookups.speakers],
-                 session_uid=raw.get("session_uid"), cancelled=bool(raw.get("cancelled")), lang=lang,
-                 text_lang=text_lang, searched=tuple(searched))
+    entry = Entry(uid=raw["uid"], kind=kind, id=raw["id"], title=title, start=_local(raw["start"], zone),
+                  end=_local(raw["end"], zone), type=raw["kind"],
+                  text=text,
+                  room=lookups.rooms.get(raw.get("room_id")), track=lookups.tracks.get(raw.get("track_id")),
+                  speakers=[lookups.speakers[i] for i in ids or [] if i in lookups.speakers],
+                  session_uid=raw.get("session_uid"), cancelled=bool(raw.get("cancelled")), lang=lang,
+                  text_lang=text_lang, searched=tuple(searched))
+    if kind == "item":
+        entry.subtitle, entry.subtitle_lang = agenda_snapshot.shown(lookups.snapshot, raw, "subtitle",
+                                                                    lookups.language)
+        entry.description, entry.description_lang = agenda_snapshot.shown(lookups.snapshot, raw, "description",
+                                                                          lookups.language)
+        entry.type_name = agenda_snapshot.text(raw, "type_name", lookups.language)
+        entry.links = list(raw.get("links") or [])
+    return entry
 
 
 def _entries(snapshot: dict, zone: zoneinfo.ZoneInfo, language: str | None):

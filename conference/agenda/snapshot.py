@@ -18,7 +18,8 @@ organisers keep editing). Its shape::
                     "translations"?}],
       "items": [{"uid", "guid", "id", "session_uid", "title", "abstract", "kind", "start", "end",
                  "duration", "speaker_ids", "submission_code", "track_id", "room_id", "sequence",
-                 "cancelled", "language", "translations"?}]
+                 "cancelled", "language", "subtitle"?, "description"?, "links"?, "type_name"?,
+                 "translations"?}]
     }
 
 * Times are ISO 8601 in UTC; only scheduled sessions and items are released.
@@ -33,6 +34,10 @@ organisers keep editing). Its shape::
   there are none) gives them in the event's other languages, ``{"title": {"fr": "..."}}``, as
   the rows do (conference.core.translations); ``text()`` reads a text in a reader's language.
   Snapshots released before translations have neither key: their texts show as they are.
+* An item's ``subtitle`` and ``description`` (frab's, longer than the abstract), its ``links``
+  (``[{"kind": "slides"|"recording"|"live_stream"|"other", "title", "url"}]``) and, for a talk,
+  ``type_name``, its submission type's name (translated under ``translations["type_name"]``).
+  Snapshots released before them lack these keys: read them with ``.get()`` (empty).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from sqlalchemy.orm import selectinload
 
 from conference.agenda.languages import translation_languages
 from conference.agenda.models import AgendaItem, AgendaSession, Room, Speaker
+from conference.cfp.models import Submission
 from conference.events.models import Event, Track
 from conference.extensions import db
 
@@ -52,7 +58,7 @@ SNAPSHOT_VERSION = 1
 # Changes to these fields make an entry "moved"; to the others, "changed".
 MOVE_FIELDS = ("start", "end", "room_id")
 CONTENT_FIELDS = ("title", "abstract", "description", "speaker_ids", "chair_ids", "kind", "track_id", "duration",
-                  "language", "translations")
+                  "language", "translations", "subtitle", "links", "type_name")
 
 
 def guid(event_id: int, uid: str) -> str:
@@ -87,6 +93,23 @@ def shown(snapshot: dict, entry: dict, field: str, language: str | None) -> tupl
     return entry.get(field) or "", entry.get("language") or snapshot.get("event", {}).get("default_language")
 
 
+def _item_type(item: AgendaItem, languages: list[str]) -> dict:
+    """``{"type_name": ...}``: a talk's submission type's name, with its translations into
+    ``languages`` (merged into the entry's), or nothing for a free item."""
+    kind = item.submission.type if item.submission is not None else None
+    if kind is None:
+        return {}
+    names = _translated(kind, languages).get("translations", {}).get("name")
+    return {"type_name": kind.name, **({"type_translations": names} if names else {})}
+
+
+def _add_type(entry: dict, found: dict) -> None:
+    if "type_name" in found:
+        entry["type_name"] = found["type_name"]
+    if "type_translations" in found:
+        entry["translations"] = {**entry.get("translations", {}), "type_name": found["type_translations"]}
+
+
 def build(event: Event, previous: dict | None = None) -> dict:
     """The snapshot of the event's programme as it is now (scheduled entries only), with
     sequences and cancelled entries carried over from ``previous`` (the last release's)."""
@@ -94,7 +117,8 @@ def build(event: Event, previous: dict | None = None) -> dict:
     tracks = db.session.scalars(sa.select(Track).where(Track.event_id == event.id).order_by(Track.position, Track.id))
     sessions = db.session.scalars(
         sa.select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.starts_at.is_not(None))
-        .options(selectinload(AgendaSession.items).selectinload(AgendaItem.submission))
+        .options(selectinload(AgendaSession.items).selectinload(AgendaItem.submission)
+                 .selectinload(Submission.type))
         .order_by(AgendaSession.starts_at, AgendaSession.id)
         # Reload the collections: an item deleted or moved out in this same transaction (a
         # script, the CLI) may still sit in a session's items as loaded before.
@@ -137,8 +161,11 @@ def build(event: Event, previous: dict | None = None) -> dict:
                 "duration": item.duration_minutes, "speaker_ids": speaker_ids,
                 "submission_code": item.submission.code if item.submission else None,
                 "track_id": session.track_id, "room_id": session.room_id, "sequence": 0, "cancelled": False,
-                "language": item.language, **_translated(item, translation_languages(event, item.language)),
+                "language": item.language, "subtitle": item.subtitle, "description": item.description,
+                "links": [dict(link) for link in item.links or []],
+                **_translated(item, translation_languages(event, item.language)),
             })
+            _add_type(snapshot["items"][-1], _item_type(item, others))
     snapshot["speakers"] = [
         {"id": s.id, "guid": guid(event.id, f"speaker-{s.id}"), "name": s.name, "affiliation": s.affiliation,
          "bio": s.bio}
@@ -149,8 +176,15 @@ def build(event: Event, previous: dict | None = None) -> dict:
     return snapshot
 
 
+# Keys items gained later: an older release's entry without them has them empty, so that the first
+# release after them does not mark every item changed (nor raise every iCal sequence).
+_LATER_ITEM_KEYS = ("subtitle", "description", "links", "type_name")
+
+
 def _changed(old: dict, new: dict, fields) -> bool:
-    return any(old.get(f) != new.get(f) for f in fields)
+    def value(entry: dict, field: str):
+        return (entry.get(field) or None) if field in _LATER_ITEM_KEYS else entry.get(field)
+    return any(value(old, f) != value(new, f) for f in fields)
 
 
 def _carry_over(snapshot: dict, previous: dict) -> None:

@@ -14,6 +14,10 @@ from .test_account_and_event_journey import expect, log_in
 def test_a_participant_switches_zone_stars_a_talk_and_opens_my_agenda(page, live_server, committed_db):
     event = factories.make_event(published=True, slug="public-agenda", timezone="America/New_York")
     programme = small_programme(event)
+    # What frab carries, shown on the talk's page (checked with the others below).
+    programme["talk"].subtitle, programme["talk"].description = "Many runs", "A **longer** description."
+    programme["talk"].links = [{"kind": "slides", "title": "Slides", "url": "https://slides.example.org/1.pdf"},
+                               {"kind": "recording", "title": "", "url": "https://video.example.org/1"}]
     store_release(event, "First")
     programme["talk"].title = "Ensemble forecasts, revised"
     store_release(event, "Second")

@@ -45,6 +45,14 @@ SESSION_KIND_LABELS = {
     SessionKind.BREAK: _l("Break"),
     SessionKind.SOCIAL: _l("Social event"),
 }
+LINK_KIND_LABELS = {
+    "slides": _l("Slides"),
+    "recording": _l("Recording"),
+    "live_stream": _l("Live stream"),
+    "other": _l("Other link"),
+}
+# How many links the item form offers (empty rows are dropped; save to add more than that).
+LINK_ROWS = 3
 ITEM_KIND_LABELS = {
     ItemKind.TALK: _l("Talk"),
     ItemKind.KEYNOTE: _l("Keynote"),
@@ -176,6 +184,11 @@ class ItemForm(BaseForm):
     abstract = TextAreaField(_l("Abstract"), [Optional(), Length(max=20000)])
     abstract_translations = TranslationsField(_l("Abstract in the event's other languages"), multiline=True,
                                               max_length=20000)
+    subtitle = StringField(_l("Subtitle"), [Optional(), Length(max=300)])
+    subtitle_translations = TranslationsField(_l("Subtitle in the event's other languages"), max_length=300)
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=20000)])
+    description_translations = TranslationsField(_l("Description in the event's other languages"), multiline=True,
+                                                 max_length=20000)
     version = HiddenField(filters=[_version])
 
     def __init__(self, *args, speakers, languages: list[str], **kwargs):
@@ -188,6 +201,10 @@ class ItemForm(BaseForm):
         self.speaker_ids.choices = _options((s.id, s.name) for s in speakers)
         if obj is not None and not self.is_submitted():
             self.speaker_ids.data = [link.speaker_id for link in obj.speaker_links]
+        if obj is not None and not self.is_submitted():
+            for n, link in enumerate((obj.links or [])[:LINK_ROWS], start=1):
+                for part in ("kind", "title", "url"):
+                    self[f"link_{n}_{part}"].data = link.get(part) or ""
         self.kept_language = obj.language if obj is not None else None
         if len(languages) < 2:
             del self.language
@@ -202,7 +219,37 @@ class ItemForm(BaseForm):
                 "expected_version": self.version.data,
                 "language": self.language.data if "language" in self else self.kept_language,
                 "title_translations": self.title_translations.data,
-                "abstract_translations": self.abstract_translations.data}
+                "abstract_translations": self.abstract_translations.data,
+                "subtitle": self.subtitle.data or "", "subtitle_translations": self.subtitle_translations.data,
+                "description": self.description.data or "",
+                "description_translations": self.description_translations.data, "links": self.links()}
+
+    def link_rows(self) -> list[tuple]:
+        """The (kind, title, address) fields of each link row, for the template."""
+        return [tuple(self[f"link_{n}_{part}"] for part in ("kind", "title", "url"))
+                for n in range(1, LINK_ROWS + 1)]
+
+    def links(self) -> list[dict]:
+        return [{"kind": kind.data, "title": title.data or "", "url": url.data or ""}
+                for kind, title, url in self.link_rows()]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for _kind, title, url in self.link_rows():
+            if (title.data or "").strip() and not (url.data or "").strip():
+                url.errors = [*url.errors, _("Give the link's web address.")]
+                valid = False
+        return valid
+
+
+for _n in range(1, LINK_ROWS + 1):
+    setattr(ItemForm, f"link_{_n}_kind", SelectField(
+        _l("Link %(number)s: what it leads to", number=_n), default="slides",
+        choices=[SelectChoice(kind, label) for kind, label in LINK_KIND_LABELS.items()]))
+    setattr(ItemForm, f"link_{_n}_title", StringField(_l("Link %(number)s: title", number=_n),
+                                                      [Optional(), Length(max=200)]))
+    setattr(ItemForm, f"link_{_n}_url", WebAddressField(_l("Link %(number)s: web address", number=_n),
+                                                        [Optional(), Length(max=500)]))
 
 
 class PlaceForm(ZonedForm):
