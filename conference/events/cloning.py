@@ -23,7 +23,7 @@ from conference.core.audit import record
 from conference.core.bounds import date_in_range
 from conference.core.timezones import is_valid_timezone
 from conference.core.types import utcnow
-from conference.errors import DomainError, NotAllowed
+from conference.errors import DomainError, NotAllowed, ValidationFailed
 from conference.events import setup as event_setup
 from conference.events.enums import TeamRole
 from conference.events.models import Event, EventRole, Track
@@ -120,9 +120,12 @@ def clone_event(source: Event, *, title: str, slug: str, starts_on: dt.date | No
                   else starts_on)
     try:
         target = event_setup.create_event(actor=actor, **fields)
-    except DomainError as error:
-        if error.field == "end_date":  # the new start puts the last day out of range
-            error.field = "start_date"
+    except ValidationFailed as error:
+        # The new start can put the last day out of range: the form asks only for the start.
+        if "end_date" in error.errors:
+            errors = {name: text for name, text in error.errors.items() if name != "end_date"}
+            errors.setdefault("start_date", error.errors["end_date"])
+            raise ValidationFailed(errors) from error
         raise
     cloned = Cloned(source=source, target=target, days=(starts_on - source.start_date).days, actor=actor)
     _copy_tracks_and_team(cloned)

@@ -102,7 +102,9 @@ def committee_of(event: Event) -> Committee:
         Member(role=r, load=loads.get(r.user_id, 0) if r.role == TeamRole.REVIEWER else 0,
                cap=cap_of(r, settings) if r.role == TeamRole.REVIEWER else None,
                own_cap=r.max_load is not None)
-        for r in sorted(event.roles, key=lambda r: (ROLE_ORDER[r.role], r.user.name.casefold(), r.user_id))
+        # The committee is who organises and reviews: check-in desk staff are on the team, not on it.
+        for r in sorted((r for r in event.roles if r.role in ROLE_ORDER),
+                        key=lambda r: (ROLE_ORDER[r.role], r.user.name.casefold(), r.user_id))
     ]
     invitations = list(db.session.scalars(
         sa.select(TeamInvitation)

@@ -269,7 +269,7 @@ def test_an_author_submits_in_french_with_an_english_title(app, db, in_french):
     organiser = login(reader(app, "en"), in_french.organiser)
     assert "<h1>Flood warnings <span" in text_of(organiser, f"/events/ews/manage/submissions/{submission.code}")
     listed = text_of(organiser, "/events/ews/manage/submissions/")
-    assert '<td class="cell-clip">Flood warnings</td>' in listed and "<td>Talk</td>" in listed
+    assert '<td class="cell-clip">Flood warnings</td>' in listed and '<td class="cell-clip cell-short">Talk</td>' in listed
     organiser.set_cookie("language", "es")
     page = text_of(organiser, f"/events/ews/manage/submissions/{submission.code}")
     assert "<h1>Alertes aux crues <span" in page
