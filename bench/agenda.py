@@ -1,12 +1,13 @@
-"""The agenda page, the speakers list and the exports at 150, 600 and 1,500 talks (3 days, 12 rooms; built by the
-same code as ``flask demo --talks N``).
+"""The agenda page, the speakers list, one talk's, speaker's and session's pages and the exports at 150, 600 and
+1,500 talks (3 days, 12 rooms; built by the same code as ``flask demo --talks N``).
 
     .venv/bin/python bench/agenda.py [--database-url postgresql://...] [--talks 150 600 1500]
                                      [--repeat 15] [--workers 4] [--no-gunicorn]
 
 For each size it prints the median time of the agenda page, the speakers list (whole and
-searched) and each export (the whole feed, one talk's calendar, frab), cold (the
-export cache emptied before each request) and warm, through the Flask test client; then the
+searched), the pages of one talk, one speaker and one session (the middle talk's), and each export
+(the whole feed, one talk's calendar, frab), cold (the export cache and the index of releases
+emptied before each request) and warm, through the Flask test client; then the
 same through gunicorn over HTTP (cold: the first request a fresh server answers for that URL;
 warm: the median of the following ones). Target: under 100 ms cold for 600 talks.
 """
@@ -32,6 +33,9 @@ PATHS = {
     "agenda page": "/events/agenda-scale/agenda",
     "speakers": "/events/agenda-scale/agenda/speakers",
     "speakers?q=": "/events/agenda-scale/agenda/speakers?q=agency+7",
+    "talk page": "/events/agenda-scale/agenda/items/{item_id}",
+    "speaker page": "/events/agenda-scale/agenda/speakers/{speaker_id}",
+    "session page": "/events/agenda-scale/agenda/sessions/{session_id}",
     "iCal": "/events/agenda-scale/agenda.ics",
     "talk iCal": "/events/agenda-scale/agenda/items/{item_id}.ics",
     "frab XML": "/events/agenda-scale/schedule.xml",
@@ -46,7 +50,8 @@ def free_port() -> int:
 
 
 def build(app, talks: int) -> dict[str, str]:
-    """Build the programme; the paths to measure (one talk's calendar: the middle talk's)."""
+    """Build the programme; the paths to measure (one talk's calendar and pages: the middle talk's,
+    its first speaker's and its session's)."""
     import sqlalchemy as sa
 
     from conference.accounts.users import create_user, find_user_by_email
@@ -62,8 +67,10 @@ def build(app, talks: int) -> dict[str, str]:
         load_agenda_at_scale(talks, organiser=organiser)
         db.session.commit()
         items = latest_release(db.session.scalars(sa.select(Event).where(Event.slug == SLUG)).one()).snapshot["items"]
-        item_id = items[len(items) // 2]["id"]
-    return {label: path.format(item_id=item_id) for label, path in PATHS.items()}
+        item = items[len(items) // 2]
+        ids = {"item_id": item["id"], "speaker_id": item["speaker_ids"][0],
+               "session_id": int(item["session_uid"].removeprefix("session-"))}
+    return {label: path.format(**ids) for label, path in PATHS.items()}
 
 
 def through_test_client(app, paths: dict[str, str], repeat: int) -> dict[str, tuple[float, float]]:
@@ -73,6 +80,7 @@ def through_test_client(app, paths: dict[str, str], repeat: int) -> dict[str, tu
         cold, warm = [], []
         for _ in range(repeat):
             app.extensions.pop("agenda_exports_cache", None)
+            app.extensions.pop("agenda_release_cache", None)
             started = time.perf_counter()
             response = client.get(path)
             cold.append(time.perf_counter() - started)

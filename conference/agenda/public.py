@@ -16,6 +16,7 @@ import zoneinfo
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from conference.agenda import release_cache
 from conference.agenda import snapshot as agenda_snapshot
 from conference.agenda.models import AgendaStar, ScheduleRelease
 from conference.agenda.releases import latest_release
@@ -302,6 +303,57 @@ def grid(agenda: Agenda) -> list[GridDay]:
     zone = zoneinfo.ZoneInfo(agenda.tz)
     step = _grid_step([t for d in agenda.days for e in d.entries for t in (e.start, e.end)])
     return [_grid_day(day, agenda.rooms, zone, step) for day in agenda.days]
+
+
+# One entry of a release, read from its index (agenda.release_cache) -----------------------------
+# What the pages about one session, talk or speaker show, built from that entry alone: the same
+# entries as view_model's (cancelled ones left out, a session with its items by start), at a cost
+# that does not depend on the programme's size.
+
+def _indexed_lookups(indexed: release_cache.IndexedRelease, language: str | None) -> Lookups:
+    return release_cache.lookups(indexed, language, lambda: _lookups(indexed.snapshot, language))
+
+
+def _session_entry(indexed: release_cache.IndexedRelease, raw: dict, lookups: Lookups,
+                   zone: zoneinfo.ZoneInfo) -> Entry:
+    session = _entry(raw, lookups, zone)
+    session.items = sorted((_entry(i, lookups, zone) for i in indexed.items_of_session.get(raw["uid"], [])),
+                           key=lambda e: (e.start, e.id))
+    return session
+
+
+def session_view(indexed: release_cache.IndexedRelease, session_id: int, *, tz: str,
+                 language: str | None = None) -> Entry | None:
+    """The session (with its items) as view_model shows it; None when cancelled or not there."""
+    raw = indexed.sessions.get(session_id)
+    if raw is None:
+        return None
+    return _session_entry(indexed, raw, _indexed_lookups(indexed, language), zoneinfo.ZoneInfo(tz))
+
+
+def item_view(indexed: release_cache.IndexedRelease, item_id: int, *, tz: str,
+              language: str | None = None) -> tuple[Entry, Entry | None] | None:
+    """The item and its session (None when it has none, or a cancelled one)."""
+    raw = indexed.items.get(item_id)
+    if raw is None:
+        return None
+    lookups, zone = _indexed_lookups(indexed, language), zoneinfo.ZoneInfo(tz)
+    session = indexed.session_of_uid.get(raw.get("session_uid") or "")
+    return _entry(raw, lookups, zone), (_session_entry(indexed, session, lookups, zone) if session else None)
+
+
+def speaker_view(indexed: release_cache.IndexedRelease, speaker_id: int, *, tz: str,
+                 language: str | None = None) -> tuple[dict, list[Entry]] | None:
+    """The speaker and the sessions they chair and items they speak in, by start (as
+    speaker_entries); None when they have none."""
+    speaker = indexed.speakers.get(speaker_id)
+    raws = indexed.of_speaker.get(speaker_id)
+    if speaker is None or not raws:
+        return None
+    lookups, zone = _indexed_lookups(indexed, language), zoneinfo.ZoneInfo(tz)
+    entries = [_session_entry(indexed, raw, lookups, zone) if raw["uid"].startswith("session-")
+               else _entry(raw, lookups, zone) for raw in raws]
+    return speaker, sorted(entries, key=lambda e: (e.start, e.id))
 
 
 def speaker_entries(agenda: Agenda, speaker_id: int) -> list[Entry]:

@@ -149,6 +149,7 @@ def test_a_release_made_before_translations_still_shows(app, translated):
     for kind in ("rooms", "tracks", "sessions", "items"):
         old[kind] = [{k: v for k, v in e.items() if k not in ("translations", "language")} for e in old[kind]]
     entry.snapshot = old
+    entry.revision += 1  # rewritten in place, as an erasure does: a new revision to every process's caches
     db.session.flush()
     french = reader(app, "fr")
     listing = page(french, AGENDA)

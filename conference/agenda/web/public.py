@@ -11,14 +11,15 @@ from flask import abort, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from conference.agenda import exports as agenda_exports
 from conference.agenda import public as agenda_public
+from conference.agenda import release_cache, speaker_list
 from conference.agenda import releases as release_ops
-from conference.agenda import speaker_list
 from conference.agenda.web.blueprint import bp
 from conference.core.timezones import is_valid_timezone
 from conference.core.translations import current_language
 from conference.events.web.views import load_event
-from conference.web.common import int_arg, require, run_action, safe_next
+from conference.web.common import int_arg, run_action, safe_next
 
 
 def _profile_zone() -> str | None:
@@ -119,15 +120,16 @@ def releases(slug):
 
 
 def _entry_page(slug, template: str, find):
-    """A page about one entry of the latest release; 404 when the release has none such."""
+    """A page about one entry of the latest release; 404 when the release has none such. It reads
+    the latest release without its snapshot and the entry from this process's index of that
+    release (agenda.release_cache): its cost does not depend on the programme's size."""
     event = load_event(slug)
-    release = _released(event)
+    release = agenda_exports.latest_release_without_snapshot(event)
     zone, unknown = _zone(event)
-    require(release is not None, hide=True)
-    agenda = agenda_public.view_model(release.snapshot, tz=zone, language=current_language())
-    found = find(agenda)
-    require(bool(found), hide=True)
-    return render_template(template, event=event, release=release, agenda=agenda, zone=zone, unknown_zone=unknown,
+    found = find(release_cache.indexed(release), zone, current_language()) if release is not None else None
+    if not found:
+        abort(404)
+    return render_template(template, event=event, release=release, zone=zone, unknown_zone=unknown,
                            tz_arg=_asked_zone(),
                            join_links=agenda_public.may_see_join_links(event, current_user),
                            starred=agenda_public.starred_uids(event, current_user), **found)
@@ -135,23 +137,25 @@ def _entry_page(slug, template: str, find):
 
 @bp.get("/events/<slug>/agenda/sessions/<int:session_id>")
 def show_session(slug, session_id):
-    return _entry_page(slug, "agenda/session.html",
-                       lambda agenda: {"entry": e} if (e := agenda.sessions.get(f"session-{session_id}")) else None)
+    def find(indexed, zone, language):
+        entry = agenda_public.session_view(indexed, session_id, tz=zone, language=language)
+        return {"entry": entry} if entry else None
+    return _entry_page(slug, "agenda/session.html", find)
 
 
 @bp.get("/events/<slug>/agenda/items/<int:item_id>")
 def show_item(slug, item_id):
-    def find(agenda):
-        item = agenda.items.get(f"item-{item_id}")
-        return {"entry": item, "session": agenda.sessions.get(item.session_uid)} if item else None
+    def find(indexed, zone, language):
+        found = agenda_public.item_view(indexed, item_id, tz=zone, language=language)
+        return {"entry": found[0], "session": found[1]} if found else None
     return _entry_page(slug, "agenda/item.html", find)
 
 
 @bp.get("/events/<slug>/agenda/speakers/<int:speaker_id>")
 def show_speaker(slug, speaker_id):
-    def find(agenda):
-        entries = agenda_public.speaker_entries(agenda, speaker_id)
-        return {"speaker": agenda.speakers[speaker_id], "entries": entries} if entries else None
+    def find(indexed, zone, language):
+        found = agenda_public.speaker_view(indexed, speaker_id, tz=zone, language=language)
+        return {"speaker": found[0], "entries": found[1]} if found else None
     return _entry_page(slug, "agenda/speaker.html", find)
 
 
