@@ -197,7 +197,7 @@ def test_talk_page_shows_subtitle_type_description_and_links(client, talk):
     assert '<p class="lead">Seeing floods coming</p>' in page
     assert "<dt>Type</dt><dd>Talk</dd>" in page
     assert "<h2>Description</h2>" in page and "<strong>longer</strong>" in page
-    links = re.search(r'<ul class="item-links">(.*?)</ul>', page, re.S).group(1)
+    links = re.search(r'<ul aria-labelledby="links-title">(.*?)</ul>', page, re.S).group(1)
     assert re.findall(r"<li>(.*?)</li>", links) == [f'Slides: <a href="{SLIDES}">Slides</a>',
                                                    f'Live stream: <a href="{STREAM}">{STREAM}</a>']
 
