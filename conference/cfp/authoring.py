@@ -50,7 +50,8 @@ def start_submission(event: Event, *, actor: User, form_nonce: str | None, conte
             sa.select(Submission).where(Submission.submitter_id == actor.id, Submission.form_nonce == form_nonce))
         if existing is not None:
             return existing, False
-    submission = create_draft(event, actor=actor, form_nonce=form_nonce, access_code=access_code, now=now, **content)
+    submission = create_draft(event, actor=actor, form_nonce=form_nonce, access_code=access_code, now=now,
+                              then_submit=submit_now, **content)
     errors: dict[str, str] = {}
     own = {qid: raw for qid, raw in (own_answers or {}).items()}
     if own:

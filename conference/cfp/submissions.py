@@ -278,9 +278,12 @@ def completeness_errors(submission: Submission) -> dict[str, str]:
 def create_draft(event: Event, *, actor: User, form_nonce: str | None = None, title: str = "", abstract: str = "",
                  type_id=None, track_id=None, keywords="", answers=None, access_code: str | None = None,
                  language: str | None = None, title_translations: dict | None = None,
-                 abstract_translations: dict | None = None, now: dt.datetime | None = None) -> Submission:
+                 abstract_translations: dict | None = None, now: dt.datetime | None = None,
+                 then_submit: bool = False) -> Submission:
     """Start a submission as a draft, in ``language`` (by default the event's). The same form
-    sent twice (a double click) gives the same draft."""
+    sent twice (a double click) gives the same draft. When the call's window refuses it (a
+    missing or wrong access code), every other problem of what was typed comes with that refusal,
+    and, for a draft to be submitted at once (``then_submit``), what it still lacks."""
     now = now or utcnow()
     if not actor.is_verified:
         raise NotAllowed(_("Confirm your email address before submitting: use the link we sent you."))
@@ -292,17 +295,19 @@ def create_draft(event: Event, *, actor: User, form_nonce: str | None = None, ti
             return existing
     code = find_access_code(event, access_code)
     type_ = db.session.get(SubmissionType, _as_id(type_id)) if _as_id(type_id) is not None else None
-    _check_window(event, type_=type_ if type_ and type_.event_id == event.id else None,
-                  track_id=_as_id(track_id), now=now, access_code=code)
-    submission = Submission(event=event, code=_new_code(), submitter_id=actor.id, form_nonce=form_nonce,
-                            state=SubmissionState.DRAFT, access_code=code)
-    submission.authors.append(SubmissionAuthor(
-        position=0, user_id=actor.id, name=actor.name, email=actor.email, affiliation=actor.affiliation,
-        is_presenter=True, is_corresponding=True,
-    ))
-    _apply_content(submission, title=title, abstract=abstract, type_id=type_id, track_id=track_id,
-                   keywords=keywords, answers=answers, author_answers=None, language=language,
-                   title_translations=title_translations, abstract_translations=abstract_translations)
+    content = {"title": title, "abstract": abstract, "type_id": type_id, "track_id": track_id, "keywords": keywords,
+               "answers": answers, "language": language, "title_translations": title_translations,
+               "abstract_translations": abstract_translations}
+    try:
+        _check_window(event, type_=type_ if type_ and type_.event_id == event.id else None,
+                      track_id=_as_id(track_id), now=now, access_code=code)
+    except DomainError as error:
+        others = _problems_of_unsaved(event, actor, content, then_submit=then_submit) if error.field else {}
+        if error.field is None or not others:
+            raise
+        raise ValidationFailed({error.field: error.message, **others}) from error
+    submission = _new_draft(event, actor, code=_new_code(), form_nonce=form_nonce, access_code=code)
+    _apply_content(submission, author_answers=None, **content)
     try:
         with db.session.begin_nested():  # add inside: begin_nested() flushes pending rows before its SAVEPOINT
             db.session.add(submission)
@@ -362,6 +367,32 @@ def _submit_window(submission: Submission, access_code: str | None,
     code = find_access_code(submission.event, access_code) or submission.access_code
     return code, _check_window(submission.event, type_=submission.type, track_id=submission.track_id, now=now,
                                access_code=code)
+
+
+def _new_draft(event: Event, actor: User, **columns) -> Submission:
+    """A draft with its submitter as first author, not yet in the session."""
+    submission = Submission(submitter_id=actor.id, state=SubmissionState.DRAFT, **columns)
+    set_committed_value(submission, "event", event)  # not through the backref: nothing joins the session
+    submission.event_id = event.id
+    submission.authors.append(SubmissionAuthor(
+        position=0, user_id=actor.id, name=actor.name, email=actor.email, affiliation=actor.affiliation,
+        is_presenter=True, is_corresponding=True,
+    ))
+    return submission
+
+
+def _problems_of_unsaved(event: Event, actor: User, content: dict, *, then_submit: bool) -> dict[str, str]:
+    """What else is wrong with a draft that cannot be created, by field: the content's problems,
+    and what a submission would still lack; the draft is only checked, never stored."""
+    probe = _new_draft(event, actor)
+    try:
+        _apply_content(probe, author_answers=None, **content)
+    except ValidationFailed as error:
+        return dict(error.errors)
+    finally:
+        if probe in db.session:
+            db.session.expunge(probe)
+    return completeness_errors(probe) if then_submit else {}
 
 
 def window_problems(submission: Submission, *, access_code: str | None, now: dt.datetime) -> dict[str, str]:

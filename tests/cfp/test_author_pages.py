@@ -331,6 +331,22 @@ def test_closed_call_refuses_a_new_submission_next_to_the_access_code(app, db):
     assert count(db, Submission) == 0
 
 
+def test_a_new_submission_to_a_closed_call_shows_the_access_code_and_what_is_missing_at_once(app, db):
+    call = make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
+    client = login(app.test_client(), author(db))
+    data = form(call, action="submit", type_id=str(call.talk.id)) | {"abstract": ""}
+
+    html = text(client.post("/events/ews/submissions/new", data=data))
+
+    assert "The call for papers closed on" in error_of(html, "access_code")
+    assert "Write the abstract." in error_of(html, "abstract")
+    too_long = text(client.post("/events/ews/submissions/new", data=data | {"title": "t" * 301, "action": "save"}))
+    assert "Keep the title under 300 characters." in error_of(too_long, "title")
+    assert "The call for papers closed on" in error_of(too_long, "access_code")
+    assert "Write the abstract." not in too_long  # saving a draft asks for nothing more
+    assert count(db, Submission) == 0
+
+
 def test_an_access_code_lets_an_author_submit_after_the_deadline(app, db):
     call = make_open_call(opens=dt.timedelta(days=-20), deadline=dt.timedelta(days=-1))
     cfp_setup.create_access_code(call.event, actor=call.organiser, code="LATE-2027", max_uses=1)
