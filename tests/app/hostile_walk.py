@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
@@ -19,6 +21,8 @@ from flask import Flask, got_request_exception, request_started
 
 from conference.cfp import submissions as submission_ops
 from conference.demo import load_demo
+from conference.extensions import db as _db
+from conference.extensions import limiter
 
 HUGE = "99999999999999999999"  # beyond 64 bits
 INT32_PLUS_ONE = str(2**31)  # fits SQLite's and Python's integers, not PostgreSQL's INTEGER
@@ -276,3 +280,29 @@ def load_demo_repeatably() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(submission_ops, "secrets", random.Random(17))
         load_demo()
+
+
+@contextmanager
+def demo_in_a_transaction_of_its_own(app: Flask) -> Iterator[None]:
+    """The repeatable demo, loaded in a transaction that is rolled back at the end, for a module
+    whose crawls share it (the app's sessions join it through SAVEPOINTs, as in ``db``); rate
+    limits are off meanwhile, since a crawl sends more requests than a person would."""
+    saved = limiter.enabled
+    limiter.enabled = False
+    with app.app_context():
+        engine = _db.engine
+        connection = engine.connect()
+        outer = connection.begin()
+        engines = _db._app_engines[app]
+        engines[None] = connection
+        _db.session.remove()
+        _db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            load_demo_repeatably()
+            yield
+        finally:
+            _db.session.remove()
+            engines[None] = engine
+            outer.rollback()
+            connection.close()
+            limiter.enabled = saved

@@ -35,9 +35,8 @@ from conference.accounts.models import User
 from conference.demo import DEMO_PASSWORD
 from conference.demo.registration import FOCAL_POINT_ACCOUNTS
 from conference.extensions import db as _db
-from conference.extensions import limiter
 
-from .hostile_walk import load_demo_repeatably, read_page, same_site_path
+from .hostile_walk import demo_in_a_transaction_of_its_own, read_page, same_site_path
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "conference" / "translations"
 LANGUAGES = ("fr", "es")
@@ -197,38 +196,21 @@ def english_in(texts: list[str], whole: frozenset[str], patterns: list[re.Patter
 @pytest.fixture(scope="module")
 def pages(app):
     """Per language: (person, path) -> the page's HTML, from each person's crawl of the demo."""
-    saved = limiter.enabled
-    limiter.enabled = False
-    with app.app_context():
-        engine = _db.engine
-        connection = engine.connect()
-        outer = connection.begin()
-        engines = _db._app_engines[app]
-        engines[None] = connection
+    with demo_in_a_transaction_of_its_own(app):
+        # The profile's language comes before the switcher's: the visitor's choice decides here.
+        _db.session.execute(sa.update(User).values(language=None))
+        _db.session.commit()
+        found: dict[str, dict[tuple[str, str], str]] = {language: {} for language in LANGUAGES}
+        for who, email in PEOPLE.items():
+            for language in LANGUAGES:
+                client = app.test_client()
+                if email:
+                    response = client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
+                    assert response.status_code == 302, f"{who} could not log in"
+                client.set_cookie("language", language)
+                found[language].update(_crawl(app, client, who))
         _db.session.remove()
-        _db.session.configure(join_transaction_mode="create_savepoint")
-        try:
-            load_demo_repeatably()
-            # The profile's language comes before the switcher's: the visitor's choice decides here.
-            _db.session.execute(sa.update(User).values(language=None))
-            _db.session.commit()
-            found: dict[str, dict[tuple[str, str], str]] = {language: {} for language in LANGUAGES}
-            for who, email in PEOPLE.items():
-                for language in LANGUAGES:
-                    client = app.test_client()
-                    if email:
-                        response = client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
-                        assert response.status_code == 302, f"{who} could not log in"
-                    client.set_cookie("language", language)
-                    found[language].update(_crawl(app, client, who))
-            _db.session.remove()
-            yield found
-        finally:
-            _db.session.remove()
-            engines[None] = engine
-            outer.rollback()
-            connection.close()
-            limiter.enabled = saved
+        yield found
 
 
 def _crawl(app, client, who: str) -> dict[tuple[str, str], str]:

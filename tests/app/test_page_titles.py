@@ -19,9 +19,8 @@ from conference.demo import DEMO_PASSWORD
 from conference.demo.registration import FOCAL_POINT_ACCOUNTS
 from conference.events.models import Event
 from conference.extensions import db as _db
-from conference.extensions import limiter
 
-from .hostile_walk import load_demo_repeatably, read_page, same_site_path
+from .hostile_walk import demo_in_a_transaction_of_its_own, read_page, same_site_path
 
 PEOPLE = {
     "anonymous": None,
@@ -42,37 +41,20 @@ TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 @pytest.fixture(scope="module")
 def titles(app):
     """(endpoint, event slug or None) -> {title: [(person, path)]}, and the events' titles by slug."""
-    saved = limiter.enabled
-    limiter.enabled = False
-    with app.app_context():
-        engine = _db.engine
-        connection = engine.connect()
-        outer = connection.begin()
-        engines = _db._app_engines[app]
-        engines[None] = connection
+    with demo_in_a_transaction_of_its_own(app):
+        _db.session.commit()
+        event_titles = dict(_db.session.execute(sa.select(Event.slug, Event.title)).all())
+        found: dict = collections.defaultdict(lambda: collections.defaultdict(list))
+        for who, email in PEOPLE.items():
+            client = app.test_client()
+            client.set_cookie("language", "en")
+            if email:
+                response = client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
+                assert response.status_code == 302, f"{who} could not log in"
+            for key, path, title in _crawl(app, client):
+                found[key][title].append((who, path))
         _db.session.remove()
-        _db.session.configure(join_transaction_mode="create_savepoint")
-        try:
-            load_demo_repeatably()
-            _db.session.commit()
-            event_titles = dict(_db.session.execute(sa.select(Event.slug, Event.title)).all())
-            found: dict = collections.defaultdict(lambda: collections.defaultdict(list))
-            for who, email in PEOPLE.items():
-                client = app.test_client()
-                client.set_cookie("language", "en")
-                if email:
-                    response = client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
-                    assert response.status_code == 302, f"{who} could not log in"
-                for key, path, title in _crawl(app, client):
-                    found[key][title].append((who, path))
-            _db.session.remove()
-            yield found, event_titles, app.config["SITE_NAME"]
-        finally:
-            _db.session.remove()
-            engines[None] = engine
-            outer.rollback()
-            connection.close()
-            limiter.enabled = saved
+        yield found, event_titles, app.config["SITE_NAME"]
 
 
 def _crawl(app, client):
